@@ -1,0 +1,136 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * log.h: the raft log (etcd's raftLog and unstable): the stable storage view plus the unstable
+ * tail (entries and snapshot not yet persisted), commit/applying/applied tracking and
+ * committed-entry paging.
+ *
+ * Error convention: functions return RC_OK or an rc_err. Where etcd panics, the function logs
+ * the etcd text at RC_LOG_PANIC through log->logger and returns RC_ERR_FAILED; the caller (raft)
+ * then marks the node failed. Storage failures other than COMPACTED/UNAVAILABLE are treated the
+ * same way.
+ *
+ * Entry slices handed out (rc_entries) are deep copies owned by the caller unless noted.
+ */
+#ifndef RC_LOG_H
+#define RC_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "logger.h"
+#include "storage.h"
+#include "types.h"
+
+#define RC_NO_LIMIT UINT64_MAX
+
+typedef struct rc_unstable {
+    rc_snapshot *snapshot;        /* incoming unstable snapshot, NULL if none */
+    rc_entries entries;           /* entries not yet written to storage */
+    uint64_t offset;              /* index of entries.v[0] */
+    bool snapshot_in_progress;    /* snapshot is being written (accepted in a Ready) */
+    uint64_t offset_in_progress;  /* entries [offset, offset_in_progress) are being written */
+    const rc_logger *logger;
+} rc_unstable;
+
+typedef struct rc_raft_log {
+    rc_storage storage;
+    rc_unstable unstable;
+    uint64_t committed;
+    uint64_t applying; /* highest index handed to the application (in a Ready / apply msg) */
+    uint64_t applied;  /* highest index the application has applied */
+    uint64_t max_applying_ents_size; /* MaxCommittedSizePerReady */
+    uint64_t applying_ents_size;     /* bytes of entries being applied, not yet acked */
+    bool applying_ents_paused;
+    const rc_logger *logger;
+} rc_raft_log;
+
+/* ---- unstable ---- */
+bool rc_unstable_maybe_first_index(const rc_unstable *u, uint64_t *i);
+bool rc_unstable_maybe_last_index(const rc_unstable *u, uint64_t *i);
+bool rc_unstable_maybe_term(const rc_unstable *u, uint64_t i, uint64_t *t);
+/* Entries not yet in progress, as a borrowed view (valid until the next mutation). */
+void rc_unstable_next_entries(const rc_unstable *u, const rc_entry **ents, size_t *n);
+/* The snapshot if not yet in progress, else NULL (borrowed). */
+const rc_snapshot *rc_unstable_next_snapshot(const rc_unstable *u);
+void rc_unstable_accept_in_progress(rc_unstable *u);
+void rc_unstable_stable_to(rc_unstable *u, uint64_t index, uint64_t term); /* entryID */
+void rc_unstable_stable_snap_to(rc_unstable *u, uint64_t index);
+int rc_unstable_restore(rc_unstable *u, const rc_snapshot *s); /* deep copy */
+int rc_unstable_truncate_and_append(rc_unstable *u, const rc_entry *ents, size_t n);
+/* Borrowed view of unstable entries [lo, hi); RC_ERR_FAILED if out of bounds. */
+int rc_unstable_slice(const rc_unstable *u, uint64_t lo, uint64_t hi, const rc_entry **ents,
+                      size_t *n);
+void rc_unstable_free(rc_unstable *u);
+
+/* ---- raft log ---- */
+/* Initializes from storage: committed = applied = applying = FirstIndex-1; unstable offset =
+ * LastIndex+1. */
+int rc_log_init(rc_raft_log *l, rc_storage storage, const rc_logger *logger,
+                uint64_t max_applying_ents_size);
+void rc_log_free(rc_raft_log *l);
+
+/* "committed=%d, applied=%d, applying=%d, unstable.offset=%d, unstable.offsetInProgress=%d,
+ * len(unstable.Entries)=%d" into buf. */
+int rc_log_format(char *buf, size_t size, const rc_raft_log *l);
+
+/* etcd's maybeAppend for a MsgApp at (index, log_term) with entries and leader commit.
+ * *lastnewi = index + n on success; *ok = false when the (index, log_term) does not match. */
+int rc_log_maybe_append(rc_raft_log *l, uint64_t index, uint64_t log_term, uint64_t committed,
+                        const rc_entry *ents, size_t n, uint64_t *lastnewi, bool *ok);
+/* Appends to the unstable tail (truncating conflicting unstable entries); returns via *last the
+ * new last index. RC_ERR_FAILED if ents[0].index-1 < committed. */
+int rc_log_append(rc_raft_log *l, const rc_entry *ents, size_t n, uint64_t *last);
+/* First index in ents whose term conflicts or that is new; 0 if none. */
+int rc_log_find_conflict(const rc_raft_log *l, const rc_entry *ents, size_t n, uint64_t *out);
+/* etcd's findConflictByTerm: the largest index <= index whose term <= term, and its term. */
+int rc_log_find_conflict_by_term(const rc_raft_log *l, uint64_t index, uint64_t term,
+                                 uint64_t *out_index, uint64_t *out_term);
+
+uint64_t rc_log_first_index(const rc_raft_log *l);
+uint64_t rc_log_last_index(const rc_raft_log *l);
+uint64_t rc_log_last_term(const rc_raft_log *l);
+/* RC_OK, RC_ERR_COMPACTED, RC_ERR_UNAVAILABLE, or RC_ERR_FAILED (storage failure, logged). */
+int rc_log_term(const rc_raft_log *l, uint64_t i, uint64_t *t);
+/* etcd's zeroTermOnOutOfBounds(term(i)): 0 for compacted/unavailable. */
+int rc_log_term_or_zero(const rc_raft_log *l, uint64_t i, uint64_t *t);
+bool rc_log_match_term(const rc_raft_log *l, uint64_t i, uint64_t term);
+bool rc_log_is_up_to_date(const rc_raft_log *l, uint64_t last_index, uint64_t term);
+
+/* Entries [i, last] limited by max_size (copies into *out). */
+int rc_log_entries(const rc_raft_log *l, uint64_t i, uint64_t max_size, rc_entries *out);
+/* Entries [lo, hi) limited by max_size (copies into *out); RC_ERR_COMPACTED if lo is compacted. */
+int rc_log_slice(const rc_raft_log *l, uint64_t lo, uint64_t hi, uint64_t max_size,
+                 rc_entries *out);
+/* All entries (testing). */
+int rc_log_all_entries(const rc_raft_log *l, rc_entries *out);
+
+bool rc_log_has_next_unstable_ents(const rc_raft_log *l);
+void rc_log_next_unstable_ents(const rc_raft_log *l, const rc_entry **ents, size_t *n);
+bool rc_log_has_next_unstable_snapshot(const rc_raft_log *l);
+const rc_snapshot *rc_log_next_unstable_snapshot(const rc_raft_log *l);
+/* Committed entries ready to be applied; allow_unstable allows entries not yet stable. */
+bool rc_log_has_next_committed_ents(const rc_raft_log *l, bool allow_unstable);
+int rc_log_next_committed_ents(const rc_raft_log *l, bool allow_unstable, rc_entries *out);
+/* Snapshot from the unstable tail or storage (copy). May return RC_ERR_SNAP_TEMP_UNAVAILABLE. */
+int rc_log_snapshot(const rc_raft_log *l, rc_snapshot *out);
+bool rc_log_has_pending_snapshot(const rc_raft_log *l);
+
+void rc_log_accept_unstable(rc_raft_log *l);
+void rc_log_stable_to(rc_raft_log *l, uint64_t index, uint64_t term);
+void rc_log_stable_snap_to(rc_raft_log *l, uint64_t index);
+/* commitTo: RC_ERR_FAILED (logged) if tocommit > last index. Never decreases committed. */
+int rc_log_commit_to(rc_raft_log *l, uint64_t tocommit);
+/* Leader commit: commits max_index only if its term == term. */
+int rc_log_maybe_commit(rc_raft_log *l, uint64_t max_index, uint64_t term, bool *committed);
+/* appliedTo(i, size): RC_ERR_FAILED if i out of [applied, committed]. */
+int rc_log_applied_to(rc_raft_log *l, uint64_t i, uint64_t size);
+/* acceptApplying(i, size, allowUnstable). */
+void rc_log_accept_applying(rc_raft_log *l, uint64_t i, uint64_t size, bool allow_unstable);
+int rc_log_restore(rc_raft_log *l, const rc_snapshot *s);
+
+/* Size of an entry as counted by MaxSizePerMsg (its encoded raftpb size; see codec). */
+uint64_t rc_entry_size(const rc_entry *e);
+/* etcd's limitSize: how many of ents[0..n) fit in max_size (always at least 1 when n > 0). */
+size_t rc_limit_size(const rc_entry *ents, size_t n, uint64_t max_size);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * memstorage.h: etcd's MemoryStorage. ents.v[0] is a dummy entry holding the snapshot (or
+ * compaction) index and term, so FirstIndex = ents.v[0].index + 1.
+ * Errors: RC_ERR_COMPACTED, RC_ERR_UNAVAILABLE, RC_ERR_SNAP_OUT_OF_DATE, RC_ERR_NOMEM, and
+ * RC_ERR_FAILED where etcd panics (e.g. Compact beyond the last index, a gap on Append) with
+ * the panic text in *err_text style via the log; those leave the storage unchanged.
+ */
+#ifndef RC_MEMSTORAGE_H
+#define RC_MEMSTORAGE_H
+
+#include "storage.h"
+#include "types.h"
+
+typedef struct rc_memstorage rc_memstorage;
+
+int rc_memstorage_new(rc_memstorage **out);
+void rc_memstorage_free(rc_memstorage *ms);
+/* The storage view over ms (valid while ms lives). */
+rc_storage rc_memstorage_storage(rc_memstorage *ms);
+
+int rc_memstorage_initial_state(rc_memstorage *ms, rc_hard_state *hs, rc_conf_state *cs);
+int rc_memstorage_set_hard_state(rc_memstorage *ms, const rc_hard_state *hs);
+int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t max_size,
+                          rc_entries *out);
+int rc_memstorage_term(rc_memstorage *ms, uint64_t i, uint64_t *term);
+uint64_t rc_memstorage_first_index(rc_memstorage *ms);
+uint64_t rc_memstorage_last_index(rc_memstorage *ms);
+int rc_memstorage_snapshot(rc_memstorage *ms, rc_snapshot *out);
+/* Replaces the contents with the snapshot (deep-copied). RC_ERR_SNAP_OUT_OF_DATE if older. */
+int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap);
+/* Makes a snapshot at index i with cs (may be NULL) and data; RC_ERR_SNAP_OUT_OF_DATE if
+ * i <= the current snapshot index, RC_ERR_FAILED if i > last index. *out (if non-NULL) gets a
+ * copy. */
+int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_state *cs,
+                                  const void *data, size_t len, rc_snapshot *out);
+/* Discards entries before compact_index (entry compact_index becomes the dummy). */
+int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index);
+/* Appends entries (deep-copied), truncating any conflicting tail; entries already compacted
+ * are ignored; a gap is RC_ERR_FAILED. */
+int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n);
+
+#endif

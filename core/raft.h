@@ -1,0 +1,134 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * raft.h: the raft state machine (etcd's raft struct): roles, the step functions, elections,
+ * replication, snapshots, membership changes, ReadIndex, leadership transfer.
+ *
+ * Failure convention: where etcd panics, the core logs etcd's text at RC_LOG_PANIC, sets
+ * r->failed and returns RC_ERR_FAILED; every later entry point returns RC_ERR_FAILED at once.
+ */
+#ifndef RC_RAFT_H
+#define RC_RAFT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "log.h"
+#include "logger.h"
+#include "read_only.h"
+#include "storage.h"
+#include "tracker.h"
+#include "types.h"
+
+typedef enum rc_read_only_option { RC_READ_ONLY_SAFE = 0, RC_READ_ONLY_LEASE_BASED = 1 } rc_read_only_option;
+
+typedef struct rc_config {
+    uint64_t id;
+    int election_tick;
+    int heartbeat_tick;
+    rc_storage storage;
+    uint64_t applied;
+    bool async_storage_writes;
+    uint64_t max_size_per_msg;              /* 0: one entry per message; UINT64_MAX: no limit */
+    uint64_t max_committed_size_per_ready;  /* 0: defaults to max_size_per_msg */
+    uint64_t max_uncommitted_entries_size;  /* 0: no limit */
+    size_t max_inflight_msgs;
+    uint64_t max_inflight_bytes;            /* 0: no limit */
+    bool check_quorum;
+    bool pre_vote;
+    rc_read_only_option read_only_option;
+    bool disable_proposal_forwarding;
+    bool disable_conf_change_validation;
+    bool step_down_on_removal;
+    rc_logger logger;
+    uint64_t rand_seed;                     /* seeds the election-timeout source */
+} rc_config;
+
+/* etcd's Config.validate, applying defaults to *c. On failure *err_text is a static string with
+ * etcd's text ("cannot use none as id", "heartbeat tick must be greater than 0", ...). */
+int rc_config_validate(rc_config *c, const char **err_text);
+
+/* A growable list of messages; owns them deeply. */
+typedef struct rc_msgs {
+    rc_message *v;
+    size_t n, cap;
+} rc_msgs;
+int rc_msgs_push(rc_msgs *ms, rc_message *m); /* moves *m in (zeroes it) */
+void rc_msgs_clear(rc_msgs *ms);              /* frees the messages, keeps capacity */
+void rc_msgs_free(rc_msgs *ms);
+
+typedef struct rc_read_states { rc_read_state *v; size_t n, cap; } rc_read_states;
+
+typedef struct rc_raft rc_raft;
+typedef int (*rc_step_fn)(rc_raft *r, rc_message *m);
+
+struct rc_raft {
+    uint64_t id;
+    uint64_t term;
+    uint64_t vote;
+    rc_read_states read_states;
+    rc_raft_log raft_log;
+    uint64_t max_msg_size;
+    uint64_t max_uncommitted_size;
+    rc_tracker trk;
+    rc_state_type state;
+    bool is_learner;
+    /* Messages to send now; and messages to send only after the current unstable entries are
+     * persisted (responses to the leader, self acks): etcd's msgs and msgsAfterAppend. */
+    rc_msgs msgs;
+    rc_msgs msgs_after_append;
+    uint64_t lead;
+    uint64_t lead_transferee;
+    uint64_t pending_conf_index;
+    bool disable_conf_change_validation;
+    uint64_t uncommitted_size;
+    rc_read_only read_only;
+    int election_elapsed;
+    int heartbeat_elapsed;
+    bool check_quorum;
+    bool pre_vote;
+    int heartbeat_timeout;
+    int election_timeout;
+    int randomized_election_timeout;
+    bool disable_proposal_forwarding;
+    bool step_down_on_removal;
+    bool async_storage_writes;
+    rc_step_fn step;
+    /* Pending read-index requests received before the leader committed in its term. */
+    rc_msgs pending_read_index_messages;
+    uint64_t rand_state;
+    rc_logger logger;
+    bool failed;
+};
+
+/* etcd's newRaft: validates c, restores state from c->storage (InitialState, confchange.Restore),
+ * logs "newRaft ..." and becomes a follower. On failure *out is NULL and *err_text (static) says
+ * why (for config errors). */
+int rc_raft_new(rc_raft **out, const rc_config *c, const char **err_text);
+void rc_raft_free(rc_raft *r);
+
+/* Steps a message (local or from the network). m is borrowed. Returns RC_OK,
+ * RC_ERR_PROPOSAL_DROPPED, RC_ERR_FAILED, ... */
+int rc_raft_step(rc_raft *r, const rc_message *m);
+int rc_raft_tick(rc_raft *r);
+void rc_raft_become_follower(rc_raft *r, uint64_t term, uint64_t lead);
+void rc_raft_become_candidate(rc_raft *r);
+void rc_raft_become_pre_candidate(rc_raft *r);
+int rc_raft_become_leader(rc_raft *r);
+
+rc_soft_state rc_raft_soft_state(const rc_raft *r);
+rc_hard_state rc_raft_hard_state(const rc_raft *r);
+/* Applies a conf change (ApplyConfChange) and returns the resulting ConfState in *cs. */
+int rc_raft_apply_conf_change(rc_raft *r, const rc_conf_change_v2 *cc, rc_conf_state *cs);
+/* Called by rawnode after the application applied up to index with `size` payload bytes
+ * (etcd's appliedTo / appliedSnap), including auto-leave. */
+int rc_raft_applied_to(rc_raft *r, uint64_t index, uint64_t size);
+int rc_raft_applied_snap(rc_raft *r, const rc_snapshot *snap);
+/* Whether there are committed, unapplied conf change entries (etcd's hasUnappliedConfChanges). */
+bool rc_raft_has_unapplied_conf_changes(rc_raft *r);
+bool rc_raft_promotable(const rc_raft *r);
+/* Test hook: pins the current randomized election timeout. */
+void rc_raft_set_randomized_election_timeout(rc_raft *r, int timeout);
+/* Reduces the uncommitted size after entries were applied (etcd's reduceUncommittedSize). */
+void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size);
+
+#endif
