@@ -42,6 +42,9 @@ typedef struct rc_raft_log {
     uint64_t applying_ents_size;     /* bytes of entries being applied, not yet acked */
     bool applying_ents_paused;
     const rc_logger *logger;
+    /* Set when a function that cannot report an error (first/last index, last term, ...) hit an
+     * etcd panic (already logged at RC_LOG_PANIC). Raft should check it and fail the node. */
+    bool failed;
 } rc_raft_log;
 
 /* ---- unstable ---- */
@@ -53,10 +56,17 @@ void rc_unstable_next_entries(const rc_unstable *u, const rc_entry **ents, size_
 /* The snapshot if not yet in progress, else NULL (borrowed). */
 const rc_snapshot *rc_unstable_next_snapshot(const rc_unstable *u);
 void rc_unstable_accept_in_progress(rc_unstable *u);
-void rc_unstable_stable_to(rc_unstable *u, uint64_t index, uint64_t term); /* entryID */
+/* etcd's stableTo(entryID): drops unstable entries up to index if (index, term) matches an
+ * unstable entry; otherwise logs (INFO) why it is ignored. */
+void rc_unstable_stable_to(rc_unstable *u, uint64_t index, uint64_t term);
 void rc_unstable_stable_snap_to(rc_unstable *u, uint64_t index);
 int rc_unstable_restore(rc_unstable *u, const rc_snapshot *s); /* deep copy */
+/* etcd's truncateAndAppend (deep copies). RC_ERR_FAILED (logged) if ents[0].index leaves a gap
+ * after the unstable tail; RC_ERR_NOMEM leaves u unchanged. n == 0 is a no-op. */
 int rc_unstable_truncate_and_append(rc_unstable *u, const rc_entry *ents, size_t n);
+/* Same, but takes ownership of the entries' data on success (ents[i].data is zeroed); on
+ * failure the caller keeps ownership. */
+int rc_unstable_truncate_and_append_move(rc_unstable *u, rc_entry *ents, size_t n);
 /* Borrowed view of unstable entries [lo, hi); RC_ERR_FAILED if out of bounds. */
 int rc_unstable_slice(const rc_unstable *u, uint64_t lo, uint64_t hi, const rc_entry **ents,
                       size_t *n);
@@ -96,9 +106,12 @@ int rc_log_term_or_zero(const rc_raft_log *l, uint64_t i, uint64_t *t);
 bool rc_log_match_term(const rc_raft_log *l, uint64_t i, uint64_t term);
 bool rc_log_is_up_to_date(const rc_raft_log *l, uint64_t last_index, uint64_t term);
 
-/* Entries [i, last] limited by max_size (copies into *out). */
+/* Entries [i, last] limited by max_size: deep copies APPENDED to *out (which must be
+ * initialized, e.g. zeroed); on error *out is unchanged. i > last gives nothing. */
 int rc_log_entries(const rc_raft_log *l, uint64_t i, uint64_t max_size, rc_entries *out);
-/* Entries [lo, hi) limited by max_size (copies into *out); RC_ERR_COMPACTED if lo is compacted. */
+/* Entries [lo, hi) limited by max_size (etcd's slice; at least one entry if lo < hi): deep
+ * copies APPENDED to *out; on error *out is unchanged. RC_ERR_COMPACTED if lo is compacted,
+ * RC_ERR_FAILED (logged) if the range is invalid or beyond the last index. */
 int rc_log_slice(const rc_raft_log *l, uint64_t lo, uint64_t hi, uint64_t max_size,
                  rc_entries *out);
 /* All entries (testing). */
@@ -120,17 +133,53 @@ void rc_log_stable_to(rc_raft_log *l, uint64_t index, uint64_t term);
 void rc_log_stable_snap_to(rc_raft_log *l, uint64_t index);
 /* commitTo: RC_ERR_FAILED (logged) if tocommit > last index. Never decreases committed. */
 int rc_log_commit_to(rc_raft_log *l, uint64_t tocommit);
-/* Leader commit: commits max_index only if its term == term. */
+/* Leader commit (etcd v3.7 maybeCommit(entryID)): commits max_index only if term != 0,
+ * max_index > committed and the log's term at max_index == term. */
 int rc_log_maybe_commit(rc_raft_log *l, uint64_t max_index, uint64_t term, bool *committed);
 /* appliedTo(i, size): RC_ERR_FAILED if i out of [applied, committed]. */
 int rc_log_applied_to(rc_raft_log *l, uint64_t i, uint64_t size);
-/* acceptApplying(i, size, allowUnstable). */
-void rc_log_accept_applying(rc_raft_log *l, uint64_t i, uint64_t size, bool allow_unstable);
+/* acceptApplying(i, size, allowUnstable): the entries up to i (size = rc_entries_size of
+ * them) were handed to the application. RC_ERR_FAILED (logged) if i > committed. */
+int rc_log_accept_applying(rc_raft_log *l, uint64_t i, uint64_t size, bool allow_unstable);
 int rc_log_restore(rc_raft_log *l, const rc_snapshot *s);
 
 /* Size of an entry as counted by MaxSizePerMsg (its encoded raftpb size; see codec). */
 uint64_t rc_entry_size(const rc_entry *e);
-/* etcd's limitSize: how many of ents[0..n) fit in max_size (always at least 1 when n > 0). */
+/* etcd's limitSize: how many of ents[0..n) fit in max_size (always at least 1 when n > 0;
+ * max_size 0 gives 1, RC_NO_LIMIT gives n). */
 size_t rc_limit_size(const rc_entry *ents, size_t n, uint64_t max_size);
+
+/* ---- additions (H3) ---- */
+
+/* etcd's entsSize: the sum of rc_entry_size over ents[0..n). */
+uint64_t rc_entries_size(const rc_entry *ents, size_t n);
+/* Replaces es->v[from..] with deep copies of src[0..n) (from <= es->n). Atomic: on
+ * RC_ERR_NOMEM es is unchanged. Used by unstable and memstorage. */
+int rc_entries_splice(rc_entries *es, size_t from, const rc_entry *src, size_t n);
+
+/* Like rc_log_append, but takes ownership of the entries' data on success (ents[i].data is
+ * zeroed); on failure the caller keeps ownership. */
+int rc_log_append_move(rc_raft_log *l, rc_entry *ents, size_t n, uint64_t *last);
+/* etcd's lastEntryID: last index and its term. */
+void rc_log_last_entry_id(const rc_raft_log *l, uint64_t *index, uint64_t *term);
+/* etcd's hasNextOrInProgressSnapshot: an unstable snapshot exists (accepted or not). Same as
+ * rc_log_has_pending_snapshot. */
+bool rc_log_has_next_or_in_progress_snapshot(const rc_raft_log *l);
+/* etcd's hasNextOrInProgressUnstableEnts: the unstable tail is non-empty. */
+bool rc_log_has_next_or_in_progress_unstable_ents(const rc_raft_log *l);
+/* etcd's maxAppliableIndex: committed, capped at the last stable index unless allow_unstable. */
+uint64_t rc_log_max_appliable_index(const rc_raft_log *l, bool allow_unstable);
+
+/* Visitor for rc_log_scan: ents is borrowed for the call. Return RC_OK to continue; any other
+ * value stops the scan and is returned by rc_log_scan (use a positive value to "break"). */
+typedef int (*rc_log_scan_fn)(void *ud, const rc_entry *ents, size_t n);
+/* etcd's raftLog.scan: visits entries [lo, hi) in consecutive pages of at most page_size bytes
+ * (at least one entry per page). Returns RC_OK, the visitor's non-zero value, or a slice error
+ * (RC_ERR_COMPACTED, RC_ERR_FAILED, RC_ERR_NOMEM). */
+int rc_log_scan(const rc_raft_log *l, uint64_t lo, uint64_t hi, uint64_t page_size,
+                rc_log_scan_fn fn, void *ud);
+/* etcd's error texts for rc_err codes ("requested index is unavailable due to compaction", ...);
+ * a generic text for other codes. Never NULL. */
+const char *rc_log_err_text(int err);
 
 #endif

@@ -4,8 +4,9 @@
  * memstorage.h: etcd's MemoryStorage. ents.v[0] is a dummy entry holding the snapshot (or
  * compaction) index and term, so FirstIndex = ents.v[0].index + 1.
  * Errors: RC_ERR_COMPACTED, RC_ERR_UNAVAILABLE, RC_ERR_SNAP_OUT_OF_DATE, RC_ERR_NOMEM, and
- * RC_ERR_FAILED where etcd panics (e.g. Compact beyond the last index, a gap on Append) with
- * the panic text in *err_text style via the log; those leave the storage unchanged.
+ * RC_ERR_FAILED where etcd panics (e.g. Compact beyond the last index, a gap on Append); the
+ * storage has no logger, so etcd's panic text is kept for rc_memstorage_last_error(). Every
+ * failing call leaves the storage unchanged. Not thread-safe (one user at a time).
  */
 #ifndef RC_MEMSTORAGE_H
 #define RC_MEMSTORAGE_H
@@ -20,13 +21,23 @@ void rc_memstorage_free(rc_memstorage *ms);
 /* The storage view over ms (valid while ms lives). */
 rc_storage rc_memstorage_storage(rc_memstorage *ms);
 
+/* etcd's panic text of the last call that returned RC_ERR_FAILED ("" if none), e.g.
+ * "compact 7 is out of bound lastindex(5)". Owned by ms, valid until the next failing call. */
+const char *rc_memstorage_last_error(const rc_memstorage *ms);
+
+/* HardState and the snapshot's ConfState (deep copy into *cs). */
 int rc_memstorage_initial_state(rc_memstorage *ms, rc_hard_state *hs, rc_conf_state *cs);
 int rc_memstorage_set_hard_state(rc_memstorage *ms, const rc_hard_state *hs);
+/* Appends copies of [lo, hi) limited by max_size (etcd limitSize) to *out. RC_ERR_COMPACTED if
+ * lo <= the dummy index; RC_ERR_UNAVAILABLE if only the dummy exists; RC_ERR_FAILED if hi is
+ * beyond last+1 ("entries' hi(%d) is out of bound lastindex(%d)"). */
 int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t max_size,
                           rc_entries *out);
+/* RC_ERR_COMPACTED below the dummy index, RC_ERR_UNAVAILABLE beyond the last index. */
 int rc_memstorage_term(rc_memstorage *ms, uint64_t i, uint64_t *term);
 uint64_t rc_memstorage_first_index(rc_memstorage *ms);
 uint64_t rc_memstorage_last_index(rc_memstorage *ms);
+/* Deep copy of the latest snapshot (zero-valued if none). */
 int rc_memstorage_snapshot(rc_memstorage *ms, rc_snapshot *out);
 /* Replaces the contents with the snapshot (deep-copied). RC_ERR_SNAP_OUT_OF_DATE if older. */
 int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap);
@@ -35,7 +46,8 @@ int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap);
  * copy. */
 int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_state *cs,
                                   const void *data, size_t len, rc_snapshot *out);
-/* Discards entries before compact_index (entry compact_index becomes the dummy). */
+/* Discards entries before compact_index (entry compact_index becomes the dummy).
+ * RC_ERR_COMPACTED if compact_index <= the dummy index; RC_ERR_FAILED beyond the last index. */
 int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index);
 /* Appends entries (deep-copied), truncating any conflicting tail; entries already compacted
  * are ignored; a gap is RC_ERR_FAILED. */

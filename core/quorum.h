@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "strbuf.h"
 #include "types.h"
 
 #define RC_QUORUM_INDEX_INF UINT64_MAX /* printed as "∞" */
@@ -37,6 +38,8 @@ void rc_majority_remove(rc_majority *m, uint64_t id);
 bool rc_majority_contains(const rc_majority *m, uint64_t id);
 int rc_majority_copy(rc_majority *dst, const rc_majority *src);
 void rc_majority_free(rc_majority *m);
+/* Empties the set, keeping its buffer. */
+void rc_majority_clear(rc_majority *m);
 
 uint64_t rc_majority_committed(const rc_majority *m, rc_acked_fn fn, void *ud);
 rc_vote_result rc_majority_vote_result(const rc_majority *m, rc_vote_fn fn, void *ud);
@@ -53,5 +56,8 @@ char *rc_joint_string(const rc_joint *j);
 char *rc_majority_describe(const rc_majority *m, rc_acked_fn fn, void *ud);
 /* "VotePending" / "VoteLost" / "VoteWon". */
 const char *rc_vote_result_name(rc_vote_result r);
+/* Appending forms of rc_majority_string / rc_joint_string (strbuf errors are sticky). */
+void rc_majority_format(rc_strbuf *b, const rc_majority *m);
+void rc_joint_format(rc_strbuf *b, const rc_joint *j);
 
 #endif

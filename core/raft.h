@@ -130,5 +130,7 @@ bool rc_raft_promotable(const rc_raft *r);
 void rc_raft_set_randomized_election_timeout(rc_raft *r, int timeout);
 /* Reduces the uncommitted size after entries were applied (etcd's reduceUncommittedSize). */
 void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size);
+/* Frees the accumulated read_states (after rawnode handed them out in a Ready). */
+void rc_raft_clear_read_states(rc_raft *r);
 
 #endif

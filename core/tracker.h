@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "progress.h"
 #include "quorum.h"
+#include "strbuf.h"
 #include "types.h"
 
 typedef struct rc_tracker_config {
@@ -43,21 +44,31 @@ void rc_tracker_config_free(rc_tracker_config *c);
 /* etcd's Config.String(): "voters=(1 2 3)&&(1) learners=(4) learners_next=(3) autoleave".
  * Heap string (rc_free) or NULL. */
 char *rc_tracker_config_string(const rc_tracker_config *c);
+/* Appends the same text to b. */
+void rc_tracker_config_format(rc_strbuf *b, const rc_tracker_config *c);
 /* The ConfState equivalent of the config (voters, learners, voters_outgoing, learners_next
  * sorted ascending). */
 int rc_tracker_config_to_conf_state(rc_conf_state *out, const rc_tracker_config *c);
 
 rc_progress *rc_progress_map_get(const rc_progress_map *m, uint64_t id);
-/* Inserts (or replaces) id; returns a pointer to the stored progress or NULL on NOMEM. */
+/* Inserts (or replaces) id; returns a pointer to the stored progress or NULL on NOMEM.
+ * Ownership: *pr is copied by value and the map takes over its inflights buffer (a replaced
+ * progress is freed); the caller must not rc_progress_free(pr) afterwards. On NULL the buffer
+ * still belongs to the caller. Pointers into the map are invalidated by put/delete. */
 rc_progress *rc_progress_map_put(rc_progress_map *m, uint64_t id, const rc_progress *pr);
+/* Removes id (no-op if absent), freeing its progress. */
 void rc_progress_map_delete(rc_progress_map *m, uint64_t id);
 int rc_progress_map_copy(rc_progress_map *dst, const rc_progress_map *src);
 void rc_progress_map_free(rc_progress_map *m);
 /* etcd's ProgressMap.String(): "%d: <Progress>\n" per id ascending. Heap string or NULL. */
 char *rc_progress_map_string(const rc_progress_map *m);
+void rc_progress_map_format(rc_strbuf *b, const rc_progress_map *m);
 
 void rc_tracker_init(rc_tracker *t, size_t max_inflight, uint64_t max_inflight_bytes);
 void rc_tracker_free(rc_tracker *t);
+/* Replaces the tracker's config and progress map with *cfg / *prs (e.g. a changer's result),
+ * freeing the old ones. Takes ownership: *cfg and *prs are zeroed. Votes are kept. */
+void rc_tracker_set_config(rc_tracker *t, rc_tracker_config *cfg, rc_progress_map *prs);
 /* Committed index per the joint config over progress Match values. */
 uint64_t rc_tracker_committed(const rc_tracker *t);
 bool rc_tracker_is_singleton(const rc_tracker *t);
@@ -66,7 +77,10 @@ bool rc_tracker_is_voter(const rc_tracker *t, uint64_t id); /* in incoming or ou
 bool rc_tracker_quorum_active(const rc_tracker *t);
 /* Sorted ids of voters (incoming ∪ outgoing) / of every tracked peer (voters and learners). */
 int rc_tracker_voter_ids(rc_ids *out, const rc_tracker *t);
-int rc_tracker_all_ids(rc_ids *out, const rc_tracker *t);
+int rc_tracker_all_ids(rc_ids *out, const rc_tracker *t); /* = the progress map's ids */
+/* Sorted learner ids (empty when none). All *_ids return 0 or RC_ERR_NOMEM; free with
+ * rc_ids_free. */
+int rc_tracker_learner_ids(rc_ids *out, const rc_tracker *t);
 void rc_tracker_reset_votes(rc_tracker *t);
 int rc_tracker_record_vote(rc_tracker *t, uint64_t id, bool granted); /* first vote sticks */
 /* Tallies votes: *granted, *rejected counts, returns the joint vote result. */

@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * capi_internal.h: definitions shared by the capi source files (not installed, not public).
+ */
+#ifndef RAFTC_CAPI_INTERNAL_H
+#define RAFTC_CAPI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "raftc.h"
+#include "memstorage.h"
+#include "raft.h"
+#include "rawnode.h"
+#include "strbuf.h"
+#include "types.h"
+
+/* Largest raftpb buffer accepted at the ABI edge (messages, entries, snapshots). */
+#define RAFTC_MAX_INPUT ((size_t)1 << 30)
+
+typedef struct raftc_sink_item {
+    size_t off;
+    size_t len;
+} raftc_sink_item;
+
+struct raftc_sink {
+    uint8_t *buf; /* items' bytes back to back, each followed by a NUL */
+    size_t len, cap;
+    raftc_sink_item *items;
+    size_t n, cap_items;
+};
+
+struct raftc_memstorage {
+    rc_memstorage *ms;
+};
+
+typedef enum raftc_storage_kind {
+    RAFTC_STORAGE_NONE = 0, RAFTC_STORAGE_MEM = 1, RAFTC_STORAGE_CALLBACKS = 2
+} raftc_storage_kind;
+
+struct raftc_config {
+    rc_config c; /* storage and logger are filled by raftc_node_new */
+    raftc_log_fn log_fn;
+    void *log_ud;
+    raftc_storage_kind storage_kind;
+    raftc_memstorage *ms;
+    raftc_storage_callbacks cbs;
+};
+
+/* The Ready view: the core Ready plus its raftpb encodings. */
+struct raftc_ready {
+    rc_ready rd;
+    bool valid;
+    raftc_sink *entries, *committed, *messages, *hard_state, *snapshot;
+    uint64_t info[RAFTC_RD_COUNT];
+};
+
+struct raftc_node {
+    rc_rawnode *rn;
+    raftc_log_fn log_fn;
+    void *log_ud;
+    raftc_storage_kind storage_kind;
+    raftc_storage_callbacks cbs;
+    raftc_sink *cb_a, *cb_b; /* reused for storage callbacks */
+    struct raftc_ready ready;
+    char *panic_text;        /* first PANIC log line (heap), NULL if none */
+    char err[512];           /* last error text */
+};
+
+/* Records the text of a result on the node and returns rc. */
+int raftc_node_result(raftc_node *node, int rc, const char *text);
+
+/* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
+#define RAFTC_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
+
+/* Puts a heap-encoded buffer into the sink and frees it; passes rc through. */
+int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
+/* Maps any int returned by a host callback to an rc_err (unknown values -> RC_ERR_STORAGE). */
+int raftc_map_host_rc(int rc);
+/* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
+int raftc_take_string(char **out, rc_strbuf *b);
+
+#endif

@@ -1,0 +1,748 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * raftc.h: the public, stable C ABI of raftc (etcd raft semantics in C11).
+ *
+ * Conventions (apply to every function below unless its comment says otherwise):
+ * - Opaque handles with create/free pairs; every *_free accepts NULL.
+ * - Functions return int: 0 (RAFTC_OK) on success or a negative RAFTC_E* code. Codes are never
+ *   renumbered. raftc_strerror() gives a static text for a code; node functions additionally
+ *   leave a per-node text in raftc_node_last_error().
+ * - Raft values (messages, entries, hard state, conf state, conf changes, snapshots) cross the ABI
+ *   as serialized raftpb protobuf bytes (etcd's wire format).
+ * - Inputs are borrowed for the duration of the call. Outputs are either views owned by a handle
+ *   (documented lifetime) or copied into a host-owned raftc_sink, or heap strings that the host
+ *   releases with raftc_free().
+ * - No structs by value, no bitfields, no varargs; ids/terms/indexes are uint64_t.
+ * - A handle is used by one thread at a time; there is no global mutable state except the
+ *   allocator hooks (set once, before anything else).
+ * - Bad input never aborts the process. Where etcd panics, raftc logs etcd's text at
+ *   RAFTC_LOG_PANIC and the node enters a failed state: every later call returns RAFTC_EFAILED
+ *   and raftc_node_last_error() returns the panic text.
+ */
+#ifndef RAFTC_H
+#define RAFTC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  if defined(RAFTC_BUILDING_LIBRARY)
+#    define RAFTC_API __declspec(dllexport)
+#  else
+#    define RAFTC_API
+#  endif
+#elif defined(__GNUC__)
+#  define RAFTC_API __attribute__((visibility("default")))
+#else
+#  define RAFTC_API
+#endif
+
+/* ======================================================================================
+ * Versions
+ * ====================================================================================== */
+
+#define RAFTC_VERSION_MAJOR 0
+#define RAFTC_VERSION_MINOR 1
+#define RAFTC_VERSION_PATCH 0
+#define RAFTC_VERSION_STRING "0.1.0"
+/* ABI major: bumped on any incompatible ABI change (tied to the SONAME). */
+#define RAFTC_ABI_VERSION 0
+
+/* "MAJOR.MINOR.PATCH" of the library actually loaded (static string). */
+RAFTC_API const char *raftc_version(void);
+/* RAFTC_ABI_VERSION of the library actually loaded. */
+RAFTC_API int raftc_abi_version(void);
+
+/* ======================================================================================
+ * Errors
+ * ====================================================================================== */
+
+/* Same numbers as the core's rc_err (core/types.h). Never renumbered. */
+typedef enum raftc_err {
+    RAFTC_OK = 0,
+    RAFTC_EINVAL = -1,                  /* invalid argument (NULL, id 0, bad enum value, ...) */
+    RAFTC_ENOMEM = -2,                  /* allocation failed */
+    RAFTC_EDECODE = -3,                 /* malformed raftpb bytes */
+    RAFTC_ETOOLARGE = -4,               /* buffer over the size limit */
+    RAFTC_EPROPOSAL_DROPPED = -5,       /* "raft proposal dropped" */
+    RAFTC_ESTEP_LOCAL_MSG = -6,         /* "raft: cannot step raft local message" */
+    RAFTC_ESTEP_PEER_NOT_FOUND = -7,    /* "raft: cannot step as peer not found" */
+    RAFTC_ECOMPACTED = -8,              /* "requested index is unavailable due to compaction" */
+    RAFTC_EUNAVAILABLE = -9,            /* "requested entry at index is unavailable" */
+    RAFTC_ESNAP_OUT_OF_DATE = -10,      /* "requested index is older than the existing snapshot" */
+    RAFTC_ESNAP_TEMP_UNAVAILABLE = -11, /* "snapshot is temporarily unavailable" */
+    RAFTC_ESTORAGE = -12,               /* a storage callback failed otherwise */
+    RAFTC_EFAILED = -13,                /* the node hit a broken invariant and is failed */
+    RAFTC_ESTATE = -14,                 /* call out of order (e.g. advance without ready) */
+    RAFTC_ECONFIG = -15,                /* invalid configuration */
+    RAFTC_ECONFCHANGE = -16,            /* a conf change was refused */
+    RAFTC_ENOTFOUND = -17,              /* no such item */
+    RAFTC_EUNKNOWN_TYPE = -18           /* message type outside etcd's enum */
+} raftc_err;
+
+/* Static text for an error code; etcd's error text where etcd has one (e.g. RAFTC_ESTEP_LOCAL_MSG
+ * -> "raft: cannot step raft local message"). Unknown codes give "unknown error". Never NULL. */
+RAFTC_API const char *raftc_strerror(int code);
+
+/* ======================================================================================
+ * Memory
+ * ====================================================================================== */
+
+typedef void *(*raftc_malloc_fn)(void *ud, size_t size);
+typedef void *(*raftc_realloc_fn)(void *ud, void *ptr, size_t size);
+typedef void (*raftc_free_fn)(void *ud, void *ptr);
+
+/* Installs allocator hooks used for every allocation of the library. All three NULL restores
+ * libc. Call once, before creating any handle. RAFTC_EINVAL if only some are NULL. */
+RAFTC_API int raftc_set_allocator(raftc_malloc_fn malloc_fn, raftc_realloc_fn realloc_fn,
+                                  raftc_free_fn free_fn, void *ud);
+/* Releases memory the library handed to the host (strings from raftc_describe_* etc.).
+ * NULL is a no-op. */
+RAFTC_API void raftc_free(void *p);
+
+/* ======================================================================================
+ * Constants (etcd's numbering)
+ * ====================================================================================== */
+
+/* raftpb.MessageType */
+typedef enum raftc_msg_type {
+    RAFTC_MSG_HUP = 0, RAFTC_MSG_BEAT = 1, RAFTC_MSG_PROP = 2, RAFTC_MSG_APP = 3,
+    RAFTC_MSG_APP_RESP = 4, RAFTC_MSG_VOTE = 5, RAFTC_MSG_VOTE_RESP = 6, RAFTC_MSG_SNAP = 7,
+    RAFTC_MSG_HEARTBEAT = 8, RAFTC_MSG_HEARTBEAT_RESP = 9, RAFTC_MSG_UNREACHABLE = 10,
+    RAFTC_MSG_SNAP_STATUS = 11, RAFTC_MSG_CHECK_QUORUM = 12, RAFTC_MSG_TRANSFER_LEADER = 13,
+    RAFTC_MSG_TIMEOUT_NOW = 14, RAFTC_MSG_READ_INDEX = 15, RAFTC_MSG_READ_INDEX_RESP = 16,
+    RAFTC_MSG_PRE_VOTE = 17, RAFTC_MSG_PRE_VOTE_RESP = 18, RAFTC_MSG_STORAGE_APPEND = 19,
+    RAFTC_MSG_STORAGE_APPEND_RESP = 20, RAFTC_MSG_STORAGE_APPLY = 21,
+    RAFTC_MSG_STORAGE_APPLY_RESP = 22, RAFTC_MSG_FORGET_LEADER = 23
+} raftc_msg_type;
+
+/* raftpb.EntryType */
+typedef enum raftc_entry_type {
+    RAFTC_ENTRY_NORMAL = 0, RAFTC_ENTRY_CONF_CHANGE = 1, RAFTC_ENTRY_CONF_CHANGE_V2 = 2
+} raftc_entry_type;
+
+/* raftpb.ConfChangeType */
+typedef enum raftc_cc_type {
+    RAFTC_CC_ADD_NODE = 0, RAFTC_CC_REMOVE_NODE = 1, RAFTC_CC_UPDATE_NODE = 2,
+    RAFTC_CC_ADD_LEARNER_NODE = 3
+} raftc_cc_type;
+
+/* raftpb.ConfChangeTransition */
+typedef enum raftc_cc_transition {
+    RAFTC_CC_TRANSITION_AUTO = 0, RAFTC_CC_TRANSITION_JOINT_IMPLICIT = 1,
+    RAFTC_CC_TRANSITION_JOINT_EXPLICIT = 2
+} raftc_cc_transition;
+
+/* Which encoding a conf change's bytes use: raftpb.ConfChange (v1) or ConfChangeV2. */
+typedef enum raftc_cc_kind { RAFTC_CC_V1 = 1, RAFTC_CC_V2 = 2 } raftc_cc_kind;
+
+/* raft.StateType */
+typedef enum raftc_state_type {
+    RAFTC_STATE_FOLLOWER = 0, RAFTC_STATE_CANDIDATE = 1, RAFTC_STATE_LEADER = 2,
+    RAFTC_STATE_PRE_CANDIDATE = 3
+} raftc_state_type;
+
+/* tracker.StateType of a peer's progress */
+typedef enum raftc_progress_state {
+    RAFTC_PROGRESS_PROBE = 0, RAFTC_PROGRESS_REPLICATE = 1, RAFTC_PROGRESS_SNAPSHOT = 2
+} raftc_progress_state;
+
+typedef enum raftc_read_only_option {
+    RAFTC_READ_ONLY_SAFE = 0, RAFTC_READ_ONLY_LEASE_BASED = 1
+} raftc_read_only_option;
+
+typedef enum raftc_snapshot_status {
+    RAFTC_SNAPSHOT_FINISH = 1, RAFTC_SNAPSHOT_FAILURE = 2
+} raftc_snapshot_status;
+
+/* Special node ids (etcd's None, LocalAppendThread, LocalApplyThread). */
+#define RAFTC_NONE ((uint64_t)0)
+#define RAFTC_LOCAL_APPEND_THREAD UINT64_MAX
+#define RAFTC_LOCAL_APPLY_THREAD (UINT64_MAX - 1)
+/* "No limit" for size options. */
+#define RAFTC_NO_LIMIT UINT64_MAX
+
+/* etcd's names: "MsgApp", "EntryNormal", "StateLeader", "ConfChangeAddNode", "StateProbe", ...
+ * Static strings; values outside the enum give a fallback text (never NULL). */
+RAFTC_API const char *raftc_msg_type_name(int type);
+RAFTC_API const char *raftc_entry_type_name(int type);
+RAFTC_API const char *raftc_state_type_name(int state);
+RAFTC_API const char *raftc_cc_type_name(int type);
+RAFTC_API const char *raftc_progress_state_name(int state);
+/* Reverse of raftc_msg_type_name ("MsgApp" -> 3). RAFTC_ENOTFOUND (negative) if unknown. */
+RAFTC_API int raftc_msg_type_from_name(const char *name);
+
+/* ======================================================================================
+ * Sinks: host-owned, growable lists of byte strings ("items")
+ *
+ * A sink receives copies of data from the library (outputs such as entries, snapshots,
+ * encoded values) or, inside storage callbacks, from the host. Every put appends one item.
+ * Items stay valid until the sink is reset or freed. Functions that take an output sink
+ * append to it (they do not reset it); on failure they may have appended some items.
+ * ====================================================================================== */
+
+typedef struct raftc_sink raftc_sink;
+
+/* Creates an empty sink. RAFTC_EINVAL if out is NULL, RAFTC_ENOMEM. */
+RAFTC_API int raftc_sink_new(raftc_sink **out);
+RAFTC_API void raftc_sink_free(raftc_sink *s);
+/* Drops all items (keeps capacity). */
+RAFTC_API void raftc_sink_reset(raftc_sink *s);
+/* Appends a copy of len bytes as one item (p may be NULL iff len == 0). */
+RAFTC_API int raftc_sink_put(raftc_sink *s, const void *p, size_t len);
+/* Number of items (0 for NULL). */
+RAFTC_API size_t raftc_sink_count(const raftc_sink *s);
+/* View of item i: *p (never NULL; points to a NUL byte for empty items) and *len. The view is
+ * valid until the next put/reset/free. RAFTC_ENOTFOUND if i is out of range. */
+RAFTC_API int raftc_sink_get(const raftc_sink *s, size_t i, const uint8_t **p, size_t *len);
+
+/* ======================================================================================
+ * raftpb helpers: build and inspect raftpb bytes without a protobuf library
+ * ====================================================================================== */
+
+/* Indexes into the uint64_t array of raftc_message_info / raftc_message_encode. */
+typedef enum raftc_message_field {
+    RAFTC_MF_TYPE = 0,
+    RAFTC_MF_TO = 1,
+    RAFTC_MF_FROM = 2,
+    RAFTC_MF_TERM = 3,
+    RAFTC_MF_LOG_TERM = 4,
+    RAFTC_MF_INDEX = 5,
+    RAFTC_MF_COMMIT = 6,
+    RAFTC_MF_VOTE = 7,
+    RAFTC_MF_REJECT = 8,        /* 0 or 1 */
+    RAFTC_MF_REJECT_HINT = 9,
+    RAFTC_MF_N_ENTRIES = 10,    /* info only */
+    RAFTC_MF_HAS_SNAPSHOT = 11, /* info only; 0 or 1 */
+    RAFTC_MF_N_RESPONSES = 12,  /* info only */
+    RAFTC_MF_COUNT = 13
+} raftc_message_field;
+
+/* Decodes a raftpb Message and fills info[0..min(n, RAFTC_MF_COUNT)). RAFTC_EDECODE on
+ * malformed bytes, RAFTC_EUNKNOWN_TYPE for a type outside the enum. */
+RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info, size_t n);
+/* Copies parts of a message into sinks (each may be NULL): entries (one encoded raftpb Entry
+ * per item), snapshot (0 or 1 encoded Snapshot), responses (one encoded Message per item),
+ * context (exactly one item, possibly empty). */
+RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *entries,
+                                  raftc_sink *snapshot, raftc_sink *responses,
+                                  raftc_sink *context);
+/* Puts one item into out: the same message with its Responses removed (what etcd's harness
+ * prints after "Processing:"). */
+RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len);
+/* Encodes a message into one item of out. info holds the scalar fields RAFTC_MF_TYPE ..
+ * RAFTC_MF_REJECT_HINT (n >= RAFTC_MF_REJECT_HINT + 1, the rest is ignored). entries is an
+ * array of n_entries encoded raftpb Entry buffers with their lengths (both may be NULL when
+ * n_entries == 0); snapshot / context are optional raftpb Snapshot bytes / raw context bytes.
+ * RAFTC_EDECODE if an entry or the snapshot is malformed, RAFTC_EINVAL for bad arguments. */
+RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t n,
+                                   const uint8_t *const *entries, const size_t *entry_lens,
+                                   size_t n_entries, const uint8_t *snapshot, size_t snapshot_len,
+                                   const uint8_t *context, size_t context_len);
+
+/* Decodes a raftpb Entry. Any out pointer may be NULL. *data is a view into buf (NULL with
+ * *data_len 0 when the entry has no data). */
+RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, uint64_t *index,
+                               int *type, const uint8_t **data, size_t *data_len);
+/* Encodes a raftpb Entry into one item of out. */
+RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index, int type,
+                                 const uint8_t *data, size_t data_len);
+
+/* Encodes / decodes a raftpb HardState. */
+RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t vote,
+                                      uint64_t commit);
+RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
+                                      uint64_t *vote, uint64_t *commit);
+
+/* Encodes a raftpb ConfState (lists in the order given; any list may be NULL when its count
+ * is 0). */
+RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, size_t n_voters,
+                                      const uint64_t *learners, size_t n_learners,
+                                      const uint64_t *voters_outgoing, size_t n_voters_outgoing,
+                                      const uint64_t *learners_next, size_t n_learners_next,
+                                      int auto_leave);
+/* Which list of a ConfState raftc_conf_state_ids reads. */
+typedef enum raftc_conf_state_list {
+    RAFTC_CS_VOTERS = 0, RAFTC_CS_LEARNERS = 1, RAFTC_CS_VOTERS_OUTGOING = 2,
+    RAFTC_CS_LEARNERS_NEXT = 3
+} raftc_conf_state_list;
+/* Decodes a raftpb ConfState: copies up to cap ids of the chosen list into ids (may be NULL when
+ * cap is 0), sets *n to the list's full length and *auto_leave (optional). */
+RAFTC_API int raftc_conf_state_ids(const uint8_t *buf, size_t len, int list, uint64_t *ids,
+                                   size_t cap, size_t *n, int *auto_leave);
+
+/* Encodes a raftpb Snapshot {Data, Metadata{ConfState, Index, Term}} into one item of out.
+ * conf_state is raftpb ConfState bytes (NULL/0 = empty ConfState). */
+RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t term,
+                                    const uint8_t *conf_state, size_t conf_state_len,
+                                    const uint8_t *data, size_t data_len);
+/* Decodes a raftpb Snapshot. Any out pointer may be NULL. conf_state (0 or 1 item: the encoded
+ * ConfState) and data (exactly one item) are copied into sinks. */
+RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *index,
+                                  uint64_t *term, raftc_sink *conf_state, raftc_sink *data);
+
+/* Encodes a raftpb ConfChange (v1; ID 0) into one item of out. */
+RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_id,
+                                       const uint8_t *context, size_t context_len);
+/* Encodes a raftpb ConfChangeV2 with n changes (types[i], node_ids[i]) into one item of out. */
+RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const int *types,
+                                          const uint64_t *node_ids, size_t n,
+                                          const uint8_t *context, size_t context_len);
+/* Puts the Context of a conf change (kind RAFTC_CC_V1 or RAFTC_CC_V2) into one item of out.
+ * Empty bytes are a valid (empty) V2 change. */
+RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t *buf,
+                                        size_t len);
+
+/* ======================================================================================
+ * Describe: etcd's Describe* text forms (identical to etcd's util.go output)
+ *
+ * Each returns 0 and a NUL-terminated heap string in *out (release with raftc_free), or an
+ * error (RAFTC_EDECODE for malformed bytes) with *out = NULL. No trailing newline unless the
+ * etcd form has one (raftc_describe_entries, raftc_ready_describe).
+ * ====================================================================================== */
+
+RAFTC_API int raftc_describe_message(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_describe_entry(char **out, const uint8_t *buf, size_t len);
+/* n encoded entries, each described followed by "\n". */
+RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, const size_t *lens,
+                                     size_t n);
+/* Empty (all-zero) hard state gives "". */
+RAFTC_API int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len);
+/* "Lead:%d State:<StateType>" */
+RAFTC_API int raftc_describe_soft_state(char **out, uint64_t lead, int raft_state);
+
+/* ======================================================================================
+ * Memory storage (etcd's MemoryStorage)
+ * ====================================================================================== */
+
+typedef struct raftc_memstorage raftc_memstorage;
+
+/* Creates an empty memory storage (first index 1, last index 0). */
+RAFTC_API int raftc_memstorage_new(raftc_memstorage **out);
+/* Frees it. The host must free every node using it first. */
+RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms);
+/* Appends n encoded raftpb Entry buffers, truncating any conflicting tail; entries at or below
+ * the compaction point are ignored. RAFTC_EDECODE for a malformed entry (nothing appended),
+ * RAFTC_EFAILED for a gap ("missing log entry ..."), nothing appended. */
+RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
+                                      const size_t *lens, size_t n);
+/* Stores a raftpb HardState. */
+RAFTC_API int raftc_memstorage_set_hard_state(raftc_memstorage *ms, const uint8_t *buf,
+                                              size_t len);
+/* Same, from fields. */
+RAFTC_API int raftc_memstorage_set_hard_state_fields(raftc_memstorage *ms, uint64_t term,
+                                                     uint64_t vote, uint64_t commit);
+/* Replaces the contents with a raftpb Snapshot. RAFTC_ESNAP_OUT_OF_DATE if not newer. */
+RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_t *buf,
+                                              size_t len);
+/* Makes a snapshot at index i with an optional raftpb ConfState and data; the encoded
+ * Snapshot is put into out if non-NULL. RAFTC_ESNAP_OUT_OF_DATE if i <= the current snapshot
+ * index, RAFTC_EFAILED if i > last index. */
+RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
+                                               const uint8_t *conf_state, size_t conf_state_len,
+                                               const uint8_t *data, size_t data_len,
+                                               raftc_sink *out);
+/* Discards entries before compact_index. RAFTC_ECOMPACTED if compact_index <= the current
+ * compaction index; RAFTC_EFAILED if compact_index > last index. */
+RAFTC_API int raftc_memstorage_compact(raftc_memstorage *ms, uint64_t compact_index);
+RAFTC_API int raftc_memstorage_first_index(raftc_memstorage *ms, uint64_t *out);
+RAFTC_API int raftc_memstorage_last_index(raftc_memstorage *ms, uint64_t *out);
+/* Term of entry i (valid for [first-1, last]); RAFTC_ECOMPACTED / RAFTC_EUNAVAILABLE. */
+RAFTC_API int raftc_memstorage_term(raftc_memstorage *ms, uint64_t i, uint64_t *term);
+/* Entries [lo, hi) limited to max_size encoded bytes (at least one), one encoded raftpb Entry
+ * per item of out. RAFTC_ECOMPACTED / RAFTC_EUNAVAILABLE. */
+RAFTC_API int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64_t hi,
+                                       uint64_t max_size, raftc_sink *out);
+/* The current snapshot as one encoded raftpb Snapshot item. */
+RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out);
+/* The stored HardState (one item into hard_state) and ConfState (one item into conf_state);
+ * either sink may be NULL. */
+RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
+                                             raftc_sink *conf_state);
+
+/* ======================================================================================
+ * Host storage callbacks (etcd's Storage interface implemented by the host)
+ *
+ * Every callback returns 0 or a RAFTC_E* code. RAFTC_ECOMPACTED, RAFTC_EUNAVAILABLE and
+ * RAFTC_ESNAP_TEMP_UNAVAILABLE carry etcd's meaning; any other error is a storage failure that
+ * fails the node (PANIC log). Data is returned by putting items into the given sink (which the
+ * library owns; it is only valid during the callback). Callbacks must not call back into the
+ * node that invoked them. A callback table may wrap a raftc_memstorage, e.g. the entries
+ * callback can simply call raftc_memstorage_entries(ms, lo, hi, max_size, out).
+ * ====================================================================================== */
+
+typedef struct raftc_storage_callbacks {
+    /* sizeof(raftc_storage_callbacks) as compiled by the host; fields only grow at the end. */
+    size_t struct_size;
+    void *ud; /* passed to every callback */
+    /* Put one raftpb HardState item into hard_state and one raftpb ConfState item into
+     * conf_state (an item may be empty = zero value). */
+    int (*initial_state)(void *ud, raftc_sink *hard_state, raftc_sink *conf_state);
+    /* Put the entries [lo, hi) as encoded raftpb Entry items, one per put, in index order.
+     * Returning more than max_size bytes is allowed (the library trims, keeping at least one). */
+    int (*entries)(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out);
+    int (*term)(void *ud, uint64_t i, uint64_t *term);
+    int (*first_index)(void *ud, uint64_t *index);
+    int (*last_index)(void *ud, uint64_t *index);
+    /* Put the most recent snapshot as one raftpb Snapshot item. */
+    int (*snapshot)(void *ud, raftc_sink *out);
+} raftc_storage_callbacks;
+
+/* ======================================================================================
+ * Config
+ * ====================================================================================== */
+
+typedef struct raftc_config raftc_config;
+
+/* Option keys for raftc_config_set_u64 / raftc_config_set_bool / raftc_config_get_u64.
+ * Never renumbered; new keys are added at the end. */
+typedef enum raftc_option {
+    RAFTC_OPT_ID = 1,                             /* u64, required, not 0 / local thread ids */
+    RAFTC_OPT_ELECTION_TICK = 2,                  /* u64, default 10 */
+    RAFTC_OPT_HEARTBEAT_TICK = 3,                 /* u64, default 1 */
+    RAFTC_OPT_APPLIED = 4,                        /* u64, default 0 */
+    RAFTC_OPT_MAX_SIZE_PER_MSG = 5,               /* u64, default RAFTC_NO_LIMIT; 0 = 1 entry */
+    RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY = 6,   /* u64, default 0 = MaxSizePerMsg */
+    RAFTC_OPT_MAX_UNCOMMITTED_ENTRIES_SIZE = 7,   /* u64, default 0 = no limit */
+    RAFTC_OPT_MAX_INFLIGHT_MSGS = 8,              /* u64, default 256 */
+    RAFTC_OPT_MAX_INFLIGHT_BYTES = 9,             /* u64, default 0 = no limit */
+    RAFTC_OPT_CHECK_QUORUM = 10,                  /* bool, default false */
+    RAFTC_OPT_PRE_VOTE = 11,                      /* bool, default false */
+    RAFTC_OPT_READ_ONLY_OPTION = 12,              /* u64 raftc_read_only_option, default SAFE */
+    RAFTC_OPT_DISABLE_PROPOSAL_FORWARDING = 13,   /* bool */
+    RAFTC_OPT_DISABLE_CONF_CHANGE_VALIDATION = 14,/* bool */
+    RAFTC_OPT_STEP_DOWN_ON_REMOVAL = 15,          /* bool */
+    RAFTC_OPT_ASYNC_STORAGE_WRITES = 16,          /* bool */
+    RAFTC_OPT_RAND_SEED = 17                      /* u64 seed of the election-timeout source */
+} raftc_option;
+
+/* Log levels passed to the logger callback. PANIC: etcd panics here; the node is now failed. */
+typedef enum raftc_log_level {
+    RAFTC_LOG_DEBUG = 0, RAFTC_LOG_INFO = 1, RAFTC_LOG_WARN = 2, RAFTC_LOG_ERROR = 3,
+    RAFTC_LOG_FATAL = 4, RAFTC_LOG_PANIC = 5
+} raftc_log_level;
+
+/* Receives each log line, preformatted (etcd's text), without a trailing newline. msg is
+ * NUL-terminated and valid only during the call. */
+typedef void (*raftc_log_fn)(void *ud, int level, const char *msg, size_t len);
+
+/* Creates a config with the defaults listed above and no storage/logger. */
+RAFTC_API int raftc_config_new(raftc_config **out);
+RAFTC_API void raftc_config_free(raftc_config *cfg);
+/* Sets an option. Bool options accept 0/1 here too. RAFTC_EINVAL for an unknown key or a value
+ * out of range (e.g. a tick over INT32_MAX, a read-only option outside the enum). Value
+ * consistency (e.g. ElectionTick > HeartbeatTick) is checked by raftc_node_new. */
+RAFTC_API int raftc_config_set_u64(raftc_config *cfg, int opt, uint64_t value);
+/* Sets a bool option (value != 0 is true). RAFTC_EINVAL for a non-bool key. */
+RAFTC_API int raftc_config_set_bool(raftc_config *cfg, int opt, int value);
+/* Reads an option (bools as 0/1). */
+RAFTC_API int raftc_config_get_u64(const raftc_config *cfg, int opt, uint64_t *value);
+/* Sets the logger (fn NULL = discard logs). */
+RAFTC_API int raftc_config_set_logger(raftc_config *cfg, raftc_log_fn fn, void *ud);
+/* Uses a memory storage (borrowed: it must outlive every node created from this config). */
+RAFTC_API int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *ms);
+/* Uses host callbacks (the table is copied; cbs->ud must outlive the nodes). RAFTC_EINVAL if
+ * struct_size is smaller than the first version of the table or a callback is NULL. */
+RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
+                                                 const raftc_storage_callbacks *cbs);
+
+/* ======================================================================================
+ * Node (etcd's RawNode)
+ *
+ * Pull-style driving: tick/step/propose/... then raftc_node_has_ready -> raftc_node_ready ->
+ * persist HardState/Entries/Snapshot -> send Messages -> apply CommittedEntries (calling
+ * raftc_node_apply_conf_change for conf-change entries) -> raftc_node_advance.
+ * With RAFTC_OPT_ASYNC_STORAGE_WRITES, the Ready carries MsgStorageAppend / MsgStorageApply
+ * messages to RAFTC_LOCAL_APPEND_THREAD / RAFTC_LOCAL_APPLY_THREAD instead; their Responses are
+ * stepped back into the node (raftc_node_step) once the work is done, and advance is refused.
+ *
+ * Every node function fails with RAFTC_EINVAL on a NULL node and RAFTC_EFAILED once the node is
+ * failed. The text of the last error is in raftc_node_last_error().
+ * ====================================================================================== */
+
+typedef struct raftc_node raftc_node;
+typedef struct raftc_ready raftc_ready;
+
+/* etcd's NewRawNode: validates cfg, reads the storage's InitialState, restores the config and
+ * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
+ * read during the call (storage and logger are captured). On failure *out is NULL and *err
+ * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
+ * none as id"), otherwise raftc_strerror(code). */
+RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err);
+RAFTC_API void raftc_node_free(raftc_node *node);
+/* Text of the last error returned by a call on this node ("" if none). Valid until the next
+ * call on the node. For a failed node: the PANIC text. Never NULL (a NULL node gives ""). */
+RAFTC_API const char *raftc_node_last_error(const raftc_node *node);
+/* 1 if the node is failed, else 0. */
+RAFTC_API int raftc_node_is_failed(const raftc_node *node);
+
+/* etcd's RawNode.Bootstrap: on empty storage only, appends V1 ConfChangeAddNode entries (term 1,
+ * index 1..n, Context = contexts[i]), commits them, applies them, and makes the first Ready
+ * carry a HardState. ids must be non-zero; contexts/context_lens may be NULL (no contexts).
+ * RAFTC_EINVAL if n == 0 ("must provide at least one peer to Bootstrap"), RAFTC_ESTATE if the
+ * storage is not empty ("can't bootstrap a nonempty Storage"). */
+RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
+                                   const uint8_t *const *contexts, const size_t *context_lens,
+                                   size_t n);
+
+/* Advances the logical clock by one tick (election or heartbeat timeout handling). */
+RAFTC_API int raftc_node_tick(raftc_node *node);
+/* Steps MsgHup: starts a (pre-)election when allowed (refusals are logs, not errors). */
+RAFTC_API int raftc_node_campaign(raftc_node *node);
+/* Proposes data (appended to the log by the leader, forwarded by followers).
+ * RAFTC_EPROPOSAL_DROPPED ("raft proposal dropped") when it cannot be. */
+RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
+/* Proposes a conf change: kind RAFTC_CC_V1 with raftpb ConfChange bytes, or RAFTC_CC_V2 with
+ * raftpb ConfChangeV2 bytes (len 0 = empty V2 = leave the joint config). The bytes are checked
+ * (RAFTC_EDECODE) and used verbatim as the entry data. RAFTC_EPROPOSAL_DROPPED as propose. */
+RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
+                                             size_t len);
+/* etcd's ApplyConfChange: call when applying a conf-change entry (also for cancelled ones).
+ * Puts the resulting raftpb ConfState into conf_state (optional). RAFTC_EDECODE for bad bytes,
+ * RAFTC_EFAILED if the change breaks the config invariants (node failed, as in etcd). */
+RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
+                                           size_t len, raftc_sink *conf_state);
+/* etcd's RawNode.Step on a raftpb Message from the network (or a storage-thread response).
+ * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes; RAFTC_ESTEP_LOCAL_MSG
+ * for a local message type not from a local thread; RAFTC_ESTEP_PEER_NOT_FOUND for a response
+ * from an unknown peer; RAFTC_EPROPOSAL_DROPPED for a dropped MsgProp. The last error text is
+ * etcd's error text in each case. */
+RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len);
+
+/* 1 if a Ready with anything to do is available, 0 if not (also for NULL/failed nodes). */
+RAFTC_API int raftc_node_has_ready(const raftc_node *node);
+/* etcd's RawNode.Ready: builds the Ready and accepts it. *out is a view owned by the node,
+ * valid until the next raftc_node_ready, raftc_node_advance or raftc_node_free (steps, ticks and
+ * proposals do not invalidate it). A Ready with nothing in it is valid (all counts 0).
+ * Sync mode: RAFTC_ESTATE ("two accepted Ready structs without call to Advance") if the
+ * previous Ready needs an advance first; the previous view stays valid and nothing changes. */
+RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out);
+/* etcd's RawNode.Advance (sync mode only): steps the self-addressed acknowledgements of the
+ * last Ready (own MsgAppResp / vote responses, stability and apply acks); the Ready's
+ * HardState/Entries/Snapshot must be persisted and its CommittedEntries applied before.
+ * RAFTC_ESTATE if no Ready was taken since the last advance, or in async-storage-writes mode
+ * ("Advance must not be called when using AsyncStorageWrites"). */
+RAFTC_API int raftc_node_advance(raftc_node *node);
+
+/* Indexes into the array filled by raftc_ready_info. */
+typedef enum raftc_ready_field {
+    RAFTC_RD_HAS_SOFT_STATE = 0,     /* 1 if the SoftState changed (then LEAD/RAFT_STATE set) */
+    RAFTC_RD_LEAD = 1,
+    RAFTC_RD_RAFT_STATE = 2,         /* raftc_state_type */
+    RAFTC_RD_HAS_HARD_STATE = 3,     /* 1 if the HardState changed (then TERM/VOTE/COMMIT) */
+    RAFTC_RD_TERM = 4,
+    RAFTC_RD_VOTE = 5,
+    RAFTC_RD_COMMIT = 6,
+    RAFTC_RD_N_ENTRIES = 7,          /* entries to persist */
+    RAFTC_RD_HAS_SNAPSHOT = 8,       /* 1 if a snapshot must be persisted/applied */
+    RAFTC_RD_N_COMMITTED_ENTRIES = 9,
+    RAFTC_RD_N_MESSAGES = 10,
+    /* Messages [0, N_MESSAGES_NOW) may be sent before this Ready's entries are durable; the
+     * rest (follower acks in sync mode) only after. Async mode: all of them. */
+    RAFTC_RD_N_MESSAGES_NOW = 11,
+    RAFTC_RD_N_READ_STATES = 12,
+    RAFTC_RD_MUST_SYNC = 13,         /* etcd's MustSync */
+    RAFTC_RD_COUNT = 14
+} raftc_ready_field;
+
+/* Fills info[0..min(n, RAFTC_RD_COUNT)) (absent values are 0). One call gives every scalar. */
+RAFTC_API int raftc_ready_info(const raftc_ready *rd, uint64_t *info, size_t n);
+/* Views of the i-th entry to persist / committed entry / message, as raftpb bytes, valid as the
+ * Ready. RAFTC_ENOTFOUND if i is out of range. Decode entries with raftc_entry_info and read
+ * message routing with raftc_message_info. */
+RAFTC_API int raftc_ready_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
+                                size_t *len);
+RAFTC_API int raftc_ready_committed_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
+                                          size_t *len);
+RAFTC_API int raftc_ready_message(const raftc_ready *rd, size_t i, const uint8_t **buf,
+                                  size_t *len);
+/* The HardState as raftpb bytes (RAFTC_ENOTFOUND when not in this Ready). */
+RAFTC_API int raftc_ready_hard_state(const raftc_ready *rd, const uint8_t **buf, size_t *len);
+/* The snapshot as raftpb bytes (RAFTC_ENOTFOUND when not in this Ready). */
+RAFTC_API int raftc_ready_snapshot(const raftc_ready *rd, const uint8_t **buf, size_t *len);
+/* The i-th ReadState: *index and a view of its request context. */
+RAFTC_API int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *index,
+                                     const uint8_t **ctx, size_t *ctx_len);
+/* etcd's DescribeReady(rd, nil) as a heap string (raftc_free): "Ready MustSync=...:\n..." or
+ * "<empty Ready>". */
+RAFTC_API int raftc_ready_describe(const raftc_ready *rd, char **out);
+
+/* Indexes into the array filled by raftc_node_status_info (etcd's BasicStatus plus config). */
+typedef enum raftc_status_field {
+    RAFTC_ST_ID = 0,
+    RAFTC_ST_TERM = 1,
+    RAFTC_ST_VOTE = 2,
+    RAFTC_ST_COMMIT = 3,
+    RAFTC_ST_LEAD = 4,
+    RAFTC_ST_RAFT_STATE = 5,       /* raftc_state_type */
+    RAFTC_ST_APPLIED = 6,
+    RAFTC_ST_LEAD_TRANSFEREE = 7,
+    RAFTC_ST_IS_VOTER = 8,         /* 1 if the node's id is in its config's incoming or outgoing
+                                    * voters */
+    RAFTC_ST_IS_LEARNER = 9,
+    RAFTC_ST_N_PROGRESS = 10,      /* peers tracked in the progress map (leader only, else 0) */
+    RAFTC_ST_COUNT = 11
+} raftc_status_field;
+
+/* Fills info[0..min(n, RAFTC_ST_COUNT)). Works on a failed node too (read-only). */
+RAFTC_API int raftc_node_status_info(const raftc_node *node, uint64_t *info, size_t n);
+/* etcd's ProgressMap.String() of the status ("%d: <Progress>\n" per peer ascending) as a heap
+ * string; "" when the node is not the leader (etcd's Status has no progress then). */
+RAFTC_API int raftc_node_status_progress(const raftc_node *node, char **out);
+/* The tracker config as etcd's Config.String() ("voters=(1 2)&&(1) learners=(3)"), heap. */
+RAFTC_API int raftc_node_status_config(const raftc_node *node, char **out);
+/* The config as a raftpb ConfState item put into out. */
+RAFTC_API int raftc_node_conf_state(const raftc_node *node, raftc_sink *out);
+
+/* Indexes into the array filled by raftc_node_progress. */
+typedef enum raftc_progress_field {
+    RAFTC_PR_MATCH = 0,
+    RAFTC_PR_NEXT = 1,
+    RAFTC_PR_STATE = 2,            /* raftc_progress_state */
+    RAFTC_PR_PENDING_SNAPSHOT = 3,
+    RAFTC_PR_RECENT_ACTIVE = 4,
+    RAFTC_PR_PAUSED = 5,
+    RAFTC_PR_IS_LEARNER = 6,
+    RAFTC_PR_INFLIGHT = 7,         /* messages in flight */
+    RAFTC_PR_COUNT = 8
+} raftc_progress_field;
+
+/* Copies up to cap tracked peer ids (ascending) into ids and their total count into *n
+ * (leader only; 0 peers otherwise). */
+RAFTC_API int raftc_node_progress_ids(const raftc_node *node, uint64_t *ids, size_t cap,
+                                      size_t *n);
+/* The progress of peer id (leader only). RAFTC_ENOTFOUND if not tracked or not leader. */
+RAFTC_API int raftc_node_progress(const raftc_node *node, uint64_t id, uint64_t *info,
+                                  size_t n);
+
+/* etcd's ReadIndex: requests a read state; the result arrives in a later Ready's ReadStates
+ * with ctx echoed. */
+RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t len);
+/* etcd's TransferLeader(transferee); followers forward it to the leader. */
+RAFTC_API int raftc_node_transfer_leader(raftc_node *node, uint64_t transferee);
+/* etcd's ForgetLeader: a follower forgets its leader (keeps its term). */
+RAFTC_API int raftc_node_forget_leader(raftc_node *node);
+/* etcd's ReportUnreachable(id). */
+RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id);
+/* etcd's ReportSnapshot(id, status) with RAFTC_SNAPSHOT_FINISH / RAFTC_SNAPSHOT_FAILURE. */
+RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int status);
+
+/* TEST HOOK (not for production): pins the current randomized election timeout to timeout
+ * ticks (> 0); raft re-rolls it on its next reset. */
+RAFTC_API int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout);
+
+/* ======================================================================================
+ * Tools (quorum / confchange functions for the conformance driver; owned by H2)
+ *
+ * Stateless quorum arithmetic (etcd's quorum package) and a standalone configuration changer
+ * (etcd's confchange package) over a private tracker. They let a host or a test replay
+ * etcd's quorum and confchange rules without a node.
+ *
+ * Quorum functions take a configuration as two id lists: `incoming` (the voters) and
+ * `outgoing` (the second half of a joint config; n_outgoing = 0 when not joint). Lists may be
+ * NULL when their count is 0, may repeat ids (treated as sets) and must not contain id 0
+ * (RAFTC_EINVAL). An empty half counts as "everyone agrees" (committed index
+ * RAFTC_QUORUM_INDEX_INF, vote won), exactly as in etcd, so a joint config whose outgoing half is
+ * empty behaves as its incoming half.
+ * ====================================================================================== */
+
+/* etcd's quorum.VoteResult numbering. */
+typedef enum raftc_vote_result {
+    RAFTC_VOTE_PENDING = 1, RAFTC_VOTE_LOST = 2, RAFTC_VOTE_WON = 3
+} raftc_vote_result;
+
+/* Committed index of a config without voters (etcd prints it as "∞"). */
+#define RAFTC_QUORUM_INDEX_INF UINT64_MAX
+
+/* "VotePending" / "VoteLost" / "VoteWon"; other values give "VoteResult(unknown)". Static. */
+RAFTC_API const char *raftc_vote_result_name(int result);
+
+/* etcd's JointConfig.CommittedIndex: the largest index acknowledged by a majority of each
+ * half. acked_ids[i] acknowledged acked_indexes[i]; voters absent from acked_ids count as 0,
+ * ids not in the config are ignored, and for a repeated id the first occurrence wins.
+ * Sets *out_index (RAFTC_QUORUM_INDEX_INF when both halves are empty). RAFTC_EINVAL for a NULL
+ * out_index, a NULL list with a non-zero count or id 0; RAFTC_ENOMEM. */
+RAFTC_API int raftc_quorum_committed(uint64_t *out_index, const uint64_t *incoming,
+                                     size_t n_incoming, const uint64_t *outgoing,
+                                     size_t n_outgoing, const uint64_t *acked_ids,
+                                     const uint64_t *acked_indexes, size_t n_acked);
+
+/* etcd's MajorityConfig.Describe over the union of both halves (what JointConfig.Describe
+ * prints): a bar chart, one line per voter in ascending id order, e.g.
+ *     "       idx\nx>     100    (id=1)\n?      0    (id=2)\n..."
+ * where "?" marks a voter absent from acked_ids; "<empty majority quorum>" (no newline) when
+ * there are no voters. *out is a heap string (raftc_free), NULL on error. Errors as
+ * raftc_quorum_committed. */
+RAFTC_API int raftc_quorum_describe(char **out, const uint64_t *incoming, size_t n_incoming,
+                                    const uint64_t *outgoing, size_t n_outgoing,
+                                    const uint64_t *acked_ids, const uint64_t *acked_indexes,
+                                    size_t n_acked);
+
+/* etcd's JointConfig.VoteResult: vote_ids[i] voted granted[i] (non-zero = yes); voters absent
+ * from vote_ids have not voted yet. Sets *out_result to a raftc_vote_result. For a repeated id
+ * the first occurrence wins. Errors as raftc_quorum_committed. */
+RAFTC_API int raftc_quorum_vote_result(int *out_result, const uint64_t *incoming,
+                                       size_t n_incoming, const uint64_t *outgoing,
+                                       size_t n_outgoing, const uint64_t *vote_ids,
+                                       const int *granted, size_t n_votes);
+
+/* A configuration changer: etcd's confchange.Changer applied to a private tracker (config +
+ * progress map) that starts empty. Each successful change replaces the tracker with the result;
+ * a refused change leaves it untouched and records etcd's error text. */
+typedef struct raftc_changer raftc_changer;
+
+/* Creates a changer with an empty config. max_inflight / max_inflight_bytes size the inflight
+ * windows of the progresses it creates (as RAFTC_OPT_MAX_INFLIGHT_MSGS / _BYTES; 0 bytes = no
+ * limit); last index 0. RAFTC_EINVAL if out is NULL, RAFTC_ENOMEM. */
+RAFTC_API int raftc_changer_new(raftc_changer **out, uint64_t max_inflight,
+                                uint64_t max_inflight_bytes);
+RAFTC_API void raftc_changer_free(raftc_changer *ch);
+
+/* Sets the log's last index: progresses created from now on start at next = max(last_index, 1).
+ * RAFTC_EINVAL for NULL. */
+RAFTC_API int raftc_changer_set_last_index(raftc_changer *ch, uint64_t last_index);
+
+/* A change list is given as n pairs (types[i], node_ids[i]), types being raftc_cc_type values:
+ * etcd's []ConfChangeSingle. Changes with node id 0 are skipped (etcd semantics). Both arrays
+ * may be NULL when n is 0. Every change function returns 0, RAFTC_ECONFCHANGE if etcd's changer
+ * refuses (text in raftc_changer_last_error, e.g. "removed all voters"; a type outside the enum
+ * gives "unexpected conf type N"), RAFTC_EINVAL for NULL arguments, RAFTC_ENOMEM. */
+
+/* etcd's Changer.Simple: a change touching at most one voter, outside a joint config. */
+RAFTC_API int raftc_changer_simple(raftc_changer *ch, const int *types, const uint64_t *node_ids,
+                                   size_t n);
+/* etcd's Changer.EnterJoint(auto_leave != 0, changes): the current voters become the outgoing
+ * half and the changes apply to the incoming half. */
+RAFTC_API int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave, const int *types,
+                                        const uint64_t *node_ids, size_t n);
+/* etcd's Changer.LeaveJoint. */
+RAFTC_API int raftc_changer_leave_joint(raftc_changer *ch);
+/* etcd's confchange.Restore: rebuilds the config from raftpb ConfState bytes, starting from
+ * the current config (meant to be empty: create a fresh changer). RAFTC_EDECODE for malformed
+ * bytes; other errors as above (the tracker is unchanged on any error). */
+RAFTC_API int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t len);
+
+/* Text of the last refused change ("" if the last change call succeeded or none was made).
+ * Owned by the changer, valid until the next call on it. Never NULL. */
+RAFTC_API const char *raftc_changer_last_error(const raftc_changer *ch);
+
+/* etcd's Config.String() + "\n" + ProgressMap.String(), e.g.
+ * "voters=(1 2)&&(1) autoleave\n1: StateProbe match=0 next=1\n2: StateProbe match=0 next=3\n".
+ * *out is a heap string (raftc_free), NULL on error. RAFTC_EINVAL, RAFTC_ENOMEM. */
+RAFTC_API int raftc_changer_describe(const raftc_changer *ch, char **out);
+
+/* Puts the config as one raftpb ConfState item (lists ascending) into out. */
+RAFTC_API int raftc_changer_conf_state(const raftc_changer *ch, raftc_sink *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RAFTC_H */

@@ -1,0 +1,423 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * raftc_node.c: the public node handle over core/rawnode: lifecycle, logger and storage
+ * adapters, argument checks and the input calls (tick, step, propose, ...).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "capi_internal.h"
+#include "alloc.h"
+#include "codec.h"
+#include "log.h"
+
+/* ---- errors ---- */
+
+int raftc_node_result(raftc_node *node, int rc, const char *text)
+{
+    if (rc == RC_OK) {
+        node->err[0] = '\0';
+        return rc;
+    }
+    if (rc == RC_ERR_FAILED && node->panic_text != NULL)
+        text = node->panic_text;
+    if (text == NULL || text[0] == '\0')
+        text = raftc_strerror(rc);
+    snprintf(node->err, sizeof(node->err), "%s", text);
+    return rc;
+}
+
+/* Returns the core's result with the rawnode's error text. */
+static int core_result(raftc_node *node, int rc)
+{
+    return raftc_node_result(node, rc, node->rn->err_text);
+}
+
+#define NODE_CHECK(node)                                                                           \
+    do {                                                                                           \
+        if ((node) == NULL)                                                                        \
+            return RAFTC_EINVAL;                                                                   \
+        if ((node)->rn->raft->failed)                                                              \
+            return raftc_node_result((node), RAFTC_EFAILED, NULL);                                 \
+    } while (0)
+
+RAFTC_API const char *raftc_node_last_error(const raftc_node *node)
+{
+    return node == NULL ? "" : node->err;
+}
+
+RAFTC_API int raftc_node_is_failed(const raftc_node *node)
+{
+    return node != NULL && node->rn != NULL && node->rn->raft->failed ? 1 : 0;
+}
+
+/* ---- logger adapter ---- */
+
+static void node_log(void *ud, int level, const char *msg)
+{
+    raftc_node *node = ud;
+    if (level >= RC_LOG_PANIC && node->panic_text == NULL) {
+        size_t n = strlen(msg);
+        node->panic_text = rc_malloc(n + 1);
+        if (node->panic_text != NULL)
+            memcpy(node->panic_text, msg, n + 1);
+    }
+    if (node->log_fn != NULL)
+        node->log_fn(node->log_ud, level, msg, strlen(msg));
+}
+
+/* ---- host-callback storage adapter ---- */
+
+static raftc_node *cb_node(void *ud)
+{
+    raftc_node *node = ud;
+    raftc_sink_reset(node->cb_a);
+    raftc_sink_reset(node->cb_b);
+    return node;
+}
+
+static int cb_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
+{
+    raftc_node *node = cb_node(ud);
+    memset(hs, 0, sizeof(*hs));
+    memset(cs, 0, sizeof(*cs));
+    int rc = raftc_map_host_rc(node->cbs.initial_state(node->cbs.ud, node->cb_a, node->cb_b));
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    if (rc == RC_OK && raftc_sink_get(node->cb_a, 0, &p, &n) == RC_OK)
+        rc = rc_decode_hard_state(hs, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
+    if (rc == RC_OK && raftc_sink_get(node->cb_b, 0, &p, &n) == RC_OK)
+        rc = rc_decode_conf_state(cs, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
+    return rc;
+}
+
+static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_entries *out)
+{
+    raftc_node *node = cb_node(ud);
+    int rc = raftc_map_host_rc(node->cbs.entries(node->cbs.ud, lo, hi, max_size, node->cb_a));
+    if (rc != RC_OK)
+        return rc;
+    size_t start = out->n;
+    size_t cnt = raftc_sink_count(node->cb_a);
+    if (cnt > hi - lo || (cnt == 0 && lo < hi))
+        return RC_ERR_STORAGE;
+    for (size_t i = 0; i < cnt && rc == RC_OK; i++) {
+        const uint8_t *p = NULL;
+        size_t n = 0;
+        rc_entry e;
+        raftc_sink_get(node->cb_a, i, &p, &n);
+        if (rc_decode_entry(&e, p, n) != RC_OK)
+            rc = RC_ERR_STORAGE;
+        else if (e.index != lo + i)
+            rc = RC_ERR_STORAGE;
+        else
+            rc = rc_entries_push_move(out, &e);
+        rc_entry_free(&e);
+    }
+    if (rc != RC_OK) {
+        rc_entries_truncate(out, start);
+        return rc;
+    }
+    size_t keep = rc_limit_size(out->v + start, out->n - start, max_size);
+    rc_entries_truncate(out, start + keep);
+    return RC_OK;
+}
+
+static int cb_term(void *ud, uint64_t i, uint64_t *term)
+{
+    raftc_node *node = ud;
+    *term = 0;
+    return raftc_map_host_rc(node->cbs.term(node->cbs.ud, i, term));
+}
+
+static int cb_first_index(void *ud, uint64_t *index)
+{
+    raftc_node *node = ud;
+    *index = 0;
+    return raftc_map_host_rc(node->cbs.first_index(node->cbs.ud, index));
+}
+
+static int cb_last_index(void *ud, uint64_t *index)
+{
+    raftc_node *node = ud;
+    *index = 0;
+    return raftc_map_host_rc(node->cbs.last_index(node->cbs.ud, index));
+}
+
+static int cb_snapshot(void *ud, rc_snapshot *out)
+{
+    raftc_node *node = cb_node(ud);
+    memset(out, 0, sizeof(*out));
+    int rc = raftc_map_host_rc(node->cbs.snapshot(node->cbs.ud, node->cb_a));
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    if (rc == RC_OK && raftc_sink_get(node->cb_a, 0, &p, &n) == RC_OK)
+        rc = rc_decode_snapshot(out, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
+    return rc;
+}
+
+static const rc_storage_ops cb_storage_ops = {
+    cb_initial_state, cb_entries, cb_term, cb_first_index, cb_last_index, cb_snapshot,
+};
+
+/* ---- lifecycle ---- */
+
+static void ready_view_free(struct raftc_ready *v)
+{
+    rc_ready_free(&v->rd);
+    raftc_sink_free(v->entries);
+    raftc_sink_free(v->committed);
+    raftc_sink_free(v->messages);
+    raftc_sink_free(v->hard_state);
+    raftc_sink_free(v->snapshot);
+}
+
+RAFTC_API void raftc_node_free(raftc_node *node)
+{
+    if (node == NULL)
+        return;
+    rc_rawnode_free(node->rn);
+    ready_view_free(&node->ready);
+    raftc_sink_free(node->cb_a);
+    raftc_sink_free(node->cb_b);
+    rc_free(node->panic_text);
+    rc_free(node);
+}
+
+static int node_alloc_sinks(raftc_node *node)
+{
+    raftc_sink **all[] = {&node->cb_a, &node->cb_b, &node->ready.entries,
+                          &node->ready.committed, &node->ready.messages,
+                          &node->ready.hard_state, &node->ready.snapshot};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (raftc_sink_new(all[i]) != RAFTC_OK)
+            return RAFTC_ENOMEM;
+    return RAFTC_OK;
+}
+
+RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err)
+{
+    if (err != NULL)
+        *err = "";
+    if (out == NULL || cfg == NULL) {
+        if (err != NULL)
+            *err = raftc_strerror(RAFTC_EINVAL);
+        return RAFTC_EINVAL;
+    }
+    *out = NULL;
+    if (cfg->storage_kind == RAFTC_STORAGE_NONE) {
+        if (err != NULL)
+            *err = "no storage configured";
+        return RAFTC_ECONFIG;
+    }
+    raftc_node *node = rc_calloc(1, sizeof(*node));
+    if (node == NULL || node_alloc_sinks(node) != RAFTC_OK) {
+        raftc_node_free(node);
+        if (err != NULL)
+            *err = raftc_strerror(RAFTC_ENOMEM);
+        return RAFTC_ENOMEM;
+    }
+    node->log_fn = cfg->log_fn;
+    node->log_ud = cfg->log_ud;
+    node->storage_kind = cfg->storage_kind;
+    rc_config c = cfg->c;
+    c.logger.fn = node_log;
+    c.logger.ud = node;
+    if (cfg->storage_kind == RAFTC_STORAGE_MEM) {
+        c.storage = rc_memstorage_storage(cfg->ms->ms);
+    } else {
+        node->cbs = cfg->cbs;
+        c.storage.ops = &cb_storage_ops;
+        c.storage.ud = node;
+    }
+    const char *text = NULL;
+    int rc = rc_rawnode_new(&node->rn, &c, &text);
+    if (rc != RC_OK) {
+        if (err != NULL)
+            *err = text != NULL ? text : raftc_strerror(rc);
+        raftc_node_free(node);
+        return rc;
+    }
+    *out = node;
+    return RAFTC_OK;
+}
+
+/* ---- inputs ---- */
+
+RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
+                                   const uint8_t *const *contexts, const size_t *context_lens,
+                                   size_t n)
+{
+    NODE_CHECK(node);
+    if ((ids == NULL && n != 0) || (contexts != NULL && context_lens == NULL))
+        return raftc_node_result(node, RAFTC_EINVAL, NULL);
+    if (n > RAFTC_MAX_INPUT / sizeof(rc_bytes))
+        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+    rc_bytes *ctx = NULL;
+    if (contexts != NULL && n > 0) {
+        ctx = rc_calloc(n, sizeof(*ctx));
+        if (ctx == NULL)
+            return raftc_node_result(node, RAFTC_ENOMEM, NULL);
+        for (size_t i = 0; i < n; i++) {
+            if (contexts[i] == NULL && context_lens[i] != 0) {
+                rc_free(ctx);
+                return raftc_node_result(node, RAFTC_EINVAL, NULL);
+            }
+            ctx[i].data = context_lens[i] > 0 ? (uint8_t *)(uintptr_t)contexts[i] : NULL;
+            ctx[i].len = context_lens[i];
+        }
+    }
+    int rc = rc_rawnode_bootstrap(node->rn, ids, ctx, n);
+    rc_free(ctx);
+    return core_result(node, rc);
+}
+
+RAFTC_API int raftc_node_tick(raftc_node *node)
+{
+    NODE_CHECK(node);
+    return core_result(node, rc_rawnode_tick(node->rn));
+}
+
+RAFTC_API int raftc_node_campaign(raftc_node *node)
+{
+    NODE_CHECK(node);
+    return core_result(node, rc_rawnode_campaign(node->rn));
+}
+
+RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len)
+{
+    NODE_CHECK(node);
+    if (data == NULL && len != 0)
+        return raftc_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > RAFTC_MAX_INPUT)
+        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+    return core_result(node, rc_rawnode_propose(node->rn, data, len));
+}
+
+/* Checks conf change bytes of the given kind; fills *v2 (owned) when non-NULL. */
+static int decode_cc(int kind, const uint8_t *buf, size_t len, rc_conf_change_v2 *v2)
+{
+    if (buf == NULL && len != 0)
+        return RAFTC_EINVAL;
+    if (len > RAFTC_MAX_INPUT)
+        return RAFTC_ETOOLARGE;
+    rc_conf_change_v2 tmp;
+    if (v2 == NULL)
+        v2 = &tmp;
+    int rc;
+    if (kind == RAFTC_CC_V1) {
+        rc_conf_change v1;
+        rc = rc_decode_conf_change(&v1, buf, len);
+        if (rc != RC_OK)
+            return rc;
+        rc = rc_cc_v1_as_v2(v2, &v1);
+        rc_conf_change_free(&v1);
+    } else if (kind == RAFTC_CC_V2) {
+        rc = rc_decode_conf_change_v2(v2, buf, len);
+    } else {
+        return RAFTC_EINVAL;
+    }
+    if (rc == RC_OK && v2 == &tmp)
+        rc_conf_change_v2_free(&tmp);
+    return rc;
+}
+
+RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
+                                             size_t len)
+{
+    NODE_CHECK(node);
+    int rc = decode_cc(kind, buf, len, NULL);
+    if (rc != RC_OK)
+        return raftc_node_result(node, rc, NULL);
+    rc_entry_type t = kind == RAFTC_CC_V1 ? RC_ENTRY_CONF_CHANGE : RC_ENTRY_CONF_CHANGE_V2;
+    return core_result(node, rc_rawnode_propose_conf_change(node->rn, t, buf, len));
+}
+
+RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
+                                           size_t len, raftc_sink *conf_state)
+{
+    NODE_CHECK(node);
+    rc_conf_change_v2 cc;
+    int rc = decode_cc(kind, buf, len, &cc);
+    if (rc != RC_OK)
+        return raftc_node_result(node, rc, NULL);
+    rc_conf_state cs = {0};
+    rc = rc_rawnode_apply_conf_change(node->rn, &cc, &cs);
+    rc_conf_change_v2_free(&cc);
+    if (rc == RC_OK && conf_state != NULL) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(conf_state, b, l, rc_encode_conf_state(&b, &l, &cs));
+        rc_conf_state_free(&cs);
+        return raftc_node_result(node, rc, NULL);
+    }
+    rc_conf_state_free(&cs);
+    return core_result(node, rc);
+}
+
+RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
+{
+    NODE_CHECK(node);
+    if (buf == NULL && len != 0)
+        return raftc_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > RAFTC_MAX_INPUT)
+        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+    rc_message m;
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc != RC_OK)
+        return raftc_node_result(node, rc, NULL);
+    rc = rc_rawnode_step(node->rn, &m);
+    rc_message_free(&m);
+    return core_result(node, rc);
+}
+
+RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t len)
+{
+    NODE_CHECK(node);
+    if (ctx == NULL && len != 0)
+        return raftc_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > RAFTC_MAX_INPUT)
+        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+    return core_result(node, rc_rawnode_read_index(node->rn, ctx, len));
+}
+
+RAFTC_API int raftc_node_transfer_leader(raftc_node *node, uint64_t transferee)
+{
+    NODE_CHECK(node);
+    return core_result(node, rc_rawnode_transfer_leader(node->rn, transferee));
+}
+
+RAFTC_API int raftc_node_forget_leader(raftc_node *node)
+{
+    NODE_CHECK(node);
+    return core_result(node, rc_rawnode_forget_leader(node->rn));
+}
+
+RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id)
+{
+    NODE_CHECK(node);
+    if (id == RAFTC_NONE)
+        return raftc_node_result(node, RAFTC_EINVAL, "id must not be 0");
+    return core_result(node, rc_rawnode_report_unreachable(node->rn, id));
+}
+
+RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int status)
+{
+    NODE_CHECK(node);
+    if (id == RAFTC_NONE)
+        return raftc_node_result(node, RAFTC_EINVAL, "id must not be 0");
+    if (status != RAFTC_SNAPSHOT_FINISH && status != RAFTC_SNAPSHOT_FAILURE)
+        return raftc_node_result(node, RAFTC_EINVAL, "unknown snapshot status");
+    return core_result(node, rc_rawnode_report_snapshot(node->rn, id,
+                                                        status == RAFTC_SNAPSHOT_FAILURE));
+}
+
+RAFTC_API int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout)
+{
+    NODE_CHECK(node);
+    if (timeout <= 0)
+        return raftc_node_result(node, RAFTC_EINVAL, "timeout must be > 0");
+    rc_raft_set_randomized_election_timeout(node->rn->raft, timeout);
+    return raftc_node_result(node, RAFTC_OK, NULL);
+}

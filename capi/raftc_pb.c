@@ -1,0 +1,599 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * raftc_pb.c: raftpb helpers of the public ABI: build and inspect messages, entries, hard and
+ * conf states, snapshots and conf changes, and the Describe* texts over raftpb bytes.
+ */
+#include <string.h>
+
+#include "capi_internal.h"
+#include "alloc.h"
+#include "codec.h"
+#include "describe.h"
+
+#define CHECK_BUF(buf, len)                                                                        \
+    do {                                                                                           \
+        if ((buf) == NULL && (len) != 0)                                                           \
+            return RAFTC_EINVAL;                                                                   \
+        if ((len) > RAFTC_MAX_INPUT)                                                               \
+            return RAFTC_ETOOLARGE;                                                                \
+    } while (0)
+
+/* ---- a minimal protobuf field scanner (for views into already validated bytes) ---- */
+
+static bool scan_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+        uint8_t c = b[(*pos)++];
+        x |= (uint64_t)(c & 0x7f) << shift;
+        if ((c & 0x80) == 0) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Finds the last occurrence of length-delimited field `field`; false if absent or malformed. */
+static bool scan_bytes_field(const uint8_t *b, size_t len, uint64_t field, const uint8_t **p,
+                             size_t *n)
+{
+    size_t pos = 0;
+    bool found = false;
+    while (pos < len) {
+        uint64_t key = 0, v = 0;
+        if (!scan_varint(b, len, &pos, &key))
+            return false;
+        switch (key & 7) {
+        case 0:
+            if (!scan_varint(b, len, &pos, &v))
+                return false;
+            break;
+        case 1:
+            if (len - pos < 8)
+                return false;
+            pos += 8;
+            break;
+        case 5:
+            if (len - pos < 4)
+                return false;
+            pos += 4;
+            break;
+        case 2:
+            if (!scan_varint(b, len, &pos, &v) || v > len - pos)
+                return false;
+            if ((key >> 3) == field) {
+                *p = b + pos;
+                *n = (size_t)v;
+                found = true;
+            }
+            pos += (size_t)v;
+            break;
+        default:
+            return false;
+        }
+    }
+    return found;
+}
+
+/* ---- messages ---- */
+
+RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info, size_t n)
+{
+    CHECK_BUF(buf, len);
+    if (info == NULL && n != 0)
+        return RAFTC_EINVAL;
+    rc_message m;
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc != RC_OK)
+        return rc;
+    uint64_t v[RAFTC_MF_COUNT] = {
+        [RAFTC_MF_TYPE] = (uint64_t)m.type, [RAFTC_MF_TO] = m.to, [RAFTC_MF_FROM] = m.from,
+        [RAFTC_MF_TERM] = m.term, [RAFTC_MF_LOG_TERM] = m.log_term, [RAFTC_MF_INDEX] = m.index,
+        [RAFTC_MF_COMMIT] = m.commit, [RAFTC_MF_VOTE] = m.vote, [RAFTC_MF_REJECT] = m.reject,
+        [RAFTC_MF_REJECT_HINT] = m.reject_hint, [RAFTC_MF_N_ENTRIES] = m.n_entries,
+        [RAFTC_MF_HAS_SNAPSHOT] = m.snapshot != NULL, [RAFTC_MF_N_RESPONSES] = m.n_responses,
+    };
+    rc_message_free(&m);
+    for (size_t i = 0; i < n && i < RAFTC_MF_COUNT; i++)
+        info[i] = v[i];
+    return RAFTC_OK;
+}
+
+static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
+{
+    int rc = RC_OK;
+    for (size_t i = 0; i < n && rc == RC_OK; i++) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(out, b, l, rc_encode_entry(&b, &l, &ents[i]));
+    }
+    return rc;
+}
+
+RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *entries,
+                                  raftc_sink *snapshot, raftc_sink *responses,
+                                  raftc_sink *context)
+{
+    CHECK_BUF(buf, len);
+    rc_message m;
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc != RC_OK)
+        return rc;
+    if (entries != NULL)
+        rc = put_entries(entries, m.entries, m.n_entries);
+    if (rc == RC_OK && snapshot != NULL && m.snapshot != NULL) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(snapshot, b, l, rc_encode_snapshot(&b, &l, m.snapshot));
+    }
+    for (size_t i = 0; rc == RC_OK && responses != NULL && i < m.n_responses; i++) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(responses, b, l, rc_encode_message(&b, &l, &m.responses[i]));
+    }
+    if (rc == RC_OK && context != NULL)
+        rc = raftc_sink_put(context, m.context.data, m.context.len);
+    rc_message_free(&m);
+    return rc;
+}
+
+RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len)
+{
+    CHECK_BUF(buf, len);
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    rc_message m;
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc != RC_OK)
+        return rc;
+    for (size_t i = 0; i < m.n_responses; i++)
+        rc_message_free(&m.responses[i]);
+    rc_free(m.responses);
+    m.responses = NULL;
+    m.n_responses = 0;
+    uint8_t *b = NULL;
+    size_t l = 0;
+    rc = raftc_sink_put_owned(out, b, l, rc_encode_message(&b, &l, &m));
+    rc_message_free(&m);
+    return rc;
+}
+
+RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t n,
+                                   const uint8_t *const *entries, const size_t *entry_lens,
+                                   size_t n_entries, const uint8_t *snapshot, size_t snapshot_len,
+                                   const uint8_t *context, size_t context_len)
+{
+    if (out == NULL || info == NULL || n < RAFTC_MF_REJECT_HINT + 1)
+        return RAFTC_EINVAL;
+    if (n_entries > 0 && (entries == NULL || entry_lens == NULL))
+        return RAFTC_EINVAL;
+    CHECK_BUF(snapshot, snapshot_len);
+    CHECK_BUF(context, context_len);
+    if (info[RAFTC_MF_TYPE] >= RC_MSG_TYPE_COUNT)
+        return RAFTC_EUNKNOWN_TYPE;
+    if (info[RAFTC_MF_REJECT] > 1)
+        return RAFTC_EINVAL;
+    rc_message m = {
+        .type = (rc_msg_type)info[RAFTC_MF_TYPE], .to = info[RAFTC_MF_TO],
+        .from = info[RAFTC_MF_FROM], .term = info[RAFTC_MF_TERM],
+        .log_term = info[RAFTC_MF_LOG_TERM], .index = info[RAFTC_MF_INDEX],
+        .commit = info[RAFTC_MF_COMMIT], .vote = info[RAFTC_MF_VOTE],
+        .reject = info[RAFTC_MF_REJECT] != 0, .reject_hint = info[RAFTC_MF_REJECT_HINT],
+    };
+    int rc = RC_OK;
+    if (n_entries > 0) {
+        m.entries = rc_calloc(n_entries, sizeof(rc_entry));
+        rc = m.entries == NULL ? RC_ERR_NOMEM : RC_OK;
+    }
+    for (size_t i = 0; i < n_entries && rc == RC_OK; i++) {
+        if (entries[i] == NULL && entry_lens[i] != 0)
+            rc = RC_ERR_INVALID;
+        else
+            rc = rc_decode_entry(&m.entries[i], entries[i], entry_lens[i]);
+        if (rc == RC_OK)
+            m.n_entries++;
+    }
+    if (rc == RC_OK && snapshot != NULL) {
+        m.snapshot = rc_calloc(1, sizeof(rc_snapshot));
+        rc = m.snapshot == NULL ? RC_ERR_NOMEM : rc_decode_snapshot(m.snapshot, snapshot,
+                                                                      snapshot_len);
+    }
+    if (rc == RC_OK)
+        rc = rc_bytes_set(&m.context, context, context_len);
+    if (rc == RC_OK) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(out, b, l, rc_encode_message(&b, &l, &m));
+    }
+    rc_message_free(&m);
+    return rc;
+}
+
+/* ---- entries ---- */
+
+RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, uint64_t *index,
+                               int *type, const uint8_t **data, size_t *data_len)
+{
+    CHECK_BUF(buf, len);
+    rc_entry e;
+    int rc = rc_decode_entry(&e, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    if (term != NULL)
+        *term = e.term;
+    if (index != NULL)
+        *index = e.index;
+    if (type != NULL)
+        *type = (int)e.type;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    if (e.data.len > 0 && !scan_bytes_field(buf, len, 4, &p, &n)) {
+        p = NULL;
+        n = 0;
+    }
+    if (data != NULL)
+        *data = n > 0 ? p : NULL;
+    if (data_len != NULL)
+        *data_len = n;
+    rc_entry_free(&e);
+    return RAFTC_OK;
+}
+
+RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index, int type,
+                                 const uint8_t *data, size_t data_len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    CHECK_BUF(data, data_len);
+    if (type < RC_ENTRY_NORMAL || type > RC_ENTRY_CONF_CHANGE_V2)
+        return RAFTC_EINVAL;
+    rc_entry e = {.term = term, .index = index, .type = (rc_entry_type)type,
+                  .data = {.data = data_len > 0 ? (uint8_t *)(uintptr_t)data : NULL,
+                           .len = data_len}};
+    uint8_t *b = NULL;
+    size_t l = 0;
+    return raftc_sink_put_owned(out, b, l, rc_encode_entry(&b, &l, &e));
+}
+
+/* ---- hard state ---- */
+
+RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t vote,
+                                      uint64_t commit)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    rc_hard_state hs = {term, vote, commit};
+    uint8_t *b = NULL;
+    size_t l = 0;
+    return raftc_sink_put_owned(out, b, l, rc_encode_hard_state(&b, &l, &hs));
+}
+
+RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
+                                      uint64_t *vote, uint64_t *commit)
+{
+    CHECK_BUF(buf, len);
+    rc_hard_state hs;
+    int rc = rc_decode_hard_state(&hs, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    if (term != NULL)
+        *term = hs.term;
+    if (vote != NULL)
+        *vote = hs.vote;
+    if (commit != NULL)
+        *commit = hs.commit;
+    return RAFTC_OK;
+}
+
+/* ---- conf state ---- */
+
+static int ids_from(rc_ids *dst, const uint64_t *v, size_t n)
+{
+    if (n > 0 && v == NULL)
+        return RC_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (rc_ids_push(dst, v[i]) != RC_OK)
+            return RC_ERR_NOMEM;
+    return RC_OK;
+}
+
+RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, size_t n_voters,
+                                      const uint64_t *learners, size_t n_learners,
+                                      const uint64_t *voters_outgoing, size_t n_voters_outgoing,
+                                      const uint64_t *learners_next, size_t n_learners_next,
+                                      int auto_leave)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    rc_conf_state cs = {.auto_leave = auto_leave != 0};
+    int rc = ids_from(&cs.voters, voters, n_voters);
+    if (rc == RC_OK)
+        rc = ids_from(&cs.learners, learners, n_learners);
+    if (rc == RC_OK)
+        rc = ids_from(&cs.voters_outgoing, voters_outgoing, n_voters_outgoing);
+    if (rc == RC_OK)
+        rc = ids_from(&cs.learners_next, learners_next, n_learners_next);
+    if (rc == RC_OK) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(out, b, l, rc_encode_conf_state(&b, &l, &cs));
+    }
+    rc_conf_state_free(&cs);
+    return rc;
+}
+
+RAFTC_API int raftc_conf_state_ids(const uint8_t *buf, size_t len, int list, uint64_t *ids,
+                                   size_t cap, size_t *n, int *auto_leave)
+{
+    CHECK_BUF(buf, len);
+    if ((ids == NULL && cap != 0) || n == NULL)
+        return RAFTC_EINVAL;
+    rc_conf_state cs;
+    int rc = rc_decode_conf_state(&cs, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    const rc_ids *l = NULL;
+    switch (list) {
+    case RAFTC_CS_VOTERS: l = &cs.voters; break;
+    case RAFTC_CS_LEARNERS: l = &cs.learners; break;
+    case RAFTC_CS_VOTERS_OUTGOING: l = &cs.voters_outgoing; break;
+    case RAFTC_CS_LEARNERS_NEXT: l = &cs.learners_next; break;
+    default: rc = RAFTC_EINVAL; break;
+    }
+    if (l != NULL) {
+        for (size_t i = 0; i < l->n && i < cap; i++)
+            ids[i] = l->v[i];
+        *n = l->n;
+        if (auto_leave != NULL)
+            *auto_leave = cs.auto_leave;
+    }
+    rc_conf_state_free(&cs);
+    return rc;
+}
+
+/* ---- snapshots ---- */
+
+RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t term,
+                                    const uint8_t *conf_state, size_t conf_state_len,
+                                    const uint8_t *data, size_t data_len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    CHECK_BUF(conf_state, conf_state_len);
+    CHECK_BUF(data, data_len);
+    rc_snapshot s = {.metadata = {.index = index, .term = term}};
+    int rc = RC_OK;
+    if (conf_state_len > 0)
+        rc = rc_decode_conf_state(&s.metadata.conf_state, conf_state, conf_state_len);
+    if (rc == RC_OK)
+        rc = rc_bytes_set(&s.data, data, data_len);
+    if (rc == RC_OK) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(out, b, l, rc_encode_snapshot(&b, &l, &s));
+    }
+    rc_snapshot_free(&s);
+    return rc;
+}
+
+RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *index,
+                                  uint64_t *term, raftc_sink *conf_state, raftc_sink *data)
+{
+    CHECK_BUF(buf, len);
+    rc_snapshot s;
+    int rc = rc_decode_snapshot(&s, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    if (index != NULL)
+        *index = s.metadata.index;
+    if (term != NULL)
+        *term = s.metadata.term;
+    if (conf_state != NULL) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(conf_state, b, l,
+                                  rc_encode_conf_state(&b, &l, &s.metadata.conf_state));
+    }
+    if (rc == RC_OK && data != NULL)
+        rc = raftc_sink_put(data, s.data.data, s.data.len);
+    rc_snapshot_free(&s);
+    return rc;
+}
+
+/* ---- conf changes ---- */
+
+RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_id,
+                                       const uint8_t *context, size_t context_len)
+{
+    if (out == NULL || type < RC_CC_ADD_NODE || type > RC_CC_ADD_LEARNER_NODE)
+        return RAFTC_EINVAL;
+    CHECK_BUF(context, context_len);
+    rc_conf_change cc = {.type = (rc_cc_type)type, .node_id = node_id,
+                         .context = {.data = context_len > 0 ? (uint8_t *)(uintptr_t)context
+                                                             : NULL,
+                                     .len = context_len}};
+    uint8_t *b = NULL;
+    size_t l = 0;
+    return raftc_sink_put_owned(out, b, l, rc_encode_conf_change(&b, &l, &cc));
+}
+
+RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const int *types,
+                                          const uint64_t *node_ids, size_t n,
+                                          const uint8_t *context, size_t context_len)
+{
+    if (out == NULL || transition < RC_CC_TRANSITION_AUTO ||
+        transition > RC_CC_TRANSITION_JOINT_EXPLICIT || (n > 0 && (types == NULL ||
+                                                                   node_ids == NULL)))
+        return RAFTC_EINVAL;
+    CHECK_BUF(context, context_len);
+    if (n > RAFTC_MAX_INPUT / sizeof(rc_cc_single))
+        return RAFTC_ETOOLARGE;
+    rc_conf_change_v2 cc = {.transition = (rc_cc_transition)transition,
+                            .context = {.data = context_len > 0
+                                                    ? (uint8_t *)(uintptr_t)context : NULL,
+                                        .len = context_len}};
+    if (n > 0) {
+        cc.changes = rc_calloc(n, sizeof(rc_cc_single));
+        if (cc.changes == NULL)
+            return RAFTC_ENOMEM;
+        cc.n_changes = n;
+    }
+    int rc = RC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (types[i] < RC_CC_ADD_NODE || types[i] > RC_CC_ADD_LEARNER_NODE)
+            rc = RAFTC_EINVAL;
+        cc.changes[i].type = (rc_cc_type)types[i];
+        cc.changes[i].node_id = node_ids[i];
+    }
+    if (rc == RC_OK) {
+        uint8_t *b = NULL;
+        size_t l = 0;
+        rc = raftc_sink_put_owned(out, b, l, rc_encode_conf_change_v2(&b, &l, &cc));
+    }
+    rc_free(cc.changes);
+    return rc;
+}
+
+RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t *buf,
+                                        size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    CHECK_BUF(buf, len);
+    int rc;
+    if (kind == RAFTC_CC_V1) {
+        rc_conf_change cc;
+        rc = rc_decode_conf_change(&cc, buf, len);
+        if (rc == RC_OK)
+            rc = raftc_sink_put(out, cc.context.data, cc.context.len);
+        rc_conf_change_free(&cc);
+        return rc;
+    }
+    if (kind != RAFTC_CC_V2)
+        return RAFTC_EINVAL;
+    rc_conf_change_v2 cc;
+    rc = rc_decode_conf_change_v2(&cc, buf, len);
+    if (rc == RC_OK)
+        rc = raftc_sink_put(out, cc.context.data, cc.context.len);
+    rc_conf_change_v2_free(&cc);
+    return rc;
+}
+
+/* ---- describe ---- */
+
+RAFTC_API int raftc_describe_message(char **out, const uint8_t *buf, size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    CHECK_BUF(buf, len);
+    rc_message m;
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc != RC_OK)
+        return rc;
+    rc_strbuf b = RC_STRBUF_INIT;
+    rc_describe_message(&b, &m, "");
+    rc_message_free(&m);
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_entry(char **out, const uint8_t *buf, size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    CHECK_BUF(buf, len);
+    rc_entry e;
+    int rc = rc_decode_entry(&e, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    rc_strbuf b = RC_STRBUF_INIT;
+    rc_describe_entry(&b, &e);
+    rc_entry_free(&e);
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, const size_t *lens,
+                                     size_t n)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    if (n > 0 && (ents == NULL || lens == NULL))
+        return RAFTC_EINVAL;
+    rc_strbuf b = RC_STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        rc_entry e;
+        int rc = (ents[i] == NULL && lens[i] != 0) ? RC_ERR_INVALID
+                                                   : rc_decode_entry(&e, ents[i], lens[i]);
+        if (rc != RC_OK) {
+            rc_strbuf_free(&b);
+            return rc;
+        }
+        rc_describe_entry(&b, &e);
+        rc_strbuf_putc(&b, '\n');
+        rc_entry_free(&e);
+    }
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    CHECK_BUF(buf, len);
+    rc_hard_state hs;
+    int rc = rc_decode_hard_state(&hs, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    rc_strbuf b = RC_STRBUF_INIT;
+    if (!rc_hard_state_is_empty(&hs))
+        rc_describe_hard_state(&b, &hs);
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    CHECK_BUF(buf, len);
+    rc_conf_state cs;
+    int rc = rc_decode_conf_state(&cs, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    rc_strbuf b = RC_STRBUF_INIT;
+    rc_describe_conf_state(&b, &cs);
+    rc_conf_state_free(&cs);
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    CHECK_BUF(buf, len);
+    rc_snapshot s;
+    int rc = rc_decode_snapshot(&s, buf, len);
+    if (rc != RC_OK)
+        return rc;
+    rc_strbuf b = RC_STRBUF_INIT;
+    rc_describe_snapshot(&b, &s);
+    rc_snapshot_free(&s);
+    return raftc_take_string(out, &b);
+}
+
+RAFTC_API int raftc_describe_soft_state(char **out, uint64_t lead, int raft_state)
+{
+    if (out == NULL)
+        return RAFTC_EINVAL;
+    *out = NULL;
+    rc_soft_state ss = {.lead = lead, .raft_state = (rc_state_type)raft_state};
+    rc_strbuf b = RC_STRBUF_INIT;
+    rc_describe_soft_state(&b, &ss);
+    return raftc_take_string(out, &b);
+}

@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * rawnode.h: etcd's RawNode: the Ready/Advance driving loop over rc_raft, bootstrap, and the
+ * async-storage-writes protocol (MsgStorageAppend / MsgStorageApply to the local threads).
+ *
+ * Every function returns RC_OK or an rc_err; on error rn->err_text (static) says why. Once the
+ * raft is failed (r->failed) every entry point returns RC_ERR_FAILED.
+ */
+#ifndef RC_RAWNODE_H
+#define RC_RAWNODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "raft.h"
+#include "types.h"
+
+/* One Ready (etcd's raft.Ready). Owns deep copies of everything; release with rc_ready_free. */
+typedef struct rc_ready {
+    bool has_soft_state;          /* SoftState changed */
+    rc_soft_state soft_state;
+    rc_hard_state hard_state;     /* all-zero when unchanged */
+    rc_read_state *read_states;   /* owned */
+    size_t n_read_states;
+    rc_entries entries;           /* unstable entries to persist */
+    rc_snapshot *snapshot;        /* owned; NULL when none */
+    rc_entries committed_entries; /* to apply */
+    rc_msgs messages;             /* to send (including local-thread messages in async mode) */
+    size_t n_messages_now;        /* messages[0, n) may be sent before persisting */
+    bool must_sync;
+} rc_ready;
+
+void rc_ready_free(rc_ready *rd); /* frees the contents and zeroes *rd */
+/* True iff the Ready holds nothing (etcd's IsEmpty-like; DescribeReady gives "<empty Ready>"). */
+bool rc_ready_is_empty(const rc_ready *rd);
+
+typedef struct rc_rawnode {
+    rc_raft *raft;
+    rc_soft_state prev_soft_st;
+    rc_hard_state prev_hard_st;
+    rc_msgs steps_on_advance;   /* self-addressed acks stepped on Advance (sync mode) */
+    bool async_storage_writes;
+    bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
+    const char *err_text;       /* static text of the last error, "" if none */
+} rc_rawnode;
+
+/* etcd's NewRawNode. On failure *out is NULL and *err_text (optional, static) says why. */
+int rc_rawnode_new(rc_rawnode **out, const rc_config *c, const char **err_text);
+void rc_rawnode_free(rc_rawnode *rn);
+
+/* etcd's Bootstrap: ids[i] with optional contexts[i] (contexts may be NULL). RC_ERR_INVALID
+ * without peers, RC_ERR_STATE on non-empty storage. */
+int rc_rawnode_bootstrap(rc_rawnode *rn, const uint64_t *ids, const rc_bytes *contexts,
+                         size_t n);
+
+int rc_rawnode_tick(rc_rawnode *rn);
+int rc_rawnode_campaign(rc_rawnode *rn);
+/* MsgProp {From: id, Entries: [{Data: data}]}; RC_ERR_PROPOSAL_DROPPED when dropped. */
+int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len);
+/* MsgProp {Entries: [{Type: type, Data: data}]} where type is RC_ENTRY_CONF_CHANGE or
+ * RC_ENTRY_CONF_CHANGE_V2 and data the encoded change (verbatim; len 0 = leave joint). */
+int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uint8_t *data,
+                                   size_t len);
+/* ApplyConfChange; *cs (optional) receives the resulting ConfState (owned by the caller). */
+int rc_rawnode_apply_conf_change(rc_rawnode *rn, const rc_conf_change_v2 *cc, rc_conf_state *cs);
+/* RawNode.Step with the local-message and unknown-peer checks. m is borrowed. */
+int rc_rawnode_step(rc_rawnode *rn, const rc_message *m);
+
+bool rc_rawnode_has_ready(const rc_rawnode *rn);
+/* Builds and accepts a Ready into *rd (which must be zeroed or freed). RC_ERR_STATE ("two
+ * accepted Ready structs without call to Advance") leaves everything untouched. */
+int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd);
+/* Steps the stepsOnAdvance messages. RC_ERR_STATE in async mode or without a Ready. */
+int rc_rawnode_advance(rc_rawnode *rn);
+
+int rc_rawnode_read_index(rc_rawnode *rn, const uint8_t *ctx, size_t len);
+int rc_rawnode_transfer_leader(rc_rawnode *rn, uint64_t transferee);
+int rc_rawnode_forget_leader(rc_rawnode *rn);
+int rc_rawnode_report_unreachable(rc_rawnode *rn, uint64_t id);
+/* failure = etcd's SnapshotFailure (Reject). */
+int rc_rawnode_report_snapshot(rc_rawnode *rn, uint64_t id, bool failure);
+
+/* etcd's BasicStatus fields. */
+typedef struct rc_basic_status {
+    uint64_t id;
+    rc_hard_state hard_state;
+    rc_soft_state soft_state;
+    uint64_t applied;
+    uint64_t lead_transferee;
+} rc_basic_status;
+void rc_rawnode_basic_status(const rc_rawnode *rn, rc_basic_status *st);
+/* The progress map when leader, else NULL (etcd's Status.Progress). Borrowed. */
+const rc_progress_map *rc_rawnode_progress(const rc_rawnode *rn);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * interaction_out.c: the interaction environment's output buffer (HARNESS.md §2.4): log levels,
+ * the raft logger sink, and withIndent.
+ */
+#include "interaction.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR", "FATAL", "NONE"};
+
+void ia_write(ia_env *e, const char *s, size_t len) {
+    if (e->lvl == IA_LVL_NONE)
+        return;
+    ia_buf_append(e->out, s, len);
+}
+
+void ia_puts(ia_env *e, const char *s) { ia_write(e, s, strlen(s)); }
+
+void ia_printf(ia_env *e, const char *fmt, ...) {
+    if (e->lvl == IA_LVL_NONE)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    ia_buf_vprintf(e->out, fmt, ap);
+    va_end(ap);
+}
+
+void ia_log(ia_env *e, int lvl, const char *msg) {
+    if (lvl > IA_LVL_FATAL) {
+        /* etcd's Panicf: logged as FATAL, and the Go test would abort. */
+        lvl = IA_LVL_FATAL;
+        if (e->panic == NULL)
+            e->panic = ia_strdup(msg);
+    }
+    if (lvl < 0 || e->lvl > lvl)
+        return;
+    ia_buf *b = e->out;
+    ia_buf_puts(b, level_names[lvl]);
+    ia_buf_putc(b, ' ');
+    size_t n = strlen(msg);
+    ia_buf_append(b, msg, n);
+    if (n > 0 && msg[n - 1] != '\n')
+        ia_buf_putc(b, '\n');
+}
+
+int ia_set_level(ia_env *e, const char *name) {
+    for (int i = 0; i <= IA_LVL_NONE; i++) {
+        if (strcasecmp(level_names[i], name) == 0) {
+            e->lvl = i;
+            return IA_OK;
+        }
+    }
+    return ia_fail(e, "log levels must be either of [DEBUG INFO WARN ERROR FATAL NONE]");
+}
+
+ia_buf *ia_indent_begin(ia_env *e) {
+    ia_buf *orig = e->out;
+    ia_buf *tmp = calloc(1, sizeof *tmp);
+    if (tmp == NULL)
+        abort();
+    e->out = tmp;
+    return orig;
+}
+
+void ia_indent_end(ia_env *e, ia_buf *orig) {
+    ia_buf *tmp = e->out;
+    e->out = orig;
+    /* bufio.Scanner(ScanLines): a final line without LF still counts; CR before LF dropped. */
+    const char *p = tmp->p, *end = tmp->p + tmp->n;
+    while (p != NULL && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        size_t len = (size_t)(le - p);
+        if (nl && len > 0 && p[len - 1] == '\r')
+            len--;
+        ia_buf_puts(orig, "  ");
+        ia_buf_append(orig, p, len);
+        ia_buf_putc(orig, '\n');
+        p = nl ? nl + 1 : end;
+    }
+    ia_buf_free(tmp);
+    free(tmp);
+}
+
+int ia_fail(ia_env *e, const char *fmt, ...) {
+    ia_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    ia_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(e->err);
+    e->err = ia_buf_take(&b);
+    return IA_ERR;
+}
+
+int ia_fail_take(ia_env *e, char *msg) {
+    free(e->err);
+    e->err = msg;
+    return IA_ERR;
+}
+
+int ia_fatal(ia_env *e, const char *fmt, ...) {
+    ia_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    ia_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(e->fatal);
+    e->fatal = ia_buf_take(&b);
+    return IA_FATAL;
+}
+
+int ia_fatal_take(ia_env *e, char *msg) {
+    free(e->fatal);
+    e->fatal = msg;
+    return IA_FATAL;
+}
