@@ -127,7 +127,8 @@ RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
     if (rc == RC_OK && out != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_snapshot(&b, &l, &s));
+        int erc = rc_encode_snapshot(&b, &l, &s);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_snapshot_free(&s);
     rc_conf_state_free(&cs);
@@ -177,7 +178,8 @@ RAFTC_API int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64
     for (size_t i = 0; i < es.n && rc == RC_OK; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_entry(&b, &l, &es.v[i]));
+        int erc = rc_encode_entry(&b, &l, &es.v[i]);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_entries_free(&es);
     return rc;
@@ -193,7 +195,8 @@ RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out)
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_snapshot(&b, &l, &s));
+        int erc = rc_encode_snapshot(&b, &l, &s);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_snapshot_free(&s);
     return rc;
@@ -209,12 +212,14 @@ RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *h
     if (rc == RC_OK && hard_state != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(hard_state, b, l, rc_encode_hard_state(&b, &l, &hs));
+        int erc = rc_encode_hard_state(&b, &l, &hs);
+        rc = raftc_sink_put_owned(hard_state, b, l, erc);
     }
     if (rc == RC_OK && conf_state != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(conf_state, b, l, rc_encode_conf_state(&b, &l, &cs));
+        int erc = rc_encode_conf_state(&b, &l, &cs);
+        rc = raftc_sink_put_owned(conf_state, b, l, erc);
     }
     rc_conf_state_free(&cs);
     return rc;

@@ -348,7 +348,8 @@ RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uin
     if (rc == RC_OK && conf_state != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(conf_state, b, l, rc_encode_conf_state(&b, &l, &cs));
+        int erc = rc_encode_conf_state(&b, &l, &cs);
+        rc = raftc_sink_put_owned(conf_state, b, l, erc);
         rc_conf_state_free(&cs);
         return raftc_node_result(node, rc, NULL);
     }

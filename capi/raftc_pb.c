@@ -107,7 +107,8 @@ static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
     for (size_t i = 0; i < n && rc == RC_OK; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_entry(&b, &l, &ents[i]));
+        int erc = rc_encode_entry(&b, &l, &ents[i]);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     return rc;
 }
@@ -126,12 +127,14 @@ RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *en
     if (rc == RC_OK && snapshot != NULL && m.snapshot != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(snapshot, b, l, rc_encode_snapshot(&b, &l, m.snapshot));
+        int erc = rc_encode_snapshot(&b, &l, m.snapshot);
+        rc = raftc_sink_put_owned(snapshot, b, l, erc);
     }
     for (size_t i = 0; rc == RC_OK && responses != NULL && i < m.n_responses; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(responses, b, l, rc_encode_message(&b, &l, &m.responses[i]));
+        int erc = rc_encode_message(&b, &l, &m.responses[i]);
+        rc = raftc_sink_put_owned(responses, b, l, erc);
     }
     if (rc == RC_OK && context != NULL)
         rc = raftc_sink_put(context, m.context.data, m.context.len);
@@ -155,7 +158,8 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
     m.n_responses = 0;
     uint8_t *b = NULL;
     size_t l = 0;
-    rc = raftc_sink_put_owned(out, b, l, rc_encode_message(&b, &l, &m));
+    int erc = rc_encode_message(&b, &l, &m);
+    rc = raftc_sink_put_owned(out, b, l, erc);
     rc_message_free(&m);
     return rc;
 }
@@ -205,7 +209,8 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_message(&b, &l, &m));
+        int erc = rc_encode_message(&b, &l, &m);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_message_free(&m);
     return rc;
@@ -254,7 +259,8 @@ RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index,
                            .len = data_len}};
     uint8_t *b = NULL;
     size_t l = 0;
-    return raftc_sink_put_owned(out, b, l, rc_encode_entry(&b, &l, &e));
+    int erc = rc_encode_entry(&b, &l, &e);
+    return raftc_sink_put_owned(out, b, l, erc);
 }
 
 /* ---- hard state ---- */
@@ -267,7 +273,8 @@ RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t v
     rc_hard_state hs = {term, vote, commit};
     uint8_t *b = NULL;
     size_t l = 0;
-    return raftc_sink_put_owned(out, b, l, rc_encode_hard_state(&b, &l, &hs));
+    int erc = rc_encode_hard_state(&b, &l, &hs);
+    return raftc_sink_put_owned(out, b, l, erc);
 }
 
 RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
@@ -318,7 +325,8 @@ RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, s
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_conf_state(&b, &l, &cs));
+        int erc = rc_encode_conf_state(&b, &l, &cs);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_conf_state_free(&cs);
     return rc;
@@ -372,7 +380,8 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_snapshot(&b, &l, &s));
+        int erc = rc_encode_snapshot(&b, &l, &s);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_snapshot_free(&s);
     return rc;
@@ -393,8 +402,8 @@ RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *inde
     if (conf_state != NULL) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(conf_state, b, l,
-                                  rc_encode_conf_state(&b, &l, &s.metadata.conf_state));
+        int erc = rc_encode_conf_state(&b, &l, &s.metadata.conf_state);
+        rc = raftc_sink_put_owned(conf_state, b, l, erc);
     }
     if (rc == RC_OK && data != NULL)
         rc = raftc_sink_put(data, s.data.data, s.data.len);
@@ -416,7 +425,8 @@ RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_
                                      .len = context_len}};
     uint8_t *b = NULL;
     size_t l = 0;
-    return raftc_sink_put_owned(out, b, l, rc_encode_conf_change(&b, &l, &cc));
+    int erc = rc_encode_conf_change(&b, &l, &cc);
+    return raftc_sink_put_owned(out, b, l, erc);
 }
 
 RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const int *types,
@@ -450,7 +460,8 @@ RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_conf_change_v2(&b, &l, &cc));
+        int erc = rc_encode_conf_change_v2(&b, &l, &cc);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_free(cc.changes);
     return rc;

@@ -40,7 +40,8 @@ static int put_entries(raftc_sink *s, const rc_entries *es)
     for (size_t i = 0; i < es->n && rc == RC_OK; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(s, b, l, rc_encode_entry(&b, &l, &es->v[i]));
+        int erc = rc_encode_entry(&b, &l, &es->v[i]);
+        rc = raftc_sink_put_owned(s, b, l, erc);
     }
     return rc;
 }
@@ -55,21 +56,22 @@ static int view_encode(struct raftc_ready *v)
     for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(v->messages, b, l, rc_encode_message(&b, &l,
-                                                                         &rd->messages.v[i]));
+        int erc = rc_encode_message(&b, &l, &rd->messages.v[i]);
+        rc = raftc_sink_put_owned(v->messages, b, l, erc);
     }
     bool has_hs = !rc_hard_state_is_empty(&rd->hard_state);
     if (rc == RC_OK && has_hs) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(v->hard_state, b, l,
-                                  rc_encode_hard_state(&b, &l, &rd->hard_state));
+        int erc = rc_encode_hard_state(&b, &l, &rd->hard_state);
+        rc = raftc_sink_put_owned(v->hard_state, b, l, erc);
     }
     bool has_snap = !rc_snapshot_is_empty(rd->snapshot);
     if (rc == RC_OK && has_snap) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(v->snapshot, b, l, rc_encode_snapshot(&b, &l, rd->snapshot));
+        int erc = rc_encode_snapshot(&b, &l, rd->snapshot);
+        rc = raftc_sink_put_owned(v->snapshot, b, l, erc);
     }
     uint64_t *in = v->info;
     in[RAFTC_RD_HAS_SOFT_STATE] = rd->has_soft_state;
@@ -283,7 +285,8 @@ RAFTC_API int raftc_node_conf_state(const raftc_node *node, raftc_sink *out)
     if (rc == RC_OK) {
         uint8_t *b = NULL;
         size_t l = 0;
-        rc = raftc_sink_put_owned(out, b, l, rc_encode_conf_state(&b, &l, &cs));
+        int erc = rc_encode_conf_state(&b, &l, &cs);
+        rc = raftc_sink_put_owned(out, b, l, erc);
     }
     rc_conf_state_free(&cs);
     return rc;

@@ -74,7 +74,9 @@ void rc_unstable_free(rc_unstable *u);
 
 /* ---- raft log ---- */
 /* Initializes from storage: committed = applied = applying = FirstIndex-1; unstable offset =
- * LastIndex+1. */
+ * LastIndex+1. max_applying_ents_size 0 is taken as 1 (apply one entry at a time) instead of
+ * etcd's panic in nextCommittedEnts (etcd-behaviour.md invariant 11). The logger is borrowed
+ * and must outlive l. RC_ERR_FAILED (logged) if storage fails. */
 int rc_log_init(rc_raft_log *l, rc_storage storage, const rc_logger *logger,
                 uint64_t max_applying_ents_size);
 void rc_log_free(rc_raft_log *l);
@@ -96,6 +98,8 @@ int rc_log_find_conflict(const rc_raft_log *l, const rc_entry *ents, size_t n, u
 int rc_log_find_conflict_by_term(const rc_raft_log *l, uint64_t index, uint64_t term,
                                  uint64_t *out_index, uint64_t *out_term);
 
+/* First/last index and last term. A storage failure is logged at PANIC, sets l->failed and
+ * yields 0. */
 uint64_t rc_log_first_index(const rc_raft_log *l);
 uint64_t rc_log_last_index(const rc_raft_log *l);
 uint64_t rc_log_last_term(const rc_raft_log *l);
@@ -123,9 +127,13 @@ bool rc_log_has_next_unstable_snapshot(const rc_raft_log *l);
 const rc_snapshot *rc_log_next_unstable_snapshot(const rc_raft_log *l);
 /* Committed entries ready to be applied; allow_unstable allows entries not yet stable. */
 bool rc_log_has_next_committed_ents(const rc_raft_log *l, bool allow_unstable);
+/* Appends (copies) the next page of committed entries, [applying+1, maxAppliableIndex], at most
+ * max_applying_ents_size - applying_ents_size bytes (at least one entry). Nothing while paused or
+ * while a snapshot is pending. The caller then reports them with rc_log_accept_applying. */
 int rc_log_next_committed_ents(const rc_raft_log *l, bool allow_unstable, rc_entries *out);
 /* Snapshot from the unstable tail or storage (copy). May return RC_ERR_SNAP_TEMP_UNAVAILABLE. */
 int rc_log_snapshot(const rc_raft_log *l, rc_snapshot *out);
+/* An unstable snapshot exists, accepted or not (etcd's hasNextOrInProgressSnapshot). */
 bool rc_log_has_pending_snapshot(const rc_raft_log *l);
 
 void rc_log_accept_unstable(rc_raft_log *l);
@@ -141,6 +149,9 @@ int rc_log_applied_to(rc_raft_log *l, uint64_t i, uint64_t size);
 /* acceptApplying(i, size, allowUnstable): the entries up to i (size = rc_entries_size of
  * them) were handed to the application. RC_ERR_FAILED (logged) if i > committed. */
 int rc_log_accept_applying(rc_raft_log *l, uint64_t i, uint64_t size, bool allow_unstable);
+/* etcd's restore: logs "log [%s] starts to restore snapshot [index: %d, term: %d]", sets
+ * committed = s.index and makes a deep copy of s the unstable snapshot (dropping the unstable
+ * entries). RC_ERR_NOMEM leaves l unchanged. */
 int rc_log_restore(rc_raft_log *l, const rc_snapshot *s);
 
 /* Size of an entry as counted by MaxSizePerMsg (its encoded raftpb size; see codec). */

@@ -256,8 +256,9 @@ int rc_raft_send(rc_raft *r, rc_message *m)
         m->from = r->id;
     if (is_vote_type(m->type)) {
         if (m->term == 0) {
+            int rc = rc_raft_panic(r, "term should be set when sending %s", rc_msg_type_name(m->type));
             rc_message_free(m);
-            return rc_raft_panic(r, "term should be set when sending %s", rc_msg_type_name(m->type));
+            return rc;
         }
     } else {
         if (m->term != 0) {

@@ -550,6 +550,7 @@ int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd)
                                     rc_entries_size(ce->v, ce->n), !rn->async_storage_writes);
         if (rc != RC_OK) {
             r->failed = true;
+            rc_ready_free(rd);
             return result(rn, rc);
         }
     }

@@ -49,7 +49,7 @@ static wire_msg queue[MAX_QUEUE];
 static size_t queue_len;
 static bool verbose;
 
-static void die(const char *what, int rc, raftc_node *n)
+_Noreturn static void die(const char *what, int rc, raftc_node *n)
 {
     fprintf(stderr, "demo: %s failed: %s (%s)\n", what, raftc_strerror(rc),
             n ? raftc_node_last_error(n) : "");
@@ -254,7 +254,7 @@ static void start_nodes(void)
     for (int i = 0; i < N_NODES; i++) {
         demo_node *dn = &nodes[i];
         dn->id = (uint64_t)i + 1;
-        raftc_config *cfg;
+        raftc_config *cfg = NULL;
         int rc = raftc_memstorage_new(&dn->storage);
         if (rc != RAFTC_OK || (rc = raftc_config_new(&cfg)) != RAFTC_OK)
             die("setup", rc, NULL);

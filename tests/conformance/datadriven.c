@@ -466,11 +466,20 @@ static void dd_emit_output(dd_buf *out, const char *actual)
     }
 }
 
+/* At EOF, datadriven drops one of two final newlines (so a file ending in a blank line loses it,
+ * and the blank line written after the last output disappears). */
+static void dd_trim_final_newline(dd_buf *b)
+{
+    if (b->n > 2 && b->p[b->n - 1] == '\n' && b->p[b->n - 2] == '\n')
+        b->p[--b->n] = '\0';
+}
+
 static void dd_report_mismatch(dd_reader *r, const dd_directive *d, const char *directive_text)
 {
     /* transcript so far + the unread rest of the file */
     for (size_t i = r->pos; i < r->lines.n; i++)
         dd_buf_emit(&r->out, r->lines.v[i]);
+    dd_trim_final_newline(&r->out);
     dd_lines got;
     dd_lines_split(&got, r->out.p ? r->out.p : "", r->out.n);
     fprintf(stderr, "%s:%d: output mismatch for: %s\n", r->path, d->line, directive_text);
@@ -624,9 +633,7 @@ int dd_run_file(const dd_suite *suite, const char *path, bool rewrite, void *out
     suite->env_free(env);
 
     if (rc == 0 && rewrite) {
-        /* A file ending in a blank line loses it (datadriven drops one of two final "\n"). */
-        if (r.out.n > 2 && r.out.p[r.out.n - 1] == '\n' && r.out.p[r.out.n - 2] == '\n')
-            r.out.n--;
+        dd_trim_final_newline(&r.out);
         FILE *f = out_file;
         if (f == NULL || (r.out.n > 0 && fwrite(r.out.p, 1, r.out.n, f) != r.out.n)) {
             fprintf(stderr, "%s: cannot write the rewritten transcript\n", path);

@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <ctype.h>
 
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR", "FATAL", "NONE"};
 
@@ -48,9 +48,18 @@ void ia_log(ia_env *e, int lvl, const char *msg) {
         ia_buf_putc(b, '\n');
 }
 
+/* strings.EqualFold for ASCII names. */
+static bool equal_fold(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    }
+    return *a == *b;
+}
+
 int ia_set_level(ia_env *e, const char *name) {
     for (int i = 0; i <= IA_LVL_NONE; i++) {
-        if (strcasecmp(level_names[i], name) == 0) {
+        if (equal_fold(level_names[i], name)) {
             e->lvl = i;
             return IA_OK;
         }
@@ -71,8 +80,8 @@ void ia_indent_end(ia_env *e, ia_buf *orig) {
     ia_buf *tmp = e->out;
     e->out = orig;
     /* bufio.Scanner(ScanLines): a final line without LF still counts; CR before LF dropped. */
-    const char *p = tmp->p, *end = tmp->p + tmp->n;
-    while (p != NULL && p < end) {
+    const char *p = tmp->n > 0 ? tmp->p : "", *end = p + tmp->n;
+    while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         size_t len = (size_t)(le - p);

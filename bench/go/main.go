@@ -1,0 +1,389 @@
+// Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+//
+// main.go: the etcd raft side of the raftc benchmarks. The workload drivers live here; the
+// version-specific glue (RawNode, MemoryStorage, raftpb codec) is in etcd36.go / etcd37.go,
+// selected by the etcd36 build tag and the module file (go36.mod vs go.mod). Prints one JSON
+// object per line, the same shape as bench/c/bench.c.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+)
+
+var (
+	quick    = flag.Bool("quick", false, "small sizes (harness check)")
+	workload = flag.String("w", "all", "workload: a, b, c, d or all")
+	runID    = flag.Int("run", 0, "run number, copied into the output")
+)
+
+func emit(bench string, kv map[string]any) {
+	kv["lib"] = libName()
+	kv["bench"] = bench
+	kv["run"] = *runID
+	b, _ := json.Marshal(kv)
+	fmt.Println(string(b))
+}
+
+func emitErr(bench string, err string) {
+	emit(bench, map[string]any{"error": err})
+	fmt.Fprintf(os.Stderr, "%s %s: %s\n", libName(), bench, err)
+}
+
+func pick(q, full int) int {
+	if *quick {
+		return q
+	}
+	return full
+}
+
+func mallocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// settle processes Readys until none is left (bounded); messages are dropped.
+func settle(n *node) {
+	for i := 0; i < 100 && n.hasReady(); i++ {
+		n.handleReady(nil)
+	}
+}
+
+// ---- (a) one voter: propose -> ready -> persist -> commit -> apply -> advance ----
+
+func benchSingle(batch, total int) {
+	bench := fmt.Sprintf("single_b%d", batch)
+	n := newNode(1, []uint64{1})
+	n.campaign()
+	settle(n)
+	if !n.isLeader() {
+		emitErr(bench, "single voter did not become leader")
+		return
+	}
+	payload := make([]byte, 16)
+	run := func(count int) bool {
+		applied, stall := 0, 0
+		for applied < count {
+			for j := 0; j < batch; j++ {
+				if err := n.propose(payload); err != nil {
+					emitErr(bench, "propose: "+err.Error())
+					return false
+				}
+			}
+			before := applied
+			for k := 0; k < 16 && n.hasReady(); k++ {
+				applied += n.handleReady(nil)
+			}
+			if applied == before {
+				if stall++; stall > 1000 {
+					emitErr(bench, "no progress (entries not committed)")
+					return false
+				}
+			} else {
+				stall = 0
+			}
+			if ai := n.appliedIndex(); ai > n.firstIndex()+8192 {
+				n.compact(ai)
+			}
+		}
+		return true
+	}
+	if !run(total / 10) { // warm-up
+		return
+	}
+	m0 := mallocs()
+	t0 := time.Now()
+	if !run(total) {
+		return
+	}
+	el := time.Since(t0)
+	m1 := mallocs()
+	emit(bench, map[string]any{
+		"entries":          total,
+		"entries_per_s":    float64(total) / el.Seconds(),
+		"ns_per_entry":     float64(el.Nanoseconds()) / float64(total),
+		"allocs_per_entry": float64(m1-m0) / float64(total),
+	})
+}
+
+// ---- (b) three voters over an in-memory transport that serializes every message ----
+
+type wireMsg struct {
+	to uint64
+	b  []byte
+}
+
+type cluster struct {
+	nodes []*node
+	q, q2 []wireMsg
+}
+
+func newCluster() *cluster {
+	c := &cluster{}
+	voters := []uint64{1, 2, 3}
+	for _, id := range voters {
+		c.nodes = append(c.nodes, newNode(id, voters))
+	}
+	return c
+}
+
+// pump handles one Ready per node and delivers every message sent; returns the entries the
+// leader (node 1) applied.
+func (c *cluster) pump() (int, error) {
+	applied := 0
+	for i, n := range c.nodes {
+		if !n.hasReady() {
+			continue
+		}
+		a := n.handleReady(func(to uint64, b []byte) { c.q = append(c.q, wireMsg{to, b}) })
+		if i == 0 {
+			applied += a
+		}
+	}
+	c.q, c.q2 = c.q2[:0], c.q
+	for _, m := range c.q2 {
+		if m.to < 1 || m.to > uint64(len(c.nodes)) {
+			continue
+		}
+		if err := c.nodes[m.to-1].step(m.b); err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+func benchCluster(size, total int) {
+	bench := fmt.Sprintf("cluster3_%d", size)
+	c := newCluster()
+	c.nodes[0].campaign()
+	for r := 0; r < 100 && !c.nodes[0].isLeader(); r++ {
+		if _, err := c.pump(); err != nil {
+			emitErr(bench, "step: "+err.Error())
+			return
+		}
+	}
+	if !c.nodes[0].isLeader() {
+		emitErr(bench, "no leader elected within 100 rounds")
+		return
+	}
+	batch := 64
+	if size >= 64*1024 {
+		batch = 4
+	}
+	window := 4 * batch
+	payload := make([]byte, size)
+	lastCompact := uint64(0)
+	run := func(count int) bool {
+		applied, proposed, stall := 0, 0, 0
+		for applied < count {
+			if proposed-applied < window {
+				for j := 0; j < batch; j++ {
+					if err := c.nodes[0].propose(payload); err != nil {
+						emitErr(bench, "propose: "+err.Error())
+						return false
+					}
+				}
+				proposed += batch
+			}
+			a, err := c.pump()
+			if err != nil {
+				emitErr(bench, "step: "+err.Error())
+				return false
+			}
+			applied += a
+			if a == 0 {
+				if stall++; stall > 1000 {
+					emitErr(bench, "no progress (entries not committed)")
+					return false
+				}
+			} else {
+				stall = 0
+			}
+			minApplied := c.nodes[0].appliedIndex()
+			for _, n := range c.nodes[1:] {
+				if ai := n.appliedIndex(); ai < minApplied {
+					minApplied = ai
+				}
+			}
+			if minApplied > lastCompact+uint64(4096+2*window) {
+				lastCompact = minApplied - uint64(2*window)
+				for _, n := range c.nodes {
+					n.compact(lastCompact)
+				}
+			}
+		}
+		return true
+	}
+	if !run(total / 10) {
+		return
+	}
+	t0 := time.Now()
+	if !run(total) {
+		return
+	}
+	el := time.Since(t0).Seconds()
+	emit(bench, map[string]any{
+		"entries":       total,
+		"payload":       size,
+		"entries_per_s": float64(total) / el,
+		"mb_per_s":      float64(total) * float64(size) / el / 1e6,
+	})
+}
+
+// ---- (c) encode / decode of raftpb Messages ----
+
+func benchCodec() {
+	minDur := time.Duration(pick(20, 300)) * time.Millisecond
+	for _, name := range []string{"app_1x16", "app_16x1k", "app_1x64k", "heartbeat", "vote"} {
+		enc, dec := codecCase(name)
+		b := enc()
+		if err := dec(b); err != nil {
+			emitErr("codec_"+name, "decode: "+err.Error())
+			continue
+		}
+		measure := func(f func()) (float64, float64) {
+			iters := 0
+			m0 := mallocs()
+			t0 := time.Now()
+			for time.Since(t0) < minDur {
+				for i := 0; i < 256; i++ {
+					f()
+				}
+				iters += 256
+			}
+			el := time.Since(t0)
+			m1 := mallocs()
+			return float64(el.Nanoseconds()) / float64(iters), float64(m1-m0) / float64(iters)
+		}
+		encNs, encAllocs := measure(func() { _ = enc() })
+		decNs, decAllocs := measure(func() { _ = dec(b) })
+		emit("codec_"+name, map[string]any{
+			"bytes":         len(b),
+			"encode_ns":     encNs,
+			"encode_allocs": encAllocs,
+			"decode_ns":     decNs,
+			"decode_allocs": decAllocs,
+		})
+	}
+}
+
+// ---- (d) memory ----
+
+func newIdleLeader() (*node, error) {
+	n := newNode(1, []uint64{1, 2, 3})
+	n.campaign()
+	settle(n)
+	if err := n.step(encodeResp(respVote, 1, 2, n.term(), 0)); err != nil {
+		return nil, err
+	}
+	settle(n)
+	if !n.isLeader() {
+		return nil, fmt.Errorf("not leader after a granted vote")
+	}
+	li := n.lastIndex()
+	for _, from := range []uint64{2, 3} {
+		if err := n.step(encodeResp(respApp, 1, from, n.term(), li)); err != nil {
+			return nil, err
+		}
+	}
+	settle(n)
+	return n, nil
+}
+
+func benchMemory() {
+	groups := pick(1000, 10000)
+	for _, role := range []string{"follower", "leader"} {
+		keep := make([]*node, 0, groups)
+		h0 := heapAlloc()
+		for i := 0; i < groups; i++ {
+			var n *node
+			if role == "follower" {
+				n = newNode(1, []uint64{1, 2, 3})
+				settle(n)
+			} else {
+				var err error
+				if n, err = newIdleLeader(); err != nil {
+					emitErr("mem_idle_"+role, err.Error())
+					return
+				}
+			}
+			keep = append(keep, n)
+		}
+		h1 := heapAlloc()
+		runtime.KeepAlive(keep)
+		keep = nil
+		emit("mem_idle_"+role, map[string]any{
+			"groups":          groups,
+			"bytes_per_group": float64(int64(h1)-int64(h0)) / float64(groups),
+		})
+	}
+
+	entries := pick(100000, 1000000)
+	const size = 16
+	n := newNode(1, []uint64{1})
+	n.campaign()
+	settle(n)
+	if !n.isLeader() {
+		emitErr("mem_entries", "single voter did not become leader")
+		return
+	}
+	h0 := heapAlloc()
+	applied := 0
+	for applied < entries {
+		for j := 0; j < 64 && applied+j < entries; j++ {
+			if err := n.propose(make([]byte, size)); err != nil { // fresh payload, as a host would
+				emitErr("mem_entries", err.Error())
+				return
+			}
+		}
+		before := applied
+		for k := 0; k < 16 && n.hasReady(); k++ {
+			applied += n.handleReady(nil)
+		}
+		if applied == before {
+			emitErr("mem_entries", "no progress")
+			return
+		}
+	}
+	h1 := heapAlloc()
+	runtime.KeepAlive(n)
+	emit("mem_entries", map[string]any{
+		"entries":                  entries,
+		"payload":                  size,
+		"bytes_per_entry_overhead": float64(int64(h1)-int64(h0))/float64(entries) - size,
+	})
+}
+
+func main() {
+	flag.Parse()
+	w := *workload
+	if w == "a" || w == "all" {
+		benchSingle(1, pick(50000, 500000))
+		benchSingle(64, pick(200000, 2000000))
+	}
+	if w == "b" || w == "all" {
+		benchCluster(16, pick(20000, 300000))
+		benchCluster(128, pick(20000, 300000))
+		benchCluster(1024, pick(20000, 200000))
+		benchCluster(65536, pick(1000, 20000))
+	}
+	if w == "c" || w == "all" {
+		benchCodec()
+	}
+	if w == "d" || w == "all" {
+		benchMemory()
+	}
+}

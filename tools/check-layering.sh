@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# check-layering.sh: the layers above the ABI (the conformance driver in tests/conformance/,
+# bench/, examples/, python/ C sources, tests/abi/, tests/fuzz/) may include capi/raftc.h and
+# their own local headers, never a core header (core/*.h, core/pb/*.h) nor a capi-internal
+# header (capi/*.h other than raftc.h), and must not link the static library (which exposes core
+# internals). Each layer that has C sources must include raftc.h somewhere. Exit 1 on violation.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+# Basenames of every header that is not the public one.
+mapfile -t forbidden < <( { ls core/*.h core/pb/*.h 2>/dev/null; ls capi/*.h 2>/dev/null |
+    grep -v '/raftc\.h$'; } | xargs -r -n1 basename | LC_ALL=C sort -u)
+layers=(tests/conformance bench examples python tests/abi tests/fuzz)
+
+status=0
+checked=0
+for layer in "${layers[@]}"; do
+    [ -d "$layer" ] || continue
+    mapfile -t files < <(find "$layer" -type f \( -name '*.c' -o -name '*.h' -o -name '*.cpp' \
+        -o -name '*.cc' \) -not -path '*/build/*' | LC_ALL=C sort)
+    [ "${#files[@]}" -gt 0 ] || continue
+    uses_raftc=0
+    for f in "${files[@]}"; do
+        checked=$((checked + 1))
+        # Every #include "x" / <x>: compare its basename with the forbidden set.
+        while IFS=: read -r line inc; do
+            name="$(basename "$inc")"
+            if [ "$name" = raftc.h ]; then
+                uses_raftc=1
+                continue
+            fi
+            for bad in "${forbidden[@]}"; do
+                if [ "$name" = "$bad" ]; then
+                    echo "check-layering: $f:$line includes $inc (a core/internal header;" \
+                         "use raftc.h only)"
+                    status=1
+                fi
+            done
+        done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" |
+                 sed -E 's/^([0-9]+):[^<"]*[<"]([^>"]+)[>"].*/\1:\2/')
+    done
+    if [ "$uses_raftc" -eq 0 ]; then
+        echo "check-layering: $layer has C sources but none includes raftc.h"
+        status=1
+    fi
+    for cm in "$layer"/CMakeLists.txt; do
+        [ -f "$cm" ] || continue
+        if grep -nE '\braftc_static\b|\braftc_obj\b|/core\b|core/' "$cm" | grep -v '^\s*#' |
+            grep -vE '^[0-9]+:\s*#'; then
+            echo "check-layering: $cm links or includes the library internals (use target raftc)"
+            status=1
+        fi
+    done
+done
+
+if [ "$status" -eq 0 ]; then
+    echo "check-layering: OK ($checked files above the ABI include raftc.h and no core header)"
+fi
+exit "$status"
