@@ -1,0 +1,127 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# config.py: pyraftc.Config (etcd's raft.Config) and pyraftc.Peer.
+"""Node configuration with etcd's field names, defaults and validation texts."""
+import logging
+from typing import Any, Callable, Optional, Union
+
+from ._ffi import NO_LIMIT, as_bytes, as_u64
+from .enums import ReadOnlyOption
+from .errors import ConfigError
+
+__all__ = ["Config", "Peer", "Logger", "NO_LIMIT", "LOCAL_APPEND_THREAD", "LOCAL_APPLY_THREAD"]
+
+#: etcd's LocalAppendThread / LocalApplyThread targets of async storage write messages.
+LOCAL_APPEND_THREAD = (1 << 64) - 1
+LOCAL_APPLY_THREAD = (1 << 64) - 2
+
+#: A logger: a ``logging.Logger``, or a callable ``(level: LogLevel, text: str) -> None``.
+Logger = Union[logging.Logger, Callable[[int, str], Any]]
+
+_INT_MAX_HALF = (2**31 - 1) // 2
+
+
+class Peer:
+    """A member for :meth:`RawNode.bootstrap` (etcd's raft.Peer): ``id`` and an opaque
+    ``context`` stored in its ConfChangeAddNode entry."""
+
+    __slots__ = ("id", "context")
+
+    def __init__(self, id: int, context: bytes = b"") -> None:  # noqa: A002 (etcd's name)
+        self.id = as_u64("Peer.id", id)
+        self.context = as_bytes("Peer.context", context)
+
+    def __repr__(self) -> str:
+        return "Peer(id=%d, context=%r)" % (self.id, self.context)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Peer) and (self.id, self.context) == (other.id, other.context)
+
+
+class Config:
+    """etcd's raft.Config.
+
+    Defaults: ``election_tick=10``, ``heartbeat_tick=1``, ``applied=0``,
+    ``max_size_per_msg=NO_LIMIT``, ``max_committed_size_per_ready=0`` (= max_size_per_msg),
+    ``max_uncommitted_entries_size=0`` (no limit), ``max_inflight_msgs=256``,
+    ``max_inflight_bytes=0`` (no limit), all booleans false, ``read_only_option=SAFE``.
+    ``storage`` (a :class:`pyraftc.MemoryStorage` or :class:`pyraftc.Storage` subclass) is
+    required. ``logger`` is a ``logging.Logger`` (default: ``logging.getLogger("pyraftc")``) or
+    a callable ``(level, text)``; raft's log lines use etcd's texts. ``rand_seed`` seeds the
+    election-timeout randomisation (0 = library default).
+
+    Types are checked on construction (TypeError/ValueError); :meth:`validate` applies etcd's
+    rules and raises :class:`pyraftc.ConfigError` with etcd's texts (RawNode calls it).
+    """
+
+    _U64_FIELDS = ("id", "election_tick", "heartbeat_tick", "applied", "max_size_per_msg",
+                   "max_committed_size_per_ready", "max_uncommitted_entries_size",
+                   "max_inflight_msgs", "max_inflight_bytes", "rand_seed")
+    _BOOL_FIELDS = ("check_quorum", "pre_vote", "disable_proposal_forwarding",
+                    "disable_conf_change_validation", "step_down_on_removal",
+                    "async_storage_writes")
+
+    def __init__(self, *, id: int = 0, election_tick: int = 10,  # noqa: A002
+                 heartbeat_tick: int = 1, storage: Any = None, applied: int = 0,
+                 max_size_per_msg: int = NO_LIMIT, max_committed_size_per_ready: int = 0,
+                 max_uncommitted_entries_size: int = 0, max_inflight_msgs: int = 256,
+                 max_inflight_bytes: int = 0, check_quorum: bool = False,
+                 pre_vote: bool = False,
+                 read_only_option: Union[ReadOnlyOption, int] = ReadOnlyOption.SAFE,
+                 disable_proposal_forwarding: bool = False,
+                 disable_conf_change_validation: bool = False,
+                 step_down_on_removal: bool = False, async_storage_writes: bool = False,
+                 logger: Optional[Logger] = None, rand_seed: int = 0) -> None:
+        values = dict(locals())
+        for name in self._U64_FIELDS:
+            setattr(self, name, as_u64(name, values[name]))
+        for name in self._BOOL_FIELDS:
+            v = values[name]
+            if not isinstance(v, bool):
+                raise TypeError("%s must be a bool, not %s" % (name, type(v).__name__))
+            setattr(self, name, v)
+        for name in ("election_tick", "heartbeat_tick"):
+            if getattr(self, name) > _INT_MAX_HALF:
+                raise ValueError("%s is too large (max %d)" % (name, _INT_MAX_HALF))
+        if self.max_inflight_msgs > 2**31 - 1:
+            raise ValueError("max_inflight_msgs is too large (max %d)" % (2**31 - 1))
+        try:
+            self.read_only_option = ReadOnlyOption(read_only_option)
+        except ValueError:
+            raise ValueError("invalid read_only_option %r" % (read_only_option,)) from None
+        if logger is not None and not isinstance(logger, logging.Logger) and not callable(logger):
+            raise TypeError("logger must be a logging.Logger or a callable(level, text)")
+        self.logger = logger
+        if storage is not None:
+            from .storage import Storage  # circular at import time
+            if not isinstance(storage, Storage):
+                raise TypeError("storage must be a pyraftc.Storage (e.g. MemoryStorage), not %s"
+                                % type(storage).__name__)
+        self.storage = storage
+
+    def validate(self) -> None:
+        """etcd's Config.validate(): raises ConfigError with etcd's text on the first problem."""
+        err = None
+        if self.id == 0:
+            err = "cannot use none as id"
+        elif self.id in (LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD):
+            err = "cannot use local target as id"
+        elif self.heartbeat_tick <= 0:
+            err = "heartbeat tick must be greater than 0"
+        elif self.election_tick <= self.heartbeat_tick:
+            err = "election tick must be greater than heartbeat tick"
+        elif self.storage is None:
+            err = "storage cannot be nil"
+        elif self.max_inflight_msgs <= 0:
+            err = "max inflight messages must be greater than 0"
+        elif self.max_inflight_bytes != 0 and self.max_inflight_bytes < self.max_size_per_msg:
+            err = "max inflight bytes must be >= max message size"
+        elif self.read_only_option == ReadOnlyOption.LEASE_BASED and not self.check_quorum:
+            err = "CheckQuorum must be enabled when ReadOnlyOption is ReadOnlyLeaseBased"
+        if err is not None:
+            raise ConfigError(err)
+
+    def __repr__(self) -> str:
+        fields = ", ".join("%s=%r" % (k, getattr(self, k))
+                           for k in self._U64_FIELDS + self._BOOL_FIELDS)
+        return "Config(%s, read_only_option=%s)" % (fields, self.read_only_option.name)

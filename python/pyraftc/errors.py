@@ -1,0 +1,148 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# errors.py: the RaftError hierarchy, one class per RAFTC_E* code of capi/raftc.h.
+"""Exceptions raised by pyraftc.
+
+Every error returned by the C library becomes an instance of a :class:`RaftError` subclass
+chosen by its ``RAFTC_E*`` code; ``str(err)`` is etcd's error text where etcd has one (e.g.
+``"raft proposal dropped"``) or the node's last error text. Argument-type mistakes raise the
+built-in :class:`TypeError`; several classes also derive from the matching built-in
+(:class:`ValueError`, :class:`LookupError`, :class:`MemoryError`) so generic handlers work.
+"""
+from typing import Dict, Optional, Type
+
+__all__ = [
+    "RaftError", "InvalidArgument", "OutOfMemory", "DecodeError", "TooLarge",
+    "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted", "Unavailable",
+    "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError", "NodeFailed",
+    "StateError", "ConfigError", "ConfChangeError", "NotFound", "UnknownMessageType",
+    "error_for_code",
+]
+
+
+class RaftError(Exception):
+    """Base class of every error reported by raftc.
+
+    Attributes:
+        code: the negative ``RAFTC_E*`` code of the C library (0 for errors raised by pyraftc
+            itself without a C counterpart).
+        text: the error text (etcd's text where etcd has one).
+    """
+
+    code: int = 0
+
+    def __init__(self, text: str = "", code: Optional[int] = None) -> None:
+        super().__init__(text)
+        self.text = text
+        if code is not None:
+            self.code = code
+
+
+class InvalidArgument(RaftError, ValueError):
+    """An argument was rejected by the library (id 0, value out of range, ...). RAFTC_EINVAL."""
+    code = -1
+
+
+class OutOfMemory(RaftError, MemoryError):
+    """An allocation failed inside the library. RAFTC_ENOMEM."""
+    code = -2
+
+
+class DecodeError(RaftError, ValueError):
+    """Malformed raftpb bytes. RAFTC_EDECODE."""
+    code = -3
+
+
+class TooLarge(RaftError, ValueError):
+    """A buffer over the library's size limit. RAFTC_ETOOLARGE."""
+    code = -4
+
+
+class ProposalDropped(RaftError):
+    """etcd's ErrProposalDropped ("raft proposal dropped"). RAFTC_EPROPOSAL_DROPPED."""
+    code = -5
+
+
+class StepLocalMsg(RaftError):
+    """etcd's ErrStepLocalMsg: a local message type given to step(). RAFTC_ESTEP_LOCAL_MSG."""
+    code = -6
+
+
+class StepPeerNotFound(RaftError):
+    """etcd's ErrStepPeerNotFound: a response from an unknown peer. RAFTC_ESTEP_PEER_NOT_FOUND."""
+    code = -7
+
+
+class Compacted(RaftError):
+    """etcd's ErrCompacted: the index is before the first available one. RAFTC_ECOMPACTED.
+
+    A :class:`pyraftc.Storage` subclass raises it from ``entries``/``term`` exactly as an etcd
+    Storage returns ErrCompacted."""
+    code = -8
+
+
+class Unavailable(RaftError):
+    """etcd's ErrUnavailable: the index is past the last entry. RAFTC_EUNAVAILABLE."""
+    code = -9
+
+
+class SnapshotOutOfDate(RaftError):
+    """etcd's ErrSnapOutOfDate. RAFTC_ESNAP_OUT_OF_DATE."""
+    code = -10
+
+
+class SnapshotTemporarilyUnavailable(RaftError):
+    """etcd's ErrSnapshotTemporarilyUnavailable. RAFTC_ESNAP_TEMP_UNAVAILABLE."""
+    code = -11
+
+
+class StorageError(RaftError):
+    """A storage callback failed otherwise (the node is failed). RAFTC_ESTORAGE."""
+    code = -12
+
+
+class NodeFailed(RaftError):
+    """The node hit a broken invariant (where etcd panics) and refuses further work.
+    ``text`` is the panic text. RAFTC_EFAILED."""
+    code = -13
+
+
+class StateError(RaftError):
+    """A call out of order, e.g. advance() without ready(), or a closed node. RAFTC_ESTATE."""
+    code = -14
+
+
+class ConfigError(RaftError, ValueError):
+    """An invalid configuration, with etcd's validation text. RAFTC_ECONFIG."""
+    code = -15
+
+
+class ConfChangeError(RaftError):
+    """A configuration change was refused. RAFTC_ECONFCHANGE."""
+    code = -16
+
+
+class NotFound(RaftError, LookupError):
+    """No such item (e.g. progress of an untracked peer). RAFTC_ENOTFOUND."""
+    code = -17
+
+
+class UnknownMessageType(DecodeError):
+    """A message type outside etcd's MessageType enum. RAFTC_EUNKNOWN_TYPE."""
+    code = -18
+
+
+_BY_CODE: Dict[int, Type[RaftError]] = {
+    cls.code: cls
+    for cls in (InvalidArgument, OutOfMemory, DecodeError, TooLarge, ProposalDropped,
+                StepLocalMsg, StepPeerNotFound, Compacted, Unavailable, SnapshotOutOfDate,
+                SnapshotTemporarilyUnavailable, StorageError, NodeFailed, StateError,
+                ConfigError, ConfChangeError, NotFound, UnknownMessageType)
+}
+
+
+def error_for_code(code: int, text: str = "") -> RaftError:
+    """Returns the exception instance for a ``RAFTC_E*`` code (a plain RaftError for an
+    unknown code)."""
+    cls = _BY_CODE.get(code, RaftError)
+    return cls(text, code)
