@@ -86,8 +86,10 @@ void rc_progress_become_snapshot(rc_progress *pr, uint64_t snapshot_index)
  * payload bytes was sent.
  * - Replicate: optimistically advance next past the entries and record them in flight. The
  *   flow pauses iff the window is now (or already was) full; an empty MsgApp adds nothing.
- * - Probe: every MsgApp is a probe, so the flow pauses until the next heartbeat response or
- *   successful append response.
+ * - Probe: a MsgApp carrying entries is a probe, so the flow pauses until the next heartbeat
+ *   response or append response. An empty MsgApp (e.g. a commit-only update) does not pause:
+ *   etcd keeps this older behaviour (a TODO there suggests pausing unconditionally), and the
+ *   interaction transcripts depend on it.
  * - Snapshot: no appends are sent in this state; etcd panics. */
 int rc_progress_sent_entries(rc_progress *pr, uint64_t entries, uint64_t bytes)
 {
@@ -102,7 +104,8 @@ int rc_progress_sent_entries(rc_progress *pr, uint64_t entries, uint64_t bytes)
         pr->msg_app_flow_paused = rc_inflights_full(&pr->inflights);
         return RC_OK;
     case RC_PROGRESS_PROBE:
-        pr->msg_app_flow_paused = true;
+        if (entries > 0)
+            pr->msg_app_flow_paused = true;
         return RC_OK;
     default:
         return RC_ERR_FAILED;

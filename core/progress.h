@@ -44,8 +44,9 @@ void rc_progress_become_replicate(rc_progress *pr);
 void rc_progress_become_snapshot(rc_progress *pr, uint64_t snapshot_index);
 /* etcd's SentEntries: a MsgApp with `entries` entries starting at next and `bytes` payload bytes
  * was sent. Replicate: next += entries, the last index goes in flight (if entries > 0), paused
- * iff the window is full. Probe: paused. Returns 0, RC_ERR_NOMEM, or RC_ERR_FAILED in Snapshot
- * state or when the window was already full with entries > 0 (etcd panics in both). */
+ * iff the window is full. Probe: paused iff entries > 0. Returns 0, RC_ERR_NOMEM, or
+ * RC_ERR_FAILED in Snapshot state or when the window was already full with entries > 0 (etcd
+ * panics in both). */
 int rc_progress_sent_entries(rc_progress *pr, uint64_t entries, uint64_t bytes);
 bool rc_progress_can_bump_commit(const rc_progress *pr, uint64_t index);
 void rc_progress_sent_commit(rc_progress *pr, uint64_t commit);

@@ -17,6 +17,7 @@ int bench_run_id;
 
 static uint64_t g_alloc_calls;
 static int64_t g_alloc_live;
+static int g_track_live; /* malloc_usable_size costs ~5% of a hot loop: only for workload d */
 
 uint64_t bench_now_ns(void)
 {
@@ -35,7 +36,7 @@ static void *count_malloc(void *ud, size_t size)
     (void)ud;
     void *p = malloc(size);
     g_alloc_calls++;
-    if (p != NULL)
+    if (p != NULL && g_track_live)
         g_alloc_live += (int64_t)malloc_usable_size(p);
     return p;
 }
@@ -43,9 +44,11 @@ static void *count_malloc(void *ud, size_t size)
 static void *count_realloc(void *ud, void *ptr, size_t size)
 {
     (void)ud;
-    size_t old = ptr != NULL ? malloc_usable_size(ptr) : 0;
+    size_t old = ptr != NULL && g_track_live ? malloc_usable_size(ptr) : 0;
     void *p = realloc(ptr, size);
     g_alloc_calls++;
+    if (!g_track_live)
+        return p;
     if (p != NULL)
         g_alloc_live += (int64_t)malloc_usable_size(p) - (int64_t)old;
     else if (size == 0)
@@ -58,12 +61,14 @@ static void count_free(void *ud, void *ptr)
     (void)ud;
     if (ptr == NULL)
         return;
-    g_alloc_live -= (int64_t)malloc_usable_size(ptr);
+    if (g_track_live)
+        g_alloc_live -= (int64_t)malloc_usable_size(ptr);
     free(ptr);
 }
 
-int bench_alloc_install(void)
+int bench_alloc_install(int track_live)
 {
+    g_track_live = track_live;
     return raftc_set_allocator(count_malloc, count_realloc, count_free, NULL);
 }
 
@@ -84,16 +89,22 @@ void bench_emit(const char *name, const char *fields)
     fflush(stdout);
 }
 
+static void json_clean(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\\' || *s == '"' || (unsigned char)*s < 0x20)
+            *s = ' ';
+}
+
 void bench_emit_error(const char *name, const char *what, int rc, const char *detail)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, "\"error\":\"%s: %s%s%s\"", what, raftc_strerror(rc),
+    char text[400], buf[512];
+    snprintf(text, sizeof text, "%s: %s%s%s", what, raftc_strerror(rc),
              detail && detail[0] ? " / " : "", detail ? detail : "");
-    for (char *p = buf + 9; *p; p++) /* keep the JSON string simple */
-        if (*p == '\\' || (*p == '"' && p[1] != '\0') || (unsigned char)*p < 0x20)
-            *p = ' ';
+    json_clean(text);
+    snprintf(buf, sizeof buf, "\"error\":\"%s\"", text);
     bench_emit(name, buf);
-    fprintf(stderr, "raftc %s: %s: %s %s\n", name, what, raftc_strerror(rc), detail ? detail : "");
+    fprintf(stderr, "raftc %s: %s\n", name, text);
 }
 
 int bnode_init(bnode *n, uint64_t id, const uint64_t *voters, size_t n_voters, const char **err)

@@ -21,12 +21,14 @@ uint64_t bench_now_ns(void);
 /* q in --quick mode, full otherwise. */
 size_t bench_pick(size_t q, size_t full);
 
-/* Installs counting allocator hooks (libc underneath) with raftc_set_allocator. Returns 0 or a
- * RAFTC_E* code. */
-int bench_alloc_install(void);
+/* Installs counting allocator hooks (libc underneath) with raftc_set_allocator. With
+ * track_live, also keeps the live byte count (bench_alloc_live); must then be set before the
+ * library allocates anything. Returns 0 or a RAFTC_E* code. */
+int bench_alloc_install(int track_live);
 /* Allocation calls (malloc + realloc) made by the library so far. */
 uint64_t bench_alloc_calls(void);
-/* Bytes the library currently holds (malloc_usable_size of each live block). */
+/* Bytes the library currently holds (malloc_usable_size of each live block); 0 unless
+ * installed with track_live. */
 int64_t bench_alloc_live(void);
 
 /* Prints {"lib":"raftc","bench":name,"run":N,<fields>} on stdout. fields is a preformatted

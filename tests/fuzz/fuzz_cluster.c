@@ -90,7 +90,7 @@ static void deliver(cluster *c, size_t i)
     free(m.buf);
 }
 
-static void conf_change(cluster *c, fz_node *n, unsigned arg, uint8_t extra)
+static void conf_change(fz_node *n, unsigned arg, uint8_t extra)
 {
     raftc_sink *s = NULL;
     if (raftc_sink_new(&s) != RAFTC_OK)
@@ -158,7 +158,7 @@ static void run_op(cluster *c, uint8_t b, uint8_t extra)
         }
         break;
     case 10: process(c, n); break;
-    case 11: conf_change(c, n, arg, extra); break;
+    case 11: conf_change(n, arg, extra); break;
     case 12: (void)raftc_node_transfer_leader(n->node, 1 + (extra % (N_NODES + 1))); break;
     case 13: (void)fz_node_compact(n); break;
     case 14: misc(n, arg); break;
@@ -188,6 +188,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t extra = i + 1 < size ? data[i + 1] : 0;
         run_op(c, data[i], extra);
         check(c);
+    }
+    if (getenv("RAFTC_FUZZ_VERBOSE") != NULL) {
+        size_t committed = 0, leaders = 0;
+        for (size_t i = 0; i < FZ_MAX_TRACKED_INDEX; i++)
+            committed += c->commits.set[i];
+        for (size_t i = 0; i < MAX_TERM; i++)
+            leaders += c->leader_of_term[i] != 0;
+        fprintf(stderr, "fuzz_cluster: %zu ops, %zu terms with a leader, %zu indexes applied, "
+                "applied %llu/%llu/%llu, %zu queued%s\n", ops, leaders, committed,
+                (unsigned long long)c->nodes[0].applied, (unsigned long long)c->nodes[1].applied,
+                (unsigned long long)c->nodes[2].applied, c->q.n, c->stop ? ", stopped" : "");
     }
     for (int i = 0; i < N_NODES; i++)
         fz_node_free(&c->nodes[i]);

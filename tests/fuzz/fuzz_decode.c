@@ -105,7 +105,7 @@ static void decode_storage(const uint8_t *d, size_t n, raftc_sink *s)
     raftc_sink_reset(s);
 }
 
-/* A live node: id 1 of {1,2,3}; a leader of term 2 when lead is set. */
+/* A live node: id 1 of {1,2,3}; the leader (elected with 2's vote) when lead is set. */
 static int live_node(fz_node *n, int lead)
 {
     static const uint64_t voters[3] = {1, 2, 3};
@@ -118,7 +118,6 @@ static int live_node(fz_node *n, int lead)
     info[RAFTC_MF_TYPE] = RAFTC_MSG_VOTE_RESP;
     info[RAFTC_MF_TO] = 1;
     info[RAFTC_MF_FROM] = 2;
-    info[RAFTC_MF_TERM] = 2;
     const uint8_t *p = NULL;
     size_t len = 0;
     int rc = raftc_sink_new(&s);
@@ -126,6 +125,10 @@ static int live_node(fz_node *n, int lead)
         rc = raftc_node_campaign(n->node);
     while (rc == RAFTC_OK && fz_node_process_ready(n, NULL, NULL, 1) > 0) {
     }
+    uint64_t st[RAFTC_ST_COUNT] = {0};
+    if (rc == RAFTC_OK)
+        rc = raftc_node_status_info(n->node, st, RAFTC_ST_COUNT);
+    info[RAFTC_MF_TERM] = st[RAFTC_ST_TERM];
     if (rc == RAFTC_OK)
         rc = raftc_message_encode(s, info, RAFTC_MF_COUNT, NULL, NULL, 0, NULL, 0, NULL, 0);
     if (rc == RAFTC_OK)

@@ -249,14 +249,13 @@ static void test_sent_entries(void **state)
     rc_inflights_free_le(&b.inflights, 1);
     rc_progress_free(&b);
 
-    /* Probe: every MsgApp pauses the flow, next stays */
+    /* Probe: a MsgApp with entries pauses the flow, next stays; an empty one does not pause */
     rc_progress p = mkpr(RC_PROGRESS_PROBE, 0, 5, 2);
+    assert_int_equal(rc_progress_sent_entries(&p, 0, 0), RC_OK);
+    assert_false(p.msg_app_flow_paused);
     assert_int_equal(rc_progress_sent_entries(&p, 2, 20), RC_OK);
     assert_true(p.next == 5 && p.msg_app_flow_paused);
     assert_int_equal(rc_inflights_count(&p.inflights), 0);
-    p.msg_app_flow_paused = false;
-    assert_int_equal(rc_progress_sent_entries(&p, 0, 0), RC_OK);
-    assert_true(p.msg_app_flow_paused);
 
     /* Snapshot: no appends */
     rc_progress s = mkpr(RC_PROGRESS_SNAPSHOT, 0, 5, 2);

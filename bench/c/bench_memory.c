@@ -1,0 +1,139 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * bench_memory.c: workload (d), live library bytes (allocator hooks, malloc_usable_size) per
+ * idle 3-voter group (follower and leader, node + its memory storage) and per log entry
+ * beyond its payload in a one-voter log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench_util.h"
+
+static int step_resp(bnode *n, int type, uint64_t from, uint64_t index)
+{
+    uint64_t f[RAFTC_MF_REJECT_HINT + 1] = {0};
+    f[RAFTC_MF_TYPE] = (uint64_t)type;
+    f[RAFTC_MF_TO] = n->id;
+    f[RAFTC_MF_FROM] = from;
+    f[RAFTC_MF_TERM] = bnode_term(n);
+    f[RAFTC_MF_INDEX] = index;
+    raftc_sink *s = NULL;
+    const uint8_t *b;
+    size_t l;
+    int rc = raftc_sink_new(&s);
+    if (rc == 0)
+        rc = raftc_message_encode(s, f, RAFTC_MF_REJECT_HINT + 1, NULL, NULL, 0, NULL, 0, NULL, 0);
+    if (rc == 0)
+        rc = raftc_sink_get(s, 0, &b, &l);
+    if (rc == 0)
+        rc = raftc_node_step(n->node, b, l);
+    raftc_sink_free(s);
+    return rc;
+}
+
+/* A 3-voter group member (id 1) that is an idle follower, or an idle leader whose peers have
+ * acknowledged everything. */
+static int idle_group(bnode *n, int leader, const char **err)
+{
+    static const uint64_t voters[3] = {1, 2, 3};
+    int rc = bnode_init(n, 1, voters, 3, err);
+    if (rc == 0)
+        rc = bnode_settle(n);
+    if (rc != 0 || !leader)
+        return rc;
+    *err = "campaign";
+    if ((rc = raftc_node_campaign(n->node)) == 0)
+        rc = bnode_settle(n);
+    if (rc == 0)
+        rc = step_resp(n, RAFTC_MSG_VOTE_RESP, 2, 0);
+    if (rc == 0)
+        rc = bnode_settle(n);
+    if (rc == 0 && !bnode_is_leader(n)) {
+        *err = "not leader after a granted vote";
+        return RAFTC_ESTATE;
+    }
+    uint64_t li = bnode_last_index(n);
+    if (rc == 0)
+        rc = step_resp(n, RAFTC_MSG_APP_RESP, 2, li);
+    if (rc == 0)
+        rc = step_resp(n, RAFTC_MSG_APP_RESP, 3, li);
+    if (rc == 0)
+        rc = bnode_settle(n);
+    return rc;
+}
+
+static void mem_idle(size_t groups, int leader)
+{
+    const char *name = leader ? "mem_idle_leader" : "mem_idle_follower";
+    bnode *ns = calloc(groups, sizeof *ns);
+    if (ns == NULL)
+        return;
+    int64_t h0 = bench_alloc_live();
+    size_t made = 0;
+    int rc = 0;
+    const char *err = "";
+    for (; made < groups && rc == 0; made++)
+        rc = idle_group(&ns[made], leader, &err);
+    int64_t h1 = bench_alloc_live();
+    if (rc != 0) {
+        bench_emit_error(name, err, rc, raftc_node_last_error(ns[made - 1].node));
+    } else {
+        char fields[128];
+        snprintf(fields, sizeof fields, "\"groups\":%zu,\"bytes_per_group\":%.1f", groups,
+                 (double)(h1 - h0) / (double)groups);
+        bench_emit(name, fields);
+    }
+    for (size_t i = 0; i < made; i++)
+        bnode_destroy(&ns[i]);
+    free(ns);
+}
+
+static void mem_entries(size_t entries)
+{
+    static const uint8_t payload[16] = "0123456789abcdef";
+    static const uint64_t voters[1] = {1};
+    const char *name = "mem_entries", *err = "";
+    bnode n;
+    int rc = bnode_init(&n, 1, voters, 1, &err);
+    if (rc == 0 && (rc = raftc_node_campaign(n.node)) == 0)
+        rc = bnode_settle(&n);
+    if (rc != 0 || !bnode_is_leader(&n)) {
+        bench_emit_error(name, "single voter did not become leader", rc, err);
+        bnode_destroy(&n);
+        return;
+    }
+    int64_t h0 = bench_alloc_live();
+    size_t applied = 0;
+    while (applied < entries && rc == 0) {
+        for (size_t j = 0; j < 64 && applied + j < entries && rc == 0; j++)
+            rc = raftc_node_propose(n.node, payload, sizeof payload);
+        size_t before = applied;
+        for (int k = 0; k < 16 && rc == 0 && raftc_node_has_ready(n.node); k++) {
+            size_t a = 0;
+            rc = bnode_handle_ready(&n, NULL, NULL, &a);
+            applied += a;
+        }
+        if (rc == 0 && applied == before)
+            rc = RAFTC_ESTATE;
+    }
+    int64_t h1 = bench_alloc_live();
+    if (rc != 0) {
+        bench_emit_error(name, "propose/ready", rc, raftc_node_last_error(n.node));
+    } else {
+        char fields[160];
+        snprintf(fields, sizeof fields,
+                 "\"entries\":%zu,\"payload\":16,\"bytes_per_entry_overhead\":%.2f", entries,
+                 (double)(h1 - h0) / (double)entries - 16.0);
+        bench_emit(name, fields);
+    }
+    bnode_destroy(&n);
+}
+
+void bench_memory(void)
+{
+    size_t groups = bench_pick(1000, 10000);
+    mem_idle(groups, 0);
+    mem_idle(groups, 1);
+    mem_entries(bench_pick(100000, 1000000));
+}

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# report.py: turns the JSON lines of bench/run (one object per library, workload and run) into
+# a table of medians with raftc/etcd ratios and the targets beside them, a JSON file with the
+# same figures, an optional Markdown table and an optional PNG plot (matplotlib).
+# Standard library only, except the plot.
+"""Summarize raftc vs etcd raft benchmark runs."""
+
+import argparse
+import json
+import statistics
+import sys
+
+RAFTC = "raftc"
+
+# bench -> [(metric, unit, better, target_text, target_fn(raftc, etcd_ref) -> bool|None)]
+# target_fn receives the medians of raftc and of the newest etcd; None = not applicable.
+def _ratio_at_least(k):
+    return lambda r, e: None if r is None or not e else r / e >= k
+
+
+def _at_most(v):
+    return lambda r, e: None if r is None else r <= v
+
+
+def _at_least(v):
+    return lambda r, e: None if r is None else r >= v
+
+
+def metrics_for(bench):
+    if bench.startswith("single_"):
+        return [
+            ("entries_per_s", "entries/s", "higher", ">=5x etcd", _ratio_at_least(5)),
+            ("ns_per_entry", "ns/entry", "lower", "", None),
+            ("allocs_per_entry", "allocs/entry", "lower", "0 in steady state", _at_most(0.0)),
+        ]
+    if bench.startswith("cluster3_"):
+        size = int(bench.split("_")[1])
+        if size >= 65536:
+            return [
+                ("entries_per_s", "entries/s", "higher", "", None),
+                ("mb_per_s", "MB/s", "higher", ">=2 GB/s payload", _at_least(2000.0)),
+            ]
+        return [
+            ("entries_per_s", "entries/s", "higher", ">=3x etcd", _ratio_at_least(3)),
+            ("mb_per_s", "MB/s", "higher", "", None),
+        ]
+    if bench.startswith("codec_"):
+        small = bench in ("codec_app_1x16", "codec_heartbeat", "codec_vote")
+        copy_ns = {"codec_app_16x1k": 16384 / 10.0, "codec_app_1x64k": 65536 / 10.0}.get(bench, 0)
+        enc_target = "<=20 ns" if copy_ns == 0 else "<=20 ns + copy (~%d ns @10 GB/s)" % copy_ns
+        return [
+            ("encode_ns", "ns", "lower", enc_target, _at_most(20.0 + copy_ns)),
+            ("encode_allocs", "allocs/op", "lower", "", None),
+            ("encode_preencoded_ns", "ns", "lower", "(raftc: entries already raftpb)", None),
+            ("decode_ns", "ns", "lower", "<=30 ns" if small else "", _at_most(30.0) if small else None),
+            ("decode_allocs", "allocs/op", "lower", "", None),
+        ]
+    if bench.startswith("mem_idle_"):
+        return [("bytes_per_group", "B/group", "lower", "<=512 B", _at_most(512.0))]
+    if bench == "mem_entries":
+        return [("bytes_per_entry_overhead", "B/entry", "lower", "<=16 B", _at_most(16.0))]
+    return []
+
+
+BENCH_ORDER = ["single_b1", "single_b64", "cluster3_16", "cluster3_128", "cluster3_1024",
+               "cluster3_65536", "codec_app_1x16", "codec_app_16x1k", "codec_app_1x64k",
+               "codec_heartbeat", "codec_vote", "mem_idle_follower", "mem_idle_leader",
+               "mem_entries"]
+
+
+def lib_key(lib):
+    # raftc first, then etcd versions newest first
+    if lib == RAFTC:
+        return (0, "")
+    return (1, "".join(chr(255 - ord(c)) for c in lib))
+
+
+def load(paths):
+    rows, errors = [], []
+    for p in paths:
+        with open(p) as f:
+            for line in f:
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    errors.append({"line": line[:200], "error": "unparsable output line"})
+                    continue
+                if "error" in obj:
+                    errors.append(obj)
+                else:
+                    rows.append(obj)
+    return rows, errors
+
+
+def summarize(rows, errors):
+    libs = sorted({r["lib"] for r in rows} | {e.get("lib") for e in errors if e.get("lib")},
+                  key=lib_key)
+    etcds = [l for l in libs if l != RAFTC]
+    benches = sorted({r["bench"] for r in rows},
+                     key=lambda b: (BENCH_ORDER.index(b) if b in BENCH_ORDER else 99, b))
+    results = []
+    for b in benches:
+        for metric, unit, better, ttext, tfn in metrics_for(b):
+            runs = {}
+            for r in rows:
+                if r["bench"] == b and metric in r:
+                    runs.setdefault(r["lib"], []).append(float(r[metric]))
+            if not runs:
+                continue
+            med = {l: statistics.median(v) for l, v in runs.items()}
+            ratios = {}
+            for e in etcds:
+                if RAFTC in med and med.get(e):
+                    ratios[e] = med[RAFTC] / med[e]
+            ref = med.get(etcds[0]) if etcds else None
+            met = tfn(med.get(RAFTC), ref) if tfn else None
+            results.append({"bench": b, "metric": metric, "unit": unit, "better": better,
+                            "median": med, "runs": runs, "ratio_raftc_over": ratios,
+                            "target": ttext, "target_met": met})
+    return libs, etcds, results
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 1e6:
+        return "%.3gM" % (v / 1e6)
+    if a >= 1e4:
+        return "%.0f" % v
+    if a >= 100:
+        return "%.0f" % v
+    if a >= 1:
+        return "%.2f" % v
+    return "%.3g" % v
+
+
+def table(libs, etcds, results, markdown=False):
+    head = ["bench", "metric"] + libs + ["raftc/" + e.replace("etcd-", "") for e in etcds] + \
+        ["target", "met"]
+    lines = []
+    for r in results:
+        arrow = "^" if r["better"] == "higher" else "v"
+        row = [r["bench"], "%s (%s) %s" % (r["metric"], r["unit"], arrow)]
+        row += [fmt(r["median"].get(l)) for l in libs]
+        row += [("%.2fx" % r["ratio_raftc_over"][e]) if e in r["ratio_raftc_over"] else "-"
+                for e in etcds]
+        met = r["target_met"]
+        row += [r["target"] or "", "" if met is None or not r["target"] else ("yes" if met else "no")]
+        lines.append(row)
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(x.replace("|", "/") for x in row) + " |" for row in lines]
+        return "\n".join(out) + "\n"
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
+    out = ["  ".join(str(x).ljust(w) for x, w in zip(head, widths))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in lines]
+    return "\n".join(out) + "\n"
+
+
+def plot(results, libs, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for lib in libs:
+        xs, ys = [], []
+        for r in results:
+            if r["bench"].startswith("cluster3_") and r["metric"] == "entries_per_s" \
+                    and lib in r["median"]:
+                xs.append(int(r["bench"].split("_")[1]))
+                ys.append(r["median"][lib])
+        if xs:
+            pts = sorted(zip(xs, ys))
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=lib)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks([16, 128, 1024, 65536])
+    ax.set_xticklabels(["16 B", "128 B", "1 KiB", "64 KiB"])
+    ax.set_xlabel("payload size")
+    ax.set_ylabel("committed entries/s (median)")
+    ax.set_title("3 voters, in-process serializing transport")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("inputs", nargs="+", help="JSON-lines files written by the benchmarks")
+    ap.add_argument("--json", help="write the summary here")
+    ap.add_argument("--meta", help="JSON file with machine/commit facts to embed")
+    ap.add_argument("--markdown", help="write the table as Markdown here")
+    ap.add_argument("--plot", help="write a PNG plot of entries/s by payload size here")
+    args = ap.parse_args()
+
+    rows, errors = load(args.inputs)
+    libs, etcds, results = summarize(rows, errors)
+    print(table(libs, etcds, results), end="")
+    print("(medians; ^ higher is better, v lower is better; ratios are raftc/etcd of the "
+          "metric; targets are reported, never enforced)")
+    for e in errors:
+        print("ERROR %s %s: %s" % (e.get("lib", "?"), e.get("bench", "?"), e.get("error")),
+              file=sys.stderr)
+    if args.json:
+        meta = {}
+        if args.meta:
+            with open(args.meta) as f:
+                meta = json.load(f)
+        with open(args.json, "w") as f:
+            json.dump({"meta": meta, "libs": libs, "results": results, "errors": errors}, f,
+                      indent=1, sort_keys=True)
+            f.write("\n")
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(table(libs, etcds, results, markdown=True))
+    if args.plot:
+        try:
+            plot(results, libs, args.plot)
+        except ImportError as exc:
+            print("plot skipped: %s" % exc, file=sys.stderr)
+    if not rows:
+        print("no benchmark results at all", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# __init__.py: the pyraftc package: etcd raft semantics (raftc, C11) driven from Python.
+"""pyraftc: a Python binding of raftc, etcd's raft (go.etcd.io/raft/v3) ported to C.
+
+Quick start::
+
+    import pyraftc
+    from pyraftc import raftpb
+
+    storage = pyraftc.MemoryStorage()
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=storage))
+    node.bootstrap([pyraftc.Peer(id=1)])
+    node.campaign()
+    while node.has_ready():
+        rd = node.ready()
+        if rd.hard_state is not None:
+            storage.set_hard_state(rd.hard_state)
+        storage.append(rd.entries)
+        ...  # send rd.messages, apply rd.committed_entries
+        node.advance()
+
+Names follow etcd's (snake_case). Raft values are :mod:`pyraftc.raftpb` protobuf objects;
+errors are :class:`RaftError` subclasses. See docs/python.md.
+"""
+from . import raftpb
+from ._ffi import NO_LIMIT, ffi as _ffi, lib as _lib
+from .config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config, Peer
+from .describe import (
+    describe_conf_state, describe_entries, describe_entry, describe_hard_state,
+    describe_message, describe_snapshot, describe_soft_state,
+)
+from .enums import LogLevel, ProgressStateType, ReadOnlyOption, SnapshotStatus, StateType
+from .errors import (
+    Compacted, ConfChangeError, ConfigError, DecodeError, InvalidArgument, NodeFailed,
+    NotFound, OutOfMemory, ProposalDropped, RaftError, SnapshotOutOfDate,
+    SnapshotTemporarilyUnavailable, StateError, StepLocalMsg, StepPeerNotFound, StorageError,
+    TooLarge, Unavailable, UnknownMessageType,
+)
+from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
+from .storage import MemoryStorage, Storage
+
+__version__ = "0.1.0"
+
+
+def library_version() -> str:
+    """Version string of the raftc C library built into this package."""
+    return _ffi.string(_lib.raftc_version()).decode()
+
+
+def abi_version() -> int:
+    """ABI major version of the raftc C library."""
+    return int(_lib.raftc_abi_version())
+
+
+__all__ = [
+    "raftpb", "Config", "Peer", "RawNode", "Ready", "SoftState", "ReadState", "Progress",
+    "BasicStatus", "Status", "Storage", "MemoryStorage", "StateType", "ProgressStateType",
+    "ReadOnlyOption", "SnapshotStatus", "LogLevel", "NO_LIMIT", "LOCAL_APPEND_THREAD",
+    "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgument", "OutOfMemory", "DecodeError",
+    "TooLarge", "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted",
+    "Unavailable", "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError",
+    "NodeFailed", "StateError", "ConfigError", "ConfChangeError", "NotFound",
+    "UnknownMessageType", "describe_message", "describe_entry", "describe_entries",
+    "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
+    "library_version", "abi_version", "__version__",
+]

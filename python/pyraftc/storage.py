@@ -1,0 +1,321 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# storage.py: pyraftc.Storage (etcd's Storage interface, implemented in Python through cffi
+# `extern "Python"` callbacks) and pyraftc.MemoryStorage (etcd's MemoryStorage, in C).
+"""Raft log storage: the :class:`Storage` interface and the built-in :class:`MemoryStorage`."""
+import threading
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+
+from . import raftpb_pb2 as pb
+from ._codec import buffer_array, decode_entries, encode, encode_entries
+from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, ffi, lib
+from .errors import RaftError, error_for_code
+
+__all__ = ["Storage", "MemoryStorage"]
+
+EntryLike = Union[pb.Entry, bytes]
+
+
+class Storage:
+    """etcd's Storage interface, implemented by subclassing in Python.
+
+    A node reads its log through these six methods (from inside node calls, on the calling
+    thread). Raise :class:`pyraftc.Compacted` / :class:`pyraftc.Unavailable` /
+    :class:`pyraftc.SnapshotTemporarilyUnavailable` exactly where an etcd Storage returns
+    ErrCompacted / ErrUnavailable / ErrSnapshotTemporarilyUnavailable; raft handles those. Any
+    other exception is a storage failure: the node fails (as etcd panics) and the exception is
+    re-raised to the caller of the node method once the C call returns.
+
+    Values may be returned as raftpb objects or as their serialized bytes.
+    """
+
+    def initial_state(self) -> Tuple[Union[pb.HardState, bytes], Union[pb.ConfState, bytes]]:
+        """Returns the saved (HardState, ConfState)."""
+        raise NotImplementedError
+
+    def entries(self, lo: int, hi: int, max_size: int) -> Sequence[EntryLike]:
+        """Returns the entries [lo, hi) in index order, at most max_size bytes in total but at
+        least one entry (returning more is allowed: the library trims)."""
+        raise NotImplementedError
+
+    def term(self, i: int) -> int:
+        """Returns the term of entry i, valid for [first_index()-1, last_index()]."""
+        raise NotImplementedError
+
+    def first_index(self) -> int:
+        """Returns the index of the first entry that may be read (older ones are compacted)."""
+        raise NotImplementedError
+
+    def last_index(self) -> int:
+        """Returns the index of the last entry."""
+        raise NotImplementedError
+
+    def snapshot(self) -> Union[pb.Snapshot, bytes]:
+        """Returns the most recent snapshot (raise SnapshotTemporarilyUnavailable if it is
+        being built)."""
+        raise NotImplementedError
+
+
+def _new_memstorage() -> Any:
+    pp = ffi.new("raftc_memstorage **")
+    check(lib.raftc_memstorage_new(pp))
+    return ffi.gc(pp[0], lib.raftc_memstorage_free)
+
+
+def _ms_check(code: int, what: str) -> None:
+    if code < 0:
+        text = ffi.string(lib.raftc_strerror(code)).decode()
+        raise error_for_code(code, text if code != lib.RAFTC_EFAILED else "%s: %s" % (what, text))
+
+
+class MemoryStorage(Storage):
+    """etcd's MemoryStorage, implemented in C (raftc_memstorage).
+
+    Thread-safe: every method holds the storage's lock, and nodes using it hold the same lock
+    while they run, so the application may append from one thread while a node reads from
+    another. Subclasses may override any Storage method (e.g. ``snapshot``); the node then
+    calls the Python override and the C implementation for the others.
+    """
+
+    def __init__(self) -> None:
+        self._ms = _new_memstorage()
+        self._lock = threading.RLock()
+        self._sink = Sink()
+        self._u64 = ffi.new("uint64_t *")
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def append(self, entries: Iterable[EntryLike]) -> None:
+        """Appends entries (raftpb.Entry or bytes), truncating a conflicting tail; entries at
+        or below the compaction point are ignored. Raises DecodeError for malformed bytes and
+        NodeFailed-coded RaftError for a gap (etcd panics: "missing log entry")."""
+        bufs = encode_entries("entries", entries)
+        ptrs, lens, keep = buffer_array(bufs)
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_append(self._ms, ptrs, lens, len(bufs)),
+                      "missing log entry")
+        del keep
+
+    def set_hard_state(self, hard_state: Union[pb.HardState, bytes]) -> None:
+        """Saves the HardState."""
+        b = encode("hard_state", hard_state, pb.HardState)
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_set_hard_state(self._ms, b, len(b)), "set_hard_state")
+
+    def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
+        """Replaces the contents with a snapshot. Raises SnapshotOutOfDate if not newer."""
+        b = encode("snapshot", snapshot, pb.Snapshot)
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_apply_snapshot(self._ms, b, len(b)),
+                      "apply_snapshot")
+
+    def create_snapshot(self, i: int, conf_state: Optional[Union[pb.ConfState, bytes]] = None,
+                        data: bytes = b"") -> pb.Snapshot:
+        """Makes (and returns) a snapshot at index i with conf_state and data. Raises
+        SnapshotOutOfDate if i is not newer than the current snapshot, and a RaftError if i is
+        past the last index."""
+        i = as_u64("i", i)
+        cs = b"" if conf_state is None else encode("conf_state", conf_state, pb.ConfState)
+        data = as_bytes("data", data)
+        with self._lock:
+            sink = self._sink.reset()
+            _ms_check(lib.raftc_memstorage_create_snapshot(self._ms, i, cs, len(cs), data,
+                                                           len(data), sink.ptr),
+                      "snapshot %d is out of bound lastindex" % i)
+            return pb.Snapshot.FromString(sink.first())
+
+    def compact(self, compact_index: int) -> None:
+        """Discards entries before compact_index. Raises Compacted if already compacted, and a
+        RaftError if compact_index is past the last index."""
+        compact_index = as_u64("compact_index", compact_index)
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_compact(self._ms, compact_index),
+                      "compact %d is out of bound lastindex" % compact_index)
+
+    # -- the Storage interface ------------------------------------------------------------
+
+    def initial_state(self) -> Tuple[pb.HardState, pb.ConfState]:
+        """The saved (HardState, ConfState)."""
+        hs, cs = Sink(), Sink()
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_initial_state(self._ms, hs.ptr, cs.ptr),
+                      "initial_state")
+        return pb.HardState.FromString(hs.first()), pb.ConfState.FromString(cs.first())
+
+    def entries(self, lo: int, hi: int, max_size: int = NO_LIMIT) -> List[pb.Entry]:
+        """Entries [lo, hi) limited to max_size bytes (at least one). Raises Compacted or
+        Unavailable."""
+        lo, hi, max_size = as_u64("lo", lo), as_u64("hi", hi), as_u64("max_size", max_size)
+        with self._lock:
+            sink = self._sink.reset()
+            _ms_check(lib.raftc_memstorage_entries(self._ms, lo, hi, max_size, sink.ptr),
+                      "entries")
+            return decode_entries(sink.items())
+
+    def term(self, i: int) -> int:
+        """Term of entry i. Raises Compacted or Unavailable."""
+        i = as_u64("i", i)
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_term(self._ms, i, self._u64), "term")
+            return int(self._u64[0])
+
+    def first_index(self) -> int:
+        """Index of the first available entry."""
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_first_index(self._ms, self._u64), "first_index")
+            return int(self._u64[0])
+
+    def last_index(self) -> int:
+        """Index of the last entry."""
+        with self._lock:
+            _ms_check(lib.raftc_memstorage_last_index(self._ms, self._u64), "last_index")
+            return int(self._u64[0])
+
+    def snapshot(self) -> pb.Snapshot:
+        """The current snapshot."""
+        with self._lock:
+            sink = self._sink.reset()
+            _ms_check(lib.raftc_memstorage_snapshot(self._ms, sink.ptr), "snapshot")
+            return pb.Snapshot.FromString(sink.first())
+
+
+# ---- callbacks (cffi extern "Python"): the node -> Python storage path ----------------------
+
+_SOFT_CODES = frozenset((lib.RAFTC_ECOMPACTED, lib.RAFTC_EUNAVAILABLE,
+                         lib.RAFTC_ESNAP_TEMP_UNAVAILABLE))
+
+
+class _Context:
+    """Per-node state shared with the C callbacks through a cffi handle: the storage, the
+    logger and the first exception raised inside a callback (re-raised after C returns)."""
+
+    __slots__ = ("storage", "ms", "log", "pending", "direct")
+
+    def __init__(self, storage: Optional[Storage], log: Any) -> None:
+        self.storage = storage
+        self.log = log
+        self.pending: Optional[BaseException] = None
+        # For MemoryStorage subclasses: which methods still go straight to C.
+        self.ms = storage._ms if isinstance(storage, MemoryStorage) else None
+        self.direct = set()
+        if self.ms is not None:
+            for name in ("initial_state", "entries", "term", "first_index", "last_index",
+                         "snapshot"):
+                if getattr(type(storage), name) is getattr(MemoryStorage, name):
+                    self.direct.add(name)
+
+    def fail(self, exc: BaseException) -> int:
+        if isinstance(exc, RaftError) and exc.code in _SOFT_CODES:
+            return exc.code
+        if self.pending is None:
+            self.pending = exc
+        if isinstance(exc, RaftError) and exc.code < 0:
+            return exc.code
+        return lib.RAFTC_ESTORAGE
+
+
+def _put(sink: Any, b: bytes) -> None:
+    check(lib.raftc_sink_put(sink, b, len(b)))
+
+
+@ffi.def_extern()
+def _pyraftc_st_initial_state(ud: Any, hs_sink: Any, cs_sink: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "initial_state" in ctx.direct:
+            return lib.raftc_memstorage_initial_state(ctx.ms, hs_sink, cs_sink)
+        result = ctx.storage.initial_state()
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise TypeError("Storage.initial_state() must return (HardState, ConfState)")
+        _put(hs_sink, encode("initial_state()[0]", result[0], pb.HardState))
+        _put(cs_sink, encode("initial_state()[1]", result[1], pb.ConfState))
+        return 0
+    except BaseException as exc:  # noqa: B902 (re-raised after C returns)
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_entries(ud: Any, lo: int, hi: int, max_size: int, out: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "entries" in ctx.direct:
+            return lib.raftc_memstorage_entries(ctx.ms, lo, hi, max_size, out)
+        ents = ctx.storage.entries(lo, hi, max_size)
+        for b in encode_entries("Storage.entries()", ents):
+            _put(out, b)
+        return 0
+    except BaseException as exc:  # noqa: B902
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_term(ud: Any, i: int, out: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "term" in ctx.direct:
+            return lib.raftc_memstorage_term(ctx.ms, i, out)
+        out[0] = as_u64("Storage.term()", ctx.storage.term(i))
+        return 0
+    except BaseException as exc:  # noqa: B902
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_first_index(ud: Any, out: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "first_index" in ctx.direct:
+            return lib.raftc_memstorage_first_index(ctx.ms, out)
+        out[0] = as_u64("Storage.first_index()", ctx.storage.first_index())
+        return 0
+    except BaseException as exc:  # noqa: B902
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_last_index(ud: Any, out: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "last_index" in ctx.direct:
+            return lib.raftc_memstorage_last_index(ctx.ms, out)
+        out[0] = as_u64("Storage.last_index()", ctx.storage.last_index())
+        return 0
+    except BaseException as exc:  # noqa: B902
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_snapshot(ud: Any, out: Any) -> int:
+    ctx = ffi.from_handle(ud)
+    try:
+        if "snapshot" in ctx.direct:
+            return lib.raftc_memstorage_snapshot(ctx.ms, out)
+        _put(out, encode("Storage.snapshot()", ctx.storage.snapshot(), pb.Snapshot))
+        return 0
+    except BaseException as exc:  # noqa: B902
+        return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_log(ud: Any, level: int, msg: Any, n: int) -> None:
+    ctx = ffi.from_handle(ud)
+    try:
+        if ctx.log is not None:
+            ctx.log(level, ffi.buffer(msg, n)[:].decode("utf-8", "replace"))
+    except BaseException as exc:  # noqa: B902
+        if ctx.pending is None:
+            ctx.pending = exc
+
+
+def callback_table(handle: Any) -> Any:
+    """A raftc_storage_callbacks table calling the functions above with ud = handle."""
+    cbs = ffi.new("raftc_storage_callbacks *")
+    cbs.struct_size = ffi.sizeof("raftc_storage_callbacks")
+    cbs.ud = handle
+    cbs.initial_state = lib._pyraftc_st_initial_state
+    cbs.entries = lib._pyraftc_st_entries
+    cbs.term = lib._pyraftc_st_term
+    cbs.first_index = lib._pyraftc_st_first_index
+    cbs.last_index = lib._pyraftc_st_last_index
+    cbs.snapshot = lib._pyraftc_st_snapshot
+    return cbs
