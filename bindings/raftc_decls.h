@@ -157,7 +157,8 @@ int raftc_sink_new(raftc_sink **out);
 void raftc_sink_free(raftc_sink *s);
 /* Drops all items (keeps capacity). */
 void raftc_sink_reset(raftc_sink *s);
-/* Appends a copy of len bytes as one item (p may be NULL iff len == 0). */
+/* Appends a copy of len bytes as one item (p may be NULL iff len == 0; p must not point into
+ * this sink's own items). */
 int raftc_sink_put(raftc_sink *s, const void *p, size_t len);
 /* Number of items (0 for NULL). */
 size_t raftc_sink_count(const raftc_sink *s);
@@ -245,8 +246,8 @@ int raftc_conf_state_ids(const uint8_t *buf, size_t len, int list, uint64_t *ids
 int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t term,
                                     const uint8_t *conf_state, size_t conf_state_len,
                                     const uint8_t *data, size_t data_len);
-/* Decodes a raftpb Snapshot. Any out pointer may be NULL. conf_state (0 or 1 item: the encoded
- * ConfState) and data (exactly one item) are copied into sinks. */
+/* Decodes a raftpb Snapshot. Any out pointer/sink may be NULL. conf_state receives one item (the
+ * encoded ConfState) and data one item (the snapshot data, possibly empty). */
 int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *index,
                                   uint64_t *term, raftc_sink *conf_state, raftc_sink *data);
 
@@ -434,11 +435,36 @@ int raftc_config_set_storage_callbacks(raftc_config *cfg,
 typedef struct raftc_node raftc_node;
 typedef struct raftc_ready raftc_ready;
 
+/* A typical sync-mode loop, as etcd's interaction harness drives it:
+ *
+ *   while (raftc_node_has_ready(node)) {
+ *       raftc_node_ready(node, &rd);            // raftc_ready_describe(rd, &text) = DescribeReady
+ *       raftc_ready_info(rd, info, RAFTC_RD_COUNT);
+ *       if (info[RAFTC_RD_HAS_HARD_STATE]) raftc_ready_hard_state(rd, &p, &n) -> persist
+ *       if (info[RAFTC_RD_HAS_SNAPSHOT])   raftc_ready_snapshot(rd, &p, &n)   -> persist
+ *       for i < info[RAFTC_RD_N_ENTRIES]:            raftc_ready_entry(rd, i, ...) -> persist
+ *       for i < info[RAFTC_RD_N_COMMITTED_ENTRIES]:  raftc_ready_committed_entry(rd, i, ...),
+ *           raftc_entry_info(...) -> apply; conf changes: raftc_node_apply_conf_change
+ *       for i < info[RAFTC_RD_N_MESSAGES]:           raftc_ready_message(rd, i, ...) -> send
+ *           (raftc_message_info gives To/Type; copy the bytes, the view dies at advance)
+ *       raftc_node_advance(node);
+ *   }
+ *
+ * Async mode: the same, minus persistence/apply/advance; messages to RAFTC_LOCAL_APPEND_THREAD /
+ * RAFTC_LOCAL_APPLY_THREAD are queued by the host; after doing their work (raftc_message_info
+ * for Term/Vote/Commit, raftc_message_parts for entries/snapshot/responses) the host delivers
+ * each response with raftc_node_step (responses to other nodes go to the network).
+ * A storage whose Snapshot() differs from the memory storage (e.g. a host's state-machine
+ * snapshot) is a raftc_storage_callbacks table forwarding the other calls to a
+ * raftc_memstorage. Node state for printing: raftc_node_status_info (state, term, lead, voter),
+ * raftc_node_status_progress (leader's progress map text). */
+
 /* etcd's NewRawNode: validates cfg, reads the storage's InitialState, restores the config and
  * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
  * read during the call (storage and logger are captured). On failure *out is NULL and *err
  * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
- * none as id"), otherwise raftc_strerror(code). */
+ * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code) (a
+ * PANIC during creation is also logged through the config's logger). */
 int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err);
 void raftc_node_free(raftc_node *node);
 /* Text of the last error returned by a call on this node ("" if none). Valid until the next

@@ -77,6 +77,14 @@ int raftc_node_result(raftc_node *node, int rc, const char *text);
 
 /* Puts a heap-encoded buffer into the sink and frees it; passes rc through. */
 int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
+/* Appends an item of len bytes and returns where to write them (the caller writes exactly len
+ * bytes; the NUL after them is already in place), or NULL when out of memory / too large. The
+ * pointer is valid until the next change of the sink. No allocation once the sink is warm. */
+uint8_t *raftc_sink_push(raftc_sink *s, size_t len);
+/* Encodes into s without intermediate buffers (core/wire); RAFTC_ENOMEM on failure. */
+int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e);
+int raftc_sink_put_message(raftc_sink *s, const rc_message *m);
+int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
 /* Maps any int returned by a host callback to an rc_err (unknown values -> RC_ERR_STORAGE). */
 int raftc_map_host_rc(int rc);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */

@@ -38,7 +38,7 @@ static int core_result(raftc_node *node, int rc)
     do {                                                                                           \
         if ((node) == NULL)                                                                        \
             return RAFTC_EINVAL;                                                                   \
-        if ((node)->rn->raft->failed)                                                              \
+        if (rc_raft_is_failed((node)->rn->raft))                                                   \
             return raftc_node_result((node), RAFTC_EFAILED, NULL);                                 \
     } while (0)
 
@@ -49,7 +49,7 @@ RAFTC_API const char *raftc_node_last_error(const raftc_node *node)
 
 RAFTC_API int raftc_node_is_failed(const raftc_node *node)
 {
-    return node != NULL && node->rn != NULL && node->rn->raft->failed ? 1 : 0;
+    return node != NULL && node->rn != NULL && rc_raft_is_failed(node->rn->raft) ? 1 : 0;
 }
 
 /* ---- logger adapter ---- */

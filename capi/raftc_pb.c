@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "describe.h"
+#include "wire.h"
 
 #define CHECK_BUF(buf, len)                                                                        \
     do {                                                                                           \
@@ -85,7 +86,9 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
     rc_message m;
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    /* The fast path borrows (nothing to free); the general decoder owns. */
+    bool peeked = buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK;
+    int rc = peeked ? RC_OK : rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     uint64_t v[RAFTC_MF_COUNT] = {
@@ -95,7 +98,8 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
         [RAFTC_MF_REJECT_HINT] = m.reject_hint, [RAFTC_MF_N_ENTRIES] = m.n_entries,
         [RAFTC_MF_HAS_SNAPSHOT] = m.snapshot != NULL, [RAFTC_MF_N_RESPONSES] = m.n_responses,
     };
-    rc_message_free(&m);
+    if (!peeked)
+        rc_message_free(&m);
     for (size_t i = 0; i < n && i < RAFTC_MF_COUNT; i++)
         info[i] = v[i];
     return RAFTC_OK;
@@ -104,12 +108,34 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
 static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
 {
     int rc = RC_OK;
-    for (size_t i = 0; i < n && rc == RC_OK; i++) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_entry(&b, &l, &ents[i]);
-        rc = raftc_sink_put_owned(out, b, l, erc);
-    }
+    for (size_t i = 0; i < n && rc == RC_OK; i++)
+        rc = raftc_sink_put_entry(out, &ents[i]);
+    return rc;
+}
+
+/* Re-encodes an Entry body seen through the fast view (same bytes as decode + encode). */
+static int put_entry_view(raftc_sink *out, const uint8_t *b, size_t l)
+{
+    rc_entry e;
+    const uint8_t *d;
+    size_t dl;
+    if (rc_wire_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l) != RC_OK)
+        return RAFTC_EDECODE;
+    e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl};
+    return raftc_sink_put_entry(out, &e);
+}
+
+/* raftc_message_parts for a message the fast decoder accepted (no snapshot, no responses). */
+static int parts_fast(const uint8_t *buf, size_t len, const rc_message *m, raftc_sink *entries,
+                      raftc_sink *context)
+{
+    int rc = RAFTC_OK;
+    const uint8_t *pos = buf, *b;
+    size_t l;
+    while (rc == RAFTC_OK && entries != NULL && rc_wire_next_entry(&pos, buf + len, &b, &l))
+        rc = put_entry_view(entries, b, l);
+    if (rc == RC_OK && context != NULL)
+        rc = raftc_sink_put(context, m->context.data, m->context.len);
     return rc;
 }
 
@@ -119,6 +145,8 @@ RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *en
 {
     CHECK_BUF(buf, len);
     rc_message m;
+    if (buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK)
+        return parts_fast(buf, len, &m, entries, context);
     int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
@@ -164,6 +192,16 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
     return rc;
 }
 
+/* True iff the fast view reads this entry (so its decoded form borrows from buf). */
+static bool entry_is_view(const uint8_t *buf, size_t len)
+{
+    uint64_t t, i;
+    rc_entry_type ty;
+    const uint8_t *d;
+    size_t dl;
+    return buf != NULL && rc_wire_view_entry(&t, &i, &ty, &d, &dl, buf, len) == RC_OK;
+}
+
 RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t n,
                                    const uint8_t *const *entries, const size_t *entry_lens,
                                    size_t n_entries, const uint8_t *snapshot, size_t snapshot_len,
@@ -187,18 +225,27 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         .reject = info[RAFTC_MF_REJECT] != 0, .reject_hint = info[RAFTC_MF_REJECT_HINT],
     };
     int rc = RC_OK;
-    if (n_entries > 0) {
-        m.entries = rc_calloc(n_entries, sizeof(rc_entry));
-        rc = m.entries == NULL ? RC_ERR_NOMEM : RC_OK;
-    }
+    rc_entry small[8];
+    rc_entry *ev = n_entries <= 8 ? small : rc_calloc(n_entries, sizeof(rc_entry));
+    if (ev == NULL)
+        rc = RC_ERR_NOMEM;
     for (size_t i = 0; i < n_entries && rc == RC_OK; i++) {
+        const uint8_t *d;
+        size_t dl;
+        rc_entry *e = &ev[i];
         if (entries[i] == NULL && entry_lens[i] != 0)
             rc = RC_ERR_INVALID;
-        else
-            rc = rc_decode_entry(&m.entries[i], entries[i], entry_lens[i]);
+        else if (entry_lens[i] > RAFTC_MAX_INPUT) /* H8 */
+            rc = RC_ERR_TOO_LARGE;
+        else if (entries[i] != NULL && rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl,
+                                                          entries[i], entry_lens[i]) == RC_OK)
+            e->data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl};
+        else /* the general decoder: e owns its data (freed below) */
+            rc = rc_decode_entry(e, entries[i], entry_lens[i]);
         if (rc == RC_OK)
             m.n_entries++;
     }
+    m.entries = n_entries > 0 ? ev : NULL;
     if (rc == RC_OK && snapshot != NULL) {
         m.snapshot = rc_calloc(1, sizeof(rc_snapshot));
         rc = m.snapshot == NULL ? RC_ERR_NOMEM : rc_decode_snapshot(m.snapshot, snapshot,
@@ -206,13 +253,16 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
     }
     if (rc == RC_OK)
         rc = rc_bytes_set(&m.context, context, context_len);
-    if (rc == RC_OK) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_message(&b, &l, &m);
-        rc = raftc_sink_put_owned(out, b, l, erc);
-    }
+    if (rc == RC_OK)
+        rc = raftc_sink_put_message(out, &m);
+    for (size_t i = 0; i < m.n_entries; i++)
+        if (!entry_is_view(entries[i], entry_lens[i]))
+            rc_entry_free(&ev[i]);
+    m.entries = NULL;
+    m.n_entries = 0;
     rc_message_free(&m);
+    if (ev != small)
+        rc_free(ev);
     return rc;
 }
 
@@ -222,27 +272,34 @@ RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, u
                                int *type, const uint8_t **data, size_t *data_len)
 {
     CHECK_BUF(buf, len);
-    rc_entry e;
-    int rc = rc_decode_entry(&e, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    if (term != NULL)
-        *term = e.term;
-    if (index != NULL)
-        *index = e.index;
-    if (type != NULL)
-        *type = (int)e.type;
+    uint64_t t, i;
+    rc_entry_type ty;
     const uint8_t *p = NULL;
     size_t n = 0;
-    if (e.data.len > 0 && !scan_bytes_field(buf, len, 4, &p, &n)) {
-        p = NULL;
-        n = 0;
+    if (buf == NULL || rc_wire_view_entry(&t, &i, &ty, &p, &n, buf, len) != RC_OK) {
+        rc_entry e;
+        int rc = rc_decode_entry(&e, buf, len);
+        if (rc != RC_OK)
+            return rc;
+        t = e.term;
+        i = e.index;
+        ty = e.type;
+        if (e.data.len == 0 || !scan_bytes_field(buf, len, 4, &p, &n)) {
+            p = NULL;
+            n = 0;
+        }
+        rc_entry_free(&e);
     }
+    if (term != NULL)
+        *term = t;
+    if (index != NULL)
+        *index = i;
+    if (type != NULL)
+        *type = (int)ty;
     if (data != NULL)
         *data = n > 0 ? p : NULL;
     if (data_len != NULL)
         *data_len = n;
-    rc_entry_free(&e);
     return RAFTC_OK;
 }
 
@@ -257,10 +314,7 @@ RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index,
     rc_entry e = {.term = term, .index = index, .type = (rc_entry_type)type,
                   .data = {.data = data_len > 0 ? (uint8_t *)(uintptr_t)data : NULL,
                            .len = data_len}};
-    uint8_t *b = NULL;
-    size_t l = 0;
-    int erc = rc_encode_entry(&b, &l, &e);
-    return raftc_sink_put_owned(out, b, l, erc);
+    return raftc_sink_put_entry(out, &e);
 }
 
 /* ---- hard state ---- */
@@ -271,10 +325,7 @@ RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t v
     if (out == NULL)
         return RAFTC_EINVAL;
     rc_hard_state hs = {term, vote, commit};
-    uint8_t *b = NULL;
-    size_t l = 0;
-    int erc = rc_encode_hard_state(&b, &l, &hs);
-    return raftc_sink_put_owned(out, b, l, erc);
+    return raftc_sink_put_hard_state(out, &hs);
 }
 
 RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
@@ -538,6 +589,7 @@ RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, con
     for (size_t i = 0; i < n; i++) {
         rc_entry e;
         int rc = (ents[i] == NULL && lens[i] != 0) ? RC_ERR_INVALID
+                 : lens[i] > RAFTC_MAX_INPUT      ? RC_ERR_TOO_LARGE /* H8 */
                                                    : rc_decode_entry(&e, ents[i], lens[i]);
         if (rc != RC_OK) {
             rc_strbuf_free(&b);

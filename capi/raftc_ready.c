@@ -16,7 +16,7 @@
     do {                                                                                           \
         if ((node) == NULL)                                                                        \
             return RAFTC_EINVAL;                                                                   \
-        if ((node)->rn->raft->failed)                                                              \
+        if (rc_raft_is_failed((node)->rn->raft))                                                   \
             return raftc_node_result((node), RAFTC_EFAILED, NULL);                                 \
     } while (0)
 
@@ -37,12 +37,8 @@ static void view_clear(struct raftc_ready *v)
 static int put_entries(raftc_sink *s, const rc_entries *es)
 {
     int rc = RC_OK;
-    for (size_t i = 0; i < es->n && rc == RC_OK; i++) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_entry(&b, &l, &es->v[i]);
-        rc = raftc_sink_put_owned(s, b, l, erc);
-    }
+    for (size_t i = 0; i < es->n && rc == RC_OK; i++)
+        rc = raftc_sink_put_entry(s, &es->v[i]);
     return rc;
 }
 
@@ -53,19 +49,11 @@ static int view_encode(struct raftc_ready *v)
     int rc = put_entries(v->entries, &rd->entries);
     if (rc == RC_OK)
         rc = put_entries(v->committed, &rd->committed_entries);
-    for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_message(&b, &l, &rd->messages.v[i]);
-        rc = raftc_sink_put_owned(v->messages, b, l, erc);
-    }
+    for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++)
+        rc = raftc_sink_put_message(v->messages, &rd->messages.v[i]);
     bool has_hs = !rc_hard_state_is_empty(&rd->hard_state);
-    if (rc == RC_OK && has_hs) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_hard_state(&b, &l, &rd->hard_state);
-        rc = raftc_sink_put_owned(v->hard_state, b, l, erc);
-    }
+    if (rc == RC_OK && has_hs)
+        rc = raftc_sink_put_hard_state(v->hard_state, &rd->hard_state);
     bool has_snap = !rc_snapshot_is_empty(rd->snapshot);
     if (rc == RC_OK && has_snap) {
         uint8_t *b = NULL;
@@ -93,7 +81,7 @@ static int view_encode(struct raftc_ready *v)
 
 RAFTC_API int raftc_node_has_ready(const raftc_node *node)
 {
-    if (node == NULL || node->rn->raft->failed)
+    if (node == NULL || rc_raft_is_failed(node->rn->raft))
         return 0;
     return rc_rawnode_has_ready(node->rn) ? 1 : 0;
 }

@@ -7,6 +7,7 @@
 
 #include "capi_internal.h"
 #include "alloc.h"
+#include "wire.h"
 
 static const uint8_t raftc_empty_item[1] = {0};
 
@@ -59,6 +60,31 @@ RAFTC_API int raftc_sink_put(raftc_sink *s, const void *p, size_t len)
     return RAFTC_OK;
 }
 
+uint8_t *raftc_sink_push(raftc_sink *s, size_t len)
+{
+    if (len > RAFTC_MAX_INPUT || s->len > SIZE_MAX - len - 1)
+        return NULL;
+    if (s->len + len + 1 > s->cap) {
+        void *buf = s->buf;
+        if (rc_grow(&buf, &s->cap, s->len + len + 1, 1) != RC_OK)
+            return NULL;
+        s->buf = buf;
+    }
+    if (s->n + 1 > s->cap_items) {
+        void *items = s->items;
+        if (rc_grow(&items, &s->cap_items, s->n + 1, sizeof(raftc_sink_item)) != RC_OK)
+            return NULL;
+        s->items = items;
+    }
+    uint8_t *p = s->buf + s->len;
+    p[len] = 0;
+    s->items[s->n].off = s->len;
+    s->items[s->n].len = len;
+    s->n++;
+    s->len += len + 1;
+    return p;
+}
+
 RAFTC_API size_t raftc_sink_count(const raftc_sink *s)
 {
     return s == NULL ? 0 : s->n;
@@ -81,4 +107,58 @@ int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc)
         rc = raftc_sink_put(s, buf, len);
     rc_free(buf);
     return rc;
+}
+
+/* Sources may point into s itself (e.g. an item passed back as an entry payload). Writing in
+ * place is safe while the buffer does not move; when it must grow, the encoding goes through a
+ * temporary buffer first (rare: sinks are reused). */
+typedef uint8_t *(*sink_put_fn)(uint8_t *p, const void *v);
+
+static int sink_put_encoded(raftc_sink *s, size_t n, sink_put_fn put, const void *v)
+{
+    if (s->len + n + 1 <= s->cap && s->n < s->cap_items) {
+        put(raftc_sink_push(s, n), v);
+        return RAFTC_OK;
+    }
+    uint8_t *tmp = rc_malloc(n);
+    if (tmp == NULL)
+        return RAFTC_ENOMEM;
+    put(tmp, v);
+    uint8_t *p = raftc_sink_push(s, n);
+    if (p != NULL)
+        memcpy(p, tmp, n);
+    rc_free(tmp);
+    return p == NULL ? RAFTC_ENOMEM : RAFTC_OK;
+}
+
+static uint8_t *put_entry(uint8_t *p, const void *v)
+{
+    return rc_wire_put_entry(p, v);
+}
+
+static uint8_t *put_message(uint8_t *p, const void *v)
+{
+    return rc_wire_put_message(p, v);
+}
+
+static uint8_t *put_hard_state(uint8_t *p, const void *v)
+{
+    return rc_wire_put_hard_state(p, v);
+}
+
+int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e)
+{
+    return sink_put_encoded(s, rc_wire_entry_size(e), put_entry, e);
+}
+
+int raftc_sink_put_message(raftc_sink *s, const rc_message *m)
+{
+    if (!rc_wire_message_ok(m))
+        return RAFTC_EINVAL;
+    return sink_put_encoded(s, rc_wire_message_size(m), put_message, m);
+}
+
+int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs)
+{
+    return sink_put_encoded(s, rc_wire_hard_state_size(hs), put_hard_state, hs);
 }

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "pb/raftpb.pb-c.h"
+#include "wire.h"
 
 /* ---- protobuf-c allocator routed to the library's hooks ---- */
 
@@ -242,7 +243,7 @@ static void rc_unpack_free(ProtobufCMessage *m)
     protobuf_c_message_free_unpacked(m, &rc_pb_allocator);
 }
 
-int rc_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t max_len)
+int rc_pb_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t max_len)
 {
     memset(out, 0, sizeof(*out));
     if (buf == NULL && len > 0)
@@ -262,7 +263,7 @@ int rc_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t ma
     return rc;
 }
 
-int rc_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
+int rc_pb_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
 {
     memset(out, 0, sizeof(*out));
     if (buf == NULL && len > 0)
@@ -277,7 +278,7 @@ int rc_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
     return rc;
 }
 
-int rc_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
+int rc_pb_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
 {
     memset(out, 0, sizeof(*out));
     if (buf == NULL && len > 0)
@@ -563,87 +564,21 @@ static int rc_pack(uint8_t **buf, size_t *len, const ProtobufCMessage *pm)
     return RC_OK;
 }
 
-/* ---- sizes (computed by hand: no allocation; tests pin them to protobuf-c's output) ---- */
-
-static size_t rc_varint_size(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-/* A field with a one-byte tag (all our field numbers are < 16). */
-static size_t rc_sz_varint(uint64_t v)
-{
-    return 1 + rc_varint_size(v);
-}
-
-static size_t rc_sz_opt_varint(uint64_t v)
-{
-    return v != 0 ? rc_sz_varint(v) : 0;
-}
-
-static size_t rc_sz_len(size_t n)
-{
-    return 1 + rc_varint_size(n) + n;
-}
-
-static size_t rc_sz_opt_bytes(const rc_bytes *b)
-{
-    return b->len > 0 ? rc_sz_len(b->len) : 0;
-}
+/* ---- sizes (core/wire's hand-rolled ones; tests pin them to protobuf-c's output) ---- */
 
 size_t rc_entry_encoded_size(const rc_entry *e)
 {
-    /* type is an int32 enum: negative values would take 10 bytes (not reachable for valid types). */
-    return rc_sz_varint((uint64_t)(int64_t)(int32_t)e->type) + rc_sz_varint(e->term) +
-           rc_sz_varint(e->index) + rc_sz_opt_bytes(&e->data);
-}
-
-static size_t rc_conf_state_size(const rc_conf_state *cs)
-{
-    const rc_ids *lists[4] = {&cs->voters, &cs->learners, &cs->voters_outgoing,
-                              &cs->learners_next};
-    size_t n = cs->auto_leave ? 2 : 0;
-    for (size_t l = 0; l < 4; l++) {
-        for (size_t i = 0; i < lists[l]->n; i++)
-            n += rc_sz_varint(lists[l]->v[i]);
-    }
-    return n;
-}
-
-static size_t rc_snapshot_size(const rc_snapshot *s)
-{
-    size_t md = rc_sz_opt_varint(s->metadata.index) + rc_sz_opt_varint(s->metadata.term);
-    if (!rc_conf_state_is_blank(&s->metadata.conf_state))
-        md += rc_sz_len(rc_conf_state_size(&s->metadata.conf_state));
-    bool md_blank = md == 0;
-    return rc_sz_opt_bytes(&s->data) + (md_blank ? 0 : rc_sz_len(md));
+    return rc_wire_entry_size(e);
 }
 
 size_t rc_message_encoded_size(const rc_message *m)
 {
-    size_t n = rc_sz_opt_varint((uint64_t)m->type) + rc_sz_opt_varint(m->to) +
-               rc_sz_opt_varint(m->from) + rc_sz_opt_varint(m->term) +
-               rc_sz_opt_varint(m->log_term) + rc_sz_opt_varint(m->index) +
-               rc_sz_opt_varint(m->commit) + rc_sz_opt_varint(m->reject ? 1 : 0) +
-               rc_sz_opt_varint(m->reject_hint) + rc_sz_opt_bytes(&m->context) +
-               rc_sz_opt_varint(m->vote);
-    for (size_t i = 0; i < m->n_entries; i++)
-        n += rc_sz_len(rc_entry_encoded_size(&m->entries[i]));
-    if (rc_msg_writes_snapshot(m))
-        n += rc_sz_len(rc_snapshot_size(m->snapshot));
-    for (size_t i = 0; i < m->n_responses; i++)
-        n += rc_sz_len(rc_message_encoded_size(&m->responses[i]));
-    return n;
+    return rc_wire_message_size(m);
 }
 
 /* ---- encoders ---- */
 
-int rc_encode_message(uint8_t **buf, size_t *len, const rc_message *m)
+int rc_pb_encode_message(uint8_t **buf, size_t *len, const rc_message *m)
 {
     *buf = NULL;
     *len = 0;
@@ -655,7 +590,7 @@ int rc_encode_message(uint8_t **buf, size_t *len, const rc_message *m)
     return rc;
 }
 
-int rc_encode_entry(uint8_t **buf, size_t *len, const rc_entry *e)
+int rc_pb_encode_entry(uint8_t **buf, size_t *len, const rc_entry *e)
 {
     *buf = NULL;
     *len = 0;
@@ -664,7 +599,7 @@ int rc_encode_entry(uint8_t **buf, size_t *len, const rc_entry *e)
     return rc_pack(buf, len, &pe.base);
 }
 
-int rc_encode_hard_state(uint8_t **buf, size_t *len, const rc_hard_state *hs)
+int rc_pb_encode_hard_state(uint8_t **buf, size_t *len, const rc_hard_state *hs)
 {
     *buf = NULL;
     *len = 0;
@@ -749,4 +684,84 @@ int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2
     rc_free(singles);
     rc_free(ptrs);
     return rc;
+}
+
+/* ---- the hot-path codec: core/wire first, protobuf-c for everything outside its subset ---- */
+
+int rc_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t max_len)
+{
+    if (buf == NULL && len > 0) {
+        memset(out, 0, sizeof(*out));
+        return RC_ERR_INVALID;
+    }
+    if (max_len != 0 && len > max_len) {
+        memset(out, 0, sizeof(*out));
+        return RC_ERR_TOO_LARGE;
+    }
+    int rc = rc_wire_decode_message(out, buf, len);
+    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_message(out, buf, len, max_len) : rc;
+}
+
+int rc_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
+{
+    if (buf == NULL && len > 0) {
+        memset(out, 0, sizeof(*out));
+        return RC_ERR_INVALID;
+    }
+    int rc = rc_wire_decode_entry(out, buf, len);
+    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_entry(out, buf, len) : rc;
+}
+
+int rc_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
+{
+    if (buf == NULL && len > 0) {
+        memset(out, 0, sizeof(*out));
+        return RC_ERR_INVALID;
+    }
+    int rc = rc_wire_decode_hard_state(out, buf, len);
+    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_hard_state(out, buf, len) : rc;
+}
+
+int rc_encode_message(uint8_t **buf, size_t *len, const rc_message *m)
+{
+    *buf = NULL;
+    *len = 0;
+    if (!rc_wire_message_ok(m))
+        return RC_ERR_INVALID;
+    size_t n = rc_wire_message_size(m);
+    uint8_t *p = rc_malloc(n);
+    if (p == NULL)
+        return RC_ERR_NOMEM;
+    rc_wire_put_message(p, m);
+    *buf = p;
+    *len = n;
+    return RC_OK;
+}
+
+int rc_encode_entry(uint8_t **buf, size_t *len, const rc_entry *e)
+{
+    *buf = NULL;
+    *len = 0;
+    size_t n = rc_wire_entry_size(e);
+    uint8_t *p = rc_malloc(n);
+    if (p == NULL)
+        return RC_ERR_NOMEM;
+    rc_wire_put_entry(p, e);
+    *buf = p;
+    *len = n;
+    return RC_OK;
+}
+
+int rc_encode_hard_state(uint8_t **buf, size_t *len, const rc_hard_state *hs)
+{
+    *buf = NULL;
+    *len = 0;
+    size_t n = rc_wire_hard_state_size(hs);
+    uint8_t *p = rc_malloc(n);
+    if (p == NULL)
+        return RC_ERR_NOMEM;
+    rc_wire_put_hard_state(p, hs);
+    *buf = p;
+    *len = n;
+    return RC_OK;
 }

@@ -7,7 +7,8 @@
  * reject: truncated or malformed bytes (RC_ERR_DECODE), enum values outside the enum for message
  * types (RC_ERR_UNKNOWN_TYPE), responses nested deeper than one level (RC_ERR_DECODE), buffers
  * over max_len (RC_ERR_TOO_LARGE; 0 = no limit). On error *out is left zeroed.
- * Encoders return a heap buffer (rc_free) in *buf / *len, or write into a caller buffer.
+ * Encoders return a heap buffer (rc_free) in *buf / *len (core/wire.h writes into a caller
+ * buffer). Entry, Message and HardState go through the hand-rolled core/wire codec first.
  */
 #ifndef RC_CODEC_H
 #define RC_CODEC_H
@@ -33,5 +34,14 @@ int rc_encode_conf_state(uint8_t **buf, size_t *len, const rc_conf_state *cs);
 int rc_encode_snapshot(uint8_t **buf, size_t *len, const rc_snapshot *s);
 int rc_encode_conf_change(uint8_t **buf, size_t *len, const rc_conf_change *cc);
 int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2 *cc);
+
+/* The same functions on protobuf-c alone (the reference the hand-rolled core/wire codec behind
+ * the functions above is tested against; see tests/unit/test_wire_diff.c). Same contracts. */
+int rc_pb_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t max_len);
+int rc_pb_decode_entry(rc_entry *out, const uint8_t *buf, size_t len);
+int rc_pb_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len);
+int rc_pb_encode_message(uint8_t **buf, size_t *len, const rc_message *m);
+int rc_pb_encode_entry(uint8_t **buf, size_t *len, const rc_entry *e);
+int rc_pb_encode_hard_state(uint8_t **buf, size_t *len, const rc_hard_state *hs);
 
 #endif

@@ -187,7 +187,7 @@ static int raft_init(rc_raft *r, const rc_config *cin)
     if (c.applied > 0)
         RC_TRY(rc_raft_check(r, rc_log_applied_to(&r->raft_log, c.applied, 0)));
     rc_raft_become_follower(r, r->term, RC_NONE);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
 
     rc_ids voters = {0};
@@ -434,7 +434,7 @@ static int campaign(rc_raft *r, rc_campaign_type t)
         vote_msg = RC_MSG_VOTE;
         term = r->term;
     }
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     rc_ids ids = {0};
     RC_TRY(rc_raft_check(r, rc_tracker_voter_ids(&ids, &r->trk)));
@@ -517,7 +517,7 @@ int rc_raft_hup(rc_raft *r, rc_campaign_type t)
         return RC_OK;
     }
     bool pending = rc_raft_has_unapplied_conf_changes(r);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     if (pending) {
         rc_logf(&r->logger, RC_LOG_WARN,
@@ -699,7 +699,7 @@ static int step_candidate(rc_raft *r, rc_message *m)
     rc_vote_result res = poll(r, m->from, m->type, !m->reject, &gr, &rj);
     rc_logf(&r->logger, RC_LOG_INFO, "%" X64 " has received %zu %s votes and %zu vote rejections",
             r->id, gr, rc_msg_type_name(m->type), rj);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     if (res == RC_VOTE_WON) {
         if (r->state == RC_STATE_PRE_CANDIDATE)
@@ -900,7 +900,7 @@ static int step_inner(rc_raft *r, rc_message *m)
 {
     bool done = false;
     RC_TRY(step_term(r, m, &done));
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     if (done)
         return RC_OK;
@@ -935,11 +935,11 @@ static int step_inner(rc_raft *r, rc_message *m)
 
 int rc_raft_step(rc_raft *r, const rc_message *m)
 {
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     rc_message view = *m; /* shallow view: handlers never free or mutate borrowed memory */
     int rc = step_inner(r, &view);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     return rc;
 }
@@ -961,9 +961,9 @@ static int tick_election(rc_raft *r)
     if (rc_raft_promotable(r) && r->election_elapsed >= r->randomized_election_timeout) {
         r->election_elapsed = 0;
         int rc = step_local(r, RC_MSG_HUP);
-        if (rc != RC_OK && !r->failed)
+        if (rc != RC_OK && !rc_raft_is_failed(r))
             rc_logf(&r->logger, RC_LOG_DEBUG, "error occurred during election: error %d", rc);
-        if (r->failed)
+        if (rc_raft_is_failed(r))
             return RC_ERR_FAILED;
     }
     return RC_OK;
@@ -977,7 +977,7 @@ static int tick_heartbeat(rc_raft *r)
         r->election_elapsed = 0;
         if (r->check_quorum) {
             int rc = step_local(r, RC_MSG_CHECK_QUORUM);
-            if (r->failed)
+            if (rc_raft_is_failed(r))
                 return RC_ERR_FAILED;
             if (rc != RC_OK)
                 rc_logf(&r->logger, RC_LOG_DEBUG,
@@ -991,7 +991,7 @@ static int tick_heartbeat(rc_raft *r)
     if (r->heartbeat_elapsed >= r->heartbeat_timeout) {
         r->heartbeat_elapsed = 0;
         int rc = step_local(r, RC_MSG_BEAT);
-        if (r->failed)
+        if (rc_raft_is_failed(r))
             return RC_ERR_FAILED;
         if (rc != RC_OK)
             rc_logf(&r->logger, RC_LOG_DEBUG,
@@ -1002,7 +1002,7 @@ static int tick_heartbeat(rc_raft *r)
 
 int rc_raft_tick(rc_raft *r)
 {
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     if (r->state == RC_STATE_LEADER)
         return tick_heartbeat(r);

@@ -100,6 +100,10 @@ struct rc_raft {
     bool failed;
 };
 
+/* Whether the node is failed: a broken invariant in raft itself or a storage failure seen by
+ * the log (which cannot reach r->failed from its const accessors). */
+static inline bool rc_raft_is_failed(const rc_raft *r) { return r->failed || r->raft_log.failed; }
+
 /* etcd's newRaft: validates c, restores state from c->storage (InitialState, confchange.Restore),
  * logs "newRaft ..." and becomes a follower. On failure *out is NULL and *err_text (static) says
  * why (for config errors). */

@@ -104,7 +104,7 @@ int rc_raft_restore_config(rc_raft *r, const rc_conf_state *cs)
 
 int rc_raft_apply_conf_change(rc_raft *r, const rc_conf_change_v2 *cc, rc_conf_state *cs)
 {
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     rc_changer ch = {&r->trk, rc_log_last_index(&r->raft_log)};
     rc_tracker_config cfg;
@@ -128,14 +128,14 @@ int rc_raft_apply_conf_change(rc_raft *r, const rc_conf_change_v2 *cc, rc_conf_s
         return rc;
     }
     rc = rc_raft_switch_to_config(r, &cfg, &prs, cs);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     return rc;
 }
 
 int rc_raft_applied_to(rc_raft *r, uint64_t index, uint64_t size)
 {
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     uint64_t old = r->raft_log.applied;
     uint64_t new_applied = index > old ? index : old;
@@ -152,7 +152,7 @@ int rc_raft_applied_to(rc_raft *r, uint64_t index, uint64_t size)
     m.entries = &e;
     m.n_entries = 1;
     int rc = rc_raft_step(r, &m);
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     char *cfgs = rc_raft_config_str(r);
     if (rc != RC_OK)
@@ -169,7 +169,7 @@ int rc_raft_applied_to(rc_raft *r, uint64_t index, uint64_t size)
 
 int rc_raft_applied_snap(rc_raft *r, const rc_snapshot *snap)
 {
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     uint64_t index = snap->metadata.index;
     rc_log_stable_snap_to(&r->raft_log, index);

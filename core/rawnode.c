@@ -37,7 +37,7 @@ static int result(rc_rawnode *rn, int rc)
 
 #define RN_CHECK(rn)                                                                               \
     do {                                                                                           \
-        if ((rn)->raft->failed)                                                                    \
+        if (rc_raft_is_failed((rn)->raft))                                                                    \
             return fail((rn), RC_ERR_FAILED, "raft node failed");                                  \
     } while (0)
 
@@ -327,7 +327,7 @@ bool rc_ready_is_empty(const rc_ready *rd)
 bool rc_rawnode_has_ready(const rc_rawnode *rn)
 {
     const rc_raft *r = rn->raft;
-    if (r->failed)
+    if (rc_raft_is_failed(r))
         return false;
     rc_soft_state ss = rc_raft_soft_state(r);
     if (!soft_state_equal(&ss, &rn->prev_soft_st))
@@ -570,7 +570,7 @@ int rc_rawnode_advance(rc_rawnode *rn)
     int rc = RC_OK;
     for (size_t i = 0; i < steps.n; i++) {
         (void)rc_raft_step(rn->raft, &steps.v[i]);
-        if (rn->raft->failed) {
+        if (rc_raft_is_failed(rn->raft)) {
             rc = RC_ERR_FAILED;
             break;
         }

@@ -11,25 +11,99 @@
 
 /* ---- bytes ---- */
 
+struct rc_blob {
+    size_t refs;
+    size_t cap;  /* bytes in data[] */
+    size_t used; /* bytes handed out (slabs) */
+    uint8_t data[];
+};
+
+#define RC_SLAB_MIN 256u
+#define RC_SLAB_MAX 16384u
+
+static rc_blob *blob_new(size_t cap)
+{
+    if (cap > SIZE_MAX - sizeof(rc_blob))
+        return NULL;
+    rc_blob *b = rc_malloc(sizeof(rc_blob) + cap);
+    if (b == NULL)
+        return NULL;
+    b->refs = 1;
+    b->cap = cap;
+    b->used = 0;
+    return b;
+}
+
+static void blob_unref(rc_blob *b)
+{
+    if (--b->refs == 0)
+        rc_free(b);
+}
+
 int rc_bytes_set(rc_bytes *dst, const void *src, size_t len)
 {
-    dst->data = NULL;
-    dst->len = 0;
+    *dst = (rc_bytes){NULL, 0, NULL};
     if (len == 0)
         return RC_OK;
-    dst->data = rc_malloc(len);
-    if (dst->data == NULL)
+    rc_blob *b = blob_new(len);
+    if (b == NULL)
         return RC_ERR_NOMEM;
-    memcpy(dst->data, src, len);
-    dst->len = len;
+    memcpy(b->data, src, len);
+    b->used = len;
+    *dst = (rc_bytes){b->data, len, b};
+    return RC_OK;
+}
+
+int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len)
+{
+    *dst = (rc_bytes){NULL, 0, NULL};
+    if (len == 0)
+        return RC_OK;
+    if (len > RC_SLAB_MAX / 4)
+        return rc_bytes_set(dst, src, len);
+    rc_blob *b = pool->cur;
+    if (b == NULL || b->cap - b->used < len) {
+        size_t cap = pool->next_cap < RC_SLAB_MIN ? RC_SLAB_MIN : pool->next_cap;
+        rc_blob *nb = blob_new(cap);
+        if (nb == NULL)
+            return RC_ERR_NOMEM;
+        if (b != NULL)
+            blob_unref(b);
+        pool->cur = b = nb;
+        pool->next_cap = cap * 2 > RC_SLAB_MAX ? RC_SLAB_MAX : cap * 2;
+    }
+    uint8_t *p = b->data + b->used;
+    memcpy(p, src, len);
+    b->used += len;
+    b->refs++;
+    *dst = (rc_bytes){p, len, b};
+    return RC_OK;
+}
+
+int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src)
+{
+    if (src->owner == NULL || src->len == 0)
+        return rc_bytes_set(dst, src->data, src->len);
+    src->owner->refs++;
+    *dst = *src;
     return RC_OK;
 }
 
 void rc_bytes_free(rc_bytes *b)
 {
-    rc_free(b->data);
-    b->data = NULL;
-    b->len = 0;
+    if (b->owner != NULL)
+        blob_unref(b->owner);
+    else
+        rc_free(b->data);
+    *b = (rc_bytes){NULL, 0, NULL};
+}
+
+void rc_blob_pool_free(rc_blob_pool *pool)
+{
+    if (pool->cur != NULL)
+        blob_unref(pool->cur);
+    pool->cur = NULL;
+    pool->next_cap = 0;
 }
 
 /* ---- entries ---- */
@@ -39,7 +113,7 @@ int rc_entry_copy(rc_entry *dst, const rc_entry *src)
     dst->term = src->term;
     dst->index = src->index;
     dst->type = src->type;
-    int rc = rc_bytes_set(&dst->data, src->data.data, src->data.len);
+    int rc = rc_bytes_copy(&dst->data, &src->data);
     if (rc != RC_OK)
         memset(dst, 0, sizeof(*dst));
     return rc;
@@ -218,7 +292,7 @@ int rc_snapshot_copy(rc_snapshot *dst, const rc_snapshot *src)
     memset(dst, 0, sizeof(*dst));
     dst->metadata.index = src->metadata.index;
     dst->metadata.term = src->metadata.term;
-    if (rc_bytes_set(&dst->data, src->data.data, src->data.len) != RC_OK ||
+    if (rc_bytes_copy(&dst->data, &src->data) != RC_OK ||
         rc_conf_state_copy(&dst->metadata.conf_state, &src->metadata.conf_state) != RC_OK) {
         rc_snapshot_free(dst);
         return RC_ERR_NOMEM;
@@ -241,12 +315,11 @@ int rc_message_copy(rc_message *dst, const rc_message *src)
     dst->entries = NULL;
     dst->n_entries = 0;
     dst->snapshot = NULL;
-    dst->context.data = NULL;
-    dst->context.len = 0;
+    dst->context = (rc_bytes){NULL, 0, NULL};
     dst->responses = NULL;
     dst->n_responses = 0;
 
-    if (rc_bytes_set(&dst->context, src->context.data, src->context.len) != RC_OK)
+    if (rc_bytes_copy(&dst->context, &src->context) != RC_OK)
         goto oom;
     if (src->n_entries > 0) {
         dst->entries = rc_calloc(src->n_entries, sizeof(rc_entry));

@@ -73,10 +73,25 @@ typedef enum rc_state_type {
     RC_STATE_FOLLOWER = 0, RC_STATE_CANDIDATE = 1, RC_STATE_LEADER = 2, RC_STATE_PRE_CANDIDATE = 3
 } rc_state_type;
 
+/* A reference-counted, immutable block of payload bytes (types.c): one payload, or many packed
+ * into a slab by an rc_blob_pool. Copies of rc_bytes that live in a blob share it (no copy). */
+typedef struct rc_blob rc_blob;
+
 typedef struct rc_bytes {
     uint8_t *data; /* NULL iff len == 0 */
     size_t len;
+    /* The blob data lives in (one reference held by this rc_bytes), or NULL: then data is either
+     * plain heap memory owned by this rc_bytes (rc_free) or a borrowed view that its creator
+     * never frees. rc_bytes_set and the decoders always produce blob-backed bytes. */
+    rc_blob *owner;
 } rc_bytes;
+
+/* Packs small payloads into shared slabs (growing 256 B .. 16 KiB): amortized zero allocations
+ * per payload. Zero-initialize; one pool per node or storage (not thread-safe). */
+typedef struct rc_blob_pool {
+    rc_blob *cur;    /* the slab being filled (the pool holds one reference), or NULL */
+    size_t next_cap; /* size of the next slab */
+} rc_blob_pool;
 
 typedef struct rc_entry {
     uint64_t term;
@@ -178,8 +193,16 @@ typedef struct rc_conf_change_v2 {
 
 /* Copies len bytes into *dst (allocating); returns RC_ERR_NOMEM on failure. */
 int rc_bytes_set(rc_bytes *dst, const void *src, size_t len);
+/* Same, into the pool's current slab (a fresh blob for payloads over a quarter slab). */
+int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len);
+/* *dst = a copy of *src: shares src's blob when it has one (no allocation), else copies. */
+int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src);
+/* Releases b's data (blob reference, plain heap, or nothing for a view) and zeroes *b. */
 void rc_bytes_free(rc_bytes *b);
+/* Drops the pool's slab reference (payloads in it stay valid while referenced). */
+void rc_blob_pool_free(rc_blob_pool *pool);
 
+/* Shares src's payload blob when it has one (see rc_bytes_copy). */
 int rc_entry_copy(rc_entry *dst, const rc_entry *src);
 void rc_entry_free(rc_entry *e);
 /* Payload size as etcd's payloadSize: len(Data). */

@@ -4,7 +4,13 @@
 # test-all.sh: the project's full test run (the README's test command; .ci/run calls it).
 #   1. gcc, -Werror, Debug: build + ctest
 #   2. clang (gcc if clang is missing), -Werror, ASan+UBSan with leak detection: build + ctest
-#   3. tools/check-generated.sh when protoc-c is installed
+#   3. ABI hardening: tools/check-layering.sh, tools/abi-check-symbols.sh, tools/abi-valgrind.sh
+#      (valgrind over the gcc build), tools/abi-check-baseline.sh (abidiff), tools/fuzz-run.sh
+#      (libFuzzer, when clang can link it); each prints one summary line, exit 77 = skipped
+#   4. tools/check-generated.sh when protoc-c is installed
+#   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest, then
+#      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
+#      python -m pyraftc.datadriven, generated-file staleness)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -59,6 +65,48 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_stri
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 run_suite "sanitize-$san_cc" "$san_cc" -DRAFTC_SANITIZE=ON
 
+# ---- ABI hardening (tests/abi, tests/fuzz, tools/abi-*.sh; see docs/abi.md) ----
+# run_check <name> <ok-text> <command...>: one summary line per check; exit 77 means skipped.
+run_check() {
+    local name="$1" ok="$2" rc=0
+    shift 2
+    echo "==== [$name] $*"
+    "$@" || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        summary+=("$name: $ok")
+    elif [ "$rc" -eq 77 ]; then
+        summary+=("$name: skipped")
+    else
+        summary+=("$name: FAILED")
+        failed=1
+    fi
+}
+
+run_check layering "drivers, bindings, examples use raftc.h only" "$root/tools/check-layering.sh"
+if [ -f "$build_root/gcc/libraftc.so" ]; then
+    run_check abi-symbols "exported symbols match tests/abi/exported-symbols.txt" \
+        "$root/tools/abi-check-symbols.sh" "$build_root/gcc/libraftc.so"
+    # valgrind over the plain gcc build: unit tests + conformance driver (~2 min on 2 cores).
+    if command -v valgrind >/dev/null 2>&1; then
+        run_check valgrind "no memcheck errors or leaks" "$root/tools/abi-valgrind.sh" \
+            "$build_root/gcc"
+    else
+        summary+=("valgrind: skipped (valgrind not installed)")
+    fi
+else
+    summary+=("abi-symbols: skipped (no gcc build)")
+    summary+=("valgrind: skipped (no gcc build)")
+fi
+if command -v abidiff >/dev/null 2>&1; then
+    run_check abi-baseline "no incompatible change against tests/abi/libraftc.abi.xml" \
+        env RAFTC_BUILD_ROOT="$build_root" "$root/tools/abi-check-baseline.sh"
+else
+    summary+=("abi-baseline: skipped (abigail-tools not installed)")
+fi
+# libFuzzer: RAFTC_FUZZ_SECONDS per fuzzer (default 60, the two run side by side).
+run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer)" \
+    env RAFTC_BUILD_ROOT="$build_root" "$root/tools/fuzz-run.sh"
+
 if command -v protoc-c >/dev/null 2>&1; then
     echo "==== [generated] tools/check-generated.sh"
     if "$root/tools/check-generated.sh"; then
@@ -70,6 +118,41 @@ if command -v protoc-c >/dev/null 2>&1; then
 else
     summary+=("generated: skipped (protoc-c not installed)")
 fi
+
+# ---- Python binding (pyraftc; pyproject.toml + python/) ----
+# run_python: fresh venv under $build_root, `pip install .` (scikit-build-core builds the cffi
+# module against libraftc), then pytest over python/tests. Needs python3 with venv + headers.
+run_python() {
+    local venv="$build_root/python-venv" log="$build_root/python-pytest.log"
+    echo "==== [python] fresh venv, pip install . + pytest, pytest python/tests"
+    if ! command -v python3 >/dev/null 2>&1; then
+        summary+=("python: skipped (python3 not installed)")
+        return
+    fi
+    rm -rf "$venv"
+    mkdir -p "$build_root"
+    if ! python3 -m venv "$venv"; then
+        summary+=("python: venv FAILED (install python3-venv)")
+        failed=1
+        return
+    fi
+    if ! "$venv/bin/python" -m pip install -q "$root" pytest; then
+        summary+=("python: pip install . FAILED")
+        failed=1
+        return
+    fi
+    local result
+    if (cd "$root" && "$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests) 2>&1 |
+        tee "$log"; then
+        result="$(grep -E '[0-9]+ passed' "$log" | tail -1 || true)"
+        summary+=("python: ${result:-no tests}")
+    else
+        result="$(grep -E '[0-9]+ (passed|failed)' "$log" | tail -1 || true)"
+        summary+=("python: pytest FAILED ${result}")
+        failed=1
+    fi
+}
+run_python
 
 echo
 echo "==== summary"

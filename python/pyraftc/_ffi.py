@@ -29,7 +29,9 @@ def check(code: int) -> None:
 
 def as_u64(name: str, value: Any) -> int:
     """Validates a uint64 argument: an int (not bool) in [0, 2**64)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool):
+        raise TypeError("%s must be an int, not bool" % name)
+    if not isinstance(value, int):
         try:
             value = value.__index__()
         except AttributeError:

@@ -102,8 +102,9 @@ class StorageError(RaftError):
 
 
 class NodeFailed(RaftError):
-    """The node hit a broken invariant (where etcd panics) and refuses further work.
-    ``text`` is the panic text. RAFTC_EFAILED."""
+    """A broken invariant where etcd panics. From a node: the node is failed and refuses
+    further work (``text`` is the panic text). From a MemoryStorage call: an out-of-bound
+    argument (e.g. entries past the last index, compact past the last index). RAFTC_EFAILED."""
     code = -13
 
 

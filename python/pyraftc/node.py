@@ -11,7 +11,7 @@ from ._codec import decode_entries, encode
 from ._ffi import Sink, as_bytes, as_u64, check, ffi, lib, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
-from .errors import StateError, error_for_code
+from .errors import NodeFailed, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
 
 __all__ = ["RawNode", "Ready", "SoftState", "ReadState", "Progress", "BasicStatus", "Status"]
@@ -21,6 +21,19 @@ _ST_COUNT = lib.RAFTC_ST_COUNT
 _PR_COUNT = lib.RAFTC_PR_COUNT
 _PY_LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL,
               logging.CRITICAL)
+
+
+def _hard_state(term: int, vote: int, commit: int) -> pb.HardState:
+    """A HardState with only its non-zero fields set (so it compares equal to
+    raftpb.HardState(term=..., commit=...) built by hand and encodes like etcd v3.7)."""
+    hs = pb.HardState()
+    if term:
+        hs.term = term
+    if vote:
+        hs.vote = vote
+    if commit:
+        hs.commit = commit
+    return hs
 
 
 class SoftState(NamedTuple):
@@ -60,8 +73,8 @@ class BasicStatus:
 
     def __init__(self, info: Any) -> None:
         self.id = int(info[lib.RAFTC_ST_ID])
-        self.hard_state = pb.HardState(term=info[lib.RAFTC_ST_TERM], vote=info[lib.RAFTC_ST_VOTE],
-                                       commit=info[lib.RAFTC_ST_COMMIT])
+        self.hard_state = _hard_state(info[lib.RAFTC_ST_TERM], info[lib.RAFTC_ST_VOTE],
+                                      info[lib.RAFTC_ST_COMMIT])
         self.soft_state = SoftState(int(info[lib.RAFTC_ST_LEAD]),
                                     StateType(info[lib.RAFTC_ST_RAFT_STATE]))
         self.applied = int(info[lib.RAFTC_ST_APPLIED])
@@ -219,6 +232,7 @@ class RawNode:
         self.config = config
         self.storage = storage
         self._lock = storage._lock if isinstance(storage, MemoryStorage) else threading.RLock()
+        self._storage_failure: Optional[str] = None
         self._ctx = _Context(storage, _log_adapter(config.logger))
         self._handle = ffi.new_handle(self._ctx)
         self._u64 = ffi.new("uint64_t *")
@@ -281,12 +295,18 @@ class RawNode:
         node = self._node
         if node is None:
             raise StateError("raft node is closed")
+        if self._storage_failure is not None:
+            raise NodeFailed(self._storage_failure, lib.RAFTC_EFAILED)
         return node
 
     def _raise_pending(self) -> None:
         exc = self._ctx.pending
         if exc is not None:
+            # etcd panics on a storage failure: the node is unusable from now on, whatever the
+            # C library decided.
             self._ctx.pending = None
+            if self._storage_failure is None:
+                self._storage_failure = "storage failure: %s: %s" % (type(exc).__name__, exc)
             raise exc
 
     def _result(self, node: Any, rc: int) -> None:
@@ -325,7 +345,9 @@ class RawNode:
     def failed(self) -> bool:
         """True once the node hit a broken invariant (every call then raises NodeFailed)."""
         with self._lock:
-            return self._node is not None and lib.raftc_node_is_failed(self._node) == 1
+            if self._node is None:
+                return False
+            return self._storage_failure is not None or lib.raftc_node_is_failed(self._node) == 1
 
     @property
     def last_error(self) -> str:
@@ -333,6 +355,8 @@ class RawNode:
         with self._lock:
             if self._node is None:
                 return ""
+            if self._storage_failure is not None:
+                return self._storage_failure
             return ffi.string(lib.raftc_node_last_error(self._node)).decode("utf-8", "replace")
 
     # -- driving ---------------------------------------------------------------------------
@@ -442,9 +466,8 @@ class RawNode:
                 rd.soft_state = SoftState(int(info[lib.RAFTC_RD_LEAD]),
                                           StateType(info[lib.RAFTC_RD_RAFT_STATE]))
             if info[lib.RAFTC_RD_HAS_HARD_STATE]:
-                rd.hard_state = pb.HardState(term=info[lib.RAFTC_RD_TERM],
-                                             vote=info[lib.RAFTC_RD_VOTE],
-                                             commit=info[lib.RAFTC_RD_COMMIT])
+                rd.hard_state = _hard_state(info[lib.RAFTC_RD_TERM], info[lib.RAFTC_RD_VOTE],
+                                            info[lib.RAFTC_RD_COMMIT])
             buf = ffi.buffer
             out = rd.entry_bytes
             for i in range(info[lib.RAFTC_RD_N_ENTRIES]):
@@ -487,7 +510,9 @@ class RawNode:
     def basic_status(self) -> BasicStatus:
         """etcd's BasicStatus (works on a failed node too)."""
         with self._lock:
-            node = self._ptr()
+            node = self._node
+            if node is None:
+                raise StateError("raft node is closed")
             check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
             return BasicStatus(self._st_info)
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "alloc.h"
+#include "codec.h"
 #include "memstorage.h"
 #include "raft.h"
 #include "raft_internal.h"
@@ -63,6 +64,7 @@ typedef struct tnode {
     rc_ids learners;
     rc_storage_ops ops;
     rc_raft *r;
+    bool snap_unavailable; /* Snapshot() answers RC_ERR_SNAP_TEMP_UNAVAILABLE */
 } tnode;
 
 static inline int tn_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
@@ -94,7 +96,13 @@ static inline int tn_last(void *ud, uint64_t *i)
     *i = rc_memstorage_last_index(((tnode *)ud)->ms);
     return RC_OK;
 }
-static inline int tn_snapshot(void *ud, rc_snapshot *out) { return rc_memstorage_snapshot(((tnode *)ud)->ms, out); }
+static inline int tn_snapshot(void *ud, rc_snapshot *out)
+{
+    tnode *n = ud;
+    if (n->snap_unavailable)
+        return RC_ERR_SNAP_TEMP_UNAVAILABLE;
+    return rc_memstorage_snapshot(n->ms, out);
+}
 
 static inline rc_config tcfg(uint64_t id, int election, int heartbeat)
 {
@@ -236,6 +244,9 @@ typedef struct tnet {
     bool drop_to[MAXN + 1];   /* isolate: drop everything to these */
     bool drop_from[MAXN + 1]; /* and everything from these */
     int drop_type;            /* -1: none */
+    /* Optional extra filter: returns true to drop m. */
+    bool (*filter)(const rc_message *m, void *ud);
+    void *filter_ud;
 } tnet;
 
 static inline tnet *net_new(size_t n, int election, int heartbeat)
@@ -267,7 +278,8 @@ static inline void net_deliver(tnet *nw, rc_msgs *q)
         rc_message *m = &q->v[i];
         bool drop = m->to == 0 || m->to > nw->n || nw->nodes[m->to] == NULL ||
                     nw->drop_to[m->to] || (m->from <= MAXN && nw->drop_from[m->from]) ||
-                    (int)m->type == nw->drop_type;
+                    (int)m->type == nw->drop_type ||
+                    (nw->filter != NULL && nw->filter(m, nw->filter_ud));
         if (!drop) {
             tnode *t = nw->nodes[m->to];
             rc_raft_step(t->r, m);
@@ -332,6 +344,168 @@ static inline size_t count_type(const rc_msgs *ms, rc_msg_type t)
     for (size_t i = 0; i < ms->n; i++)
         c += ms->v[i].type == t;
     return c;
+}
+
+/* The first message of type t addressed to `to` (0: any) in ms, or NULL. */
+static inline const rc_message *find_msg(const rc_msgs *ms, rc_msg_type t, uint64_t to)
+{
+    for (size_t i = 0; i < ms->n; i++)
+        if (ms->v[i].type == t && (to == 0 || ms->v[i].to == to))
+            return &ms->v[i];
+    return NULL;
+}
+
+static inline size_t count_msgs(const rc_msgs *ms, rc_msg_type t, uint64_t to)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < ms->n; i++)
+        c += ms->v[i].type == t && ms->v[i].to == to;
+    return c;
+}
+
+/* ---- extended construction: custom config, learners ---- */
+
+typedef void (*tcfg_mut)(rc_config *c);
+
+/* nv voters (ids 1..nv) and nl learners (ids nv+1..nv+nl); mut (may be NULL) edits each
+ * node's config before it starts. */
+static inline tnet *net_new_ex(size_t nv, size_t nl, int election, int heartbeat, tcfg_mut mut)
+{
+    tnet *nw = calloc(1, sizeof(*nw));
+    uint64_t ids[MAXN];
+    for (size_t i = 0; i < nv; i++)
+        ids[i] = i + 1;
+    nw->n = nv + nl;
+    nw->drop_type = -1;
+    for (size_t i = 1; i <= nw->n; i++) {
+        nw->nodes[i] = tn_new(i, ids, nv);
+        for (size_t j = nv + 1; j <= nv + nl; j++)
+            rc_ids_push(&nw->nodes[i]->learners, j);
+        rc_config c = tcfg(i, election, heartbeat);
+        if (mut != NULL)
+            mut(&c);
+        tn_start_cfg(nw->nodes[i], c);
+    }
+    return nw;
+}
+
+/* A standalone leader (id 1) of voters 1..nv at term 1 whose empty entry is appended and
+ * self-acked; its initial appends are discarded. Followers are played by the test. */
+static inline tnode *tleader_new(size_t nv, tcfg_mut mut)
+{
+    uint64_t ids[MAXN];
+    for (size_t i = 0; i < nv; i++)
+        ids[i] = i + 1;
+    tnode *n = tn_new(1, ids, nv);
+    rc_config c = tcfg(1, 10, 1);
+    if (mut != NULL)
+        mut(&c);
+    tn_start_cfg(n, c);
+    rc_raft_become_candidate(n->r);
+    assert_int_equal(rc_raft_become_leader(n->r), RC_OK);
+    rc_msgs ms = {0};
+    tn_read(n, &ms);
+    rc_msgs_free(&ms);
+    return n;
+}
+
+/* Applies the next page of committed entries like an application would (sync mode): conf
+ * changes go through rc_raft_apply_conf_change, then a MsgStorageApplyResp is stepped.
+ * Returns how many entries the page had (0: nothing to apply). */
+static inline size_t tn_apply(tnode *n)
+{
+    rc_raft *r = n->r;
+    rc_entries ents = {0};
+    assert_int_equal(rc_log_next_committed_ents(&r->raft_log, true, &ents), RC_OK);
+    size_t k = ents.n;
+    if (k == 0) {
+        rc_entries_free(&ents);
+        return 0;
+    }
+    assert_int_equal(rc_log_accept_applying(&r->raft_log, ents.v[k - 1].index,
+                                            rc_entries_size(ents.v, k), true),
+                     RC_OK);
+    for (size_t i = 0; i < k; i++) {
+        const rc_entry *e = &ents.v[i];
+        rc_conf_change_v2 cc;
+        memset(&cc, 0, sizeof(cc));
+        if (e->type == RC_ENTRY_CONF_CHANGE) {
+            rc_conf_change v1;
+            memset(&v1, 0, sizeof(v1));
+            assert_int_equal(rc_decode_conf_change(&v1, e->data.data, e->data.len), RC_OK);
+            assert_int_equal(rc_cc_v1_as_v2(&cc, &v1), RC_OK);
+            rc_conf_change_free(&v1);
+        } else if (e->type == RC_ENTRY_CONF_CHANGE_V2) {
+            assert_int_equal(rc_decode_conf_change_v2(&cc, e->data.data, e->data.len), RC_OK);
+        } else {
+            continue;
+        }
+        rc_conf_state cs;
+        memset(&cs, 0, sizeof(cs));
+        assert_int_equal(rc_raft_apply_conf_change(r, &cc, &cs), RC_OK);
+        rc_conf_state_free(&cs);
+        rc_conf_change_v2_free(&cc);
+    }
+    rc_message m = tmsg(RC_LOCAL_APPLY_THREAD, r->id, RC_MSG_STORAGE_APPLY_RESP, 0);
+    m.entries = ents.v;
+    m.n_entries = k;
+    assert_int_equal(rc_raft_step(r, &m), RC_OK);
+    rc_entries_free(&ents);
+    return k;
+}
+
+/* Applies everything committed on every node, then runs the network to quiescence. */
+static inline void net_apply(tnet *nw)
+{
+    for (size_t i = 1; i <= nw->n; i++)
+        while (tn_apply(nw->nodes[i]) > 0) {
+        }
+    net_flush(nw);
+}
+
+/* Ticks node id k times, running the network after each tick. */
+static inline void net_tick(tnet *nw, uint64_t id, int k)
+{
+    for (int i = 0; i < k; i++) {
+        assert_int_equal(rc_raft_tick(nw->nodes[id]->r), RC_OK);
+        net_flush(nw);
+    }
+}
+
+/* A local MsgReadIndex carrying ctx. The entry is static storage: step it right away. */
+static inline rc_message read_index_msg(uint64_t from, uint64_t to, const char *ctx)
+{
+    static rc_entry e;
+    memset(&e, 0, sizeof(e));
+    e.data.data = (uint8_t *)ctx;
+    e.data.len = strlen(ctx);
+    rc_message m = tmsg(from, to, RC_MSG_READ_INDEX, 0);
+    m.entries = &e;
+    m.n_entries = 1;
+    return m;
+}
+
+/* A local MsgProp with one entry of data. Same static-storage caveat. */
+static inline rc_message prop_msg(uint64_t id, const char *data)
+{
+    static rc_entry e;
+    memset(&e, 0, sizeof(e));
+    e.data.data = (uint8_t *)data;
+    e.data.len = strlen(data);
+    rc_message m = tmsg(id, id, RC_MSG_PROP, 0);
+    m.entries = &e;
+    m.n_entries = 1;
+    return m;
+}
+
+/* Whether the read state list holds (index, ctx) at position i. */
+static inline bool rs_is(const rc_raft *r, size_t i, uint64_t index, const char *ctx)
+{
+    if (i >= r->read_states.n)
+        return false;
+    const rc_read_state *rs = &r->read_states.v[i];
+    return rs->index == index && rs->request_ctx.len == strlen(ctx) &&
+           memcmp(rs->request_ctx.data, ctx, rs->request_ctx.len) == 0;
 }
 
 static inline void all_entries(rc_raft *r, rc_entries *out)

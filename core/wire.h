@@ -1,0 +1,63 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * wire.h: the specialised raftpb codec of the hot paths: hand-rolled varint encoders for Entry,
+ * Message and HardState that write into a caller buffer, and decoders for the common shapes of
+ * Entry, Message and HardState. It is byte-identical to the protobuf-c path of core/codec
+ * (proved by tests/unit/test_wire_diff.c and tests/fuzz/fuzz_wire_diff.c):
+ *  - encoders produce exactly the bytes protobuf-c packs from codec.c's views (same profile);
+ *  - decoders either produce exactly the struct codec.c's protobuf-c path produces, or return
+ *    RC_WIRE_FALLBACK for anything outside the fast subset (unknown fields, a repeated scalar,
+ *    snapshots, responses, packed or over-long varints, malformed bytes, ...). A caller then
+ *    decodes with protobuf-c, which decides. The fast path never rejects by itself.
+ */
+#ifndef RC_WIRE_H
+#define RC_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "types.h"
+
+/* Not an rc_err: "decode this with the general (protobuf-c) decoder". */
+#define RC_WIRE_FALLBACK 1
+
+/* Encoded sizes (same values as codec.h's rc_*_encoded_size). */
+size_t rc_wire_entry_size(const rc_entry *e);
+size_t rc_wire_hard_state_size(const rc_hard_state *hs);
+/* m must be encodable: type < RC_MSG_TYPE_COUNT and responses nested at most one level
+ * (rc_wire_message_ok). */
+size_t rc_wire_message_size(const rc_message *m);
+size_t rc_wire_snapshot_size(const rc_snapshot *s);
+size_t rc_wire_conf_state_size(const rc_conf_state *cs);
+/* True iff m can be encoded (what codec's protobuf-c path accepts). */
+bool rc_wire_message_ok(const rc_message *m);
+
+/* Encoders: write exactly rc_wire_*_size() bytes at p (caller-sized) and return p + size. */
+uint8_t *rc_wire_put_entry(uint8_t *p, const rc_entry *e);
+uint8_t *rc_wire_put_hard_state(uint8_t *p, const rc_hard_state *hs);
+uint8_t *rc_wire_put_message(uint8_t *p, const rc_message *m);
+uint8_t *rc_wire_put_snapshot(uint8_t *p, const rc_snapshot *s);
+uint8_t *rc_wire_put_conf_state(uint8_t *p, const rc_conf_state *cs);
+
+/* Decoders: RC_OK with *out filled (owned, free with rc_*_free), RC_ERR_NOMEM, or
+ * RC_WIRE_FALLBACK with *out zeroed. buf may be NULL only when len == 0. */
+int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len);
+int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len);
+int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len);
+
+/* Like rc_wire_decode_message, without allocating: scalar fields filled, n_entries counted
+ * (entries validated, entries == NULL), context borrowed from buf. *out must NOT be freed.
+ * RC_OK or RC_WIRE_FALLBACK. */
+int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len);
+/* Iterates the entries (field 7) of a Message buffer accepted by rc_wire_peek_message: from
+ * *pos (start with buf) to end, sets *body and *body_len to the next Entry body and advances *pos;
+ * false when there are no more. */
+bool rc_wire_next_entry(const uint8_t **pos, const uint8_t *end, const uint8_t **body,
+                        size_t *body_len);
+
+/* A borrowed view of an encoded Entry (no allocation): fields as rc_wire_decode_entry would
+ * produce them, data pointing into buf. RC_OK or RC_WIRE_FALLBACK. */
+int rc_wire_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const uint8_t **data,
+                       size_t *data_len, const uint8_t *buf, size_t len);
+
+#endif

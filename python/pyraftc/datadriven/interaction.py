@@ -1,0 +1,838 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# interaction.py: the "interaction" datadriven suite (etcd's rafttest InteractionEnv,
+# HARNESS.md §2-§3) over the pyraftc API: a port of tests/conformance/interaction_*.c and
+# suite_interaction.c. Nodes are pyraftc.RawNode over a MemoryStorage subclass whose snapshot()
+# returns the History tip (a Python Storage override, so the callback path is exercised).
+# Values whose exact bytes matter (conf change data, snapshots, message parts) are built with
+# the same raftc.h helpers the C driver uses, so both drivers feed the core identical bytes.
+"""The ``interaction`` datadriven suite."""
+from typing import Any, Callable, List, Optional, Tuple
+
+from .. import raftpb_pb2 as pb
+from .._ffi import NO_LIMIT, Sink, ffi, lib
+from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
+from ..describe import describe_entries, describe_message
+from ..enums import ReadOnlyOption
+from ..errors import NodeFailed, RaftError
+from ..node import RawNode
+from ..storage import MemoryStorage
+from .gostr import StrconvError, atoi, parse_bool, parse_changes, parse_uint, quote
+from .runner import Directive, Fatal
+
+LVL_NONE = 5
+LEVEL_NAMES = ("DEBUG", "INFO", "WARN", "ERROR", "FATAL", "NONE")
+_LOCAL = (LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD)
+
+
+class CmdError(Exception):
+    """A command error: printed as etcd's harness prints errors (IA_ERR)."""
+
+
+class _Msg:
+    """A raftpb Message in flight: its bytes and header fields."""
+
+    __slots__ = ("b", "type", "to", "frm", "term", "commit", "vote")
+
+    def __init__(self, b: bytes) -> None:
+        self.b = b
+        info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
+        lib.raftc_message_info(b, len(b), info, lib.RAFTC_MF_COUNT)
+        self.type = int(info[lib.RAFTC_MF_TYPE])
+        self.to = int(info[lib.RAFTC_MF_TO])
+        self.frm = int(info[lib.RAFTC_MF_FROM])
+        self.term = int(info[lib.RAFTC_MF_TERM])
+        self.commit = int(info[lib.RAFTC_MF_COMMIT])
+        self.vote = int(info[lib.RAFTC_MF_VOTE])
+
+    def is_local(self) -> bool:
+        """etcd's rafttest isLocalMsg: never dropped."""
+        return self.frm == self.to or self.frm in _LOCAL or self.to in _LOCAL
+
+
+class _Snap:
+    """A History element (appender state-machine snapshot); cs is raftpb ConfState bytes."""
+
+    __slots__ = ("data", "index", "term", "cs")
+
+    def __init__(self, data: bytes, index: int, term: int, cs: bytes) -> None:
+        self.data, self.index, self.term, self.cs = data, index, term, cs
+
+    def encode(self) -> bytes:
+        sink = Sink()
+        rc = lib.raftc_snapshot_encode(sink.ptr, self.index, self.term, self.cs, len(self.cs),
+                                       self.data, len(self.data))
+        if rc < 0:
+            raise Fatal("raftc_snapshot_encode failed: %d" % rc)
+        return sink.first()
+
+
+class _Storage(MemoryStorage):
+    """MemoryStorage whose Snapshot() returns the node's History tip (HARNESS.md §2.2)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: List[_Snap] = []
+
+    def snapshot(self) -> bytes:  # type: ignore[override]
+        return self.history[-1].encode()
+
+
+class _Node:
+    def __init__(self, nid: int) -> None:
+        self.id = nid
+        self.storage = _Storage()
+        self.rn: Optional[RawNode] = None
+        self.async_ = False
+        self.heartbeat_tick = 1
+        self.election_tick = 3
+        self.append_work: List[_Msg] = []
+        self.apply_work: List[_Msg] = []
+
+    @property
+    def history(self) -> List[_Snap]:
+        return self.storage.history
+
+
+class Env:
+    """One file's environment: nodes, the global message queue, output and log level."""
+
+    def __init__(self) -> None:
+        self.nodes: List[_Node] = []
+        self.msgs: List[_Msg] = []
+        self.root: List[str] = []
+        self.out = self.root
+        self.lvl = 0
+        self.panic: Optional[str] = None
+
+    def close(self) -> None:
+        for n in self.nodes:
+            if n.rn is not None:
+                n.rn.close()
+
+    # -- output (interaction_out.c) --------------------------------------------------------
+
+    def write(self, s: str) -> None:
+        if self.lvl != LVL_NONE:
+            self.out.append(s)
+
+    def log(self, level: int, msg: str) -> None:
+        lvl = int(level)
+        if lvl > 4:
+            lvl = 4
+            if self.panic is None:
+                self.panic = msg
+        if lvl < 0 or self.lvl > lvl:
+            return
+        self.out.append(LEVEL_NAMES[lvl] + " " + msg)
+        if msg and not msg.endswith("\n"):
+            self.out.append("\n")
+
+    def set_level(self, name: str) -> None:
+        for i, n in enumerate(LEVEL_NAMES):
+            if n.lower() == name.lower():
+                self.lvl = i
+                return
+        raise CmdError("log levels must be either of [DEBUG INFO WARN ERROR FATAL NONE]")
+
+    def indented(self, fn: Callable[[], Any]) -> Any:
+        """withIndent: runs fn capturing its output, then writes it indented by two spaces."""
+        orig, self.out = self.out, []
+        try:
+            return fn()
+        finally:
+            captured, self.out = "".join(self.out), orig
+            parts = captured.split("\n")
+            if parts and parts[-1] == "":
+                parts.pop()
+            for line in parts:
+                if line.endswith("\r"):
+                    line = line[:-1]
+                orig.append("  " + line + "\n")
+
+
+# -- argument helpers (interaction_args.c) ------------------------------------------------------
+
+def _node_at(e: Env, nid: int) -> _Node:
+    if nid < 1 or nid > len(e.nodes):
+        raise Fatal("node %d does not exist (have %d nodes)" % (nid, len(e.nodes)))
+    return e.nodes[nid - 1]
+
+
+def _atoi(s: str) -> int:
+    try:
+        return atoi(s)
+    except StrconvError as exc:
+        raise Fatal(str(exc)) from None
+
+
+def _first_node(e: Env, d: Directive) -> _Node:
+    if not d.args:
+        raise Fatal("%s: expected a node ID as the first argument" % d.cmd)
+    return _node_at(e, _atoi(d.args[0].key))
+
+
+def _node_ids(e: Env, d: Directive) -> List[int]:
+    ids = []
+    for a in d.args:
+        if a.vals:
+            continue
+        nid = _atoi(a.key)
+        _node_at(e, nid)
+        ids.append(nid)
+    return ids
+
+
+def _scan_uint(s: str) -> int:
+    try:
+        return parse_uint(s)
+    except StrconvError as exc:
+        raise Fatal(str(exc)) from None
+
+
+def _scan_bool(s: str) -> bool:
+    try:
+        return parse_bool(s)
+    except StrconvError as exc:
+        raise Fatal(str(exc)) from None
+
+
+def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
+    """ia_check: NodeFailed -> Fatal; other errors -> CmdError (ignored if fatal_only)."""
+    try:
+        return fn()
+    except NodeFailed as exc:
+        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
+    except RaftError as exc:
+        if fatal_only:
+            return None
+        raise CmdError(str(exc)) from None
+
+
+def _storage_call(n: _Node, what: str, fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except NodeFailed:
+        raise Fatal("node %d: MemoryStorage.%s panicked" % (n.id, what)) from None
+    except RaftError as exc:
+        raise CmdError(str(exc)) from None
+
+
+# -- add-nodes (interaction_node.c) --------------------------------------------------------------
+
+class _AddOpts:
+    def __init__(self) -> None:
+        self.voters: List[int] = []
+        self.learners: List[int] = []
+        self.index = 0
+        self.content = b""
+        self.applied = 0
+        self.max_inflight_msgs = (1 << 31) - 1
+        self.max_committed_size_per_ready = 0
+        self.async_storage_writes = False
+        self.pre_vote = False
+        self.check_quorum = False
+        self.disable_conf_change_validation = False
+        self.step_down_on_removal = False
+        self.read_only_lease_based = False
+
+    def parse(self, key: str, val: str) -> None:
+        if key == "voters":
+            self.voters.append(_scan_uint(val))
+        elif key == "learners":
+            self.learners.append(_scan_uint(val))
+        elif key == "inflight":
+            self.max_inflight_msgs = _atoi(val) & ((1 << 64) - 1)
+        elif key == "index":
+            self.index = _scan_uint(val)
+            self.applied = self.index
+        elif key == "content":
+            self.content = val.encode("utf-8", "surrogateescape")
+        elif key == "async-storage-writes":
+            self.async_storage_writes = _scan_bool(val)
+        elif key == "prevote":
+            self.pre_vote = _scan_bool(val)
+        elif key == "checkquorum":
+            self.check_quorum = _scan_bool(val)
+        elif key == "max-committed-size-per-ready":
+            self.max_committed_size_per_ready = _scan_uint(val)
+        elif key == "disable-conf-change-validation":
+            self.disable_conf_change_validation = _scan_bool(val)
+        elif key == "step-down-on-removal":
+            self.step_down_on_removal = _scan_bool(val)
+        elif key == "read-only":
+            if val == "safe":
+                self.read_only_lease_based = False
+            elif val == "lease-based":
+                self.read_only_lease_based = True
+            else:
+                raise CmdError("invalid read-only option " + quote(val))
+
+
+def _conf_state_bytes(voters: List[int], learners: List[int]) -> bytes:
+    sink = Sink()
+    v = ffi.new("uint64_t[]", voters) if voters else ffi.NULL
+    lr = ffi.new("uint64_t[]", learners) if learners else ffi.NULL
+    rc = lib.raftc_conf_state_encode(sink.ptr, v, len(voters), lr, len(learners), ffi.NULL, 0,
+                                     ffi.NULL, 0, 0)
+    if rc < 0:
+        raise Fatal("raftc_conf_state_encode: %d" % rc)
+    return sink.first()
+
+
+def _add_node(e: Env, o: _AddOpts, bootstrap: bool) -> None:
+    n = _Node(len(e.nodes) + 1)
+    snap = _Snap(o.content, o.index, 0, _conf_state_bytes(o.voters, o.learners))
+    n.history.append(snap)
+    if bootstrap:
+        if o.index <= 1:
+            raise CmdError("index must be specified as > 1 due to bootstrap")
+        snap.term = 1
+        _storage_call(n, "ApplySnapshot", lambda: n.storage.apply_snapshot(snap.encode()))
+        fi = n.storage.first_index()
+        if fi != o.index + 1:
+            raise CmdError("failed to establish first index %d; got %d" % (o.index + 1, fi))
+    cfg = Config(
+        id=n.id, election_tick=n.election_tick, heartbeat_tick=n.heartbeat_tick,
+        storage=n.storage, applied=o.applied, max_size_per_msg=NO_LIMIT,
+        max_committed_size_per_ready=o.max_committed_size_per_ready,
+        max_inflight_msgs=o.max_inflight_msgs, check_quorum=o.check_quorum,
+        pre_vote=o.pre_vote,
+        read_only_option=(ReadOnlyOption.LEASE_BASED if o.read_only_lease_based
+                          else ReadOnlyOption.SAFE),
+        disable_conf_change_validation=o.disable_conf_change_validation,
+        step_down_on_removal=o.step_down_on_removal,
+        async_storage_writes=o.async_storage_writes, logger=e.log)
+    n.async_ = o.async_storage_writes
+    try:
+        n.rn = RawNode(cfg)
+    except RaftError as exc:
+        raise CmdError(str(exc)) from None
+    e.nodes.append(n)
+
+
+def cmd_add_nodes(e: Env, d: Directive) -> None:
+    if not d.args:
+        raise Fatal("add-nodes: expected a node count")
+    count = _atoi(d.args[0].key)
+    o = _AddOpts()
+    for a in d.args[1:]:
+        for v in a.vals:
+            o.parse(a.key, v)
+    bootstrap = bool(o.voters or o.learners or o.index != 0 or o.content)
+    for _ in range(count):
+        _add_node(e, o, bootstrap)
+
+
+# -- simple node actions -------------------------------------------------------------------------
+
+def _rn(n: _Node) -> RawNode:
+    assert n.rn is not None
+    return n.rn
+
+
+def cmd_campaign(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    _check(n, _rn(n).campaign)
+
+
+def cmd_propose(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    if len(d.args) != 2 or d.args[1].vals:
+        raise Fatal("expected exactly one key with no vals")
+    data = d.args[1].key.encode("utf-8", "surrogateescape")
+    _check(n, lambda: _rn(n).propose(data))
+
+
+def _tick_n(e: Env, d: Directive, election: bool) -> None:
+    n = _first_node(e, d)
+    for _ in range(n.election_tick if election else n.heartbeat_tick):
+        _check(n, _rn(n).tick, fatal_only=True)
+
+
+def cmd_tick_heartbeat(e: Env, d: Directive) -> None:
+    _tick_n(e, d, False)
+
+
+def cmd_tick_election(e: Env, d: Directive) -> None:
+    _tick_n(e, d, True)
+
+
+def cmd_set_randomized_election_timeout(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    a = d.find_arg("timeout")
+    if a is None or len(a.vals) != 1:
+        raise Fatal("missing argument: timeout")
+    t = _atoi(a.vals[0])
+    if t == 0 or t > 2**31 - 1 or t < -2**31:
+        raise Fatal("timeout must be a non-zero int")
+    _check(n, lambda: _rn(n)._set_randomized_election_timeout(t))
+
+
+def _scan_node_arg(e: Env, d: Directive, key: str) -> int:
+    a = d.find_arg(key)
+    if a is None or len(a.vals) != 1:
+        raise Fatal("missing argument: %s" % key)
+    v = _scan_uint(a.vals[0])
+    if v == 0 or v > len(e.nodes):
+        raise Fatal("%s=%d is not a node" % (key, v))
+    return v
+
+
+def cmd_transfer_leadership(e: Env, d: Directive) -> None:
+    frm = _scan_node_arg(e, d, "from")
+    to = _scan_node_arg(e, d, "to")
+    n = e.nodes[frm - 1]
+    _check(n, lambda: _rn(n).transfer_leader(to), fatal_only=True)
+
+
+def cmd_forget_leader(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    _check(n, _rn(n).forget_leader, fatal_only=True)
+
+
+def cmd_report_unreachable(e: Env, d: Directive) -> None:
+    ids = _node_ids(e, d)
+    if len(ids) != 2:
+        raise CmdError("must specify exactly two node indexes: node on which to report, and "
+                       "reported node")
+    n = e.nodes[ids[0] - 1]
+    _check(n, lambda: _rn(n).report_unreachable(ids[1]), fatal_only=True)
+
+
+def cmd_send_snapshot(e: Env, d: Directive) -> None:
+    ids = _node_ids(e, d)
+    if len(ids) != 2:
+        raise Fatal("send-snapshot: expected exactly two node IDs")
+    frm = e.nodes[ids[0] - 1]
+    term = _rn(frm).basic_status().hard_state.term
+    snap = frm.history[-1].encode()
+    info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
+    info[lib.RAFTC_MF_TYPE] = lib.RAFTC_MSG_SNAP
+    info[lib.RAFTC_MF_FROM] = ids[0]
+    info[lib.RAFTC_MF_TO] = ids[1]
+    info[lib.RAFTC_MF_TERM] = term
+    sink = Sink()
+    rc = lib.raftc_message_encode(sink.ptr, info, lib.RAFTC_MF_COUNT, ffi.NULL, ffi.NULL, 0,
+                                  snap, len(snap), ffi.NULL, 0)
+    if rc < 0:
+        raise Fatal("send-snapshot: %d" % rc)
+    b = sink.first()
+    e.msgs.append(_Msg(b))
+    e.write(describe_message(b))
+
+
+# -- propose-conf-change -------------------------------------------------------------------------
+
+def cmd_propose_conf_change(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    v1 = False
+    transition = pb.ConfChangeTransitionAuto
+    for a in d.args[1:]:
+        for val in a.vals:
+            if a.key == "v1":
+                try:
+                    v1 = parse_bool(val)
+                except StrconvError as exc:
+                    raise CmdError(str(exc)) from None
+            elif a.key == "transition":
+                if val == "auto":
+                    transition = pb.ConfChangeTransitionAuto
+                elif val == "implicit":
+                    transition = pb.ConfChangeTransitionJointImplicit
+                elif val == "explicit":
+                    transition = pb.ConfChangeTransitionJointExplicit
+                else:
+                    raise CmdError("unknown transition %s" % val)
+            else:
+                raise CmdError("unknown command %s" % a.key)
+    try:
+        ccs = parse_changes(d.input)
+    except (StrconvError, ValueError) as exc:
+        raise CmdError(str(exc)) from None
+    sink = Sink()
+    if v1:
+        if len(ccs) > 1 or transition != pb.ConfChangeTransitionAuto:
+            raise CmdError("v1 conf change can only have one operation and no transition")
+        if not ccs:
+            raise Fatal("v1 conf change without an operation (the Go harness crashes)")
+        rc = lib.raftc_conf_change_encode(sink.ptr, ccs[0][0], ccs[0][1], ffi.NULL, 0)
+        kind = lib.RAFTC_CC_V1
+    else:
+        types = ffi.new("int[]", [t for t, _ in ccs]) if ccs else ffi.NULL
+        nids = ffi.new("uint64_t[]", [i for _, i in ccs]) if ccs else ffi.NULL
+        rc = lib.raftc_conf_change_v2_encode(sink.ptr, transition, types, nids, len(ccs),
+                                             ffi.NULL, 0)
+        kind = lib.RAFTC_CC_V2
+    if rc < 0:
+        raise Fatal("conf change encoding failed: %d" % rc)
+    b = sink.first()
+    _check(n, lambda: _rn(n)._propose_conf_change_raw(kind, b))
+
+
+# -- storage and state inspection ----------------------------------------------------------------
+
+def _raft_log(e: Env, n: _Node) -> None:
+    fi, li = n.storage.first_index(), n.storage.last_index()
+    if li < fi:
+        e.write("log is empty: first index=%d, last index=%d" % (fi, li))
+        return
+    ents = _storage_call(n, "Entries", lambda: n.storage.entries(fi, li + 1, NO_LIMIT))
+    e.write(describe_entries(ents))
+
+
+def cmd_raft_log(e: Env, d: Directive) -> None:
+    _raft_log(e, _first_node(e, d))
+
+
+def cmd_compact(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    if len(d.args) < 2:
+        raise Fatal("compact: expected an index")
+    try:
+        idx = parse_uint(d.args[1].key)
+    except StrconvError as exc:
+        raise CmdError(str(exc)) from None
+    try:
+        n.storage.compact(idx)
+    except NodeFailed:
+        raise Fatal("compact %d is out of bound lastindex" % idx) from None
+    except RaftError as exc:
+        raise CmdError(str(exc)) from None
+    _raft_log(e, n)
+
+
+def cmd_raft_state(e: Env, d: Directive) -> None:
+    for n in e.nodes:
+        st = _rn(n).basic_status()
+        e.write("%d: %s %s Term:%d Lead:%d\n" % (st.id, st.raft_state,
+                                                 "(Voter)" if st.is_voter else "(Non-Voter)",
+                                                 st.hard_state.term, st.lead))
+
+
+def cmd_status(e: Env, d: Directive) -> None:
+    n = _first_node(e, d)
+    e.write(_check(n, _rn(n).progress_text))
+
+
+# -- Ready handling and storage threads (interaction_ready.c) ------------------------------------
+
+def _process_append(e: Env, n: _Node, hs: Tuple[int, int, int], ents: List[bytes],
+                    snap: Optional[bytes]) -> None:
+    if hs != (0, 0, 0):
+        _storage_call(n, "SetHardState", lambda: n.storage.set_hard_state(
+            pb.HardState(term=hs[0], vote=hs[1], commit=hs[2])))
+    snap_index = 0
+    if snap is not None:
+        idx = ffi.new("uint64_t *")
+        rc = lib.raftc_snapshot_info(snap, len(snap), idx, ffi.NULL, ffi.NULL, ffi.NULL)
+        if rc < 0:
+            raise CmdError(ffi.string(lib.raftc_strerror(rc)).decode())
+        snap_index = int(idx[0])
+    if snap_index != 0:
+        if ents:
+            raise CmdError("can't apply snapshot and entries at the same time")
+        _storage_call(n, "ApplySnapshot", lambda: n.storage.apply_snapshot(snap))
+        return
+    if ents:
+        _storage_call(n, "Append", lambda: n.storage.append(ents))
+
+
+def _apply_entry(e: Env, n: _Node, b: bytes) -> None:
+    ent = pb.Entry.FromString(b)
+    cs: Optional[bytes] = None
+    if ent.type in (pb.EntryConfChange, pb.EntryConfChangeV2):
+        kind = lib.RAFTC_CC_V1 if ent.type == pb.EntryConfChange else lib.RAFTC_CC_V2
+        sink = Sink()
+        rc = lib.raftc_conf_change_context(sink.ptr, kind, ent.data, len(ent.data))
+        if rc < 0:
+            raise CmdError(ffi.string(lib.raftc_strerror(rc)).decode())
+        update = sink.first()
+        cs = _check(n, lambda: _rn(n)._apply_conf_change(kind, ent.data)).SerializeToString()
+    else:
+        update = ent.data
+    prev = n.history[-1]
+    n.history.append(_Snap(prev.data + update, ent.index, ent.term,
+                           cs if cs is not None else prev.cs))
+
+
+def _process_apply(e: Env, n: _Node, ents: List[bytes]) -> None:
+    for b in ents:
+        _apply_entry(e, n, b)
+
+
+def _route(e: Env, n: _Node, b: bytes) -> None:
+    m = _Msg(b)
+    if m.to not in _LOCAL:
+        e.msgs.append(m)
+        return
+    if not n.async_:
+        raise Fatal("unexpected local msg target")
+    if m.type == lib.RAFTC_MSG_STORAGE_APPEND:
+        n.append_work.append(m)
+    elif m.type == lib.RAFTC_MSG_STORAGE_APPLY:
+        n.apply_work.append(m)
+    else:
+        raise Fatal("unexpected message type %s"
+                    % ffi.string(lib.raftc_msg_type_name(m.type)).decode())
+
+
+def process_ready(e: Env, n: _Node) -> None:
+    rn = _rn(n)
+    try:
+        rd, text = rn._ready(True)
+    except NodeFailed as exc:
+        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
+    except RaftError as exc:
+        raise Fatal("Ready: %s" % exc) from None
+    e.write(text)
+    if not n.async_:
+        hs = (0, 0, 0)
+        if rd.hard_state is not None:
+            hs = (rd.hard_state.term, rd.hard_state.vote, rd.hard_state.commit)
+        snap = rd.snapshot.SerializeToString() if rd.snapshot is not None else None
+        _process_append(e, n, hs, rd.entry_bytes, snap)
+        _process_apply(e, n, rd.committed_entry_bytes)
+    for b in rd.message_bytes:
+        _route(e, n, b)
+    if not n.async_:
+        _check(n, rn.advance)
+
+
+def _process_thread(e: Env, n: _Node, append: bool) -> None:
+    q = n.append_work if append else n.apply_work
+    if not q:
+        e.write("no append work to perform" if append else "no apply work to perform")
+        return
+    m = q.pop(0)
+    ents, snap, resps, stripped = Sink(), Sink(), Sink(), Sink()
+    rc = lib.raftc_message_parts(m.b, len(m.b), ents.ptr, snap.ptr, resps.ptr, ffi.NULL)
+    if rc >= 0:
+        rc = lib.raftc_message_strip_responses(stripped.ptr, m.b, len(m.b))
+    if rc < 0:
+        raise Fatal("undecodable storage message: %d" % rc)
+    e.write("Processing:\n")
+    e.write(describe_message(stripped.first()))
+    e.write("\n")
+    if append:
+        _process_append(e, n, (m.term, m.vote, m.commit), ents.items(),
+                        snap.first() if len(snap) else None)
+    else:
+        _process_apply(e, n, ents.items())
+    e.write("Responses:\n")
+    for b in resps.items():
+        e.write(describe_message(b))
+        e.write("\n")
+        e.msgs.append(_Msg(b))
+
+
+def _for_each_node(e: Env, d: Directive, header: str, fn: Callable[[Env, _Node], None]) -> None:
+    ids = _node_ids(e, d)
+    for nid in ids:
+        node = e.nodes[nid - 1]
+        if len(ids) > 1:
+            e.write("> %d %s\n" % (nid, header))
+            e.indented(lambda: fn(e, node))
+        else:
+            fn(e, node)
+
+
+def cmd_process_ready(e: Env, d: Directive) -> None:
+    _for_each_node(e, d, "handling Ready", process_ready)
+
+
+def cmd_process_append_thread(e: Env, d: Directive) -> None:
+    _for_each_node(e, d, "processing append thread", lambda e_, n: _process_thread(e_, n, True))
+
+
+def cmd_process_apply_thread(e: Env, d: Directive) -> None:
+    _for_each_node(e, d, "processing apply thread", lambda e_, n: _process_thread(e_, n, False))
+
+
+# -- deliver-msgs and stabilize (interaction_deliver.c) ------------------------------------------
+
+def _split_msgs(e: Env, to: int, typ: int, drop: bool) -> List[_Msg]:
+    taken, keep = [], []
+    for m in e.msgs:
+        if m.to == to and not (drop and m.is_local()) and (typ < 0 or m.type == typ):
+            taken.append(m)
+        else:
+            keep.append(m)
+    e.msgs = keep
+    return taken
+
+
+def _step(e: Env, n: _Node, m: _Msg) -> None:
+    try:
+        _rn(n).step(m.b)
+    except NodeFailed as exc:
+        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
+    except RaftError as exc:
+        e.write("%s\n" % exc)
+
+
+def _deliver(e: Env, typ: int, recipients: List[Tuple[int, bool]]) -> int:
+    total = 0
+    for rid, drop in recipients:
+        taken = _split_msgs(e, rid, typ, drop)
+        total += len(taken)
+        for m in taken:
+            if drop:
+                e.write("dropped: ")
+            e.write(describe_message(m.b))
+            e.write("\n")
+            if drop:
+                continue
+            if m.to < 1 or m.to > len(e.nodes):
+                raise Fatal("message to nonexistent node %d" % m.to)
+            _step(e, e.nodes[m.to - 1], m)
+    return total
+
+
+def cmd_deliver_msgs(e: Env, d: Directive) -> None:
+    typ = -1
+    rs: List[Tuple[int, bool]] = []
+    for a in d.args:
+        if not a.vals:
+            rs.append((_scan_uint(a.key), False))
+        for v in a.vals:
+            if a.key == "drop":
+                rid = _scan_uint(v)
+                if any(r == rid for r, _ in rs):
+                    raise Fatal("can't both deliver and drop msgs to %d" % rid)
+                rs.append((rid, True))
+            elif a.key == "type":
+                typ = lib.raftc_msg_type_from_name(v.encode())
+                if typ < 0:
+                    raise Fatal("unknown message type %s" % v)
+    if _deliver(e, typ, rs) == 0:
+        e.write("no messages\n")
+
+
+def _stabilize_round(e: Env, nodes: List[_Node]) -> bool:
+    busy = False
+    for n in nodes:
+        if not _rn(n).has_ready():
+            continue
+        busy = True
+        e.write("> %d handling Ready\n" % n.id)
+        e.indented(lambda: process_ready(e, n))
+    for n in nodes:
+        if not any(m.to == n.id for m in e.msgs):
+            continue
+        busy = True
+        e.write("> %d receiving messages\n" % n.id)
+        e.indented(lambda: _deliver(e, -1, [(n.id, False)]))
+    for n in nodes:
+        if not n.append_work:
+            continue
+        busy = True
+        e.write("> %d processing append thread\n" % n.id)
+        while n.append_work:
+            e.indented(lambda: _process_thread(e, n, True))
+    for n in nodes:
+        if not n.apply_work:
+            continue
+        busy = True
+        e.write("> %d processing apply thread\n" % n.id)
+        while n.apply_work:
+            def step() -> None:
+                try:
+                    _process_thread(e, n, False)
+                except CmdError:
+                    pass  # plain errors are ignored here, as upstream does
+            e.indented(step)
+    return busy
+
+
+def cmd_stabilize(e: Env, d: Directive) -> None:
+    ids = _node_ids(e, d)
+    saved = e.lvl
+    try:
+        for a in d.args:
+            if a.key == "log-level":
+                for v in a.vals:
+                    e.set_level(v)
+        nodes = [e.nodes[i - 1] for i in ids] if ids else list(e.nodes)
+        while _stabilize_round(e, nodes):
+            pass
+    finally:
+        e.lvl = saved
+
+
+# -- dispatch (suite_interaction.c) --------------------------------------------------------------
+
+def cmd_breakpoint(e: Env, d: Directive) -> None:
+    pass
+
+
+def cmd_log_level(e: Env, d: Directive) -> None:
+    if not d.args:
+        raise Fatal("log-level: expected a level")
+    e.set_level(d.args[0].key)
+
+
+COMMANDS = {
+    "_breakpoint": cmd_breakpoint,
+    "add-nodes": cmd_add_nodes,
+    "campaign": cmd_campaign,
+    "compact": cmd_compact,
+    "deliver-msgs": cmd_deliver_msgs,
+    "forget-leader": cmd_forget_leader,
+    "log-level": cmd_log_level,
+    "process-append-thread": cmd_process_append_thread,
+    "process-apply-thread": cmd_process_apply_thread,
+    "process-ready": cmd_process_ready,
+    "propose": cmd_propose,
+    "propose-conf-change": cmd_propose_conf_change,
+    "raft-log": cmd_raft_log,
+    "raft-state": cmd_raft_state,
+    "report-unreachable": cmd_report_unreachable,
+    "send-snapshot": cmd_send_snapshot,
+    "set-randomized-election-timeout": cmd_set_randomized_election_timeout,
+    "stabilize": cmd_stabilize,
+    "status": cmd_status,
+    "tick-election": cmd_tick_election,
+    "tick-heartbeat": cmd_tick_heartbeat,
+    "transfer-leadership": cmd_transfer_leadership,
+}
+
+
+class InteractionSuite:
+    """etcd's rafttest InteractionEnv commands."""
+
+    name = "interaction"
+
+    def new_env(self) -> object:
+        return Env()
+
+    def handle(self, env: object, d: Directive) -> str:
+        assert isinstance(env, Env)
+        e = env
+        e.root = []
+        e.out = e.root
+        err: Optional[str] = None
+        fatal: Optional[str] = None
+        fn = COMMANDS.get(d.cmd)
+        try:
+            if fn is None:
+                raise CmdError("unknown command")
+            fn(e, d)
+        except CmdError as exc:
+            err = str(exc)
+        except Fatal as exc:
+            fatal = str(exc)
+        e.out = e.root
+        if fatal is None and e.panic is not None:
+            fatal = "raft panicked: %s" % e.panic
+        if fatal is not None:
+            so_far = "".join(e.root)
+            raise Fatal(fatal + ("\noutput so far:\n" + so_far if so_far else ""))
+        if err is not None:
+            if e.lvl == LVL_NONE:
+                return err
+            e.root.append(err)
+        text = "".join(e.root)
+        return text if text else "ok"
+
+

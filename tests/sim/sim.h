@@ -1,0 +1,235 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * sim.h: shared state of raftc-sim, a deterministic, seeded fault simulator over raftc.h.
+ *
+ * One run = one seed: a cluster of 3..7 nodes on a virtual clock and network (loss,
+ * duplication, reordering, delay, partitions), crashes and restarts from what was persisted,
+ * snapshots, membership changes, leadership transfer and ReadIndex, with safety checks after
+ * every step and liveness checks after periodic heal windows. The simulator uses raftc.h only.
+ */
+#ifndef RAFTC_SIM_H
+#define RAFTC_SIM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "raftc.h"
+
+#define SIM_MAX_IDS 64     /* node ids ever allocated in one run (ids 1..64) */
+#define SIM_MAX_LIVE 7     /* non-retired nodes at once */
+#define SIM_MIN_VOTERS 3   /* membership changes keep at least this many voters */
+#define SIM_TRACE_LEN 200  /* events kept for the failure trace (default) */
+#define SIM_UNITS_PER_TICK 4
+/* Liveness bound: after a heal, a leader must commit a new proposal within this many election
+ * timeouts (randomized timeouts make a run of split or futile elections possible, rarely). */
+#define SIM_LIVENESS_TIMEOUTS 20
+
+/* Command line. Every fault kind is enabled unless switched off. */
+typedef struct sim_opts {
+    uint64_t seed;
+    uint64_t steps;
+    int nodes;          /* 0 = chosen from the seed (3..7) */
+    bool loss, dup, reorder, partition, crash, snapshot, confchange, transfer, readindex;
+    uint64_t soak;      /* 0 = one run; N = seeds seed..seed+N-1 */
+    const char *inject; /* checker self-test: "diverge", "dup", "stall" or NULL */
+    bool quiet;
+    size_t trace_len; /* --trace-len: events in the failure trace */
+} sim_opts;
+
+/* Per-run parameters derived from the seed. */
+typedef struct sim_params {
+    int nodes;
+    bool pre_vote, check_quorum, step_down_on_removal;
+    int election, heartbeat;
+    uint64_t max_size_per_msg, max_inflight, max_committed_size;
+    int loss_pm, dup_pm;   /* per mille per message */
+    int max_delay;         /* units */
+} sim_params;
+
+enum sim_slot_state { SLOT_UNUSED = 0, SLOT_UP, SLOT_DOWN, SLOT_RETIRED };
+
+typedef struct sim_pair {
+    uint64_t index, id;
+} sim_pair;
+
+/* A read waiting for the state machine to reach its index. */
+typedef struct sim_wait_read {
+    uint64_t read_id, index;
+} sim_wait_read;
+
+/* One node: its persisted storage, the live raft node (NULL while down) and its state
+ * machine (the payload ids applied, in order, plus the config as of the applied index). */
+typedef struct sim_slot {
+    uint64_t id;
+    int state;
+    raftc_memstorage *ms;
+    raftc_node *node;
+    uint32_t incarnation;
+    uint64_t applied;
+    uint64_t snap_index; /* index of the storage's snapshot */
+    sim_pair *sm;
+    size_t n_sm, cap_sm;
+    uint8_t *conf_state;
+    size_t conf_state_len;
+    sim_wait_read *reads;
+    size_t n_reads, cap_reads;
+    bool panicked;
+    bool was_member; /* appeared in a committed config */
+    bool initial; /* bootstrapped at start (re-bootstraps if it lost everything) */
+} sim_slot;
+
+typedef struct sim_msg {
+    uint8_t *buf;
+    size_t len;
+    uint64_t from, to, at, seq;
+    int type;
+} sim_msg;
+
+/* What the cluster knows committed at an index (learned from applications). */
+typedef struct sim_commit {
+    uint64_t term, hash, id;
+    uint64_t obs_term; /* max term in the cluster when first applied: commit term <= this */
+    bool set;
+} sim_commit;
+
+/* (index, term) -> entry identity, for log matching on persisted storage. */
+typedef struct sim_ent_key {
+    uint64_t index, term, hash, prev_term;
+    bool used;
+} sim_ent_key;
+
+typedef struct sim_read {
+    uint64_t node, min_index;
+    bool served;
+} sim_read;
+
+typedef struct sim {
+    sim_opts opts;
+    sim_params p;
+    uint64_t rng;
+    uint64_t step, now;
+    sim_slot slots[SIM_MAX_IDS];
+    int n_ids; /* ids 1..n_ids allocated */
+    bool blocked[SIM_MAX_IDS][SIM_MAX_IDS];
+    sim_msg *net;
+    size_t n_net, cap_net;
+    uint64_t msg_seq;
+    /* checks */
+    sim_commit *commits;
+    size_t cap_commits;
+    uint64_t max_committed;
+    uint64_t *id_index; /* payload id -> index it was applied at (0 = not yet) */
+    size_t cap_id_index;
+    uint64_t next_payload;
+    uint64_t max_applied_payload; /* highest payload id applied anywhere */
+    uint64_t heal_first_payload;  /* payloads from this id on were proposed after the heal */
+    uint64_t latest_cc_index;
+    uint64_t latest_cc_ids[4 * SIM_MAX_IDS];
+    size_t n_latest_cc_ids; /* newest committed conf change (first applied anywhere) */
+    uint64_t *term_leader;
+    size_t cap_term_leader;
+    sim_ent_key *ents;
+    size_t cap_ents, n_ents;
+    sim_read *reads;
+    size_t n_reads, cap_reads;
+    /* heal / liveness */
+    bool healing;
+    bool quiesce; /* final convergence: no new proposals, reads or changes */
+    uint64_t heal_deadline, next_heal_step, marker_id, marker_proposed_at;
+    int heals_ok;
+    /* stats */
+    uint64_t n_crashes, n_restarts, n_snapshots, n_confchanges, n_transfers, n_reads_served,
+        n_proposals_applied, n_partitions, n_delivered, n_dropped;
+    /* scratch */
+    raftc_sink *sk_a, *sk_b, *sk_c;
+    /* failure */
+    jmp_buf fail_jmp;
+    char fail_msg[512];
+    /* trace ring */
+    char **trace;
+    size_t trace_cap;
+    size_t trace_pos;
+    uint64_t trace_count;
+} sim;
+
+extern sim S;
+
+/* --- sim_util.c --- */
+uint64_t sim_rand(void);
+/* Uniform in [0, n) (n > 0). */
+uint64_t sim_below(uint64_t n);
+/* true with probability pm / 1000. */
+bool sim_chance(int pm);
+void *sim_xmalloc(size_t n);
+void *sim_xrealloc(void *p, size_t n);
+/* Grows *p (elements of size elem, capacity *cap) to hold at least need elements, zeroing new
+ * space. */
+void sim_grow(void **p, size_t *cap, size_t need, size_t elem);
+uint64_t sim_hash(uint64_t h, const void *p, size_t n);
+/* Records one event line in the trace ring (printf-style). */
+void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Records a heap string (raftc_free'd here) with a prefix. */
+void sim_trace_owned(const char *prefix, char *text);
+void sim_trace_dump(void);
+void sim_trace_clear(void);
+/* Fails the run: records the reason and jumps back to the run loop. */
+_Noreturn void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Fails the run if rc is not RAFTC_OK. */
+void sim_ck(int rc, const char *what, const sim_slot *s);
+
+/* --- sim_node.c --- */
+sim_slot *sim_slot_of(uint64_t id);
+/* Allocates a new id with fresh storage and a running node (no bootstrap). NULL if out of ids. */
+sim_slot *sim_node_add(void);
+void sim_node_start(sim_slot *s);
+void sim_node_crash(sim_slot *s);
+void sim_node_retire(sim_slot *s, const char *why);
+void sim_node_restart(sim_slot *s);
+/* Runs every Ready of the node until it has none. */
+void sim_node_drain(sim_slot *s);
+void sim_node_status(const sim_slot *s, uint64_t *st);
+void sim_node_snapshot(sim_slot *s);
+int sim_count_live(void);
+void sim_slot_free(sim_slot *s);
+
+/* --- sim_net.c --- */
+void sim_net_send(uint64_t from, const uint8_t *buf, size_t len);
+void sim_net_deliver_due(void);
+void sim_net_clear(void);
+void sim_net_heal(void);
+void sim_net_partition(void);
+
+/* --- sim_check.c --- */
+void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *lens, size_t n);
+void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const uint8_t *data,
+                     size_t len);
+void sim_check_sm_restore(sim_slot *s);
+void sim_check_read_state(sim_slot *s, uint64_t read_id, uint64_t index);
+void sim_check_step(void);
+void sim_check_full_logs(void);
+void sim_check_final(void);
+uint64_t sim_payload_id(const uint8_t *data, size_t len);
+uint64_t sim_max_term(void);
+/* The leader of the highest term, or NULL. */
+sim_slot *sim_top_leader(void);
+/* The conf state lists of a node's current config. */
+typedef struct sim_conf {
+    uint64_t voters[SIM_MAX_IDS], learners[SIM_MAX_IDS], outgoing[SIM_MAX_IDS],
+        learners_next[SIM_MAX_IDS];
+    size_t n_voters, n_learners, n_outgoing, n_learners_next;
+    int auto_leave;
+} sim_conf;
+void sim_conf_of(const sim_slot *s, sim_conf *c);
+bool sim_conf_has(const sim_conf *c, uint64_t id);
+
+/* --- sim_actions.c --- */
+void sim_actions_step(void);
+void sim_propose(sim_slot *s);
+void sim_membership_gc(void);
+/* Records the config a conf change at index produced (raftpb ConfState bytes). */
+void sim_note_config(uint64_t index, const uint8_t *cs, size_t len);
+
+#endif /* RAFTC_SIM_H */

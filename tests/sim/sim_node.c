@@ -1,0 +1,462 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * sim_node.c: one simulated node: start, crash, restart from persisted storage, the sync-mode
+ * Ready loop (persist, send, apply, advance, with optional crash points inside it) and the
+ * application's state machine with its snapshots.
+ *
+ * Persistence model: the node's raftc_memstorage holds exactly what was persisted. A crash
+ * frees the raft node and the in-memory state machine; a restart rebuilds the state machine
+ * from the storage's snapshot data and starts a new node with Applied = the snapshot index, so
+ * raft re-delivers every committed entry after it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+sim_slot *sim_slot_of(uint64_t id)
+{
+    if (id == 0 || id > (uint64_t)S.n_ids)
+        return NULL;
+    return &S.slots[id - 1];
+}
+
+int sim_count_live(void)
+{
+    int n = 0;
+    for (int i = 0; i < S.n_ids; i++)
+        n += S.slots[i].state == SLOT_UP || S.slots[i].state == SLOT_DOWN;
+    return n;
+}
+
+static void log_line(void *ud, int level, const char *msg, size_t len)
+{
+    sim_slot *s = ud;
+    if (level < RAFTC_LOG_INFO)
+        return;
+    sim_trace("n%llu log[%d]: %.*s", (unsigned long long)s->id, level, (int)len, msg);
+    if (level >= RAFTC_LOG_PANIC)
+        s->panicked = true;
+}
+
+void sim_node_status(const sim_slot *s, uint64_t *st)
+{
+    memset(st, 0, sizeof(uint64_t) * RAFTC_ST_COUNT);
+    if (s->node != NULL)
+        raftc_node_status_info(s->node, st, RAFTC_ST_COUNT);
+}
+
+/* Storage callbacks: a raftc_memstorage, except that Snapshot() hands out a fresh state
+ * machine snapshot (as an application does), so that a node added after the last snapshot can
+ * still be caught up; now and then it is temporarily unavailable. */
+static int cb_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs)
+{
+    return raftc_memstorage_initial_state(((sim_slot *)ud)->ms, hs, cs);
+}
+
+static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out)
+{
+    return raftc_memstorage_entries(((sim_slot *)ud)->ms, lo, hi, max_size, out);
+}
+
+static int cb_term(void *ud, uint64_t i, uint64_t *term)
+{
+    return raftc_memstorage_term(((sim_slot *)ud)->ms, i, term);
+}
+
+static int cb_first_index(void *ud, uint64_t *index)
+{
+    return raftc_memstorage_first_index(((sim_slot *)ud)->ms, index);
+}
+
+static int cb_last_index(void *ud, uint64_t *index)
+{
+    return raftc_memstorage_last_index(((sim_slot *)ud)->ms, index);
+}
+
+static uint8_t *sm_encode(const sim_slot *s, size_t *len);
+
+static int cb_snapshot(void *ud, raftc_sink *out)
+{
+    sim_slot *s = ud;
+    if (S.opts.snapshot && !S.healing && sim_chance(100))
+        return RAFTC_ESNAP_TEMP_UNAVAILABLE;
+    if (s->applied > s->snap_index && s->conf_state_len > 0) {
+        size_t len;
+        uint8_t *data = sm_encode(s, &len);
+        int rc = raftc_memstorage_create_snapshot(s->ms, s->applied, s->conf_state,
+                                                  s->conf_state_len, data, len, NULL);
+        free(data);
+        if (rc != RAFTC_OK)
+            return rc;
+        s->snap_index = s->applied;
+    }
+    return raftc_memstorage_snapshot(s->ms, out);
+}
+
+void sim_node_start(sim_slot *s)
+{
+    raftc_config *cfg = NULL;
+    sim_ck(raftc_config_new(&cfg), "raftc_config_new", s);
+    raftc_config_set_u64(cfg, RAFTC_OPT_ID, s->id);
+    raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, (uint64_t)S.p.election);
+    raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, (uint64_t)S.p.heartbeat);
+    raftc_config_set_u64(cfg, RAFTC_OPT_APPLIED, s->applied);
+    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, S.p.max_size_per_msg);
+    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, S.p.max_inflight);
+    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, S.p.max_committed_size);
+    raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, S.p.check_quorum);
+    raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, S.p.pre_vote);
+    raftc_config_set_bool(cfg, RAFTC_OPT_STEP_DOWN_ON_REMOVAL, S.p.step_down_on_removal);
+    raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED,
+                         S.opts.seed * 1000003ULL + s->id * 7919ULL + s->incarnation);
+    raftc_config_set_logger(cfg, log_line, s);
+    raftc_storage_callbacks cbs = {sizeof cbs, s,           cb_initial_state, cb_entries,
+                                   cb_term,     cb_first_index, cb_last_index,  cb_snapshot};
+    raftc_config_set_storage_callbacks(cfg, &cbs);
+    const char *err = NULL;
+    int rc = raftc_node_new(&s->node, cfg, &err);
+    raftc_config_free(cfg);
+    if (rc != RAFTC_OK)
+        sim_fail("raftc_node_new(n%llu, applied=%llu): %s", (unsigned long long)s->id,
+                 (unsigned long long)s->applied, err ? err : raftc_strerror(rc));
+    s->state = SLOT_UP;
+}
+
+sim_slot *sim_node_add(void)
+{
+    if (S.n_ids >= SIM_MAX_IDS)
+        return NULL;
+    sim_slot *s = &S.slots[S.n_ids++];
+    memset(s, 0, sizeof *s);
+    s->id = (uint64_t)S.n_ids;
+    sim_ck(raftc_memstorage_new(&s->ms), "raftc_memstorage_new", s);
+    sim_node_start(s);
+    return s;
+}
+
+static void sm_clear(sim_slot *s)
+{
+    s->n_sm = 0;
+    s->applied = 0;
+    free(s->conf_state);
+    s->conf_state = NULL;
+    s->conf_state_len = 0;
+    s->n_reads = 0;
+}
+
+void sim_slot_free(sim_slot *s)
+{
+    raftc_node_free(s->node);
+    s->node = NULL;
+    raftc_memstorage_free(s->ms);
+    s->ms = NULL;
+    sm_clear(s);
+    free(s->sm);
+    s->sm = NULL;
+    s->cap_sm = 0;
+    free(s->reads);
+    s->reads = NULL;
+    s->cap_reads = 0;
+}
+
+void sim_node_crash(sim_slot *s)
+{
+    sim_trace("n%llu CRASH (applied %llu lost from memory)", (unsigned long long)s->id,
+              (unsigned long long)s->applied);
+    raftc_node_free(s->node);
+    s->node = NULL;
+    sm_clear(s);
+    s->state = SLOT_DOWN;
+    S.n_crashes++;
+}
+
+void sim_node_retire(sim_slot *s, const char *why)
+{
+    sim_trace("n%llu RETIRED (%s)", (unsigned long long)s->id, why);
+    sim_slot_free(s);
+    s->state = SLOT_RETIRED;
+}
+
+/* State machine snapshot data: u64 applied, u64 n, n x (u64 index, u64 payload id). */
+static uint8_t *sm_encode(const sim_slot *s, size_t *len)
+{
+    *len = 16 + s->n_sm * 16;
+    uint8_t *buf = sim_xmalloc(*len);
+    uint64_t hdr[2] = {s->applied, (uint64_t)s->n_sm};
+    memcpy(buf, hdr, 16);
+    if (s->n_sm > 0)
+        memcpy(buf + 16, s->sm, s->n_sm * 16);
+    return buf;
+}
+
+static void sm_push(sim_slot *s, uint64_t index, uint64_t id)
+{
+    sim_grow((void **)&s->sm, &s->cap_sm, s->n_sm + 1, sizeof(sim_pair));
+    s->sm[s->n_sm].index = index;
+    s->sm[s->n_sm].id = id;
+    s->n_sm++;
+}
+
+/* Restores the state machine from a raftpb Snapshot (data + conf state). */
+static void sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
+{
+    uint64_t index = 0, term = 0;
+    raftc_sink_reset(S.sk_b);
+    raftc_sink_reset(S.sk_c);
+    sim_ck(raftc_snapshot_info(snap, snap_len, &index, &term, S.sk_b, S.sk_c),
+           "raftc_snapshot_info", s);
+    sm_clear(s);
+    s->applied = index;
+    s->snap_index = index;
+    const uint8_t *p;
+    size_t n;
+    if (raftc_sink_count(S.sk_b) > 0 && raftc_sink_get(S.sk_b, 0, &p, &n) == RAFTC_OK && n > 0) {
+        s->conf_state = sim_xmalloc(n);
+        memcpy(s->conf_state, p, n);
+        s->conf_state_len = n;
+    }
+    if (raftc_sink_count(S.sk_c) > 0 && raftc_sink_get(S.sk_c, 0, &p, &n) == RAFTC_OK && n > 0) {
+        uint64_t hdr[2];
+        if (n < 16)
+            sim_fail("n%llu: snapshot %llu has malformed state machine data",
+                     (unsigned long long)s->id, (unsigned long long)index);
+        memcpy(hdr, p, 16);
+        if (hdr[0] != index || n != 16 + hdr[1] * 16)
+            sim_fail("n%llu: snapshot at index %llu carries state machine data of index %llu",
+                     (unsigned long long)s->id, (unsigned long long)index,
+                     (unsigned long long)hdr[0]);
+        for (uint64_t i = 0; i < hdr[1]; i++) {
+            sim_pair pr;
+            memcpy(&pr, p + 16 + i * 16, 16);
+            sm_push(s, pr.index, pr.id);
+        }
+    } else if (index > 0) {
+        sim_fail("n%llu: snapshot at index %llu has no state machine data",
+                 (unsigned long long)s->id, (unsigned long long)index);
+    }
+    sim_check_sm_restore(s);
+}
+
+void sim_node_restart(sim_slot *s)
+{
+    raftc_sink_reset(S.sk_a);
+    sim_ck(raftc_memstorage_snapshot(s->ms, S.sk_a), "raftc_memstorage_snapshot", s);
+    const uint8_t *snap;
+    size_t snap_len;
+    sim_ck(raftc_sink_get(S.sk_a, 0, &snap, &snap_len), "snapshot item", s);
+    uint8_t *copy = sim_xmalloc(snap_len);
+    memcpy(copy, snap, snap_len);
+    sm_restore(s, copy, snap_len);
+    free(copy);
+    s->incarnation++;
+    S.n_restarts++;
+    sim_trace("n%llu RESTART from storage (snapshot/applied %llu)", (unsigned long long)s->id,
+              (unsigned long long)s->applied);
+    sim_node_start(s);
+    uint64_t last = 0;
+    sim_ck(raftc_memstorage_last_index(s->ms, &last), "last_index", s);
+    if (s->initial && last == 0 && s->snap_index == 0) {
+        /* It crashed before its bootstrap Ready was persisted: bootstrap again. */
+        uint64_t peers[SIM_MAX_LIVE];
+        for (int i = 0; i < S.p.nodes; i++)
+            peers[i] = (uint64_t)i + 1;
+        sim_ck(raftc_node_bootstrap(s->node, peers, NULL, NULL, (size_t)S.p.nodes),
+               "raftc_node_bootstrap", s);
+    }
+}
+
+void sim_node_snapshot(sim_slot *s)
+{
+    if (s->node == NULL || s->applied <= s->snap_index || s->conf_state_len == 0)
+        return;
+    size_t len;
+    uint8_t *data = sm_encode(s, &len);
+    int rc = raftc_memstorage_create_snapshot(s->ms, s->applied, s->conf_state,
+                                              s->conf_state_len, data, len, NULL);
+    free(data);
+    sim_ck(rc, "raftc_memstorage_create_snapshot", s);
+    s->snap_index = s->applied;
+    uint64_t first = 0;
+    sim_ck(raftc_memstorage_first_index(s->ms, &first), "first_index", s);
+    uint64_t keep = sim_below(s->applied < 40 ? s->applied : 40);
+    uint64_t c = s->applied - keep;
+    if (c > first - 1 && c >= 1)
+        sim_ck(raftc_memstorage_compact(s->ms, c), "raftc_memstorage_compact", s);
+    S.n_snapshots++;
+    sim_trace("n%llu SNAPSHOT at %llu, compacted to %llu", (unsigned long long)s->id,
+              (unsigned long long)s->applied, (unsigned long long)(c > first - 1 ? c : first - 1));
+}
+
+static void send_range(sim_slot *s, raftc_ready *rd, uint64_t lo, uint64_t hi)
+{
+    for (uint64_t i = lo; i < hi; i++) {
+        const uint8_t *buf;
+        size_t len;
+        sim_ck(raftc_ready_message(rd, i, &buf, &len), "raftc_ready_message", s);
+        sim_net_send(s->id, buf, len);
+    }
+}
+
+static void apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
+{
+    uint64_t term, index;
+    int type;
+    const uint8_t *data;
+    size_t dlen;
+    sim_ck(raftc_entry_info(buf, len, &term, &index, &type, &data, &dlen), "raftc_entry_info", s);
+    if (index != s->applied + 1)
+        sim_fail("n%llu: committed entry %llu/%llu handed out with applied=%llu (expected index "
+                 "%llu)",
+                 (unsigned long long)s->id, (unsigned long long)term, (unsigned long long)index,
+                 (unsigned long long)s->applied, (unsigned long long)(s->applied + 1));
+    sim_check_apply(s, index, term, type, data, dlen);
+    if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
+        int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
+        raftc_sink_reset(S.sk_a);
+        sim_ck(raftc_node_apply_conf_change(s->node, kind, data, dlen, S.sk_a),
+               "raftc_node_apply_conf_change", s);
+        const uint8_t *cs;
+        size_t cs_len;
+        sim_ck(raftc_sink_get(S.sk_a, 0, &cs, &cs_len), "conf state item", s);
+        free(s->conf_state);
+        s->conf_state = sim_xmalloc(cs_len);
+        memcpy(s->conf_state, cs, cs_len);
+        s->conf_state_len = cs_len;
+        sim_note_config(index, cs, cs_len);
+        char *text = NULL;
+        raftc_describe_conf_state(&text, cs, cs_len);
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "n%llu applied conf change at %llu -> ",
+                 (unsigned long long)s->id, (unsigned long long)index);
+        sim_trace_owned(prefix, text);
+    } else {
+        uint64_t id = sim_payload_id(data, dlen);
+        if (id != 0)
+            sm_push(s, index, id);
+    }
+    s->applied = index;
+}
+
+static void serve_reads(sim_slot *s)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < s->n_reads; i++) {
+        sim_wait_read w = s->reads[i];
+        if (w.index > s->applied) {
+            s->reads[keep++] = w;
+            continue;
+        }
+        sim_read *r = &S.reads[w.read_id];
+        if (s->applied < r->min_index)
+            sim_fail("n%llu served read %llu at applied %llu < %llu (a write acknowledged "
+                     "before the read)",
+                     (unsigned long long)s->id, (unsigned long long)w.read_id,
+                     (unsigned long long)s->applied, (unsigned long long)r->min_index);
+        r->served = true;
+        S.n_reads_served++;
+    }
+    s->n_reads = keep;
+}
+
+/* One Ready: returns false if the node crashed inside it. */
+static bool handle_ready(sim_slot *s)
+{
+    raftc_ready *rd = NULL;
+    sim_ck(raftc_node_ready(s->node, &rd), "raftc_node_ready", s);
+    uint64_t info[RAFTC_RD_COUNT];
+    sim_ck(raftc_ready_info(rd, info, RAFTC_RD_COUNT), "raftc_ready_info", s);
+    char *text = NULL;
+    raftc_ready_describe(rd, &text);
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "n%llu ", (unsigned long long)s->id);
+    sim_trace_owned(prefix, text);
+
+    int crash_point = 0;
+    if (S.opts.crash && !S.healing && sim_chance(4))
+        crash_point = 1 + (int)sim_below(3);
+
+    /* Messages that may leave before this Ready is durable. */
+    send_range(s, rd, 0, info[RAFTC_RD_N_MESSAGES_NOW]);
+    if (crash_point == 1) {
+        sim_trace("n%llu crash point: after early sends, before persisting",
+                  (unsigned long long)s->id);
+        sim_node_crash(s);
+        return false;
+    }
+
+    const uint8_t *buf;
+    size_t len;
+    if (info[RAFTC_RD_HAS_SNAPSHOT]) {
+        sim_ck(raftc_ready_snapshot(rd, &buf, &len), "raftc_ready_snapshot", s);
+        sim_ck(raftc_memstorage_apply_snapshot(s->ms, buf, len), "raftc_memstorage_apply_snapshot",
+               s);
+        sm_restore(s, buf, len);
+    }
+    if (info[RAFTC_RD_HAS_HARD_STATE]) {
+        sim_ck(raftc_ready_hard_state(rd, &buf, &len), "raftc_ready_hard_state", s);
+        sim_ck(raftc_memstorage_set_hard_state(s->ms, buf, len), "raftc_memstorage_set_hard_state",
+               s);
+    }
+    size_t n_ents = (size_t)info[RAFTC_RD_N_ENTRIES];
+    if (n_ents > 0) {
+        const uint8_t **ents = sim_xmalloc(n_ents * sizeof *ents);
+        size_t *lens = sim_xmalloc(n_ents * sizeof *lens);
+        for (size_t i = 0; i < n_ents; i++)
+            sim_ck(raftc_ready_entry(rd, i, &ents[i], &lens[i]), "raftc_ready_entry", s);
+        int rc = raftc_memstorage_append(s->ms, ents, lens, n_ents);
+        if (rc == RAFTC_OK)
+            sim_check_persisted(s, ents, lens, n_ents);
+        free(ents);
+        free(lens);
+        sim_ck(rc, "raftc_memstorage_append", s);
+    }
+    if (crash_point == 2) {
+        sim_trace("n%llu crash point: after persisting, before sending", (unsigned long long)s->id);
+        sim_node_crash(s);
+        return false;
+    }
+
+    send_range(s, rd, info[RAFTC_RD_N_MESSAGES_NOW], info[RAFTC_RD_N_MESSAGES]);
+
+    for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
+        sim_ck(raftc_ready_committed_entry(rd, i, &buf, &len), "raftc_ready_committed_entry", s);
+        apply_entry(s, buf, len);
+    }
+    for (size_t i = 0; i < info[RAFTC_RD_N_READ_STATES]; i++) {
+        uint64_t index;
+        const uint8_t *ctx;
+        size_t ctx_len;
+        sim_ck(raftc_ready_read_state(rd, i, &index, &ctx, &ctx_len), "raftc_ready_read_state",
+               s);
+        uint64_t read_id = 0;
+        if (ctx_len != 8)
+            sim_fail("n%llu: read state with a %zu-byte context", (unsigned long long)s->id,
+                     ctx_len);
+        memcpy(&read_id, ctx, 8);
+        sim_check_read_state(s, read_id, index);
+    }
+    serve_reads(s);
+    if (crash_point == 3) {
+        sim_trace("n%llu crash point: after applying, before advance", (unsigned long long)s->id);
+        sim_node_crash(s);
+        return false;
+    }
+    sim_ck(raftc_node_advance(s->node), "raftc_node_advance", s);
+    return true;
+}
+
+void sim_node_drain(sim_slot *s)
+{
+    for (int round = 0; s->state == SLOT_UP && raftc_node_has_ready(s->node); round++) {
+        if (round > 1000)
+            sim_fail("n%llu: Ready loop does not quiesce", (unsigned long long)s->id);
+        if (!handle_ready(s))
+            return;
+    }
+    if (s->state == SLOT_UP && (s->panicked || raftc_node_is_failed(s->node)))
+        sim_fail("n%llu is failed: %s", (unsigned long long)s->id,
+                 raftc_node_last_error(s->node));
+}

@@ -1,0 +1,838 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * test_abi_hostile.c: the public ABI (raftc.h only) under hostile input: random and malformed
+ * bytes, unknown and local message types, reserved ids, removed peers, calls out of order,
+ * oversized and deeply nested buffers, and storage callbacks that fail or lie. Every case must
+ * end in an error code or a failed node with a PANIC line, never a crash or a leak.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "raftc.h"
+
+/* ---- a tiny protobuf writer, to build bytes raftc_message_encode refuses to produce ---- */
+
+typedef struct pbw {
+    uint8_t b[1 << 16];
+    size_t n;
+} pbw;
+
+static void pb_varint(pbw *w, uint64_t v)
+{
+    while (v >= 0x80) {
+        w->b[w->n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    w->b[w->n++] = (uint8_t)v;
+}
+
+static void pb_u64(pbw *w, unsigned field, uint64_t v)
+{
+    pb_varint(w, (uint64_t)field << 3);
+    pb_varint(w, v);
+}
+
+static void pb_bytes(pbw *w, unsigned field, const uint8_t *p, size_t len)
+{
+    pb_varint(w, ((uint64_t)field << 3) | 2);
+    pb_varint(w, len);
+    memcpy(w->b + w->n, p, len);
+    w->n += len;
+}
+
+/* raftpb.Message field numbers */
+enum { F_TYPE = 1, F_TO = 2, F_FROM = 3, F_TERM = 4, F_LOGTERM = 5, F_INDEX = 6, F_ENTRIES = 7,
+       F_COMMIT = 8, F_SNAPSHOT = 9, F_REJECT = 10, F_RESPONSES = 14 };
+
+static size_t msg(pbw *w, uint64_t type, uint64_t to, uint64_t from, uint64_t term)
+{
+    w->n = 0;
+    pb_u64(w, F_TYPE, type);
+    pb_u64(w, F_TO, to);
+    pb_u64(w, F_FROM, from);
+    pb_u64(w, F_TERM, term);
+    return w->n;
+}
+
+/* ---- a host: nodes over memory storage, with a PANIC recorder ---- */
+
+typedef struct host {
+    raftc_memstorage *ms;
+    raftc_node *node;
+    int panics;
+    char panic[512];
+} host;
+
+static void on_log(void *ud, int level, const char *text, size_t len)
+{
+    host *h = ud;
+    assert_non_null(text);
+    assert_int_equal(strlen(text), len);
+    if (level == RAFTC_LOG_PANIC && h->panics++ == 0)
+        snprintf(h->panic, sizeof(h->panic), "%s", text); /* the node keeps the first one */
+}
+
+static raftc_sink *sink(void)
+{
+    raftc_sink *s = NULL;
+    assert_int_equal(raftc_sink_new(&s), RAFTC_OK);
+    return s;
+}
+
+/* Node id over a memory storage whose snapshot (index 1, term 1) holds voters. */
+static void host_open(host *h, uint64_t id, const uint64_t *voters, size_t nv, int async)
+{
+    memset(h, 0, sizeof(*h));
+    assert_int_equal(raftc_memstorage_new(&h->ms), RAFTC_OK);
+    raftc_sink *cs = sink(), *snap = sink();
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(raftc_conf_state_encode(cs, voters, nv, NULL, 0, NULL, 0, NULL, 0, 0), 0);
+    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_snapshot_encode(snap, 1, 1, p, len, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(snap, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_apply_snapshot(h->ms, p, len), RAFTC_OK);
+    raftc_sink_free(cs);
+    raftc_sink_free(snap);
+    raftc_config *cfg = NULL;
+    assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, id), RAFTC_OK);
+    assert_int_equal(raftc_config_set_bool(cfg, RAFTC_OPT_ASYNC_STORAGE_WRITES, async), RAFTC_OK);
+    assert_int_equal(raftc_config_set_logger(cfg, on_log, h), RAFTC_OK);
+    assert_int_equal(raftc_config_set_memstorage(cfg, h->ms), RAFTC_OK);
+    const char *err = NULL;
+    assert_int_equal(raftc_node_new(&h->node, cfg, &err), RAFTC_OK);
+    raftc_config_free(cfg);
+}
+
+static void host_close(host *h)
+{
+    raftc_node_free(h->node);
+    raftc_memstorage_free(h->ms);
+}
+
+/* One sync Ready cycle: persist, apply conf changes, advance. Returns 1 if there was one. */
+static int host_cycle(host *h)
+{
+    if (!raftc_node_has_ready(h->node))
+        return 0;
+    raftc_ready *rd = NULL;
+    uint64_t in[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_node_ready(h->node, &rd), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_OK);
+    const uint8_t *p;
+    size_t len;
+    if (in[RAFTC_RD_HAS_SNAPSHOT]) {
+        assert_int_equal(raftc_ready_snapshot(rd, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_apply_snapshot(h->ms, p, len), RAFTC_OK);
+    }
+    for (size_t i = 0; i < in[RAFTC_RD_N_ENTRIES]; i++) {
+        assert_int_equal(raftc_ready_entry(rd, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_append(h->ms, &p, &len, 1), RAFTC_OK);
+    }
+    if (in[RAFTC_RD_HAS_HARD_STATE]) {
+        assert_int_equal(raftc_ready_hard_state(rd, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_set_hard_state(h->ms, p, len), RAFTC_OK);
+    }
+    for (size_t i = 0; i < in[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
+        const uint8_t *data;
+        size_t dlen;
+        int type;
+        assert_int_equal(raftc_ready_committed_entry(rd, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_entry_info(p, len, NULL, NULL, &type, &data, &dlen), RAFTC_OK);
+        if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2)
+            assert_int_equal(raftc_node_apply_conf_change(
+                                 h->node, type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1
+                                                                          : RAFTC_CC_V2,
+                                 data, dlen, NULL),
+                             RAFTC_OK);
+    }
+    assert_int_equal(raftc_node_advance(h->node), RAFTC_OK);
+    return 1;
+}
+
+static void host_settle(host *h)
+{
+    for (int i = 0; i < 20 && host_cycle(h); i++) {
+    }
+}
+
+static uint64_t status(const host *h, int field)
+{
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(h->node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    return st[field];
+}
+
+/* Makes node 1 of {1,2,3} the leader (2 votes for it). */
+static void host_lead(host *h)
+{
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(h, 1, voters, 3, 0);
+    assert_int_equal(raftc_node_campaign(h->node), RAFTC_OK);
+    host_settle(h);
+    pbw w;
+    size_t n = msg(&w, RAFTC_MSG_VOTE_RESP, 1, 2, status(h, RAFTC_ST_TERM));
+    assert_int_equal(raftc_node_step(h->node, w.b, n), RAFTC_OK);
+    host_settle(h);
+    assert_int_equal(status(h, RAFTC_ST_RAFT_STATE), RAFTC_STATE_LEADER);
+}
+
+/* A result must be a known code; a failed node must say so through every channel, starting with
+ * the call that failed it (RAFTC_EFAILED). */
+static int g_failed_before;
+#define check_rc(h, call)                                                                          \
+    do {                                                                                           \
+        g_failed_before = raftc_node_is_failed((h)->node);                                         \
+        check_rc_after((h), (call));                                                               \
+    } while (0)
+
+static void check_rc_after(const host *h, int rc)
+{
+    if (!g_failed_before && raftc_node_is_failed(h->node) && rc != RAFTC_EFAILED)
+        print_message("DEFECT: the call that failed the node returned %d (%s), not "
+                      "RAFTC_EFAILED; panic: %s\n", rc, raftc_strerror(rc), h->panic);
+    assert_true(g_failed_before || !raftc_node_is_failed(h->node) || rc == RAFTC_EFAILED);
+    assert_true(rc <= 0 && rc >= RAFTC_EUNKNOWN_TYPE);
+    assert_non_null(raftc_node_last_error(h->node));
+    if (raftc_node_is_failed(h->node)) {
+        assert_true(h->panics > 0);
+        assert_int_equal(raftc_node_tick(h->node), RAFTC_EFAILED);
+        assert_string_equal(raftc_node_last_error(h->node), h->panic);
+    }
+}
+
+static uint64_t rng_state;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* ---- tests ---- */
+
+/* Random bytes and bit-flipped valid messages to step, on a leader and on a follower. */
+static void test_random_bytes_to_step(void **state)
+{
+    (void)state;
+    rng_state = 0x2545F4914F6CDD1DULL;
+    print_message("seed 0x2545F4914F6CDD1D\n");
+    for (int role = 0; role < 2; role++) {
+        host h;
+        static const uint64_t voters[3] = {1, 2, 3};
+        if (role)
+            host_lead(&h);
+        else
+            host_open(&h, 1, voters, 3, 0);
+        uint8_t buf[256];
+        for (int i = 0; i < 3000 && !raftc_node_is_failed(h.node); i++) {
+            size_t len = rng() % sizeof(buf);
+            for (size_t j = 0; j < len; j++)
+                buf[j] = (uint8_t)rng();
+            if (i % 2) { /* a valid prefix, then noise: gets past the first fields */
+                pbw w;
+                size_t n = msg(&w, rng() % 24, 1, 1 + rng() % 4, rng() % 5);
+                memcpy(buf, w.b, n < len ? n : len);
+            }
+            check_rc(&h, raftc_node_step(h.node, buf, len));
+            if (i % 16 == 0 && !raftc_node_is_failed(h.node)) {
+                check_rc(&h, raftc_node_tick(h.node));
+                host_settle(&h);
+            }
+        }
+        host_close(&h);
+    }
+}
+
+static void test_unknown_and_local_types(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    pbw w;
+    size_t n;
+    /* Types outside etcd's enum. */
+    uint64_t unknown[] = {24, 25, 100, INT32_MAX, UINT32_MAX, UINT64_MAX};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        n = msg(&w, unknown[i], 1, 2, 1);
+        assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_EUNKNOWN_TYPE);
+        uint64_t info[RAFTC_MF_COUNT];
+        assert_int_equal(raftc_message_info(w.b, n, info, RAFTC_MF_COUNT), RAFTC_EUNKNOWN_TYPE);
+        char *s = NULL;
+        int rc = raftc_describe_message(&s, w.b, n);
+        assert_true(rc == RAFTC_OK || rc < 0);
+        raftc_free(s);
+    }
+    /* Local types from a peer (and from nobody). */
+    int local[] = {RAFTC_MSG_HUP, RAFTC_MSG_BEAT, RAFTC_MSG_UNREACHABLE, RAFTC_MSG_SNAP_STATUS,
+                   RAFTC_MSG_CHECK_QUORUM, RAFTC_MSG_STORAGE_APPEND,
+                   RAFTC_MSG_STORAGE_APPEND_RESP, RAFTC_MSG_STORAGE_APPLY,
+                   RAFTC_MSG_STORAGE_APPLY_RESP};
+    uint64_t froms[] = {2, 3, 7, RAFTC_NONE};
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        for (size_t f = 0; f < sizeof(froms) / sizeof(froms[0]); f++) {
+            n = msg(&w, (uint64_t)local[i], 1, froms[f], 1);
+            assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_ESTEP_LOCAL_MSG);
+            assert_string_equal(raftc_node_last_error(h.node),
+                                "raft: cannot step raft local message");
+        }
+    }
+    /* A response from a peer outside the config. */
+    n = msg(&w, RAFTC_MSG_APP_RESP, 1, 9, status(&h, RAFTC_ST_TERM));
+    assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_ESTEP_PEER_NOT_FOUND);
+    assert_string_equal(raftc_node_last_error(h.node), "raft: cannot step as peer not found");
+    assert_false(raftc_node_is_failed(h.node));
+    host_close(&h);
+}
+
+/* Ids 0, UINT64_MAX (LocalAppendThread) and UINT64_MAX-1 (LocalApplyThread). */
+static void test_reserved_ids(void **state)
+{
+    (void)state;
+    uint64_t bad[] = {RAFTC_NONE, RAFTC_LOCAL_APPEND_THREAD, RAFTC_LOCAL_APPLY_THREAD};
+    for (size_t i = 0; i < 3; i++) {
+        raftc_config *cfg = NULL;
+        raftc_memstorage *ms = NULL;
+        assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+        assert_int_equal(raftc_config_set_memstorage(cfg, ms), RAFTC_OK);
+        int rc = raftc_config_set_u64(cfg, RAFTC_OPT_ID, bad[i]);
+        raftc_node *node = NULL;
+        const char *err = NULL;
+        int rc2 = raftc_node_new(&node, cfg, &err);
+        /* Refused at set time or at node creation, with a text. */
+        assert_true(rc == RAFTC_EINVAL || rc2 == RAFTC_ECONFIG || rc2 == RAFTC_EINVAL);
+        assert_null(node);
+        assert_non_null(err);
+        raftc_config_free(cfg);
+        raftc_memstorage_free(ms);
+    }
+    /* Reserved ids as routing and as conf change targets on a live leader. */
+    host h;
+    host_lead(&h);
+    pbw w;
+    uint64_t term = status(&h, RAFTC_ST_TERM);
+    int types[] = {RAFTC_MSG_APP, RAFTC_MSG_APP_RESP, RAFTC_MSG_VOTE, RAFTC_MSG_HEARTBEAT,
+                   RAFTC_MSG_HEARTBEAT_RESP, RAFTC_MSG_PROP, RAFTC_MSG_SNAP,
+                   RAFTC_MSG_TRANSFER_LEADER, RAFTC_MSG_READ_INDEX, RAFTC_MSG_TIMEOUT_NOW};
+    for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+        for (size_t i = 0; i < 3 && !raftc_node_is_failed(h.node); i++) {
+            size_t n = msg(&w, (uint64_t)types[t], 1, bad[i], term);
+            check_rc(&h, raftc_node_step(h.node, w.b, n));
+            n = msg(&w, (uint64_t)types[t], bad[i], 2, term);
+            check_rc(&h, raftc_node_step(h.node, w.b, n));
+            host_settle(&h);
+        }
+    }
+    raftc_sink *s = sink();
+    const uint8_t *p;
+    size_t len;
+    for (size_t i = 0; i < 3 && !raftc_node_is_failed(h.node); i++) {
+        raftc_sink_reset(s);
+        assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, bad[i], NULL, 0), 0);
+        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        check_rc(&h, raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len));
+        check_rc(&h, raftc_node_transfer_leader(h.node, bad[i]));
+        assert_int_equal(raftc_node_report_unreachable(h.node, RAFTC_NONE), RAFTC_EINVAL);
+        check_rc(&h, raftc_node_report_unreachable(h.node, bad[i]));
+        host_settle(&h);
+    }
+    raftc_sink_free(s);
+    assert_int_equal(raftc_node_bootstrap(h.node, (uint64_t[]){0}, NULL, NULL, 1) < 0, 1);
+    host_close(&h);
+}
+
+/* A removed peer keeps talking: its responses are refused, its votes do not disturb. */
+static void test_removed_peer(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    raftc_sink *s = sink();
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_REMOVE_NODE, 3, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len), RAFTC_OK);
+    host_settle(&h);
+    /* Commit through 2's ack of everything. */
+    pbw w;
+    uint64_t term = status(&h, RAFTC_ST_TERM), last = 0;
+    assert_int_equal(raftc_memstorage_last_index(h.ms, &last), RAFTC_OK);
+    size_t n = msg(&w, RAFTC_MSG_APP_RESP, 1, 2, term);
+    pb_u64(&w, F_INDEX, last);
+    n = w.n;
+    assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_OK);
+    host_settle(&h);
+    char *cfg = NULL;
+    assert_int_equal(raftc_node_status_config(h.node, &cfg), RAFTC_OK);
+    assert_string_equal(cfg, "voters=(1 2)");
+    raftc_free(cfg);
+    n = msg(&w, RAFTC_MSG_APP_RESP, 1, 3, term);
+    assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_ESTEP_PEER_NOT_FOUND);
+    n = msg(&w, RAFTC_MSG_HEARTBEAT_RESP, 1, 3, term);
+    assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_ESTEP_PEER_NOT_FOUND);
+    n = msg(&w, RAFTC_MSG_VOTE, 1, 3, term + 5);
+    pb_u64(&w, F_LOGTERM, term + 5);
+    pb_u64(&w, F_INDEX, last + 100);
+    check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+    n = msg(&w, RAFTC_MSG_APP, 1, 3, term + 9);
+    pb_u64(&w, F_COMMIT, last + 1000); /* out of range: etcd panics; that must stay a PANIC */
+    check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+    (void)n;
+    raftc_sink_free(s);
+    host_close(&h);
+}
+
+static void test_calls_out_of_order(void **state)
+{
+    (void)state;
+    static const uint64_t voters[1] = {1};
+    host h;
+    host_open(&h, 1, voters, 1, 0);
+    raftc_ready *rd = NULL, *rd2 = NULL;
+    /* advance with no Ready taken */
+    assert_int_equal(raftc_node_advance(h.node), RAFTC_ESTATE);
+    assert_int_equal(raftc_node_campaign(h.node), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_OK);
+    uint64_t in[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_OK);
+    /* a second Ready before advance: refused, the first view stays valid */
+    assert_int_equal(raftc_node_ready(h.node, &rd2), RAFTC_ESTATE);
+    assert_null(rd2);
+    assert_string_equal(raftc_node_last_error(h.node),
+                        "two accepted Ready structs without call to Advance");
+    uint64_t in2[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_ready_info(rd, in2, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_memory_equal(in, in2, sizeof(in));
+    /* out-of-range views */
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(raftc_ready_entry(rd, 1000, &p, &len), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_message(rd, SIZE_MAX, &p, &len), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_committed_entry(rd, 1000, &p, &len), RAFTC_ENOTFOUND);
+    uint64_t idx;
+    assert_int_equal(raftc_ready_read_state(rd, 1000, &idx, &p, &len), RAFTC_ENOTFOUND);
+    /* bad sizes for the info arrays */
+    assert_int_equal(raftc_ready_info(rd, in2, 0), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(rd, in2, 3), RAFTC_OK);
+    host_close(&h);
+
+    /* advance in async mode is refused; steps of made-up storage responses do not crash */
+    host_open(&h, 1, voters, 1, 1);
+    assert_int_equal(raftc_node_campaign(h.node), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_OK);
+    assert_int_equal(raftc_node_advance(h.node), RAFTC_ESTATE);
+    pbw w;
+    size_t n = msg(&w, RAFTC_MSG_STORAGE_APPEND_RESP, 1, RAFTC_LOCAL_APPEND_THREAD, 99);
+    pb_u64(&w, F_INDEX, 1000);
+    pb_u64(&w, F_LOGTERM, 99);
+    n = w.n;
+    check_rc(&h, raftc_node_step(h.node, w.b, n));
+    n = msg(&w, RAFTC_MSG_STORAGE_APPLY_RESP, 1, RAFTC_LOCAL_APPLY_THREAD, 99);
+    check_rc(&h, raftc_node_step(h.node, w.b, n));
+    host_close(&h);
+}
+
+/* A failed node refuses everything with RAFTC_EFAILED and keeps its PANIC text. */
+static void test_failed_node_refuses(void **state)
+{
+    (void)state;
+    host h;
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(&h, 1, voters, 3, 0);
+    pbw w;
+    /* A leader's MsgApp whose commit is beyond the log: etcd panics ("tocommit(...) is out of
+     * range ..."). */
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 5);
+    pb_u64(&w, F_COMMIT, 1000);
+    int rc = raftc_node_step(h.node, w.b, w.n);
+    assert_int_equal(rc, RAFTC_EFAILED);
+    assert_true(raftc_node_is_failed(h.node));
+    assert_int_equal(h.panics, 1);
+    assert_non_null(strstr(h.panic, "is out of range"));
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
+    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
+    assert_null(rd);
+    assert_int_equal(raftc_node_has_ready(h.node), 0);
+    assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_tick(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_campaign(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_propose(h.node, (const uint8_t *)"x", 1), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_read_index(h.node, NULL, 0), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_transfer_leader(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_forget_leader(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_unreachable(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FINISH),
+                     RAFTC_EFAILED);
+    /* read-only status still works */
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    assert_int_equal(h.panics, 1);
+    host_close(&h);
+}
+
+/* Lengths over the limit are refused before the bytes are read (the buffer here is tiny: a
+ * function that read len bytes would trip ASan / valgrind). */
+static void test_oversized_lengths(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    uint8_t tiny[8] = {0x08, 0x03};
+    size_t huge = ((size_t)1 << 30) + 1;
+    assert_int_equal(raftc_node_step(h.node, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_node_propose(h.node, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_node_read_index(h.node, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, tiny, huge),
+                     RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_node_apply_conf_change(h.node, RAFTC_CC_V2, tiny, huge, NULL),
+                     RAFTC_ETOOLARGE);
+    assert_false(raftc_node_is_failed(h.node));
+    uint64_t info[RAFTC_MF_COUNT];
+    assert_int_equal(raftc_message_info(tiny, huge, info, RAFTC_MF_COUNT), RAFTC_ETOOLARGE);
+    raftc_sink *s = sink();
+    assert_int_equal(raftc_message_parts(tiny, huge, s, s, s, s), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_message_strip_responses(s, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_entry_info(tiny, huge, NULL, NULL, NULL, NULL, NULL),
+                     RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_hard_state_decode(tiny, huge, NULL, NULL, NULL), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_snapshot_info(tiny, huge, NULL, NULL, s, s), RAFTC_ETOOLARGE);
+    size_t cnt;
+    assert_int_equal(raftc_conf_state_ids(tiny, huge, RAFTC_CS_VOTERS, NULL, 0, &cnt, NULL),
+                     RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_conf_change_context(s, RAFTC_CC_V1, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_memstorage_apply_snapshot(h.ms, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_memstorage_set_hard_state(h.ms, tiny, huge), RAFTC_ETOOLARGE);
+    const uint8_t *ents[1] = {tiny};
+    assert_int_equal(raftc_memstorage_append(h.ms, ents, &huge, 1), RAFTC_ETOOLARGE);
+    char *str = NULL;
+    assert_int_equal(raftc_describe_message(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_describe_entry(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_describe_hard_state(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_describe_conf_state(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_describe_snapshot(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_describe_entries(&str, ents, &huge, 1), RAFTC_ETOOLARGE);
+    assert_null(str);
+    raftc_changer *ch = NULL;
+    assert_int_equal(raftc_changer_new(&ch, 4, 0), RAFTC_OK);
+    assert_int_equal(raftc_changer_restore(ch, tiny, huge), RAFTC_ETOOLARGE);
+    raftc_changer_free(ch);
+    raftc_sink_free(s);
+    host_close(&h);
+}
+
+/* Big but legal payloads: a 4 MiB proposal, a MsgApp with 2000 entries from a leader. */
+static void test_large_payloads(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    size_t big = (size_t)4 << 20;
+    uint8_t *data = calloc(1, big);
+    assert_non_null(data);
+    assert_int_equal(raftc_node_propose(h.node, data, big), RAFTC_OK);
+    host_settle(&h);
+    free(data);
+    host_close(&h);
+
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(&h, 1, voters, 3, 0);
+    static pbw w, e;
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 1);
+    pb_u64(&w, F_INDEX, 1);
+    for (uint64_t i = 0; i < 2000; i++) {
+        e.n = 0;
+        pb_u64(&e, 2, 2);     /* Term */
+        pb_u64(&e, 3, 2 + i); /* Index */
+        pb_bytes(&w, F_ENTRIES, e.b, e.n);
+    }
+    pb_u64(&w, F_COMMIT, 2001);
+    int rc = raftc_node_step(h.node, w.b, w.n);
+    if (rc != RAFTC_OK)
+        print_message("step MsgApp(2000 entries): %d %s\n", rc, raftc_node_last_error(h.node));
+    assert_int_equal(rc, RAFTC_OK);
+    host_settle(&h);
+    assert_int_equal(status(&h, RAFTC_ST_COMMIT), 2001);
+    host_close(&h);
+}
+
+/* Message.responses nested deeper than etcd ever produces, and length prefixes that lie. */
+static void test_nested_and_lying_lengths(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    static pbw a, b;
+    /* 4000 levels of responses: built inside out. */
+    msg(&a, RAFTC_MSG_APP_RESP, 1, 2, 1);
+    for (int depth = 0; depth < 4000 && a.n + 32 < sizeof(a.b); depth++) {
+        msg(&b, RAFTC_MSG_STORAGE_APPEND, RAFTC_LOCAL_APPEND_THREAD, 1, 1);
+        pb_bytes(&b, F_RESPONSES, a.b, a.n);
+        memcpy(a.b, b.b, b.n);
+        a.n = b.n;
+    }
+    int rc = raftc_node_step(h.node, a.b, a.n);
+    assert_true(rc == RAFTC_EDECODE || rc == RAFTC_ESTEP_LOCAL_MSG);
+    uint64_t info[RAFTC_MF_COUNT];
+    assert_int_equal(raftc_message_info(a.b, a.n, info, RAFTC_MF_COUNT), RAFTC_EDECODE);
+    char *s = NULL;
+    assert_int_equal(raftc_describe_message(&s, a.b, a.n), RAFTC_EDECODE);
+    assert_null(s);
+    /* A length-delimited field claiming more bytes than there are (2^63, 2^32, len+1). */
+    uint64_t lies[] = {(uint64_t)1 << 63, (uint64_t)1 << 32, 5};
+    for (size_t i = 0; i < 3; i++) {
+        msg(&a, RAFTC_MSG_APP, 1, 2, 1);
+        pb_varint(&a, ((uint64_t)F_ENTRIES << 3) | 2);
+        pb_varint(&a, lies[i]);
+        a.b[a.n++] = 0x08;
+        assert_int_equal(raftc_node_step(h.node, a.b, a.n), RAFTC_EDECODE);
+        assert_int_equal(raftc_message_info(a.b, a.n, info, RAFTC_MF_COUNT), RAFTC_EDECODE);
+    }
+    /* A truncated varint, a 11-byte varint, wire types 3/4 (groups) and 6/7. */
+    const uint8_t bad[][12] = {{0x08, 0x80},
+                               {0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                0x01},
+                               {0x0b, 0x0c},
+                               {0x0e, 0x01},
+                               {0x0f, 0x01}};
+    const size_t bad_len[] = {2, 12, 2, 2, 2};
+    for (size_t i = 0; i < 5; i++) {
+        rc = raftc_node_step(h.node, bad[i], bad_len[i]);
+        assert_true(rc == RAFTC_EDECODE || rc == RAFTC_EUNKNOWN_TYPE);
+    }
+    assert_false(raftc_node_is_failed(h.node));
+    host_close(&h);
+}
+
+/* ---- storage callbacks that fail or lie ---- */
+
+typedef enum lie {
+    LIE_NONE, LIE_INITIAL_ERR, LIE_INITIAL_GARBAGE, LIE_ENTRIES_TOO_MANY, LIE_ENTRIES_GARBAGE,
+    LIE_ENTRIES_WRONG_INDEX, LIE_ENTRIES_NONE, LIE_ENTRIES_ERR, LIE_TERM_ERR, LIE_FIRST_AFTER_LAST,
+    LIE_SNAPSHOT_GARBAGE, LIE_BAD_CODE, LIE_COUNT
+} lie;
+
+typedef struct liar {
+    raftc_memstorage *ms;
+    lie mode;
+    int armed; /* lies only once armed (after the node is up), except initial_state lies */
+} liar;
+
+static int l_initial(void *ud, raftc_sink *hs, raftc_sink *cs)
+{
+    liar *l = ud;
+    if (l->mode == LIE_INITIAL_ERR)
+        return RAFTC_ESTORAGE;
+    if (l->mode == LIE_INITIAL_GARBAGE)
+        return raftc_sink_put(hs, "\xff\xff\xff", 3) == 0 ? raftc_sink_put(cs, "\x0a", 1) : -1;
+    return raftc_memstorage_initial_state(l->ms, hs, cs);
+}
+
+static int l_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sink *out)
+{
+    liar *l = ud;
+    if (!l->armed)
+        return raftc_memstorage_entries(l->ms, lo, hi, max, out);
+    raftc_sink *tmp = sink();
+    int rc = raftc_memstorage_entries(l->ms, lo, hi, max, tmp);
+    const uint8_t *p;
+    size_t len;
+    switch (l->mode) {
+    case LIE_ENTRIES_TOO_MANY:
+        for (size_t i = 0; rc == 0 && i < raftc_sink_count(tmp); i++)
+            if (raftc_sink_get(tmp, i, &p, &len) == 0)
+                raftc_sink_put(out, p, len);
+        for (uint64_t i = hi; rc == 0 && i < hi + 3; i++)
+            raftc_entry_encode(out, 1, i, RAFTC_ENTRY_NORMAL, NULL, 0);
+        break;
+    case LIE_ENTRIES_GARBAGE: raftc_sink_put(out, "\xff\xff", 2); break;
+    case LIE_ENTRIES_WRONG_INDEX: raftc_entry_encode(out, 1, lo + 7, RAFTC_ENTRY_NORMAL, NULL, 0);
+        break;
+    case LIE_ENTRIES_NONE: break;
+    case LIE_ENTRIES_ERR: rc = RAFTC_ESTORAGE; break;
+    case LIE_BAD_CODE: rc = 12345; break;
+    default:
+        for (size_t i = 0; rc == 0 && i < raftc_sink_count(tmp); i++)
+            if (raftc_sink_get(tmp, i, &p, &len) == 0)
+                raftc_sink_put(out, p, len);
+    }
+    raftc_sink_free(tmp);
+    return rc;
+}
+
+static int l_term(void *ud, uint64_t i, uint64_t *term)
+{
+    liar *l = ud;
+    if (l->armed && l->mode == LIE_TERM_ERR)
+        return RAFTC_ESTORAGE;
+    if (l->armed && l->mode == LIE_BAD_CODE)
+        return 7;
+    return raftc_memstorage_term(l->ms, i, term);
+}
+
+static int l_first(void *ud, uint64_t *index)
+{
+    liar *l = ud;
+    int rc = raftc_memstorage_first_index(l->ms, index);
+    if (l->armed && l->mode == LIE_FIRST_AFTER_LAST)
+        *index += 100;
+    return rc;
+}
+
+static int l_last(void *ud, uint64_t *index)
+{
+    liar *l = ud;
+    return raftc_memstorage_last_index(l->ms, index);
+}
+
+static int l_snapshot(void *ud, raftc_sink *out)
+{
+    liar *l = ud;
+    if (l->armed && l->mode == LIE_SNAPSHOT_GARBAGE)
+        return raftc_sink_put(out, "\x12\x05\x01", 3);
+    return raftc_memstorage_snapshot(l->ms, out);
+}
+
+static void test_lying_storage(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < LIE_COUNT; mode++) {
+        print_message("storage lie %d\n", mode);
+        liar l = {NULL, (lie)mode, 0};
+        host h;
+        memset(&h, 0, sizeof(h));
+        /* storage: snapshot {1,2,3}@1, entries 2..20 at term 1, hard state term 1 commit 20 */
+        static const uint64_t voters[3] = {1, 2, 3};
+        host tmp;
+        host_open(&tmp, 1, voters, 3, 0);
+        raftc_node_free(tmp.node);
+        l.ms = tmp.ms;
+        raftc_sink *s = sink();
+        for (uint64_t i = 2; i <= 20; i++)
+            assert_int_equal(raftc_entry_encode(s, 1, i, RAFTC_ENTRY_NORMAL, (const uint8_t *)"v",
+                                                1), RAFTC_OK);
+        for (size_t i = 0; i < raftc_sink_count(s); i++) {
+            const uint8_t *p;
+            size_t len;
+            assert_int_equal(raftc_sink_get(s, i, &p, &len), RAFTC_OK);
+            assert_int_equal(raftc_memstorage_append(l.ms, &p, &len, 1), RAFTC_OK);
+        }
+        assert_int_equal(raftc_memstorage_set_hard_state_fields(l.ms, 1, 0, 20), RAFTC_OK);
+        raftc_sink_free(s);
+
+        raftc_storage_callbacks cbs = {sizeof(cbs), &l, l_initial, l_entries, l_term, l_first,
+                                       l_last, l_snapshot};
+        raftc_config *cfg = NULL;
+        assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+        assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, 1), RAFTC_OK);
+        assert_int_equal(raftc_config_set_logger(cfg, on_log, &h), RAFTC_OK);
+        assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
+        const char *err = NULL;
+        int rc = raftc_node_new(&h.node, cfg, &err);
+        raftc_config_free(cfg);
+        if (mode == LIE_INITIAL_ERR || mode == LIE_INITIAL_GARBAGE) {
+            assert_true(rc < 0);
+            assert_null(h.node);
+            assert_non_null(err);
+            raftc_memstorage_free(l.ms);
+            continue;
+        }
+        assert_int_equal(rc, RAFTC_OK);
+        l.armed = 1;
+        /* The committed entries are read through the lying callbacks. */
+        for (int i = 0; i < 5 && !raftc_node_is_failed(h.node); i++) {
+            if (raftc_node_has_ready(h.node)) {
+                raftc_ready *rd = NULL;
+                rc = raftc_node_ready(h.node, &rd);
+                check_rc(&h, rc);
+                if (rc == RAFTC_OK)
+                    check_rc(&h, raftc_node_advance(h.node));
+            }
+            check_rc(&h, raftc_node_campaign(h.node));
+            check_rc(&h, raftc_node_tick(h.node));
+            pbw w;
+            msg(&w, RAFTC_MSG_APP_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
+            pb_u64(&w, F_INDEX, 3);
+            pb_u64(&w, F_REJECT, 1);
+            check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+            msg(&w, RAFTC_MSG_VOTE_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
+            check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+        }
+        if (mode != LIE_NONE && mode != LIE_ENTRIES_TOO_MANY)
+            print_message("  -> failed=%d panic=\"%s\"\n", raftc_node_is_failed(h.node),
+                          h.panic);
+        if (mode == LIE_NONE)
+            assert_false(raftc_node_is_failed(h.node));
+        raftc_node_free(h.node);
+        raftc_memstorage_free(l.ms);
+    }
+}
+
+static void test_hostile_memstorage(void **state)
+{
+    (void)state;
+    raftc_memstorage *ms = NULL;
+    assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+    raftc_sink *s = sink();
+    const uint8_t *p[3];
+    size_t len[3];
+    /* a gap: entries 1, 3 */
+    assert_int_equal(raftc_entry_encode(s, 1, 1, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_entry_encode(s, 1, 3, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_entry_encode(s, 1, 7, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(raftc_sink_get(s, i, &p[i], &len[i]), RAFTC_OK);
+    /* a gap inside one batch is a bad argument; a gap after the last index is etcd's panic */
+    assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
+    assert_int_equal(raftc_memstorage_append(ms, &p[2], &len[2], 1), RAFTC_EFAILED);
+    uint64_t last = 99;
+    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(last, 0);
+    /* out-of-range queries */
+    uint64_t t;
+    assert_int_equal(raftc_memstorage_term(ms, UINT64_MAX, &t), RAFTC_EUNAVAILABLE);
+    raftc_sink_reset(s);
+    assert_true(raftc_memstorage_entries(ms, 5, 2, 0, s) < 0); /* lo > hi */
+    assert_true(raftc_memstorage_entries(ms, 0, UINT64_MAX, 0, s) < 0);
+    assert_int_equal(raftc_memstorage_compact(ms, UINT64_MAX), RAFTC_EFAILED);
+    assert_int_equal(raftc_memstorage_create_snapshot(ms, UINT64_MAX, NULL, 0, NULL, 0, NULL),
+                     RAFTC_EFAILED);
+    /* snapshot with garbage conf state bytes */
+    assert_true(raftc_memstorage_create_snapshot(ms, 0, (const uint8_t *)"\xff", 1, NULL, 0,
+                                                 NULL) < 0);
+    raftc_sink_free(s);
+    raftc_memstorage_free(ms);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_bytes_to_step),
+        cmocka_unit_test(test_unknown_and_local_types),
+        cmocka_unit_test(test_reserved_ids),
+        cmocka_unit_test(test_removed_peer),
+        cmocka_unit_test(test_calls_out_of_order),
+        cmocka_unit_test(test_failed_node_refuses),
+        cmocka_unit_test(test_oversized_lengths),
+        cmocka_unit_test(test_large_payloads),
+        cmocka_unit_test(test_nested_and_lying_lengths),
+        cmocka_unit_test(test_lying_storage),
+        cmocka_unit_test(test_hostile_memstorage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
