@@ -34,6 +34,8 @@ struct raftc_sink {
 
 struct raftc_memstorage {
     rc_memstorage *ms;
+    rc_blob_pool pool;   /* slabs for appended payloads (shared with the storage) */
+    rc_entries scratch;  /* decoded batch of raftc_memstorage_append, reused */
 };
 
 typedef enum raftc_storage_kind {

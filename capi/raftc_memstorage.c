@@ -3,7 +3,10 @@
  *
  * raftc_memstorage.c: the public memory storage handle over core/memstorage.
  */
+#include <string.h>
+
 #include "capi_internal.h"
+#include "wire.h"
 #include "alloc.h"
 #include "codec.h"
 
@@ -35,7 +38,23 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms)
     if (ms == NULL)
         return;
     rc_memstorage_free(ms->ms);
+    rc_entries_free(&ms->scratch);
+    rc_blob_pool_free(&ms->pool);
     rc_free(ms);
+}
+
+/* Decodes an entry with its payload packed into the storage's slabs (the storage shares it). */
+static int decode_pooled(raftc_memstorage *ms, rc_entry *e, const uint8_t *buf, size_t len)
+{
+    const uint8_t *d;
+    size_t dl;
+    memset(e, 0, sizeof(*e));
+    if (buf == NULL || rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, buf, len) != RC_OK)
+        return rc_decode_entry(e, buf, len);
+    int rc = rc_bytes_set_pooled(&e->data, &ms->pool, d, dl);
+    if (rc != RC_OK)
+        memset(e, 0, sizeof(*e));
+    return rc;
 }
 
 RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
@@ -46,7 +65,8 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
         return RAFTC_OK;
     if (ents == NULL || lens == NULL)
         return RAFTC_EINVAL;
-    rc_entries es = {0};
+    rc_entries es = ms->scratch; /* reused across calls: no allocation in steady state */
+    es.n = 0;
     int rc = RC_OK;
     for (size_t i = 0; i < n && rc == RC_OK; i++) {
         rc_entry e;
@@ -55,7 +75,7 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
         else if (lens[i] > RAFTC_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
-            rc = rc_decode_entry(&e, ents[i], lens[i]);
+            rc = decode_pooled(ms, &e, ents[i], lens[i]);
         /* H8: the batch itself must be contiguous (the core assumes it; etcd trusts it). */
         if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1) {
             rc_entry_free(&e);
@@ -69,7 +89,8 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
     }
     if (rc == RC_OK)
         rc = rc_memstorage_append(ms->ms, es.v, es.n);
-    rc_entries_free(&es);
+    rc_entries_truncate(&es, 0);
+    ms->scratch = es; /* kept for the next batch; freed with the storage */
     return rc;
 }
 

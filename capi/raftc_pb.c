@@ -121,7 +121,7 @@ static int put_entry_view(raftc_sink *out, const uint8_t *b, size_t l)
     size_t dl;
     if (rc_wire_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l) != RC_OK)
         return RAFTC_EDECODE;
-    e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl};
+    e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
     return raftc_sink_put_entry(out, &e);
 }
 
@@ -239,7 +239,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
             rc = RC_ERR_TOO_LARGE;
         else if (entries[i] != NULL && rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl,
                                                           entries[i], entry_lens[i]) == RC_OK)
-            e->data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl};
+            e->data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
         else /* the general decoder: e owns its data (freed below) */
             rc = rc_decode_entry(e, entries[i], entry_lens[i]);
         if (rc == RC_OK)

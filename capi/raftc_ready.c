@@ -24,7 +24,19 @@
 
 static void view_clear(struct raftc_ready *v)
 {
-    rc_ready_free(&v->rd);
+    rc_ready_reset(&v->rd); /* keeps the arrays for the next Ready */
+    raftc_sink_reset(v->entries);
+    raftc_sink_reset(v->committed);
+    raftc_sink_reset(v->messages);
+    raftc_sink_reset(v->hard_state);
+    raftc_sink_reset(v->snapshot);
+    memset(v->info, 0, sizeof(v->info));
+    v->valid = false;
+}
+
+/* Drops the previous encodings (the core Ready was already refilled). */
+static void view_clear_encodings(struct raftc_ready *v)
+{
     raftc_sink_reset(v->entries);
     raftc_sink_reset(v->committed);
     raftc_sink_reset(v->messages);
@@ -93,13 +105,15 @@ RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
     NODE_CHECK(node);
     if (out == NULL)
         return raftc_node_result(node, RAFTC_EINVAL, NULL);
-    rc_ready rd;
-    int rc = rc_rawnode_ready(node->rn, &rd);
-    if (rc != RC_OK)
-        return raftc_node_result(node, rc, node->rn->err_text);
     struct raftc_ready *v = &node->ready;
-    view_clear(v);
-    v->rd = rd;
+    int rc = rc_rawnode_ready_into(node->rn, &v->rd);
+    if (rc != RC_OK) {
+        /* a refused call (two Readys) keeps the previous view; other errors reset it */
+        if (rc != RC_ERR_STATE)
+            view_clear(v);
+        return raftc_node_result(node, rc, node->rn->err_text);
+    }
+    view_clear_encodings(v);
     rc = view_encode(v);
     if (rc != RC_OK) {
         view_clear(v);

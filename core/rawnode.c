@@ -135,6 +135,8 @@ void rc_rawnode_free(rc_rawnode *rn)
         return;
     rc_msgs_free(&rn->steps_on_advance);
     rc_raft_free(rn->raft);
+    rc_blob_pool_free(&rn->pool);
+    rc_entries_free(&rn->spare_ents);
     rc_free(rn);
 }
 
@@ -219,10 +221,14 @@ int rc_rawnode_campaign(rc_rawnode *rn)
 int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
 {
     RN_CHECK(rn);
-    rc_entry e = {.type = RC_ENTRY_NORMAL,
-                  .data = {.data = len > 0 ? (uint8_t *)(uintptr_t)data : NULL, .len = len}};
+    /* The payload goes into a pooled slab once; the log, the Ready and the storage share it. */
+    rc_entry e = {.type = RC_ENTRY_NORMAL};
+    if (rc_bytes_set_pooled(&e.data, &rn->pool, data, len) != RC_OK)
+        return fail(rn, RC_ERR_NOMEM, "out of memory");
     rc_message m = {.type = RC_MSG_PROP, .from = rn->raft->id, .entries = &e, .n_entries = 1};
-    return result(rn, rc_raft_step(rn->raft, &m));
+    int rc = rc_raft_step(rn->raft, &m);
+    rc_bytes_free(&e.data);
+    return result(rn, rc);
 }
 
 int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uint8_t *data,
@@ -315,6 +321,34 @@ void rc_ready_free(rc_ready *rd)
     rc_entries_free(&rd->committed_entries);
     rc_msgs_free(&rd->messages);
     memset(rd, 0, sizeof(*rd));
+}
+
+void rc_ready_reset(rc_ready *rd)
+{
+    for (size_t i = 0; i < rd->n_read_states; i++)
+        rc_bytes_free(&rd->read_states[i].request_ctx);
+    rc_free(rd->read_states);
+    if (rd->snapshot != NULL) {
+        rc_snapshot_free(rd->snapshot);
+        rc_free(rd->snapshot);
+    }
+    /* Arrays are kept after a Ready that carried entries (a busy node reuses them), freed
+     * otherwise (idle groups stay small). */
+    bool busy = rd->entries.n > 0 || rd->committed_entries.n > 0;
+    rc_entries entries = rd->entries, committed = rd->committed_entries;
+    rc_msgs messages = rd->messages;
+    rc_entries_truncate(&entries, 0);
+    rc_entries_truncate(&committed, 0);
+    rc_msgs_clear(&messages);
+    if (!busy) {
+        rc_entries_free(&entries);
+        rc_entries_free(&committed);
+        rc_msgs_free(&messages);
+    }
+    memset(rd, 0, sizeof(*rd));
+    rd->entries = entries;
+    rd->committed_entries = committed;
+    rd->messages = messages;
 }
 
 bool rc_ready_is_empty(const rc_ready *rd)
@@ -433,7 +467,29 @@ static int make_storage_apply(const rc_raft *r, const rc_ready *rd, rc_message *
 
 /* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps);
  * touches no node state. */
-static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
+/* make_apply_resp for the sync-mode steps, taking the entry array from *spare when it is large
+ * enough (arrays come back from rc_rawnode_advance), so steady state allocates nothing. */
+static int make_apply_resp_spare(const rc_raft *r, const rc_entries *ents, rc_message *m,
+                                 rc_entries *spare)
+{
+    if (spare->v == NULL || spare->cap < ents->n || ents->n == 0)
+        return make_apply_resp(r, ents, m);
+    m->type = RC_MSG_STORAGE_APPLY_RESP;
+    m->to = r->id;
+    m->from = RC_LOCAL_APPLY_THREAD;
+    for (size_t i = 0; i < ents->n; i++)
+        if (rc_entry_copy(&spare->v[i], &ents->v[i]) != RC_OK) {
+            for (size_t j = 0; j < i; j++)
+                rc_entry_free(&spare->v[j]);
+            return RC_ERR_NOMEM;
+        }
+    m->entries = spare->v;
+    m->n_entries = ents->n;
+    *spare = (rc_entries){0};
+    return RC_OK;
+}
+
+static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_entries *spare)
 {
     const rc_raft *r = rn->raft;
     const rc_raft_log *l = &r->raft_log;
@@ -506,7 +562,7 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
     }
     if (rc == RC_OK && rd->committed_entries.n > 0) {
         rc_message m = {0};
-        rc = push_built(steps, &m, make_apply_resp(r, &rd->committed_entries, &m));
+        rc = push_built(steps, &m, make_apply_resp_spare(r, &rd->committed_entries, &m, spare));
     }
     return rc;
 }
@@ -514,15 +570,22 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
 int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd)
 {
     memset(rd, 0, sizeof(*rd));
+    return rc_rawnode_ready_into(rn, rd);
+}
+
+int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
+{
     RN_CHECK(rn);
     rc_raft *r = rn->raft;
     if (!rn->async_storage_writes && rn->steps_on_advance.n > 0)
         return fail(rn, RC_ERR_STATE, ERR_TWO_READY);
-    rc_msgs steps = {0};
-    int rc = build_ready(rn, rd, &steps);
+    rc_ready_reset(rd);
+    /* Sync mode: steps_on_advance is empty here; its array is reused for the new steps. */
+    rc_msgs *steps = &rn->steps_on_advance;
+    int rc = build_ready(rn, rd, steps, &rn->spare_ents);
     if (rc != RC_OK) {
-        rc_msgs_free(&steps);
-        rc_ready_free(rd);
+        rc_msgs_clear(steps);
+        rc_ready_reset(rd);
         return result(rn, rc);
     }
 
@@ -534,13 +597,10 @@ int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd)
     for (size_t i = 0; i < r->read_states.n; i++)
         rc_bytes_free(&r->read_states.v[i].request_ctx);
     r->read_states.n = 0;
-    if (!rn->async_storage_writes) {
-        rc_msgs_free(&rn->steps_on_advance);
-        rn->steps_on_advance = steps;
+    if (!rn->async_storage_writes)
         rn->ready_pending = true;
-    } else {
-        rc_msgs_free(&steps);
-    }
+    else
+        rc_msgs_clear(steps);
     rc_msgs_clear(&r->msgs);
     rc_msgs_clear(&r->msgs_after_append);
     rc_log_accept_unstable(&r->raft_log);
@@ -550,11 +610,36 @@ int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd)
                                     rc_entries_size(ce->v, ce->n), !rn->async_storage_writes);
         if (rc != RC_OK) {
             r->failed = true;
-            rc_ready_free(rd);
+            rc_ready_reset(rd);
             return result(rn, rc);
         }
     }
     return result(rn, RC_OK);
+}
+
+/* After Advance: keeps the steps array and an apply-resp entry array for the next Ready when
+ * the last Ready had steps, frees them otherwise (idle groups stay small). */
+static void keep_arrays(rc_rawnode *rn, rc_msgs *steps)
+{
+    bool busy = steps->n > 0;
+    for (size_t i = 0; busy && i < steps->n; i++) {
+        rc_message *m = &steps->v[i];
+        if (m->type != RC_MSG_STORAGE_APPLY_RESP || m->n_entries == 0 || rn->spare_ents.v != NULL)
+            continue;
+        for (size_t j = 0; j < m->n_entries; j++)
+            rc_entry_free(&m->entries[j]);
+        rn->spare_ents = (rc_entries){m->entries, 0, m->n_entries};
+        m->entries = NULL;
+        m->n_entries = 0;
+    }
+    rc_msgs_clear(steps);
+    if (busy && rn->steps_on_advance.v == NULL) {
+        rn->steps_on_advance = *steps;
+        return;
+    }
+    rc_msgs_free(steps);
+    if (!busy)
+        rc_entries_free(&rn->spare_ents);
 }
 
 int rc_rawnode_advance(rc_rawnode *rn)
@@ -575,7 +660,7 @@ int rc_rawnode_advance(rc_rawnode *rn)
             break;
         }
     }
-    rc_msgs_free(&steps);
+    keep_arrays(rn, &steps);
     return result(rn, rc);
 }
 

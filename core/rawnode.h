@@ -31,6 +31,9 @@ typedef struct rc_ready {
 } rc_ready;
 
 void rc_ready_free(rc_ready *rd); /* frees the contents and zeroes *rd */
+/* Frees the contents but keeps the entry and message arrays' capacity for reuse by
+ * rc_rawnode_ready_into (so steady-state Readys allocate nothing). rd must be zeroed or valid. */
+void rc_ready_reset(rc_ready *rd);
 /* True iff the Ready holds nothing (etcd's IsEmpty-like; DescribeReady gives "<empty Ready>"). */
 bool rc_ready_is_empty(const rc_ready *rd);
 
@@ -42,6 +45,8 @@ typedef struct rc_rawnode {
     bool async_storage_writes;
     bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
     const char *err_text;       /* static text of the last error, "" if none */
+    rc_blob_pool pool;          /* slabs for proposed payloads (shared by log, Ready, storage) */
+    rc_entries spare_ents;      /* an entry array (n == 0) reused by the sync apply-resp step */
 } rc_rawnode;
 
 /* etcd's NewRawNode. On failure *out is NULL and *err_text (optional, static) says why. */
@@ -70,6 +75,10 @@ bool rc_rawnode_has_ready(const rc_rawnode *rn);
 /* Builds and accepts a Ready into *rd (which must be zeroed or freed). RC_ERR_STATE ("two
  * accepted Ready structs without call to Advance") leaves everything untouched. */
 int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd);
+/* Same into a Ready that is zeroed or was filled before (its arrays are reused). rd is reset
+ * only once the preconditions hold: the RC_ERR_STATE / RC_ERR_FAILED refusals leave it
+ * untouched; any later error leaves it reset (empty). */
+int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd);
 /* Steps the stepsOnAdvance messages. RC_ERR_STATE in async mode or without a Ready. */
 int rc_rawnode_advance(rc_rawnode *rn);
 

@@ -64,6 +64,8 @@ int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size
     rc_blob *b = pool->cur;
     if (b == NULL || b->cap - b->used < len) {
         size_t cap = pool->next_cap < RC_SLAB_MIN ? RC_SLAB_MIN : pool->next_cap;
+        while (cap < len) /* len <= RC_SLAB_MAX / 4: stays within the largest slab */
+            cap *= 2;
         rc_blob *nb = blob_new(cap);
         if (nb == NULL)
             return RC_ERR_NOMEM;

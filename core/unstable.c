@@ -163,7 +163,7 @@ static int entries_splice_move(rc_entries *es, size_t from, rc_entry *src, size_
     rc_entries_truncate(es, from);
     memcpy(es->v + from, src, n * sizeof(rc_entry));
     for (size_t i = 0; i < n; i++)
-        src[i].data = (rc_bytes){ NULL, 0 };
+        src[i].data = (rc_bytes){NULL, 0, NULL};
     es->n = from + n;
     return RC_OK;
 }

@@ -428,7 +428,7 @@ static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, size_t *cap)
             return cap != NULL ? msg_push_entry(m, cap, b, l) : msg_count_entry(m, b, l);
         if (cap != NULL)
             return rc_bytes_set(&m->context, b, l);
-        m->context = (rc_bytes){l > 0 ? (uint8_t *)(uintptr_t)b : NULL, l};
+        m->context = (rc_bytes){l > 0 ? (uint8_t *)(uintptr_t)b : NULL, l, NULL};
         return RC_OK;
     }
     if (wt != 0)

@@ -24,7 +24,8 @@ fi
 out="$dir/valgrind"
 rm -rf "$out"
 mkdir -p "$out"
-# One line per test: name<TAB>workdir<TAB>argv joined by \x1f.
+# One line per test, fields separated by \x1d (not a whitespace IFS: empty fields survive):
+# name, workdir, will_fail, skip code, pass regexes joined by \x1e, argv joined by \x1f.
 (cd "$dir" && ctest --show-only=json-v1) | python3 -c '
 import json, os, re, sys
 build, flt = sys.argv[1], re.compile(sys.argv[2])
@@ -35,26 +36,50 @@ for t in json.load(sys.stdin).get("tests", []):
     exe = os.path.realpath(cmd[0])
     if not exe.startswith(build + os.sep):
         continue
-    wd = build
+    wd, regex, will_fail, skip = build, [], "0", ""
     for p in t.get("properties", []):
-        if p.get("name") == "WORKING_DIRECTORY":
-            wd = p["value"]
-    print(t["name"] + "\t" + wd + "\t" + "\x1f".join(cmd))
+        n, v = p.get("name"), p.get("value")
+        if n == "WORKING_DIRECTORY":
+            wd = v
+        elif n == "PASS_REGULAR_EXPRESSION":
+            regex = v if isinstance(v, list) else [v]
+        elif n == "WILL_FAIL":
+            will_fail = "1" if v in (True, "ON", "TRUE", "1", 1) else "0"
+        elif n == "SKIP_RETURN_CODE":
+            skip = str(v)
+    print("\x1d".join([t["name"], wd, will_fail, skip, "\x1e".join(regex), "\x1f".join(cmd)]))
 ' "$dir" "$filter" >"$out/tests.tsv"
 
 total="$(wc -l <"$out/tests.tsv")"
 echo "==== [valgrind] $total tests from $dir ($jobs at a time)"
 
+# Honours the ctest properties WILL_FAIL, SKIP_RETURN_CODE and PASS_REGULAR_EXPRESSION; a
+# valgrind error (exit 101) always fails.
 run_one() { # <line>
-    local name wd argv
-    IFS=$'\t' read -r name wd argv <<<"$1"
+    local name wd will_fail skip regex argv rc=0 ok=0 r
+    IFS=$'\x1d' read -r name wd will_fail skip regex argv <<<"$1"
     IFS=$'\x1f' read -r -a cmd <<<"$argv"
-    if (cd "$wd" && valgrind --quiet --error-exitcode=101 --leak-check=full \
+    (cd "$wd" && valgrind --quiet --error-exitcode=101 --leak-check=full \
         --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
-        --track-origins=no --num-callers=30 "${cmd[@]}") >"$out/$name.log" 2>&1; then
+        --track-origins=no --num-callers=30 "${cmd[@]}") >"$out/$name.log" 2>&1 || rc=$?
+    if [ "$rc" -eq 101 ]; then
+        ok=0
+    elif [ -n "$regex" ]; then
+        IFS=$'\x1e' read -r -a res <<<"$regex"
+        for r in "${res[@]}"; do
+            grep -Eq -- "$r" "$out/$name.log" && ok=1
+        done
+    elif [ -n "$skip" ] && [ "$rc" -eq "$skip" ]; then
+        ok=1
+    elif [ "$will_fail" = 1 ]; then
+        [ "$rc" -ne 0 ] && ok=1
+    else
+        [ "$rc" -eq 0 ] && ok=1
+    fi
+    if [ "$ok" -eq 1 ]; then
         echo "PASS $name"
     else
-        echo "FAIL $name (exit $?; log $out/$name.log)"
+        echo "FAIL $name (exit $rc; log $out/$name.log)"
     fi
 }
 export -f run_one

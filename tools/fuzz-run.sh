@@ -8,7 +8,7 @@
 #   tools/fuzz-run.sh
 # Environment:
 #   RAFTC_FUZZ_SECONDS   seconds per fuzzer (default 60)
-#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster")
+#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_wire_diff")
 #   RAFTC_FUZZ_PARALLEL  1 (default) runs the fuzzers side by side, 0 one after the other
 #   RAFTC_BUILD_ROOT     build root (default <repo>/build); the build goes to <root>/fuzz
 # Exit: 0 clean, 1 finding or build failure, 77 when clang cannot link -fsanitize=fuzzer.
@@ -18,7 +18,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${RAFTC_BUILD_ROOT:-$root/build}/fuzz"
 seconds="${RAFTC_FUZZ_SECONDS:-60}"
-targets="${RAFTC_FUZZ_TARGETS:-fuzz_decode fuzz_cluster}"
+default_targets="fuzz_decode fuzz_cluster"
+[ -f "$root/tests/fuzz/fuzz_wire_diff.c" ] && default_targets="$default_targets fuzz_wire_diff"
+targets="${RAFTC_FUZZ_TARGETS:-$default_targets}"
 parallel="${RAFTC_FUZZ_PARALLEL:-1}"
 
 # libFuzzer present? (Debian: clang-14 + libclang-rt-14-dev.)
@@ -44,6 +46,8 @@ work="$dir/run"
 rm -rf "$work"
 mkdir -p "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster" "$dir/artifacts"
 "$dir/tests/fuzz/fuzz_gen_corpus" "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster"
+# The differential codec fuzzer starts from the same raftpb values as fuzz_decode.
+cp -r "$work/seeds/fuzz_decode" "$work/seeds/fuzz_wire_diff"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -224,6 +224,10 @@ typedef struct sim_conf {
 } sim_conf;
 void sim_conf_of(const sim_slot *s, sim_conf *c);
 bool sim_conf_has(const sim_conf *c, uint64_t id);
+/* A member etcd raft itself cannot bring back: without PreVote and CheckQuorum, a node whose
+ * term is above the leader's ignores the leader, and if its stale config names none of the
+ * current members, nothing ever reaches the leader either. Excluded from convergence. */
+bool sim_stranded(const sim_slot *s, uint64_t leader_term);
 
 /* --- sim_actions.c --- */
 void sim_actions_step(void);

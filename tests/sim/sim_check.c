@@ -325,6 +325,15 @@ bool sim_conf_has(const sim_conf *c, uint64_t id)
            has(c->outgoing, c->n_outgoing, id) || has(c->learners_next, c->n_learners_next, id);
 }
 
+bool sim_stranded(const sim_slot *s, uint64_t leader_term)
+{
+    if (S.p.pre_vote || S.p.check_quorum || s->node == NULL)
+        return false;
+    uint64_t st[RAFTC_ST_COUNT];
+    sim_node_status(s, st);
+    return st[RAFTC_ST_TERM] > leader_term;
+}
+
 static void leader_complete(sim_slot *l, uint64_t term)
 {
     uint64_t first = 0, last = 0;
@@ -453,7 +462,8 @@ void sim_check_final(void)
     uint8_t *seen = sim_xmalloc(n_ids);
     for (int i = 0; i < S.n_ids; i++) {
         sim_slot *s = &S.slots[i];
-        if (s->state != SLOT_UP || !sim_conf_has(&c, s->id))
+        if (s->state != SLOT_UP || !sim_conf_has(&c, s->id) ||
+            sim_stranded(s, st[RAFTC_ST_TERM]))
             continue;
         if (s->applied != commit) {
             free(seen);

@@ -268,7 +268,9 @@ static bool converged(void)
         return false;
     uint64_t st[RAFTC_ST_COUNT];
     sim_node_status(l, st);
-    if (st[RAFTC_ST_TERM] != sim_max_term())
+    /* Nodes of a higher term are stranded (see sim_stranded) only without PreVote and
+     * CheckQuorum; otherwise they must first be absorbed by a new election. */
+    if (st[RAFTC_ST_TERM] != sim_max_term() && (S.p.pre_vote || S.p.check_quorum))
         return false;
     sim_conf c;
     sim_conf_of(l, &c);
@@ -278,7 +280,8 @@ static bool converged(void)
         sim_slot *s = &S.slots[i];
         if (s->state == SLOT_DOWN)
             return false;
-        if (s->state == SLOT_UP && sim_conf_has(&c, s->id) && s->applied != st[RAFTC_ST_COMMIT])
+        if (s->state == SLOT_UP && sim_conf_has(&c, s->id) &&
+            s->applied != st[RAFTC_ST_COMMIT] && !sim_stranded(s, st[RAFTC_ST_TERM]))
             return false;
     }
     return true;

@@ -64,8 +64,9 @@ static void push(const uint8_t *buf, size_t len, uint64_t from, uint64_t to, int
 
 static uint64_t delay(void)
 {
-    if (!S.opts.reorder)
-        return 1;
+    /* Without reordering, and while healed, every link is FIFO with a fixed latency. */
+    if (!S.opts.reorder || S.healing)
+        return 2;
     /* Mostly short, sometimes long (a late heartbeat or a stale append). */
     if (sim_chance(30))
         return 1 + sim_below((uint64_t)S.p.max_delay * 4);

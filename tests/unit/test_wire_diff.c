@@ -252,7 +252,7 @@ static void check_decode_entry(const uint8_t *b, size_t n)
         const uint8_t *d;
         size_t dl;
         assert_int_equal(rc_wire_view_entry(&t, &i, &ty, &d, &dl, b, n), RC_OK);
-        rc_entry view = {t, i, ty, {(uint8_t *)(uintptr_t)d, dl}};
+        rc_entry view = {t, i, ty, {(uint8_t *)(uintptr_t)d, dl, NULL}};
         if (rr != RC_OK || !entry_eq(&ref, &fast) || !entry_eq(&ref, &view)) {
             dump("entry: fast decoder differs from protobuf-c", b, n);
             fail();
