@@ -68,6 +68,8 @@ struct raftc_node {
     raftc_sink *cb_a, *cb_b; /* reused for storage callbacks */
     struct raftc_ready ready;
     char *panic_text;        /* first PANIC log line (heap), NULL if none */
+    char storage_err[256];   /* why a storage callback's result failed ("" if none): replaces the
+                              * core's generic text in the PANIC line it causes */
     char err[512];           /* last error text */
 };
 

@@ -65,7 +65,10 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
         return RAFTC_OK;
     if (ents == NULL || lens == NULL)
         return RAFTC_EINVAL;
-    rc_entries es = ms->scratch; /* reused across calls: no allocation in steady state */
+    /* Small batches decode into the stack, larger ones into a kept scratch array: no
+     * allocation in steady state, nothing retained by hosts that append a few at a time. */
+    rc_entry small[16];
+    rc_entries es = n <= 16 ? (rc_entries){small, 0, 16} : ms->scratch;
     es.n = 0;
     int rc = RC_OK;
     for (size_t i = 0; i < n && rc == RC_OK; i++) {
@@ -90,7 +93,8 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
     if (rc == RC_OK)
         rc = rc_memstorage_append(ms->ms, es.v, es.n);
     rc_entries_truncate(&es, 0);
-    ms->scratch = es; /* kept for the next batch; freed with the storage */
+    if (es.v != small)
+        ms->scratch = es; /* kept for the next large batch; freed with the storage */
     return rc;
 }
 

@@ -4,6 +4,7 @@
  * raftc_node.c: the public node handle over core/rawnode: lifecycle, logger and storage
  * adapters, argument checks and the input calls (tick, step, propose, ...).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,13 +19,18 @@ int raftc_node_result(raftc_node *node, int rc, const char *text)
 {
     if (rc == RC_OK) {
         node->err[0] = '\0';
+        node->storage_err[0] = '\0';
         return rc;
     }
     if (rc == RC_ERR_FAILED && node->panic_text != NULL)
         text = node->panic_text;
+    /* A storage failure etcd returns instead of panicking on (Bootstrap's LastIndex). */
+    if (rc == RC_ERR_STORAGE && node->storage_err[0] != '\0')
+        text = node->storage_err;
     if (text == NULL || text[0] == '\0')
         text = raftc_strerror(rc);
     snprintf(node->err, sizeof(node->err), "%s", text);
+    node->storage_err[0] = '\0'; /* never carried into a later call */
     return rc;
 }
 
@@ -57,6 +63,14 @@ RAFTC_API int raftc_node_is_failed(const raftc_node *node)
 static void node_log(void *ud, int level, const char *msg)
 {
     raftc_node *node = ud;
+    char detail[sizeof(node->storage_err)];
+    if (level >= RC_LOG_PANIC && node->storage_err[0] != '\0') {
+        /* The PANIC caused by a storage callback's result: say what the callback did wrong
+         * instead of the core's generic text ("storage failure"). */
+        memcpy(detail, node->storage_err, sizeof(detail));
+        node->storage_err[0] = '\0';
+        msg = detail;
+    }
     if (level >= RC_LOG_PANIC && node->panic_text == NULL) {
         size_t n = strlen(msg);
         node->panic_text = rc_malloc(n + 1);
@@ -67,7 +81,65 @@ static void node_log(void *ud, int level, const char *msg)
         node->log_fn(node->log_ud, level, msg, strlen(msg));
 }
 
-/* ---- host-callback storage adapter ---- */
+/* ---- host-callback storage adapter ----
+ *
+ * Wraps raftc_storage_callbacks into the core's rc_storage. A host result that etcd's Storage
+ * contract allows for the callback (0, and the sentinel errors below) passes through; anything
+ * else (another code, data that does not decode, the wrong number of items, entries that do not
+ * match the request) becomes RC_ERR_STORAGE, which the core treats as etcd's panic. The reason is
+ * kept in node->storage_err, and node_log puts it in the PANIC line instead of the generic text.
+ */
+
+#define SOFT(code) (1u << (unsigned)-(code)) /* set of sentinel codes a callback may return */
+#define SOFT_ENTRIES (SOFT(RC_ERR_COMPACTED) | SOFT(RC_ERR_UNAVAILABLE))
+#define SOFT_TERM (SOFT(RC_ERR_COMPACTED) | SOFT(RC_ERR_UNAVAILABLE))
+#define SOFT_SNAPSHOT SOFT(RC_ERR_SNAP_TEMP_UNAVAILABLE)
+
+/* Records why a callback's result is a storage failure and returns RC_ERR_STORAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int cb_fail(raftc_node *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(node->storage_err, sizeof(node->storage_err), fmt, ap);
+    va_end(ap);
+    return RC_ERR_STORAGE;
+}
+
+/* The host's return code rc of callback `name`: 0 and the codes in `soft` pass through. */
+static int cb_host_rc(raftc_node *node, const char *name, int rc, unsigned soft)
+{
+    if (rc == 0)
+        return RC_OK;
+    if (rc < 0 && rc >= RC_ERR_UNKNOWN_TYPE && (soft & SOFT(rc)) != 0)
+        return rc;
+    return cb_fail(node, "storage %s callback failed: %s (code %d)", name, raftc_strerror(rc), rc);
+}
+
+/* Item 0 of a sink that must hold at most one item (none = the zero value: *p NULL, *n 0). */
+static int cb_one_item(raftc_node *node, const char *name, const char *what, const raftc_sink *s,
+                       const uint8_t **p, size_t *n)
+{
+    *p = NULL;
+    *n = 0;
+    size_t cnt = raftc_sink_count(s);
+    if (cnt > 1)
+        return cb_fail(node, "storage %s callback returned %zu %s items, want 1", name, cnt, what);
+    if (cnt == 1)
+        raftc_sink_get(s, 0, p, n);
+    return RC_OK;
+}
+
+/* Result of decoding what callback `name` returned: RC_ERR_NOMEM stays ours, the rest is the
+ * host's fault. */
+static int cb_decoded(raftc_node *node, const char *name, const char *what, int rc)
+{
+    if (rc == RC_OK || rc == RC_ERR_NOMEM)
+        return rc;
+    return cb_fail(node, "storage %s callback returned undecodable %s", name, what);
+}
 
 static raftc_node *cb_node(void *ud)
 {
@@ -82,35 +154,54 @@ static int cb_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
     raftc_node *node = cb_node(ud);
     memset(hs, 0, sizeof(*hs));
     memset(cs, 0, sizeof(*cs));
-    int rc = raftc_map_host_rc(node->cbs.initial_state(node->cbs.ud, node->cb_a, node->cb_b));
+    int rc = cb_host_rc(node, "initial_state",
+                        node->cbs.initial_state(node->cbs.ud, node->cb_a, node->cb_b), 0);
     const uint8_t *p = NULL;
     size_t n = 0;
-    if (rc == RC_OK && raftc_sink_get(node->cb_a, 0, &p, &n) == RC_OK)
-        rc = rc_decode_hard_state(hs, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
-    if (rc == RC_OK && raftc_sink_get(node->cb_b, 0, &p, &n) == RC_OK)
-        rc = rc_decode_conf_state(cs, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
+    if (rc == RC_OK)
+        rc = cb_one_item(node, "initial_state", "HardState", node->cb_a, &p, &n);
+    if (rc == RC_OK && n > 0) /* no item or an empty one: the zero value */
+        rc = cb_decoded(node, "initial_state", "HardState", rc_decode_hard_state(hs, p, n));
+    if (rc == RC_OK)
+        rc = cb_one_item(node, "initial_state", "ConfState", node->cb_b, &p, &n);
+    if (rc == RC_OK && n > 0) /* no item or an empty one: the zero value */
+        rc = cb_decoded(node, "initial_state", "ConfState", rc_decode_conf_state(cs, p, n));
     return rc;
 }
 
 static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_entries *out)
 {
     raftc_node *node = cb_node(ud);
-    int rc = raftc_map_host_rc(node->cbs.entries(node->cbs.ud, lo, hi, max_size, node->cb_a));
+    int rc = cb_host_rc(node, "entries",
+                        node->cbs.entries(node->cbs.ud, lo, hi, max_size, node->cb_a),
+                        SOFT_ENTRIES);
     if (rc != RC_OK)
         return rc;
     size_t start = out->n;
     size_t cnt = raftc_sink_count(node->cb_a);
-    if (cnt > hi - lo || (cnt == 0 && lo < hi))
-        return RC_ERR_STORAGE;
+    if (cnt > hi - lo)
+        return cb_fail(node, "storage entries callback returned %zu entries for [%llu, %llu), "
+                             "want at most %llu",
+                       cnt, (unsigned long long)lo, (unsigned long long)hi,
+                       (unsigned long long)(hi - lo));
+    if (cnt == 0 && lo < hi)
+        return cb_fail(node, "storage entries callback returned no entries for [%llu, %llu)",
+                       (unsigned long long)lo, (unsigned long long)hi);
     for (size_t i = 0; i < cnt && rc == RC_OK; i++) {
         const uint8_t *p = NULL;
         size_t n = 0;
         rc_entry e;
         raftc_sink_get(node->cb_a, i, &p, &n);
-        if (rc_decode_entry(&e, p, n) != RC_OK)
-            rc = RC_ERR_STORAGE;
+        int drc = rc_decode_entry(&e, p, n);
+        if (drc != RC_OK)
+            rc = drc == RC_ERR_NOMEM
+                     ? drc
+                     : cb_fail(node, "storage entries callback returned undecodable entry at "
+                                     "position %zu", i);
         else if (e.index != lo + i)
-            rc = RC_ERR_STORAGE;
+            rc = cb_fail(node, "storage entries callback returned index %llu at position %zu, "
+                               "want %llu",
+                         (unsigned long long)e.index, i, (unsigned long long)(lo + i));
         else
             rc = rc_entries_push_move(out, &e);
         rc_entry_free(&e);
@@ -128,32 +219,35 @@ static int cb_term(void *ud, uint64_t i, uint64_t *term)
 {
     raftc_node *node = ud;
     *term = 0;
-    return raftc_map_host_rc(node->cbs.term(node->cbs.ud, i, term));
+    return cb_host_rc(node, "term", node->cbs.term(node->cbs.ud, i, term), SOFT_TERM);
 }
 
 static int cb_first_index(void *ud, uint64_t *index)
 {
     raftc_node *node = ud;
     *index = 0;
-    return raftc_map_host_rc(node->cbs.first_index(node->cbs.ud, index));
+    return cb_host_rc(node, "first_index", node->cbs.first_index(node->cbs.ud, index), 0);
 }
 
 static int cb_last_index(void *ud, uint64_t *index)
 {
     raftc_node *node = ud;
     *index = 0;
-    return raftc_map_host_rc(node->cbs.last_index(node->cbs.ud, index));
+    return cb_host_rc(node, "last_index", node->cbs.last_index(node->cbs.ud, index), 0);
 }
 
 static int cb_snapshot(void *ud, rc_snapshot *out)
 {
     raftc_node *node = cb_node(ud);
     memset(out, 0, sizeof(*out));
-    int rc = raftc_map_host_rc(node->cbs.snapshot(node->cbs.ud, node->cb_a));
+    int rc = cb_host_rc(node, "snapshot", node->cbs.snapshot(node->cbs.ud, node->cb_a),
+                        SOFT_SNAPSHOT);
     const uint8_t *p = NULL;
     size_t n = 0;
-    if (rc == RC_OK && raftc_sink_get(node->cb_a, 0, &p, &n) == RC_OK)
-        rc = rc_decode_snapshot(out, p, n) == RC_OK ? RC_OK : RC_ERR_STORAGE;
+    if (rc == RC_OK)
+        rc = cb_one_item(node, "snapshot", "Snapshot", node->cb_a, &p, &n);
+    if (rc == RC_OK && n > 0)
+        rc = cb_decoded(node, "snapshot", "Snapshot", rc_decode_snapshot(out, p, n));
     return rc;
 }
 

@@ -127,9 +127,15 @@ RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
 RAFTC_API int raftc_node_advance(raftc_node *node)
 {
     NODE_CHECK(node);
+    /* A Ready without entries (heartbeats, an idle group) releases the reused arrays. */
+    const rc_ready *rd = &node->ready.rd;
+    bool busy = rd->entries.n > 0 || rd->committed_entries.n > 0;
     int rc = rc_rawnode_advance(node->rn);
-    if (rc == RC_OK || rc == RC_ERR_FAILED)
+    if (rc == RC_OK || rc == RC_ERR_FAILED) {
         view_clear(&node->ready);
+        if (!busy)
+            rc_ready_free(&node->ready.rd);
+    }
     return raftc_node_result(node, rc, node->rn->err_text);
 }
 

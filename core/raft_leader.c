@@ -184,6 +184,10 @@ int rc_raft_maybe_commit(rc_raft *r, bool *committed)
     return rc_raft_check(r, rc_log_maybe_commit(&r->raft_log, idx, r->term, committed));
 }
 
+/* Proposals through the API carry one entry; MsgProp batches up to this size are stamped on
+ * the stack (no allocation per proposal). */
+#define RC_APPEND_STACK_ENTRIES 8
+
 int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accepted)
 {
     *accepted = false;
@@ -195,21 +199,25 @@ int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accep
                 r->id);
         return RC_OK;
     }
-    rc_entry *es = rc_calloc(n, sizeof(rc_entry));
+    rc_entry small[RC_APPEND_STACK_ENTRIES];
+    rc_entry *es = n <= RC_APPEND_STACK_ENTRIES ? small : rc_calloc(n, sizeof(rc_entry));
     if (es == NULL)
         return rc_raft_check(r, RC_ERR_NOMEM);
     int rc = RC_OK;
-    for (size_t i = 0; i < n && rc == RC_OK; i++) {
-        rc = rc_entry_copy(&es[i], &ents[i]);
-        es[i].term = r->term;
-        es[i].index = li + 1 + i;
+    size_t made = 0;
+    for (; made < n && rc == RC_OK; made++) {
+        rc = rc_entry_copy(&es[made], &ents[made]);
+        es[made].term = r->term;
+        es[made].index = li + 1 + made;
     }
     uint64_t last = 0;
     if (rc == RC_OK)
-        rc = rc_log_append(&r->raft_log, es, n, &last);
-    for (size_t i = 0; i < n; i++)
+        rc = rc_log_append_move(&r->raft_log, es, n, &last);
+    /* The log took the payloads on success (zeroed here); on failure they are released. */
+    for (size_t i = 0; i < made; i++)
         rc_entry_free(&es[i]);
-    rc_free(es);
+    if (es != small)
+        rc_free(es);
     RC_TRY(rc_raft_check(r, rc));
     r->uncommitted_size += s;
     *accepted = true;
@@ -407,11 +415,9 @@ static int step_prop(rc_raft *r, const rc_message *m)
                 r->id, r->term, r->lead_transferee);
         return RC_ERR_PROPOSAL_DROPPED;
     }
-    /* A shallow copy of the entries in which refused conf changes become empty EntryNormal. */
-    rc_entry *ents = rc_calloc(m->n_entries, sizeof(rc_entry));
-    if (ents == NULL)
-        return rc_raft_check(r, RC_ERR_NOMEM);
-    memcpy(ents, m->entries, m->n_entries * sizeof(rc_entry));
+    /* Refused conf changes become empty EntryNormal in a shallow copy of the entries, made
+     * only when one is refused (plain proposals are appended straight from m). */
+    rc_entry *ents = NULL;
     int rc = RC_OK;
     for (size_t i = 0; i < m->n_entries && rc == RC_OK; i++) {
         const rc_entry *e = &m->entries[i];
@@ -419,12 +425,19 @@ static int step_prop(rc_raft *r, const rc_message *m)
             continue;
         bool refuse = false;
         rc = check_conf_change(r, e, i, &refuse);
-        if (refuse)
-            memset(&ents[i], 0, sizeof(rc_entry));
+        if (!refuse)
+            continue;
+        if (ents == NULL) {
+            ents = rc_calloc(m->n_entries, sizeof(rc_entry));
+            if (ents == NULL)
+                return rc_raft_check(r, RC_ERR_NOMEM);
+            memcpy(ents, m->entries, m->n_entries * sizeof(rc_entry));
+        }
+        memset(&ents[i], 0, sizeof(rc_entry));
     }
     bool accepted = false;
     if (rc == RC_OK)
-        rc = rc_raft_append_entry(r, ents, m->n_entries, &accepted);
+        rc = rc_raft_append_entry(r, ents != NULL ? ents : m->entries, m->n_entries, &accepted);
     rc_free(ents);
     RC_TRY(rc);
     if (!accepted)

@@ -332,19 +332,11 @@ void rc_ready_reset(rc_ready *rd)
         rc_snapshot_free(rd->snapshot);
         rc_free(rd->snapshot);
     }
-    /* Arrays are kept after a Ready that carried entries (a busy node reuses them), freed
-     * otherwise (idle groups stay small). */
-    bool busy = rd->entries.n > 0 || rd->committed_entries.n > 0;
     rc_entries entries = rd->entries, committed = rd->committed_entries;
     rc_msgs messages = rd->messages;
     rc_entries_truncate(&entries, 0);
     rc_entries_truncate(&committed, 0);
     rc_msgs_clear(&messages);
-    if (!busy) {
-        rc_entries_free(&entries);
-        rc_entries_free(&committed);
-        rc_msgs_free(&messages);
-    }
     memset(rd, 0, sizeof(*rd));
     rd->entries = entries;
     rd->committed_entries = committed;
@@ -465,8 +457,6 @@ static int make_storage_apply(const rc_raft *r, const rc_ready *rd, rc_message *
     return make_apply_resp(r, &rd->committed_entries, &m->responses[0]);
 }
 
-/* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps);
- * touches no node state. */
 /* make_apply_resp for the sync-mode steps, taking the entry array from *spare when it is large
  * enough (arrays come back from rc_rawnode_advance), so steady state allocates nothing. */
 static int make_apply_resp_spare(const rc_raft *r, const rc_entries *ents, rc_message *m,
@@ -489,6 +479,12 @@ static int make_apply_resp_spare(const rc_raft *r, const rc_entries *ents, rc_me
     return RC_OK;
 }
 
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
+                               rc_entries *spare);
+
+/* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps).
+ * On failure no node state changed; on success (sync mode) raft's outgoing messages were moved
+ * into *rd / *steps. */
 static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_entries *spare)
 {
     const rc_raft *r = rn->raft;
@@ -530,13 +526,12 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_en
     }
     rd->must_sync = must_sync(&hs, &rn->prev_hard_st, rd->entries.n);
 
-    for (size_t i = 0; i < r->msgs.n && rc == RC_OK; i++)
-        rc = push_copy(&rd->messages, &r->msgs.v[i]);
-    rd->n_messages_now = rd->messages.n;
-    if (rc != RC_OK)
-        return rc;
-
     if (rn->async_storage_writes) {
+        for (size_t i = 0; i < r->msgs.n && rc == RC_OK; i++)
+            rc = push_copy(&rd->messages, &r->msgs.v[i]);
+        rd->n_messages_now = rd->messages.n;
+        if (rc != RC_OK)
+            return rc;
         if (rd->entries.n > 0 || !rc_hard_state_is_empty(&rd->hard_state) ||
             rd->snapshot != NULL || r->msgs_after_append.n > 0) {
             rc_message m = {0};
@@ -549,22 +544,67 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_en
         rd->n_messages_now = rd->messages.n;
         return rc;
     }
+    return build_sync_messages(rn, rd, steps, spare);
+}
 
-    /* Sync mode: msgsAfterAppend to peers go out with the Ready (after persistence); those to
-     * self, and the storage acks, are stepped on Advance. */
-    for (size_t i = 0; i < r->msgs_after_append.n && rc == RC_OK; i++) {
-        const rc_message *m = &r->msgs_after_append.v[i];
-        rc = push_copy(m->to == r->id ? steps : &rd->messages, m);
+/* Reserves room for `more` messages in ms. */
+static int msgs_reserve(rc_msgs *ms, size_t more)
+{
+    void *arr = ms->v;
+    if (rc_grow(&arr, &ms->cap, ms->n + more, sizeof(rc_message)) != RC_OK)
+        return RC_ERR_NOMEM;
+    ms->v = arr;
+    return RC_OK;
+}
+
+/* Moves *m to the end of ms, whose capacity was reserved. */
+static void msgs_put(rc_msgs *ms, rc_message *m)
+{
+    ms->v[ms->n++] = *m;
+    memset(m, 0, sizeof(*m));
+}
+
+/* Sync mode: raft's msgs go out with the Ready; msgsAfterAppend to peers go out after
+ * persistence (also in the Ready); those to self, and the storage acks, are stepped on Advance.
+ * Everything that can fail happens first; then the messages are moved out of raft (no copies),
+ * which acceptReady would have dropped anyway. */
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
+                               rc_entries *spare)
+{
+    rc_raft *r = rn->raft;
+    rc_msgs *after = &r->msgs_after_append;
+    size_t to_self = 0;
+    for (size_t i = 0; i < after->n; i++)
+        to_self += after->v[i].to == r->id;
+    rc_message append_resp = {0}, apply_resp = {0};
+    bool has_append_resp = need_append_resp(r, rd);
+    bool has_apply_resp = rd->committed_entries.n > 0;
+    int rc = RC_OK;
+    if (has_append_resp)
+        rc = make_append_resp(r, rd, &append_resp);
+    if (rc == RC_OK && has_apply_resp)
+        rc = make_apply_resp_spare(r, &rd->committed_entries, &apply_resp, spare);
+    if (rc == RC_OK)
+        rc = msgs_reserve(&rd->messages, r->msgs.n + after->n - to_self);
+    if (rc == RC_OK)
+        rc = msgs_reserve(steps, to_self + has_append_resp + has_apply_resp);
+    if (rc != RC_OK) {
+        rc_message_free(&append_resp);
+        rc_message_free(&apply_resp);
+        return rc;
     }
-    if (rc == RC_OK && need_append_resp(r, rd)) {
-        rc_message m = {0};
-        rc = push_built(steps, &m, make_append_resp(r, rd, &m));
-    }
-    if (rc == RC_OK && rd->committed_entries.n > 0) {
-        rc_message m = {0};
-        rc = push_built(steps, &m, make_apply_resp_spare(r, &rd->committed_entries, &m, spare));
-    }
-    return rc;
+    for (size_t i = 0; i < r->msgs.n; i++)
+        msgs_put(&rd->messages, &r->msgs.v[i]);
+    r->msgs.n = 0;
+    rd->n_messages_now = rd->messages.n;
+    for (size_t i = 0; i < after->n; i++)
+        msgs_put(after->v[i].to == r->id ? steps : &rd->messages, &after->v[i]);
+    after->n = 0;
+    if (has_append_resp)
+        msgs_put(steps, &append_resp);
+    if (has_apply_resp)
+        msgs_put(steps, &apply_resp);
+    return RC_OK;
 }
 
 int rc_rawnode_ready(rc_rawnode *rn, rc_ready *rd)

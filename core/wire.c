@@ -247,6 +247,13 @@ typedef struct rd {
     const uint8_t *p, *end;
 } rd;
 
+/* A reader over buf[0, len); a NULL buf (len 0) is an empty reader, avoiding NULL + 0. */
+static inline rd rd_init(const uint8_t *buf, size_t len)
+{
+    rd r = {buf, buf == NULL ? buf : buf + len};
+    return r;
+}
+
 /* Varints of at most 9 bytes (values < 2^63): protobuf-c reads those exactly. */
 static inline bool rd_varint(rd *r, uint64_t *v)
 {
@@ -298,7 +305,7 @@ static inline bool rd_enum(rd *r, uint64_t max, uint64_t *v)
 int rc_wire_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const uint8_t **data,
                        size_t *data_len, const uint8_t *buf, size_t len)
 {
-    rd r = {buf, buf + len};
+    rd r = rd_init(buf, len);
     unsigned seen = 0;
     *term = *index = 0;
     *type = RC_ENTRY_NORMAL;
@@ -353,7 +360,7 @@ int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
 
 int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
 {
-    rd r = {buf, buf + len};
+    rd r = rd_init(buf, len);
     unsigned seen = 0;
     memset(out, 0, sizeof(*out));
     while (r.p < r.end) {
@@ -454,7 +461,7 @@ static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, size_t *cap)
 
 static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, bool peek)
 {
-    rd r = {buf, buf + len};
+    rd r = rd_init(buf, len);
     unsigned seen = 0;
     size_t cap = 0;
     memset(out, 0, sizeof(*out));

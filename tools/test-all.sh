@@ -4,13 +4,16 @@
 # test-all.sh: the project's full test run (the README's test command; .ci/run calls it).
 #   1. gcc, -Werror, Debug: build + ctest
 #   2. clang (gcc if clang is missing), -Werror, ASan+UBSan with leak detection: build + ctest
-#   3. ABI hardening: tools/check-layering.sh, tools/abi-check-symbols.sh, tools/abi-valgrind.sh
+#   3. ABI hardening: tools/check-layering.sh, tools/abi-check-symbols.sh,
+#      tools/check-decls-luajit.sh (bindings/raftc_decls.h in LuaJIT), tools/abi-valgrind.sh
 #      (valgrind over the gcc build), tools/abi-check-baseline.sh (abidiff), tools/fuzz-run.sh
 #      (libFuzzer, when clang can link it); each prints one summary line, exit 77 = skipped
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness)
+#   6. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
+#   7. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -86,6 +89,9 @@ run_check layering "drivers, bindings, examples use raftc.h only" "$root/tools/c
 if [ -f "$build_root/gcc/libraftc.so" ]; then
     run_check abi-symbols "exported symbols match tests/abi/exported-symbols.txt" \
         "$root/tools/abi-check-symbols.sh" "$build_root/gcc/libraftc.so"
+    # bindings/raftc_decls.h through LuaJIT's ffi.cdef (skipped without luajit).
+    run_check decls-luajit "bindings/raftc_decls.h loads in LuaJIT ffi.cdef and resolves" \
+        "$root/tools/check-decls-luajit.sh" "$build_root/gcc/libraftc.so"
     # valgrind over the plain gcc build: unit tests + conformance driver (~2 min on 2 cores).
     if command -v valgrind >/dev/null 2>&1; then
         run_check valgrind "no memcheck errors or leaks" "$root/tools/abi-valgrind.sh" \
@@ -95,6 +101,7 @@ if [ -f "$build_root/gcc/libraftc.so" ]; then
     fi
 else
     summary+=("abi-symbols: skipped (no gcc build)")
+    summary+=("decls-luajit: skipped (no gcc build)")
     summary+=("valgrind: skipped (no gcc build)")
 fi
 if command -v abidiff >/dev/null 2>&1; then
@@ -153,6 +160,38 @@ run_python() {
     fi
 }
 run_python
+
+# ---- Fault simulation soak (tests/sim; docs/testing.md) ----
+# Thousands of seeds beyond ctest's fixed ones: consecutive seeds from a fixed first seed, for a
+# time budget (RAFTC_SOAK_SECONDS, default 150), over the gcc build's raftc-sim.
+soak_seconds="${RAFTC_SOAK_SECONDS:-150}"
+echo "==== [sim-soak] tools/sim-soak.sh -t $soak_seconds -s 1000000"
+soak_log="$build_root/sim-soak.log"
+if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$soak_seconds" -s 1000000 2>&1 |
+        tee "$soak_log"; then
+        summary+=("sim-soak: $(tail -1 "$soak_log" | sed 's/^sim-soak: //')")
+    else
+        summary+=("sim-soak: FAILED $(tail -1 "$soak_log")")
+        failed=1
+    fi
+else
+    summary+=("sim-soak: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
+echo "==== [bench] bench/run --quick --no-plot"
+if command -v go >/dev/null 2>&1; then
+    if "$root/bench/run" --quick --no-plot --out "$build_root/bench-quick.json"; then
+        summary+=("bench: bench/run --quick produced results for raftc and etcd raft")
+    else
+        summary+=("bench: bench/run --quick FAILED")
+        failed=1
+    fi
+else
+    summary+=("bench: skipped (no Go toolchain; bench/run needs Go for the etcd side)")
+fi
 
 echo
 echo "==== summary"
