@@ -47,7 +47,8 @@ typedef enum raftc_err {
     RAFTC_ESNAP_OUT_OF_DATE = -10,      /* "requested index is older than the existing snapshot" */
     RAFTC_ESNAP_TEMP_UNAVAILABLE = -11, /* "snapshot is temporarily unavailable" */
     RAFTC_ESTORAGE = -12,               /* a storage callback failed otherwise */
-    RAFTC_EFAILED = -13,                /* the node hit a broken invariant and is failed */
+    RAFTC_EFAILED = -13,                /* etcd panics here: the node is failed (memory
+                                         * storage: the call is refused, see there) */
     RAFTC_ESTATE = -14,                 /* call out of order (e.g. advance without ready) */
     RAFTC_ECONFIG = -15,                /* invalid configuration */
     RAFTC_ECONFCHANGE = -16,            /* a conf change was refused */
@@ -67,12 +68,16 @@ typedef void *(*raftc_malloc_fn)(void *ud, size_t size);
 typedef void *(*raftc_realloc_fn)(void *ud, void *ptr, size_t size);
 typedef void (*raftc_free_fn)(void *ud, void *ptr);
 
-/* Installs allocator hooks used for every allocation of the library. All three NULL restores
- * libc. Call once, before creating any handle. RAFTC_EINVAL if only some are NULL. */
+/* Installs allocator hooks used for every allocation of the library (malloc_fn / realloc_fn
+ * return NULL on failure: the library then returns RAFTC_ENOMEM; ud is passed to each hook).
+ * All three NULL restores libc. Call once, before creating any handle or heap string, and never
+ * concurrently with any other call: memory must be freed by the allocator that made it.
+ * RAFTC_EINVAL if only some are NULL (nothing changes). */
 int raftc_set_allocator(raftc_malloc_fn malloc_fn, raftc_realloc_fn realloc_fn,
                                   raftc_free_fn free_fn, void *ud);
-/* Releases memory the library handed to the host (strings from raftc_describe_* etc.).
- * NULL is a no-op. */
+/* Releases memory the library handed to the host (the heap strings of raftc_describe_*,
+ * raftc_ready_describe, raftc_node_status_progress/config, raftc_quorum_describe,
+ * raftc_changer_describe). NULL is a no-op. Never for handles (use their *_free) or views. */
 void raftc_free(void *p);
 
 /* ======================================================================================
@@ -130,7 +135,10 @@ typedef enum raftc_snapshot_status {
     RAFTC_SNAPSHOT_FINISH = 1, RAFTC_SNAPSHOT_FAILURE = 2
 } raftc_snapshot_status;
 
-/* Special node ids (etcd's None, LocalAppendThread, LocalApplyThread). */
+/* 64-bit constants. FFIs that cannot take them (LuaJIT's ffi.cdef, cgo, SWIG) find them as
+ * comments in bindings/raftc_decls.h and define them in the binding; their values never change.
+ *
+ * Special node ids (etcd's None, LocalAppendThread, LocalApplyThread). */
 /* RAFTC_NONE = 0x0 (uint64_t, defined by each binding) */
 /* RAFTC_LOCAL_APPEND_THREAD = 0xffffffffffffffff (uint64_t, defined by each binding) */
 /* RAFTC_LOCAL_APPLY_THREAD = 0xfffffffffffffffe (uint64_t, defined by each binding) */
@@ -144,7 +152,8 @@ const char *raftc_entry_type_name(int type);
 const char *raftc_state_type_name(int state);
 const char *raftc_cc_type_name(int type);
 const char *raftc_progress_state_name(int state);
-/* Reverse of raftc_msg_type_name ("MsgApp" -> 3). RAFTC_ENOTFOUND (negative) if unknown. */
+/* Reverse of raftc_msg_type_name ("MsgApp" -> 3). RAFTC_ENOTFOUND (negative) if unknown or
+ * NULL. */
 int raftc_msg_type_from_name(const char *name);
 
 /* ======================================================================================
@@ -158,22 +167,33 @@ int raftc_msg_type_from_name(const char *name);
 
 typedef struct raftc_sink raftc_sink;
 
-/* Creates an empty sink. RAFTC_EINVAL if out is NULL, RAFTC_ENOMEM. */
+/* Creates an empty sink into *out (NULL on failure). RAFTC_EINVAL if out is NULL,
+ * RAFTC_ENOMEM. */
 int raftc_sink_new(raftc_sink **out);
+/* Frees a sink and its items (NULL is a no-op). */
 void raftc_sink_free(raftc_sink *s);
-/* Drops all items (keeps capacity). */
+/* Drops all items (keeps capacity; NULL is a no-op). */
 void raftc_sink_reset(raftc_sink *s);
 /* Appends a copy of len bytes as one item (p may be NULL iff len == 0; p must not point into
- * this sink's own items). */
+ * this sink's own items). RAFTC_EINVAL for a NULL sink or p, RAFTC_ETOOLARGE over 1 GiB,
+ * RAFTC_ENOMEM; the sink is unchanged on error. */
 int raftc_sink_put(raftc_sink *s, const void *p, size_t len);
 /* Number of items (0 for NULL). */
 size_t raftc_sink_count(const raftc_sink *s);
-/* View of item i: *p (never NULL; points to a NUL byte for empty items) and *len. The view is
- * valid until the next put/reset/free. RAFTC_ENOTFOUND if i is out of range. */
+/* View of item i: *p (never NULL; points to a NUL byte for empty items; every item is followed
+ * by a NUL byte) and *len. The view is valid until the next put/reset/free of this sink.
+ * RAFTC_EINVAL for NULL arguments, RAFTC_ENOTFOUND if i is out of range. */
 int raftc_sink_get(const raftc_sink *s, size_t i, const uint8_t **p, size_t *len);
 
 /* ======================================================================================
  * raftpb helpers: build and inspect raftpb bytes without a protobuf library
+ *
+ * Stateless and reentrant. Errors common to all of them: RAFTC_EINVAL for a NULL out sink, a
+ * NULL array or buffer with a non-zero length, too small an info array, or an enum value out of
+ * range (entry type, conf change type/transition/kind, ConfState list); RAFTC_ETOOLARGE for a
+ * buffer over 1 GiB (checked before any byte is read); RAFTC_EDECODE for malformed bytes;
+ * RAFTC_ENOMEM. Encoders append exactly one item to out on success (none on error); decoders
+ * accept empty bytes as the zero value of the message.
  * ====================================================================================== */
 
 /* Indexes into the uint64_t array of raftc_message_info / raftc_message_encode. */
@@ -224,7 +244,8 @@ int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, uint64_t *i
 int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index, int type,
                                  const uint8_t *data, size_t data_len);
 
-/* Encodes / decodes a raftpb HardState. */
+/* Encodes a raftpb HardState into one item of out / decodes one (any out pointer may be
+ * NULL). */
 int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t vote,
                                       uint64_t commit);
 int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
@@ -273,96 +294,162 @@ int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t *buf,
  * Describe: etcd's Describe* text forms (identical to etcd's util.go output)
  *
  * Each returns 0 and a NUL-terminated heap string in *out (release with raftc_free), or an
- * error (RAFTC_EDECODE for malformed bytes) with *out = NULL. No trailing newline unless the
- * etcd form has one (raftc_describe_entries, raftc_ready_describe).
+ * error with *out = NULL: RAFTC_EINVAL for a NULL out or bad arguments (as the raftpb helpers),
+ * RAFTC_EDECODE for malformed bytes, RAFTC_ENOMEM. Stateless and reentrant. No trailing
+ * newline unless the etcd form has one (raftc_describe_entries, raftc_ready_describe).
  * ====================================================================================== */
 
+/* etcd's DescribeMessage(m, nil) of a raftpb Message ("1->2 MsgApp Term:1 Log:1/2 ..."). */
 int raftc_describe_message(char **out, const uint8_t *buf, size_t len);
+/* etcd's DescribeEntry(e, nil) of a raftpb Entry ("1/4 EntryNormal \"data\""). */
 int raftc_describe_entry(char **out, const uint8_t *buf, size_t len);
 /* n encoded entries, each described followed by "\n". */
 int raftc_describe_entries(char **out, const uint8_t *const *ents, const size_t *lens,
                                      size_t n);
-/* Empty (all-zero) hard state gives "". */
+/* etcd's DescribeHardState ("Term:3 Vote:2 Commit:9"); an empty (all-zero) one gives "". */
 int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t len);
+/* etcd's DescribeConfState ("Voters:[1] VotersOutgoing:[] Learners:[] LearnersNext:[]
+ * AutoLeave:false"). */
 int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t len);
+/* etcd's DescribeSnapshot ("Index:11 Term:1 ConfState:..."). */
 int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len);
-/* "Lead:%d State:<StateType>" */
+/* etcd's DescribeSoftState: "Lead:%d State:<StateType>" (a state outside raftc_state_type
+ * prints raftc_state_type_name's fallback). */
 int raftc_describe_soft_state(char **out, uint64_t lead, int raft_state);
 
 /* ======================================================================================
  * Memory storage (etcd's MemoryStorage)
+ *
+ * An in-memory log: the snapshot, the entries after it and the HardState. A node reads it during
+ * its calls (raftc_config_set_memstorage); the host writes it between them (persisting Readys)
+ * and compacts it. One thread at a time, including the nodes that read it.
+ *
+ * Errors common to every function: RAFTC_EINVAL for a NULL handle or out pointer, or a NULL
+ * buffer with a non-zero length; RAFTC_ETOOLARGE for a buffer over 1 GiB; RAFTC_EDECODE for
+ * malformed raftpb bytes; RAFTC_ENOMEM. Where etcd's MemoryStorage panics (a caller bug: a gap
+ * after the last index, compacting or snapshotting beyond it, reading beyond it), the call
+ * returns RAFTC_EFAILED and raftc_memstorage_last_error() gives etcd's panic text; unlike a
+ * failed node, the storage is not failed: it is unchanged and stays usable. A failing call
+ * never changes the storage.
  * ====================================================================================== */
 
 typedef struct raftc_memstorage raftc_memstorage;
 
-/* Creates an empty memory storage (first index 1, last index 0). */
+/* Creates an empty memory storage (first index 1, last index 0, zero HardState, empty
+ * snapshot) into *out (NULL on failure). RAFTC_EINVAL, RAFTC_ENOMEM. */
 int raftc_memstorage_new(raftc_memstorage **out);
-/* Frees it. The host must free every node using it first. */
+/* Frees it (NULL is a no-op). The host must free every node using it first. */
 void raftc_memstorage_free(raftc_memstorage *ms);
-/* Appends n encoded raftpb Entry buffers, truncating any conflicting tail; entries at or below
- * the compaction point are ignored. RAFTC_EDECODE for a malformed entry (nothing appended),
- * RAFTC_EFAILED for a gap ("missing log entry ..."), nothing appended. */
+/* etcd's Append: appends n encoded raftpb Entry buffers (ents[i] of lens[i] bytes), truncating
+ * any conflicting tail; entries at or below the compaction point are ignored. n == 0 is a no-op
+ * (ents/lens may then be NULL). All or nothing: on any error nothing is appended.
+ * RAFTC_EDECODE for a malformed entry; RAFTC_EINVAL for a batch that is not contiguous (entry
+ * i+1 is not at index(entry i) + 1: etcd trusts its caller here, raftc refuses); RAFTC_EFAILED
+ * when the batch starts after last index + 1 (etcd's panic "missing log entry [last: L, append
+ * at: I]"). */
 int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
                                       const size_t *lens, size_t n);
-/* Stores a raftpb HardState. */
+/* etcd's SetHardState from raftpb HardState bytes (empty bytes = the zero HardState). */
 int raftc_memstorage_set_hard_state(raftc_memstorage *ms, const uint8_t *buf,
                                               size_t len);
-/* Same, from fields. */
+/* Same, from fields. RAFTC_EINVAL for a NULL ms only. */
 int raftc_memstorage_set_hard_state_fields(raftc_memstorage *ms, uint64_t term,
                                                      uint64_t vote, uint64_t commit);
-/* Replaces the contents with a raftpb Snapshot. RAFTC_ESNAP_OUT_OF_DATE if not newer. */
+/* etcd's ApplySnapshot: replaces the contents with a raftpb Snapshot (the log becomes empty
+ * after the snapshot's index). RAFTC_ESNAP_OUT_OF_DATE if its index is not newer than the
+ * current snapshot's (nothing changes). */
 int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_t *buf,
                                               size_t len);
-/* Makes a snapshot at index i with an optional raftpb ConfState and data; the encoded
- * Snapshot is put into out if non-NULL. RAFTC_ESNAP_OUT_OF_DATE if i <= the current snapshot
- * index, RAFTC_EFAILED if i > last index. */
+/* etcd's CreateSnapshot: makes a snapshot at index i (term taken from the log) with an optional
+ * raftpb ConfState (NULL/0 = empty) and data; the encoded Snapshot is put into out if non-NULL.
+ * The log is not compacted (see raftc_memstorage_compact). RAFTC_ESNAP_OUT_OF_DATE if i <= the
+ * current snapshot index, RAFTC_EFAILED if i > last index ("snapshot I is out of bound
+ * lastindex(L)"). */
 int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
                                                const uint8_t *conf_state, size_t conf_state_len,
                                                const uint8_t *data, size_t data_len,
                                                raftc_sink *out);
-/* Discards entries before compact_index. RAFTC_ECOMPACTED if compact_index <= the current
- * compaction index; RAFTC_EFAILED if compact_index > last index. */
+/* etcd's Compact: discards the entries before compact_index (which becomes the dummy entry
+ * whose term is kept). Never compact beyond the node's applied index. RAFTC_ECOMPACTED if
+ * compact_index <= the current compaction index; RAFTC_EFAILED if compact_index > last index
+ * ("compact I is out of bound lastindex(L)"). */
 int raftc_memstorage_compact(raftc_memstorage *ms, uint64_t compact_index);
+/* etcd's FirstIndex / LastIndex into *out. RAFTC_EINVAL for NULL arguments only. */
 int raftc_memstorage_first_index(raftc_memstorage *ms, uint64_t *out);
 int raftc_memstorage_last_index(raftc_memstorage *ms, uint64_t *out);
-/* Term of entry i (valid for [first-1, last]); RAFTC_ECOMPACTED / RAFTC_EUNAVAILABLE. */
+/* etcd's Term: the term of entry i into *term (valid for [first-1, last]; 0 on error).
+ * RAFTC_ECOMPACTED below first-1, RAFTC_EUNAVAILABLE above last. */
 int raftc_memstorage_term(raftc_memstorage *ms, uint64_t i, uint64_t *term);
-/* Entries [lo, hi) limited to max_size encoded bytes (at least one), one encoded raftpb Entry
- * per item of out. RAFTC_ECOMPACTED / RAFTC_EUNAVAILABLE. */
+/* etcd's Entries: entries [lo, hi) limited to max_size encoded bytes (but at least one), one
+ * encoded raftpb Entry per item appended to out. RAFTC_ECOMPACTED if lo <= the compaction
+ * index, RAFTC_EUNAVAILABLE if the storage holds no entries, RAFTC_EFAILED if hi > last + 1 or
+ * lo > hi (etcd's panics "entries' hi(H) is out of bound lastindex(L)" / "entries' lo(L) is
+ * greater than hi(H)"). */
 int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64_t hi,
                                        uint64_t max_size, raftc_sink *out);
-/* The current snapshot as one encoded raftpb Snapshot item. */
+/* etcd's Snapshot: the current snapshot as one encoded raftpb Snapshot item appended to out
+ * (the empty snapshot before any was applied or created). */
 int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out);
-/* The stored HardState (one item into hard_state) and ConfState (one item into conf_state);
- * either sink may be NULL. */
+/* etcd's InitialState: the stored HardState (one item into hard_state) and the snapshot's
+ * ConfState (one item into conf_state); either sink may be NULL. */
 int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
                                              raftc_sink *conf_state);
+/* etcd's panic text of the last call on ms that returned RAFTC_EFAILED, e.g. "compact 7 is out
+ * of bound lastindex(5)" ("" if none yet; other errors do not set it). Owned by ms, valid until
+ * the next failing call or raftc_memstorage_free. Never NULL (a NULL ms gives ""). */
+const char *raftc_memstorage_last_error(const raftc_memstorage *ms);
 
 /* ======================================================================================
  * Host storage callbacks (etcd's Storage interface implemented by the host)
  *
- * Every callback returns 0 or a RAFTC_E* code. RAFTC_ECOMPACTED, RAFTC_EUNAVAILABLE and
- * RAFTC_ESNAP_TEMP_UNAVAILABLE carry etcd's meaning; any other error is a storage failure that
- * fails the node (PANIC log). Data is returned by putting items into the given sink (which the
- * library owns; it is only valid during the callback). Callbacks must not call back into the
- * node that invoked them. A callback table may wrap a raftc_memstorage, e.g. the entries
- * callback can simply call raftc_memstorage_entries(ms, lo, hi, max_size, out).
+ * Every callback returns 0 or a RAFTC_E* code. The sentinel errors keep etcd's meaning where etcd
+ * gives them one, and are no failure there:
+ *   entries:  RAFTC_ECOMPACTED (the leader sends a snapshot instead); RAFTC_EUNAVAILABLE is
+ *             etcd's panic "entries[lo:hi) is unavailable from storage";
+ *   term:     RAFTC_ECOMPACTED, RAFTC_EUNAVAILABLE (e.g. the leader falls back to a snapshot);
+ *   snapshot: RAFTC_ESNAP_TEMP_UNAVAILABLE (the leader retries later).
+ * Anything else is a storage failure, which fails the node as etcd panics: another code (from
+ * initial_state, first_index and last_index any code; RAFTC_ENOMEM included), data that does not
+ * decode, more than one item where one is expected, or entries that do not match the request
+ * (more than hi - lo, none for a non-empty range, index not lo + position). The call that met
+ * it returns RAFTC_EFAILED (raftc_node_new: no node) and the PANIC line, which is also
+ * raftc_node_last_error(), says what was wrong, e.g.
+ *   "storage term callback failed: storage failure (code -12)" (code: the callback's result),
+ *   "storage entries callback returned index 9 at position 0, want 2",
+ *   "storage entries callback returned undecodable entry at position 0",
+ *   "storage initial_state callback returned undecodable HardState",
+ *   "storage snapshot callback returned 2 Snapshot items, want 1".
+ * The one exception is etcd's Bootstrap, which returns a LastIndex error instead of panicking:
+ * raftc_node_bootstrap returns RAFTC_ESTORAGE with that text, and the node is not failed.
+ *
+ * Data is returned by putting items into the given sink (owned by the library, reset before
+ * each callback; its items are only valid during the callback). Callbacks run inside node
+ * calls, on their thread (raftc_node_new, and any call that reads the log: step, tick, propose,
+ * ready, advance, has_ready, bootstrap, ...), must not call back into that node, and must not
+ * keep the sink. A callback table may wrap a raftc_memstorage, e.g. the entries callback can simply
+ * return raftc_memstorage_entries(ms, lo, hi, max_size, out).
  * ====================================================================================== */
 
 typedef struct raftc_storage_callbacks {
     /* sizeof(raftc_storage_callbacks) as compiled by the host; fields only grow at the end. */
     size_t struct_size;
     void *ud; /* passed to every callback */
-    /* Put one raftpb HardState item into hard_state and one raftpb ConfState item into
-     * conf_state (an item may be empty = zero value). */
+    /* etcd's InitialState (called once, by raftc_node_new): put one raftpb HardState item into
+     * hard_state and one raftpb ConfState item into conf_state (an empty item, or none, is the
+     * zero value). */
     int (*initial_state)(void *ud, raftc_sink *hard_state, raftc_sink *conf_state);
-    /* Put the entries [lo, hi) as encoded raftpb Entry items, one per put, in index order.
-     * Returning more than max_size bytes is allowed (the library trims, keeping at least one). */
+    /* etcd's Entries: put the entries [lo, hi) (lo < hi) as encoded raftpb Entry items, one per
+     * put, in index order starting at lo; at least one, at most hi - lo. Returning more than
+     * max_size bytes is allowed (the library trims, keeping at least one). */
     int (*entries)(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out);
+    /* etcd's Term: the term of entry i into *term, valid for [first_index - 1, last_index]. */
     int (*term)(void *ud, uint64_t i, uint64_t *term);
+    /* etcd's FirstIndex / LastIndex (first = last + 1 for an empty log). */
     int (*first_index)(void *ud, uint64_t *index);
     int (*last_index)(void *ud, uint64_t *index);
-    /* Put the most recent snapshot as one raftpb Snapshot item. */
+    /* etcd's Snapshot: put the most recent snapshot as one raftpb Snapshot item (none or an
+     * empty item = the empty snapshot, which etcd panics on: "need non-empty snapshot"). Called
+     * when a leader must send a follower a snapshot. */
     int (*snapshot)(void *ud, raftc_sink *out);
 } raftc_storage_callbacks;
 
@@ -404,23 +491,33 @@ typedef enum raftc_log_level {
  * NUL-terminated and valid only during the call. */
 typedef void (*raftc_log_fn)(void *ud, int level, const char *msg, size_t len);
 
-/* Creates a config with the defaults listed above and no storage/logger. */
+/* Creates a config with the defaults listed above and no storage/logger into *out (NULL on
+ * failure). RAFTC_EINVAL for a NULL out, RAFTC_ENOMEM. The config is a plain value holder:
+ * raftc_node_new copies what it needs, so one config may create several nodes and may be freed
+ * (or changed) right after. */
 int raftc_config_new(raftc_config **out);
+/* Frees a config (NULL is a no-op); nodes created from it are not affected. */
 void raftc_config_free(raftc_config *cfg);
-/* Sets an option. Bool options accept 0/1 here too. RAFTC_EINVAL for an unknown key or a value
- * out of range (e.g. a tick over INT32_MAX, a read-only option outside the enum). Value
- * consistency (e.g. ElectionTick > HeartbeatTick) is checked by raftc_node_new. */
+/* Sets an option. Bool options accept 0/1 here too. RAFTC_EINVAL for a NULL cfg, an unknown key
+ * or a value out of range (a tick over INT_MAX / 2, max inflight msgs over INT32_MAX, a bool
+ * over 1, a read-only option outside the enum); the config is then unchanged. Value consistency
+ * (e.g. ElectionTick > HeartbeatTick, a non-zero id) is checked by raftc_node_new. */
 int raftc_config_set_u64(raftc_config *cfg, int opt, uint64_t value);
-/* Sets a bool option (value != 0 is true). RAFTC_EINVAL for a non-bool key. */
+/* Sets a bool option (value != 0 is true). RAFTC_EINVAL for a NULL cfg or a non-bool key. */
 int raftc_config_set_bool(raftc_config *cfg, int opt, int value);
-/* Reads an option (bools as 0/1). */
+/* Reads an option into *value (bools as 0/1). RAFTC_EINVAL for NULL arguments or an unknown
+ * key. */
 int raftc_config_get_u64(const raftc_config *cfg, int opt, uint64_t *value);
-/* Sets the logger (fn NULL = discard logs). */
+/* Sets the logger of the nodes created from now on (fn NULL = discard logs; PANIC lines are
+ * still kept for raftc_node_last_error). ud is passed to fn and must outlive those nodes.
+ * RAFTC_EINVAL for a NULL cfg. */
 int raftc_config_set_logger(raftc_config *cfg, raftc_log_fn fn, void *ud);
-/* Uses a memory storage (borrowed: it must outlive every node created from this config). */
+/* Uses a memory storage, replacing any storage set before (borrowed: it must outlive every
+ * node created from this config). RAFTC_EINVAL for NULL arguments. */
 int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *ms);
-/* Uses host callbacks (the table is copied; cbs->ud must outlive the nodes). RAFTC_EINVAL if
- * struct_size is smaller than the first version of the table or a callback is NULL. */
+/* Uses host callbacks, replacing any storage set before (the table is copied; cbs->ud must
+ * outlive the nodes). RAFTC_EINVAL (config unchanged) for NULL arguments, a struct_size
+ * smaller than the first version of the table, or a NULL callback. */
 int raftc_config_set_storage_callbacks(raftc_config *cfg,
                                                  const raftc_storage_callbacks *cbs);
 
@@ -434,8 +531,24 @@ int raftc_config_set_storage_callbacks(raftc_config *cfg,
  * messages to RAFTC_LOCAL_APPEND_THREAD / RAFTC_LOCAL_APPLY_THREAD instead; their Responses are
  * stepped back into the node (raftc_node_step) once the work is done, and advance is refused.
  *
- * Every node function fails with RAFTC_EINVAL on a NULL node and RAFTC_EFAILED once the node is
- * failed. The text of the last error is in raftc_node_last_error().
+ * Every node function fails with RAFTC_EINVAL on a NULL node (or NULL required argument),
+ * RAFTC_ENOMEM when an allocation fails (one in the middle of a raft step cannot be rolled back
+ * and may leave the node failed: check raftc_node_is_failed), and RAFTC_EFAILED when the call hit
+ * a broken invariant where etcd panics (a PANIC line is logged and the node is failed) or the
+ * node was already failed. The text of the last error is in raftc_node_last_error().
+ *
+ * A failed node:
+ * - refuses every input and Ready call with RAFTC_EFAILED, without doing anything (tick, step,
+ *   propose*, campaign, bootstrap, apply_conf_change, read_index, transfer_leader,
+ *   forget_leader, report_*, ready, advance, the test hook); raftc_node_has_ready returns 0;
+ * - still answers the read-only calls, with the state it had when it failed: is_failed,
+ *   last_error (the first PANIC text, kept until raftc_node_free), status_info, status_progress,
+ *   status_config, conf_state, progress_ids, progress; none of them changes last_error;
+ * - keeps a Ready view taken before the failure readable (the calls that would end it are
+ *   refused) until raftc_node_free, except that a raftc_node_ready or raftc_node_advance that
+ *   itself fails the node ends the view (the raftc_ready_* accessors then return RAFTC_ESTATE);
+ * - can only be freed; what to do with the storage is the host's decision (the log may be what
+ *   is broken).
  * ====================================================================================== */
 
 typedef struct raftc_node raftc_node;
@@ -469,40 +582,64 @@ typedef struct raftc_ready raftc_ready;
  * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
  * read during the call (storage and logger are captured). On failure *out is NULL and *err
  * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
- * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code) (a
- * PANIC during creation is also logged through the config's logger). */
+ * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code).
+ * RAFTC_EFAILED where etcd panics during creation (a storage failure, a HardState commit outside
+ * the log, Applied beyond commit, ...): the PANIC line saying why goes to the config's logger.
+ * RAFTC_EINVAL for NULL out/cfg, RAFTC_ENOMEM. */
 int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err);
+/* Frees a node and its Ready view (NULL is a no-op); works on failed nodes. The storage is not
+ * touched (free it after its nodes). */
 void raftc_node_free(raftc_node *node);
-/* Text of the last error returned by a call on this node ("" if none). Valid until the next
- * call on the node. For a failed node: the PANIC text. Never NULL (a NULL node gives ""). */
+/* Text of the last error returned by a call on this node ("" after a call that succeeded; the
+ * read-only calls listed above do not change it). Owned by the node, valid until the next call
+ * on the node. For a failed node: the first PANIC text, from then on. Never NULL (a NULL node
+ * gives ""). */
 const char *raftc_node_last_error(const raftc_node *node);
-/* 1 if the node is failed, else 0. */
+/* 1 if the node is failed, else 0 (also for NULL). */
 int raftc_node_is_failed(const raftc_node *node);
 
 /* etcd's RawNode.Bootstrap: on empty storage only, appends V1 ConfChangeAddNode entries (term 1,
  * index 1..n, Context = contexts[i]), commits them, applies them, and makes the first Ready
  * carry a HardState. ids must be non-zero; contexts/context_lens may be NULL (no contexts).
- * RAFTC_EINVAL if n == 0 ("must provide at least one peer to Bootstrap"), RAFTC_ESTATE if the
- * storage is not empty ("can't bootstrap a nonempty Storage"). */
+ * RAFTC_EINVAL if n == 0 ("must provide at least one peer to Bootstrap") or an id is 0,
+ * RAFTC_ESTATE if the storage is not empty ("can't bootstrap a nonempty Storage"),
+ * RAFTC_ESTORAGE if the storage's last_index callback fails (etcd returns that error; the node is
+ * not failed). */
 int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
                                    const uint8_t *const *contexts, const size_t *context_lens,
                                    size_t n);
 
-/* Advances the logical clock by one tick (election or heartbeat timeout handling). */
+/* etcd's Tick: advances the logical clock by one tick (election or heartbeat timeout
+ * handling). */
 int raftc_node_tick(raftc_node *node);
-/* Steps MsgHup: starts a (pre-)election when allowed (refusals are logs, not errors). */
+/* etcd's Campaign (steps MsgHup): starts a (pre-)election when allowed (refusals are logs, not
+ * errors). */
 int raftc_node_campaign(raftc_node *node);
-/* Proposes data (appended to the log by the leader, forwarded by followers).
- * RAFTC_EPROPOSAL_DROPPED ("raft proposal dropped") when it cannot be. */
+/* etcd's Propose: proposes len bytes of data (copied; data may be NULL iff len == 0), appended
+ * to the log by the leader, forwarded to it by followers. RAFTC_EPROPOSAL_DROPPED ("raft
+ * proposal dropped") when it cannot be (no leader, forwarding disabled, a leader transfer in
+ * progress, the uncommitted size limit); RAFTC_ETOOLARGE over 1 GiB. */
 int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
 /* Proposes a conf change: kind RAFTC_CC_V1 with raftpb ConfChange bytes, or RAFTC_CC_V2 with
  * raftpb ConfChangeV2 bytes (len 0 = empty V2 = leave the joint config). The bytes are checked
  * (RAFTC_EDECODE) and used verbatim as the entry data. RAFTC_EPROPOSAL_DROPPED as propose. */
 int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                              size_t len);
-/* etcd's ApplyConfChange: call when applying a conf-change entry (also for cancelled ones).
- * Puts the resulting raftpb ConfState into conf_state (optional). RAFTC_EDECODE for bad bytes,
- * RAFTC_EFAILED if the change breaks the config invariants (node failed, as in etcd). */
+/* etcd's ApplyConfChange: call when applying a committed conf-change entry, with the entry's
+ * data and kind (RAFTC_CC_V1 for RAFTC_ENTRY_CONF_CHANGE, RAFTC_CC_V2 for
+ * RAFTC_ENTRY_CONF_CHANGE_V2; empty V2 bytes = leave the joint config). Puts the resulting
+ * raftpb ConfState (to keep with snapshots: raftc_memstorage_create_snapshot) into conf_state
+ * (optional). RAFTC_EINVAL for a bad kind, RAFTC_EDECODE for bad bytes, RAFTC_EFAILED if the
+ * change breaks the config invariants (etcd panics, e.g. "removed all voters", "can't leave a
+ * non-joint config"; the node is failed).
+ * Cancelled changes (etcd's doc.go): an application that decides, from its state machine only,
+ * not to apply a conf change still calls this, with the change's node id set to 0 (RAFTC_NONE),
+ * e.g. raftc_conf_change_encode(out, type, RAFTC_NONE, ctx, ctx_len): etcd skips changes with
+ * node id 0, so the config is unchanged and the call returns its ConfState. (etcd's Node
+ * interface also allows not calling it at all for a rejected change.) For V2, zero the id of
+ * every change; as in etcd, a V2 change with several changes or a joint transition then still
+ * enters a joint config with equal halves (left again by auto-leave or an explicit leave).
+ * Never cancel with empty V2 bytes: that is a request to leave the joint config. */
 int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                            size_t len, raftc_sink *conf_state);
 /* etcd's RawNode.Step on a raftpb Message from the network (or a storage-thread response).
@@ -512,19 +649,26 @@ int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
  * etcd's error text in each case. */
 int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len);
 
-/* 1 if a Ready with anything to do is available, 0 if not (also for NULL/failed nodes). */
+/* etcd's HasReady: 1 if a Ready with anything to do is available, 0 if not (also for NULL and
+ * failed nodes). May read the storage; a storage failure met here fails the node (then 0). */
 int raftc_node_has_ready(const raftc_node *node);
 /* etcd's RawNode.Ready: builds the Ready and accepts it. *out is a view owned by the node,
  * valid until the next raftc_node_ready, raftc_node_advance or raftc_node_free (steps, ticks and
  * proposals do not invalidate it). A Ready with nothing in it is valid (all counts 0).
  * Sync mode: RAFTC_ESTATE ("two accepted Ready structs without call to Advance") if the
- * previous Ready needs an advance first; the previous view stays valid and nothing changes. */
+ * previous Ready needs an advance first; the previous view stays valid and nothing changes.
+ * On any other error *out is NULL, nothing was accepted, and the previous view is gone;
+ * RAFTC_EFAILED when building the Ready met an etcd panic (e.g. a storage failure while reading
+ * committed entries). */
 int raftc_node_ready(raftc_node *node, raftc_ready **out);
 /* etcd's RawNode.Advance (sync mode only): steps the self-addressed acknowledgements of the
  * last Ready (own MsgAppResp / vote responses, stability and apply acks); the Ready's
  * HardState/Entries/Snapshot must be persisted and its CommittedEntries applied before.
  * RAFTC_ESTATE if no Ready was taken since the last advance, or in async-storage-writes mode
- * ("Advance must not be called when using AsyncStorageWrites"). */
+ * ("Advance must not be called when using AsyncStorageWrites"); the view is then untouched.
+ * Otherwise the view ends here, also when this advance fails the node (RAFTC_EFAILED: stepping
+ * an acknowledgement met an etcd panic, e.g. a storage failure); a node already failed refuses
+ * the call and keeps the view (see the section comment). */
 int raftc_node_advance(raftc_node *node);
 
 /* Indexes into the array filled by raftc_ready_info. */
@@ -548,6 +692,11 @@ typedef enum raftc_ready_field {
     RAFTC_RD_COUNT = 14
 } raftc_ready_field;
 
+/* Accessors of a Ready view (raftc_ready_*): RAFTC_EINVAL for a NULL view or out pointer,
+ * RAFTC_ESTATE for a view that has ended (after the next raftc_node_ready / raftc_node_advance,
+ * see there; a stale pointer is safe to pass), RAFTC_ENOTFOUND for an index out of range or an
+ * absent part, RAFTC_ENOMEM. Views they hand out live as long as the Ready view. */
+
 /* Fills info[0..min(n, RAFTC_RD_COUNT)) (absent values are 0). One call gives every scalar. */
 int raftc_ready_info(const raftc_ready *rd, uint64_t *info, size_t n);
 /* Views of the i-th entry to persist / committed entry / message, as raftpb bytes, valid as the
@@ -563,12 +712,35 @@ int raftc_ready_message(const raftc_ready *rd, size_t i, const uint8_t **buf,
 int raftc_ready_hard_state(const raftc_ready *rd, const uint8_t **buf, size_t *len);
 /* The snapshot as raftpb bytes (RAFTC_ENOTFOUND when not in this Ready). */
 int raftc_ready_snapshot(const raftc_ready *rd, const uint8_t **buf, size_t *len);
-/* The i-th ReadState: *index and a view of its request context. */
+/* The i-th ReadState (etcd's ReadStates[i]): *index and a view of its request context (the ctx
+ * given to raftc_node_read_index); any out pointer may be NULL. */
 int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *index,
                                      const uint8_t **ctx, size_t *ctx_len);
 /* etcd's DescribeReady(rd, nil) as a heap string (raftc_free): "Ready MustSync=...:\n..." or
  * "<empty Ready>". */
 int raftc_ready_describe(const raftc_ready *rd, char **out);
+
+/* ---- Ready fast paths (added in 0.1: no raftpb encoding or decoding) ----
+ * The raftpb bytes above are encoded on first access to each part of a Ready; a host that
+ * reads the fields below instead (as etcd's Go users read the Ready's structs) never pays for
+ * them. Same validity and error rules as the byte accessors. */
+/* Fields of the i-th entry to persist / committed entry, as raftc_entry_info would decode them
+ * from raftc_ready_entry / raftc_ready_committed_entry. Any out pointer may be NULL; *data is
+ * valid as the Ready (NULL with *data_len 0 when the entry has no data). */
+int raftc_ready_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
+                                     uint64_t *index, int *type, const uint8_t **data,
+                                     size_t *data_len);
+int raftc_ready_committed_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
+                                               uint64_t *index, int *type,
+                                               const uint8_t **data, size_t *data_len);
+/* The i-th message's fields, as raftc_message_info would decode them from raftc_ready_message
+ * (e.g. RAFTC_MF_TO for routing before the bytes are needed). */
+int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t *info,
+                                       size_t n);
+/* Appends every entry of the Ready (raftc_ready_entry 0..n-1) to ms, as raftc_memstorage_append
+ * of their bytes would, without encoding and decoding them: the storage shares the payloads with
+ * the node (no copy). Same errors as raftc_memstorage_append. */
+int raftc_memstorage_append_ready(raftc_memstorage *ms, const raftc_ready *rd);
 
 /* Indexes into the array filled by raftc_node_status_info (etcd's BasicStatus plus config). */
 typedef enum raftc_status_field {
@@ -587,14 +759,19 @@ typedef enum raftc_status_field {
     RAFTC_ST_COUNT = 11
 } raftc_status_field;
 
-/* Fills info[0..min(n, RAFTC_ST_COUNT)). Works on a failed node too (read-only). */
+/* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress*): read-only,
+ * no storage access, last_error untouched; they work on failed nodes too (the state at the
+ * failure). RAFTC_EINVAL for a NULL node or out argument, RAFTC_ENOMEM. */
+
+/* Fills info[0..min(n, RAFTC_ST_COUNT)) (info may be NULL iff n == 0). */
 int raftc_node_status_info(const raftc_node *node, uint64_t *info, size_t n);
 /* etcd's ProgressMap.String() of the status ("%d: <Progress>\n" per peer ascending) as a heap
  * string; "" when the node is not the leader (etcd's Status has no progress then). */
 int raftc_node_status_progress(const raftc_node *node, char **out);
 /* The tracker config as etcd's Config.String() ("voters=(1 2)&&(1) learners=(3)"), heap. */
 int raftc_node_status_config(const raftc_node *node, char **out);
-/* The config as a raftpb ConfState item put into out. */
+/* The config as one raftpb ConfState item appended to out (what raftc_node_apply_conf_change
+ * last returned, or the restored one). */
 int raftc_node_conf_state(const raftc_node *node, raftc_sink *out);
 
 /* Indexes into the array filled by raftc_node_progress. */
@@ -618,20 +795,25 @@ int raftc_node_progress_ids(const raftc_node *node, uint64_t *ids, size_t cap,
 int raftc_node_progress(const raftc_node *node, uint64_t id, uint64_t *info,
                                   size_t n);
 
-/* etcd's ReadIndex: requests a read state; the result arrives in a later Ready's ReadStates
- * with ctx echoed. */
+/* etcd's ReadIndex: requests a read state for len bytes of ctx (copied; the request's id, echoed
+ * back); the result arrives in a later Ready's ReadStates (raftc_ready_read_state). A leader
+ * without a committed entry in its term holds the request until it has one; a follower without
+ * a leader drops it (a log line, no error), as in etcd. RAFTC_ETOOLARGE over 1 GiB. */
 int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t len);
-/* etcd's TransferLeader(transferee); followers forward it to the leader. */
+/* etcd's TransferLeader(transferee); followers forward it to the leader; refusals (e.g. an
+ * unknown or learner transferee) are logs, as in etcd. */
 int raftc_node_transfer_leader(raftc_node *node, uint64_t transferee);
-/* etcd's ForgetLeader: a follower forgets its leader (keeps its term). */
+/* etcd's ForgetLeader: a follower forgets its leader (keeps its term); ignored elsewhere. */
 int raftc_node_forget_leader(raftc_node *node);
-/* etcd's ReportUnreachable(id). */
+/* etcd's ReportUnreachable(id): the leader moves id's progress to probe. RAFTC_EINVAL for
+ * id 0. */
 int raftc_node_report_unreachable(raftc_node *node, uint64_t id);
-/* etcd's ReportSnapshot(id, status) with RAFTC_SNAPSHOT_FINISH / RAFTC_SNAPSHOT_FAILURE. */
+/* etcd's ReportSnapshot(id, status) with RAFTC_SNAPSHOT_FINISH / RAFTC_SNAPSHOT_FAILURE: the
+ * outcome of sending a MsgSnap to id. RAFTC_EINVAL for id 0 or another status. */
 int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int status);
 
 /* TEST HOOK (not for production): pins the current randomized election timeout to timeout
- * ticks (> 0); raft re-rolls it on its next reset. */
+ * ticks (> 0, else RAFTC_EINVAL); raft re-rolls it on its next reset. */
 int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout);
 
 /* ======================================================================================
@@ -699,6 +881,7 @@ typedef struct raftc_changer raftc_changer;
  * limit); last index 0. RAFTC_EINVAL if out is NULL, RAFTC_ENOMEM. */
 int raftc_changer_new(raftc_changer **out, uint64_t max_inflight,
                                 uint64_t max_inflight_bytes);
+/* Frees a changer (NULL is a no-op). */
 void raftc_changer_free(raftc_changer *ch);
 
 /* Sets the log's last index: progresses created from now on start at next = max(last_index, 1).
@@ -734,5 +917,6 @@ const char *raftc_changer_last_error(const raftc_changer *ch);
  * *out is a heap string (raftc_free), NULL on error. RAFTC_EINVAL, RAFTC_ENOMEM. */
 int raftc_changer_describe(const raftc_changer *ch, char **out);
 
-/* Puts the config as one raftpb ConfState item (lists ascending) into out. */
+/* Puts the config as one raftpb ConfState item (lists ascending) into out. RAFTC_EINVAL for
+ * NULL arguments, RAFTC_ENOMEM. */
 int raftc_changer_conf_state(const raftc_changer *ch, raftc_sink *out);

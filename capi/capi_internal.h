@@ -51,13 +51,30 @@ struct raftc_config {
     raftc_storage_callbacks cbs;
 };
 
-/* The Ready view: the core Ready plus its raftpb encodings. */
-struct raftc_ready {
-    rc_ready rd;
-    bool valid;
-    raftc_sink *entries, *committed, *messages, *hard_state, *snapshot;
-    uint64_t info[RAFTC_RD_COUNT];
+/* Sections of the Ready view, encoded to raftpb on first access (bits of raftc_ready.encoded). */
+enum {
+    RAFTC_VIEW_ENTRIES = 1, RAFTC_VIEW_COMMITTED = 2, RAFTC_VIEW_MESSAGES = 4,
+    RAFTC_VIEW_HARD_STATE = 8, RAFTC_VIEW_SNAPSHOT = 16
 };
+
+/* The Ready view's contents: the core Ready plus the raftpb encodings of the sections read so
+ * far (hosts that use the field accessors never pay for encodings). */
+typedef struct raftc_ready_body {
+    rc_ready rd;
+    struct raftc_sink entries, committed, messages, hard_state, snapshot;
+} raftc_ready_body;
+
+/* The Ready view handed to the host, embedded in the node (a stale pointer stays safe to pass:
+ * it is then refused with RAFTC_ESTATE). The body is allocated by the node's first Ready and
+ * released after an Advance of a Ready without entries, so idle nodes keep none. */
+struct raftc_ready {
+    bool valid;
+    unsigned encoded;       /* RAFTC_VIEW_* bits */
+    raftc_ready_body *body; /* non-NULL while valid */
+};
+
+/* Frees the view's body (node->ready.body is NULL afterwards). */
+void raftc_ready_view_free(raftc_node *node);
 
 struct raftc_node {
     rc_rawnode *rn;

@@ -258,3 +258,19 @@ RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *h
     rc_conf_state_free(&cs);
     return rc;
 }
+
+RAFTC_API int raftc_memstorage_append_ready(raftc_memstorage *ms, const raftc_ready *rd)
+{
+    CHECK_MS(ms);
+    if (rd == NULL)
+        return RAFTC_EINVAL;
+    if (!rd->valid)
+        return RAFTC_ESTATE;
+    const rc_entries *es = &rd->body->rd.entries;
+    return rc_memstorage_append(ms->ms, es->v, es->n);
+}
+
+RAFTC_API const char *raftc_memstorage_last_error(const raftc_memstorage *ms)
+{
+    return ms == NULL ? "" : rc_memstorage_last_error(ms->ms);
+}

@@ -257,36 +257,25 @@ static const rc_storage_ops cb_storage_ops = {
 
 /* ---- lifecycle ---- */
 
-static void ready_view_free(struct raftc_ready *v)
-{
-    rc_ready_free(&v->rd);
-    raftc_sink_free(v->entries);
-    raftc_sink_free(v->committed);
-    raftc_sink_free(v->messages);
-    raftc_sink_free(v->hard_state);
-    raftc_sink_free(v->snapshot);
-}
-
 RAFTC_API void raftc_node_free(raftc_node *node)
 {
     if (node == NULL)
         return;
     rc_rawnode_free(node->rn);
-    ready_view_free(&node->ready);
+    raftc_ready_view_free(node);
     raftc_sink_free(node->cb_a);
     raftc_sink_free(node->cb_b);
     rc_free(node->panic_text);
     rc_free(node);
 }
 
-static int node_alloc_sinks(raftc_node *node)
+/* The storage callbacks' sinks (memory-storage nodes need none). */
+static int node_alloc_sinks(raftc_node *node, raftc_storage_kind kind)
 {
-    raftc_sink **all[] = {&node->cb_a, &node->cb_b, &node->ready.entries,
-                          &node->ready.committed, &node->ready.messages,
-                          &node->ready.hard_state, &node->ready.snapshot};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (raftc_sink_new(all[i]) != RAFTC_OK)
-            return RAFTC_ENOMEM;
+    if (kind != RAFTC_STORAGE_CALLBACKS)
+        return RAFTC_OK;
+    if (raftc_sink_new(&node->cb_a) != RAFTC_OK || raftc_sink_new(&node->cb_b) != RAFTC_OK)
+        return RAFTC_ENOMEM;
     return RAFTC_OK;
 }
 
@@ -306,7 +295,7 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
         return RAFTC_ECONFIG;
     }
     raftc_node *node = rc_calloc(1, sizeof(*node));
-    if (node == NULL || node_alloc_sinks(node) != RAFTC_OK) {
+    if (node == NULL || node_alloc_sinks(node, cfg->storage_kind) != RAFTC_OK) {
         raftc_node_free(node);
         if (err != NULL)
             *err = raftc_strerror(RAFTC_ENOMEM);

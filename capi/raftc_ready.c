@@ -22,28 +22,48 @@
 
 /* ---- the Ready view ---- */
 
-static void view_clear(struct raftc_ready *v)
+/* The sink of a section. */
+static struct raftc_sink *body_sink(raftc_ready_body *b, unsigned section)
 {
-    rc_ready_reset(&v->rd); /* keeps the arrays for the next Ready */
-    raftc_sink_reset(v->entries);
-    raftc_sink_reset(v->committed);
-    raftc_sink_reset(v->messages);
-    raftc_sink_reset(v->hard_state);
-    raftc_sink_reset(v->snapshot);
-    memset(v->info, 0, sizeof(v->info));
+    switch (section) {
+    case RAFTC_VIEW_ENTRIES: return &b->entries;
+    case RAFTC_VIEW_COMMITTED: return &b->committed;
+    case RAFTC_VIEW_MESSAGES: return &b->messages;
+    case RAFTC_VIEW_HARD_STATE: return &b->hard_state;
+    default: return &b->snapshot;
+    }
+}
+
+/* Drops the encodings (keeping the sinks' buffers) and invalidates the view. */
+static void view_clear_encodings(struct raftc_ready *v)
+{
+    for (unsigned s = RAFTC_VIEW_ENTRIES; s <= RAFTC_VIEW_SNAPSHOT; s <<= 1)
+        if (v->encoded & s)
+            raftc_sink_reset(body_sink(v->body, s));
+    v->encoded = 0;
     v->valid = false;
 }
 
-/* Drops the previous encodings (the core Ready was already refilled). */
-static void view_clear_encodings(struct raftc_ready *v)
+/* Also resets the core Ready (its arrays are kept for the next Ready). */
+static void view_clear(struct raftc_ready *v)
 {
-    raftc_sink_reset(v->entries);
-    raftc_sink_reset(v->committed);
-    raftc_sink_reset(v->messages);
-    raftc_sink_reset(v->hard_state);
-    raftc_sink_reset(v->snapshot);
-    memset(v->info, 0, sizeof(v->info));
-    v->valid = false;
+    if (v->body != NULL)
+        rc_ready_reset(&v->body->rd);
+    view_clear_encodings(v);
+}
+
+void raftc_ready_view_free(raftc_node *node)
+{
+    raftc_ready_body *b = node->ready.body;
+    node->ready = (struct raftc_ready){0};
+    if (b == NULL)
+        return;
+    rc_ready_free(&b->rd);
+    for (unsigned s = RAFTC_VIEW_ENTRIES; s <= RAFTC_VIEW_SNAPSHOT; s <<= 1) {
+        rc_free(body_sink(b, s)->buf);
+        rc_free(body_sink(b, s)->items);
+    }
+    rc_free(b);
 }
 
 static int put_entries(raftc_sink *s, const rc_entries *es)
@@ -54,41 +74,57 @@ static int put_entries(raftc_sink *s, const rc_entries *es)
     return rc;
 }
 
-/* Encodes v->rd into the sinks and fills info. */
-static int view_encode(struct raftc_ready *v)
+static bool view_has_snapshot(const raftc_ready_body *b)
 {
-    const rc_ready *rd = &v->rd;
-    int rc = put_entries(v->entries, &rd->entries);
-    if (rc == RC_OK)
-        rc = put_entries(v->committed, &rd->committed_entries);
-    for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++)
-        rc = raftc_sink_put_message(v->messages, &rd->messages.v[i]);
-    bool has_hs = !rc_hard_state_is_empty(&rd->hard_state);
-    if (rc == RC_OK && has_hs)
-        rc = raftc_sink_put_hard_state(v->hard_state, &rd->hard_state);
-    bool has_snap = !rc_snapshot_is_empty(rd->snapshot);
-    if (rc == RC_OK && has_snap) {
-        uint8_t *b = NULL;
+    return !rc_snapshot_is_empty(b->rd.snapshot);
+}
+
+/* Encodes one section into its (empty) sink. */
+static int body_encode(raftc_ready_body *b, unsigned section)
+{
+    const rc_ready *rd = &b->rd;
+    int rc = RC_OK;
+    switch (section) {
+    case RAFTC_VIEW_ENTRIES:
+        return put_entries(&b->entries, &rd->entries);
+    case RAFTC_VIEW_COMMITTED:
+        return put_entries(&b->committed, &rd->committed_entries);
+    case RAFTC_VIEW_MESSAGES:
+        for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++)
+            rc = raftc_sink_put_message(&b->messages, &rd->messages.v[i]);
+        return rc;
+    case RAFTC_VIEW_HARD_STATE:
+        if (rc_hard_state_is_empty(&rd->hard_state))
+            return RC_OK;
+        return raftc_sink_put_hard_state(&b->hard_state, &rd->hard_state);
+    default: {
+        if (!view_has_snapshot(b))
+            return RC_OK;
+        uint8_t *buf = NULL;
         size_t l = 0;
-        int erc = rc_encode_snapshot(&b, &l, rd->snapshot);
-        rc = raftc_sink_put_owned(v->snapshot, b, l, erc);
+        int erc = rc_encode_snapshot(&buf, &l, rd->snapshot);
+        return raftc_sink_put_owned(&b->snapshot, buf, l, erc);
     }
-    uint64_t *in = v->info;
-    in[RAFTC_RD_HAS_SOFT_STATE] = rd->has_soft_state;
-    in[RAFTC_RD_LEAD] = rd->has_soft_state ? rd->soft_state.lead : 0;
-    in[RAFTC_RD_RAFT_STATE] = rd->has_soft_state ? (uint64_t)rd->soft_state.raft_state : 0;
-    in[RAFTC_RD_HAS_HARD_STATE] = has_hs;
-    in[RAFTC_RD_TERM] = rd->hard_state.term;
-    in[RAFTC_RD_VOTE] = rd->hard_state.vote;
-    in[RAFTC_RD_COMMIT] = rd->hard_state.commit;
-    in[RAFTC_RD_N_ENTRIES] = rd->entries.n;
-    in[RAFTC_RD_HAS_SNAPSHOT] = has_snap;
-    in[RAFTC_RD_N_COMMITTED_ENTRIES] = rd->committed_entries.n;
-    in[RAFTC_RD_N_MESSAGES] = rd->messages.n;
-    in[RAFTC_RD_N_MESSAGES_NOW] = rd->n_messages_now;
-    in[RAFTC_RD_N_READ_STATES] = rd->n_read_states;
-    in[RAFTC_RD_MUST_SYNC] = rd->must_sync;
-    return rc;
+    }
+}
+
+/* The sink of a section of a valid view, encoded on first use. The view is logically const:
+ * the encodings are a cache of the core Ready (a node and its Ready are used by one thread at a
+ * time). On failure the section stays unencoded and the next access tries again. */
+static int view_section(const raftc_ready *crd, unsigned section, const raftc_sink **out)
+{
+    struct raftc_ready *v = (struct raftc_ready *)(uintptr_t)crd;
+    struct raftc_sink *s = body_sink(v->body, section);
+    *out = s;
+    if (v->encoded & section)
+        return RAFTC_OK;
+    int rc = body_encode(v->body, section);
+    if (rc != RC_OK) {
+        raftc_sink_reset(s);
+        return rc;
+    }
+    v->encoded |= section;
+    return RAFTC_OK;
 }
 
 RAFTC_API int raftc_node_has_ready(const raftc_node *node)
@@ -106,7 +142,12 @@ RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
     if (out == NULL)
         return raftc_node_result(node, RAFTC_EINVAL, NULL);
     struct raftc_ready *v = &node->ready;
-    int rc = rc_rawnode_ready_into(node->rn, &v->rd);
+    if (v->body == NULL) {
+        v->body = rc_calloc(1, sizeof(*v->body));
+        if (v->body == NULL)
+            return raftc_node_result(node, RAFTC_ENOMEM, NULL);
+    }
+    int rc = rc_rawnode_ready_into(node->rn, &v->body->rd);
     if (rc != RC_OK) {
         /* a refused call (two Readys) keeps the previous view; other errors reset it */
         if (rc != RC_ERR_STATE)
@@ -114,11 +155,6 @@ RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
         return raftc_node_result(node, rc, node->rn->err_text);
     }
     view_clear_encodings(v);
-    rc = view_encode(v);
-    if (rc != RC_OK) {
-        view_clear(v);
-        return raftc_node_result(node, rc, NULL);
-    }
     v->valid = true;
     *out = v;
     return raftc_node_result(node, RAFTC_OK, NULL);
@@ -127,14 +163,14 @@ RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
 RAFTC_API int raftc_node_advance(raftc_node *node)
 {
     NODE_CHECK(node);
-    /* A Ready without entries (heartbeats, an idle group) releases the reused arrays. */
-    const rc_ready *rd = &node->ready.rd;
-    bool busy = rd->entries.n > 0 || rd->committed_entries.n > 0;
+    /* A Ready without entries (heartbeats, an idle group) releases the view's body. */
+    const raftc_ready_body *b = node->ready.body;
+    bool busy = b != NULL && (b->rd.entries.n > 0 || b->rd.committed_entries.n > 0);
     int rc = rc_rawnode_advance(node->rn);
     if (rc == RC_OK || rc == RC_ERR_FAILED) {
         view_clear(&node->ready);
         if (!busy)
-            rc_ready_free(&node->ready.rd);
+            raftc_ready_view_free(node);
     }
     return raftc_node_result(node, rc, node->rn->err_text);
 }
@@ -147,60 +183,146 @@ RAFTC_API int raftc_node_advance(raftc_node *node)
             return RAFTC_ESTATE;                                                                   \
     } while (0)
 
-RAFTC_API int raftc_ready_info(const raftc_ready *rd, uint64_t *info, size_t n)
+RAFTC_API int raftc_ready_info(const raftc_ready *v, uint64_t *info, size_t n)
 {
-    VIEW_CHECK(rd);
+    VIEW_CHECK(v);
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
+    const rc_ready *rd = &v->body->rd;
+    bool has_ss = rd->has_soft_state;
+    uint64_t in[RAFTC_RD_COUNT] = {
+        [RAFTC_RD_HAS_SOFT_STATE] = has_ss,
+        [RAFTC_RD_LEAD] = has_ss ? rd->soft_state.lead : 0,
+        [RAFTC_RD_RAFT_STATE] = has_ss ? (uint64_t)rd->soft_state.raft_state : 0,
+        [RAFTC_RD_HAS_HARD_STATE] = !rc_hard_state_is_empty(&rd->hard_state),
+        [RAFTC_RD_TERM] = rd->hard_state.term,
+        [RAFTC_RD_VOTE] = rd->hard_state.vote,
+        [RAFTC_RD_COMMIT] = rd->hard_state.commit,
+        [RAFTC_RD_N_ENTRIES] = rd->entries.n,
+        [RAFTC_RD_HAS_SNAPSHOT] = view_has_snapshot(v->body),
+        [RAFTC_RD_N_COMMITTED_ENTRIES] = rd->committed_entries.n,
+        [RAFTC_RD_N_MESSAGES] = rd->messages.n,
+        [RAFTC_RD_N_MESSAGES_NOW] = rd->n_messages_now,
+        [RAFTC_RD_N_READ_STATES] = rd->n_read_states,
+        [RAFTC_RD_MUST_SYNC] = rd->must_sync,
+    };
     for (size_t i = 0; i < n && i < RAFTC_RD_COUNT; i++)
-        info[i] = rd->info[i];
+        info[i] = in[i];
     return RAFTC_OK;
 }
 
-static int view_item(const raftc_ready *rd, const raftc_sink *s, size_t i, const uint8_t **buf,
+static int view_item(const raftc_ready *rd, unsigned section, size_t i, const uint8_t **buf,
                      size_t *len)
 {
     VIEW_CHECK(rd);
     if (buf == NULL || len == NULL)
         return RAFTC_EINVAL;
+    const raftc_sink *s;
+    int rc = view_section(rd, section, &s);
+    if (rc != RAFTC_OK)
+        return rc;
     return raftc_sink_get(s, i, buf, len);
 }
 
 RAFTC_API int raftc_ready_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
                                 size_t *len)
 {
-    return view_item(rd, rd == NULL ? NULL : rd->entries, i, buf, len);
+    return view_item(rd, RAFTC_VIEW_ENTRIES, i, buf, len);
 }
 
 RAFTC_API int raftc_ready_committed_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
                                           size_t *len)
 {
-    return view_item(rd, rd == NULL ? NULL : rd->committed, i, buf, len);
+    return view_item(rd, RAFTC_VIEW_COMMITTED, i, buf, len);
 }
 
 RAFTC_API int raftc_ready_message(const raftc_ready *rd, size_t i, const uint8_t **buf,
                                   size_t *len)
 {
-    return view_item(rd, rd == NULL ? NULL : rd->messages, i, buf, len);
+    return view_item(rd, RAFTC_VIEW_MESSAGES, i, buf, len);
 }
 
 RAFTC_API int raftc_ready_hard_state(const raftc_ready *rd, const uint8_t **buf, size_t *len)
 {
-    return view_item(rd, rd == NULL ? NULL : rd->hard_state, 0, buf, len);
+    return view_item(rd, RAFTC_VIEW_HARD_STATE, 0, buf, len);
 }
 
 RAFTC_API int raftc_ready_snapshot(const raftc_ready *rd, const uint8_t **buf, size_t *len)
 {
-    return view_item(rd, rd == NULL ? NULL : rd->snapshot, 0, buf, len);
+    return view_item(rd, RAFTC_VIEW_SNAPSHOT, 0, buf, len);
+}
+
+/* ---- field accessors (no raftpb encoding) ---- */
+
+static int entry_fields(const rc_entries *es, size_t i, uint64_t *term, uint64_t *index,
+                        int *type, const uint8_t **data, size_t *data_len)
+{
+    if (i >= es->n)
+        return RAFTC_ENOTFOUND;
+    const rc_entry *e = &es->v[i];
+    if (term != NULL)
+        *term = e->term;
+    if (index != NULL)
+        *index = e->index;
+    if (type != NULL)
+        *type = (int)e->type;
+    if (data != NULL)
+        *data = e->data.len > 0 ? e->data.data : NULL;
+    if (data_len != NULL)
+        *data_len = e->data.len;
+    return RAFTC_OK;
+}
+
+RAFTC_API int raftc_ready_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
+                                     uint64_t *index, int *type, const uint8_t **data,
+                                     size_t *data_len)
+{
+    VIEW_CHECK(rd);
+    return entry_fields(&rd->body->rd.entries, i, term, index, type, data, data_len);
+}
+
+RAFTC_API int raftc_ready_committed_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
+                                               uint64_t *index, int *type,
+                                               const uint8_t **data, size_t *data_len)
+{
+    VIEW_CHECK(rd);
+    return entry_fields(&rd->body->rd.committed_entries, i, term, index, type, data, data_len);
+}
+
+RAFTC_API int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t *info,
+                                       size_t n)
+{
+    VIEW_CHECK(rd);
+    if (info == NULL && n != 0)
+        return RAFTC_EINVAL;
+    const rc_msgs *ms = &rd->body->rd.messages;
+    if (i >= ms->n)
+        return RAFTC_ENOTFOUND;
+    const rc_message *m = &ms->v[i];
+    /* What raftc_message_info reads back from the encoding (a blank snapshot is not encoded). */
+    bool has_snap = m->snapshot != NULL && (m->type == RC_MSG_SNAP ||
+                                            !rc_snapshot_is_empty(m->snapshot) ||
+                                            m->snapshot->data.len > 0);
+    uint64_t v[RAFTC_MF_COUNT] = {
+        [RAFTC_MF_TYPE] = (uint64_t)m->type, [RAFTC_MF_TO] = m->to, [RAFTC_MF_FROM] = m->from,
+        [RAFTC_MF_TERM] = m->term, [RAFTC_MF_LOG_TERM] = m->log_term,
+        [RAFTC_MF_INDEX] = m->index, [RAFTC_MF_COMMIT] = m->commit, [RAFTC_MF_VOTE] = m->vote,
+        [RAFTC_MF_REJECT] = m->reject, [RAFTC_MF_REJECT_HINT] = m->reject_hint,
+        [RAFTC_MF_N_ENTRIES] = m->n_entries, [RAFTC_MF_HAS_SNAPSHOT] = has_snap,
+        [RAFTC_MF_N_RESPONSES] = m->n_responses,
+    };
+    for (size_t k = 0; k < n && k < RAFTC_MF_COUNT; k++)
+        info[k] = v[k];
+    return RAFTC_OK;
 }
 
 RAFTC_API int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *index,
                                      const uint8_t **ctx, size_t *ctx_len)
 {
     VIEW_CHECK(rd);
-    if (i >= rd->rd.n_read_states)
+    if (i >= rd->body->rd.n_read_states)
         return RAFTC_ENOTFOUND;
-    const rc_read_state *rs = &rd->rd.read_states[i];
+    const rc_read_state *rs = &rd->body->rd.read_states[i];
     if (index != NULL)
         *index = rs->index;
     if (ctx != NULL)
@@ -218,7 +340,7 @@ RAFTC_API int raftc_ready_describe(const raftc_ready *rd, char **out)
     if (out == NULL)
         return RAFTC_EINVAL;
     rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_ready(&b, &rd->rd);
+    rc_describe_ready(&b, &rd->body->rd);
     return raftc_take_string(out, &b);
 }
 

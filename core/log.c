@@ -658,6 +658,12 @@ void rc_log_stable_to(rc_raft_log *l, uint64_t index, uint64_t term)
     rc_unstable_stable_to(&l->unstable, index, term);
 }
 
+void rc_log_release_idle_memory(rc_raft_log *l)
+{
+    if (l->unstable.entries.n == 0)
+        rc_entries_free(&l->unstable.entries);
+}
+
 void rc_log_stable_snap_to(rc_raft_log *l, uint64_t index)
 {
     rc_unstable_stable_snap_to(&l->unstable, index);

@@ -171,6 +171,8 @@ int rc_entries_splice(rc_entries *es, size_t from, const rc_entry *src, size_t n
 /* Like rc_log_append, but takes ownership of the entries' data on success (ents[i].data is
  * zeroed); on failure the caller keeps ownership. */
 int rc_log_append_move(rc_raft_log *l, rc_entry *ents, size_t n, uint64_t *last);
+/* Frees the unstable entry array when the tail is empty (an idle log keeps no capacity). */
+void rc_log_release_idle_memory(rc_raft_log *l);
 /* etcd's lastEntryID: last index and its term. */
 void rc_log_last_entry_id(const rc_raft_log *l, uint64_t *index, uint64_t *term);
 /* etcd's hasNextOrInProgressSnapshot: an unstable snapshot exists (accepted or not). Same as

@@ -26,14 +26,15 @@ int rc_msgs_push(rc_msgs *ms, rc_message *m)
     }
     ms->v = arr;
     ms->v[ms->n++] = *m;
-    memset(m, 0, sizeof(*m));
+    rc_message_disown(m);
     return RC_OK;
 }
 
 void rc_msgs_clear(rc_msgs *ms)
 {
     for (size_t i = 0; i < ms->n; i++)
-        rc_message_free(&ms->v[i]);
+        if (rc_message_owns_memory(&ms->v[i]))
+            rc_message_free(&ms->v[i]);
     ms->n = 0;
 }
 
@@ -920,8 +921,7 @@ static int step_inner(rc_raft *r, rc_message *m)
                 size += rc_entry_size(&m->entries[i]);
                 payload += rc_entry_payload_size(&m->entries[i]);
             }
-            RC_TRY(rc_raft_applied_to(r, m->entries[m->n_entries - 1].index, size));
-            rc_raft_reduce_uncommitted_size(r, payload);
+            return rc_raft_storage_applied(r, m->entries[m->n_entries - 1].index, size, payload);
         }
         return RC_OK;
     case RC_MSG_VOTE:
@@ -1007,6 +1007,39 @@ int rc_raft_tick(rc_raft *r)
     if (r->state == RC_STATE_LEADER)
         return tick_heartbeat(r);
     return tick_election(r);
+}
+
+/* Frees ms's array when it holds no message. */
+static void msgs_release_if_empty(rc_msgs *ms)
+{
+    if (ms->n == 0)
+        rc_msgs_free(ms);
+}
+
+void rc_raft_release_idle_memory(rc_raft *r)
+{
+    msgs_release_if_empty(&r->msgs);
+    msgs_release_if_empty(&r->msgs_after_append);
+    msgs_release_if_empty(&r->pending_read_index_messages);
+    if (r->read_states.n == 0) {
+        rc_free(r->read_states.v);
+        r->read_states = (rc_read_states){0};
+    }
+    rc_log_release_idle_memory(&r->raft_log);
+    for (size_t i = 0; i < r->trk.progress.n; i++) {
+        rc_inflights *in = &r->trk.progress.v[i].pr.inflights;
+        if (rc_inflights_count(in) == 0)
+            rc_inflights_free(in);
+    }
+}
+
+int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t payload)
+{
+    if (rc_raft_is_failed(r))
+        return RC_ERR_FAILED;
+    RC_TRY(rc_raft_applied_to(r, index, size));
+    rc_raft_reduce_uncommitted_size(r, payload);
+    return RC_OK;
 }
 
 void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size)

@@ -52,7 +52,9 @@ typedef struct rc_msgs {
     rc_message *v;
     size_t n, cap;
 } rc_msgs;
-int rc_msgs_push(rc_msgs *ms, rc_message *m); /* moves *m in (zeroes it) */
+/* Moves *m in; *m keeps its scalars but owns nothing afterwards (rc_message_free is a no-op).
+ * On RC_ERR_NOMEM *m is freed. */
+int rc_msgs_push(rc_msgs *ms, rc_message *m);
 void rc_msgs_clear(rc_msgs *ms);              /* frees the messages, keeps capacity */
 void rc_msgs_free(rc_msgs *ms);
 
@@ -136,5 +138,11 @@ void rc_raft_set_randomized_election_timeout(rc_raft *r, int timeout);
 void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size);
 /* Frees the accumulated read_states (after rawnode handed them out in a Ready). */
 void rc_raft_clear_read_states(rc_raft *r);
+/* etcd's handling of MsgStorageApplyResp for entries up to index with entsSize `size` and
+ * `payload` payload bytes (appliedTo + reduceUncommittedSize). RC_ERR_FAILED if failed. */
+int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t payload);
+/* Frees buffers that are empty now (message lists, the unstable entry array, idle inflights);
+ * rawnode calls it after a Ready without entries, so idle groups keep no spare capacity. */
+void rc_raft_release_idle_memory(rc_raft *r);
 
 #endif

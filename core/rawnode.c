@@ -136,7 +136,6 @@ void rc_rawnode_free(rc_rawnode *rn)
     rc_msgs_free(&rn->steps_on_advance);
     rc_raft_free(rn->raft);
     rc_blob_pool_free(&rn->pool);
-    rc_entries_free(&rn->spare_ents);
     rc_free(rn);
 }
 
@@ -332,15 +331,18 @@ void rc_ready_reset(rc_ready *rd)
         rc_snapshot_free(rd->snapshot);
         rc_free(rd->snapshot);
     }
-    rc_entries entries = rd->entries, committed = rd->committed_entries;
-    rc_msgs messages = rd->messages;
-    rc_entries_truncate(&entries, 0);
-    rc_entries_truncate(&committed, 0);
-    rc_msgs_clear(&messages);
-    memset(rd, 0, sizeof(*rd));
-    rd->entries = entries;
-    rd->committed_entries = committed;
-    rd->messages = messages;
+    rc_entries_truncate(&rd->entries, 0);
+    rc_entries_truncate(&rd->committed_entries, 0);
+    rc_msgs_clear(&rd->messages);
+    /* Every other field back to zero (the arrays above keep their capacity). */
+    rd->has_soft_state = false;
+    rd->soft_state = (rc_soft_state){0};
+    rd->hard_state = (rc_hard_state){0};
+    rd->read_states = NULL;
+    rd->n_read_states = 0;
+    rd->snapshot = NULL;
+    rd->n_messages_now = 0;
+    rd->must_sync = false;
 }
 
 bool rc_ready_is_empty(const rc_ready *rd)
@@ -457,35 +459,12 @@ static int make_storage_apply(const rc_raft *r, const rc_ready *rd, rc_message *
     return make_apply_resp(r, &rd->committed_entries, &m->responses[0]);
 }
 
-/* make_apply_resp for the sync-mode steps, taking the entry array from *spare when it is large
- * enough (arrays come back from rc_rawnode_advance), so steady state allocates nothing. */
-static int make_apply_resp_spare(const rc_raft *r, const rc_entries *ents, rc_message *m,
-                                 rc_entries *spare)
-{
-    if (spare->v == NULL || spare->cap < ents->n || ents->n == 0)
-        return make_apply_resp(r, ents, m);
-    m->type = RC_MSG_STORAGE_APPLY_RESP;
-    m->to = r->id;
-    m->from = RC_LOCAL_APPLY_THREAD;
-    for (size_t i = 0; i < ents->n; i++)
-        if (rc_entry_copy(&spare->v[i], &ents->v[i]) != RC_OK) {
-            for (size_t j = 0; j < i; j++)
-                rc_entry_free(&spare->v[j]);
-            return RC_ERR_NOMEM;
-        }
-    m->entries = spare->v;
-    m->n_entries = ents->n;
-    *spare = (rc_entries){0};
-    return RC_OK;
-}
-
-static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
-                               rc_entries *spare);
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps);
 
 /* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps).
  * On failure no node state changed; on success (sync mode) raft's outgoing messages were moved
  * into *rd / *steps. */
-static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_entries *spare)
+static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
 {
     const rc_raft *r = rn->raft;
     const rc_raft_log *l = &r->raft_log;
@@ -544,7 +523,7 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_en
         rd->n_messages_now = rd->messages.n;
         return rc;
     }
-    return build_sync_messages(rn, rd, steps, spare);
+    return build_sync_messages(rn, rd, steps);
 }
 
 /* Reserves room for `more` messages in ms. */
@@ -561,36 +540,35 @@ static int msgs_reserve(rc_msgs *ms, size_t more)
 static void msgs_put(rc_msgs *ms, rc_message *m)
 {
     ms->v[ms->n++] = *m;
-    memset(m, 0, sizeof(*m));
+    rc_message_disown(m);
 }
 
 /* Sync mode: raft's msgs go out with the Ready; msgsAfterAppend to peers go out after
- * persistence (also in the Ready); those to self, and the storage acks, are stepped on Advance.
- * Everything that can fail happens first; then the messages are moved out of raft (no copies),
- * which acceptReady would have dropped anyway. */
-static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
-                               rc_entries *spare)
+ * persistence (also in the Ready); those to self, and the storage append ack, are stepped on
+ * Advance (the apply ack too, from rn->apply_ack: see rc_rawnode_advance). Everything that can
+ * fail happens first; then the messages are moved out of raft (no copies), which acceptReady
+ * would have dropped anyway. */
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
 {
     rc_raft *r = rn->raft;
     rc_msgs *after = &r->msgs_after_append;
     size_t to_self = 0;
     for (size_t i = 0; i < after->n; i++)
         to_self += after->v[i].to == r->id;
-    rc_message append_resp = {0}, apply_resp = {0};
+    rc_message append_resp;
     bool has_append_resp = need_append_resp(r, rd);
-    bool has_apply_resp = rd->committed_entries.n > 0;
     int rc = RC_OK;
-    if (has_append_resp)
+    if (has_append_resp) {
+        memset(&append_resp, 0, sizeof(append_resp));
         rc = make_append_resp(r, rd, &append_resp);
-    if (rc == RC_OK && has_apply_resp)
-        rc = make_apply_resp_spare(r, &rd->committed_entries, &apply_resp, spare);
+    }
     if (rc == RC_OK)
         rc = msgs_reserve(&rd->messages, r->msgs.n + after->n - to_self);
     if (rc == RC_OK)
-        rc = msgs_reserve(steps, to_self + has_append_resp + has_apply_resp);
+        rc = msgs_reserve(steps, to_self + has_append_resp);
     if (rc != RC_OK) {
-        rc_message_free(&append_resp);
-        rc_message_free(&apply_resp);
+        if (has_append_resp)
+            rc_message_free(&append_resp);
         return rc;
     }
     for (size_t i = 0; i < r->msgs.n; i++)
@@ -602,8 +580,6 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
     after->n = 0;
     if (has_append_resp)
         msgs_put(steps, &append_resp);
-    if (has_apply_resp)
-        msgs_put(steps, &apply_resp);
     return RC_OK;
 }
 
@@ -617,13 +593,15 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
 {
     RN_CHECK(rn);
     rc_raft *r = rn->raft;
-    if (!rn->async_storage_writes && rn->steps_on_advance.n > 0)
+    if (!rn->async_storage_writes && (rn->steps_on_advance.n > 0 || rn->apply_ack.pending))
         return fail(rn, RC_ERR_STATE, ERR_TWO_READY);
     rc_ready_reset(rd);
     /* Sync mode: steps_on_advance is empty here; its array is reused for the new steps. */
     rc_msgs *steps = &rn->steps_on_advance;
-    int rc = build_ready(rn, rd, steps, &rn->spare_ents);
+    int rc = build_ready(rn, rd, steps);
     if (rc != RC_OK) {
+        if (rc == RC_ERR_FAILED) /* the log hit an etcd panic (logged), e.g. a storage failure */
+            r->failed = true;
         rc_msgs_clear(steps);
         rc_ready_reset(rd);
         return result(rn, rc);
@@ -644,42 +622,38 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
     rc_msgs_clear(&r->msgs);
     rc_msgs_clear(&r->msgs_after_append);
     rc_log_accept_unstable(&r->raft_log);
+    rn->last_ready_busy = rd->entries.n > 0 || rd->committed_entries.n > 0;
     if (rd->committed_entries.n > 0) {
         const rc_entries *ce = &rd->committed_entries;
-        rc = rc_log_accept_applying(&r->raft_log, ce->v[ce->n - 1].index,
-                                    rc_entries_size(ce->v, ce->n), !rn->async_storage_writes);
+        uint64_t last = ce->v[ce->n - 1].index, size = rc_entries_size(ce->v, ce->n);
+        rc = rc_log_accept_applying(&r->raft_log, last, size, !rn->async_storage_writes);
         if (rc != RC_OK) {
             r->failed = true;
             rc_ready_reset(rd);
             return result(rn, rc);
         }
+        if (!rn->async_storage_writes) {
+            uint64_t payload = 0;
+            for (size_t i = 0; i < ce->n; i++)
+                payload += rc_entry_payload_size(&ce->v[i]);
+            rn->apply_ack = (rc_apply_ack){true, last, size, payload};
+        }
     }
     return result(rn, RC_OK);
 }
 
-/* After Advance: keeps the steps array and an apply-resp entry array for the next Ready when
- * the last Ready had steps, frees them otherwise (idle groups stay small). */
+/* After Advance: keeps the steps array for the next Ready when the last Ready carried entries,
+ * and otherwise frees it along with raft's idle buffers (idle groups stay small). */
 static void keep_arrays(rc_rawnode *rn, rc_msgs *steps)
 {
-    bool busy = steps->n > 0;
-    for (size_t i = 0; busy && i < steps->n; i++) {
-        rc_message *m = &steps->v[i];
-        if (m->type != RC_MSG_STORAGE_APPLY_RESP || m->n_entries == 0 || rn->spare_ents.v != NULL)
-            continue;
-        for (size_t j = 0; j < m->n_entries; j++)
-            rc_entry_free(&m->entries[j]);
-        rn->spare_ents = (rc_entries){m->entries, 0, m->n_entries};
-        m->entries = NULL;
-        m->n_entries = 0;
-    }
     rc_msgs_clear(steps);
-    if (busy && rn->steps_on_advance.v == NULL) {
+    if (rn->last_ready_busy && rn->steps_on_advance.v == NULL) {
         rn->steps_on_advance = *steps;
         return;
     }
     rc_msgs_free(steps);
-    if (!busy)
-        rc_entries_free(&rn->spare_ents);
+    if (!rn->last_ready_busy)
+        rc_raft_release_idle_memory(rn->raft);
 }
 
 int rc_rawnode_advance(rc_rawnode *rn)
@@ -699,6 +673,14 @@ int rc_rawnode_advance(rc_rawnode *rn)
             rc = RC_ERR_FAILED;
             break;
         }
+    }
+    /* etcd's MsgStorageApplyResp, stepped last (its entries are not needed: only the totals). */
+    rc_apply_ack ack = rn->apply_ack;
+    rn->apply_ack = (rc_apply_ack){0};
+    if (rc == RC_OK && ack.pending) {
+        (void)rc_raft_storage_applied(rn->raft, ack.index, ack.size, ack.payload);
+        if (rc_raft_is_failed(rn->raft))
+            rc = RC_ERR_FAILED;
     }
     keep_arrays(rn, &steps);
     return result(rn, rc);

@@ -37,6 +37,15 @@ void rc_ready_reset(rc_ready *rd);
 /* True iff the Ready holds nothing (etcd's IsEmpty-like; DescribeReady gives "<empty Ready>"). */
 bool rc_ready_is_empty(const rc_ready *rd);
 
+/* Sync mode: etcd's MsgStorageApplyResp for the last Ready's committed entries, stepped on
+ * Advance; only its totals matter (last index, entsSize and payload bytes). */
+typedef struct rc_apply_ack {
+    bool pending;
+    uint64_t index;
+    uint64_t size;
+    uint64_t payload;
+} rc_apply_ack;
+
 typedef struct rc_rawnode {
     rc_raft *raft;
     rc_soft_state prev_soft_st;
@@ -46,7 +55,8 @@ typedef struct rc_rawnode {
     bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
     const char *err_text;       /* static text of the last error, "" if none */
     rc_blob_pool pool;          /* slabs for proposed payloads (shared by log, Ready, storage) */
-    rc_entries spare_ents;      /* an entry array (n == 0) reused by the sync apply-resp step */
+    rc_apply_ack apply_ack;     /* sync mode: stepped on Advance after steps_on_advance */
+    bool last_ready_busy;       /* the last accepted Ready carried (committed) entries */
 } rc_rawnode;
 
 /* etcd's NewRawNode. On failure *out is NULL and *err_text (optional, static) says why. */

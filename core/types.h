@@ -241,6 +241,22 @@ static inline bool rc_hard_state_equal(const rc_hard_state *a, const rc_hard_sta
 
 int rc_message_copy(rc_message *dst, const rc_message *src);
 void rc_message_free(rc_message *m);
+/* Whether m references heap memory (entries, snapshot, context, responses). */
+static inline bool rc_message_owns_memory(const rc_message *m)
+{
+    return m->entries != NULL || m->snapshot != NULL || m->context.data != NULL ||
+           m->context.owner != NULL || m->responses != NULL;
+}
+/* Forgets m's heap references (after moving them elsewhere); scalars are kept. */
+static inline void rc_message_disown(rc_message *m)
+{
+    m->entries = NULL;
+    m->n_entries = 0;
+    m->snapshot = NULL;
+    m->context = (rc_bytes){NULL, 0, NULL};
+    m->responses = NULL;
+    m->n_responses = 0;
+}
 
 void rc_conf_change_free(rc_conf_change *cc);
 void rc_conf_change_v2_free(rc_conf_change_v2 *cc);

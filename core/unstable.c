@@ -10,8 +10,10 @@
 #include "alloc.h"
 #include "log.h"
 
-/* Capacity kept around when the tail empties, so steady state does not reallocate. */
-#define RC_UNSTABLE_KEEP_CAP 16
+/* Capacity kept around when the tail shrinks, so a busy node's steady state (batches of
+ * proposals, a few rounds in flight) does not reallocate; an idle node frees the array
+ * (rc_log_release_idle_memory). */
+#define RC_UNSTABLE_KEEP_CAP 256
 
 bool rc_unstable_maybe_first_index(const rc_unstable *u, uint64_t *i)
 {

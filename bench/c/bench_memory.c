@@ -10,43 +10,69 @@
 
 #include "bench_util.h"
 
-static int step_resp(bnode *n, int type, uint64_t from, uint64_t index)
+/* Steps a message with the given scalars (term = the node's term unless given) and at most one
+ * entry (term, index, no data) into n. */
+static int step_msg(bnode *n, int type, uint64_t from, uint64_t term, uint64_t log_term,
+                    uint64_t index, uint64_t commit, const uint64_t *entry)
 {
     uint64_t f[RAFTC_MF_REJECT_HINT + 1] = {0};
     f[RAFTC_MF_TYPE] = (uint64_t)type;
     f[RAFTC_MF_TO] = n->id;
     f[RAFTC_MF_FROM] = from;
-    f[RAFTC_MF_TERM] = bnode_term(n);
+    f[RAFTC_MF_TERM] = term != 0 ? term : bnode_term(n);
+    f[RAFTC_MF_LOG_TERM] = log_term;
     f[RAFTC_MF_INDEX] = index;
-    raftc_sink *s = NULL;
-    const uint8_t *b;
-    size_t l;
+    f[RAFTC_MF_COMMIT] = commit;
+    raftc_sink *s = NULL, *es = NULL;
+    const uint8_t *b, *eb = NULL;
+    size_t l, el = 0;
     int rc = raftc_sink_new(&s);
     if (rc == 0)
-        rc = raftc_message_encode(s, f, RAFTC_MF_REJECT_HINT + 1, NULL, NULL, 0, NULL, 0, NULL, 0);
+        rc = raftc_sink_new(&es);
+    if (rc == 0 && entry != NULL)
+        rc = raftc_entry_encode(es, entry[0], entry[1], RAFTC_ENTRY_NORMAL, NULL, 0);
+    if (rc == 0 && entry != NULL)
+        rc = raftc_sink_get(es, 0, &eb, &el);
+    if (rc == 0)
+        rc = raftc_message_encode(s, f, RAFTC_MF_REJECT_HINT + 1, entry ? &eb : NULL,
+                                  entry ? &el : NULL, entry ? 1 : 0, NULL, 0, NULL, 0);
     if (rc == 0)
         rc = raftc_sink_get(s, 0, &b, &l);
     if (rc == 0)
         rc = raftc_node_step(n->node, b, l);
     raftc_sink_free(s);
+    raftc_sink_free(es);
     return rc;
 }
 
-/* A 3-voter group member (id 1) that is an idle follower, or an idle leader whose peers have
- * acknowledged everything. */
-static int idle_group(bnode *n, int leader, const char **err)
+/* A 3-voter group member (id 1) after a heartbeat cycle, as it sits in a multi-raft host between
+ * proposals. Follower: leader 2 (term 2) appended its empty entry (index 2) and committed it,
+ * then sent a heartbeat; node 1 answered both. Leader: node 1 won the term-2 election, its
+ * empty entry was acked by 2 and 3 and applied, then it sent a heartbeat round (one tick) that
+ * both peers answered. Messages to peers are dropped (bnode_settle). The Go side does the same. */
+int bench_idle_group(bnode *n, int leader, const char **err)
 {
     static const uint64_t voters[3] = {1, 2, 3};
     int rc = bnode_init(n, 1, voters, 3, err);
     if (rc == 0)
         rc = bnode_settle(n);
-    if (rc != 0 || !leader)
+    if (rc != 0)
         return rc;
+    *err = "heartbeat cycle";
+    if (!leader) {
+        const uint64_t empty[2] = {2, 2};
+        rc = step_msg(n, RAFTC_MSG_APP, 2, 2, 1, 1, 2, empty);
+        if (rc == 0)
+            rc = bnode_settle(n);
+        if (rc == 0)
+            rc = step_msg(n, RAFTC_MSG_HEARTBEAT, 2, 2, 0, 0, 2, NULL);
+        return rc == 0 ? bnode_settle(n) : rc;
+    }
     *err = "campaign";
     if ((rc = raftc_node_campaign(n->node)) == 0)
         rc = bnode_settle(n);
     if (rc == 0)
-        rc = step_resp(n, RAFTC_MSG_VOTE_RESP, 2, 0);
+        rc = step_msg(n, RAFTC_MSG_VOTE_RESP, 2, 0, 0, 0, 0, NULL);
     if (rc == 0)
         rc = bnode_settle(n);
     if (rc == 0 && !bnode_is_leader(n)) {
@@ -54,13 +80,18 @@ static int idle_group(bnode *n, int leader, const char **err)
         return RAFTC_ESTATE;
     }
     uint64_t li = bnode_last_index(n);
-    if (rc == 0)
-        rc = step_resp(n, RAFTC_MSG_APP_RESP, 2, li);
-    if (rc == 0)
-        rc = step_resp(n, RAFTC_MSG_APP_RESP, 3, li);
+    for (uint64_t from = 2; from <= 3 && rc == 0; from++)
+        rc = step_msg(n, RAFTC_MSG_APP_RESP, from, 0, 0, li, 0, NULL);
     if (rc == 0)
         rc = bnode_settle(n);
-    return rc;
+    *err = "heartbeat cycle";
+    if (rc == 0)
+        rc = raftc_node_tick(n->node);
+    if (rc == 0)
+        rc = bnode_settle(n);
+    for (uint64_t from = 2; from <= 3 && rc == 0; from++)
+        rc = step_msg(n, RAFTC_MSG_HEARTBEAT_RESP, from, 0, 0, 0, 0, NULL);
+    return rc == 0 ? bnode_settle(n) : rc;
 }
 
 static void mem_idle(size_t groups, int leader)
@@ -74,7 +105,7 @@ static void mem_idle(size_t groups, int leader)
     int rc = 0;
     const char *err = "";
     for (; made < groups && rc == 0; made++)
-        rc = idle_group(&ns[made], leader, &err);
+        rc = bench_idle_group(&ns[made], leader, &err);
     int64_t h1 = bench_alloc_live();
     if (rc != 0) {
         bench_emit_error(name, err, rc, raftc_node_last_error(ns[made - 1].node));

@@ -160,28 +160,7 @@ void bnode_destroy(bnode *n)
 {
     raftc_node_free(n->node);
     raftc_memstorage_free(n->ms);
-    free(n->ptrs);
-    free(n->lens);
     memset(n, 0, sizeof *n);
-}
-
-static int bnode_reserve(bnode *n, size_t want)
-{
-    if (want <= n->cap)
-        return 0;
-    size_t cap = n->cap ? n->cap : 64;
-    while (cap < want)
-        cap *= 2;
-    const uint8_t **p = realloc(n->ptrs, cap * sizeof *p);
-    if (p == NULL)
-        return RAFTC_ENOMEM;
-    n->ptrs = p;
-    size_t *l = realloc(n->lens, cap * sizeof *l);
-    if (l == NULL)
-        return RAFTC_ENOMEM;
-    n->lens = l;
-    n->cap = cap;
-    return 0;
 }
 
 int bnode_handle_ready(bnode *n, bnode_send_fn send, void *ud, size_t *applied_data)
@@ -200,33 +179,24 @@ int bnode_handle_ready(bnode *n, bnode_send_fn send, void *ud, size_t *applied_d
         if (rc != 0)
             return rc;
     }
-    size_t ne = (size_t)info[RAFTC_RD_N_ENTRIES];
-    if (ne > 0) {
-        if ((rc = bnode_reserve(n, ne)) != 0)
-            return rc;
-        for (size_t i = 0; i < ne; i++)
-            if ((rc = raftc_ready_entry(rd, i, &n->ptrs[i], &n->lens[i])) != 0)
-                return rc;
-        if ((rc = raftc_memstorage_append(n->ms, n->ptrs, n->lens, ne)) != 0)
-            return rc;
-    }
+    /* Fast paths (as Go reads the Ready's structs): the entries go to the storage without
+     * raftpb round trips, messages are routed by field and only their bytes are encoded. */
+    if (info[RAFTC_RD_N_ENTRIES] > 0 && (rc = raftc_memstorage_append_ready(n->ms, rd)) != 0)
+        return rc;
     for (size_t i = 0; send != NULL && i < (size_t)info[RAFTC_RD_N_MESSAGES]; i++) {
         const uint8_t *b;
         size_t l;
         uint64_t mi[RAFTC_MF_TO + 1];
-        if ((rc = raftc_ready_message(rd, i, &b, &l)) != 0)
+        if ((rc = raftc_ready_message_info(rd, i, mi, RAFTC_MF_TO + 1)) != 0)
             return rc;
-        if ((rc = raftc_message_info(b, l, mi, RAFTC_MF_TO + 1)) != 0)
+        if ((rc = raftc_ready_message(rd, i, &b, &l)) != 0)
             return rc;
         send(ud, mi[RAFTC_MF_TO], b, l);
     }
     for (size_t i = 0; i < (size_t)info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
-        const uint8_t *b, *data;
-        size_t l, dl;
         uint64_t index;
-        if ((rc = raftc_ready_committed_entry(rd, i, &b, &l)) != 0)
-            return rc;
-        if ((rc = raftc_entry_info(b, l, NULL, &index, NULL, &data, &dl)) != 0)
+        size_t dl;
+        if ((rc = raftc_ready_committed_entry_info(rd, i, NULL, &index, NULL, NULL, &dl)) != 0)
             return rc;
         count += dl > 0;
         n->applied = index;

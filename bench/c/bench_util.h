@@ -37,15 +37,12 @@ void bench_emit(const char *name, const char *fields);
 /* Prints a result line with an "error" field and repeats it on stderr. */
 void bench_emit_error(const char *name, const char *what, int rc, const char *detail);
 
-/* A raftc node over its own memory storage, with scratch space for persisting Readys. */
+/* A raftc node over its own memory storage. */
 typedef struct bnode {
     raftc_node *node;
     raftc_memstorage *ms;
     uint64_t id;
     uint64_t applied;
-    const uint8_t **ptrs;
-    size_t *lens;
-    size_t cap;
 } bnode;
 
 /* Receives one outgoing message (bytes valid only during the call). */
@@ -68,6 +65,9 @@ int bnode_is_leader(const bnode *n);
 uint64_t bnode_term(const bnode *n);
 uint64_t bnode_first_index(bnode *n);
 uint64_t bnode_last_index(bnode *n);
+
+/* Builds an idle 3-voter group member (id 1) after a heartbeat cycle (bench_memory.c). */
+int bench_idle_group(bnode *n, int leader, const char **err);
 
 /* Workloads (each prints its result lines). */
 void bench_single(size_t batch, size_t total);

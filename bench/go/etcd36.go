@@ -54,6 +54,7 @@ func newNode(id uint64, voters []uint64) *node {
 }
 
 func (n *node) campaign()              { _ = n.rn.Campaign() }
+func (n *node) tick()                  { n.rn.Tick() }
 func (n *node) propose(p []byte) error { return n.rn.Propose(p) }
 func (n *node) hasReady() bool         { return n.rn.HasReady() }
 func (n *node) isLeader() bool         { return n.rn.BasicStatus().RaftState == raft.StateLeader }
@@ -102,16 +103,25 @@ func (n *node) handleReady(send func(to uint64, b []byte)) int {
 }
 
 const (
-	respVote = iota
-	respApp
+	kindVoteResp = iota
+	kindAppResp
+	kindApp
+	kindHeartbeat
+	kindHeartbeatResp
 )
 
-func encodeResp(kind int, to, from, term, index uint64) []byte {
-	t := pb.MsgVoteResp
-	if kind == respApp {
-		t = pb.MsgAppResp
+var msgKinds = []pb.MessageType{pb.MsgVoteResp, pb.MsgAppResp, pb.MsgApp, pb.MsgHeartbeat,
+	pb.MsgHeartbeatResp}
+
+// encodeMsg marshals a message of the given kind; entry, when non-nil, is one entry {term,
+// index} without data.
+func encodeMsg(kind int, to, from, term, logTerm, index, commit uint64, entry *[2]uint64) []byte {
+	m := pb.Message{Type: msgKinds[kind], To: to, From: from, Term: term, LogTerm: logTerm,
+		Index: index, Commit: commit}
+	if entry != nil {
+		m.Entries = append(m.Entries, pb.Entry{Term: entry[0], Index: entry[1],
+			Type: pb.EntryNormal})
 	}
-	m := pb.Message{Type: t, To: to, From: from, Term: term, Index: index}
 	b, err := m.Marshal()
 	if err != nil {
 		panic(err)

@@ -55,6 +55,7 @@ func newNode(id uint64, voters []uint64) *node {
 }
 
 func (n *node) campaign()              { _ = n.rn.Campaign() }
+func (n *node) tick()                  { n.rn.Tick() }
 func (n *node) propose(p []byte) error { return n.rn.Propose(p) }
 func (n *node) hasReady() bool         { return n.rn.HasReady() }
 func (n *node) isLeader() bool         { return n.rn.BasicStatus().RaftState == raft.StateLeader }
@@ -103,17 +104,27 @@ func (n *node) handleReady(send func(to uint64, b []byte)) int {
 }
 
 const (
-	respVote = iota
-	respApp
+	kindVoteResp = iota
+	kindAppResp
+	kindApp
+	kindHeartbeat
+	kindHeartbeatResp
 )
 
-func encodeResp(kind int, to, from, term, index uint64) []byte {
-	t := pb.MsgVoteResp
-	if kind == respApp {
-		t = pb.MsgAppResp
+var msgKinds = []pb.MessageType{pb.MsgVoteResp, pb.MsgAppResp, pb.MsgApp, pb.MsgHeartbeat,
+	pb.MsgHeartbeatResp}
+
+// encodeMsg marshals a message of the given kind; entry, when non-nil, is one entry {term,
+// index} without data.
+func encodeMsg(kind int, to, from, term, logTerm, index, commit uint64, entry *[2]uint64) []byte {
+	m := &pb.Message{Type: msgKinds[kind].Enum(), To: proto.Uint64(to), From: proto.Uint64(from),
+		Term: proto.Uint64(term), LogTerm: proto.Uint64(logTerm), Index: proto.Uint64(index),
+		Commit: proto.Uint64(commit)}
+	if entry != nil {
+		m.Entries = append(m.Entries, &pb.Entry{Term: proto.Uint64(entry[0]),
+			Index: proto.Uint64(entry[1]), Type: pb.EntryNormal.Enum()})
 	}
-	b, err := proto.Marshal(&pb.Message{Type: t.Enum(), To: proto.Uint64(to), From: proto.Uint64(from),
-		Term: proto.Uint64(term), Index: proto.Uint64(index)})
+	b, err := proto.Marshal(m)
 	if err != nil {
 		panic(err)
 	}

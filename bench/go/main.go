@@ -282,11 +282,27 @@ func benchCodec() {
 
 // ---- (d) memory ----
 
-func newIdleLeader() (*node, error) {
+// idleGroup builds node 1 of a 3-voter group after a heartbeat cycle, as bench_memory.c does:
+// follower: leader 2 (term 2) appended and committed its empty entry (index 2), then sent a
+// heartbeat; node 1 answered both. Leader: node 1 won the term-2 election, its empty entry was
+// acked by 2 and 3 and applied, then one tick sent a heartbeat round that both peers answered.
+func idleGroup(leader bool) (*node, error) {
 	n := newNode(1, []uint64{1, 2, 3})
+	settle(n)
+	if !leader {
+		if err := n.step(encodeMsg(kindApp, 1, 2, 2, 1, 1, 2, &[2]uint64{2, 2})); err != nil {
+			return nil, err
+		}
+		settle(n)
+		if err := n.step(encodeMsg(kindHeartbeat, 1, 2, 2, 0, 0, 2, nil)); err != nil {
+			return nil, err
+		}
+		settle(n)
+		return n, nil
+	}
 	n.campaign()
 	settle(n)
-	if err := n.step(encodeResp(respVote, 1, 2, n.term(), 0)); err != nil {
+	if err := n.step(encodeMsg(kindVoteResp, 1, 2, n.term(), 0, 0, 0, nil)); err != nil {
 		return nil, err
 	}
 	settle(n)
@@ -295,7 +311,15 @@ func newIdleLeader() (*node, error) {
 	}
 	li := n.lastIndex()
 	for _, from := range []uint64{2, 3} {
-		if err := n.step(encodeResp(respApp, 1, from, n.term(), li)); err != nil {
+		if err := n.step(encodeMsg(kindAppResp, 1, from, n.term(), 0, li, 0, nil)); err != nil {
+			return nil, err
+		}
+	}
+	settle(n)
+	n.tick()
+	settle(n)
+	for _, from := range []uint64{2, 3} {
+		if err := n.step(encodeMsg(kindHeartbeatResp, 1, from, n.term(), 0, 0, 0, nil)); err != nil {
 			return nil, err
 		}
 	}
@@ -309,16 +333,10 @@ func benchMemory() {
 		keep := make([]*node, 0, groups)
 		h0 := heapAlloc()
 		for i := 0; i < groups; i++ {
-			var n *node
-			if role == "follower" {
-				n = newNode(1, []uint64{1, 2, 3})
-				settle(n)
-			} else {
-				var err error
-				if n, err = newIdleLeader(); err != nil {
-					emitErr("mem_idle_"+role, err.Error())
-					return
-				}
+			n, err := idleGroup(role == "leader")
+			if err != nil {
+				emitErr("mem_idle_"+role, err.Error())
+				return
 			}
 			keep = append(keep, n)
 		}

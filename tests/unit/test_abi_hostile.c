@@ -189,6 +189,7 @@ static void host_lead(host *h)
 /* A result must be a known code; a failed node must say so through every channel, starting with
  * the call that failed it (RAFTC_EFAILED). */
 static int g_failed_before;
+static int g_fail_rc = 1; /* result of the call that failed the node (1: none seen) */
 #define check_rc(h, call)                                                                          \
     do {                                                                                           \
         g_failed_before = raftc_node_is_failed((h)->node);                                         \
@@ -201,6 +202,8 @@ static void check_rc_after(const host *h, int rc)
         print_message("DEFECT: the call that failed the node returned %d (%s), not "
                       "RAFTC_EFAILED; panic: %s\n", rc, raftc_strerror(rc), h->panic);
     assert_true(g_failed_before || !raftc_node_is_failed(h->node) || rc == RAFTC_EFAILED);
+    if (!g_failed_before && raftc_node_is_failed(h->node))
+        g_fail_rc = rc;
     assert_true(rc <= 0 && rc >= RAFTC_EUNKNOWN_TYPE);
     assert_non_null(raftc_node_last_error(h->node));
     if (raftc_node_is_failed(h->node)) {
@@ -622,10 +625,38 @@ static void test_nested_and_lying_lengths(void **state)
 /* ---- storage callbacks that fail or lie ---- */
 
 typedef enum lie {
-    LIE_NONE, LIE_INITIAL_ERR, LIE_INITIAL_GARBAGE, LIE_ENTRIES_TOO_MANY, LIE_ENTRIES_GARBAGE,
-    LIE_ENTRIES_WRONG_INDEX, LIE_ENTRIES_NONE, LIE_ENTRIES_ERR, LIE_TERM_ERR, LIE_FIRST_AFTER_LAST,
-    LIE_SNAPSHOT_GARBAGE, LIE_BAD_CODE, LIE_COUNT
+    LIE_NONE, LIE_INITIAL_ERR, LIE_INITIAL_GARBAGE, LIE_INITIAL_CS_GARBAGE, LIE_INITIAL_TWO,
+    LIE_ENTRIES_TOO_MANY, LIE_ENTRIES_GARBAGE, LIE_ENTRIES_WRONG_INDEX, LIE_ENTRIES_NONE,
+    LIE_ENTRIES_ERR, LIE_ENTRIES_UNAVAILABLE, LIE_TERM_ERR, LIE_FIRST_ERR, LIE_LAST_ERR,
+    LIE_FIRST_AFTER_LAST, LIE_SNAPSHOT_GARBAGE, LIE_SNAPSHOT_TWO, LIE_SNAPSHOT_ERR, LIE_BAD_CODE,
+    LIE_COUNT
 } lie;
+
+/* What the PANIC line (= raftc_node_last_error) must contain for each lie; NULL: not failed. */
+static const char *const lie_text[LIE_COUNT] = {
+    [LIE_NONE] = NULL,
+    [LIE_INITIAL_ERR] = "storage initial_state callback failed: storage failure (code -12)",
+    [LIE_INITIAL_GARBAGE] = "storage initial_state callback returned undecodable HardState",
+    [LIE_INITIAL_CS_GARBAGE] = "storage initial_state callback returned undecodable ConfState",
+    [LIE_INITIAL_TWO] = "storage initial_state callback returned 2 HardState items, want 1",
+    [LIE_ENTRIES_TOO_MANY] = "storage entries callback returned 22 entries for [2, 21), want at "
+                             "most 19",
+    [LIE_ENTRIES_GARBAGE] = "storage entries callback returned undecodable entry at position 0",
+    [LIE_ENTRIES_WRONG_INDEX] = "storage entries callback returned index 9 at position 0, want 2",
+    [LIE_ENTRIES_NONE] = "storage entries callback returned no entries for [2, 21)",
+    [LIE_ENTRIES_ERR] = "storage entries callback failed: storage failure (code -12)",
+    /* etcd's own panic for ErrUnavailable from Entries */
+    [LIE_ENTRIES_UNAVAILABLE] = "entries[2:21) is unavailable from storage",
+    [LIE_TERM_ERR] = "storage term callback failed: storage failure (code -12)",
+    [LIE_FIRST_ERR] = "storage first_index callback failed: storage failure (code -12)",
+    [LIE_LAST_ERR] = "storage last_index callback failed: storage failure (code -12)",
+    /* a lie the adapter cannot see: raft's log catches it */
+    [LIE_FIRST_AFTER_LAST] = "unexpected error when getting unapplied entries",
+    [LIE_SNAPSHOT_GARBAGE] = "storage snapshot callback returned undecodable Snapshot",
+    [LIE_SNAPSHOT_TWO] = "storage snapshot callback returned 2 Snapshot items, want 1",
+    [LIE_SNAPSHOT_ERR] = "storage snapshot callback failed: invalid argument (code -1)",
+    [LIE_BAD_CODE] = "storage entries callback failed: unknown error (code 12345)",
+};
 
 typedef struct liar {
     raftc_memstorage *ms;
@@ -636,11 +667,17 @@ typedef struct liar {
 static int l_initial(void *ud, raftc_sink *hs, raftc_sink *cs)
 {
     liar *l = ud;
-    if (l->mode == LIE_INITIAL_ERR)
-        return RAFTC_ESTORAGE;
-    if (l->mode == LIE_INITIAL_GARBAGE)
+    switch (l->mode) {
+    case LIE_INITIAL_ERR: return RAFTC_ESTORAGE;
+    case LIE_INITIAL_GARBAGE:
         return raftc_sink_put(hs, "\xff\xff\xff", 3) == 0 ? raftc_sink_put(cs, "\x0a", 1) : -1;
-    return raftc_memstorage_initial_state(l->ms, hs, cs);
+    case LIE_INITIAL_CS_GARBAGE:
+        return raftc_sink_put(cs, "\x08", 1) == 0 ? raftc_hard_state_encode(hs, 1, 0, 20) : -1;
+    case LIE_INITIAL_TWO:
+        raftc_hard_state_encode(hs, 1, 0, 20);
+        return raftc_memstorage_initial_state(l->ms, hs, cs);
+    default: return raftc_memstorage_initial_state(l->ms, hs, cs);
+    }
 }
 
 static int l_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sink *out)
@@ -665,6 +702,7 @@ static int l_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sin
         break;
     case LIE_ENTRIES_NONE: break;
     case LIE_ENTRIES_ERR: rc = RAFTC_ESTORAGE; break;
+    case LIE_ENTRIES_UNAVAILABLE: rc = RAFTC_EUNAVAILABLE; break;
     case LIE_BAD_CODE: rc = 12345; break;
     default:
         for (size_t i = 0; rc == 0 && i < raftc_sink_count(tmp); i++)
@@ -680,8 +718,6 @@ static int l_term(void *ud, uint64_t i, uint64_t *term)
     liar *l = ud;
     if (l->armed && l->mode == LIE_TERM_ERR)
         return RAFTC_ESTORAGE;
-    if (l->armed && l->mode == LIE_BAD_CODE)
-        return 7;
     return raftc_memstorage_term(l->ms, i, term);
 }
 
@@ -691,12 +727,16 @@ static int l_first(void *ud, uint64_t *index)
     int rc = raftc_memstorage_first_index(l->ms, index);
     if (l->armed && l->mode == LIE_FIRST_AFTER_LAST)
         *index += 100;
+    if (l->armed && l->mode == LIE_FIRST_ERR)
+        return RAFTC_ESTORAGE;
     return rc;
 }
 
 static int l_last(void *ud, uint64_t *index)
 {
     liar *l = ud;
+    if (l->armed && l->mode == LIE_LAST_ERR)
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_last_index(l->ms, index);
 }
 
@@ -705,36 +745,63 @@ static int l_snapshot(void *ud, raftc_sink *out)
     liar *l = ud;
     if (l->armed && l->mode == LIE_SNAPSHOT_GARBAGE)
         return raftc_sink_put(out, "\x12\x05\x01", 3);
-    return raftc_memstorage_snapshot(l->ms, out);
+    if (l->armed && l->mode == LIE_SNAPSHOT_ERR)
+        return RAFTC_EINVAL;
+    int rc = raftc_memstorage_snapshot(l->ms, out);
+    if (rc == 0 && l->armed && l->mode == LIE_SNAPSHOT_TWO)
+        rc = raftc_memstorage_snapshot(l->ms, out);
+    return rc;
 }
 
+/* A liar over a memory storage with snapshot {1,2,3}@1, entries 2..20 at term 1 and hard state
+ * term 1 commit 20, so that the committed entries are read through the callbacks. */
+static raftc_memstorage *liar_storage(void)
+{
+    static const uint64_t voters[3] = {1, 2, 3};
+    host tmp;
+    host_open(&tmp, 1, voters, 3, 0);
+    raftc_node_free(tmp.node);
+    raftc_sink *s = sink();
+    for (uint64_t i = 2; i <= 20; i++)
+        assert_int_equal(raftc_entry_encode(s, 1, i, RAFTC_ENTRY_NORMAL, (const uint8_t *)"v", 1),
+                         RAFTC_OK);
+    for (size_t i = 0; i < raftc_sink_count(s); i++) {
+        const uint8_t *p;
+        size_t len;
+        assert_int_equal(raftc_sink_get(s, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_append(tmp.ms, &p, &len, 1), RAFTC_OK);
+    }
+    assert_int_equal(raftc_memstorage_set_hard_state_fields(tmp.ms, 1, 0, 20), RAFTC_OK);
+    raftc_sink_free(s);
+    return tmp.ms;
+}
+
+/* Snapshots and compacts the liar's storage at index i (the node has applied it). */
+static void liar_compact(liar *l, uint64_t i)
+{
+    static const uint64_t voters[3] = {1, 2, 3};
+    raftc_sink *cs = sink();
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(raftc_conf_state_encode(cs, voters, 3, NULL, 0, NULL, 0, NULL, 0, 0), 0);
+    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_create_snapshot(l->ms, i, p, len, NULL, 0, NULL), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_compact(l->ms, i), RAFTC_OK);
+    raftc_sink_free(cs);
+}
+
+/* Every lie fails the node (RAFTC_EFAILED from the call that met it) with a PANIC line saying
+ * what was wrong; the truth (LIE_NONE) never does. The node goes through creation, applying the
+ * committed entries (entries/term), an election, probing a follower (entries/term) and, after a
+ * compaction, sending it a snapshot (snapshot). */
 static void test_lying_storage(void **state)
 {
     (void)state;
     for (int mode = 0; mode < LIE_COUNT; mode++) {
         print_message("storage lie %d\n", mode);
-        liar l = {NULL, (lie)mode, 0};
+        liar l = {liar_storage(), (lie)mode, 0};
         host h;
         memset(&h, 0, sizeof(h));
-        /* storage: snapshot {1,2,3}@1, entries 2..20 at term 1, hard state term 1 commit 20 */
-        static const uint64_t voters[3] = {1, 2, 3};
-        host tmp;
-        host_open(&tmp, 1, voters, 3, 0);
-        raftc_node_free(tmp.node);
-        l.ms = tmp.ms;
-        raftc_sink *s = sink();
-        for (uint64_t i = 2; i <= 20; i++)
-            assert_int_equal(raftc_entry_encode(s, 1, i, RAFTC_ENTRY_NORMAL, (const uint8_t *)"v",
-                                                1), RAFTC_OK);
-        for (size_t i = 0; i < raftc_sink_count(s); i++) {
-            const uint8_t *p;
-            size_t len;
-            assert_int_equal(raftc_sink_get(s, i, &p, &len), RAFTC_OK);
-            assert_int_equal(raftc_memstorage_append(l.ms, &p, &len, 1), RAFTC_OK);
-        }
-        assert_int_equal(raftc_memstorage_set_hard_state_fields(l.ms, 1, 0, 20), RAFTC_OK);
-        raftc_sink_free(s);
-
         raftc_storage_callbacks cbs = {sizeof(cbs), &l, l_initial, l_entries, l_term, l_first,
                                        l_last, l_snapshot};
         raftc_config *cfg = NULL;
@@ -745,39 +812,68 @@ static void test_lying_storage(void **state)
         const char *err = NULL;
         int rc = raftc_node_new(&h.node, cfg, &err);
         raftc_config_free(cfg);
-        if (mode == LIE_INITIAL_ERR || mode == LIE_INITIAL_GARBAGE) {
-            assert_true(rc < 0);
+        if (mode >= LIE_INITIAL_ERR && mode <= LIE_INITIAL_TWO) {
+            /* creation fails; the PANIC line (the logger's) says why */
+            print_message("  -> rc=%d panic=\"%s\"\n", rc, h.panic);
+            assert_int_equal(rc, RAFTC_EFAILED);
             assert_null(h.node);
             assert_non_null(err);
+            assert_int_equal(h.panics, 1);
+            assert_string_equal(h.panic, lie_text[mode]);
             raftc_memstorage_free(l.ms);
             continue;
         }
         assert_int_equal(rc, RAFTC_OK);
         l.armed = 1;
-        /* The committed entries are read through the lying callbacks. */
-        for (int i = 0; i < 5 && !raftc_node_is_failed(h.node); i++) {
+        g_fail_rc = 1;
+        int compacted = 0;
+        for (int i = 0; i < 8 && !raftc_node_is_failed(h.node); i++) {
             if (raftc_node_has_ready(h.node)) {
                 raftc_ready *rd = NULL;
-                rc = raftc_node_ready(h.node, &rd);
-                check_rc(&h, rc);
+                check_rc(&h, rc = raftc_node_ready(h.node, &rd));
                 if (rc == RAFTC_OK)
                     check_rc(&h, raftc_node_advance(h.node));
+                continue;
             }
-            check_rc(&h, raftc_node_campaign(h.node));
-            check_rc(&h, raftc_node_tick(h.node));
+            if (status(&h, RAFTC_ST_RAFT_STATE) != RAFTC_STATE_LEADER) {
+                check_rc(&h, raftc_node_campaign(h.node));
+                pbw w;
+                msg(&w, RAFTC_MSG_VOTE_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
+                check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+                continue;
+            }
+            if (!compacted && status(&h, RAFTC_ST_APPLIED) >= 15) {
+                liar_compact(&l, 15);
+                compacted = 1;
+            }
+            /* follower 2 rejects the leader's probe (at its Next-1) with hint 3: the leader
+             * probes from 4 (term 3, entries 4..; a snapshot once compacted) */
+            uint64_t pr[RAFTC_PR_COUNT];
+            assert_int_equal(raftc_node_progress(h.node, 2, pr, RAFTC_PR_COUNT), RAFTC_OK);
+            if (pr[RAFTC_PR_STATE] == RAFTC_PROGRESS_SNAPSHOT) {
+                check_rc(&h, raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FAILURE));
+                assert_int_equal(raftc_node_progress(h.node, 2, pr, RAFTC_PR_COUNT), RAFTC_OK);
+            }
             pbw w;
             msg(&w, RAFTC_MSG_APP_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
-            pb_u64(&w, F_INDEX, 3);
+            pb_u64(&w, F_INDEX, pr[RAFTC_PR_NEXT] - 1);
             pb_u64(&w, F_REJECT, 1);
+            pb_u64(&w, 11 /* RejectHint */, 3);
             check_rc(&h, raftc_node_step(h.node, w.b, w.n));
-            msg(&w, RAFTC_MSG_VOTE_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
-            check_rc(&h, raftc_node_step(h.node, w.b, w.n));
+            check_rc(&h, raftc_node_tick(h.node));
         }
-        if (mode != LIE_NONE && mode != LIE_ENTRIES_TOO_MANY)
-            print_message("  -> failed=%d panic=\"%s\"\n", raftc_node_is_failed(h.node),
-                          h.panic);
-        if (mode == LIE_NONE)
+        print_message("  -> failed=%d rc=%d panic=\"%s\"\n", raftc_node_is_failed(h.node),
+                      g_fail_rc, h.panic);
+        if (lie_text[mode] == NULL) {
             assert_false(raftc_node_is_failed(h.node));
+            assert_int_equal(h.panics, 0);
+            assert_int_equal(compacted, 1);
+        } else {
+            assert_true(raftc_node_is_failed(h.node));
+            assert_int_equal(g_fail_rc, RAFTC_EFAILED);
+            assert_non_null(strstr(h.panic, lie_text[mode]));
+            assert_string_equal(raftc_node_last_error(h.node), h.panic);
+        }
         raftc_node_free(h.node);
         raftc_memstorage_free(l.ms);
     }
@@ -798,8 +894,13 @@ static void test_hostile_memstorage(void **state)
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(raftc_sink_get(s, i, &p[i], &len[i]), RAFTC_OK);
     /* a gap inside one batch is a bad argument; a gap after the last index is etcd's panic */
+    assert_string_equal(raftc_memstorage_last_error(ms), "");
     assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
+    assert_string_equal(raftc_memstorage_last_error(ms), ""); /* only EFAILED sets it */
     assert_int_equal(raftc_memstorage_append(ms, &p[2], &len[2], 1), RAFTC_EFAILED);
+    assert_string_equal(raftc_memstorage_last_error(ms),
+                        "missing log entry [last: 0, append at: 7]");
+    assert_string_equal(raftc_memstorage_last_error(NULL), "");
     uint64_t last = 99;
     assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
     assert_int_equal(last, 0);
@@ -810,6 +911,12 @@ static void test_hostile_memstorage(void **state)
     assert_true(raftc_memstorage_entries(ms, 5, 2, 0, s) < 0); /* lo > hi */
     assert_true(raftc_memstorage_entries(ms, 0, UINT64_MAX, 0, s) < 0);
     assert_int_equal(raftc_memstorage_compact(ms, UINT64_MAX), RAFTC_EFAILED);
+    assert_string_equal(raftc_memstorage_last_error(ms),
+                        "compact 18446744073709551615 is out of bound lastindex(0)");
+    /* the storage is not failed: it still works */
+    assert_int_equal(raftc_memstorage_append(ms, p, len, 1), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(last, 1);
     assert_int_equal(raftc_memstorage_create_snapshot(ms, UINT64_MAX, NULL, 0, NULL, 0, NULL),
                      RAFTC_EFAILED);
     /* snapshot with garbage conf state bytes */

@@ -391,6 +391,125 @@ static void test_failed_node(void **state)
     env_free(&e);
 }
 
+/* What a failed node still answers, and what happens to a Ready view taken before the failure:
+ * calls on a failed node change nothing, so the view stays readable until raftc_node_free. */
+static void test_failed_node_views(void **state)
+{
+    (void)state;
+    env e;
+    env_init(&e, 0);
+    assert_int_equal(raftc_node_campaign(e.node), RAFTC_OK);
+    raftc_ready *rd = NULL;
+    uint64_t info[RAFTC_RD_COUNT];
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    for (;;) { /* until a Ready carries entries (the leader's empty entry) */
+        assert_int_equal(raftc_node_ready(e.node, &rd), RAFTC_OK);
+        assert_int_equal(raftc_ready_info(rd, info, RAFTC_RD_COUNT), RAFTC_OK);
+        if (info[RAFTC_RD_N_ENTRIES] > 0)
+            break;
+        assert_int_equal(raftc_node_advance(e.node), RAFTC_OK);
+        assert_int_equal(raftc_node_has_ready(e.node), 1);
+    }
+    /* fail the node while the view is held */
+    assert_int_equal(raftc_node_apply_conf_change(e.node, RAFTC_CC_V2, NULL, 0, NULL),
+                     RAFTC_EFAILED);
+    assert_int_equal(raftc_node_is_failed(e.node), 1);
+    const char *panic = raftc_node_last_error(e.node);
+    assert_non_null(strstr(panic, "can't leave a non-joint config"));
+    char saved[256];
+    snprintf(saved, sizeof(saved), "%s", panic);
+    /* refused at the door: the view is untouched */
+    assert_int_equal(raftc_node_advance(e.node), RAFTC_EFAILED);
+    raftc_ready *rd2 = rd;
+    assert_int_equal(raftc_node_ready(e.node, &rd2), RAFTC_EFAILED);
+    assert_null(rd2);
+    uint64_t again[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_ready_info(rd, again, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_memory_equal(info, again, sizeof(info));
+    assert_int_equal(raftc_ready_entry(rd, 0, &p, &n), RAFTC_OK);
+    char *text = NULL;
+    assert_int_equal(raftc_ready_describe(rd, &text), RAFTC_OK);
+    raftc_free(text);
+    /* read-only calls work on a failed node */
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(e.node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(st[RAFTC_ST_RAFT_STATE], RAFTC_STATE_LEADER);
+    assert_int_equal(raftc_node_status_config(e.node, &text), RAFTC_OK);
+    assert_string_equal(text, "voters=(1)");
+    raftc_free(text);
+    assert_int_equal(raftc_node_status_progress(e.node, &text), RAFTC_OK);
+    assert_non_null(strstr(text, "1: StateReplicate"));
+    raftc_free(text);
+    raftc_sink *cs = NULL;
+    assert_int_equal(raftc_sink_new(&cs), RAFTC_OK);
+    assert_int_equal(raftc_node_conf_state(e.node, cs), RAFTC_OK);
+    assert_int_equal(raftc_sink_count(cs), 1);
+    raftc_sink_free(cs);
+    uint64_t ids[4];
+    size_t nids = 0;
+    assert_int_equal(raftc_node_progress_ids(e.node, ids, 4, &nids), RAFTC_OK);
+    assert_int_equal(nids, 1);
+    uint64_t pr[RAFTC_PR_COUNT];
+    assert_int_equal(raftc_node_progress(e.node, 1, pr, RAFTC_PR_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_has_ready(e.node), 0);
+    /* none of them replaced the PANIC text */
+    assert_string_equal(raftc_node_last_error(e.node), saved);
+    env_free(&e);
+}
+
+/* etcd's doc.go: a conf change the application cancels is still applied, with its node id set
+ * to 0 (raft.None): the change is skipped and the config stays as it was. */
+static void test_cancelled_conf_change(void **state)
+{
+    (void)state;
+    env e;
+    env_init(&e, 0);
+    raftc_sink *s = NULL;
+    assert_int_equal(raftc_sink_new(&s), RAFTC_OK);
+    assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, RAFTC_NONE, NULL, 0),
+                     RAFTC_OK);
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    assert_int_equal(raftc_sink_get(s, 0, &p, &n), RAFTC_OK);
+    raftc_sink *cs = NULL;
+    assert_int_equal(raftc_sink_new(&cs), RAFTC_OK);
+    assert_int_equal(raftc_node_apply_conf_change(e.node, RAFTC_CC_V1, p, n, cs), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(cs, 0, &p, &n), RAFTC_OK);
+    char *text = NULL;
+    assert_int_equal(raftc_describe_conf_state(&text, p, n), RAFTC_OK);
+    assert_string_equal(text, "Voters:[1] VotersOutgoing:[] Learners:[] LearnersNext:[] "
+                              "AutoLeave:false");
+    raftc_free(text);
+    /* V2 with one zeroed change: the same no-op */
+    int types[2] = {RAFTC_CC_ADD_NODE, RAFTC_CC_ADD_LEARNER_NODE};
+    uint64_t zero[2] = {0, 0};
+    raftc_sink_reset(s);
+    assert_int_equal(raftc_conf_change_v2_encode(s, RAFTC_CC_TRANSITION_AUTO, types, zero, 1,
+                                                 NULL, 0),
+                     RAFTC_OK);
+    assert_int_equal(raftc_sink_get(s, 0, &p, &n), RAFTC_OK);
+    assert_int_equal(raftc_node_apply_conf_change(e.node, RAFTC_CC_V2, p, n, NULL), RAFTC_OK);
+    assert_int_equal(raftc_node_status_config(e.node, &text), RAFTC_OK);
+    assert_string_equal(text, "voters=(1)");
+    raftc_free(text);
+    /* V2 with several zeroed changes: as in etcd, it still enters a joint config (with equal
+     * halves), left again by the automatic leave */
+    raftc_sink_reset(s);
+    assert_int_equal(raftc_conf_change_v2_encode(s, RAFTC_CC_TRANSITION_AUTO, types, zero, 2,
+                                                 NULL, 0),
+                     RAFTC_OK);
+    assert_int_equal(raftc_sink_get(s, 0, &p, &n), RAFTC_OK);
+    assert_int_equal(raftc_node_apply_conf_change(e.node, RAFTC_CC_V2, p, n, NULL), RAFTC_OK);
+    assert_int_equal(raftc_node_status_config(e.node, &text), RAFTC_OK);
+    assert_string_equal(text, "voters=(1)&&(1) autoleave");
+    raftc_free(text);
+    assert_false(raftc_node_is_failed(e.node));
+    raftc_sink_free(cs);
+    raftc_sink_free(s);
+    env_free(&e);
+}
+
 /* ---- callback storage wrapping a memory storage with its own snapshot ---- */
 
 typedef struct host_storage {
@@ -569,6 +688,8 @@ int main(void)
         cmocka_unit_test(test_ready_order),
         cmocka_unit_test(test_single_node_transcript),
         cmocka_unit_test(test_failed_node),
+        cmocka_unit_test(test_failed_node_views),
+        cmocka_unit_test(test_cancelled_conf_change),
         cmocka_unit_test(test_callback_storage),
         cmocka_unit_test(test_pb_helpers),
     };
