@@ -16,6 +16,7 @@
 #include "rawnode.h"
 #include "strbuf.h"
 #include "types.h"
+#include "wire.h"
 
 /* Largest raftpb buffer accepted at the ABI edge (messages, entries, snapshots). */
 #define RAFTC_MAX_INPUT ((size_t)1 << 30)
@@ -34,8 +35,7 @@ struct raftc_sink {
 
 struct raftc_memstorage {
     rc_memstorage *ms;
-    rc_blob_pool pool;   /* slabs for appended payloads (shared with the storage) */
-    rc_entries scratch;  /* decoded batch of raftc_memstorage_append, reused */
+    rc_entries scratch;  /* decoded batch (views) of a large raftc_memstorage_append, reused */
 };
 
 typedef enum raftc_storage_kind {
@@ -76,19 +76,38 @@ struct raftc_ready {
 /* Frees the view's body (node->ready.body is NULL afterwards). */
 void raftc_ready_view_free(raftc_node *node);
 
+/* Sizes of the node's text buffers (allocated only when needed: idle nodes keep none). */
+#define RAFTC_ERR_TEXT_MAX 512
+#define RAFTC_STORAGE_ERR_MAX 256
+
+/* The host-callback storage adaptor's state (memory-storage nodes have none). */
+typedef struct raftc_node_cb {
+    raftc_storage_callbacks cbs;
+    raftc_sink *cb_a, *cb_b; /* reused for storage callbacks */
+    char storage_err[RAFTC_STORAGE_ERR_MAX]; /* why a storage callback's result failed ("" if
+                              * none): replaces the core's generic text in the PANIC line it
+                              * causes */
+} raftc_node_cb;
+
 struct raftc_node {
     rc_rawnode *rn;
     raftc_log_fn log_fn;
     void *log_ud;
     raftc_storage_kind storage_kind;
-    raftc_storage_callbacks cbs;
-    raftc_sink *cb_a, *cb_b; /* reused for storage callbacks */
+    raftc_node_cb *cb;       /* callback storage only, else NULL */
     struct raftc_ready ready;
     char *panic_text;        /* first PANIC log line (heap), NULL if none */
-    char storage_err[256];   /* why a storage callback's result failed ("" if none): replaces the
-                              * core's generic text in the PANIC line it causes */
-    char err[512];           /* last error text */
+    const char *err;         /* last error text: "", a static text, or err_buf */
+    char *err_buf;           /* RAFTC_ERR_TEXT_MAX bytes, allocated by the first error */
 };
+
+/* info[k] = v when k < n (hosts may pass info arrays shorter than the field list). Written
+ * field by field: no intermediate array to copy from. */
+static inline void raftc_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
+{
+    if (k < n)
+        info[k] = v;
+}
 
 /* Records the text of a result on the node and returns rc. */
 int raftc_node_result(raftc_node *node, int rc, const char *text);
@@ -105,9 +124,13 @@ uint8_t *raftc_sink_push(raftc_sink *s, size_t len);
 /* Encodes into s without intermediate buffers (core/wire); RAFTC_ENOMEM on failure. */
 int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e);
 int raftc_sink_put_message(raftc_sink *s, const rc_message *m);
+/* rc_wire_put_fields_message into one item of s (ents and ctx may point into s): the message
+ * with scalars f, the canonical Entry bodies ents[0..n) copied verbatim and the context.
+ * RAFTC_ETOOLARGE over the input limit, RAFTC_ENOMEM. */
+int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+                                  const uint8_t *const *ents, const size_t *lens, size_t n,
+                                  const uint8_t *ctx, size_t ctx_len);
 int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
-/* Maps any int returned by a host callback to an rc_err (unknown values -> RC_ERR_STORAGE). */
-int raftc_map_host_rc(int rc);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
 int raftc_take_string(char **out, rc_strbuf *b);
 

@@ -106,13 +106,6 @@ RAFTC_API int raftc_msg_type_from_name(const char *name)
     return RAFTC_ENOTFOUND;
 }
 
-int raftc_map_host_rc(int rc)
-{
-    if (rc > 0 || rc < RC_ERR_UNKNOWN_TYPE)
-        return RC_ERR_STORAGE;
-    return rc;
-}
-
 int raftc_take_string(char **out, rc_strbuf *b)
 {
     *out = NULL;

@@ -38,23 +38,30 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms)
     if (ms == NULL)
         return;
     rc_memstorage_free(ms->ms);
-    rc_entries_free(&ms->scratch);
-    rc_blob_pool_free(&ms->pool);
+    rc_free(ms->scratch.v); /* holds views only */
     rc_free(ms);
 }
 
-/* Decodes an entry with its payload packed into the storage's slabs (the storage shares it). */
-static int decode_pooled(raftc_memstorage *ms, rc_entry *e, const uint8_t *buf, size_t len)
+/* Decodes an entry; with the fast view its payload is borrowed from buf (the storage copies it
+ * into its slabs), otherwise it is owned (freed with the batch). */
+static int decode_entry(rc_entry *e, const uint8_t *buf, size_t len)
 {
     const uint8_t *d;
     size_t dl;
     memset(e, 0, sizeof(*e));
     if (buf == NULL || rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, buf, len) != RC_OK)
         return rc_decode_entry(e, buf, len);
-    int rc = rc_bytes_set_pooled(&e->data, &ms->pool, d, dl);
-    if (rc != RC_OK)
-        memset(e, 0, sizeof(*e));
-    return rc;
+    e->data = (rc_bytes){dl > 0 ? (uint8_t *)(uintptr_t)d : NULL, dl, NULL};
+    return RC_OK;
+}
+
+/* Frees the owned payloads of a decoded batch (views are left alone). */
+static void batch_release(rc_entries *es)
+{
+    for (size_t i = 0; i < es->n; i++)
+        if (es->v[i].data.owner != NULL)
+            rc_bytes_free(&es->v[i].data);
+    es->n = 0;
 }
 
 RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
@@ -72,27 +79,24 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
     es.n = 0;
     int rc = RC_OK;
     for (size_t i = 0; i < n && rc == RC_OK; i++) {
-        rc_entry e;
+        rc_entry e = {0};
         if (ents[i] == NULL && lens[i] != 0)
             rc = RC_ERR_INVALID;
         else if (lens[i] > RAFTC_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
-            rc = decode_pooled(ms, &e, ents[i], lens[i]);
+            rc = decode_entry(&e, ents[i], lens[i]);
         /* H8: the batch itself must be contiguous (the core assumes it; etcd trusts it). */
-        if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1) {
-            rc_entry_free(&e);
+        if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1)
             rc = RC_ERR_INVALID;
-        }
-        if (rc == RC_OK) {
+        if (rc == RC_OK)
             rc = rc_entries_push_move(&es, &e);
-            if (rc != RC_OK)
-                rc_entry_free(&e);
-        }
+        if (rc != RC_OK && e.data.owner != NULL)
+            rc_bytes_free(&e.data);
     }
     if (rc == RC_OK)
         rc = rc_memstorage_append(ms->ms, es.v, es.n);
-    rc_entries_truncate(&es, 0);
+    batch_release(&es);
     if (es.v != small)
         ms->scratch = es; /* kept for the next large batch; freed with the storage */
     return rc;

@@ -17,20 +17,30 @@
 
 int raftc_node_result(raftc_node *node, int rc, const char *text)
 {
+    bool has_storage_err = node->cb != NULL && node->cb->storage_err[0] != '\0';
     if (rc == RC_OK) {
-        node->err[0] = '\0';
-        node->storage_err[0] = '\0';
+        node->err = "";
+        if (has_storage_err)
+            node->cb->storage_err[0] = '\0';
         return rc;
     }
     if (rc == RC_ERR_FAILED && node->panic_text != NULL)
         text = node->panic_text;
     /* A storage failure etcd returns instead of panicking on (Bootstrap's LastIndex). */
-    if (rc == RC_ERR_STORAGE && node->storage_err[0] != '\0')
-        text = node->storage_err;
+    if (rc == RC_ERR_STORAGE && has_storage_err)
+        text = node->cb->storage_err;
     if (text == NULL || text[0] == '\0')
         text = raftc_strerror(rc);
-    snprintf(node->err, sizeof(node->err), "%s", text);
-    node->storage_err[0] = '\0'; /* never carried into a later call */
+    if (node->err_buf == NULL)
+        node->err_buf = rc_malloc(RAFTC_ERR_TEXT_MAX);
+    if (node->err_buf != NULL) {
+        snprintf(node->err_buf, RAFTC_ERR_TEXT_MAX, "%s", text);
+        node->err = node->err_buf;
+    } else {
+        node->err = raftc_strerror(rc); /* static */
+    }
+    if (has_storage_err)
+        node->cb->storage_err[0] = '\0'; /* never carried into a later call */
     return rc;
 }
 
@@ -50,7 +60,7 @@ static int core_result(raftc_node *node, int rc)
 
 RAFTC_API const char *raftc_node_last_error(const raftc_node *node)
 {
-    return node == NULL ? "" : node->err;
+    return node == NULL || node->err == NULL ? "" : node->err;
 }
 
 RAFTC_API int raftc_node_is_failed(const raftc_node *node)
@@ -63,12 +73,12 @@ RAFTC_API int raftc_node_is_failed(const raftc_node *node)
 static void node_log(void *ud, int level, const char *msg)
 {
     raftc_node *node = ud;
-    char detail[sizeof(node->storage_err)];
-    if (level >= RC_LOG_PANIC && node->storage_err[0] != '\0') {
+    char detail[RAFTC_STORAGE_ERR_MAX];
+    if (level >= RC_LOG_PANIC && node->cb != NULL && node->cb->storage_err[0] != '\0') {
         /* The PANIC caused by a storage callback's result: say what the callback did wrong
          * instead of the core's generic text ("storage failure"). */
-        memcpy(detail, node->storage_err, sizeof(detail));
-        node->storage_err[0] = '\0';
+        memcpy(detail, node->cb->storage_err, sizeof(detail));
+        node->cb->storage_err[0] = '\0';
         msg = detail;
     }
     if (level >= RC_LOG_PANIC && node->panic_text == NULL) {
@@ -87,7 +97,7 @@ static void node_log(void *ud, int level, const char *msg)
  * contract allows for the callback (0, and the sentinel errors below) passes through; anything
  * else (another code, data that does not decode, the wrong number of items, entries that do not
  * match the request) becomes RC_ERR_STORAGE, which the core treats as etcd's panic. The reason is
- * kept in node->storage_err, and node_log puts it in the PANIC line instead of the generic text.
+ * kept in node->cb->storage_err, and node_log puts it in the PANIC line instead of the generic text.
  */
 
 #define SOFT(code) (1u << (unsigned)-(code)) /* set of sentinel codes a callback may return */
@@ -103,7 +113,7 @@ static int cb_fail(raftc_node *node, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(node->storage_err, sizeof(node->storage_err), fmt, ap);
+    vsnprintf(node->cb->storage_err, sizeof(node->cb->storage_err), fmt, ap);
     va_end(ap);
     return RC_ERR_STORAGE;
 }
@@ -144,8 +154,8 @@ static int cb_decoded(raftc_node *node, const char *name, const char *what, int 
 static raftc_node *cb_node(void *ud)
 {
     raftc_node *node = ud;
-    raftc_sink_reset(node->cb_a);
-    raftc_sink_reset(node->cb_b);
+    raftc_sink_reset(node->cb->cb_a);
+    raftc_sink_reset(node->cb->cb_b);
     return node;
 }
 
@@ -155,15 +165,15 @@ static int cb_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
     memset(hs, 0, sizeof(*hs));
     memset(cs, 0, sizeof(*cs));
     int rc = cb_host_rc(node, "initial_state",
-                        node->cbs.initial_state(node->cbs.ud, node->cb_a, node->cb_b), 0);
+                        node->cb->cbs.initial_state(node->cb->cbs.ud, node->cb->cb_a, node->cb->cb_b), 0);
     const uint8_t *p = NULL;
     size_t n = 0;
     if (rc == RC_OK)
-        rc = cb_one_item(node, "initial_state", "HardState", node->cb_a, &p, &n);
+        rc = cb_one_item(node, "initial_state", "HardState", node->cb->cb_a, &p, &n);
     if (rc == RC_OK && n > 0) /* no item or an empty one: the zero value */
         rc = cb_decoded(node, "initial_state", "HardState", rc_decode_hard_state(hs, p, n));
     if (rc == RC_OK)
-        rc = cb_one_item(node, "initial_state", "ConfState", node->cb_b, &p, &n);
+        rc = cb_one_item(node, "initial_state", "ConfState", node->cb->cb_b, &p, &n);
     if (rc == RC_OK && n > 0) /* no item or an empty one: the zero value */
         rc = cb_decoded(node, "initial_state", "ConfState", rc_decode_conf_state(cs, p, n));
     return rc;
@@ -173,12 +183,12 @@ static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_
 {
     raftc_node *node = cb_node(ud);
     int rc = cb_host_rc(node, "entries",
-                        node->cbs.entries(node->cbs.ud, lo, hi, max_size, node->cb_a),
+                        node->cb->cbs.entries(node->cb->cbs.ud, lo, hi, max_size, node->cb->cb_a),
                         SOFT_ENTRIES);
     if (rc != RC_OK)
         return rc;
     size_t start = out->n;
-    size_t cnt = raftc_sink_count(node->cb_a);
+    size_t cnt = raftc_sink_count(node->cb->cb_a);
     if (cnt > hi - lo)
         return cb_fail(node, "storage entries callback returned %zu entries for [%llu, %llu), "
                              "want at most %llu",
@@ -191,7 +201,7 @@ static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_
         const uint8_t *p = NULL;
         size_t n = 0;
         rc_entry e;
-        raftc_sink_get(node->cb_a, i, &p, &n);
+        raftc_sink_get(node->cb->cb_a, i, &p, &n);
         int drc = rc_decode_entry(&e, p, n);
         if (drc != RC_OK)
             rc = drc == RC_ERR_NOMEM
@@ -219,33 +229,33 @@ static int cb_term(void *ud, uint64_t i, uint64_t *term)
 {
     raftc_node *node = ud;
     *term = 0;
-    return cb_host_rc(node, "term", node->cbs.term(node->cbs.ud, i, term), SOFT_TERM);
+    return cb_host_rc(node, "term", node->cb->cbs.term(node->cb->cbs.ud, i, term), SOFT_TERM);
 }
 
 static int cb_first_index(void *ud, uint64_t *index)
 {
     raftc_node *node = ud;
     *index = 0;
-    return cb_host_rc(node, "first_index", node->cbs.first_index(node->cbs.ud, index), 0);
+    return cb_host_rc(node, "first_index", node->cb->cbs.first_index(node->cb->cbs.ud, index), 0);
 }
 
 static int cb_last_index(void *ud, uint64_t *index)
 {
     raftc_node *node = ud;
     *index = 0;
-    return cb_host_rc(node, "last_index", node->cbs.last_index(node->cbs.ud, index), 0);
+    return cb_host_rc(node, "last_index", node->cb->cbs.last_index(node->cb->cbs.ud, index), 0);
 }
 
 static int cb_snapshot(void *ud, rc_snapshot *out)
 {
     raftc_node *node = cb_node(ud);
     memset(out, 0, sizeof(*out));
-    int rc = cb_host_rc(node, "snapshot", node->cbs.snapshot(node->cbs.ud, node->cb_a),
+    int rc = cb_host_rc(node, "snapshot", node->cb->cbs.snapshot(node->cb->cbs.ud, node->cb->cb_a),
                         SOFT_SNAPSHOT);
     const uint8_t *p = NULL;
     size_t n = 0;
     if (rc == RC_OK)
-        rc = cb_one_item(node, "snapshot", "Snapshot", node->cb_a, &p, &n);
+        rc = cb_one_item(node, "snapshot", "Snapshot", node->cb->cb_a, &p, &n);
     if (rc == RC_OK && n > 0)
         rc = cb_decoded(node, "snapshot", "Snapshot", rc_decode_snapshot(out, p, n));
     return rc;
@@ -263,18 +273,25 @@ RAFTC_API void raftc_node_free(raftc_node *node)
         return;
     rc_rawnode_free(node->rn);
     raftc_ready_view_free(node);
-    raftc_sink_free(node->cb_a);
-    raftc_sink_free(node->cb_b);
+    if (node->cb != NULL) {
+        raftc_sink_free(node->cb->cb_a);
+        raftc_sink_free(node->cb->cb_b);
+        rc_free(node->cb);
+    }
+    rc_free(node->err_buf);
     rc_free(node->panic_text);
     rc_free(node);
 }
 
-/* The storage callbacks' sinks (memory-storage nodes need none). */
-static int node_alloc_sinks(raftc_node *node, raftc_storage_kind kind)
+/* The storage callbacks' sinks and error text (memory-storage nodes need none). */
+static int node_alloc_callback_state(raftc_node *node, raftc_storage_kind kind)
 {
     if (kind != RAFTC_STORAGE_CALLBACKS)
         return RAFTC_OK;
-    if (raftc_sink_new(&node->cb_a) != RAFTC_OK || raftc_sink_new(&node->cb_b) != RAFTC_OK)
+    node->cb = rc_calloc(1, sizeof(*node->cb));
+    if (node->cb == NULL)
+        return RAFTC_ENOMEM;
+    if (raftc_sink_new(&node->cb->cb_a) != RAFTC_OK || raftc_sink_new(&node->cb->cb_b) != RAFTC_OK)
         return RAFTC_ENOMEM;
     return RAFTC_OK;
 }
@@ -295,12 +312,13 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
         return RAFTC_ECONFIG;
     }
     raftc_node *node = rc_calloc(1, sizeof(*node));
-    if (node == NULL || node_alloc_sinks(node, cfg->storage_kind) != RAFTC_OK) {
+    if (node == NULL || node_alloc_callback_state(node, cfg->storage_kind) != RAFTC_OK) {
         raftc_node_free(node);
         if (err != NULL)
             *err = raftc_strerror(RAFTC_ENOMEM);
         return RAFTC_ENOMEM;
     }
+    node->err = "";
     node->log_fn = cfg->log_fn;
     node->log_ud = cfg->log_ud;
     node->storage_kind = cfg->storage_kind;
@@ -310,7 +328,7 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
     if (cfg->storage_kind == RAFTC_STORAGE_MEM) {
         c.storage = rc_memstorage_storage(cfg->ms->ms);
     } else {
-        node->cbs = cfg->cbs;
+        node->cb->cbs = cfg->cbs;
         c.storage.ops = &cb_storage_ops;
         c.storage.ud = node;
     }

@@ -85,10 +85,27 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
     CHECK_BUF(buf, len);
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
+    rc_wire_fields f;
+    size_t n_entries;
+    if (buf != NULL && rc_wire_peek_fields(&f, &n_entries, buf, len) == RC_OK) {
+        raftc_info_put(info, n, RAFTC_MF_TYPE, f.type);
+        raftc_info_put(info, n, RAFTC_MF_TO, f.to);
+        raftc_info_put(info, n, RAFTC_MF_FROM, f.from);
+        raftc_info_put(info, n, RAFTC_MF_TERM, f.term);
+        raftc_info_put(info, n, RAFTC_MF_LOG_TERM, f.log_term);
+        raftc_info_put(info, n, RAFTC_MF_INDEX, f.index);
+        raftc_info_put(info, n, RAFTC_MF_COMMIT, f.commit);
+        raftc_info_put(info, n, RAFTC_MF_VOTE, f.vote);
+        raftc_info_put(info, n, RAFTC_MF_REJECT, f.reject);
+        raftc_info_put(info, n, RAFTC_MF_REJECT_HINT, f.reject_hint);
+        raftc_info_put(info, n, RAFTC_MF_N_ENTRIES, n_entries);
+        raftc_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, 0);
+        raftc_info_put(info, n, RAFTC_MF_N_RESPONSES, 0);
+        return RAFTC_OK;
+    }
+    /* Outside the fast subset: the general decoder decides. */
     rc_message m;
-    /* The fast path borrows (nothing to free); the general decoder owns. */
-    bool peeked = buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK;
-    int rc = peeked ? RC_OK : rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     uint64_t v[RAFTC_MF_COUNT] = {
@@ -98,8 +115,7 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
         [RAFTC_MF_REJECT_HINT] = m.reject_hint, [RAFTC_MF_N_ENTRIES] = m.n_entries,
         [RAFTC_MF_HAS_SNAPSHOT] = m.snapshot != NULL, [RAFTC_MF_N_RESPONSES] = m.n_responses,
     };
-    if (!peeked)
-        rc_message_free(&m);
+    rc_message_free(&m);
     for (size_t i = 0; i < n && i < RAFTC_MF_COUNT; i++)
         info[i] = v[i];
     return RAFTC_OK;
@@ -116,6 +132,8 @@ static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
 /* Re-encodes an Entry body seen through the fast view (same bytes as decode + encode). */
 static int put_entry_view(raftc_sink *out, const uint8_t *b, size_t l)
 {
+    if (rc_wire_entry_is_canonical(b, l))
+        return raftc_sink_put(out, b, l); /* re-encoding would give these very bytes */
     rc_entry e;
     const uint8_t *d;
     size_t dl;
@@ -192,6 +210,15 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
     return rc;
 }
 
+/* True iff every entry is a canonical encoding (within the size limit). */
+static bool entries_canonical(const uint8_t *const *entries, const size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] > RAFTC_MAX_INPUT || !rc_wire_entry_is_canonical(entries[i], lens[i]))
+            return false;
+    return true;
+}
+
 /* True iff the fast view reads this entry (so its decoded form borrows from buf). */
 static bool entry_is_view(const uint8_t *buf, size_t len)
 {
@@ -217,6 +244,16 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         return RAFTC_EUNKNOWN_TYPE;
     if (info[RAFTC_MF_REJECT] > 1)
         return RAFTC_EINVAL;
+    /* The lean path: entries already in canonical form are copied verbatim (exactly what
+     * decoding and re-encoding them gives); the context is copied once. */
+    if (snapshot == NULL && entries_canonical(entries, entry_lens, n_entries)) {
+        const rc_wire_fields f = {
+            info[RAFTC_MF_TYPE], info[RAFTC_MF_TO], info[RAFTC_MF_FROM], info[RAFTC_MF_TERM],
+            info[RAFTC_MF_LOG_TERM], info[RAFTC_MF_INDEX], info[RAFTC_MF_COMMIT],
+            info[RAFTC_MF_VOTE], info[RAFTC_MF_REJECT], info[RAFTC_MF_REJECT_HINT]};
+        return raftc_sink_put_fields_message(out, &f, entries, entry_lens, n_entries, context,
+                                             context_len);
+    }
     rc_message m = {
         .type = (rc_msg_type)info[RAFTC_MF_TYPE], .to = info[RAFTC_MF_TO],
         .from = info[RAFTC_MF_FROM], .term = info[RAFTC_MF_TERM],

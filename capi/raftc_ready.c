@@ -190,24 +190,20 @@ RAFTC_API int raftc_ready_info(const raftc_ready *v, uint64_t *info, size_t n)
         return RAFTC_EINVAL;
     const rc_ready *rd = &v->body->rd;
     bool has_ss = rd->has_soft_state;
-    uint64_t in[RAFTC_RD_COUNT] = {
-        [RAFTC_RD_HAS_SOFT_STATE] = has_ss,
-        [RAFTC_RD_LEAD] = has_ss ? rd->soft_state.lead : 0,
-        [RAFTC_RD_RAFT_STATE] = has_ss ? (uint64_t)rd->soft_state.raft_state : 0,
-        [RAFTC_RD_HAS_HARD_STATE] = !rc_hard_state_is_empty(&rd->hard_state),
-        [RAFTC_RD_TERM] = rd->hard_state.term,
-        [RAFTC_RD_VOTE] = rd->hard_state.vote,
-        [RAFTC_RD_COMMIT] = rd->hard_state.commit,
-        [RAFTC_RD_N_ENTRIES] = rd->entries.n,
-        [RAFTC_RD_HAS_SNAPSHOT] = view_has_snapshot(v->body),
-        [RAFTC_RD_N_COMMITTED_ENTRIES] = rd->committed_entries.n,
-        [RAFTC_RD_N_MESSAGES] = rd->messages.n,
-        [RAFTC_RD_N_MESSAGES_NOW] = rd->n_messages_now,
-        [RAFTC_RD_N_READ_STATES] = rd->n_read_states,
-        [RAFTC_RD_MUST_SYNC] = rd->must_sync,
-    };
-    for (size_t i = 0; i < n && i < RAFTC_RD_COUNT; i++)
-        info[i] = in[i];
+    raftc_info_put(info, n, RAFTC_RD_HAS_SOFT_STATE, has_ss);
+    raftc_info_put(info, n, RAFTC_RD_LEAD, has_ss ? rd->soft_state.lead : 0);
+    raftc_info_put(info, n, RAFTC_RD_RAFT_STATE, has_ss ? (uint64_t)rd->soft_state.raft_state : 0);
+    raftc_info_put(info, n, RAFTC_RD_HAS_HARD_STATE, !rc_hard_state_is_empty(&rd->hard_state));
+    raftc_info_put(info, n, RAFTC_RD_TERM, rd->hard_state.term);
+    raftc_info_put(info, n, RAFTC_RD_VOTE, rd->hard_state.vote);
+    raftc_info_put(info, n, RAFTC_RD_COMMIT, rd->hard_state.commit);
+    raftc_info_put(info, n, RAFTC_RD_N_ENTRIES, rd->entries.n);
+    raftc_info_put(info, n, RAFTC_RD_HAS_SNAPSHOT, view_has_snapshot(v->body));
+    raftc_info_put(info, n, RAFTC_RD_N_COMMITTED_ENTRIES, rd->committed_entries.n);
+    raftc_info_put(info, n, RAFTC_RD_N_MESSAGES, rd->messages.n);
+    raftc_info_put(info, n, RAFTC_RD_N_MESSAGES_NOW, rd->n_messages_now);
+    raftc_info_put(info, n, RAFTC_RD_N_READ_STATES, rd->n_read_states);
+    raftc_info_put(info, n, RAFTC_RD_MUST_SYNC, rd->must_sync);
     return RAFTC_OK;
 }
 
@@ -303,16 +299,19 @@ RAFTC_API int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t
     bool has_snap = m->snapshot != NULL && (m->type == RC_MSG_SNAP ||
                                             !rc_snapshot_is_empty(m->snapshot) ||
                                             m->snapshot->data.len > 0);
-    uint64_t v[RAFTC_MF_COUNT] = {
-        [RAFTC_MF_TYPE] = (uint64_t)m->type, [RAFTC_MF_TO] = m->to, [RAFTC_MF_FROM] = m->from,
-        [RAFTC_MF_TERM] = m->term, [RAFTC_MF_LOG_TERM] = m->log_term,
-        [RAFTC_MF_INDEX] = m->index, [RAFTC_MF_COMMIT] = m->commit, [RAFTC_MF_VOTE] = m->vote,
-        [RAFTC_MF_REJECT] = m->reject, [RAFTC_MF_REJECT_HINT] = m->reject_hint,
-        [RAFTC_MF_N_ENTRIES] = m->n_entries, [RAFTC_MF_HAS_SNAPSHOT] = has_snap,
-        [RAFTC_MF_N_RESPONSES] = m->n_responses,
-    };
-    for (size_t k = 0; k < n && k < RAFTC_MF_COUNT; k++)
-        info[k] = v[k];
+    raftc_info_put(info, n, RAFTC_MF_TYPE, (uint64_t)m->type);
+    raftc_info_put(info, n, RAFTC_MF_TO, m->to);
+    raftc_info_put(info, n, RAFTC_MF_FROM, m->from);
+    raftc_info_put(info, n, RAFTC_MF_TERM, m->term);
+    raftc_info_put(info, n, RAFTC_MF_LOG_TERM, m->log_term);
+    raftc_info_put(info, n, RAFTC_MF_INDEX, m->index);
+    raftc_info_put(info, n, RAFTC_MF_COMMIT, m->commit);
+    raftc_info_put(info, n, RAFTC_MF_VOTE, m->vote);
+    raftc_info_put(info, n, RAFTC_MF_REJECT, m->reject);
+    raftc_info_put(info, n, RAFTC_MF_REJECT_HINT, m->reject_hint);
+    raftc_info_put(info, n, RAFTC_MF_N_ENTRIES, m->n_entries);
+    raftc_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, has_snap);
+    raftc_info_put(info, n, RAFTC_MF_N_RESPONSES, m->n_responses);
     return RAFTC_OK;
 }
 

@@ -146,6 +146,39 @@ static uint8_t *put_hard_state(uint8_t *p, const void *v)
     return rc_wire_put_hard_state(p, v);
 }
 
+/* A message given by its scalars, canonical Entry bodies (copied verbatim) and a context. */
+typedef struct fields_msg {
+    const rc_wire_fields *f;
+    const uint8_t *const *ents;
+    const size_t *lens;
+    size_t n;
+    const uint8_t *ctx;
+    size_t ctx_len;
+} fields_msg;
+
+static uint8_t *put_fields_message(uint8_t *p, const void *v)
+{
+    const fields_msg *fm = v;
+    return rc_wire_put_fields_message(p, fm->f, fm->ents, fm->lens, fm->n, fm->ctx, fm->ctx_len);
+}
+
+int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+                                  const uint8_t *const *ents, const size_t *lens, size_t n,
+                                  const uint8_t *ctx, size_t ctx_len)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i] > RAFTC_MAX_INPUT || total > RAFTC_MAX_INPUT)
+            return RAFTC_ETOOLARGE;
+        total += lens[i];
+    }
+    if (ctx_len > RAFTC_MAX_INPUT || total > RAFTC_MAX_INPUT)
+        return RAFTC_ETOOLARGE;
+    fields_msg fm = {f, ents, lens, n, ctx, ctx_len};
+    return sink_put_encoded(s, rc_wire_fields_message_size(f, lens, n, ctx_len),
+                            put_fields_message, &fm);
+}
+
 int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e)
 {
     return sink_put_encoded(s, rc_wire_entry_size(e), put_entry, e);

@@ -62,6 +62,20 @@ void rc_free(void *ptr)
     free(ptr);
 }
 
+int rc_grow_exact(void **arr, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return RC_OK;
+    if (elem_size == 0 || need > SIZE_MAX / elem_size)
+        return RC_ERR_NOMEM;
+    void *p = rc_realloc(*arr, need * elem_size);
+    if (p == NULL)
+        return RC_ERR_NOMEM;
+    *arr = p;
+    *cap = need;
+    return RC_OK;
+}
+
 int rc_grow(void **arr, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)

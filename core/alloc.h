@@ -26,5 +26,8 @@ void *rc_realloc(void *ptr, size_t size);
 void rc_free(void *ptr);
 /* Grows an array to hold at least `need` elements (doubling). Returns 0 or RC_ERR_NOMEM. */
 int rc_grow(void **arr, size_t *cap, size_t need, size_t elem_size);
+/* Grows an array to exactly `need` elements when it is smaller: for small sets that rarely
+ * change (configs, progress maps, votes), so a node keeps no spare capacity. */
+int rc_grow_exact(void **arr, size_t *cap, size_t need, size_t elem_size);
 
 #endif

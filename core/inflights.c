@@ -19,7 +19,7 @@
 void rc_inflights_init(rc_inflights *in, size_t size, uint64_t max_bytes)
 {
     memset(in, 0, sizeof(*in));
-    in->size = size;
+    in->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
     in->max_bytes = max_bytes;
 }
 
@@ -48,7 +48,7 @@ static int rc_inflights_grow(rc_inflights *in)
     if (nb == NULL)
         return RC_ERR_NOMEM;
     in->buf = nb;
-    in->cap = ncap;
+    in->cap = (uint32_t)ncap; /* ncap <= size <= UINT32_MAX */
     return RC_OK;
 }
 
@@ -84,9 +84,9 @@ void rc_inflights_free_le(rc_inflights *in, uint64_t to)
         if (++idx >= in->size)
             idx -= in->size;
     }
-    in->count -= i;
+    in->count -= (uint32_t)i;
     in->bytes -= bytes;
-    in->start = idx;
+    in->start = (uint32_t)idx;
     if (in->count == 0)
         in->start = 0; /* restart at slot 0 so the buffer need not grow needlessly */
 }

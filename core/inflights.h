@@ -13,8 +13,11 @@
 
 typedef struct rc_inflight { uint64_t index; uint64_t bytes; } rc_inflight;
 
+/* A ring of at most `size` slots, allocated lazily (`cap` slots so far). Counts are 32-bit to
+ * keep a progress small: a size over UINT32_MAX is clamped (never reachable in practice). */
 typedef struct rc_inflights {
-    size_t start, count, size /* max count */, cap /* allocated slots */;
+    uint32_t start, count, cap;
+    uint32_t size; /* max count */
     uint64_t bytes, max_bytes;
     rc_inflight *buf;
 } rc_inflights;

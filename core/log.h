@@ -40,8 +40,8 @@ typedef struct rc_raft_log {
     uint64_t applied;  /* highest index the application has applied */
     uint64_t max_applying_ents_size; /* MaxCommittedSizePerReady */
     uint64_t applying_ents_size;     /* bytes of entries being applied, not yet acked */
-    bool applying_ents_paused;
     const rc_logger *logger;
+    bool applying_ents_paused;
     /* Set when a function that cannot report an error (first/last index, last term, ...) hit an
      * etcd panic (already logged at RC_LOG_PANIC). Raft should check it and fail the node. */
     bool failed;

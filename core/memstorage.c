@@ -1,8 +1,13 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * memstorage.c: etcd's MemoryStorage: entries in an array whose slot 0 is a dummy entry carrying
- * the snapshot (or compaction) index and term, plus the hard state and the latest snapshot.
+ * memstorage.c: etcd's MemoryStorage in a compact layout. The dummy entry of etcd's array (the
+ * snapshot or compaction point) is kept as (offset, offset_term); a stored entry is 12 bytes in
+ * two parallel arrays (payload pointer; length and type), its index implicit by position. Terms
+ * and payload
+ * owners are run-length tables: a term run covers the entries from its first index up to the
+ * next run, and so does a blob run (one reference on the blob holding those entries' payloads).
+ * Entries proposed or appended together share a slab, so a run covers many entries.
  */
 #include "memstorage.h"
 
@@ -14,12 +19,38 @@
 #include "log.h"
 
 #define U64(x) ((unsigned long long)(x))
+#define MS_ERROR_MAX 160
+
+/* meta[k] of a stored entry: payload length in the low 30 bits (payloads are < 1 GiB, the
+ * ABI's input limit), rc_entry_type in the top 2. */
+#define MS_LEN_BITS 30
+#define MS_LEN_MAX ((1u << MS_LEN_BITS) - 1)
+
+static uint32_t ms_meta(size_t len, rc_entry_type type)
+{
+    return (uint32_t)len | (uint32_t)type << MS_LEN_BITS;
+}
+static size_t ms_meta_len(uint32_t meta) { return meta & MS_LEN_MAX; }
+static rc_entry_type ms_meta_type(uint32_t meta) { return (rc_entry_type)(meta >> MS_LEN_BITS); }
+
+/* Entries [first, next run's first) have this term / their payloads in this blob. */
+typedef struct ms_term_run { uint64_t first; uint64_t term; } ms_term_run;
+typedef struct ms_blob_run { uint64_t first; rc_blob *blob; } ms_blob_run;
 
 struct rc_memstorage {
     rc_hard_state hard_state;
     rc_snapshot snapshot;
-    rc_entries ents; /* ents.v[0] is the dummy entry; never empty */
-    char last_error[160];
+    uint64_t offset;      /* index of the dummy entry: FirstIndex - 1 */
+    uint64_t offset_term; /* its term */
+    const uint8_t **data; /* data[k], meta[k]: entry offset + 1 + k (payload NULL when empty; */
+    uint32_t *meta;       /* it lies in the blob of the entry's blob run) */
+    size_t n, cap;
+    ms_term_run *terms;   /* first ascending; covers every stored entry */
+    size_t n_terms, cap_terms;
+    ms_blob_run *blobs;   /* first ascending; covers every stored entry with a payload */
+    size_t n_blobs, cap_blobs;
+    rc_blob_pool pool;    /* copies of payloads appended without a blob */
+    char *last_error;     /* MS_ERROR_MAX bytes, allocated by the first failure */
 };
 
 /* Records etcd's panic text for rc_memstorage_last_error and returns RC_ERR_FAILED. */
@@ -28,50 +59,138 @@ __attribute__((format(printf, 2, 3)))
 #endif
 static int ms_panic(rc_memstorage *ms, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ms->last_error, sizeof(ms->last_error), fmt, ap);
-    va_end(ap);
+    if (ms->last_error == NULL)
+        ms->last_error = rc_malloc(MS_ERROR_MAX);
+    if (ms->last_error != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ms->last_error, MS_ERROR_MAX, fmt, ap);
+        va_end(ap);
+    }
     return RC_ERR_FAILED;
-}
-
-static uint64_t ms_offset(const rc_memstorage *ms)
-{
-    return ms->ents.v[0].index;
 }
 
 static uint64_t ms_last(const rc_memstorage *ms)
 {
-    return ms->ents.v[0].index + ms->ents.n - 1;
+    return ms->offset + ms->n;
+}
+
+/* Grows an array to at least `need` elements: doubling from 2, so small logs stay small. */
+static int ms_reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return RC_OK;
+    size_t want = *cap < 2 ? 2 : *cap * 2;
+    return rc_grow_exact(arr, cap, need > want ? need : want, elem);
+}
+
+/* The term of stored index i (offset < i <= last): the last term run starting at or before i. */
+static uint64_t ms_term_of(const rc_memstorage *ms, uint64_t i)
+{
+    size_t lo = 0, hi = ms->n_terms;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ms->terms[mid].first <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return ms->terms[lo].term;
+}
+
+/* Position of the blob run covering index i (0 if none starts at or before i). */
+static size_t ms_blob_pos(const rc_memstorage *ms, uint64_t i)
+{
+    size_t lo = 0, hi = ms->n_blobs;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ms->blobs[mid].first <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Room for `need` stored entries in both arrays. */
+static int ms_reserve_ents(rc_memstorage *ms, size_t need)
+{
+    if (need <= ms->cap)
+        return RC_OK;
+    size_t cap = ms->cap, cap2 = ms->cap;
+    int rc = ms_reserve((void **)&ms->data, &cap, need, sizeof(*ms->data));
+    if (rc == RC_OK)
+        rc = ms_reserve((void **)&ms->meta, &cap2, cap, sizeof(*ms->meta));
+    if (rc == RC_OK)
+        ms->cap = cap; /* (on failure the first array is merely larger than needed) */
+    return rc;
+}
+
+/* Releases the blob run at position k. */
+static void ms_unref_run(rc_memstorage *ms, size_t k)
+{
+    rc_bytes ref = {NULL, 0, ms->blobs[k].blob};
+    rc_bytes_free(&ref);
+}
+
+/* Drops the stored entries from index `from` on (offset < from <= last + 1) and the runs that
+ * only covered them (all runs when nothing is left: runs exist only while entries do). */
+static void ms_truncate(rc_memstorage *ms, uint64_t from)
+{
+    ms->n = (size_t)(from - ms->offset - 1);
+    uint64_t keep_below = ms->n == 0 ? 0 : from;
+    while (ms->n_terms > 0 && ms->terms[ms->n_terms - 1].first >= keep_below)
+        ms->n_terms--;
+    while (ms->n_blobs > 0 && ms->blobs[ms->n_blobs - 1].first >= keep_below)
+        ms_unref_run(ms, --ms->n_blobs);
+}
+
+/* After a compaction: drops the runs that only covered compacted entries (those ending before
+ * the first stored index). */
+static void ms_drop_compacted_runs(rc_memstorage *ms)
+{
+    if (ms->n == 0) {
+        ms_truncate(ms, ms->offset + 1);
+        return;
+    }
+    uint64_t first = ms->offset + 1;
+    size_t t = 0, b = 0;
+    while (t + 1 < ms->n_terms && ms->terms[t + 1].first <= first)
+        t++;
+    memmove(ms->terms, ms->terms + t, (ms->n_terms - t) * sizeof(ms_term_run));
+    ms->n_terms -= t;
+    while (b + 1 < ms->n_blobs && ms->blobs[b + 1].first <= first)
+        b++;
+    for (size_t k = 0; k < b; k++)
+        ms_unref_run(ms, k);
+    memmove(ms->blobs, ms->blobs + b, (ms->n_blobs - b) * sizeof(ms_blob_run));
+    ms->n_blobs -= b;
 }
 
 int rc_memstorage_new(rc_memstorage **out)
 {
-    *out = NULL;
-    rc_memstorage *ms = rc_calloc(1, sizeof(*ms));
-    if (ms == NULL)
-        return RC_ERR_NOMEM;
-    rc_entry dummy = { 0 };
-    if (rc_entries_append_copy(&ms->ents, &dummy, 1) != RC_OK) {
-        rc_free(ms);
-        return RC_ERR_NOMEM;
-    }
-    *out = ms;
-    return RC_OK;
+    *out = rc_calloc(1, sizeof(rc_memstorage));
+    return *out == NULL ? RC_ERR_NOMEM : RC_OK;
 }
 
 void rc_memstorage_free(rc_memstorage *ms)
 {
     if (ms == NULL)
         return;
-    rc_entries_free(&ms->ents);
+    ms_truncate(ms, ms->offset + 1); /* releases every blob run */
+    rc_free(ms->data);
+    rc_free(ms->meta);
+    rc_free(ms->terms);
+    rc_free(ms->blobs);
+    rc_blob_pool_free(&ms->pool);
     rc_snapshot_free(&ms->snapshot);
+    rc_free(ms->last_error);
     rc_free(ms);
 }
 
 const char *rc_memstorage_last_error(const rc_memstorage *ms)
 {
-    return ms->last_error;
+    return ms->last_error != NULL ? ms->last_error : "";
 }
 
 int rc_memstorage_initial_state(rc_memstorage *ms, rc_hard_state *hs, rc_conf_state *cs)
@@ -92,8 +211,7 @@ int rc_memstorage_set_hard_state(rc_memstorage *ms, const rc_hard_state *hs)
 int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t max_size,
                           rc_entries *out)
 {
-    uint64_t offset = ms_offset(ms);
-    if (lo <= offset)
+    if (lo <= ms->offset)
         return RC_ERR_COMPACTED;
     if (hi > ms_last(ms) + 1)
         return ms_panic(ms, "entries' hi(%llu) is out of bound lastindex(%llu)", U64(hi),
@@ -101,28 +219,54 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
     if (lo > hi)
         return ms_panic(ms, "entries' lo(%llu) is greater than hi(%llu)", U64(lo), U64(hi));
     /* Only the dummy entry. */
-    if (ms->ents.n == 1)
+    if (ms->n == 0)
         return RC_ERR_UNAVAILABLE;
-    const rc_entry *ents = ms->ents.v + (lo - offset);
-    size_t n = (size_t)(hi - lo);
-    return rc_entries_append_copy(out, ents, rc_limit_size(ents, n, max_size));
+    size_t start = out->n, want = (size_t)(hi - lo);
+    if (want == 0)
+        return RC_OK;
+    int rc = rc_grow((void **)&out->v, &out->cap, start + want, sizeof(rc_entry));
+    if (rc != RC_OK)
+        return rc;
+    /* etcd's limitSize: the first entry always, then while the total stays within max_size. */
+    size_t t = 0, b = ms_blob_pos(ms, lo);
+    uint64_t size = 0;
+    for (uint64_t i = lo; i < hi; i++) {
+        while (t + 1 < ms->n_terms && ms->terms[t + 1].first <= i)
+            t++;
+        while (b + 1 < ms->n_blobs && ms->blobs[b + 1].first <= i)
+            b++;
+        size_t k = (size_t)(i - ms->offset - 1);
+        rc_entry *e = &out->v[out->n];
+        *e = (rc_entry){.term = ms->terms[t].term, .index = i, .type = ms_meta_type(ms->meta[k]),
+                        .data = {(uint8_t *)(uintptr_t)ms->data[k], ms_meta_len(ms->meta[k]),
+                                 NULL}};
+        size += rc_entry_size(e);
+        if (i > lo && max_size != RC_NO_LIMIT && size > max_size)
+            break;
+        if (e->data.len > 0) {
+            rc_bytes view = e->data;
+            view.owner = ms->blobs[b].blob;
+            rc_bytes_copy(&e->data, &view); /* shares the blob: cannot fail */
+        }
+        out->n++;
+    }
+    return RC_OK;
 }
 
 int rc_memstorage_term(rc_memstorage *ms, uint64_t i, uint64_t *term)
 {
-    uint64_t offset = ms_offset(ms);
     *term = 0;
-    if (i < offset)
+    if (i < ms->offset)
         return RC_ERR_COMPACTED;
-    if (i - offset >= ms->ents.n)
+    if (i > ms_last(ms))
         return RC_ERR_UNAVAILABLE;
-    *term = ms->ents.v[i - offset].term;
+    *term = i == ms->offset ? ms->offset_term : ms_term_of(ms, i);
     return RC_OK;
 }
 
 uint64_t rc_memstorage_first_index(rc_memstorage *ms)
 {
-    return ms_offset(ms) + 1;
+    return ms->offset + 1;
 }
 
 uint64_t rc_memstorage_last_index(rc_memstorage *ms)
@@ -145,10 +289,9 @@ int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap)
         return rc;
     rc_snapshot_free(&ms->snapshot);
     ms->snapshot = copy;
-    rc_entries_truncate(&ms->ents, 1);
-    rc_entry_free(&ms->ents.v[0]);
-    ms->ents.v[0].index = snap->metadata.index;
-    ms->ents.v[0].term = snap->metadata.term;
+    ms_truncate(ms, ms->offset + 1);
+    ms->offset = snap->metadata.index;
+    ms->offset_term = snap->metadata.term;
     return RC_OK;
 }
 
@@ -162,6 +305,8 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
     if (i > ms_last(ms))
         return ms_panic(ms, "snapshot %llu is out of bound lastindex(%llu)", U64(i),
                         U64(ms_last(ms)));
+    uint64_t term = 0;
+    rc_memstorage_term(ms, i, &term);
     /* Build everything that can fail first, so a failure leaves ms unchanged. */
     rc_conf_state ncs = { 0 };
     rc_bytes ndata = { 0 };
@@ -175,7 +320,7 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
         if (cs != NULL)
             tmp.metadata.conf_state = ncs;
         tmp.metadata.index = i;
-        tmp.metadata.term = ms->ents.v[i - ms_offset(ms)].term;
+        tmp.metadata.term = term;
         rc = rc_snapshot_copy(out, &tmp);
     }
     if (rc != RC_OK) {
@@ -184,7 +329,7 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
         return rc;
     }
     ms->snapshot.metadata.index = i;
-    ms->snapshot.metadata.term = ms->ents.v[i - ms_offset(ms)].term;
+    ms->snapshot.metadata.term = term;
     if (cs != NULL) {
         rc_conf_state_free(&ms->snapshot.metadata.conf_state);
         ms->snapshot.metadata.conf_state = ncs;
@@ -196,18 +341,63 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
 
 int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index)
 {
-    uint64_t offset = ms_offset(ms);
-    if (compact_index <= offset)
+    if (compact_index <= ms->offset)
         return RC_ERR_COMPACTED;
     if (compact_index > ms_last(ms))
         return ms_panic(ms, "compact %llu is out of bound lastindex(%llu)", U64(compact_index),
                         U64(ms_last(ms)));
-    size_t k = (size_t)(compact_index - offset);
-    /* Entry k becomes the new dummy: it keeps its index and term, loses its payload. */
-    rc_entries_drop_front(&ms->ents, k);
-    rc_bytes_free(&ms->ents.v[0].data);
-    ms->ents.v[0].type = RC_ENTRY_NORMAL;
+    /* Entry compact_index becomes the new dummy: it keeps its index and term, loses its
+     * payload. */
+    size_t k = (size_t)(compact_index - ms->offset);
+    ms->offset_term = ms_term_of(ms, compact_index);
+    memmove(ms->data, ms->data + k, (ms->n - k) * sizeof(*ms->data));
+    memmove(ms->meta, ms->meta + k, (ms->n - k) * sizeof(*ms->meta));
+    ms->n -= k;
+    ms->offset = compact_index;
+    ms_drop_compacted_runs(ms);
     return RC_OK;
+}
+
+/* Copies the payloads of ents that have no blob into the pool (the storage keeps every payload
+ * in a blob run): copies[i] is the copy of ents[i], or zero when not needed. On failure every
+ * copy is released (and copies[] is all zero). */
+static int ms_copy_loose_payloads(rc_memstorage *ms, const rc_entry *ents, size_t n,
+                                  rc_bytes *copies)
+{
+    memset(copies, 0, n * sizeof(rc_bytes));
+    for (size_t i = 0; i < n; i++) {
+        if (ents[i].data.len == 0 || ents[i].data.owner != NULL)
+            continue;
+        if (rc_bytes_set_pooled(&copies[i], &ms->pool, ents[i].data.data, ents[i].data.len) !=
+            RC_OK) {
+            for (size_t j = 0; j < i; j++)
+                rc_bytes_free(&copies[j]);
+            return RC_ERR_NOMEM;
+        }
+    }
+    return RC_OK;
+}
+
+/* The payload of ents[i] as stored: its copy if it needed one. */
+static const rc_bytes *ms_payload(const rc_entry *ents, const rc_bytes *copies, size_t i)
+{
+    return copies[i].owner != NULL ? &copies[i] : &ents[i].data;
+}
+
+/* Appends one entry after truncation: a new term run when the term changes (or nothing is
+ * stored), a new blob run when its payload lives in another blob. Room was reserved. */
+static void ms_push(rc_memstorage *ms, const rc_entry *e, const rc_bytes *d)
+{
+    uint64_t index = ms_last(ms) + 1;
+    if (ms->n == 0 || ms->terms[ms->n_terms - 1].term != e->term)
+        ms->terms[ms->n_terms++] = (ms_term_run){index, e->term};
+    if (d->len > 0 && (ms->n_blobs == 0 || ms->blobs[ms->n_blobs - 1].blob != d->owner)) {
+        rc_bytes ref;
+        rc_bytes_copy(&ref, d); /* one reference per run: cannot fail (d has a blob) */
+        ms->blobs[ms->n_blobs++] = (ms_blob_run){index, ref.owner};
+    }
+    ms->data[ms->n] = d->len > 0 ? d->data : NULL;
+    ms->meta[ms->n++] = ms_meta(d->len, e->type);
 }
 
 int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
@@ -225,11 +415,42 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
         ents += skip;
         n -= skip;
     }
-    uint64_t offset = ents[0].index - ms_offset(ms);
-    if (offset > ms->ents.n)
+    if (ents[0].index > ms_last(ms) + 1)
         return ms_panic(ms, "missing log entry [last: %llu, append at: %llu]",
                         U64(ms_last(ms)), U64(ents[0].index));
-    return rc_entries_splice(&ms->ents, (size_t)offset, ents, n);
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].data.len > MS_LEN_MAX)
+            return RC_ERR_TOO_LARGE;
+        else if ((unsigned)ents[i].type > RC_ENTRY_CONF_CHANGE_V2)
+            return RC_ERR_INVALID; /* the decoders never produce one */
+
+    /* Everything that can fail first (payload copies, room for the records and at most one new
+     * run of each kind per entry), so a failure leaves the storage unchanged; then truncate the
+     * conflicting tail and append. */
+    rc_bytes small[16];
+    rc_bytes *copies = n <= 16 ? small : rc_malloc(n * sizeof(rc_bytes));
+    if (copies == NULL)
+        return RC_ERR_NOMEM;
+    size_t keep = (size_t)(ents[0].index - ms->offset - 1);
+    int rc = ms_copy_loose_payloads(ms, ents, n, copies);
+    if (rc == RC_OK)
+        rc = ms_reserve_ents(ms, keep + n);
+    if (rc == RC_OK)
+        rc = ms_reserve((void **)&ms->terms, &ms->cap_terms, ms->n_terms + n,
+                        sizeof(ms_term_run));
+    if (rc == RC_OK)
+        rc = ms_reserve((void **)&ms->blobs, &ms->cap_blobs, ms->n_blobs + n,
+                        sizeof(ms_blob_run));
+    if (rc == RC_OK) {
+        ms_truncate(ms, ents[0].index);
+        for (size_t i = 0; i < n; i++)
+            ms_push(ms, &ents[i], ms_payload(ents, copies, i));
+    }
+    for (size_t i = 0; i < n; i++)
+        rc_bytes_free(&copies[i]); /* the runs hold their own references */
+    if (copies != small)
+        rc_free(copies);
+    return rc;
 }
 
 /* ---- the rc_storage view ---- */

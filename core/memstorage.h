@@ -1,8 +1,10 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * memstorage.h: etcd's MemoryStorage. ents.v[0] is a dummy entry holding the snapshot (or
- * compaction) index and term, so FirstIndex = ents.v[0].index + 1.
+ * memstorage.h: etcd's MemoryStorage. A dummy entry holds the snapshot (or compaction) index
+ * and term, so FirstIndex = dummy index + 1. Entries are stored compactly (12 bytes each beyond
+ * the payload, which stays in shared slabs; see memstorage.c); payloads must be < 1 GiB
+ * (RC_ERR_TOO_LARGE otherwise) and types valid (RC_ERR_INVALID).
  * Errors: RC_ERR_COMPACTED, RC_ERR_UNAVAILABLE, RC_ERR_SNAP_OUT_OF_DATE, RC_ERR_NOMEM, and
  * RC_ERR_FAILED where etcd panics (e.g. Compact beyond the last index, a gap on Append); the
  * storage has no logger, so etcd's panic text is kept for rc_memstorage_last_error(). Every
@@ -49,8 +51,9 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
 /* Discards entries before compact_index (entry compact_index becomes the dummy).
  * RC_ERR_COMPACTED if compact_index <= the dummy index; RC_ERR_FAILED beyond the last index. */
 int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index);
-/* Appends entries (deep-copied), truncating any conflicting tail; entries already compacted
- * are ignored; a gap is RC_ERR_FAILED. */
+/* Appends entries, truncating any conflicting tail; entries already compacted are ignored; a
+ * gap is RC_ERR_FAILED. Payloads in a blob are shared (a reference is taken), others (views,
+ * plain heap) are copied into the storage's slabs. */
 int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n);
 
 #endif

@@ -19,8 +19,8 @@ typedef enum rc_progress_state {
 typedef struct rc_progress {
     uint64_t match, next;
     uint64_t sent_commit;      /* highest commit index sent to the follower */
-    rc_progress_state state;
     uint64_t pending_snapshot;
+    rc_progress_state state;
     bool recent_active;
     bool msg_app_flow_paused;
     bool is_learner;

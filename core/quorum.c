@@ -33,7 +33,7 @@ int rc_majority_add(rc_majority *m, uint64_t id)
     size_t pos = rc_majority_pos(m, id);
     if (pos < m->n && m->ids[pos] == id)
         return RC_OK;
-    int rc = rc_grow((void **)&m->ids, &m->cap, m->n + 1, sizeof(uint64_t));
+    int rc = rc_grow_exact((void **)&m->ids, &m->cap, m->n + 1, sizeof(uint64_t));
     if (rc != RC_OK)
         return rc;
     memmove(&m->ids[pos + 1], &m->ids[pos], (m->n - pos) * sizeof(uint64_t));

@@ -72,8 +72,6 @@ struct rc_raft {
     uint64_t max_msg_size;
     uint64_t max_uncommitted_size;
     rc_tracker trk;
-    rc_state_type state;
-    bool is_learner;
     /* Messages to send now; and messages to send only after the current unstable entries are
      * persisted (responses to the leader, self acks): etcd's msgs and msgsAfterAppend. */
     rc_msgs msgs;
@@ -81,24 +79,27 @@ struct rc_raft {
     uint64_t lead;
     uint64_t lead_transferee;
     uint64_t pending_conf_index;
-    bool disable_conf_change_validation;
     uint64_t uncommitted_size;
     rc_read_only read_only;
-    int election_elapsed;
-    int heartbeat_elapsed;
-    bool check_quorum;
-    bool pre_vote;
-    int heartbeat_timeout;
-    int election_timeout;
-    int randomized_election_timeout;
-    bool disable_proposal_forwarding;
-    bool step_down_on_removal;
-    bool async_storage_writes;
     rc_step_fn step;
     /* Pending read-index requests received before the leader committed in its term. */
     rc_msgs pending_read_index_messages;
     uint64_t rand_state;
     rc_logger logger;
+    /* Small fields last, packed together (an idle group is mostly this struct). */
+    rc_state_type state;
+    int election_elapsed;
+    int heartbeat_elapsed;
+    int heartbeat_timeout;
+    int election_timeout;
+    int randomized_election_timeout;
+    bool is_learner;
+    bool disable_conf_change_validation;
+    bool check_quorum;
+    bool pre_vote;
+    bool disable_proposal_forwarding;
+    bool step_down_on_removal;
+    bool async_storage_writes;
     bool failed;
 };
 

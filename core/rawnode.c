@@ -636,7 +636,7 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
             uint64_t payload = 0;
             for (size_t i = 0; i < ce->n; i++)
                 payload += rc_entry_payload_size(&ce->v[i]);
-            rn->apply_ack = (rc_apply_ack){true, last, size, payload};
+            rn->apply_ack = (rc_apply_ack){last, size, payload, true};
         }
     }
     return result(rn, RC_OK);

@@ -40,10 +40,10 @@ bool rc_ready_is_empty(const rc_ready *rd);
 /* Sync mode: etcd's MsgStorageApplyResp for the last Ready's committed entries, stepped on
  * Advance; only its totals matter (last index, entsSize and payload bytes). */
 typedef struct rc_apply_ack {
-    bool pending;
     uint64_t index;
     uint64_t size;
     uint64_t payload;
+    bool pending;
 } rc_apply_ack;
 
 typedef struct rc_rawnode {
@@ -51,11 +51,11 @@ typedef struct rc_rawnode {
     rc_soft_state prev_soft_st;
     rc_hard_state prev_hard_st;
     rc_msgs steps_on_advance;   /* self-addressed acks stepped on Advance (sync mode) */
-    bool async_storage_writes;
-    bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
     const char *err_text;       /* static text of the last error, "" if none */
     rc_blob_pool pool;          /* slabs for proposed payloads (shared by log, Ready, storage) */
     rc_apply_ack apply_ack;     /* sync mode: stepped on Advance after steps_on_advance */
+    bool async_storage_writes;
+    bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
     bool last_ready_busy;       /* the last accepted Ready carried (committed) entries */
 } rc_rawnode;
 

@@ -121,7 +121,7 @@ rc_progress *rc_progress_map_put(rc_progress_map *m, uint64_t id, const rc_progr
         }
         return &m->v[pos].pr;
     }
-    if (rc_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(rc_progress_entry)) != RC_OK)
+    if (rc_grow_exact((void **)&m->v, &m->cap, m->n + 1, sizeof(rc_progress_entry)) != RC_OK)
         return NULL;
     memmove(&m->v[pos + 1], &m->v[pos], (m->n - pos) * sizeof(rc_progress_entry));
     m->v[pos].id = id;
@@ -315,7 +315,11 @@ static bool rc_tracker_vote_lookup(void *ud, uint64_t id, bool *granted)
 
 void rc_tracker_reset_votes(rc_tracker *t)
 {
+    /* Votes matter during an election only: no array is kept between elections. */
+    rc_free(t->votes);
+    t->votes = NULL;
     t->n_votes = 0;
+    t->cap_votes = 0;
 }
 
 int rc_tracker_record_vote(rc_tracker *t, uint64_t id, bool granted)
@@ -323,7 +327,8 @@ int rc_tracker_record_vote(rc_tracker *t, uint64_t id, bool granted)
     size_t pos = rc_votes_pos(t, id);
     if (pos < t->n_votes && t->votes[pos].id == id)
         return RC_OK; /* the first vote of a peer sticks */
-    int rc = rc_grow((void **)&t->votes, &t->cap_votes, t->n_votes + 1, sizeof(rc_vote_entry));
+    int rc = rc_grow_exact((void **)&t->votes, &t->cap_votes, t->n_votes + 1,
+                           sizeof(rc_vote_entry));
     if (rc != RC_OK)
         return rc;
     memmove(&t->votes[pos + 1], &t->votes[pos], (t->n_votes - pos) * sizeof(rc_vote_entry));

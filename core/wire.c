@@ -240,6 +240,38 @@ uint8_t *rc_wire_put_message(uint8_t *p, const rc_message *m)
     return p;
 }
 
+size_t rc_wire_fields_message_size(const rc_wire_fields *f, const size_t *lens, size_t n,
+                                   size_t context_len)
+{
+    size_t s = sz_opt(f->type) + sz_opt(f->to) + sz_opt(f->from) + sz_opt(f->term) +
+               sz_opt(f->log_term) + sz_opt(f->index) + sz_opt(f->commit) +
+               (f->reject ? 2 : 0) + sz_opt(f->reject_hint) +
+               (context_len > 0 ? sz_len(context_len) : 0) + sz_opt(f->vote);
+    for (size_t i = 0; i < n; i++)
+        s += sz_len(lens[i]);
+    return s;
+}
+
+uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_wire_fields *f,
+                                    const uint8_t *const *ents, const size_t *lens, size_t n,
+                                    const uint8_t *context, size_t context_len)
+{
+    p = put_opt(p, 1, f->type);
+    p = put_opt(p, 2, f->to);
+    p = put_opt(p, 3, f->from);
+    p = put_opt(p, 4, f->term);
+    p = put_opt(p, 5, f->log_term);
+    p = put_opt(p, 6, f->index);
+    for (size_t i = 0; i < n; i++)
+        p = put_bytes(p, 7, ents[i], lens[i]);
+    p = put_opt(p, 8, f->commit);
+    p = put_opt(p, 10, f->reject ? 1 : 0);
+    p = put_opt(p, 11, f->reject_hint);
+    if (context_len > 0)
+        p = put_bytes(p, 12, context, context_len);
+    return put_opt(p, 13, f->vote);
+}
+
 /* ---- fast-subset decoders ---- */
 
 /* A reader over [p, end). Every helper returns false for "not in the fast subset". */
@@ -342,6 +374,39 @@ int rc_wire_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, con
     return RC_OK;
 }
 
+/* A varint at p (< end) in its shortest form; advances *pp past it. */
+static bool rd_minimal_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+    rd r = {*pp, end};
+    const uint8_t *start = r.p;
+    if (!rd_varint(&r, v))
+        return false;
+    size_t n = (size_t)(r.p - start);
+    if (n > 1 && r.p[-1] == 0)
+        return false; /* a trailing zero group: not what an encoder writes */
+    *pp = r.p;
+    return true;
+}
+
+bool rc_wire_entry_is_canonical(const uint8_t *buf, size_t len)
+{
+    if (buf == NULL || len < 6)
+        return false;
+    const uint8_t *p = buf, *end = buf + len;
+    uint64_t v;
+    if (*p++ != TAG_VARINT(1) || !rd_minimal_varint(&p, end, &v) || v > RC_ENTRY_CONF_CHANGE_V2)
+        return false;
+    if (p >= end || *p++ != TAG_VARINT(2) || !rd_minimal_varint(&p, end, &v))
+        return false;
+    if (p >= end || *p++ != TAG_VARINT(3) || !rd_minimal_varint(&p, end, &v))
+        return false;
+    if (p == end)
+        return true;
+    if (*p++ != TAG_LEN(4) || p >= end || !rd_minimal_varint(&p, end, &v))
+        return false;
+    return v > 0 && v <= 0xffffffffu && v == (uint64_t)(end - p);
+}
+
 int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
 {
     const uint8_t *data;
@@ -409,14 +474,20 @@ static uint64_t *msg_scalar(rc_message *m, unsigned f)
     }
 }
 
-/* A valid Entry body, counted but not decoded (peek mode). */
-static int msg_count_entry(rc_message *m, const uint8_t *b, size_t l)
+/* RC_OK iff b is an Entry body of the fast subset. */
+static int entry_check(const uint8_t *b, size_t l)
 {
     uint64_t t, i;
     rc_entry_type ty;
     const uint8_t *d;
     size_t dl;
-    int rc = rc_wire_view_entry(&t, &i, &ty, &d, &dl, b, l);
+    return rc_wire_view_entry(&t, &i, &ty, &d, &dl, b, l);
+}
+
+/* A valid Entry body, counted but not decoded (peek mode). */
+static int msg_count_entry(rc_message *m, const uint8_t *b, size_t l)
+{
+    int rc = entry_check(b, l);
     if (rc == RC_OK)
         m->n_entries++;
     return rc;
@@ -479,6 +550,51 @@ static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, bool peek
             return rc;
         }
         seen |= 1u << f;
+    }
+    return RC_OK;
+}
+
+int rc_wire_peek_fields(rc_wire_fields *f, size_t *n_entries, const uint8_t *buf, size_t len)
+{
+    rd r = rd_init(buf, len);
+    unsigned seen = 0;
+    *f = (rc_wire_fields){0};
+    *n_entries = 0;
+    while (r.p < r.end) {
+        unsigned fl, wt;
+        uint64_t v;
+        const uint8_t *b;
+        size_t l;
+        if (!rd_tag(&r, &fl, &wt) || fl == 9 || fl >= 14 || (fl != 7 && (seen & (1u << fl))))
+            return RC_WIRE_FALLBACK;
+        seen |= 1u << fl;
+        if (fl == 7 || fl == 12) {
+            if (wt != 2 || !rd_len(&r, &b, &l) || (fl == 7 && entry_check(b, l) != RC_OK))
+                return RC_WIRE_FALLBACK;
+            *n_entries += fl == 7;
+            continue;
+        }
+        if (wt != 0)
+            return RC_WIRE_FALLBACK;
+        if (fl == 1) {
+            if (!rd_enum(&r, RC_MSG_TYPE_COUNT - 1, &f->type))
+                return RC_WIRE_FALLBACK;
+            continue;
+        }
+        if (!rd_varint(&r, &v))
+            return RC_WIRE_FALLBACK;
+        switch (fl) {
+        case 2: f->to = v; break;
+        case 3: f->from = v; break;
+        case 4: f->term = v; break;
+        case 5: f->log_term = v; break;
+        case 6: f->index = v; break;
+        case 8: f->commit = v; break;
+        case 10: f->reject = v != 0; break;
+        case 11: f->reject_hint = v; break;
+        case 13: f->vote = v; break;
+        default: return RC_WIRE_FALLBACK;
+        }
     }
     return RC_OK;
 }

@@ -13,7 +13,8 @@
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness)
 #   6. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
-#   7. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
+#   7. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
+#   8. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -178,6 +179,27 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
 else
     summary+=("sim-soak: FAILED (no gcc build of raftc-sim)")
     failed=1
+fi
+
+# ---- etcd interop (tools/interop-test.sh; docs/interop.md) ----
+# Mixed clusters of etcd raft (Go, v3.7.0 and v3.6.0) and raftc nodes exchanging raftpb bytes.
+# The raftc peer of the sanitizer build is used when it exists (memory errors and leaks under
+# etcd's traffic fail the step); otherwise the script builds its own in $build_root/interop.
+echo "==== [interop] tools/interop-test.sh"
+if command -v go >/dev/null 2>&1; then
+    interop_log="$build_root/interop-test.log"
+    interop_peer="$build_root/sanitize-$san_cc/tests/interop/raftc-interop-peer"
+    [ -x "$interop_peer" ] || interop_peer=
+    mkdir -p "$build_root"
+    if RAFTC_BUILD_ROOT="$build_root" RAFTC_INTEROP_PEER="$interop_peer" \
+        "$root/tools/interop-test.sh" 2>&1 | tee "$interop_log"; then
+        summary+=("interop: $(tail -1 "$interop_log" | sed 's/^interop: //') (etcd raft v3.7.0 + v3.6.0)")
+    else
+        summary+=("interop: FAILED $(tail -1 "$interop_log" | sed 's/^interop: //')")
+        failed=1
+    fi
+else
+    summary+=("interop: skipped (no Go toolchain; the etcd side of the interop tests is Go)")
 fi
 
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----

@@ -17,6 +17,7 @@
  *   'n' snapshot at the applied index (u64 compact index or 0, then the snapshot data)
  *   'f' report snapshot (u64 id, u8 status)               'u' report unreachable (u64 id)
  *   'd' describe a raftpb Message (raftc_describe_message) 'q' status only   'z' exit
+ *   'P' the leader's progress map (raftc_node_status_progress)
  *
  * After every command the peer drains the node's Readys (persist snapshot / hard state / entries
  * to the memory storage, then emit messages, apply committed entries, advance) and replies with:
@@ -312,6 +313,16 @@ static int describe(const uint8_t *p, size_t len)
     return rc;
 }
 
+static int progress(void)
+{
+    char *text = NULL;
+    int rc = raftc_node_status_progress(node, &text);
+    if (rc == RAFTC_OK)
+        record('D', text, strlen(text));
+    raftc_free(text);
+    return rc;
+}
+
 /* Runs one command; returns its result code. *quit is set by 'z'. */
 static int run_command(uint8_t cmd, const uint8_t *p, size_t len, bool *quit)
 {
@@ -342,6 +353,8 @@ static int run_command(uint8_t cmd, const uint8_t *p, size_t len, bool *quit)
         return len == 8 ? raftc_node_report_unreachable(node, get_u64(p)) : RAFTC_EINVAL;
     case 'd':
         return describe(p, len);
+    case 'P':
+        return progress();
     case 'q':
         return RAFTC_OK;
     case 'z':

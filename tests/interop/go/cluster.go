@@ -11,6 +11,7 @@ package interop
 import (
 	"bytes"
 	"fmt"
+	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +61,12 @@ type Cluster struct {
 	lastHbCtx map[uint64][]byte
 	// rejections seen on the network: MsgAppResp and (pre-)vote responses
 	appRejects, voteRejects int
+	// every entry any node applied, by index: state machine safety (no two nodes ever apply
+	// different entries at the same index) is checked on every apply
+	applied map[uint64]Entry
+	// network faults (TestRandomFaults): loss and duplication probabilities
+	rng             *rand.Rand
+	loss, duplicate float64
 }
 
 // traceLogger is etcd's raft.Logger writing into the cluster trace.
@@ -97,7 +104,7 @@ func NewCluster(t testing.TB, kinds string, o Opts) *Cluster {
 	}
 	c := &Cluster{t: t, opts: o, members: map[uint64]*member{}, cut: map[[2]uint64]bool{},
 		proposed: map[string]bool{}, hbCtx: map[[2]uint64]map[string]bool{},
-		lastHbCtx: map[uint64][]byte{}}
+		lastHbCtx: map[uint64][]byte{}, applied: map[uint64]Entry{}}
 	t.Cleanup(c.close)
 	var voters []uint64
 	for i := range kinds {
@@ -248,6 +255,11 @@ func (c *Cluster) DumpTrace() {
 		fmt.Fprintf(&sb, "  %d %-5s stopped=%v %s term=%d lead=%d commit=%d applied=%d app=%d conf={%s}\n",
 			id, m.kind, m.stopped, stateName(st.State), st.Term, st.Lead, st.Commit, m.applied,
 			len(m.app), st.Conf)
+		if st.State == StateLeader && !m.stopped {
+			for _, l := range strings.Split(strings.TrimSpace(m.node.Progress()), "\n") {
+				fmt.Fprintf(&sb, "      progress %s\n", l)
+			}
+		}
 	}
 	c.t.Log(sb.String())
 }
@@ -292,13 +304,18 @@ func (c *Cluster) handle(id uint64, what string, out Output, err error, allowBen
 		}
 		c.event(fmt.Sprintf("node %d applied snapshot %d/%d (%d app entries, conf %s)", id,
 			s.Term, s.Index, len(app), s.Conf), nil)
+		for _, e := range app {
+			c.checkSafety(id, e)
+		}
 		m.app, m.applied = app, s.Index
+		m.snapIdx = max(m.snapIdx, s.Index)
 		m.snaps++
 	}
 	for _, e := range out.Applied {
 		if e.Index != m.applied+1 {
 			c.fail("node %d applied entry %s after index %d", id, e, m.applied)
 		}
+		c.checkSafety(id, e)
 		m.app = append(m.app, e)
 		m.applied = e.Index
 		if e.Type != EntryNormal {
@@ -331,6 +348,20 @@ func (c *Cluster) handle(id uint64, what string, out Output, err error, allowBen
 		}
 	}
 	return err
+}
+
+// checkSafety fails if node id applies an entry that differs from one applied elsewhere at the
+// same index.
+func (c *Cluster) checkSafety(id uint64, e Entry) {
+	prev, ok := c.applied[e.Index]
+	if !ok {
+		c.applied[e.Index] = e
+		return
+	}
+	if prev.Term != e.Term || prev.Type != e.Type || !bytes.Equal(prev.Data, e.Data) {
+		c.fail("SAFETY: node %d (%s) applied %s at index %d where another node applied %s", id,
+			c.m(id).kind, e, e.Index, prev)
+	}
 }
 
 func (c *Cluster) snapshot(id uint64, compact uint64) {
@@ -392,7 +423,16 @@ func (c *Cluster) deliver(e envelope) {
 	to := c.members[e.to]
 	if to == nil || to.stopped || c.cut[[2]uint64{e.from, e.to}] {
 		c.event(fmt.Sprintf("drop %d->%d %s", e.from, e.to, info.TypeName), e.b)
+		c.undelivered(e, info, true)
 		return
+	}
+	if c.rng != nil && c.loss > 0 && c.rng.Float64() < c.loss {
+		c.event(fmt.Sprintf("lose %d->%d %s", e.from, e.to, info.TypeName), e.b)
+		c.undelivered(e, info, false)
+		return
+	}
+	if c.rng != nil && c.duplicate > 0 && c.rng.Float64() < c.duplicate {
+		c.queue = append(c.queue, e) // delivered again later
 	}
 	c.checkHeartbeatEcho(info)
 	if info.Reject {
@@ -413,6 +453,24 @@ func (c *Cluster) deliver(e envelope) {
 			out, err := from.node.ReportSnapshot(e.to, true)
 			c.handle(e.from, "report snapshot", out, err, false)
 		}
+	}
+}
+
+// undelivered tells the sender of a message that was not delivered what a transport would: a
+// failed snapshot (etcd's ReportSnapshot(SnapshotFailure)), an unreachable peer when the link is
+// down (ReportUnreachable).
+func (c *Cluster) undelivered(e envelope, info MsgInfo, linkDown bool) {
+	from := c.members[e.from]
+	if from == nil || from.stopped {
+		return
+	}
+	if info.Type == MsgSnap {
+		out, err := from.node.ReportSnapshot(e.to, false)
+		c.handle(e.from, "report snapshot failure", out, err, false)
+	}
+	if linkDown && c.members[e.to] != nil {
+		out, err := from.node.ReportUnreachable(e.to)
+		c.handle(e.from, "report unreachable", out, err, false)
 	}
 }
 
@@ -660,4 +718,24 @@ func (c *Cluster) TransferTick(via, id uint64, max int) {
 	}
 	c.fail("transfer to %d via %d did not complete within %d ticks (leader %d)", id, via, max,
 		c.Leader())
+}
+
+// WaitStableLeader ticks until a leader is acknowledged by every live node at its term.
+func (c *Cluster) WaitStableLeader(max int) uint64 {
+	c.t.Helper()
+	for i := 0; i <= max; i++ {
+		if l := c.Leader(); l != 0 {
+			term, ok := c.Status(l).Term, true
+			for _, id := range c.Live() {
+				st := c.Status(id)
+				ok = ok && st.Term == term && st.Lead == l
+			}
+			if ok {
+				return l
+			}
+		}
+		c.Tick(1)
+	}
+	c.fail("no leader acknowledged by every node after %d ticks", max)
+	return 0
 }

@@ -10,6 +10,9 @@ package interop
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
@@ -110,6 +113,22 @@ func (n *etcdNode) Status() Status {
 }
 
 func (n *etcdNode) Close() {}
+
+// Progress is the leader's progress map text (etcd's Status().Progress).
+func (n *etcdNode) Progress() string {
+	ids := []uint64{}
+	prs := n.rn.Status().Progress
+	for id := range prs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var sb strings.Builder
+	for _, id := range ids {
+		pr := prs[id]
+		fmt.Fprintf(&sb, "%d: %s\n", id, pr.String())
+	}
+	return sb.String()
+}
 
 // drain turns the result of a call into a NodeErr and handles every pending Ready.
 func (n *etcdNode) drain(callErr error) (Output, error) {

@@ -484,3 +484,43 @@ func TestReadIndexLeaseBased(t *testing.T) {
 	o.CheckQuorum, o.LeaseRead = true, true
 	readIndexScenario(t, o)
 }
+
+// TestRemoveLeader: with StepDownOnRemoval, an etcd leader and then a raftc leader commit their
+// own removal and step down; the remaining mixed cluster elects a new leader and converges.
+func TestRemoveLeader(t *testing.T) {
+	o := defaultOpts()
+	o.StepDownOnRemoval = true
+	c := NewCluster(t, "eerrr", o)
+	k := 0
+	prop := func() {
+		for _, id := range c.Live() {
+			c.Propose(id, payload("rl", k, sizes[k%len(sizes)]))
+			k++
+		}
+		c.Settle()
+	}
+	for _, lead := range []uint64{1, 3} {
+		if c.Leader() == 0 {
+			c.Campaign(lead)
+		} else {
+			c.Transfer(c.Leader(), lead)
+		}
+		prop()
+		c.Converge()
+		c.ProposeConfChange(lead, CC{Changes: []CCSingle{{CCRemoveNode, lead}}})
+		c.Settle()
+		if st := c.Status(lead); st.State == StateLeader {
+			c.fail("removed %s leader %d did not step down", c.Kind(lead), lead)
+		}
+		c.Stop(lead)
+		nl := c.WaitStableLeader(10 * o.Election)
+		if nl == lead {
+			c.fail("removed node %d leads", lead)
+		}
+		prop()
+		c.Converge()
+		if got := c.Status(nl).Conf.Voters; slices.Contains(got, lead) {
+			c.fail("node %d still a voter: %v", lead, got)
+		}
+	}
+}

@@ -24,11 +24,11 @@ const (
 
 // raftcPeer is a raftc node in a child process.
 type raftcPeer struct {
-	id     uint64
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	out    *bufio.Reader
-	stderr bytes.Buffer
+	id      uint64
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	out     *bufio.Reader
+	stderr  bytes.Buffer
 	status  Status
 	dead    error
 	exitErr error
@@ -224,6 +224,15 @@ func (p *raftcPeer) Describe(b []byte) string {
 	}
 	if len(out.Logs) == 0 {
 		return "<no text>"
+	}
+	return out.Logs[len(out.Logs)-1]
+}
+
+// Progress is the leader's progress map text (raftc_node_status_progress).
+func (p *raftcPeer) Progress() string {
+	out, err := p.call('P', nil)
+	if err != nil || len(out.Logs) == 0 {
+		return fmt.Sprintf("<no progress: %v>", err)
 	}
 	return out.Logs[len(out.Logs)-1]
 }

@@ -169,6 +169,8 @@ type Node interface {
 	// log up to compact (0 = no compaction).
 	Snapshot(compact uint64, data []byte) error
 	Status() Status
+	// Progress is the leader's progress map as text (diagnostics; "" on followers).
+	Progress() string
 	Close()
 }
 
