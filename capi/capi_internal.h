@@ -97,6 +97,8 @@ struct raftc_node {
     raftc_node_cb *cb;       /* callback storage only, else NULL */
     struct raftc_ready ready;
     char *panic_text;        /* first PANIC log line (heap), NULL if none */
+    rc_entries step_scratch; /* entry array reused by raftc_node_step (n == 0 between calls);
+                              * released after an idle Advance */
     const char *err;         /* last error text: "", a static text, or err_buf */
     char *err_buf;           /* RAFTC_ERR_TEXT_MAX bytes, allocated by the first error */
 };

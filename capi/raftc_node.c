@@ -279,6 +279,7 @@ RAFTC_API void raftc_node_free(raftc_node *node)
         rc_free(node->cb);
     }
     rc_free(node->err_buf);
+    rc_free(node->step_scratch.v); /* entry slots only: their payloads were released */
     rc_free(node->panic_text);
     rc_free(node);
 }
@@ -466,7 +467,18 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     if (len > RAFTC_MAX_INPUT)
         return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
     rc_message m;
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    /* The common shapes decode into a reused entry array with payloads in the node's slabs
+     * (no allocation per message once warm); anything else goes through the general decoder. */
+    int rc = buf == NULL ? RC_WIRE_FALLBACK
+                         : rc_wire_decode_message_pooled(&m, buf, len, &node->step_scratch,
+                                                         &node->rn->pool);
+    if (rc == RC_OK) {
+        rc = rc_rawnode_step(node->rn, &m);
+        rc_wire_release_pooled_message(&m);
+        return core_result(node, rc);
+    }
+    if (rc == RC_WIRE_FALLBACK)
+        rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
     if (rc != RC_OK)
         return raftc_node_result(node, rc, NULL);
     rc = rc_rawnode_step(node->rn, &m);

@@ -169,8 +169,11 @@ RAFTC_API int raftc_node_advance(raftc_node *node)
     int rc = rc_rawnode_advance(node->rn);
     if (rc == RC_OK || rc == RC_ERR_FAILED) {
         view_clear(&node->ready);
-        if (!busy)
+        if (!busy) {
             raftc_ready_view_free(node);
+            rc_free(node->step_scratch.v);
+            node->step_scratch = (rc_entries){0};
+        }
     }
     return raftc_node_result(node, rc, node->rn->err_text);
 }

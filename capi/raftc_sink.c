@@ -162,10 +162,25 @@ static uint8_t *put_fields_message(uint8_t *p, const void *v)
     return rc_wire_put_fields_message(p, fm->f, fm->ents, fm->lens, fm->n, fm->ctx, fm->ctx_len);
 }
 
+/* A message without entries and with a short context is encoded in one pass into a stack buffer
+ * (10 varint fields of at most 11 bytes, plus the context) and copied: no sizing pass. */
+#define SMALL_CTX_MAX 64
+#define SMALL_MSG_MAX (10 * 11 + 2 + SMALL_CTX_MAX)
+
 int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len)
 {
+    if (n == 0 && ctx_len <= SMALL_CTX_MAX) {
+        uint8_t tmp[SMALL_MSG_MAX];
+        size_t len = (size_t)(rc_wire_put_fields_message(tmp, f, NULL, NULL, 0, ctx, ctx_len) -
+                              tmp);
+        uint8_t *p = raftc_sink_push(s, len);
+        if (p == NULL)
+            return RAFTC_ENOMEM;
+        memcpy(p, tmp, len);
+        return RAFTC_OK;
+    }
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         if (lens[i] > RAFTC_MAX_INPUT || total > RAFTC_MAX_INPUT)

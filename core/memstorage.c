@@ -75,12 +75,13 @@ static uint64_t ms_last(const rc_memstorage *ms)
     return ms->offset + ms->n;
 }
 
-/* Grows an array to at least `need` elements: doubling from 2, so small logs stay small. */
+/* Grows an array to at least `need` elements: exactly `need` the first time (small logs stay
+ * small), doubling afterwards. */
 static int ms_reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return RC_OK;
-    size_t want = *cap < 2 ? 2 : *cap * 2;
+    size_t want = *cap == 0 ? need : *cap * 2;
     return rc_grow_exact(arr, cap, need > want ? need : want, elem);
 }
 
@@ -157,14 +158,18 @@ static void ms_drop_compacted_runs(rc_memstorage *ms)
     size_t t = 0, b = 0;
     while (t + 1 < ms->n_terms && ms->terms[t + 1].first <= first)
         t++;
-    memmove(ms->terms, ms->terms + t, (ms->n_terms - t) * sizeof(ms_term_run));
-    ms->n_terms -= t;
+    if (t > 0) {
+        memmove(ms->terms, ms->terms + t, (ms->n_terms - t) * sizeof(ms_term_run));
+        ms->n_terms -= t;
+    }
     while (b + 1 < ms->n_blobs && ms->blobs[b + 1].first <= first)
         b++;
-    for (size_t k = 0; k < b; k++)
-        ms_unref_run(ms, k);
-    memmove(ms->blobs, ms->blobs + b, (ms->n_blobs - b) * sizeof(ms_blob_run));
-    ms->n_blobs -= b;
+    if (b > 0) {
+        for (size_t k = 0; k < b; k++)
+            ms_unref_run(ms, k);
+        memmove(ms->blobs, ms->blobs + b, (ms->n_blobs - b) * sizeof(ms_blob_run));
+        ms->n_blobs -= b;
+    }
 }
 
 int rc_memstorage_new(rc_memstorage **out)
@@ -378,10 +383,48 @@ static int ms_copy_loose_payloads(rc_memstorage *ms, const rc_entry *ents, size_
     return RC_OK;
 }
 
-/* The payload of ents[i] as stored: its copy if it needed one. */
+/* The payload of ents[i] as stored: its copy if it needed one (copies may be NULL: none). */
 static const rc_bytes *ms_payload(const rc_entry *ents, const rc_bytes *copies, size_t i)
 {
-    return copies[i].owner != NULL ? &copies[i] : &ents[i].data;
+    return copies != NULL && copies[i].owner != NULL ? &copies[i] : &ents[i].data;
+}
+
+/* Whether some payload has no blob (views, plain heap): those are copied. */
+static bool ms_has_loose_payloads(const rc_entry *ents, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].data.len > 0 && ents[i].data.owner == NULL)
+            return true;
+    return false;
+}
+
+/* How many term and blob runs appending ents (after truncating the log at ents[0].index) adds:
+ * the same decisions as ms_push makes. */
+static void ms_count_new_runs(const rc_memstorage *ms, const rc_entry *ents,
+                              const rc_bytes *copies, size_t n, size_t *terms, size_t *blobs)
+{
+    uint64_t from = ents[0].index;
+    bool kept = from > ms->offset + 1; /* entries stay before `from` */
+    uint64_t term = kept ? ms_term_of(ms, from - 1) : 0;
+    const rc_blob *blob = NULL;
+    if (kept && ms->n_blobs > 0) {
+        size_t k = ms_blob_pos(ms, from - 1);
+        if (ms->blobs[k].first < from)
+            blob = ms->blobs[k].blob;
+    }
+    *terms = *blobs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!kept || ents[i].term != term) {
+            (*terms)++;
+            term = ents[i].term;
+            kept = true;
+        }
+        const rc_bytes *d = ms_payload(ents, copies, i);
+        if (d->len > 0 && d->owner != blob) {
+            (*blobs)++;
+            blob = d->owner;
+        }
+    }
 }
 
 /* Appends one entry after truncation: a new term run when the term changes (or nothing is
@@ -424,29 +467,36 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
         else if ((unsigned)ents[i].type > RC_ENTRY_CONF_CHANGE_V2)
             return RC_ERR_INVALID; /* the decoders never produce one */
 
-    /* Everything that can fail first (payload copies, room for the records and at most one new
-     * run of each kind per entry), so a failure leaves the storage unchanged; then truncate the
-     * conflicting tail and append. */
+    /* Everything that can fail first (payload copies, room for the records and the new runs),
+     * so a failure leaves the storage unchanged; then truncate the conflicting tail and
+     * append. */
     rc_bytes small[16];
-    rc_bytes *copies = n <= 16 ? small : rc_malloc(n * sizeof(rc_bytes));
-    if (copies == NULL)
-        return RC_ERR_NOMEM;
-    size_t keep = (size_t)(ents[0].index - ms->offset - 1);
-    int rc = ms_copy_loose_payloads(ms, ents, n, copies);
+    rc_bytes *copies = NULL;
+    int rc = RC_OK;
+    if (ms_has_loose_payloads(ents, n)) {
+        copies = n <= 16 ? small : rc_malloc(n * sizeof(rc_bytes));
+        rc = copies == NULL ? RC_ERR_NOMEM : ms_copy_loose_payloads(ms, ents, n, copies);
+        if (rc != RC_OK) {
+            if (copies != small)
+                rc_free(copies);
+            return rc;
+        }
+    }
+    size_t keep = (size_t)(ents[0].index - ms->offset - 1), new_terms, new_blobs;
+    ms_count_new_runs(ms, ents, copies, n, &new_terms, &new_blobs);
+    rc = ms_reserve_ents(ms, keep + n);
     if (rc == RC_OK)
-        rc = ms_reserve_ents(ms, keep + n);
-    if (rc == RC_OK)
-        rc = ms_reserve((void **)&ms->terms, &ms->cap_terms, ms->n_terms + n,
+        rc = ms_reserve((void **)&ms->terms, &ms->cap_terms, ms->n_terms + new_terms,
                         sizeof(ms_term_run));
     if (rc == RC_OK)
-        rc = ms_reserve((void **)&ms->blobs, &ms->cap_blobs, ms->n_blobs + n,
+        rc = ms_reserve((void **)&ms->blobs, &ms->cap_blobs, ms->n_blobs + new_blobs,
                         sizeof(ms_blob_run));
     if (rc == RC_OK) {
         ms_truncate(ms, ents[0].index);
         for (size_t i = 0; i < n; i++)
             ms_push(ms, &ents[i], ms_payload(ents, copies, i));
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; copies != NULL && i < n; i++)
         rc_bytes_free(&copies[i]); /* the runs hold their own references */
     if (copies != small)
         rc_free(copies);

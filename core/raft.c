@@ -286,8 +286,7 @@ int rc_raft_send(rc_raft *r, rc_message *m)
 static int send_simple(rc_raft *r, rc_msg_type type, uint64_t to, uint64_t term, uint64_t index,
                        bool reject)
 {
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = type;
     m.to = to;
     m.term = term;
@@ -451,8 +450,7 @@ static int campaign(rc_raft *r, rc_campaign_type t)
                 "%" X64 " [logterm: %" U64 ", index: %" U64 "] sent %s request to %" X64
                 " at term %" U64,
                 r->id, lt, li, rc_msg_type_name(vote_msg), id, r->term);
-        rc_message m;
-        memset(&m, 0, sizeof(m));
+        rc_message m = rc_message_zero;
         m.type = vote_msg;
         m.to = id;
         m.term = term;
@@ -569,8 +567,7 @@ static int handle_append_entries(rc_raft *r, const rc_message *m)
     uint64_t hint_index = 0, hint_term = 0;
     RC_TRY(rc_raft_check(r, rc_log_find_conflict_by_term(l, hint, m->log_term, &hint_index,
                                                           &hint_term)));
-    rc_message resp;
-    memset(&resp, 0, sizeof(resp));
+    rc_message resp = rc_message_zero;
     resp.type = RC_MSG_APP_RESP;
     resp.to = m->from;
     resp.index = m->index;
@@ -583,8 +580,7 @@ static int handle_append_entries(rc_raft *r, const rc_message *m)
 static int handle_heartbeat(rc_raft *r, const rc_message *m)
 {
     RC_TRY(rc_raft_check(r, rc_log_commit_to(&r->raft_log, m->commit)));
-    rc_message resp;
-    memset(&resp, 0, sizeof(resp));
+    rc_message resp = rc_message_zero;
     resp.type = RC_MSG_HEARTBEAT_RESP;
     resp.to = m->from;
     if (rc_bytes_set(&resp.context, m->context.data, m->context.len) != RC_OK)
@@ -948,8 +944,7 @@ int rc_raft_step(rc_raft *r, const rc_message *m)
 
 static int step_local(rc_raft *r, rc_msg_type type)
 {
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = type;
     m.from = r->id;
     return rc_raft_step(r, &m);
@@ -1026,6 +1021,7 @@ void rc_raft_release_idle_memory(rc_raft *r)
         r->read_states = (rc_read_states){0};
     }
     rc_log_release_idle_memory(&r->raft_log);
+    rc_read_only_release_idle(&r->read_only);
     for (size_t i = 0; i < r->trk.progress.n; i++) {
         rc_inflights *in = &r->trk.progress.v[i].pr.inflights;
         if (rc_inflights_count(in) == 0)

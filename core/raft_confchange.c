@@ -146,8 +146,7 @@ int rc_raft_applied_to(rc_raft *r, uint64_t index, uint64_t size)
     rc_entry e;
     memset(&e, 0, sizeof(e));
     e.type = RC_ENTRY_CONF_CHANGE_V2;
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_PROP;
     m.entries = &e;
     m.n_entries = 1;

@@ -60,8 +60,7 @@ static int maybe_send_snapshot(rc_raft *r, uint64_t to, rc_progress *pr, bool *s
     rc_progress_become_snapshot(pr, sindex);
     rc_logf(&r->logger, RC_LOG_DEBUG, "%" X64 " paused sending replication messages to %" X64 " [%s]",
             r->id, to, rc_raft_pr_str(b2, sizeof(b2), pr));
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_SNAP;
     m.to = to;
     m.snapshot = rc_malloc(sizeof(rc_snapshot));
@@ -107,8 +106,7 @@ int rc_raft_maybe_send_append(rc_raft *r, uint64_t to, bool send_if_empty, bool 
     }
     uint64_t n = ents.n, bytes = payloads_size(ents.v, ents.n);
     uint64_t commit = r->raft_log.committed;
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_APP;
     m.to = to;
     m.index = prev_index;
@@ -144,8 +142,7 @@ static int send_heartbeat(rc_raft *r, uint64_t to, const uint8_t *ctx, size_t ct
 {
     rc_progress *pr = rc_progress_map_get(&r->trk.progress, to);
     uint64_t commit = pr->match < r->raft_log.committed ? pr->match : r->raft_log.committed;
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_HEARTBEAT;
     m.to = to;
     m.commit = commit;
@@ -221,8 +218,7 @@ int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accep
     RC_TRY(rc_raft_check(r, rc));
     r->uncommitted_size += s;
     *accepted = true;
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_APP_RESP;
     m.to = r->id;
     m.index = last;
@@ -231,8 +227,7 @@ int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accep
 
 int rc_raft_send_timeout_now(rc_raft *r, uint64_t to)
 {
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_TIMEOUT_NOW;
     m.to = to;
     return rc_raft_send(r, &m);
@@ -264,8 +259,7 @@ int rc_raft_response_to_read_index(rc_raft *r, const rc_message *req, uint64_t i
         r->read_states.n++;
         return RC_OK;
     }
-    rc_message m;
-    memset(&m, 0, sizeof(m));
+    rc_message m = rc_message_zero;
     m.type = RC_MSG_READ_INDEX_RESP;
     m.to = req->from;
     m.index = index;

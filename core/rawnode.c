@@ -224,7 +224,11 @@ int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
     rc_entry e = {.type = RC_ENTRY_NORMAL};
     if (rc_bytes_set_pooled(&e.data, &rn->pool, data, len) != RC_OK)
         return fail(rn, RC_ERR_NOMEM, "out of memory");
-    rc_message m = {.type = RC_MSG_PROP, .from = rn->raft->id, .entries = &e, .n_entries = 1};
+    rc_message m = rc_message_zero;
+    m.type = RC_MSG_PROP;
+    m.from = rn->raft->id;
+    m.entries = &e;
+    m.n_entries = 1;
     int rc = rc_raft_step(rn->raft, &m);
     rc_bytes_free(&e.data);
     return result(rn, rc);
@@ -555,13 +559,11 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
     size_t to_self = 0;
     for (size_t i = 0; i < after->n; i++)
         to_self += after->v[i].to == r->id;
-    rc_message append_resp;
+    rc_message append_resp = rc_message_zero;
     bool has_append_resp = need_append_resp(r, rd);
     int rc = RC_OK;
-    if (has_append_resp) {
-        memset(&append_resp, 0, sizeof(append_resp));
+    if (has_append_resp)
         rc = make_append_resp(r, rd, &append_resp);
-    }
     if (rc == RC_OK)
         rc = msgs_reserve(&rd->messages, r->msgs.n + after->n - to_self);
     if (rc == RC_OK)
@@ -652,8 +654,10 @@ static void keep_arrays(rc_rawnode *rn, rc_msgs *steps)
         return;
     }
     rc_msgs_free(steps);
-    if (!rn->last_ready_busy)
+    if (!rn->last_ready_busy) {
         rc_raft_release_idle_memory(rn->raft);
+        rc_blob_pool_trim(&rn->pool);
+    }
 }
 
 int rc_rawnode_advance(rc_rawnode *rn)

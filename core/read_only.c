@@ -34,6 +34,12 @@ void rc_read_only_free(rc_read_only *ro)
     ro->next_ctx = next;
 }
 
+void rc_read_only_release_idle(rc_read_only *ro)
+{
+    if (ro->n_pending == 0)
+        rc_read_only_free(ro);
+}
+
 int rc_read_only_add_request(rc_read_only *ro, uint64_t index, const rc_message *m,
                              uint64_t *ctx)
 {

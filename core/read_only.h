@@ -38,6 +38,9 @@ void rc_read_only_init(rc_read_only *ro, int option);
 /* Drops pending requests and acks (etcd's newReadOnly on reset); keeps option and counter. */
 void rc_read_only_reset(rc_read_only *ro);
 void rc_read_only_free(rc_read_only *ro);
+/* With no request pending, frees the arrays (the acks only ever serve pending requests: a later
+ * request's counter is above every recorded ack). */
+void rc_read_only_release_idle(rc_read_only *ro);
 
 /* Queues a copy of m confirmed at commit `index`; *ctx receives its new counter.
  * RC_ERR_NOMEM on failure (nothing queued). */

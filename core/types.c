@@ -15,11 +15,20 @@ struct rc_blob {
     size_t refs;
     size_t cap;  /* bytes in data[] */
     size_t used; /* bytes handed out (slabs) */
+    rc_blob_cache *cache; /* where the slab goes back when released, or NULL */
     uint8_t data[];
 };
 
 #define RC_SLAB_MIN 256u
 #define RC_SLAB_MAX 16384u
+#define RC_SLAB_CACHE_MAX 8
+
+struct rc_blob_cache {
+    size_t refs;    /* one for the pool while attached, one per slab in use */
+    bool attached;  /* the pool still exists: released slabs may be kept */
+    size_t n;
+    rc_blob *spare[RC_SLAB_CACHE_MAX];
+};
 
 static rc_blob *blob_new(size_t cap)
 {
@@ -31,13 +40,61 @@ static rc_blob *blob_new(size_t cap)
     b->refs = 1;
     b->cap = cap;
     b->used = 0;
+    b->cache = NULL;
     return b;
+}
+
+static void cache_drop_spares(rc_blob_cache *c)
+{
+    while (c->n > 0)
+        rc_free(c->spare[--c->n]);
+}
+
+static void cache_unref(rc_blob_cache *c)
+{
+    if (--c->refs > 0)
+        return;
+    cache_drop_spares(c);
+    rc_free(c);
 }
 
 static void blob_unref(rc_blob *b)
 {
-    if (--b->refs == 0)
+    if (--b->refs > 0)
+        return;
+    rc_blob_cache *c = b->cache;
+    if (c == NULL) {
         rc_free(b);
+        return;
+    }
+    if (c->attached && c->n < RC_SLAB_CACHE_MAX)
+        c->spare[c->n++] = b;
+    else
+        rc_free(b);
+    cache_unref(c);
+}
+
+/* A new slab of cap bytes for the pool: full-size slabs come from (and go back to) its cache. */
+static rc_blob *pool_slab(rc_blob_pool *pool, size_t cap)
+{
+    if (cap != RC_SLAB_MAX)
+        return blob_new(cap);
+    if (pool->cache == NULL) {
+        pool->cache = rc_calloc(1, sizeof(rc_blob_cache));
+        if (pool->cache == NULL)
+            return blob_new(cap); /* no cache: an ordinary slab */
+        pool->cache->refs = 1;
+        pool->cache->attached = true;
+    }
+    rc_blob_cache *c = pool->cache;
+    rc_blob *b = c->n > 0 ? c->spare[--c->n] : blob_new(cap);
+    if (b == NULL)
+        return NULL;
+    b->refs = 1;
+    b->used = 0;
+    b->cache = c;
+    c->refs++;
+    return b;
 }
 
 int rc_bytes_set(rc_bytes *dst, const void *src, size_t len)
@@ -66,7 +123,7 @@ int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size
         size_t cap = pool->next_cap < RC_SLAB_MIN ? RC_SLAB_MIN : pool->next_cap;
         while (cap < len) /* len <= RC_SLAB_MAX / 4: stays within the largest slab */
             cap *= 2;
-        rc_blob *nb = blob_new(cap);
+        rc_blob *nb = pool_slab(pool, cap);
         if (nb == NULL)
             return RC_ERR_NOMEM;
         if (b != NULL)
@@ -106,6 +163,19 @@ void rc_blob_pool_free(rc_blob_pool *pool)
         blob_unref(pool->cur);
     pool->cur = NULL;
     pool->next_cap = 0;
+    rc_blob_cache *c = pool->cache;
+    pool->cache = NULL;
+    if (c != NULL) {
+        c->attached = false;
+        cache_drop_spares(c);
+        cache_unref(c);
+    }
+}
+
+void rc_blob_pool_trim(rc_blob_pool *pool)
+{
+    if (pool->cache != NULL)
+        cache_drop_spares(pool->cache);
 }
 
 /* ---- entries ---- */
@@ -311,6 +381,8 @@ void rc_snapshot_free(rc_snapshot *s)
 
 /* ---- message ---- */
 
+const rc_message rc_message_zero;
+
 int rc_message_copy(rc_message *dst, const rc_message *src)
 {
     *dst = *src;
@@ -368,7 +440,7 @@ void rc_message_free(rc_message *m)
     for (size_t i = 0; i < m->n_responses; i++)
         rc_message_free(&m->responses[i]);
     rc_free(m->responses);
-    memset(m, 0, sizeof(*m));
+    *m = rc_message_zero;
 }
 
 /* ---- conf changes ---- */

@@ -86,11 +86,17 @@ typedef struct rc_bytes {
     rc_blob *owner;
 } rc_bytes;
 
-/* Packs small payloads into shared slabs (growing 256 B .. 16 KiB): amortized zero allocations
- * per payload. Zero-initialize; one pool per node or storage (not thread-safe). */
+/* Released full-size slabs kept for reuse by a pool (types.c); outlives the pool while slabs
+ * from it are still referenced. */
+typedef struct rc_blob_cache rc_blob_cache;
+
+/* Packs small payloads into shared slabs (growing 256 B .. 16 KiB); released full-size slabs
+ * come back to the pool's cache (up to 8), so a busy node's steady state allocates nothing.
+ * Zero-initialize; one pool per node or storage (not thread-safe). */
 typedef struct rc_blob_pool {
-    rc_blob *cur;    /* the slab being filled (the pool holds one reference), or NULL */
-    size_t next_cap; /* size of the next slab */
+    rc_blob *cur;          /* the slab being filled (the pool holds one reference), or NULL */
+    size_t next_cap;       /* size of the next slab */
+    rc_blob_cache *cache;  /* NULL until the first full-size slab */
 } rc_blob_pool;
 
 typedef struct rc_entry {
@@ -199,8 +205,10 @@ int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size
 int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src);
 /* Releases b's data (blob reference, plain heap, or nothing for a view) and zeroes *b. */
 void rc_bytes_free(rc_bytes *b);
-/* Drops the pool's slab reference (payloads in it stay valid while referenced). */
+/* Drops the pool's slab reference (payloads in it stay valid while referenced) and its cache. */
 void rc_blob_pool_free(rc_blob_pool *pool);
+/* Frees the cached spare slabs (an idle node keeps none). */
+void rc_blob_pool_trim(rc_blob_pool *pool);
 
 /* Shares src's payload blob when it has one (see rc_bytes_copy). */
 int rc_entry_copy(rc_entry *dst, const rc_entry *src);
@@ -238,6 +246,11 @@ static inline bool rc_hard_state_is_empty(const rc_hard_state *hs) {
 static inline bool rc_hard_state_equal(const rc_hard_state *a, const rc_hard_state *b) {
     return a->term == b->term && a->vote == b->vote && a->commit == b->commit;
 }
+
+/* An all-zero message. `rc_message m = rc_message_zero;` is the hot paths' initializer: the
+ * compiler copies it with a few vector moves, where a memset of this size becomes `rep stos`,
+ * which costs more than the rest of a small step. */
+extern const rc_message rc_message_zero;
 
 int rc_message_copy(rc_message *dst, const rc_message *src);
 void rc_message_free(rc_message *m);

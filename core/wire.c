@@ -447,15 +447,36 @@ int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len
     return RC_OK;
 }
 
-/* Appends one decoded entry to m (array grown by doubling; cap tracked by the caller). */
-static int msg_push_entry(rc_message *m, size_t *cap, const uint8_t *b, size_t l)
+/* Where msg_decode puts what it reads. */
+typedef struct msg_store {
+    bool peek;           /* count entries and borrow the context: allocate nothing */
+    size_t cap;          /* capacity of the message's entry array */
+    rc_blob_pool *pool;  /* slabs for payloads and context, or NULL (a blob each) */
+} msg_store;
+
+static int store_bytes(const msg_store *st, rc_bytes *dst, const uint8_t *b, size_t l)
 {
-    if (rc_grow((void **)&m->entries, cap, m->n_entries + 1, sizeof(rc_entry)) != RC_OK)
+    return st->pool != NULL ? rc_bytes_set_pooled(dst, st->pool, b, l) : rc_bytes_set(dst, b, l);
+}
+
+/* Appends one decoded entry to m (array grown by doubling). */
+static int msg_push_entry(rc_message *m, msg_store *st, const uint8_t *b, size_t l)
+{
+    if (rc_grow((void **)&m->entries, &st->cap, m->n_entries + 1, sizeof(rc_entry)) != RC_OK)
         return RC_ERR_NOMEM;
-    int rc = rc_wire_decode_entry(&m->entries[m->n_entries], b, l);
+    rc_entry *e = &m->entries[m->n_entries];
+    const uint8_t *d;
+    size_t dl;
+    memset(e, 0, sizeof(*e));
+    int rc = rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, b, l);
     if (rc == RC_OK)
-        m->n_entries++;
-    return rc;
+        rc = store_bytes(st, &e->data, d, dl);
+    if (rc != RC_OK) {
+        memset(e, 0, sizeof(*e));
+        return rc;
+    }
+    m->n_entries++;
+    return RC_OK;
 }
 
 /* Scalar fields of Message by number (0 = not a scalar field of the fast subset). */
@@ -493,8 +514,8 @@ static int msg_count_entry(rc_message *m, const uint8_t *b, size_t l)
     return rc;
 }
 
-/* One field; peek mode (cap == NULL) counts entries and borrows the context. */
-static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, size_t *cap)
+/* One field; peek mode counts entries and borrows the context. */
+static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, msg_store *st)
 {
     const uint8_t *b;
     size_t l;
@@ -503,9 +524,9 @@ static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, size_t *cap)
         if (wt != 2 || !rd_len(r, &b, &l))
             return RC_WIRE_FALLBACK;
         if (f == 7)
-            return cap != NULL ? msg_push_entry(m, cap, b, l) : msg_count_entry(m, b, l);
-        if (cap != NULL)
-            return rc_bytes_set(&m->context, b, l);
+            return !st->peek ? msg_push_entry(m, st, b, l) : msg_count_entry(m, b, l);
+        if (!st->peek)
+            return store_bytes(st, &m->context, b, l);
         m->context = (rc_bytes){l > 0 ? (uint8_t *)(uintptr_t)b : NULL, l, NULL};
         return RC_OK;
     }
@@ -530,23 +551,27 @@ static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, size_t *cap)
     return RC_OK;
 }
 
-static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, bool peek)
+/* Decodes into *out, whose entry array (possibly a reused one, st->cap) is already set. On
+ * failure the payloads and context read so far are released and n_entries is 0 (the array is
+ * left to the caller). */
+static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, msg_store *st)
 {
     rd r = rd_init(buf, len);
     unsigned seen = 0;
-    size_t cap = 0;
-    memset(out, 0, sizeof(*out));
     while (r.p < r.end) {
         unsigned f, wt;
         int rc;
         if (!rd_tag(&r, &f, &wt) || f == 9 || f >= 14 || (f != 7 && (seen & (1u << f))))
             rc = RC_WIRE_FALLBACK;
         else
-            rc = msg_field(out, &r, f, wt, peek ? NULL : &cap);
+            rc = msg_field(out, &r, f, wt, st);
         if (rc != RC_OK) {
-            if (!peek)
-                rc_message_free(out);
-            memset(out, 0, sizeof(*out));
+            if (!st->peek) {
+                for (size_t i = 0; i < out->n_entries; i++)
+                    rc_bytes_free(&out->entries[i].data);
+                rc_bytes_free(&out->context);
+            }
+            out->n_entries = 0;
             return rc;
         }
         seen |= 1u << f;
@@ -601,12 +626,47 @@ int rc_wire_peek_fields(rc_wire_fields *f, size_t *n_entries, const uint8_t *buf
 
 int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len)
 {
-    return msg_decode(out, buf, len, false);
+    msg_store st = {false, 0, NULL};
+    memset(out, 0, sizeof(*out));
+    int rc = msg_decode(out, buf, len, &st);
+    if (rc != RC_OK) {
+        rc_free(out->entries);
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
+
+int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
+                                  rc_entries *scratch, rc_blob_pool *pool)
+{
+    msg_store st = {false, scratch->cap, pool};
+    *out = rc_message_zero;
+    out->entries = scratch->v;
+    int rc = msg_decode(out, buf, len, &st);
+    *scratch = (rc_entries){out->entries, 0, st.cap}; /* the array, grown or not, stays here */
+    if (rc != RC_OK)
+        *out = rc_message_zero;
+    else if (out->n_entries == 0)
+        out->entries = NULL;
+    return rc;
+}
+
+void rc_wire_release_pooled_message(rc_message *m)
+{
+    for (size_t i = 0; i < m->n_entries; i++)
+        rc_bytes_free(&m->entries[i].data);
+    rc_bytes_free(&m->context);
+    rc_message_disown(m);
 }
 
 int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len)
 {
-    return msg_decode(out, buf, len, true);
+    msg_store st = {true, 0, NULL};
+    memset(out, 0, sizeof(*out));
+    int rc = msg_decode(out, buf, len, &st);
+    if (rc != RC_OK)
+        memset(out, 0, sizeof(*out));
+    return rc;
 }
 
 bool rc_wire_next_entry(const uint8_t **pos, const uint8_t *end, const uint8_t **body,

@@ -68,6 +68,16 @@ uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_wire_fields *f,
  * would refuse; snapshots and responses included). */
 int rc_wire_peek_fields(rc_wire_fields *f, size_t *n_entries, const uint8_t *buf, size_t len);
 
+/* Like rc_wire_decode_message, for a receiver that steps the message and drops it: the entries
+ * go into scratch's array (reused across calls: out->entries is scratch->v, and scratch keeps
+ * the array, grown as needed, on every return), payloads and context into pool's slabs. On
+ * RC_OK release *out with rc_wire_release_pooled_message (never rc_message_free). */
+int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
+                                  rc_entries *scratch, rc_blob_pool *pool);
+/* Drops the payload and context references of a message from rc_wire_decode_message_pooled
+ * (its entry array stays with the scratch); *m then owns nothing. */
+void rc_wire_release_pooled_message(rc_message *m);
+
 /* Like rc_wire_decode_message, without allocating: scalar fields filled, n_entries counted
  * (entries validated, entries == NULL), context borrowed from buf. *out must NOT be freed.
  * RC_OK or RC_WIRE_FALLBACK. */

@@ -13,7 +13,8 @@ _BYTES_LIKE = (bytes, bytearray, memoryview)
 def encode(name: str, value: Any, cls: Type[Any]) -> bytes:
     """A raftpb object of class cls (or its serialized bytes) as bytes."""
     if isinstance(value, cls):
-        return value.SerializeToString()
+        data: bytes = value.SerializeToString()
+        return data
     if isinstance(value, bytes):
         return value
     if isinstance(value, _BYTES_LIKE):
@@ -23,6 +24,7 @@ def encode(name: str, value: Any, cls: Type[Any]) -> bytes:
 
 
 def encode_entries(name: str, entries: Iterable[Any]) -> List[bytes]:
+    """Each of entries (raftpb.Entry or bytes) as bytes; TypeError naming name otherwise."""
     if isinstance(entries, (pb.Entry,) + _BYTES_LIKE):
         raise TypeError("%s must be a sequence of raftpb.Entry (or bytes)" % name)
     try:
@@ -44,5 +46,6 @@ def buffer_array(bufs: List[bytes]) -> Tuple[Any, Any, List[Any]]:
     return ptrs, lens, keep
 
 
-def decode_entries(items: List[bytes]) -> List[Any]:
+def decode_entries(items: List[bytes]) -> List[pb.Entry]:
+    """The raftpb.Entry of each encoded item."""
     return [pb.Entry.FromString(b) for b in items]

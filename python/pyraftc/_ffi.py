@@ -3,17 +3,33 @@
 # _ffi.py: the cffi module (ffi, lib) and the small helpers every pyraftc module uses: argument
 # conversion, error raising, and sinks (host-owned byte-string lists).
 """Internal: cffi handles and helpers. Not part of the public API."""
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional, TypeVar
 
-from ._raftc_cffi import ffi, lib  # noqa: F401  (re-exported)
+from ._raftc_cffi import ffi as ffi, lib as lib  # re-exported to the other modules
 from .errors import error_for_code
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 NO_LIMIT = (1 << 64) - 1
 _U64_MAX = NO_LIMIT
 
 
+def c_string(p: Any) -> str:
+    """Decodes a NUL-terminated C string the library owns (invalid UTF-8 replaced)."""
+    text: str = ffi.string(p).decode("utf-8", "replace")
+    return text
+
+
 def strerror(code: int) -> str:
-    return ffi.string(lib.raftc_strerror(code)).decode("utf-8", "replace")
+    """raftc_strerror(code): the library's text for a RAFTC_E* code."""
+    return c_string(lib.raftc_strerror(code))
+
+
+def def_extern() -> Callable[[_F], _F]:
+    """ffi.def_extern() with its type: registers the decorated function as the implementation of
+    the cffi ``extern "Python"`` declaration of the same name."""
+    decorator: Callable[[_F], _F] = ffi.def_extern()
+    return decorator
 
 
 def raise_code(code: int, text: Optional[str] = None) -> None:
@@ -38,7 +54,8 @@ def as_u64(name: str, value: Any) -> int:
             raise TypeError("%s must be an int, not %s" % (name, type(value).__name__)) from None
     if value < 0 or value > _U64_MAX:
         raise ValueError("%s must be in [0, 2**64), got %d" % (name, value))
-    return value
+    result: int = value
+    return result
 
 
 def as_bytes(name: str, value: Any) -> bytes:
@@ -56,7 +73,7 @@ def take_string(pp: Any) -> str:
     if p == ffi.NULL:
         return ""
     try:
-        return ffi.string(p).decode("utf-8", "replace")
+        return c_string(p)
     finally:
         lib.raftc_free(p)
 
@@ -65,7 +82,8 @@ def view(p: Any, n: Any) -> bytes:
     """Copies a (const uint8_t **, size_t *) view into bytes."""
     if n[0] == 0:
         return b""
-    return ffi.buffer(p[0], n[0])[:]
+    data: bytes = ffi.buffer(p[0], n[0])[:]
+    return data
 
 
 class Sink:
@@ -81,6 +99,7 @@ class Sink:
         self._n = ffi.new("size_t *")
 
     def reset(self) -> "Sink":
+        """Empties the sink for reuse and returns it."""
         lib.raftc_sink_reset(self.ptr)
         return self
 
@@ -88,10 +107,12 @@ class Sink:
         return int(lib.raftc_sink_count(self.ptr))
 
     def item(self, i: int) -> bytes:
+        """A copy of item i (raises InvalidArgument past the end)."""
         check(lib.raftc_sink_get(self.ptr, i, self._p, self._n))
         return view(self._p, self._n)
 
     def items(self) -> List[bytes]:
+        """Copies of all items, in order."""
         return [self.item(i) for i in range(len(self))]
 
     def first(self) -> bytes:

@@ -3,7 +3,7 @@
 # describe.py: etcd's Describe* text forms, computed by the C library (raftc_describe_*).
 """etcd's text forms of raft values (DescribeMessage, DescribeEntry, ...), as printed in etcd's
 test transcripts. Values may be raftpb objects or their serialized bytes."""
-from typing import Iterable, Union
+from typing import Any, Callable, Iterable, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, encode, encode_entries
@@ -14,12 +14,19 @@ __all__ = ["describe_message", "describe_entry", "describe_entries", "describe_h
            "describe_conf_state", "describe_snapshot", "describe_soft_state"]
 
 
-def _describe(fn, b: bytes) -> str:  # type: ignore[no-untyped-def]
+def _call(fn: Callable[..., int], *args: Any) -> str:
+    """Calls a raftc_describe_* function fn(char **out, *args) and returns the text it wrote
+    (raising the RaftError of a negative result)."""
     sp = ffi.new("char **")
-    rc = fn(sp, b, len(b))
+    rc = fn(sp, *args)
     if rc < 0:
         raise_code(rc)
     return take_string(sp)
+
+
+def _describe(fn: Callable[..., int], b: bytes) -> str:
+    """fn(out, buf, len) over the encoded value b."""
+    return _call(fn, b, len(b))
 
 
 def describe_message(m: Union[pb.Message, bytes]) -> str:
@@ -36,12 +43,9 @@ def describe_entries(ents: Iterable[Union[pb.Entry, bytes]]) -> str:
     """etcd's DescribeEntries: each entry followed by a newline."""
     bufs = encode_entries("ents", ents)
     ptrs, lens, keep = buffer_array(bufs)
-    sp = ffi.new("char **")
-    rc = lib.raftc_describe_entries(sp, ptrs, lens, len(bufs))
+    text = _call(lib.raftc_describe_entries, ptrs, lens, len(bufs))
     del keep
-    if rc < 0:
-        raise_code(rc)
-    return take_string(sp)
+    return text
 
 
 def describe_hard_state(hs: Union[pb.HardState, bytes]) -> str:
@@ -61,8 +65,4 @@ def describe_snapshot(s: Union[pb.Snapshot, bytes]) -> str:
 
 def describe_soft_state(lead: int, raft_state: StateType) -> str:
     """``Lead:1 State:StateLeader``."""
-    sp = ffi.new("char **")
-    rc = lib.raftc_describe_soft_state(sp, lead, int(raft_state))
-    if rc < 0:
-        raise_code(rc)
-    return take_string(sp)
+    return _call(lib.raftc_describe_soft_state, lead, int(raft_state))

@@ -4,7 +4,7 @@
 # `extern "Python"` callbacks) and pyraftc.MemoryStorage (etcd's MemoryStorage, in C).
 """Raft log storage: the :class:`Storage` interface and the built-in :class:`MemoryStorage`."""
 import threading
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, decode_entries, encode, encode_entries
@@ -248,40 +248,36 @@ def _pyraftc_st_entries(ud: Any, lo: int, hi: int, max_size: int, out: Any) -> i
         return ctx.fail(exc)
 
 
-@ffi.def_extern()
-def _pyraftc_st_term(ud: Any, i: int, out: Any) -> int:
+def _u64_callback(ud: Any, out: Any, name: str, label: str, direct: Callable[..., int],
+                  *args: int) -> int:
+    """The body of the callbacks answering one uint64 (term, first_index, last_index): straight
+    to C for a MemoryStorage that does not override the method, else the Python method's result
+    (validated as a uint64, label names it in the error) into out[0]."""
     ctx = ffi.from_handle(ud)
     try:
-        if "term" in ctx.direct:
-            return lib.raftc_memstorage_term(ctx.ms, i, out)
-        out[0] = as_u64("Storage.term()", ctx.storage.term(i))
+        if name in ctx.direct:
+            return direct(ctx.ms, *args, out)
+        out[0] = as_u64(label, getattr(ctx.storage, name)(*args))
         return 0
     except BaseException as exc:  # noqa: B902
         return ctx.fail(exc)
+
+
+@ffi.def_extern()
+def _pyraftc_st_term(ud: Any, i: int, out: Any) -> int:
+    return _u64_callback(ud, out, "term", "Storage.term()", lib.raftc_memstorage_term, i)
 
 
 @ffi.def_extern()
 def _pyraftc_st_first_index(ud: Any, out: Any) -> int:
-    ctx = ffi.from_handle(ud)
-    try:
-        if "first_index" in ctx.direct:
-            return lib.raftc_memstorage_first_index(ctx.ms, out)
-        out[0] = as_u64("Storage.first_index()", ctx.storage.first_index())
-        return 0
-    except BaseException as exc:  # noqa: B902
-        return ctx.fail(exc)
+    return _u64_callback(ud, out, "first_index", "Storage.first_index()",
+                         lib.raftc_memstorage_first_index)
 
 
 @ffi.def_extern()
 def _pyraftc_st_last_index(ud: Any, out: Any) -> int:
-    ctx = ffi.from_handle(ud)
-    try:
-        if "last_index" in ctx.direct:
-            return lib.raftc_memstorage_last_index(ctx.ms, out)
-        out[0] = as_u64("Storage.last_index()", ctx.storage.last_index())
-        return 0
-    except BaseException as exc:  # noqa: B902
-        return ctx.fail(exc)
+    return _u64_callback(ud, out, "last_index", "Storage.last_index()",
+                         lib.raftc_memstorage_last_index)
 
 
 @ffi.def_extern()

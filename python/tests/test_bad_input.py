@@ -148,13 +148,13 @@ class Flaky(pyraftc.Storage):
         return self.ms.snapshot()
 
 
-@pytest.mark.parametrize("mode,exc", [
-    ("initial_state", KeyError),
-    ("wrong-shape", TypeError),
-    ("last_index-type", TypeError),
+@pytest.mark.parametrize("mode,exc,match", [
+    ("initial_state", KeyError, "no state"),
+    ("wrong-shape", TypeError, r"initial_state\(\) must return \(HardState, ConfState\)"),
+    ("last_index-type", TypeError, r"Storage\.last_index\(\) must be an int, not str"),
 ])
-def test_storage_exceptions_at_creation(mode, exc):
-    with pytest.raises(exc):
+def test_storage_exceptions_at_creation(mode, exc, match):
+    with pytest.raises(exc, match=match):
         pyraftc.RawNode(pyraftc.Config(id=1, storage=Flaky(mode), logger=quiet))
 
 

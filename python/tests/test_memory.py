@@ -50,6 +50,10 @@ def test_no_growth_over_100k_ready_cycles(leader_node):
     py_growth = sum(s.size_diff for s in snap1.compare_to(snap0, "filename"))
     print("RSS %d KiB -> %d KiB over 80k cycles; python heap %+d bytes over 10k cycles"
           % (rss0, rss1, py_growth))
-    assert rss1 - rss0 < 4096, "RSS grew by %d KiB" % (rss1 - rss0)
+    # Thresholds: with no leak both measures stay within a few KiB / bytes (seen: RSS -4 KiB,
+    # heap +728 bytes), as nothing here depends on timing. 1 MiB over 80k cycles catches any
+    # leaked malloc chunk per cycle (>= 32 bytes: 2.5 MiB); 256 KiB over 10k cycles catches a
+    # leaked Python object per cycle (>= 32 bytes: 320 KiB).
+    assert rss1 - rss0 < 1024, "RSS grew by %d KiB" % (rss1 - rss0)
     assert py_growth < 256 * 1024, "Python heap grew by %d bytes" % py_growth
     assert node.basic_status().applied > 100_000

@@ -9,6 +9,7 @@
  * transcript, so the diff shows exactly the failing case.
  */
 #include "datadriven.h"
+#include "suite_util.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,57 +19,11 @@
 
 /* ---- small helpers ---- */
 
-typedef struct dd_buf {
-    char *p;
-    size_t n, cap;
-} dd_buf;
-
-static void dd_die_oom(void)
-{
-    fputs("datadriven: out of memory\n", stderr);
-    exit(2);
-}
-
-static void *dd_xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (q == NULL)
-        dd_die_oom();
-    return q;
-}
-
-static char *dd_strndup(const char *s, size_t n)
-{
-    char *p = dd_xrealloc(NULL, n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-static void dd_buf_append(dd_buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        b->p = dd_xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void dd_buf_puts(dd_buf *b, const char *s)
-{
-    dd_buf_append(b, s, strlen(s));
-}
-
 /* datadriven's emit(): the text plus a newline. */
-static void dd_buf_emit(dd_buf *b, const char *s)
+static void dd_buf_emit(sbuf *b, const char *s)
 {
-    dd_buf_puts(b, s);
-    dd_buf_append(b, "\n", 1);
+    sbuf_puts(b, s);
+    sbuf_putc(b, '\n');
 }
 
 static bool dd_is_space(char c)
@@ -94,7 +49,7 @@ static char *dd_trim_dup(const char *s)
     const char *t;
     size_t n;
     dd_trim(s, strlen(s), &t, &n);
-    return dd_strndup(t, n);
+    return su_strndup(t, n);
 }
 
 static bool dd_is_blank(const char *s)
@@ -125,11 +80,8 @@ static void dd_lines_split(dd_lines *l, const char *s, size_t len)
         size_t e = end;
         if (e > i && s[e - 1] == '\r')
             e--;
-        if (l->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            l->v = dd_xrealloc(l->v, cap * sizeof(char *));
-        }
-        l->v[l->n++] = dd_strndup(s + i, e - i);
+        l->v = su_grow(l->v, &cap, l->n + 1, sizeof(char *));
+        l->v[l->n++] = su_strndup(s + i, e - i);
         i = nl ? end + 1 : len;
     }
 }
@@ -175,8 +127,8 @@ static void dd_directive_clear(dd_directive *d)
 
 static void dd_arg_push_val(dd_arg *a, const char *s, size_t n)
 {
-    a->vals = dd_xrealloc(a->vals, (a->n_vals + 1) * sizeof(char *));
-    a->vals[a->n_vals++] = dd_strndup(s, n);
+    a->vals = su_xrealloc(a->vals, (a->n_vals + 1) * sizeof(char *));
+    a->vals[a->n_vals++] = su_strndup(s, n);
 }
 
 /* Parses a trimmed directive line into d->cmd/args. Returns 0, or -1 with *column set (1-based)
@@ -196,7 +148,7 @@ static int dd_parse_line(dd_directive *d, const char *line, size_t *column)
         *column = 1;
         return -1;
     }
-    d->cmd = dd_strndup(p, (size_t)(cmd_end - p));
+    d->cmd = su_strndup(p, (size_t)(cmd_end - p));
     p = cmd_end;
     while (p < end && dd_is_space(*p))
         p++;
@@ -208,9 +160,9 @@ static int dd_parse_line(dd_directive *d, const char *line, size_t *column)
             *column = (size_t)(p - orig) + 1;
             return -1;
         }
-        d->args = dd_xrealloc(d->args, (d->n_args + 1) * sizeof(dd_arg));
+        d->args = su_xrealloc(d->args, (d->n_args + 1) * sizeof(dd_arg));
         dd_arg *a = &d->args[d->n_args++];
-        a->key = dd_strndup(k, (size_t)(p - k));
+        a->key = su_strndup(k, (size_t)(p - k));
         a->vals = NULL;
         a->n_vals = 0;
         if (p < end && *p == '=') {
@@ -272,7 +224,7 @@ typedef struct dd_op {
  * when the middle is too large for the quadratic table). */
 static dd_op *dd_diff_ops(char **a, size_t na, char **b, size_t nb, size_t *nops)
 {
-    dd_op *ops = dd_xrealloc(NULL, (na + nb + 1) * sizeof(dd_op));
+    dd_op *ops = su_xrealloc(NULL, (na + nb + 1) * sizeof(dd_op));
     size_t n = 0, pre = 0, suf = 0;
     while (pre < na && pre < nb && strcmp(a[pre], b[pre]) == 0)
         pre++;
@@ -283,7 +235,7 @@ static dd_op *dd_diff_ops(char **a, size_t na, char **b, size_t nb, size_t *nops
     size_t ma = na - pre - suf, mb = nb - pre - suf;
     if (ma > 0 && mb > 0 && (ma + 1) * (mb + 1) <= (size_t)16 << 20) {
         /* t[i][j] = LCS length of a[pre+i..pre+ma) and b[pre+j..pre+mb) */
-        uint32_t *t = dd_xrealloc(NULL, (ma + 1) * (mb + 1) * sizeof(uint32_t));
+        uint32_t *t = su_xrealloc(NULL, (ma + 1) * (mb + 1) * sizeof(uint32_t));
 #define DD_T(i, j) t[(i) * (mb + 1) + (j)]
         for (size_t i = ma + 1; i-- > 0;) {
             for (size_t j = mb + 1; j-- > 0;) {
@@ -391,7 +343,7 @@ typedef struct dd_reader {
     const char *path;
     dd_lines lines;
     size_t pos;     /* next line to read */
-    dd_buf out;     /* the rewrite transcript */
+    sbuf out;     /* the rewrite transcript */
 } dd_reader;
 
 static const char *dd_next(dd_reader *r)
@@ -418,7 +370,7 @@ static void dd_fatalf(const dd_reader *r, int line, const char *fmt, ...)
 }
 
 /* test_data_reader.go readExpected. Returns 0 or -1 (harness error). */
-static int dd_read_expected(dd_reader *r, dd_buf *exp)
+static int dd_read_expected(dd_reader *r, sbuf *exp)
 {
     const char *line = dd_next(r);
     if (line != NULL && strcmp(line, "----") == 0) {
@@ -452,12 +404,12 @@ static int dd_read_expected(dd_reader *r, dd_buf *exp)
 }
 
 /* Appends the actual output as rewrite mode writes it. */
-static void dd_emit_output(dd_buf *out, const char *actual)
+static void dd_emit_output(sbuf *out, const char *actual)
 {
     dd_buf_emit(out, "----");
     if (dd_has_blank_line(actual)) {
         dd_buf_emit(out, "----");
-        dd_buf_puts(out, actual);
+        sbuf_puts(out, actual);
         dd_buf_emit(out, "----");
         dd_buf_emit(out, "----");
         dd_buf_emit(out, "");
@@ -468,7 +420,7 @@ static void dd_emit_output(dd_buf *out, const char *actual)
 
 /* At EOF, datadriven drops one of two final newlines (so a file ending in a blank line loses it,
  * and the blank line written after the last output disappears). */
-static void dd_trim_final_newline(dd_buf *b)
+static void dd_trim_final_newline(sbuf *b)
 {
     if (b->n > 2 && b->p[b->n - 1] == '\n' && b->p[b->n - 2] == '\n')
         b->p[--b->n] = '\0';
@@ -492,11 +444,11 @@ static int dd_read_file(const char *path, char **data, size_t *len)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return -1;
-    dd_buf b = {0};
+    sbuf b = {0};
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        dd_buf_append(&b, chunk, n);
+        sbuf_append(&b, chunk, n);
     int err = ferror(f);
     fclose(f);
     if (err) {
@@ -508,11 +460,90 @@ static int dd_read_file(const char *path, char **data, size_t *len)
     return 0;
 }
 
+/* The directive starting at the raw line just read, joined with its continuation lines (echoed
+ * to the transcript) and trimmed: a heap string (free()). */
+static char *dd_read_directive_text(dd_reader *r, const char *raw)
+{
+    const char *t;
+    size_t tn;
+    dd_trim(raw, strlen(raw), &t, &tn);
+    sbuf text = {0};
+    sbuf_append(&text, t, tn);
+    /* Continuation: a trailing '\' joins the next (trimmed) line after one space. */
+    while (text.n > 0 && text.p[text.n - 1] == '\\') {
+        const char *next = dd_next(r);
+        if (next == NULL)
+            break;
+        dd_buf_emit(&r->out, next);
+        char *nt = dd_trim_dup(next);
+        text.n--;
+        sbuf_putc(&text, ' ');
+        sbuf_puts(&text, nt);
+        free(nt);
+    }
+    char *line_text = dd_trim_dup(text.p ? text.p : "");
+    sbuf_free(&text);
+    return line_text;
+}
+
+/* Runs the parsed directive d (its input and expected output still to be read). Returns 0
+ * (matched, or rewrite mode), 1 (mismatch, reported) or 2 (harness error, reported). */
+static int dd_run_directive(const dd_suite *suite, dd_reader *r, void *env, bool rewrite,
+                            dd_directive *d, const char *line_text)
+{
+    /* input: every line up to "----" (taken literally) */
+    sbuf input = {0};
+    bool separator = false;
+    const char *in;
+    while ((in = dd_next(r)) != NULL) {
+        if (strcmp(in, "----") == 0) {
+            separator = true;
+            break;
+        }
+        dd_buf_emit(&r->out, in);
+        dd_buf_emit(&input, in);
+    }
+    d->input = dd_trim_dup(input.p ? input.p : "");
+    sbuf_free(&input);
+
+    sbuf expected = {0};
+    if (separator && dd_read_expected(r, &expected) != 0) {
+        sbuf_free(&expected);
+        return 2;
+    }
+
+    char *fatal = NULL;
+    char *actual = suite->handle(env, d, &fatal);
+    if (actual == NULL) {
+        dd_fatalf(r, d->line, "%s: %s", line_text, fatal ? fatal : "handler failed");
+        free(fatal);
+        sbuf_free(&expected);
+        return 2;
+    }
+    free(fatal);
+    size_t an = strlen(actual);
+    if (an > 0 && actual[an - 1] != '\n') {
+        actual = su_xrealloc(actual, an + 2);
+        actual[an] = '\n';
+        actual[an + 1] = '\0';
+    }
+    dd_emit_output(&r->out, actual);
+    bool match = strcmp(expected.p ? expected.p : "", actual) == 0;
+    free(actual);
+    sbuf_free(&expected);
+    if (!rewrite && !match) {
+        dd_report_mismatch(r, d, line_text);
+        return 1;
+    }
+    return 0;
+}
+
 /* Runs all directives. Returns 0 (all matched / rewritten), 1 (mismatch) or 2 (harness). */
 static int dd_run(const dd_suite *suite, dd_reader *r, void *env, bool rewrite)
 {
     const char *raw;
-    while ((raw = dd_next(r)) != NULL) {
+    int rc = 0;
+    while (rc == 0 && (raw = dd_next(r)) != NULL) {
         int line_no = (int)r->pos;
         dd_buf_emit(&r->out, raw);
         const char *t;
@@ -520,94 +551,21 @@ static int dd_run(const dd_suite *suite, dd_reader *r, void *env, bool rewrite)
         dd_trim(raw, strlen(raw), &t, &tn);
         if (tn > 0 && t[0] == '#')
             continue;
-        /* Continuation: a trailing '\' joins the next (trimmed) line after one space. */
-        dd_buf text = {0};
-        dd_buf_append(&text, t, tn);
-        while (text.n > 0 && text.p[text.n - 1] == '\\') {
-            const char *next = dd_next(r);
-            if (next == NULL)
-                break;
-            dd_buf_emit(&r->out, next);
-            char *nt = dd_trim_dup(next);
-            text.n--;
-            dd_buf_append(&text, " ", 1);
-            dd_buf_puts(&text, nt);
-            free(nt);
-        }
-        if (text.p == NULL)
-            dd_buf_append(&text, "", 0);
-
+        char *line_text = dd_read_directive_text(r, raw);
         dd_directive d = {0};
         d.file = r->path;
         d.line = line_no;
         size_t column = 0;
-        char *line_text = dd_trim_dup(text.p);
-        free(text.p);
         if (dd_parse_line(&d, line_text, &column) != 0) {
             dd_fatalf(r, line_no, "cannot parse directive at column %zu: %s", column, line_text);
-            dd_directive_clear(&d);
-            free(line_text);
-            return 2;
-        }
-        if (d.cmd == NULL) {
-            free(line_text);
-            continue;
-        }
-
-        /* input: every line up to "----" (taken literally) */
-        dd_buf input = {0};
-        bool separator = false;
-        const char *in;
-        while ((in = dd_next(r)) != NULL) {
-            if (strcmp(in, "----") == 0) {
-                separator = true;
-                break;
-            }
-            dd_buf_emit(&r->out, in);
-            dd_buf_emit(&input, in);
-        }
-        d.input = dd_trim_dup(input.p ? input.p : "");
-        free(input.p);
-
-        dd_buf expected = {0};
-        if (separator && dd_read_expected(r, &expected) != 0) {
-            free(expected.p);
-            dd_directive_clear(&d);
-            free(line_text);
-            return 2;
-        }
-
-        char *fatal = NULL;
-        char *actual = suite->handle(env, &d, &fatal);
-        if (actual == NULL) {
-            dd_fatalf(r, line_no, "%s: %s", line_text, fatal ? fatal : "handler failed");
-            free(fatal);
-            free(expected.p);
-            dd_directive_clear(&d);
-            free(line_text);
-            return 2;
-        }
-        free(fatal);
-        size_t an = strlen(actual);
-        if (an > 0 && actual[an - 1] != '\n') {
-            actual = dd_xrealloc(actual, an + 2);
-            actual[an] = '\n';
-            actual[an + 1] = '\0';
-        }
-        dd_emit_output(&r->out, actual);
-        bool match = strcmp(expected.p ? expected.p : "", actual) == 0;
-        free(actual);
-        free(expected.p);
-        if (!rewrite && !match) {
-            dd_report_mismatch(r, &d, line_text);
-            dd_directive_clear(&d);
-            free(line_text);
-            return 1;
+            rc = 2;
+        } else if (d.cmd != NULL) {
+            rc = dd_run_directive(suite, r, env, rewrite, &d, line_text);
         }
         dd_directive_clear(&d);
         free(line_text);
     }
-    return 0;
+    return rc;
 }
 
 int dd_run_file(const dd_suite *suite, const char *path, bool rewrite, void *out_file)

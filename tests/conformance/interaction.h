@@ -18,6 +18,7 @@
 
 #include "datadriven.h"
 #include "raftc.h"
+#include "suite_util.h"
 
 enum { IA_OK = 0, IA_ERR = 1, IA_FATAL = 2 };
 
@@ -26,31 +27,11 @@ enum {
     IA_LVL_NONE = 5
 };
 
+/* ---- Go strconv texts and message headers (interaction_util.c) ---- */
 
-/* ---- growable byte/char buffer (always NUL-terminated when non-empty) ---- */
-typedef struct ia_buf {
-    char *p;
-    size_t n, cap;
-} ia_buf;
-
-void ia_buf_append(ia_buf *b, const void *s, size_t len);
-void ia_buf_puts(ia_buf *b, const char *s);
-void ia_buf_putc(ia_buf *b, char c);
-void ia_buf_vprintf(ia_buf *b, const char *fmt, va_list ap);
-void ia_buf_printf(ia_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void ia_buf_reset(ia_buf *b);
-void ia_buf_free(ia_buf *b);
-/* Hands out the heap string (free()), never NULL, and resets b. */
-char *ia_buf_take(ia_buf *b);
-char *ia_strdup(const char *s);
-
-/* Go strconv: %q (ASCII subset), ParseUint(s,10,64), Atoi, ParseBool. Return NULL on success,
- * else a heap string with Go's error text. */
-void ia_quote(ia_buf *b, const char *s);
+/* Go's strconv.ParseUint(s, 10, 64), Atoi (64-bit) and ParseBool: NULL on success (the value
+ * in *out), else a heap string (free()) with Go's error text and *out untouched. Buffers are
+ * suite_util.h's sbuf; go_quote there is strconv.Quote. */
 char *ia_parse_uint(const char *s, uint64_t *out);
 char *ia_atoi(const char *s, int64_t *out);
 char *ia_parse_bool(const char *s, bool *out);
@@ -79,9 +60,9 @@ typedef struct ia_msgq {
 /* One History element: an "appender" state-machine snapshot (§2.3). cs is an encoded raftpb
  * ConfState. */
 typedef struct ia_snap {
-    ia_buf data;
+    sbuf data;
     uint64_t index, term;
-    ia_buf cs;
+    sbuf cs;
 } ia_snap;
 
 typedef struct ia_env ia_env;
@@ -103,15 +84,16 @@ struct ia_env {
     ia_node **nodes; /* nodes[k] has raft ID k+1 */
     size_t n_nodes;
     ia_msgq msgs;    /* the global FIFO of in-flight messages */
-    ia_buf root;     /* the command's output */
-    ia_buf *out;     /* the current output (root, or a withIndent capture) */
-    int lvl;
+    sbuf root;       /* the command's output */
+    sbuf *out;       /* the current output (root, or a withIndent capture) */
+    int lvl;         /* IA_LVL_*: log lines below it are not printed; NONE prints nothing */
     char *err;       /* IA_ERR text */
     char *fatal;     /* IA_FATAL text */
     char *panic;     /* first PANIC-level log of the command */
 };
 
-/* interaction_out.c: writes to the current output unless the level is NONE. */
+/* interaction_out.c: ia_write/ia_puts/ia_printf append to the current output (e->out) unless
+ * the level is NONE. */
 void ia_write(ia_env *e, const char *s, size_t len);
 void ia_puts(ia_env *e, const char *s);
 void ia_printf(ia_env *e, const char *fmt, ...)
@@ -121,11 +103,14 @@ void ia_printf(ia_env *e, const char *fmt, ...)
     ;
 /* A raft log line at lvl (0..4; above 4 = PANIC, printed as FATAL and recorded in e->panic). */
 void ia_log(ia_env *e, int lvl, const char *msg);
+/* Sets e->lvl from a level name (any case); IA_ERR with the harness's text for an unknown one. */
 int ia_set_level(ia_env *e, const char *name);
 /* withIndent: begin captures into a fresh buffer and returns the previous one; end writes the
  * captured lines back indented by two spaces. */
-ia_buf *ia_indent_begin(ia_env *e);
-void ia_indent_end(ia_env *e, ia_buf *orig);
+sbuf *ia_indent_begin(ia_env *e);
+void ia_indent_end(ia_env *e, sbuf *orig);
+/* ia_fail sets e->err to the formatted text and returns IA_ERR; ia_fatal sets e->fatal and
+ * returns IA_FATAL. The _take forms adopt the heap string msg (free()) instead. */
 int ia_fail(ia_env *e, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -139,33 +124,42 @@ int ia_fatal(ia_env *e, const char *fmt, ...)
     ;
 int ia_fatal_take(ia_env *e, char *msg);
 
-/* interaction_args.c */
+/* interaction_args.c: node arguments. Each returns IA_OK, or IA_FATAL (text in e->fatal) for
+ * a malformed or out-of-range node ID. */
+/* The node with raft ID id (1..n_nodes) into *out. */
 int ia_node_at(ia_env *e, int64_t id, ia_node **out);
+/* The node named by the directive's first argument. */
 int ia_first_node(ia_env *e, const dd_directive *d, ia_node **out);
-/* Every bare arg as a node ID (validated); *out is a heap array (free()). */
+/* Every bare arg as a node ID (validated); *out is a heap array (free()) on IA_OK. */
 int ia_node_ids(ia_env *e, const dd_directive *d, int64_t **out, size_t *n);
-typedef struct ia_cc {
-    int type;
-    uint64_t node_id;
-} ia_cc;
-/* ConfChangesFromString; *out is a heap array (free()) also on error. */
-int ia_cc_parse(ia_env *e, const char *input, ia_cc **out, size_t *n);
+/* For commands naming exactly two nodes: *found tells whether d has exactly two bare node IDs;
+ * if so, *first is the first one's node and *second the second ID. */
+int ia_node_pair(ia_env *e, const dd_directive *d, ia_node **first, uint64_t *second,
+                 bool *found);
 
-/* interaction_env.c */
-void ia_msgq_push(ia_msgq *q, const uint8_t *b, size_t len); /* copies b */
-void ia_msgq_push_msg(ia_msgq *q, ia_msg *m);                /* moves *m in */
+/* interaction_env.c. Out of memory exits the driver (suite_util.h). */
+/* Appends a copy of the message bytes b (header decoded from them) to q. */
+void ia_msgq_push(ia_msgq *q, const uint8_t *b, size_t len);
+/* Moves *m to the tail of q (q owns m->b now) and zeroes *m. */
+void ia_msgq_push_msg(ia_msgq *q, ia_msg *m);
 /* Removes the head into *m (caller frees m->b); false if empty. */
 bool ia_msgq_pop(ia_msgq *q, ia_msg *m);
+/* Frees every queued message and the queue's array; q is left empty and reusable. */
 void ia_msgq_free(ia_msgq *q);
+/* The newest History element (n must have at least one). */
 ia_snap *ia_history_tip(ia_node *n);
-/* Appends a zeroed History element and returns it. */
+/* Appends a zeroed History element and returns it (earlier element pointers may move). */
 ia_snap *ia_history_push(ia_node *n);
 void ia_history_free(ia_node *n);
+/* A fresh environment with no nodes and level DEBUG; NULL when out of memory. Free with
+ * ia_env_free (NULL is a no-op), which destroys every node. */
 ia_env *ia_env_new(void);
 void ia_env_free(ia_env *e);
-/* A node shell with ID = count+1, not yet in the env; ia_node_destroy frees it wholly. */
+/* A node shell with ID = count+1, not yet in the env; ia_node_destroy (NULL is a no-op) frees
+ * it wholly: raft node, storage, work queues and History. */
 ia_node *ia_node_alloc(ia_env *e);
 void ia_node_destroy(ia_node *n);
+/* Appends n to the env, which then owns it (n->id must be n_nodes + 1). */
 void ia_env_append_node(ia_env *e, ia_node *n);
 /* Puts a History element as one raftpb Snapshot item into out. */
 int ia_snap_encode(const ia_snap *s, raftc_sink *out);
@@ -194,8 +188,13 @@ void ia_describe_message(ia_env *e, const uint8_t *b, size_t len);
 /* RawNode.Step of m on n; a refusal is printed as its text + newline. Returns IA_OK, or
  * IA_FATAL if the node failed (PANIC). */
 int ia_step(ia_env *e, ia_node *n, const ia_msg *m);
+/* RawNode.HasReady. */
 bool ia_has_ready(ia_node *n);
+/* Frees n's raft node and memory storage (the rest of n stays; see ia_node_destroy). */
 void ia_node_free(ia_node *n);
+
+/* Command handlers (interaction_node.c, _ready.c, _deliver.c) follow the convention at the top
+ * of this file; each implements the HARNESS.md command of the same name. */
 
 /* interaction_node.c: handlers of the node-level commands. */
 int ia_cmd_add_nodes(ia_env *e, const dd_directive *d);
@@ -215,7 +214,11 @@ int ia_cmd_raft_state(ia_env *e, const dd_directive *d);
 int ia_cmd_status(ia_env *e, const dd_directive *d);
 
 /* interaction_ready.c: Ready handling and the storage threads (§3.1, §3.2). */
+/* Handles one Ready of n: prints it; in sync mode persists and applies it and calls Advance;
+ * routes its messages (local-thread ones to n's work queues, the rest to e->msgs). */
 int ia_process_ready(ia_env *e, ia_node *n);
+/* Runs the head of n's append (apply) work queue, printing what it does and queueing the
+ * responses in e->msgs; prints "no ... work to perform" when the queue is empty. */
 int ia_process_append_thread(ia_env *e, ia_node *n);
 int ia_process_apply_thread(ia_env *e, ia_node *n);
 int ia_cmd_process_ready(ia_env *e, const dd_directive *d);

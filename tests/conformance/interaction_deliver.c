@@ -13,6 +13,16 @@ typedef struct recipient {
     bool drop;
 } recipient;
 
+typedef struct recipients {
+    recipient *v;
+    size_t n, cap;
+} recipients;
+
+static void recipients_add(recipients *rs, uint64_t id, bool drop) {
+    rs->v = su_grow(rs->v, &rs->cap, rs->n + 1, sizeof *rs->v);
+    rs->v[rs->n++] = (recipient){id, drop};
+}
+
 /* etcd's rafttest isLocalMsg: never dropped, as those need reliable delivery. */
 static bool is_local_msg(const ia_msg_hdr *h) {
     return h->from == h->to || h->from == RAFTC_LOCAL_APPEND_THREAD || h->from == RAFTC_LOCAL_APPLY_THREAD ||
@@ -75,8 +85,7 @@ static long deliver(ia_env *e, int type, const recipient *rs, size_t n_rs) {
 
 int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
     int type = -1;
-    recipient *rs = NULL;
-    size_t n = 0, cap = 0;
+    recipients rs = {0};
     int rc = IA_OK;
     for (size_t i = 0; i < d->n_args && rc == IA_OK; i++) {
         const dd_arg *a = &d->args[i];
@@ -87,13 +96,7 @@ int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
                 rc = ia_fatal_take(e, err);
                 break;
             }
-            if (n == cap) {
-                cap = cap ? 2 * cap : 8;
-                rs = realloc(rs, cap * sizeof *rs);
-                if (rs == NULL)
-                    abort();
-            }
-            rs[n++] = (recipient){id, false};
+            recipients_add(&rs, id, false);
         }
         for (size_t v = 0; v < a->n_vals && rc == IA_OK; v++) {
             if (strcmp(a->key, "drop") == 0) {
@@ -103,20 +106,14 @@ int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
                     rc = ia_fatal_take(e, err);
                     break;
                 }
-                for (size_t k = 0; k < n; k++) {
-                    if (rs[k].id == id) {
+                for (size_t k = 0; k < rs.n; k++) {
+                    if (rs.v[k].id == id) {
                         rc = ia_fatal(e, "can't both deliver and drop msgs to %llu",
                                       (unsigned long long)id);
                         break;
                     }
                 }
-                if (n == cap) {
-                    cap = cap ? 2 * cap : 8;
-                    rs = realloc(rs, cap * sizeof *rs);
-                    if (rs == NULL)
-                        abort();
-                }
-                rs[n++] = (recipient){id, true};
+                recipients_add(&rs, id, true);
             } else if (strcmp(a->key, "type") == 0) {
                 type = raftc_msg_type_from_name(a->vals[v]);
                 if (type < 0)
@@ -125,14 +122,37 @@ int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
         }
     }
     if (rc == IA_OK) {
-        long got = deliver(e, type, rs, n);
+        long got = deliver(e, type, rs.v, rs.n);
         if (got < 0)
             rc = IA_FATAL;
         else if (got == 0)
             ia_puts(e, "no messages\n");
     }
-    free(rs);
+    free(rs.v);
     return rc;
+}
+
+/* The storage-thread phases of a stabilize round: runs every queued append (apply) work item
+ * of each node. A plain error stops the append phase; the apply phase ignores plain errors, as
+ * upstream does. Sets *busy if there was work. */
+static int drain_threads(ia_env *e, ia_node **nodes, size_t n, bool append, bool *busy) {
+    for (size_t i = 0; i < n; i++) {
+        const ia_msgq *q = append ? &nodes[i]->append_work : &nodes[i]->apply_work;
+        if (q->n == 0)
+            continue;
+        *busy = true;
+        ia_printf(e, "> %llu processing %s thread\n", (unsigned long long)nodes[i]->id,
+                  append ? "append" : "apply");
+        while (q->n > 0) {
+            sbuf *orig = ia_indent_begin(e);
+            int rc = append ? ia_process_append_thread(e, nodes[i])
+                            : ia_process_apply_thread(e, nodes[i]);
+            ia_indent_end(e, orig);
+            if (rc == IA_FATAL || (append && rc != IA_OK))
+                return rc;
+        }
+    }
+    return IA_OK;
 }
 
 /* One stabilize round over nodes; *busy tells whether any phase found work. */
@@ -143,7 +163,7 @@ static int stabilize_round(ia_env *e, ia_node **nodes, size_t n, bool *busy) {
             continue;
         *busy = true;
         ia_printf(e, "> %llu handling Ready\n", (unsigned long long)nodes[i]->id);
-        ia_buf *orig = ia_indent_begin(e);
+        sbuf *orig = ia_indent_begin(e);
         int rc = ia_process_ready(e, nodes[i]);
         ia_indent_end(e, orig);
         if (rc != IA_OK)
@@ -154,40 +174,15 @@ static int stabilize_round(ia_env *e, ia_node **nodes, size_t n, bool *busy) {
             continue;
         *busy = true;
         ia_printf(e, "> %llu receiving messages\n", (unsigned long long)nodes[i]->id);
-        ia_buf *orig = ia_indent_begin(e);
+        sbuf *orig = ia_indent_begin(e);
         recipient r = {nodes[i]->id, false};
         long got = deliver(e, -1, &r, 1);
         ia_indent_end(e, orig);
         if (got < 0)
             return IA_FATAL;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (nodes[i]->append_work.n == 0)
-            continue;
-        *busy = true;
-        ia_printf(e, "> %llu processing append thread\n", (unsigned long long)nodes[i]->id);
-        while (nodes[i]->append_work.n > 0) {
-            ia_buf *orig = ia_indent_begin(e);
-            int rc = ia_process_append_thread(e, nodes[i]);
-            ia_indent_end(e, orig);
-            if (rc != IA_OK)
-                return rc;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (nodes[i]->apply_work.n == 0)
-            continue;
-        *busy = true;
-        ia_printf(e, "> %llu processing apply thread\n", (unsigned long long)nodes[i]->id);
-        while (nodes[i]->apply_work.n > 0) {
-            ia_buf *orig = ia_indent_begin(e);
-            int rc = ia_process_apply_thread(e, nodes[i]);
-            ia_indent_end(e, orig);
-            if (rc == IA_FATAL)
-                return rc; /* plain errors are ignored here, as upstream does */
-        }
-    }
-    return IA_OK;
+    int rc = drain_threads(e, nodes, n, true, busy);
+    return rc != IA_OK ? rc : drain_threads(e, nodes, n, false, busy);
 }
 
 int ia_cmd_stabilize(ia_env *e, const dd_directive *d) {
@@ -204,9 +199,7 @@ int ia_cmd_stabilize(ia_env *e, const dd_directive *d) {
             rc = ia_set_level(e, d->args[i].vals[v]);
     }
     size_t n = n_ids ? n_ids : e->n_nodes;
-    ia_node **nodes = calloc(n + 1, sizeof *nodes);
-    if (nodes == NULL)
-        abort();
+    ia_node **nodes = su_xrealloc(NULL, (n + 1) * sizeof *nodes);
     for (size_t i = 0; i < n; i++)
         nodes[i] = n_ids ? e->nodes[ids[i] - 1] : e->nodes[i];
     bool busy = rc == IA_OK;

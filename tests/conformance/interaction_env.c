@@ -10,14 +10,7 @@
 #include <string.h>
 
 void ia_msgq_push_msg(ia_msgq *q, ia_msg *m) {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 16;
-        ia_msg *v = realloc(q->v, cap * sizeof *v);
-        if (v == NULL)
-            abort();
-        q->v = v;
-        q->cap = cap;
-    }
+    q->v = su_grow(q->v, &q->cap, q->n + 1, sizeof *q->v);
     q->v[q->n++] = *m;
     memset(m, 0, sizeof *m);
 }
@@ -25,9 +18,7 @@ void ia_msgq_push_msg(ia_msgq *q, ia_msg *m) {
 void ia_msgq_push(ia_msgq *q, const uint8_t *b, size_t len) {
     ia_msg m;
     memset(&m, 0, sizeof m);
-    m.b = malloc(len ? len : 1);
-    if (m.b == NULL)
-        abort();
+    m.b = su_xrealloc(NULL, len);
     if (len)
         memcpy(m.b, b, len);
     m.len = len;
@@ -54,14 +45,7 @@ void ia_msgq_free(ia_msgq *q) {
 ia_snap *ia_history_tip(ia_node *n) { return &n->history[n->n_history - 1]; }
 
 ia_snap *ia_history_push(ia_node *n) {
-    if (n->n_history == n->cap_history) {
-        size_t cap = n->cap_history ? 2 * n->cap_history : 8;
-        ia_snap *v = realloc(n->history, cap * sizeof *v);
-        if (v == NULL)
-            abort();
-        n->history = v;
-        n->cap_history = cap;
-    }
+    n->history = su_grow(n->history, &n->cap_history, n->n_history + 1, sizeof *n->history);
     ia_snap *s = &n->history[n->n_history++];
     memset(s, 0, sizeof *s);
     return s;
@@ -69,8 +53,8 @@ ia_snap *ia_history_push(ia_node *n) {
 
 void ia_history_free(ia_node *n) {
     for (size_t i = 0; i < n->n_history; i++) {
-        ia_buf_free(&n->history[i].data);
-        ia_buf_free(&n->history[i].cs);
+        sbuf_free(&n->history[i].data);
+        sbuf_free(&n->history[i].cs);
     }
     free(n->history);
     n->history = NULL;
@@ -89,7 +73,7 @@ void ia_env_free(ia_env *e) {
         ia_node_destroy(e->nodes[i]);
     free(e->nodes);
     ia_msgq_free(&e->msgs);
-    ia_buf_free(&e->root);
+    sbuf_free(&e->root);
     free(e->err);
     free(e->fatal);
     free(e->panic);
@@ -106,9 +90,8 @@ ia_env *ia_env_new(void) {
 }
 
 ia_node *ia_node_alloc(ia_env *e) {
-    ia_node *n = calloc(1, sizeof *n);
-    if (n == NULL)
-        abort();
+    ia_node *n = su_xrealloc(NULL, sizeof *n);
+    memset(n, 0, sizeof *n);
     n->env = e;
     n->id = e->n_nodes + 1;
     return n;
@@ -125,9 +108,6 @@ void ia_node_destroy(ia_node *n) {
 }
 
 void ia_env_append_node(ia_env *e, ia_node *n) {
-    ia_node **v = realloc(e->nodes, (e->n_nodes + 1) * sizeof *v);
-    if (v == NULL)
-        abort();
-    e->nodes = v;
+    e->nodes = su_xrealloc(e->nodes, (e->n_nodes + 1) * sizeof *e->nodes);
     e->nodes[e->n_nodes++] = n;
 }

@@ -13,24 +13,11 @@
 
 /* ---- add-nodes ---- */
 
-typedef struct id_list {
-    uint64_t *v;
-    size_t n;
-} id_list;
-
-static void ids_push(id_list *l, uint64_t id) {
-    uint64_t *v = realloc(l->v, (l->n + 1) * sizeof *v);
-    if (v == NULL)
-        abort();
-    l->v = v;
-    l->v[l->n++] = id;
-}
-
 typedef struct add_opts {
     ia_node_cfg cfg;
-    id_list voters, learners;
+    u64vec voters, learners;
     uint64_t index;
-    ia_buf content;
+    sbuf content;
 } add_opts;
 
 static int scan_uint(ia_env *e, const char *s, uint64_t *out) {
@@ -48,10 +35,10 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
     int rc = IA_OK;
     if (strcmp(key, "voters") == 0) {
         if ((rc = scan_uint(e, val, &u)) == IA_OK)
-            ids_push(&o->voters, u);
+            u64vec_push(&o->voters, u);
     } else if (strcmp(key, "learners") == 0) {
         if ((rc = scan_uint(e, val, &u)) == IA_OK)
-            ids_push(&o->learners, u);
+            u64vec_push(&o->learners, u);
     } else if (strcmp(key, "inflight") == 0) {
         int64_t v;
         char *err = ia_atoi(val, &v);
@@ -63,8 +50,8 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
             o->cfg.applied = o->index;
     } else if (strcmp(key, "content") == 0) {
         /* Unusable upstream (HARNESS.md §2.2); here it sets the snapshot data. */
-        ia_buf_reset(&o->content);
-        ia_buf_puts(&o->content, val);
+        sbuf_reset(&o->content);
+        sbuf_puts(&o->content, val);
     } else if (strcmp(key, "async-storage-writes") == 0) {
         rc = scan_bool(e, val, &o->cfg.async_storage_writes);
     } else if (strcmp(key, "prevote") == 0) {
@@ -83,10 +70,10 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
         } else if (strcmp(val, "lease-based") == 0) {
             o->cfg.read_only_lease_based = true;
         } else {
-            ia_buf b = {0};
-            ia_buf_puts(&b, "invalid read-only option ");
-            ia_quote(&b, val);
-            return ia_fail_take(e, ia_buf_take(&b));
+            sbuf b = {0};
+            sbuf_puts(&b, "invalid read-only option ");
+            go_quote(&b, val);
+            return ia_fail_take(e, sbuf_take(&b));
         }
     }
     return rc;
@@ -109,8 +96,8 @@ static int add_node(ia_env *e, const add_opts *o, bool bootstrap) {
     rc = raftc_conf_state_encode(cs, o->voters.v, o->voters.n, o->learners.v, o->learners.n,
                                  NULL, 0, NULL, 0, 0);
     if (rc == RAFTC_OK && raftc_sink_get(cs, 0, &b, &len) == RAFTC_OK)
-        ia_buf_append(&s->cs, b, len);
-    ia_buf_append(&s->data, o->content.p, o->content.n);
+        sbuf_append(&s->cs, b, len);
+    sbuf_append(&s->data, o->content.p, o->content.n);
     s->index = o->index;
     int res = IA_OK;
     if (rc != RAFTC_OK) {
@@ -163,9 +150,9 @@ int ia_cmd_add_nodes(ia_env *e, const dd_directive *d) {
     bool bootstrap = o.voters.n > 0 || o.learners.n > 0 || o.index != 0 || o.content.n > 0;
     for (int64_t i = 0; i < count && rc == IA_OK; i++)
         rc = add_node(e, &o, bootstrap);
-    free(o.voters.v);
-    free(o.learners.v);
-    ia_buf_free(&o.content);
+    u64vec_free(&o.voters);
+    u64vec_free(&o.learners);
+    sbuf_free(&o.content);
     return rc;
 }
 
@@ -247,41 +234,34 @@ int ia_cmd_forget_leader(ia_env *e, const dd_directive *d) {
 }
 
 int ia_cmd_report_unreachable(ia_env *e, const dd_directive *d) {
-    int64_t *ids;
-    size_t k;
-    int rc = ia_node_ids(e, d, &ids, &k);
+    ia_node *n;
+    uint64_t reported;
+    bool two;
+    int rc = ia_node_pair(e, d, &n, &reported, &two);
     if (rc != IA_OK)
         return rc;
-    if (k != 2) {
-        free(ids);
+    if (!two)
         return ia_fail(e, "must specify exactly two node indexes: node on which to report, and "
                           "reported node");
-    }
-    ia_node *n = e->nodes[ids[0] - 1];
-    rc = ia_check_fatal_only(e, n, raftc_node_report_unreachable(n->rn, (uint64_t)ids[1]));
-    free(ids);
-    return rc;
+    return ia_check_fatal_only(e, n, raftc_node_report_unreachable(n->rn, reported));
 }
 
 int ia_cmd_send_snapshot(ia_env *e, const dd_directive *d) {
-    int64_t *ids;
-    size_t k;
-    int rc = ia_node_ids(e, d, &ids, &k);
+    ia_node *from;
+    uint64_t to;
+    bool two;
+    int rc = ia_node_pair(e, d, &from, &to, &two);
     if (rc != IA_OK)
         return rc;
-    if (k != 2) {
-        free(ids);
+    if (!two)
         return ia_fatal(e, "send-snapshot: expected exactly two node IDs");
-    }
-    ia_node *from = e->nodes[ids[0] - 1];
     uint64_t st[RAFTC_ST_COUNT] = {0};
     raftc_node_status_info(from->rn, st, RAFTC_ST_COUNT);
     uint64_t info[RAFTC_MF_COUNT] = {0};
     info[RAFTC_MF_TYPE] = RAFTC_MSG_SNAP;
-    info[RAFTC_MF_FROM] = (uint64_t)ids[0];
-    info[RAFTC_MF_TO] = (uint64_t)ids[1];
+    info[RAFTC_MF_FROM] = from->id;
+    info[RAFTC_MF_TO] = to;
     info[RAFTC_MF_TERM] = st[RAFTC_ST_TERM];
-    free(ids);
     raftc_sink *snap = NULL, *msg = NULL;
     if (raftc_sink_new(&snap) != RAFTC_OK || raftc_sink_new(&msg) != RAFTC_OK)
         abort();
@@ -334,40 +314,28 @@ int ia_cmd_propose_conf_change(ia_env *e, const dd_directive *d) {
             }
         }
     }
-    ia_cc *ccs;
-    size_t k;
-    rc = ia_cc_parse(e, d->input, &ccs, &k);
-    if (rc != IA_OK) {
-        free(ccs);
-        return rc;
-    }
+    su_cc_list ccs = {0};
+    sbuf err = {0};
+    if (su_cc_parse(&ccs, d->input, &err) != 0)
+        return ia_fail_take(e, sbuf_take(&err));
     raftc_sink *out = NULL;
     if (raftc_sink_new(&out) != RAFTC_OK)
         abort();
     int kind = v1 ? RAFTC_CC_V1 : RAFTC_CC_V2;
     if (v1) {
-        if (k > 1 || transition != RAFTC_CC_TRANSITION_AUTO)
+        if (ccs.n > 1 || transition != RAFTC_CC_TRANSITION_AUTO)
             rc = ia_fail(e, "v1 conf change can only have one operation and no transition");
-        else if (k == 0)
+        else if (ccs.n == 0)
             rc = ia_fatal(e, "v1 conf change without an operation (the Go harness crashes)");
         else
-            rc = raftc_conf_change_encode(out, ccs[0].type, ccs[0].node_id, NULL, 0) == RAFTC_OK
+            rc = raftc_conf_change_encode(out, ccs.types[0], ccs.ids[0], NULL, 0) == RAFTC_OK
                      ? IA_OK
                      : ia_fatal(e, "raftc_conf_change_encode failed");
     } else {
-        int *types = calloc(k + 1, sizeof *types);
-        uint64_t *nids = calloc(k + 1, sizeof *nids);
-        if (types == NULL || nids == NULL)
-            abort();
-        for (size_t i = 0; i < k; i++) {
-            types[i] = ccs[i].type;
-            nids[i] = ccs[i].node_id;
-        }
-        rc = raftc_conf_change_v2_encode(out, transition, types, nids, k, NULL, 0) == RAFTC_OK
+        rc = raftc_conf_change_v2_encode(out, transition, ccs.types, ccs.ids, ccs.n, NULL, 0) ==
+                     RAFTC_OK
                  ? IA_OK
                  : ia_fatal(e, "raftc_conf_change_v2_encode failed");
-        free(types);
-        free(nids);
     }
     if (rc == IA_OK) {
         const uint8_t *b;
@@ -376,7 +344,7 @@ int ia_cmd_propose_conf_change(ia_env *e, const dd_directive *d) {
         rc = ia_check(e, n, raftc_node_propose_conf_change(n->rn, kind, b, len));
     }
     raftc_sink_free(out);
-    free(ccs);
+    su_cc_list_free(&ccs);
     return rc;
 }
 

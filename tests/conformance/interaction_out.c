@@ -16,7 +16,7 @@ static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR", "FAT
 void ia_write(ia_env *e, const char *s, size_t len) {
     if (e->lvl == IA_LVL_NONE)
         return;
-    ia_buf_append(e->out, s, len);
+    sbuf_append(e->out, s, len);
 }
 
 void ia_puts(ia_env *e, const char *s) { ia_write(e, s, strlen(s)); }
@@ -26,7 +26,7 @@ void ia_printf(ia_env *e, const char *fmt, ...) {
         return;
     va_list ap;
     va_start(ap, fmt);
-    ia_buf_vprintf(e->out, fmt, ap);
+    sbuf_vprintf(e->out, fmt, ap);
     va_end(ap);
 }
 
@@ -35,17 +35,17 @@ void ia_log(ia_env *e, int lvl, const char *msg) {
         /* etcd's Panicf: logged as FATAL, and the Go test would abort. */
         lvl = IA_LVL_FATAL;
         if (e->panic == NULL)
-            e->panic = ia_strdup(msg);
+            e->panic = su_strdup(msg);
     }
     if (lvl < 0 || e->lvl > lvl)
         return;
-    ia_buf *b = e->out;
-    ia_buf_puts(b, level_names[lvl]);
-    ia_buf_putc(b, ' ');
+    sbuf *b = e->out;
+    sbuf_puts(b, level_names[lvl]);
+    sbuf_putc(b, ' ');
     size_t n = strlen(msg);
-    ia_buf_append(b, msg, n);
+    sbuf_append(b, msg, n);
     if (n > 0 && msg[n - 1] != '\n')
-        ia_buf_putc(b, '\n');
+        sbuf_putc(b, '\n');
 }
 
 /* strings.EqualFold for ASCII names. */
@@ -67,17 +67,17 @@ int ia_set_level(ia_env *e, const char *name) {
     return ia_fail(e, "log levels must be either of [DEBUG INFO WARN ERROR FATAL NONE]");
 }
 
-ia_buf *ia_indent_begin(ia_env *e) {
-    ia_buf *orig = e->out;
-    ia_buf *tmp = calloc(1, sizeof *tmp);
+sbuf *ia_indent_begin(ia_env *e) {
+    sbuf *orig = e->out;
+    sbuf *tmp = calloc(1, sizeof *tmp);
     if (tmp == NULL)
         abort();
     e->out = tmp;
     return orig;
 }
 
-void ia_indent_end(ia_env *e, ia_buf *orig) {
-    ia_buf *tmp = e->out;
+void ia_indent_end(ia_env *e, sbuf *orig) {
+    sbuf *tmp = e->out;
     e->out = orig;
     /* bufio.Scanner(ScanLines): a final line without LF still counts; CR before LF dropped. */
     const char *p = tmp->n > 0 ? tmp->p : "", *end = p + tmp->n;
@@ -87,23 +87,23 @@ void ia_indent_end(ia_env *e, ia_buf *orig) {
         size_t len = (size_t)(le - p);
         if (nl && len > 0 && p[len - 1] == '\r')
             len--;
-        ia_buf_puts(orig, "  ");
-        ia_buf_append(orig, p, len);
-        ia_buf_putc(orig, '\n');
+        sbuf_puts(orig, "  ");
+        sbuf_append(orig, p, len);
+        sbuf_putc(orig, '\n');
         p = nl ? nl + 1 : end;
     }
-    ia_buf_free(tmp);
+    sbuf_free(tmp);
     free(tmp);
 }
 
 int ia_fail(ia_env *e, const char *fmt, ...) {
-    ia_buf b = {0};
+    sbuf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    ia_buf_vprintf(&b, fmt, ap);
+    sbuf_vprintf(&b, fmt, ap);
     va_end(ap);
     free(e->err);
-    e->err = ia_buf_take(&b);
+    e->err = sbuf_take(&b);
     return IA_ERR;
 }
 
@@ -114,13 +114,13 @@ int ia_fail_take(ia_env *e, char *msg) {
 }
 
 int ia_fatal(ia_env *e, const char *fmt, ...) {
-    ia_buf b = {0};
+    sbuf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    ia_buf_vprintf(&b, fmt, ap);
+    sbuf_vprintf(&b, fmt, ap);
     va_end(ap);
     free(e->fatal);
-    e->fatal = ia_buf_take(&b);
+    e->fatal = sbuf_take(&b);
     return IA_FATAL;
 }
 

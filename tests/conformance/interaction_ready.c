@@ -104,17 +104,17 @@ static int apply_entry(ia_env *e, ia_node *n, const uint8_t *b, size_t len) {
         size_t tip = n->n_history - 1;
         ia_snap *s = ia_history_push(n); /* may move History */
         const ia_snap *prev = &n->history[tip];
-        ia_buf_append(&s->data, prev->data.p, prev->data.n);
+        sbuf_append(&s->data, prev->data.p, prev->data.n);
         const uint8_t *u;
         size_t ulen;
         if (raftc_sink_get(update, 0, &u, &ulen) == RAFTC_OK)
-            ia_buf_append(&s->data, u, ulen);
+            sbuf_append(&s->data, u, ulen);
         s->index = index;
         s->term = term;
         if (raftc_sink_count(cs) > 0 && raftc_sink_get(cs, 0, &u, &ulen) == RAFTC_OK)
-            ia_buf_append(&s->cs, u, ulen);
+            sbuf_append(&s->cs, u, ulen);
         else
-            ia_buf_append(&s->cs, prev->cs.p, prev->cs.n);
+            sbuf_append(&s->cs, prev->cs.p, prev->cs.n);
     }
     raftc_sink_free(update);
     raftc_sink_free(cs);
@@ -278,7 +278,7 @@ static int for_each_node(ia_env *e, const dd_directive *d, const char *header,
         ia_node *node = e->nodes[ids[i] - 1];
         if (n > 1) {
             ia_printf(e, "> %lld %s\n", (long long)ids[i], header);
-            ia_buf *orig = ia_indent_begin(e);
+            sbuf *orig = ia_indent_begin(e);
             rc = fn(e, node);
             ia_indent_end(e, orig);
         } else {

@@ -3,8 +3,9 @@
 # ctest helper for raftc-datadriven.
 #   MODE=roundtrip: `DRIVER --suite=SUITE --rewrite=- FILE` must succeed and reproduce FILE
 #                   byte for byte (written to OUT for inspection).
-#   MODE=mismatch:  `DRIVER --suite=SUITE FILE` must exit 1 and its stderr must match every
-#                   regex given in FILE by a comment line "# expect-stderr: <regex>".
+#   MODE=mismatch:  `DRIVER --suite=SUITE FILE` must exit 1 (or the N of a comment line
+#                   "# expect-exit: N" in FILE) and its stderr must match every regex given in
+#                   FILE by a comment line "# expect-stderr: <regex>".
 if(MODE STREQUAL "roundtrip")
   execute_process(COMMAND ${DRIVER} --suite=${SUITE} --rewrite=- ${FILE}
                   OUTPUT_FILE ${OUT} RESULT_VARIABLE rc)
@@ -18,8 +19,13 @@ if(MODE STREQUAL "roundtrip")
 elseif(MODE STREQUAL "mismatch")
   execute_process(COMMAND ${DRIVER} --suite=${SUITE} ${FILE}
                   RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
-  if(NOT rc EQUAL 1)
-    message(FATAL_ERROR "expected exit 1 for ${FILE}, got ${rc}:\n${err}")
+  set(want_rc 1)
+  file(STRINGS ${FILE} exits REGEX "^# expect-exit: [0-9]+$")
+  if(exits)
+    string(REGEX REPLACE "^# expect-exit: " "" want_rc "${exits}")
+  endif()
+  if(NOT rc EQUAL want_rc)
+    message(FATAL_ERROR "expected exit ${want_rc} for ${FILE}, got ${rc}:\n${err}")
   endif()
   file(STRINGS ${FILE} expects REGEX "^# expect-stderr: ")
   foreach(line ${expects})

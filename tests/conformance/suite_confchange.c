@@ -39,73 +39,11 @@ static void cc_env_free(void *env)
     free(e);
 }
 
-typedef struct cc_list {
-    int *types;
-    uint64_t *ids;
-    size_t n;
-} cc_list;
-
-static void cc_list_free(cc_list *l)
-{
-    free(l->types);
-    free(l->ids);
-}
-
-/* etcd's tokenizer: the trimmed input split on single spaces. Returns 0, or 1 with the error
- * text (which becomes the output, without a newline) in *err. */
-static int cc_tokenize(cc_list *l, const char *input, sbuf *err)
-{
-    memset(l, 0, sizeof(*l));
-    if (input[0] == '\0')
-        return 0;
-    const char *p = input;
-    for (;;) {
-        const char *sp = strchr(p, ' ');
-        size_t len = sp ? (size_t)(sp - p) : strlen(p);
-        char *tok = su_xrealloc(NULL, len + 1);
-        memcpy(tok, p, len);
-        tok[len] = '\0';
-        int type = -1;
-        if (len < 2) {
-            sbuf_printf(err, "unknown token %s", tok);
-        } else {
-            switch (tok[0]) {
-            case 'v': type = RAFTC_CC_ADD_NODE; break;
-            case 'l': type = RAFTC_CC_ADD_LEARNER_NODE; break;
-            case 'r': type = RAFTC_CC_REMOVE_NODE; break;
-            case 'u': type = RAFTC_CC_UPDATE_NODE; break;
-            default: sbuf_printf(err, "unknown input: %s", tok); break;
-            }
-        }
-        uint64_t id = 0;
-        if (type >= 0) {
-            int prc = go_parse_uint(tok + 1, &id);
-            if (prc != 0) {
-                go_parse_uint_error(err, tok + 1, prc);
-                type = -1;
-            }
-        }
-        free(tok);
-        if (type < 0) {
-            cc_list_free(l);
-            return 1;
-        }
-        l->types = su_xrealloc(l->types, (l->n + 1) * sizeof(int));
-        l->ids = su_xrealloc(l->ids, (l->n + 1) * sizeof(uint64_t));
-        l->types[l->n] = type;
-        l->ids[l->n] = id;
-        l->n++;
-        if (sp == NULL)
-            return 0;
-        p = sp + 1;
-    }
-}
-
 static char *cc_run(cc_env *e, const dd_directive *d, char **fatal)
 {
     sbuf out = {0};
-    cc_list l;
-    if (cc_tokenize(&l, d->input, &out) != 0)
+    su_cc_list l = {0};
+    if (su_cc_parse(&l, d->input, &out) != 0)
         return sbuf_take(&out);
     raftc_changer_set_last_index(e->ch, e->last_index);
     int rc;
@@ -116,7 +54,7 @@ static char *cc_run(cc_env *e, const dd_directive *d, char **fatal)
         if (d->n_args > 0) {
             const dd_arg *a = dd_find_arg(d, "autoleave");
             if (a == NULL || a->n_vals != 1 || !go_parse_bool(a->vals[0], &auto_leave)) {
-                cc_list_free(&l);
+                su_cc_list_free(&l);
                 fatalf(fatal, "enter-joint: expected a single autoleave=<bool> argument");
                 return NULL;
             }
@@ -124,17 +62,17 @@ static char *cc_run(cc_env *e, const dd_directive *d, char **fatal)
         rc = raftc_changer_enter_joint(e->ch, auto_leave, l.types, l.ids, l.n);
     } else if (strcmp(d->cmd, "leave-joint") == 0) {
         if (l.n > 0) {
-            cc_list_free(&l);
+            su_cc_list_free(&l);
             sbuf_puts(&out, "this command takes no input\n");
             return sbuf_take(&out);
         }
         rc = raftc_changer_leave_joint(e->ch);
     } else {
-        cc_list_free(&l);
+        su_cc_list_free(&l);
         sbuf_puts(&out, "unknown command");
         return sbuf_take(&out);
     }
-    cc_list_free(&l);
+    su_cc_list_free(&l);
     if (rc == RAFTC_ECONFCHANGE) {
         sbuf_printf(&out, "%s\n", raftc_changer_last_error(e->ch));
         return sbuf_take(&out);

@@ -57,7 +57,7 @@ static void env_free(void *env) { ia_env_free(env); }
 
 static char *handle(void *env, const dd_directive *d, char **fatal) {
     ia_env *e = env;
-    ia_buf_reset(&e->root);
+    sbuf_reset(&e->root);
     e->out = &e->root;
     free(e->err);
     e->err = NULL;
@@ -73,21 +73,21 @@ static char *handle(void *env, const dd_directive *d, char **fatal) {
     if (rc != IA_FATAL && e->panic != NULL)
         rc = ia_fatal(e, "raft panicked: %s", e->panic);
     if (rc == IA_FATAL) {
-        ia_buf b = {0};
-        ia_buf_printf(&b, "%s", e->fatal ? e->fatal : "fatal");
+        sbuf b = {0};
+        sbuf_printf(&b, "%s", e->fatal ? e->fatal : "fatal");
         if (e->root.n > 0)
-            ia_buf_printf(&b, "\noutput so far:\n%s", e->root.p);
-        *fatal = ia_buf_take(&b);
+            sbuf_printf(&b, "\noutput so far:\n%s", e->root.p);
+        *fatal = sbuf_take(&b);
         return NULL;
     }
     if (rc == IA_ERR) {
         if (e->lvl == IA_LVL_NONE)
-            return ia_strdup(e->err);
-        ia_buf_puts(&e->root, e->err);
+            return su_strdup(e->err);
+        sbuf_puts(&e->root, e->err);
     }
     if (e->root.n == 0)
-        return ia_strdup("ok");
-    return ia_buf_take(&e->root);
+        return su_strdup("ok");
+    return sbuf_take(&e->root);
 }
 
 const dd_suite dd_suite_interaction = {

@@ -178,6 +178,8 @@ static int q_cmd_committed(q_case *c, sbuf *out, char **fatal)
             q_put_index(out, alt);
             sbuf_puts(out, " <-- via alternative computation\n");
         }
+        /* etcd compares MajorityConfig.CommittedIndex with JointConfig{c, nil}; the ABI has
+         * only the joint form, so this repeats the call above (a determinism check). */
         if (q_committed(&alt, &c->ids, &empty, &c->l_ids, &c->l_vals, fatal) != 0)
             return -1;
         if (alt != idx) {
@@ -191,7 +193,8 @@ static int q_cmd_committed(q_case *c, sbuf *out, char **fatal)
             sbuf_puts(out, " <-- via self-joint quorum\n");
         }
         /* Lowering a voter that is already below the committed index must not change it.
-         * etcd visits voters in map order; here ascending distinct ids. */
+         * etcd visits voters in map order; here the distinct ids in argument order (the check
+         * prints only on disagreement, so the order shows only if two checks fail). */
         u64vec seen = {0};
         for (size_t i = 0; i < c->ids.n; i++) {
             uint64_t id = c->ids.v[i], iidx = 0;

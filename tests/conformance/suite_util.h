@@ -1,9 +1,10 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * suite_util.h: small helpers shared by the quorum and confchange suites (a growable string,
- * a uint64 vector, Go-compatible number parsing). Header-only (static inline) so the suites stay
- * independent translation units. Allocation failure exits the driver (test code).
+ * suite_util.h: small helpers shared by the conformance driver's runner and suites (a growable
+ * string, a uint64 vector, Go strconv parsing and quoting, etcd's conf change tokenizer).
+ * Header-only (static inline) so every part stays an independent translation unit. Allocation
+ * failure exits the driver (test code).
  */
 #ifndef DD_SUITE_UTIL_H
 #define DD_SUITE_UTIL_H
@@ -15,32 +16,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "raftc.h"
+
+/* Exits with status 2: out of memory (or a size that cannot be represented). */
+static inline void su_die_oom(void)
+{
+    fputs("raftc-datadriven: out of memory\n", stderr);
+    exit(2);
+}
+
+/* realloc that never returns NULL (n == 0 is treated as 1): exits with status 2 when out of
+ * memory. */
 static inline void *su_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (q == NULL) {
-        fputs("raftc-datadriven: out of memory\n", stderr);
-        exit(2);
-    }
+    if (q == NULL)
+        su_die_oom();
     return q;
+}
+
+/* Makes room for `need` elements of `elem` bytes in the array p of capacity *cap (doubling from
+ * 8); returns the (possibly moved) array and updates *cap. */
+static inline void *su_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 8;
+    while (c < need)
+        c *= 2;
+    *cap = c;
+    return su_xrealloc(p, c * elem);
+}
+
+/* A heap copy (free()) of the n bytes at s, NUL-terminated. */
+static inline char *su_strndup(const char *s, size_t n)
+{
+    char *p = su_xrealloc(NULL, n + 1);
+    if (n > 0)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static inline char *su_strdup(const char *s)
+{
+    return su_strndup(s, strlen(s));
 }
 
 /* ---- growable NUL-terminated string ---- */
 
+/* p is NULL until the first non-empty append; then p[n] == '\0'. Zero-initialise to start. */
 typedef struct sbuf {
     char *p;
     size_t n, cap;
 } sbuf;
 
-static inline void sbuf_append(sbuf *b, const char *s, size_t n)
+/* Makes room for `extra` more bytes plus the terminating NUL. */
+static inline void sbuf_reserve(sbuf *b, size_t extra)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        b->p = su_xrealloc(b->p, cap);
-        b->cap = cap;
-    }
+    /* Bounding the size first keeps `b->n + extra + 1` from wrapping around (which would skip
+     * the growth below; gcc -O3 proves that path and rejects the copies with
+     * -Wstringop-overflow). */
+    if (extra > SIZE_MAX / 2 - b->n)
+        su_die_oom();
+    if (b->n + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 128;
+    while (cap < b->n + extra + 1)
+        cap *= 2;
+    b->p = su_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+static inline void sbuf_append(sbuf *b, const void *s, size_t n)
+{
+    if (n == 0)
+        return;
+    sbuf_reserve(b, n);
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';
@@ -51,6 +103,11 @@ static inline void sbuf_puts(sbuf *b, const char *s)
     sbuf_append(b, s, strlen(s));
 }
 
+static inline void sbuf_putc(sbuf *b, char c)
+{
+    sbuf_append(b, &c, 1);
+}
+
 static inline void sbuf_vprintf(sbuf *b, const char *fmt, va_list ap)
 {
     va_list cp;
@@ -59,10 +116,9 @@ static inline void sbuf_vprintf(sbuf *b, const char *fmt, va_list ap)
     va_end(cp);
     if (n <= 0)
         return;
-    char *tmp = su_xrealloc(NULL, (size_t)n + 1);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-    sbuf_append(b, tmp, (size_t)n);
-    free(tmp);
+    sbuf_reserve(b, (size_t)n);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    b->n += (size_t)n;
 }
 
 static inline void sbuf_printf(sbuf *b, const char *fmt, ...)
@@ -78,12 +134,25 @@ static inline void sbuf_printf(sbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The heap string (free()); "" when empty; resets b. */
+/* Empties b, keeping its memory. */
+static inline void sbuf_reset(sbuf *b)
+{
+    b->n = 0;
+    if (b->p != NULL)
+        b->p[0] = '\0';
+}
+
+static inline void sbuf_free(sbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+/* Hands out the heap string (free()), "" when empty, never NULL; b is left empty. */
 static inline char *sbuf_take(sbuf *b)
 {
-    if (b->p == NULL)
-        sbuf_append(b, "", 0);
-    char *s = b->p;
+    char *s = b->p != NULL ? b->p : su_strndup("", 0);
     b->p = NULL;
     b->n = b->cap = 0;
     return s;
@@ -115,10 +184,7 @@ typedef struct u64vec {
 
 static inline void u64vec_push(u64vec *x, uint64_t id)
 {
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 8;
-        x->v = su_xrealloc(x->v, x->cap * sizeof(uint64_t));
-    }
+    x->v = su_grow(x->v, &x->cap, x->n + 1, sizeof(uint64_t));
     x->v[x->n++] = id;
 }
 
@@ -182,7 +248,7 @@ static inline bool parse_u64(const char *s, uint64_t *out)
 /* Go's strconv.Quote for the ASCII subset (other bytes as \xNN). */
 static inline void go_quote(sbuf *b, const char *s)
 {
-    sbuf_append(b, "\"", 1);
+    sbuf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char tmp[8];
         switch (*p) {
@@ -204,7 +270,7 @@ static inline void go_quote(sbuf *b, const char *s)
             }
         }
     }
-    sbuf_append(b, "\"", 1);
+    sbuf_putc(b, '"');
 }
 
 /* The error text of strconv.ParseUint(s, 10, 64) (call only when it failed). */
@@ -231,6 +297,70 @@ static inline bool go_parse_bool(const char *s, bool *out)
         }
     }
     return false;
+}
+
+/* ---- etcd's raftpb.ConfChangesFromString ---- */
+
+/* Parallel arrays of conf change operations (types[i] is a RAFTC_CC_* type). */
+typedef struct su_cc_list {
+    int *types;
+    uint64_t *ids;
+    size_t n, cap;
+} su_cc_list;
+
+static inline void su_cc_list_free(su_cc_list *l)
+{
+    free(l->types);
+    free(l->ids);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Tokenizes the trimmed input split on single spaces: v<id> (add voter), l<id> (add learner),
+ * r<id> (remove), u<id> (update); "" gives no operations. Returns 0, or 1 with etcd's error
+ * text appended to err and *l left empty. *l must be zeroed (or freed) before the call. */
+static inline int su_cc_parse(su_cc_list *l, const char *input, sbuf *err)
+{
+    if (input[0] == '\0')
+        return 0;
+    for (const char *p = input;;) {
+        const char *sp = strchr(p, ' ');
+        size_t len = sp ? (size_t)(sp - p) : strlen(p);
+        char *tok = su_strndup(p, len);
+        int type = -1;
+        if (len < 2) {
+            sbuf_printf(err, "unknown token %s", tok);
+        } else {
+            switch (tok[0]) {
+            case 'v': type = RAFTC_CC_ADD_NODE; break;
+            case 'l': type = RAFTC_CC_ADD_LEARNER_NODE; break;
+            case 'r': type = RAFTC_CC_REMOVE_NODE; break;
+            case 'u': type = RAFTC_CC_UPDATE_NODE; break;
+            default: sbuf_printf(err, "unknown input: %s", tok); break;
+            }
+        }
+        uint64_t id = 0;
+        if (type >= 0) {
+            int prc = go_parse_uint(tok + 1, &id);
+            if (prc != 0) {
+                go_parse_uint_error(err, tok + 1, prc);
+                type = -1;
+            }
+        }
+        free(tok);
+        if (type < 0) {
+            su_cc_list_free(l);
+            return 1;
+        }
+        size_t cap = l->cap; /* both arrays share l->cap */
+        l->types = su_grow(l->types, &cap, l->n + 1, sizeof(int));
+        l->ids = su_grow(l->ids, &l->cap, l->n + 1, sizeof(uint64_t));
+        l->types[l->n] = type;
+        l->ids[l->n] = id;
+        l->n++;
+        if (sp == NULL)
+            return 0;
+        p = sp + 1;
+    }
 }
 
 #endif

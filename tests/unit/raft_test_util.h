@@ -119,7 +119,8 @@ static inline rc_config tcfg(uint64_t id, int election, int heartbeat)
 }
 
 /* Creates the storage side of a node with the given voters; entries (term per index, starting
- * at index 1) and hard state may be preloaded before tn_start. */
+ * at index 1) and hard state may be preloaded before tn_start. id only names the node at the
+ * call site: the raft ID is the one given to tn_start. */
 static inline tnode *tn_new(uint64_t id, const uint64_t *voters, size_t nv)
 {
     (void)id;
@@ -161,6 +162,15 @@ static inline void tn_start(tnode *n, uint64_t id, int election, int heartbeat)
     tn_start_cfg(n, tcfg(id, election, heartbeat));
 }
 
+/* tn_new with voters 1..nv (nv <= MAXN). */
+static inline tnode *tn_new_voters(uint64_t id, size_t nv)
+{
+    uint64_t ids[MAXN];
+    for (size_t i = 0; i < nv; i++)
+        ids[i] = i + 1;
+    return tn_new(id, ids, nv);
+}
+
 static inline void tn_free(tnode *n)
 {
     if (n == NULL)
@@ -195,6 +205,24 @@ static inline void tn_persist(tnode *n)
     rc_memstorage_set_hard_state(n->ms, &hs);
 }
 
+/* Moves r's outgoing messages (msgs, then msgs_after_append) into *out, or into *self for those
+ * addressed to r itself when self is not NULL; r's queues are left empty. */
+static inline void take_msgs_split(rc_raft *r, rc_msgs *out, rc_msgs *self)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        rc_msgs *src = pass == 0 ? &r->msgs : &r->msgs_after_append;
+        for (size_t i = 0; i < src->n; i++) {
+            rc_message m = src->v[i];
+            memset(&src->v[i], 0, sizeof(rc_message));
+            rc_msgs_push(self != NULL && m.to == r->id ? self : out, &m);
+        }
+        src->n = 0;
+    }
+}
+
+/* Takes (and clears) r's outgoing messages without persisting-order semantics. */
+static inline void take_msgs(rc_raft *r, rc_msgs *out) { take_msgs_split(r, out, NULL); }
+
 /* Moves every outgoing message (msgs, then msgs_after_append after persisting) into *out;
  * self-addressed ones are stepped right away (repeatedly). */
 static inline void tn_read(tnode *n, rc_msgs *out)
@@ -203,15 +231,7 @@ static inline void tn_read(tnode *n, rc_msgs *out)
         tn_persist(n);
         rc_raft *r = n->r;
         rc_msgs self = {0};
-        for (int pass = 0; pass < 2; pass++) {
-            rc_msgs *src = pass == 0 ? &r->msgs : &r->msgs_after_append;
-            for (size_t i = 0; i < src->n; i++) {
-                rc_message m = src->v[i];
-                memset(&src->v[i], 0, sizeof(rc_message));
-                rc_msgs_push(m.to == r->id ? &self : out, &m);
-            }
-            src->n = 0;
-        }
+        take_msgs_split(r, out, &self);
         if (self.n == 0) {
             rc_msgs_free(&self);
             return;
@@ -222,7 +242,7 @@ static inline void tn_read(tnode *n, rc_msgs *out)
     }
 }
 
-/* Steps m into n and persists the result (messages stay queued in raft). */
+/* Steps m into n (nothing is persisted: messages and unstable entries stay in raft). */
 static inline int tn_step(tnode *n, const rc_message *m) { return rc_raft_step(n->r, m); }
 
 static inline rc_message tmsg(uint64_t from, uint64_t to, rc_msg_type type, uint64_t term)
@@ -248,21 +268,6 @@ typedef struct tnet {
     bool (*filter)(const rc_message *m, void *ud);
     void *filter_ud;
 } tnet;
-
-static inline tnet *net_new(size_t n, int election, int heartbeat)
-{
-    tnet *nw = calloc(1, sizeof(*nw));
-    uint64_t ids[MAXN];
-    for (size_t i = 0; i < n; i++)
-        ids[i] = i + 1;
-    nw->n = n;
-    nw->drop_type = -1;
-    for (size_t i = 1; i <= n; i++) {
-        nw->nodes[i] = tn_new(i, ids, n);
-        tn_start(nw->nodes[i], i, election, heartbeat);
-    }
-    return nw;
-}
 
 static inline void net_free(tnet *nw)
 {
@@ -312,30 +317,24 @@ static inline void net_campaign(tnet *nw, uint64_t id)
     net_send_local(nw, id, tmsg(id, id, RC_MSG_HUP, 0));
 }
 
+/* A local message of type t from `from` to `to` carrying one entry whose data is the string
+ * data; *e (the caller's) holds the entry, so the message is valid while *e is. */
+static inline rc_message one_entry_msg(rc_entry *e, uint64_t from, uint64_t to, rc_msg_type t,
+                                       const char *data)
+{
+    memset(e, 0, sizeof(*e));
+    e->data.data = (uint8_t *)data;
+    e->data.len = strlen(data);
+    rc_message m = tmsg(from, to, t, 0);
+    m.entries = e;
+    m.n_entries = 1;
+    return m;
+}
+
 static inline void net_propose(tnet *nw, uint64_t id, const char *data)
 {
     rc_entry e;
-    memset(&e, 0, sizeof(e));
-    e.data.data = (uint8_t *)data;
-    e.data.len = strlen(data);
-    rc_message m = tmsg(id, id, RC_MSG_PROP, 0);
-    m.entries = &e;
-    m.n_entries = 1;
-    net_send_local(nw, id, m);
-}
-
-/* Takes (and clears) r's outgoing messages without persisting-order semantics. */
-static inline void take_msgs(rc_raft *r, rc_msgs *out)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        rc_msgs *src = pass == 0 ? &r->msgs : &r->msgs_after_append;
-        for (size_t i = 0; i < src->n; i++) {
-            rc_message m = src->v[i];
-            memset(&src->v[i], 0, sizeof(rc_message));
-            rc_msgs_push(out, &m);
-        }
-        src->n = 0;
-    }
+    net_send_local(nw, id, one_entry_msg(&e, id, id, RC_MSG_PROP, data));
 }
 
 static inline size_t count_type(const rc_msgs *ms, rc_msg_type t)
@@ -371,14 +370,13 @@ typedef void (*tcfg_mut)(rc_config *c);
  * node's config before it starts. */
 static inline tnet *net_new_ex(size_t nv, size_t nl, int election, int heartbeat, tcfg_mut mut)
 {
+    assert_true(nv + nl <= MAXN);
     tnet *nw = calloc(1, sizeof(*nw));
-    uint64_t ids[MAXN];
-    for (size_t i = 0; i < nv; i++)
-        ids[i] = i + 1;
+    assert_non_null(nw);
     nw->n = nv + nl;
     nw->drop_type = -1;
     for (size_t i = 1; i <= nw->n; i++) {
-        nw->nodes[i] = tn_new(i, ids, nv);
+        nw->nodes[i] = tn_new_voters(i, nv);
         for (size_t j = nv + 1; j <= nv + nl; j++)
             rc_ids_push(&nw->nodes[i]->learners, j);
         rc_config c = tcfg(i, election, heartbeat);
@@ -389,14 +387,17 @@ static inline tnet *net_new_ex(size_t nv, size_t nl, int election, int heartbeat
     return nw;
 }
 
-/* A standalone leader (id 1) of voters 1..nv at term 1 whose empty entry is appended and
- * self-acked; its initial appends are discarded. Followers are played by the test. */
-static inline tnode *tleader_new(size_t nv, tcfg_mut mut)
+/* n voters (ids 1..n) with the default config. */
+static inline tnet *net_new(size_t n, int election, int heartbeat)
 {
-    uint64_t ids[MAXN];
-    for (size_t i = 0; i < nv; i++)
-        ids[i] = i + 1;
-    tnode *n = tn_new(1, ids, nv);
+    return net_new_ex(n, 0, election, heartbeat, NULL);
+}
+
+/* Starts node 1 over n's (prepared) storage with election 10 / heartbeat 1 and mut (may be
+ * NULL), and makes it leader at the next term: its empty entry is appended and self-acked,
+ * and its initial appends are discarded. */
+static inline void tn_start_leader(tnode *n, tcfg_mut mut)
+{
     rc_config c = tcfg(1, 10, 1);
     if (mut != NULL)
         mut(&c);
@@ -406,6 +407,14 @@ static inline tnode *tleader_new(size_t nv, tcfg_mut mut)
     rc_msgs ms = {0};
     tn_read(n, &ms);
     rc_msgs_free(&ms);
+}
+
+/* A standalone leader (id 1) of voters 1..nv at term 1 (tn_start_leader over an empty
+ * storage). Followers are played by the test. */
+static inline tnode *tleader_new(size_t nv, tcfg_mut mut)
+{
+    tnode *n = tn_new_voters(1, nv);
+    tn_start_leader(n, mut);
     return n;
 }
 
@@ -476,26 +485,21 @@ static inline void net_tick(tnet *nw, uint64_t id, int k)
 static inline rc_message read_index_msg(uint64_t from, uint64_t to, const char *ctx)
 {
     static rc_entry e;
-    memset(&e, 0, sizeof(e));
-    e.data.data = (uint8_t *)ctx;
-    e.data.len = strlen(ctx);
-    rc_message m = tmsg(from, to, RC_MSG_READ_INDEX, 0);
-    m.entries = &e;
-    m.n_entries = 1;
-    return m;
+    return one_entry_msg(&e, from, to, RC_MSG_READ_INDEX, ctx);
 }
 
 /* A local MsgProp with one entry of data. Same static-storage caveat. */
 static inline rc_message prop_msg(uint64_t id, const char *data)
 {
     static rc_entry e;
-    memset(&e, 0, sizeof(e));
-    e.data.data = (uint8_t *)data;
-    e.data.len = strlen(data);
-    rc_message m = tmsg(id, id, RC_MSG_PROP, 0);
-    m.entries = &e;
-    m.n_entries = 1;
-    return m;
+    return one_entry_msg(&e, id, id, RC_MSG_PROP, data);
+}
+
+/* Steps a local proposal of data into r; returns rc_raft_step's result. */
+static inline int tn_propose(rc_raft *r, const char *data)
+{
+    rc_message p = prop_msg(r->id, data);
+    return rc_raft_step(r, &p);
 }
 
 /* Whether the read state list holds (index, ctx) at position i. */

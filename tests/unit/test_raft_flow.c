@@ -13,12 +13,6 @@
 
 static rc_progress *prog(rc_raft *r, uint64_t id) { return rc_progress_map_get(&r->trk.progress, id); }
 
-static int propose(rc_raft *r, const char *data)
-{
-    rc_message p = prop_msg(r->id, data);
-    return rc_raft_step(r, &p);
-}
-
 static void app_resp(rc_raft *r, uint64_t from, uint64_t index)
 {
     rc_message m = tmsg(from, r->id, RC_MSG_APP_RESP, r->term);
@@ -54,10 +48,7 @@ static void drain(tnode *n, rc_msgs *ms)
  * compacted into a snapshot at k. */
 static tnode *leader_with_log(size_t nv, size_t k, bool compact, tcfg_mut mut)
 {
-    uint64_t ids[MAXN];
-    for (size_t i = 0; i < nv; i++)
-        ids[i] = i + 1;
-    tnode *n = tn_new(1, ids, nv);
+    tnode *n = tn_new_voters(1, nv);
     rc_entry *es = calloc(k, sizeof(rc_entry));
     for (size_t i = 0; i < k; i++) {
         es[i].index = i + 1;
@@ -77,15 +68,7 @@ static tnode *leader_with_log(size_t nv, size_t k, bool compact, tcfg_mut mut)
         assert_int_equal(rc_memstorage_compact(n->ms, k), RC_OK);
         rc_conf_state_free(&cs);
     }
-    rc_config c = tcfg(1, 10, 1);
-    if (mut != NULL)
-        mut(&c);
-    tn_start_cfg(n, c);
-    rc_raft_become_candidate(n->r);
-    assert_int_equal(rc_raft_become_leader(n->r), RC_OK);
-    rc_msgs ms = {0};
-    tn_read(n, &ms);
-    rc_msgs_free(&ms);
+    tn_start_leader(n, mut);
     return n;
 }
 
@@ -102,14 +85,14 @@ static void test_uncommitted_size_limit(void **s)
     rc_msgs ms = {0};
     assert_int_equal(r->uncommitted_size, 0); /* the leader's empty entry is free */
     for (int i = 0; i < 4; i++)
-        assert_int_equal(propose(r, "testdata"), RC_OK);
+        assert_int_equal(tn_propose(r, "testdata"), RC_OK);
     assert_int_equal(r->uncommitted_size, 32); /* exactly at the limit is fine */
     uint64_t last = rc_log_last_index(&r->raft_log);
-    assert_int_equal(propose(r, "testdata"), RC_ERR_PROPOSAL_DROPPED);
+    assert_int_equal(tn_propose(r, "testdata"), RC_ERR_PROPOSAL_DROPPED);
     assert_true(tlog_has("WARN 1 appending new entries to log would exceed uncommitted entry size limit; dropping proposal"));
     assert_int_equal(rc_log_last_index(&r->raft_log), last);
     /* empty entries are always accepted */
-    assert_int_equal(propose(r, ""), RC_OK);
+    assert_int_equal(tn_propose(r, ""), RC_OK);
     assert_int_equal(rc_log_last_index(&r->raft_log), last + 1);
     assert_int_equal(r->uncommitted_size, 32);
 
@@ -118,7 +101,7 @@ static void test_uncommitted_size_limit(void **s)
     app_resp(r, 2, last + 1);
     assert_int_equal(r->raft_log.committed, last + 1);
     assert_int_equal(r->uncommitted_size, 32);
-    assert_int_equal(propose(r, "testdata"), RC_ERR_PROPOSAL_DROPPED);
+    assert_int_equal(tn_propose(r, "testdata"), RC_ERR_PROPOSAL_DROPPED);
     drain(n, &ms);
     assert_int_equal(tn_apply(n), last + 1);
     assert_int_equal(r->uncommitted_size, 0);
@@ -135,15 +118,15 @@ static void test_uncommitted_size_limit(void **s)
     p.n_entries = 8;
     assert_int_equal(rc_raft_step(r, &p), RC_OK);
     assert_int_equal(r->uncommitted_size, 64);
-    assert_int_equal(propose(r, "x"), RC_ERR_PROPOSAL_DROPPED);
-    assert_int_equal(propose(r, ""), RC_OK);
+    assert_int_equal(tn_propose(r, "x"), RC_ERR_PROPOSAL_DROPPED);
+    assert_int_equal(tn_propose(r, ""), RC_OK);
     drain(n, &ms);
     app_resp(r, 3, rc_log_last_index(&r->raft_log));
     drain(n, &ms);
     while (tn_apply(n) > 0) {
     }
     assert_int_equal(r->uncommitted_size, 0);
-    assert_int_equal(propose(r, "x"), RC_OK);
+    assert_int_equal(tn_propose(r, "x"), RC_OK);
     rc_msgs_free(&ms);
     tn_free(n);
 }
@@ -239,7 +222,7 @@ static void check_window(tnode *n)
     to_replicate(n, &ms);
     for (uint64_t i = 2; i <= 4; i++) {
         assert_false(rc_progress_is_paused(prog(r, 2)));
-        assert_int_equal(propose(r, DATA10), RC_OK);
+        assert_int_equal(tn_propose(r, DATA10), RC_OK);
         drain(n, &ms);
         assert_int_equal(ms.n, 1);
         assert_int_equal(ms.v[0].n_entries, 1);
@@ -247,7 +230,7 @@ static void check_window(tnode *n)
     }
     assert_true(rc_progress_is_paused(prog(r, 2)));
     assert_true(rc_inflights_full(&prog(r, 2)->inflights));
-    assert_int_equal(propose(r, DATA10), RC_OK); /* index 5: held back */
+    assert_int_equal(tn_propose(r, DATA10), RC_OK); /* index 5: held back */
     drain(n, &ms);
     assert_int_equal(ms.n, 0);
     /* each heartbeat response lets exactly one empty MsgApp through, then pauses again */
@@ -259,7 +242,7 @@ static void check_window(tnode *n)
         assert_int_equal(ms.v[0].n_entries, 0);
         assert_int_equal(ms.v[0].index, 4);
         assert_true(rc_progress_is_paused(prog(r, 2)));
-        assert_int_equal(propose(r, ""), RC_OK);
+        assert_int_equal(tn_propose(r, ""), RC_OK);
         drain(n, &ms);
         assert_int_equal(ms.n, 0);
     }
@@ -304,13 +287,13 @@ static void test_probe_one_msg_per_heartbeat(void **s)
     tnode *n = tleader_new(3, NULL);
     rc_raft *r = n->r;
     rc_msgs ms = {0};
-    assert_int_equal(propose(r, "a"), RC_OK);
+    assert_int_equal(tn_propose(r, "a"), RC_OK);
     drain(n, &ms);
     assert_int_equal(count_msgs(&ms, RC_MSG_APP, 2), 1);
     assert_int_equal(count_msgs(&ms, RC_MSG_APP, 3), 1);
     assert_true(rc_progress_is_paused(prog(r, 2)));
-    assert_int_equal(propose(r, "b"), RC_OK);
-    assert_int_equal(propose(r, "c"), RC_OK);
+    assert_int_equal(tn_propose(r, "b"), RC_OK);
+    assert_int_equal(tn_propose(r, "c"), RC_OK);
     drain(n, &ms);
     assert_int_equal(ms.n, 0);
     assert_int_equal(rc_raft_tick(r), RC_OK);
@@ -348,7 +331,7 @@ static void test_report_unreachable(void **s)
     rc_raft *r = n->r;
     rc_msgs ms = {0};
     app_resp(r, 2, 1);
-    assert_int_equal(propose(r, "a"), RC_OK);
+    assert_int_equal(tn_propose(r, "a"), RC_OK);
     drain(n, &ms);
     assert_int_equal(prog(r, 2)->state, RC_PROGRESS_REPLICATE);
     assert_int_equal(prog(r, 2)->next, 3);
@@ -365,7 +348,7 @@ static void test_report_unreachable(void **s)
     assert_int_equal(prog(r, 3)->next, next3);
     assert_int_equal(rc_progress_is_paused(prog(r, 3)), paused3);
 
-    assert_int_equal(propose(r, "b"), RC_OK);
+    assert_int_equal(tn_propose(r, "b"), RC_OK);
     drain(n, &ms);
     const rc_message *m = find_msg(&ms, RC_MSG_APP, 2);
     assert_non_null(m);
@@ -387,7 +370,7 @@ static void test_report_unreachable(void **s)
     assert_int_equal(m->index, 3);
     assert_false(rc_progress_is_paused(prog(r, 2)));
     /* so a proposal goes out at once */
-    assert_int_equal(propose(r, "z"), RC_OK);
+    assert_int_equal(tn_propose(r, "z"), RC_OK);
     drain(n, &ms);
     m = find_msg(&ms, RC_MSG_APP, 2);
     assert_non_null(m);
@@ -432,7 +415,7 @@ static void test_snapshot_sending(void **s)
     assert_false(prog(r, 3)->recent_active);
     drain(n, &ms);
     tlog_reset();
-    assert_int_equal(propose(r, "p"), RC_OK);
+    assert_int_equal(tn_propose(r, "p"), RC_OK);
     drain(n, &ms);
     assert_int_equal(count_type(&ms, RC_MSG_SNAP), 0);
     assert_true(tlog_has("DEBUG ignore sending snapshot to 3 since it is not recently active"));
@@ -454,7 +437,7 @@ static void test_snapshot_sending(void **s)
     assert_int_equal(prog(r, 2)->state, RC_PROGRESS_SNAPSHOT);
     assert_int_equal(prog(r, 2)->pending_snapshot, 10);
     /* paused while in Snapshot: neither proposals nor heartbeat responses send to it */
-    assert_int_equal(propose(r, "q"), RC_OK);
+    assert_int_equal(tn_propose(r, "q"), RC_OK);
     local(r, 2, RC_MSG_HEARTBEAT_RESP, false);
     drain(n, &ms);
     assert_null(find_msg(&ms, RC_MSG_APP, 2));
@@ -540,7 +523,7 @@ static tnode *single_leader(tcfg_mut mut, int k)
     assert_int_equal(rc_raft_step(n->r, &h), RC_OK);
     tn_read(n, &ms);
     for (int i = 0; i < k; i++) {
-        assert_int_equal(propose(n->r, DATA10), RC_OK);
+        assert_int_equal(tn_propose(n->r, DATA10), RC_OK);
         tn_read(n, &ms);
     }
     rc_msgs_free(&ms);

@@ -20,10 +20,21 @@ static rc_message transfer_msg(uint64_t transferee, uint64_t to)
     return tmsg(transferee, to, RC_MSG_TRANSFER_LEADER, 0);
 }
 
-static int propose(rc_raft *r, const char *data)
+/* Steps a local MsgTransferLeader for transferee into the leader r. */
+static int step_transfer(rc_raft *r, uint64_t transferee)
 {
-    rc_message p = prop_msg(r->id, data);
-    return rc_raft_step(r, &p);
+    rc_message m = transfer_msg(transferee, r->id);
+    return rc_raft_step(r, &m);
+}
+
+/* A 3-node cluster led by 1 at term 1 in which 3 is cut off (drop_to) and one entry behind. */
+static tnet *net_with_lagging_3(void)
+{
+    tnet *nw = net_new(3, 10, 1);
+    net_campaign(nw, 1);
+    nw->drop_to[3] = true;
+    net_propose(nw, 1, "x");
+    return nw;
 }
 
 typedef struct recorder {
@@ -52,7 +63,7 @@ static void test_transfer_up_to_date(void **s)
     assert_int_equal(r->state, RC_STATE_LEADER);
     assert_int_equal(nw->nodes[3]->r->lead, 1); /* 3 is in lease */
 
-    assert_int_equal(rc_raft_step(r, &(rc_message){.type = RC_MSG_TRANSFER_LEADER, .from = 2, .to = 1}), RC_OK);
+    assert_int_equal(step_transfer(r, 2), RC_OK);
     assert_int_equal(r->lead_transferee, 2);
     rc_msgs ms = {0};
     tn_read(nw->nodes[1], &ms);
@@ -88,17 +99,14 @@ static void test_transfer_to_lagging_follower(void **s)
 {
     (void)s;
     tlog_reset();
-    tnet *nw = net_new(3, 10, 1);
-    net_campaign(nw, 1);
+    tnet *nw = net_with_lagging_3();
     rc_raft *r = nw->nodes[1]->r;
-    nw->drop_to[3] = true;
-    net_propose(nw, 1, "x");
     net_propose(nw, 1, "y");
     nw->drop_to[3] = false;
     assert_int_equal(rc_log_last_index(&r->raft_log), 3);
     assert_int_equal(rc_progress_map_get(&r->trk.progress, 3)->match, 1);
 
-    assert_int_equal(rc_raft_step(r, &(rc_message){.type = RC_MSG_TRANSFER_LEADER, .from = 3, .to = 1}), RC_OK);
+    assert_int_equal(step_transfer(r, 3), RC_OK);
     rc_msgs ms = {0};
     tn_read(nw->nodes[1], &ms);
     assert_int_equal(count_type(&ms, RC_MSG_TIMEOUT_NOW), 0);
@@ -143,15 +151,14 @@ static void test_transfer_refused(void **s)
     };
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
         tlog_reset();
-        rc_message m = transfer_msg(tests[i].from, 1);
-        assert_int_equal(rc_raft_step(r, &m), RC_OK);
+        assert_int_equal(step_transfer(r, tests[i].from), RC_OK);
         assert_true(tlog_has(tests[i].log));
         assert_false(tlog_has("starts to transfer leadership"));
         assert_int_equal(r->lead_transferee, RC_NONE);
         assert_int_equal(r->msgs.n, 0);
         assert_int_equal(r->state, RC_STATE_LEADER);
     }
-    assert_int_equal(propose(r, "ok"), RC_OK);
+    assert_int_equal(tn_propose(r, "ok"), RC_OK);
     net_free(nw);
 }
 
@@ -159,11 +166,8 @@ static void test_transfer_refused(void **s)
 static void test_transfer_timeout(void **s)
 {
     (void)s;
-    tnet *nw = net_new(3, 10, 1);
-    net_campaign(nw, 1);
+    tnet *nw = net_with_lagging_3();
     rc_raft *r = nw->nodes[1]->r;
-    nw->drop_to[3] = true;
-    net_propose(nw, 1, "x");
     for (int i = 0; i < 3; i++)
         assert_int_equal(rc_raft_tick(r), RC_OK); /* elapsed is reset by the transfer */
     net_flush(nw);
@@ -173,13 +177,13 @@ static void test_transfer_timeout(void **s)
     net_tick(nw, 1, 9);
     assert_int_equal(r->lead_transferee, 3);
     uint64_t last = rc_log_last_index(&r->raft_log);
-    assert_int_equal(propose(r, "dropped"), RC_ERR_PROPOSAL_DROPPED);
+    assert_int_equal(tn_propose(r, "dropped"), RC_ERR_PROPOSAL_DROPPED);
     assert_int_equal(rc_log_last_index(&r->raft_log), last);
     net_tick(nw, 1, 1);
     assert_int_equal(r->lead_transferee, RC_NONE);
     assert_int_equal(r->state, RC_STATE_LEADER);
     assert_int_equal(r->term, 1);
-    assert_int_equal(propose(r, "accepted"), RC_OK);
+    assert_int_equal(tn_propose(r, "accepted"), RC_OK);
     assert_int_equal(rc_log_last_index(&r->raft_log), last + 1);
     net_free(nw);
 }
@@ -189,11 +193,8 @@ static void test_transfer_same_node_twice(void **s)
 {
     (void)s;
     tlog_reset();
-    tnet *nw = net_new(3, 10, 1);
-    net_campaign(nw, 1);
+    tnet *nw = net_with_lagging_3();
     rc_raft *r = nw->nodes[1]->r;
-    nw->drop_to[3] = true;
-    net_propose(nw, 1, "x");
     net_send_local(nw, 1, transfer_msg(3, 1));
     net_tick(nw, 1, 5);
     tlog_reset();
@@ -213,14 +214,11 @@ static void test_transfer_redirected(void **s)
 {
     (void)s;
     tlog_reset();
-    tnet *nw = net_new(3, 10, 1);
-    net_campaign(nw, 1);
+    tnet *nw = net_with_lagging_3();
     rc_raft *r = nw->nodes[1]->r;
-    nw->drop_to[3] = true;
-    net_propose(nw, 1, "x");
     net_send_local(nw, 1, transfer_msg(3, 1));
     assert_int_equal(r->lead_transferee, 3);
-    assert_int_equal(rc_raft_step(r, &(rc_message){.type = RC_MSG_TRANSFER_LEADER, .from = 2, .to = 1}), RC_OK);
+    assert_int_equal(step_transfer(r, 2), RC_OK);
     assert_true(tlog_has("INFO 1 [term 1] abort previous transferring leadership to 3"));
     assert_true(tlog_has("INFO 1 [term 1] starts to transfer leadership to 2"));
     assert_int_equal(r->lead_transferee, 2);
@@ -237,14 +235,11 @@ static void test_transfer_drops_proposals(void **s)
 {
     (void)s;
     tlog_reset();
-    tnet *nw = net_new(3, 10, 1);
-    net_campaign(nw, 1);
+    tnet *nw = net_with_lagging_3();
     rc_raft *r = nw->nodes[1]->r;
-    nw->drop_to[3] = true;
-    net_propose(nw, 1, "x");
     net_send_local(nw, 1, transfer_msg(3, 1));
     uint64_t last = rc_log_last_index(&r->raft_log);
-    assert_int_equal(propose(r, "p1"), RC_ERR_PROPOSAL_DROPPED);
+    assert_int_equal(tn_propose(r, "p1"), RC_ERR_PROPOSAL_DROPPED);
     assert_true(tlog_has("DEBUG 1 [term 1] transfer leadership to 3 is in progress; dropping proposal"));
     net_propose(nw, 2, "p2"); /* forwarded by 2, dropped by the leader */
     assert_int_equal(rc_log_last_index(&r->raft_log), last);
@@ -276,7 +271,7 @@ static void test_transfer_transferee_removed(void **s)
     assert_null(rc_progress_map_get(&r->trk.progress, 3));
     assert_int_equal(r->lead_transferee, RC_NONE);
     assert_int_equal(r->state, RC_STATE_LEADER);
-    assert_int_equal(propose(r, "after"), RC_OK);
+    assert_int_equal(tn_propose(r, "after"), RC_OK);
     rc_free(buf);
     net_free(nw);
 }

@@ -160,20 +160,22 @@ static void test_committed_and_ids(void **state)
     rc_tracker_free(&t);
 }
 
+/* A tracker of voters 1, 2, 3 and learner 4, all with a fresh progress (match 0). */
+static void tracker_3v1l(rc_tracker *t)
+{
+    rc_tracker_init(t, 4, 0);
+    ADD(&t->config.voters.incoming, 1, 2, 3);
+    ADD(&t->config.learners, 4);
+    for (uint64_t id = 1; id <= 4; id++)
+        put(t, id, 0, id == 4);
+}
+
 static void test_quorum_active(void **state)
 {
     (void)state;
     rc_tracker t;
-    rc_tracker_init(&t, 4, 0);
-    ADD(&t.config.voters.incoming, 1, 2, 3);
-    ADD(&t.config.learners, 4);
-    put(&t, 1, 0, false);
-    rc_progress *p2 = put(&t, 2, 0, false);
-    rc_progress *p3 = put(&t, 3, 0, false);
-    put(&t, 4, 0, true);
-    /* put() may move entries: look them up again */
-    (void)p2;
-    (void)p3;
+    tracker_3v1l(&t);
+    /* put() may move entries: progresses are looked up again below */
     assert_true(rc_tracker_quorum_active(&t));
     rc_progress_map_get(&t.progress, 2)->recent_active = false;
     assert_true(rc_tracker_quorum_active(&t));
@@ -186,13 +188,7 @@ static void test_votes(void **state)
 {
     (void)state;
     rc_tracker t;
-    rc_tracker_init(&t, 4, 0);
-    ADD(&t.config.voters.incoming, 1, 2, 3);
-    ADD(&t.config.learners, 4);
-    put(&t, 1, 0, false);
-    put(&t, 2, 0, false);
-    put(&t, 3, 0, false);
-    put(&t, 4, 0, true);
+    tracker_3v1l(&t);
     size_t g, r;
     assert_int_equal(rc_tracker_tally_votes(&t, &g, &r), RC_VOTE_PENDING);
     assert_int_equal(rc_tracker_record_vote(&t, 1, true), RC_OK);

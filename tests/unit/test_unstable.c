@@ -14,25 +14,9 @@
 
 #include "alloc.h"
 #include "log.h"
+#include "log_capture.h"
 
 /* ---- helpers ---- */
-
-typedef struct cap_log {
-    int last_level;
-    char last[512];
-    int n;
-} cap_log;
-
-static void cap_fn(void *ud, int level, const char *msg)
-{
-    cap_log *c = ud;
-    c->last_level = level;
-    snprintf(c->last, sizeof(c->last), "%s", msg);
-    c->n++;
-}
-
-static cap_log g_cap;
-static rc_logger g_logger = { cap_fn, &g_cap };
 
 static rc_entry E(uint64_t index, uint64_t term)
 {

@@ -8,28 +8,18 @@ from typing import Tuple
 _U64_MAX = (1 << 64) - 1
 _I64_MAX = (1 << 63) - 1
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f",
+            "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
 
 def quote(s: str) -> str:
     """strconv.Quote for the ASCII subset (other bytes as \\xNN)."""
     out = ['"']
     for b in s.encode("utf-8", "surrogateescape"):
         c = chr(b)
-        if c in '"\\':
-            out.append("\\" + c)
-        elif c == "\a":
-            out.append("\\a")
-        elif c == "\b":
-            out.append("\\b")
-        elif c == "\f":
-            out.append("\\f")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == "\v":
-            out.append("\\v")
+        esc = _ESCAPES.get(c)
+        if esc is not None:
+            out.append(esc)
         elif b < 0x20 or b >= 0x7F:
             out.append("\\x%02x" % b)
         else:
@@ -69,7 +59,7 @@ def atoi(s: str) -> int:
     if not _digits(body):
         raise _err("Atoi", s, "invalid syntax")
     v = int(body)
-    if v > _U64_MAX or (not neg and v > _I64_MAX) or (neg and v > _I64_MAX + 1):
+    if v > _I64_MAX + (1 if neg else 0):
         raise _err("Atoi", s, "value out of range")
     return -v if neg else v
 
