@@ -223,6 +223,12 @@ int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info, size_t n)
 int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *entries,
                                   raftc_sink *snapshot, raftc_sink *responses,
                                   raftc_sink *context);
+/* (Added in 0.1, a fast path.) Views of the message's Entry items inside buf, without copying:
+ * ptrs[i], lens[i] for i < min(cap, count) point into buf (raw raftpb Entry bytes, for
+ * raftc_entry_info); *n gets the count (call with cap 0 to size the arrays). Same validation
+ * and errors as raftc_message_info. */
+int raftc_message_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs,
+                                    size_t *lens, size_t cap, size_t *n);
 /* Puts one item into out: the same message with its Responses removed (what etcd's harness
  * prints after "Processing:"). */
 int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len);

@@ -188,6 +188,56 @@ RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *en
     return rc;
 }
 
+/* Collects the views of every field-7 item of Message bytes already validated by a decoder. */
+static void collect_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs, size_t *lens,
+                            size_t cap, size_t *n)
+{
+    size_t pos = 0, k = 0;
+    while (pos < len) {
+        uint64_t key = 0, v = 0;
+        if (!scan_varint(buf, len, &pos, &key))
+            break;
+        unsigned wt = (unsigned)(key & 7);
+        if (wt == 0 && scan_varint(buf, len, &pos, &v))
+            continue;
+        if (wt == 1 || wt == 5) {
+            pos += wt == 1 ? 8 : 4;
+            continue;
+        }
+        if (wt != 2 || !scan_varint(buf, len, &pos, &v) || v > len - pos)
+            break;
+        if ((key >> 3) == 7) {
+            if (k < cap) {
+                ptrs[k] = buf + pos;
+                lens[k] = (size_t)v;
+            }
+            k++;
+        }
+        pos += (size_t)v;
+    }
+    *n = k;
+}
+
+RAFTC_API int raftc_message_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs,
+                                    size_t *lens, size_t cap, size_t *n)
+{
+    CHECK_BUF(buf, len);
+    if (n == NULL || (cap > 0 && (ptrs == NULL || lens == NULL)))
+        return RAFTC_EINVAL;
+    *n = 0;
+    rc_wire_fields f;
+    size_t count;
+    if (buf == NULL || rc_wire_peek_fields(&f, &count, buf, len) != RC_OK) {
+        rc_message m; /* outside the fast subset: the general decoder validates */
+        int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+        if (rc != RC_OK)
+            return rc;
+        rc_message_free(&m);
+    }
+    collect_entries(buf, len, ptrs, lens, cap, n);
+    return RAFTC_OK;
+}
+
 RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);

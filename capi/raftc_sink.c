@@ -162,24 +162,34 @@ static uint8_t *put_fields_message(uint8_t *p, const void *v)
     return rc_wire_put_fields_message(p, fm->f, fm->ents, fm->lens, fm->n, fm->ctx, fm->ctx_len);
 }
 
-/* A message without entries and with a short context is encoded in one pass into a stack buffer
- * (10 varint fields of at most 11 bytes, plus the context) and copied: no sizing pass. */
-#define SMALL_CTX_MAX 64
-#define SMALL_MSG_MAX (10 * 11 + 2 + SMALL_CTX_MAX)
+/* Small encodings are written in one pass into a stack buffer and copied (no sizing pass): a
+ * message is at most 10 varint fields of 11 bytes plus, per entry / context, a tag, a length of
+ * at most 10 bytes and the bytes. */
+#define SMALL_ENC_MAX 256
+#define MSG_SCALARS_MAX (10 * 11)
+#define ITEM_OVERHEAD_MAX 11
+
+/* Copies an encoding of len bytes from tmp into a new item. */
+static int sink_put_small(raftc_sink *s, const uint8_t *tmp, size_t len)
+{
+    uint8_t *p = raftc_sink_push(s, len);
+    if (p == NULL)
+        return RAFTC_ENOMEM;
+    memcpy(p, tmp, len);
+    return RAFTC_OK;
+}
 
 int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len)
 {
-    if (n == 0 && ctx_len <= SMALL_CTX_MAX) {
-        uint8_t tmp[SMALL_MSG_MAX];
-        size_t len = (size_t)(rc_wire_put_fields_message(tmp, f, NULL, NULL, 0, ctx, ctx_len) -
-                              tmp);
-        uint8_t *p = raftc_sink_push(s, len);
-        if (p == NULL)
-            return RAFTC_ENOMEM;
-        memcpy(p, tmp, len);
-        return RAFTC_OK;
+    size_t bound = MSG_SCALARS_MAX + ITEM_OVERHEAD_MAX + ctx_len;
+    for (size_t i = 0; i < n && bound <= SMALL_ENC_MAX; i++)
+        bound += ITEM_OVERHEAD_MAX + lens[i];
+    if (bound <= SMALL_ENC_MAX) {
+        uint8_t tmp[SMALL_ENC_MAX];
+        uint8_t *end = rc_wire_put_fields_message(tmp, f, ents, lens, n, ctx, ctx_len);
+        return sink_put_small(s, tmp, (size_t)(end - tmp));
     }
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
@@ -196,6 +206,10 @@ int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
 
 int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e)
 {
+    if (e->data.len <= SMALL_ENC_MAX - 4 * ITEM_OVERHEAD_MAX) {
+        uint8_t tmp[SMALL_ENC_MAX];
+        return sink_put_small(s, tmp, (size_t)(rc_wire_put_entry(tmp, e) - tmp));
+    }
     return sink_put_encoded(s, rc_wire_entry_size(e), put_entry, e);
 }
 

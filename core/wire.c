@@ -627,11 +627,11 @@ int rc_wire_peek_fields(rc_wire_fields *f, size_t *n_entries, const uint8_t *buf
 int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len)
 {
     msg_store st = {false, 0, NULL};
-    memset(out, 0, sizeof(*out));
+    *out = rc_message_zero;
     int rc = msg_decode(out, buf, len, &st);
     if (rc != RC_OK) {
         rc_free(out->entries);
-        memset(out, 0, sizeof(*out));
+        *out = rc_message_zero;
     }
     return rc;
 }
@@ -662,10 +662,10 @@ void rc_wire_release_pooled_message(rc_message *m)
 int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len)
 {
     msg_store st = {true, 0, NULL};
-    memset(out, 0, sizeof(*out));
+    *out = rc_message_zero;
     int rc = msg_decode(out, buf, len, &st);
     if (rc != RC_OK)
-        memset(out, 0, sizeof(*out));
+        *out = rc_message_zero;
     return rc;
 }
 

@@ -152,7 +152,8 @@ static bool handle_ready(demo_node *dn)
             die("entry_info", rc, NULL);
         if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
             int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
-            if ((rc = raftc_node_apply_conf_change(dn->node, kind, data, data_len, NULL)) != 0)
+            rc = raftc_node_apply_conf_change(dn->node, kind, data, data_len, NULL);
+            if (rc != RAFTC_OK)
                 die("apply_conf_change", rc, dn->node);
         } else if (data_len > 0) {
             kv_apply(dn, data, data_len);
@@ -318,7 +319,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < N_NODES; i++) {
         same &= nodes[i].applied == nodes[0].applied && nodes[i].n_data == nodes[0].n_data;
         for (size_t k = 0; same && k < nodes[0].n_data; k++)
-            same &= strcmp(nodes[i].data[k].value, nodes[0].data[k].value) == 0;
+            same &= strcmp(nodes[i].data[k].key, nodes[0].data[k].key) == 0 &&
+                    strcmp(nodes[i].data[k].value, nodes[0].data[k].value) == 0;
     }
     printf("\n%s\n", same ? "All nodes applied the same log." : "Nodes DIVERGED.");
 

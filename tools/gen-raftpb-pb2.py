@@ -128,7 +128,11 @@ _TYPE_MESSAGE, _LABEL_REPEATED = 11, 3
 
 def generate_stub(blob):
     """raftpb_pb2.pyi for the serialized FileDescriptorProto blob (needs protobuf)."""
-    from google.protobuf import descriptor_pb2
+    try:
+        from google.protobuf import descriptor_pb2
+    except ImportError:
+        raise SystemExit("gen-raftpb-pb2: the stub needs the protobuf runtime (pip install "
+                         "protobuf)") from None
     fd = descriptor_pb2.FileDescriptorProto.FromString(blob)
     out = [STUB_HEADER]
     for enum in fd.enum_type:
@@ -152,13 +156,15 @@ def generate_stub(blob):
             params.append("%s: Optional[%s] = ..." % (f.name, param))
         out.append("\nclass %s(_Message):\n" % msg.name)
         if hidden:
-            out.append("    # Field(s) named by a Python keyword, reached with getattr/setattr and\n"
-                       "    # passed to the constructor as **{...}: %s\n" % ", ".join(hidden))
+            out.append("    # Field(s) named by a Python keyword, reached with getattr/setattr"
+                       " and\n    # passed to the constructor as **{...}: %s\n"
+                       % ", ".join(hidden))
         out.extend(fields)
         args = ["self", "*"] + params + (["**kwargs: Any"] if hidden else [])
         if not params:
             args = ["self"]
-        out.append("    def __init__(\n        %s,\n    ) -> None: ...\n" % ",\n        ".join(args))
+        sep = ",\n        "
+        out.append("    def __init__(\n        %s,\n    ) -> None: ...\n" % sep.join(args))
     return "".join(out)
 
 

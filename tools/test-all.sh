@@ -9,9 +9,10 @@
 #      (valgrind over the gcc build), tools/abi-check-baseline.sh (abidiff), tools/fuzz-run.sh
 #      (libFuzzer, when clang can link it); each prints one summary line, exit 77 = skipped
 #   4. tools/check-generated.sh when protoc-c is installed
-#   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest, then
+#   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
-#      python -m pyraftc.datadriven, generated-file staleness)
+#      python -m pyraftc.datadriven, generated-file staleness) and
+#      `mypy --strict python/pyraftc` (the package ships py.typed)
 #   6. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   7. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #   8. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -129,7 +130,9 @@ fi
 
 # ---- Python binding (pyraftc; pyproject.toml + python/) ----
 # run_python: fresh venv under $build_root, `pip install .` (scikit-build-core builds the cffi
-# module against libraftc), then pytest over python/tests. Needs python3 with venv + headers.
+# module against libraftc), then pytest over python/tests and mypy --strict over the package
+# (mypy pinned: a new release's checks must not fail CI unannounced). Needs python3 with venv +
+# headers.
 run_python() {
     local venv="$build_root/python-venv" log="$build_root/python-pytest.log"
     echo "==== [python] fresh venv, pip install . + pytest, pytest python/tests"
@@ -144,7 +147,7 @@ run_python() {
         failed=1
         return
     fi
-    if ! "$venv/bin/python" -m pip install -q "$root" pytest; then
+    if ! "$venv/bin/python" -m pip install -q "$root" pytest mypy==2.4.1; then
         summary+=("python: pip install . FAILED")
         failed=1
         return
@@ -157,6 +160,14 @@ run_python() {
     else
         result="$(grep -E '[0-9]+ (passed|failed)' "$log" | tail -1 || true)"
         summary+=("python: pytest FAILED ${result}")
+        failed=1
+    fi
+    echo "==== [mypy] mypy --strict python/pyraftc"
+    if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
+        python/pyraftc); then
+        summary+=("mypy: --strict clean (python/pyraftc)")
+    else
+        summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
     fi
 }

@@ -3,8 +3,9 @@
  *
  * bench_codec.c: workload (c), raftpb Message encode/decode through the ABI's raftpb helpers.
  * encode = raftc_entry_encode per entry + raftc_message_encode (from fields, as Go's Marshal
- * from structs); decode = raftc_message_info (+ raftc_message_parts and raftc_entry_info per
- * entry for MsgApp, as Go's Unmarshal yields the entries).
+ * from structs); decode = raftc_message_info (+ raftc_message_entries, views of the entries in
+ * the buffer, and raftc_entry_info per entry for MsgApp, as Go's Unmarshal yields the
+ * entries' fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,21 +45,21 @@ static int cc_encode(codec_case *c, int preencoded)
 
 static int cc_decode(codec_case *c, const uint8_t *b, size_t l)
 {
+    (void)c;
     uint64_t info[RAFTC_MF_COUNT];
     int rc = raftc_message_info(b, l, info, RAFTC_MF_COUNT);
     if (rc != 0 || info[RAFTC_MF_N_ENTRIES] == 0)
         return rc;
-    raftc_sink_reset(c->parts);
-    if ((rc = raftc_message_parts(b, l, c->parts, NULL, NULL, NULL)) != 0)
+    const uint8_t *ents[MAX_ENTS];
+    size_t lens[MAX_ENTS], n = 0;
+    if ((rc = raftc_message_entries(b, l, ents, lens, MAX_ENTS, &n)) != 0)
         return rc;
-    for (size_t i = 0; i < raftc_sink_count(c->parts); i++) {
-        const uint8_t *eb, *data;
-        size_t el, dl;
+    for (size_t i = 0; i < n && i < MAX_ENTS; i++) {
+        const uint8_t *data;
+        size_t dl;
         uint64_t term, index;
         int type;
-        if ((rc = raftc_sink_get(c->parts, i, &eb, &el)) != 0)
-            return rc;
-        if ((rc = raftc_entry_info(eb, el, &term, &index, &type, &data, &dl)) != 0)
+        if ((rc = raftc_entry_info(ents[i], lens[i], &term, &index, &type, &data, &dl)) != 0)
             return rc;
     }
     return 0;

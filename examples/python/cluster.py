@@ -7,10 +7,13 @@
 # others elect a new leader, the partition heals and every node ends with the same data.
 #
 #   python examples/python/cluster.py [--verbose]
+"""A three-node raft cluster in one process with pyraftc: election, replication, a partition
+that forces a new leader, and the heal after which every node holds the same data. Exit
+status 0 when all nodes agree."""
 import argparse
 import logging
 import sys
-from typing import Dict, List, Set
+from typing import Dict, List, Set, Tuple
 
 import pyraftc
 from pyraftc import raftpb
@@ -54,13 +57,16 @@ class Network:
 
     def __init__(self) -> None:
         self.members: Dict[int, Member] = {}
-        self.queue: List[tuple] = []
+        self.queue: List[Tuple[int, int, bytes]] = []
         self.isolated: Set[int] = set()
 
     def send(self, frm: int, to: int, data: bytes) -> None:
+        """Queues message bytes from frm to to."""
         self.queue.append((frm, to, data))
 
     def deliver(self) -> int:
+        """Steps every queued message into its recipient (dropping those over a cut link);
+        returns how many there were."""
         batch, self.queue = self.queue, []
         for frm, to, data in batch:
             if frm in self.isolated or to in self.isolated:
@@ -84,6 +90,7 @@ class Network:
                     break
 
     def leader(self) -> int:
+        """The id of a reachable member that leads, or 0."""
         for m in self.members.values():
             if m.id not in self.isolated and m.node.basic_status().raft_state == \
                     pyraftc.StateType.LEADER:
@@ -92,6 +99,7 @@ class Network:
 
 
 def main() -> int:
+    """Runs the demo; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--verbose", action="store_true", help="print raft's log lines")
     args = ap.parse_args()
@@ -122,6 +130,9 @@ def main() -> int:
         new_lead = net.leader()
         if new_lead and new_lead != lead:
             break
+    if not new_lead or new_lead == lead:
+        print("no new leader after 100 ticks")
+        return 1
     print("new leader: node %d" % new_lead)
     net.members[new_lead].node.propose(b"after=partition")
     net.run()

@@ -24,7 +24,7 @@ Names follow etcd's (snake_case). Raft values are :mod:`pyraftc.raftpb` protobuf
 errors are :class:`RaftError` subclasses. See docs/python.md.
 """
 from . import raftpb
-from ._ffi import NO_LIMIT, ffi as _ffi, lib as _lib
+from ._ffi import NO_LIMIT, c_string as _c_string, lib as _lib
 from .config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config, Peer
 from .describe import (
     describe_conf_state, describe_entries, describe_entry, describe_hard_state,
@@ -45,7 +45,7 @@ __version__ = "0.1.0"
 
 def library_version() -> str:
     """Version string of the raftc C library built into this package."""
-    return _ffi.string(_lib.raftc_version()).decode()
+    return _c_string(_lib.raftc_version())
 
 
 def abi_version() -> int:

@@ -54,6 +54,26 @@ class Config:
     rules and raises :class:`pyraftc.ConfigError` with etcd's texts (RawNode calls it).
     """
 
+    id: int
+    election_tick: int
+    heartbeat_tick: int
+    applied: int
+    max_size_per_msg: int
+    max_committed_size_per_ready: int
+    max_uncommitted_entries_size: int
+    max_inflight_msgs: int
+    max_inflight_bytes: int
+    rand_seed: int
+    check_quorum: bool
+    pre_vote: bool
+    disable_proposal_forwarding: bool
+    disable_conf_change_validation: bool
+    step_down_on_removal: bool
+    async_storage_writes: bool
+    read_only_option: ReadOnlyOption
+    logger: Optional[Logger]
+    storage: Any
+
     _U64_FIELDS = ("id", "election_tick", "heartbeat_tick", "applied", "max_size_per_msg",
                    "max_committed_size_per_ready", "max_uncommitted_entries_size",
                    "max_inflight_msgs", "max_inflight_bytes", "rand_seed")

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import decode_entries, encode
-from ._ffi import Sink, as_bytes, as_u64, check, ffi, lib, take_string
+from ._ffi import Sink, as_bytes, as_u64, c_string, check, ffi, lib, strerror, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailed, StateError, error_for_code
@@ -47,7 +47,7 @@ class ReadState(NamedTuple):
     """etcd's ReadState: reads at ``index`` are linearizable for the ReadIndex request whose
     context was ``request_ctx``."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # etcd's name; shadows tuple.index
     request_ctx: bytes
 
 
@@ -283,7 +283,7 @@ class RawNode:
             rc = lib.raftc_node_new(pp, cfg, errp)
             self._raise_pending()
         if rc < 0:
-            text = ffi.string(errp[0]).decode() if errp[0] != ffi.NULL else ""
+            text = c_string(errp[0]) if errp[0] != ffi.NULL else ""
             raise error_for_code(rc, text)
         # The destructor keeps the storage and the callback handle alive until the node is
         # freed, whatever order the garbage collector finalizes things in.
@@ -313,8 +313,8 @@ class RawNode:
         """Raises the pending callback exception, then the error of rc (call with the lock)."""
         self._raise_pending()
         if rc < 0:
-            text = ffi.string(lib.raftc_node_last_error(node)).decode("utf-8", "replace")
-            raise error_for_code(rc, text or ffi.string(lib.raftc_strerror(rc)).decode())
+            text = c_string(lib.raftc_node_last_error(node))
+            raise error_for_code(rc, text or strerror(rc))
 
     def _call(self, fn: Any, *args: Any) -> None:
         with self._lock:
@@ -357,7 +357,7 @@ class RawNode:
                 return ""
             if self._storage_failure is not None:
                 return self._storage_failure
-            return ffi.string(lib.raftc_node_last_error(self._node)).decode("utf-8", "replace")
+            return c_string(lib.raftc_node_last_error(self._node))
 
     # -- driving ---------------------------------------------------------------------------
 
@@ -446,7 +446,8 @@ class RawNode:
     def has_ready(self) -> bool:
         """True if a Ready with anything in it is available."""
         with self._lock:
-            return lib.raftc_node_has_ready(self._ptr()) == 1
+            ready: int = lib.raftc_node_has_ready(self._ptr())
+        return ready == 1
 
     def ready(self) -> Ready:
         """etcd's RawNode.Ready: returns (and accepts) the pending Ready. In sync mode, raises

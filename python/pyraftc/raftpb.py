@@ -13,10 +13,12 @@ wrappers (``MessageType.Name(3) == "MsgApp"``).
 Note: ``from`` is a Python keyword; read it with ``getattr(m, "from")`` and set it with
 ``Message(**{"from": 1})`` or ``setattr(m, "from", 1)``.
 """
-from .raftpb_pb2 import (  # noqa: F401
-    DESCRIPTOR, ConfChange, ConfChangeSingle, ConfChangeTransition, ConfChangeType,
-    ConfChangeV2, ConfState, Entry, EntryType, HardState, Message, MessageType, Snapshot,
-    SnapshotMetadata,
+from .raftpb_pb2 import (  # noqa: F401  (re-exported; "X as X" marks that for type checkers)
+    DESCRIPTOR as DESCRIPTOR, ConfChange as ConfChange, ConfChangeSingle as ConfChangeSingle,
+    ConfChangeTransition as ConfChangeTransition, ConfChangeType as ConfChangeType,
+    ConfChangeV2 as ConfChangeV2, ConfState as ConfState, Entry as Entry, EntryType as EntryType,
+    HardState as HardState, Message as Message, MessageType as MessageType, Snapshot as Snapshot,
+    SnapshotMetadata as SnapshotMetadata,
 )
 from .raftpb_pb2 import *  # noqa: F401,F403  (enum values: MsgApp, EntryNormal, ...)
 

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, decode_entries, encode, encode_entries
-from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, ffi, lib
+from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, def_extern, ffi, lib, strerror
 from .errors import RaftError, error_for_code
 
 __all__ = ["Storage", "MemoryStorage"]
@@ -64,7 +64,7 @@ def _new_memstorage() -> Any:
 
 def _ms_check(code: int, what: str) -> None:
     if code < 0:
-        text = ffi.string(lib.raftc_strerror(code)).decode()
+        text = strerror(code)
         raise error_for_code(code, text if code != lib.RAFTC_EFAILED else "%s: %s" % (what, text))
 
 
@@ -183,6 +183,7 @@ class MemoryStorage(Storage):
 
 _SOFT_CODES = frozenset((lib.RAFTC_ECOMPACTED, lib.RAFTC_EUNAVAILABLE,
                          lib.RAFTC_ESNAP_TEMP_UNAVAILABLE))
+_ESTORAGE: int = lib.RAFTC_ESTORAGE
 
 
 class _Context:
@@ -191,13 +192,13 @@ class _Context:
 
     __slots__ = ("storage", "ms", "log", "pending", "direct")
 
-    def __init__(self, storage: Optional[Storage], log: Any) -> None:
+    def __init__(self, storage: Storage, log: Any) -> None:
         self.storage = storage
         self.log = log
         self.pending: Optional[BaseException] = None
         # For MemoryStorage subclasses: which methods still go straight to C.
         self.ms = storage._ms if isinstance(storage, MemoryStorage) else None
-        self.direct = set()
+        self.direct: Set[str] = set()
         if self.ms is not None:
             for name in ("initial_state", "entries", "term", "first_index", "last_index",
                          "snapshot"):
@@ -205,25 +206,29 @@ class _Context:
                     self.direct.add(name)
 
     def fail(self, exc: BaseException) -> int:
+        """The RAFTC_E* code a callback returns for exc. etcd's soft storage errors (Compacted,
+        Unavailable, SnapshotTemporarilyUnavailable) are plain results; anything else is a
+        storage failure, kept in ``pending`` (the first one) to be re-raised after C returns."""
         if isinstance(exc, RaftError) and exc.code in _SOFT_CODES:
             return exc.code
         if self.pending is None:
             self.pending = exc
         if isinstance(exc, RaftError) and exc.code < 0:
             return exc.code
-        return lib.RAFTC_ESTORAGE
+        return _ESTORAGE
 
 
 def _put(sink: Any, b: bytes) -> None:
     check(lib.raftc_sink_put(sink, b, len(b)))
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_initial_state(ud: Any, hs_sink: Any, cs_sink: Any) -> int:
-    ctx = ffi.from_handle(ud)
+    ctx: _Context = ffi.from_handle(ud)
     try:
         if "initial_state" in ctx.direct:
-            return lib.raftc_memstorage_initial_state(ctx.ms, hs_sink, cs_sink)
+            rc: int = lib.raftc_memstorage_initial_state(ctx.ms, hs_sink, cs_sink)
+            return rc
         result = ctx.storage.initial_state()
         if not isinstance(result, tuple) or len(result) != 2:
             raise TypeError("Storage.initial_state() must return (HardState, ConfState)")
@@ -234,12 +239,13 @@ def _pyraftc_st_initial_state(ud: Any, hs_sink: Any, cs_sink: Any) -> int:
         return ctx.fail(exc)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_entries(ud: Any, lo: int, hi: int, max_size: int, out: Any) -> int:
-    ctx = ffi.from_handle(ud)
+    ctx: _Context = ffi.from_handle(ud)
     try:
         if "entries" in ctx.direct:
-            return lib.raftc_memstorage_entries(ctx.ms, lo, hi, max_size, out)
+            rc: int = lib.raftc_memstorage_entries(ctx.ms, lo, hi, max_size, out)
+            return rc
         ents = ctx.storage.entries(lo, hi, max_size)
         for b in encode_entries("Storage.entries()", ents):
             _put(out, b)
@@ -253,7 +259,7 @@ def _u64_callback(ud: Any, out: Any, name: str, label: str, direct: Callable[...
     """The body of the callbacks answering one uint64 (term, first_index, last_index): straight
     to C for a MemoryStorage that does not override the method, else the Python method's result
     (validated as a uint64, label names it in the error) into out[0]."""
-    ctx = ffi.from_handle(ud)
+    ctx: _Context = ffi.from_handle(ud)
     try:
         if name in ctx.direct:
             return direct(ctx.ms, *args, out)
@@ -263,38 +269,39 @@ def _u64_callback(ud: Any, out: Any, name: str, label: str, direct: Callable[...
         return ctx.fail(exc)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_term(ud: Any, i: int, out: Any) -> int:
     return _u64_callback(ud, out, "term", "Storage.term()", lib.raftc_memstorage_term, i)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_first_index(ud: Any, out: Any) -> int:
     return _u64_callback(ud, out, "first_index", "Storage.first_index()",
                          lib.raftc_memstorage_first_index)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_last_index(ud: Any, out: Any) -> int:
     return _u64_callback(ud, out, "last_index", "Storage.last_index()",
                          lib.raftc_memstorage_last_index)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_st_snapshot(ud: Any, out: Any) -> int:
-    ctx = ffi.from_handle(ud)
+    ctx: _Context = ffi.from_handle(ud)
     try:
         if "snapshot" in ctx.direct:
-            return lib.raftc_memstorage_snapshot(ctx.ms, out)
+            rc: int = lib.raftc_memstorage_snapshot(ctx.ms, out)
+            return rc
         _put(out, encode("Storage.snapshot()", ctx.storage.snapshot(), pb.Snapshot))
         return 0
     except BaseException as exc:  # noqa: B902
         return ctx.fail(exc)
 
 
-@ffi.def_extern()
+@def_extern()
 def _pyraftc_log(ud: Any, level: int, msg: Any, n: int) -> None:
-    ctx = ffi.from_handle(ud)
+    ctx: _Context = ffi.from_handle(ud)
     try:
         if ctx.log is not None:
             ctx.log(level, ffi.buffer(msg, n)[:].decode("utf-8", "replace"))

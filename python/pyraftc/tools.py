@@ -8,7 +8,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import encode
-from ._ffi import Sink, ffi, lib, raise_code, take_string
+from ._ffi import Sink, c_string, ffi, lib, raise_code, take_string
 from .errors import ConfChangeError
 
 __all__ = ["VoteResult", "INDEX_INF", "committed_index", "vote_result", "describe_quorum",
@@ -26,7 +26,7 @@ class VoteResult(enum.IntEnum):
     WON = 3
 
     def __str__(self) -> str:
-        return ffi.string(lib.raftc_vote_result_name(int(self))).decode()
+        return c_string(lib.raftc_vote_result_name(int(self)))
 
 
 def _ids(ids: Sequence[int]) -> Tuple[object, int]:
@@ -93,7 +93,7 @@ class Changer:
 
     def _changed(self, rc: int) -> None:
         if rc == lib.RAFTC_ECONFCHANGE:
-            raise ConfChangeError(ffi.string(lib.raftc_changer_last_error(self._ch)).decode())
+            raise ConfChangeError(c_string(lib.raftc_changer_last_error(self._ch)))
         _check(rc)
 
     @staticmethod
@@ -138,5 +138,5 @@ class Changer:
     @property
     def last_error(self) -> Optional[str]:
         """Text of the last refused change, or None."""
-        t = ffi.string(lib.raftc_changer_last_error(self._ch)).decode()
+        t = c_string(lib.raftc_changer_last_error(self._ch))
         return t or None

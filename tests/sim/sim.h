@@ -157,61 +157,99 @@ typedef struct sim {
 
 extern sim S;
 
+/* Every function below works on the single run state S. A failed check or an unexpected
+ * library error calls sim_fail, which does not return (the run loop reports the failure). */
+
 /* --- sim_util.c --- */
+/* The run's deterministic random source (splitmix64 over S.rng, seeded from the seed). */
 uint64_t sim_rand(void);
 /* Uniform in [0, n) (n > 0). */
 uint64_t sim_below(uint64_t n);
 /* true with probability pm / 1000. */
 bool sim_chance(int pm);
+/* malloc/realloc that never return NULL: out of memory exits the process with status 2. */
 void *sim_xmalloc(size_t n);
 void *sim_xrealloc(void *p, size_t n);
 /* Grows *p (elements of size elem, capacity *cap) to hold at least need elements, zeroing new
  * space. */
 void sim_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* Folds the n bytes at p into the hash h and returns the new hash. */
 uint64_t sim_hash(uint64_t h, const void *p, size_t n);
 /* Records one event line in the trace ring (printf-style). */
 void sim_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records a heap string (raftc_free'd here) with a prefix. */
 void sim_trace_owned(const char *prefix, char *text);
+/* Prints the trace ring (oldest first) to stderr; sim_trace_clear empties it. */
 void sim_trace_dump(void);
 void sim_trace_clear(void);
 /* Fails the run: records the reason and jumps back to the run loop. */
 _Noreturn void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Fails the run if rc is not RAFTC_OK. */
+/* Fails the run if rc is not RAFTC_OK (what names the call; s, may be NULL, the node). */
 void sim_ck(int rc, const char *what, const sim_slot *s);
 
 /* --- sim_node.c --- */
+/* The slot of an allocated id, or NULL (0 or beyond S.n_ids). */
 sim_slot *sim_slot_of(uint64_t id);
 /* Allocates a new id with fresh storage and a running node (no bootstrap). NULL if out of ids. */
 sim_slot *sim_node_add(void);
+/* Creates s's raft node over its storage with the run's parameters (Applied = s->applied) and
+ * marks it UP. */
 void sim_node_start(sim_slot *s);
+/* Frees s's raft node and in-memory state machine, keeping its storage (what was persisted);
+ * s is DOWN until sim_node_restart. */
 void sim_node_crash(sim_slot *s);
+/* Frees everything of s for good (sim_slot_free); s is RETIRED. why goes to the trace. */
 void sim_node_retire(sim_slot *s, const char *why);
+/* Restarts a crashed s: state machine from its storage's snapshot, a new node (bootstrapped
+ * again if it crashed before persisting its bootstrap). */
 void sim_node_restart(sim_slot *s);
 /* Runs every Ready of the node until it has none. */
 void sim_node_drain(sim_slot *s);
+/* raftc_node_status_info of s into st[RAFTC_ST_COUNT]; all zero while s has no node. */
 void sim_node_status(const sim_slot *s, uint64_t *st);
+/* Snapshots s's state machine at its applied index into its storage and compacts part of the
+ * log; does nothing if s is down or has nothing new applied. */
 void sim_node_snapshot(sim_slot *s);
+/* The number of UP or DOWN (not retired) slots. */
 int sim_count_live(void);
+/* Frees s's node, storage and state machine (the slot itself stays in S). */
 void sim_slot_free(sim_slot *s);
 
 /* --- sim_net.c --- */
+/* Queues a copy of the raftpb Message buf sent by from: subject to loss, duplication and
+ * delay (reordering) unless healing. */
 void sim_net_send(uint64_t from, const uint8_t *buf, size_t len);
+/* Delivers the messages due at S.now in (time, send order) order; a message to a node that is
+ * down or cut off by a partition is dropped. */
 void sim_net_deliver_due(void);
+/* Drops every queued message. */
 void sim_net_clear(void);
+/* Removes all partitions. */
 void sim_net_heal(void);
+/* Replaces the partitions with a new random one (a split, an isolated node or one-way cuts);
+ * with fewer than two live nodes it only heals. */
 void sim_net_partition(void);
 
-/* --- sim_check.c --- */
+/* --- sim_check.c --- (the safety properties are listed at the top of sim_check.c) */
+/* Checks entries s is about to persist against what is known committed and logged. */
 void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *lens, size_t n);
+/* Records s applying an entry at index and checks state machine safety and exactly-once. */
 void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const uint8_t *data,
                      size_t len);
+/* Checks a state machine s restored from a snapshot against what the cluster applied. */
 void sim_check_sm_restore(sim_slot *s);
+/* Checks a ReadState s returned (linearizability) and queues the read until s applies index. */
 void sim_check_read_state(sim_slot *s, uint64_t read_id, uint64_t index);
+/* The per-step checks: no failed node, election safety, leader completeness. */
 void sim_check_step(void);
+/* The pairwise log matching scan over every node's storage. */
 void sim_check_full_logs(void);
+/* The end-of-run convergence checks: one leader, every member caught up, every acknowledged
+ * payload applied exactly once everywhere. */
 void sim_check_final(void);
+/* The payload id encoded in a proposal's data ('P' + 8-byte id + padding), or 0. */
 uint64_t sim_payload_id(const uint8_t *data, size_t len);
+/* The highest term of any UP node (its current term) or DOWN node (its persisted term). */
 uint64_t sim_max_term(void);
 /* The leader of the highest term, or NULL. */
 sim_slot *sim_top_leader(void);
@@ -223,6 +261,7 @@ typedef struct sim_conf {
     int auto_leave;
 } sim_conf;
 void sim_conf_of(const sim_slot *s, sim_conf *c);
+/* Whether id is in any list of c. */
 bool sim_conf_has(const sim_conf *c, uint64_t id);
 /* A member etcd raft itself cannot bring back: without PreVote and CheckQuorum, a node whose
  * term is above the leader's ignores the leader, and if its stale config names none of the
@@ -230,8 +269,13 @@ bool sim_conf_has(const sim_conf *c, uint64_t id);
 bool sim_stranded(const sim_slot *s, uint64_t leader_term);
 
 /* --- sim_actions.c --- */
+/* One step's random actions (proposals, reads, and unless healing or quiescing: conf changes,
+ * transfers, crashes/restarts, snapshots, partitions), each enabled by its option. */
 void sim_actions_step(void);
+/* Proposes a new payload (the next payload id) at s; a dropped proposal is not an error. */
 void sim_propose(sim_slot *s);
+/* Retires nodes that can never be members again (removed by a committed conf change, or
+ * outside the config of an up-to-date leader). */
 void sim_membership_gc(void);
 /* Records the config a conf change at index produced (raftpb ConfState bytes). */
 void sim_note_config(uint64_t index, const uint8_t *cs, size_t len);

@@ -375,6 +375,20 @@ static void test_message_encode_info(void **state)
         assert_int_equal(info[RAFTC_MF_REJECT], back.reject);
         assert_int_equal(info[RAFTC_MF_REJECT_HINT], back.reject_hint);
         assert_int_equal(info[RAFTC_MF_N_ENTRIES], back.n_entries);
+        /* the entry views are the items raftc_message_parts copies */
+        const uint8_t *views[4];
+        size_t view_lens[4], nv = 99;
+        assert_int_equal(raftc_message_entries(got, got_len, views, view_lens, 4, &nv), RAFTC_OK);
+        assert_int_equal(nv, n);
+        raftc_sink_reset(ents);
+        assert_int_equal(raftc_message_parts(got, got_len, ents, NULL, NULL, NULL), RAFTC_OK);
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t *pp;
+            size_t pl;
+            assert_int_equal(raftc_sink_get(ents, i, &pp, &pl), RAFTC_OK);
+            assert_int_equal(pl, view_lens[i]);
+            assert_memory_equal(pp, views[i], pl);
+        }
         /* the pooled decoder builds the struct the general one builds */
         rc_entries scratch = {0};
         rc_blob_pool pool = {0};

@@ -8,7 +8,7 @@
 --rewrite=-] FILE...`` -- exit 0 if every file matched, 1 on a mismatch (a unified diff goes to
 stderr), 2 on usage/harness errors; ``--skip=TEXT`` prints ``SKIPPED: TEXT`` and exits 77.
 """
-from typing import Dict
+from typing import Dict, List, Optional
 
 from .confchange import ConfChangeSuite
 from .interaction import InteractionSuite
@@ -26,7 +26,7 @@ SUITES: Dict[str, Suite] = {
 __all__ = ["SUITES", "run_file", "Directive", "Fatal", "main"]
 
 
-def main(argv=None) -> int:  # type: ignore[no-untyped-def]
+def main(argv: Optional[List[str]] = None) -> int:
     """The command line entry point (see the module docstring)."""
     from .__main__ import main as _main
     return _main(argv)

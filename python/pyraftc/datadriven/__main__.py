@@ -4,18 +4,24 @@
 """python -m pyraftc.datadriven --suite=NAME [--rewrite | --rewrite=-] FILE..."""
 import os
 import sys
-from typing import List, Optional
+from typing import List, Optional, TextIO
 
 from . import SUITES
-from .runner import run_file
+from .runner import Suite, run_file
 
 
-def _usage(f) -> None:  # type: ignore[no-untyped-def]
+def _usage(f: TextIO) -> None:
     f.write("usage: python -m pyraftc.datadriven --suite=NAME [--rewrite | --rewrite=-] "
             "FILE...\nsuites: %s\n" % " ".join(SUITES))
 
 
-def _rewrite_in_place(suite, path: str) -> int:  # type: ignore[no-untyped-def]
+def _write_stdout(text: str) -> None:
+    """--rewrite=-: the transcript to stdout, bytes as read (surrogateescape)."""
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
+def _rewrite_in_place(suite: Suite, path: str) -> int:
     out: List[str] = []
     rc = run_file(suite, path, rewrite=True, out=out.append)
     if rc != 0:
@@ -32,6 +38,7 @@ def _rewrite_in_place(suite, path: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Runs the CLI on argv (default sys.argv[1:]); returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     suite_name = None
     rewrite = 0  # 1: in place, 2: stdout
@@ -76,9 +83,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if rewrite == 1:
             rc = _rewrite_in_place(suite, path)
         elif rewrite == 2:
-            rc = run_file(suite, path, rewrite=True,
-                          out=lambda s: (sys.stdout.buffer.write(
-                              s.encode("utf-8", "surrogateescape")), sys.stdout.flush()))
+            rc = run_file(suite, path, rewrite=True, out=_write_stdout)
         else:
             rc = run_file(suite, path)
         if rc != 0:

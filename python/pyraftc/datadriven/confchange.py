@@ -21,9 +21,11 @@ class ConfChangeSuite:
     name = "confchange"
 
     def new_env(self) -> object:
+        """A fresh changer state for one file."""
         return _Env()
 
     def handle(self, env: object, d: Directive) -> str:
+        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
         assert isinstance(env, _Env)
         try:
             return self._run(env, d)

@@ -10,7 +10,7 @@
 from typing import Any, Callable, List, Optional, Tuple
 
 from .. import raftpb_pb2 as pb
-from .._ffi import NO_LIMIT, Sink, ffi, lib
+from .._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
 from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
 from ..describe import describe_entries, describe_message
 from ..enums import ReadOnlyOption
@@ -106,6 +106,7 @@ class Env:
         self.panic: Optional[str] = None
 
     def close(self) -> None:
+        """Closes every node."""
         for n in self.nodes:
             if n.rn is not None:
                 n.rn.close()
@@ -113,10 +114,13 @@ class Env:
     # -- output (interaction_out.c) --------------------------------------------------------
 
     def write(self, s: str) -> None:
+        """Appends s to the current output unless the level is NONE."""
         if self.lvl != LVL_NONE:
             self.out.append(s)
 
     def log(self, level: int, msg: str) -> None:
+        """A raft log line at level (0..4; above 4 = PANIC: printed as FATAL and recorded in
+        ``panic``, which fails the command). Lines below the env's level are dropped."""
         lvl = int(level)
         if lvl > 4:
             lvl = 4
@@ -129,6 +133,8 @@ class Env:
             self.out.append("\n")
 
     def set_level(self, name: str) -> None:
+        """Sets the level from its name (any case); CmdError with the harness's text if
+        unknown."""
         for i, n in enumerate(LEVEL_NAMES):
             if n.lower() == name.lower():
                 self.lvl = i
@@ -311,7 +317,7 @@ def _add_node(e: Env, o: _AddOpts, bootstrap: bool) -> None:
     e.nodes.append(n)
 
 
-def cmd_add_nodes(e: Env, d: Directive) -> None:
+def _cmd_add_nodes(e: Env, d: Directive) -> None:
     if not d.args:
         raise Fatal("add-nodes: expected a node count")
     count = _atoi(d.args[0].key)
@@ -331,12 +337,12 @@ def _rn(n: _Node) -> RawNode:
     return n.rn
 
 
-def cmd_campaign(e: Env, d: Directive) -> None:
+def _cmd_campaign(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     _check(n, _rn(n).campaign)
 
 
-def cmd_propose(e: Env, d: Directive) -> None:
+def _cmd_propose(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     if len(d.args) != 2 or d.args[1].vals:
         raise Fatal("expected exactly one key with no vals")
@@ -350,15 +356,15 @@ def _tick_n(e: Env, d: Directive, election: bool) -> None:
         _check(n, _rn(n).tick, fatal_only=True)
 
 
-def cmd_tick_heartbeat(e: Env, d: Directive) -> None:
+def _cmd_tick_heartbeat(e: Env, d: Directive) -> None:
     _tick_n(e, d, False)
 
 
-def cmd_tick_election(e: Env, d: Directive) -> None:
+def _cmd_tick_election(e: Env, d: Directive) -> None:
     _tick_n(e, d, True)
 
 
-def cmd_set_randomized_election_timeout(e: Env, d: Directive) -> None:
+def _cmd_set_randomized_election_timeout(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     a = d.find_arg("timeout")
     if a is None or len(a.vals) != 1:
@@ -379,19 +385,19 @@ def _scan_node_arg(e: Env, d: Directive, key: str) -> int:
     return v
 
 
-def cmd_transfer_leadership(e: Env, d: Directive) -> None:
+def _cmd_transfer_leadership(e: Env, d: Directive) -> None:
     frm = _scan_node_arg(e, d, "from")
     to = _scan_node_arg(e, d, "to")
     n = e.nodes[frm - 1]
     _check(n, lambda: _rn(n).transfer_leader(to), fatal_only=True)
 
 
-def cmd_forget_leader(e: Env, d: Directive) -> None:
+def _cmd_forget_leader(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     _check(n, _rn(n).forget_leader, fatal_only=True)
 
 
-def cmd_report_unreachable(e: Env, d: Directive) -> None:
+def _cmd_report_unreachable(e: Env, d: Directive) -> None:
     ids = _node_ids(e, d)
     if len(ids) != 2:
         raise CmdError("must specify exactly two node indexes: node on which to report, and "
@@ -400,7 +406,7 @@ def cmd_report_unreachable(e: Env, d: Directive) -> None:
     _check(n, lambda: _rn(n).report_unreachable(ids[1]), fatal_only=True)
 
 
-def cmd_send_snapshot(e: Env, d: Directive) -> None:
+def _cmd_send_snapshot(e: Env, d: Directive) -> None:
     ids = _node_ids(e, d)
     if len(ids) != 2:
         raise Fatal("send-snapshot: expected exactly two node IDs")
@@ -424,7 +430,7 @@ def cmd_send_snapshot(e: Env, d: Directive) -> None:
 
 # -- propose-conf-change -------------------------------------------------------------------------
 
-def cmd_propose_conf_change(e: Env, d: Directive) -> None:
+def _cmd_propose_conf_change(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     v1 = False
     transition = pb.ConfChangeTransitionAuto
@@ -481,11 +487,11 @@ def _raft_log(e: Env, n: _Node) -> None:
     e.write(describe_entries(ents))
 
 
-def cmd_raft_log(e: Env, d: Directive) -> None:
+def _cmd_raft_log(e: Env, d: Directive) -> None:
     _raft_log(e, _first_node(e, d))
 
 
-def cmd_compact(e: Env, d: Directive) -> None:
+def _cmd_compact(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     if len(d.args) < 2:
         raise Fatal("compact: expected an index")
@@ -502,7 +508,7 @@ def cmd_compact(e: Env, d: Directive) -> None:
     _raft_log(e, n)
 
 
-def cmd_raft_state(e: Env, d: Directive) -> None:
+def _cmd_raft_state(e: Env, d: Directive) -> None:
     for n in e.nodes:
         st = _rn(n).basic_status()
         e.write("%d: %s %s Term:%d Lead:%d\n" % (st.id, st.raft_state,
@@ -510,7 +516,7 @@ def cmd_raft_state(e: Env, d: Directive) -> None:
                                                  st.hard_state.term, st.lead))
 
 
-def cmd_status(e: Env, d: Directive) -> None:
+def _cmd_status(e: Env, d: Directive) -> None:
     n = _first_node(e, d)
     e.write(_check(n, _rn(n).progress_text))
 
@@ -527,12 +533,13 @@ def _process_append(e: Env, n: _Node, hs: Tuple[int, int, int], ents: List[bytes
         idx = ffi.new("uint64_t *")
         rc = lib.raftc_snapshot_info(snap, len(snap), idx, ffi.NULL, ffi.NULL, ffi.NULL)
         if rc < 0:
-            raise CmdError(ffi.string(lib.raftc_strerror(rc)).decode())
+            raise CmdError(strerror(rc))
         snap_index = int(idx[0])
-    if snap_index != 0:
+    if snap is not None and snap_index != 0:
         if ents:
             raise CmdError("can't apply snapshot and entries at the same time")
-        _storage_call(n, "ApplySnapshot", lambda: n.storage.apply_snapshot(snap))
+        snap_bytes = snap  # the narrowed type, for the closure
+        _storage_call(n, "ApplySnapshot", lambda: n.storage.apply_snapshot(snap_bytes))
         return
     if ents:
         _storage_call(n, "Append", lambda: n.storage.append(ents))
@@ -546,7 +553,7 @@ def _apply_entry(e: Env, n: _Node, b: bytes) -> None:
         sink = Sink()
         rc = lib.raftc_conf_change_context(sink.ptr, kind, ent.data, len(ent.data))
         if rc < 0:
-            raise CmdError(ffi.string(lib.raftc_strerror(rc)).decode())
+            raise CmdError(strerror(rc))
         update = sink.first()
         cs = _check(n, lambda: _rn(n)._apply_conf_change(kind, ent.data)).SerializeToString()
     else:
@@ -574,10 +581,10 @@ def _route(e: Env, n: _Node, b: bytes) -> None:
         n.apply_work.append(m)
     else:
         raise Fatal("unexpected message type %s"
-                    % ffi.string(lib.raftc_msg_type_name(m.type)).decode())
+                    % c_string(lib.raftc_msg_type_name(m.type)))
 
 
-def process_ready(e: Env, n: _Node) -> None:
+def _process_ready(e: Env, n: _Node) -> None:
     rn = _rn(n)
     try:
         rd, text = rn._ready(True)
@@ -637,15 +644,15 @@ def _for_each_node(e: Env, d: Directive, header: str, fn: Callable[[Env, _Node],
             fn(e, node)
 
 
-def cmd_process_ready(e: Env, d: Directive) -> None:
-    _for_each_node(e, d, "handling Ready", process_ready)
+def _cmd_process_ready(e: Env, d: Directive) -> None:
+    _for_each_node(e, d, "handling Ready", _process_ready)
 
 
-def cmd_process_append_thread(e: Env, d: Directive) -> None:
+def _cmd_process_append_thread(e: Env, d: Directive) -> None:
     _for_each_node(e, d, "processing append thread", lambda e_, n: _process_thread(e_, n, True))
 
 
-def cmd_process_apply_thread(e: Env, d: Directive) -> None:
+def _cmd_process_apply_thread(e: Env, d: Directive) -> None:
     _for_each_node(e, d, "processing apply thread", lambda e_, n: _process_thread(e_, n, False))
 
 
@@ -689,7 +696,7 @@ def _deliver(e: Env, typ: int, recipients: List[Tuple[int, bool]]) -> int:
     return total
 
 
-def cmd_deliver_msgs(e: Env, d: Directive) -> None:
+def _cmd_deliver_msgs(e: Env, d: Directive) -> None:
     typ = -1
     rs: List[Tuple[int, bool]] = []
     for a in d.args:
@@ -716,7 +723,7 @@ def _stabilize_round(e: Env, nodes: List[_Node]) -> bool:
             continue
         busy = True
         e.write("> %d handling Ready\n" % n.id)
-        e.indented(lambda: process_ready(e, n))
+        e.indented(lambda: _process_ready(e, n))
     for n in nodes:
         if not any(m.to == n.id for m in e.msgs):
             continue
@@ -745,7 +752,7 @@ def _stabilize_round(e: Env, nodes: List[_Node]) -> bool:
     return busy
 
 
-def cmd_stabilize(e: Env, d: Directive) -> None:
+def _cmd_stabilize(e: Env, d: Directive) -> None:
     ids = _node_ids(e, d)
     saved = e.lvl
     try:
@@ -762,39 +769,39 @@ def cmd_stabilize(e: Env, d: Directive) -> None:
 
 # -- dispatch (suite_interaction.c) --------------------------------------------------------------
 
-def cmd_breakpoint(e: Env, d: Directive) -> None:
+def _cmd_breakpoint(e: Env, d: Directive) -> None:
     pass
 
 
-def cmd_log_level(e: Env, d: Directive) -> None:
+def _cmd_log_level(e: Env, d: Directive) -> None:
     if not d.args:
         raise Fatal("log-level: expected a level")
     e.set_level(d.args[0].key)
 
 
 COMMANDS = {
-    "_breakpoint": cmd_breakpoint,
-    "add-nodes": cmd_add_nodes,
-    "campaign": cmd_campaign,
-    "compact": cmd_compact,
-    "deliver-msgs": cmd_deliver_msgs,
-    "forget-leader": cmd_forget_leader,
-    "log-level": cmd_log_level,
-    "process-append-thread": cmd_process_append_thread,
-    "process-apply-thread": cmd_process_apply_thread,
-    "process-ready": cmd_process_ready,
-    "propose": cmd_propose,
-    "propose-conf-change": cmd_propose_conf_change,
-    "raft-log": cmd_raft_log,
-    "raft-state": cmd_raft_state,
-    "report-unreachable": cmd_report_unreachable,
-    "send-snapshot": cmd_send_snapshot,
-    "set-randomized-election-timeout": cmd_set_randomized_election_timeout,
-    "stabilize": cmd_stabilize,
-    "status": cmd_status,
-    "tick-election": cmd_tick_election,
-    "tick-heartbeat": cmd_tick_heartbeat,
-    "transfer-leadership": cmd_transfer_leadership,
+    "_breakpoint": _cmd_breakpoint,
+    "add-nodes": _cmd_add_nodes,
+    "campaign": _cmd_campaign,
+    "compact": _cmd_compact,
+    "deliver-msgs": _cmd_deliver_msgs,
+    "forget-leader": _cmd_forget_leader,
+    "log-level": _cmd_log_level,
+    "process-append-thread": _cmd_process_append_thread,
+    "process-apply-thread": _cmd_process_apply_thread,
+    "process-ready": _cmd_process_ready,
+    "propose": _cmd_propose,
+    "propose-conf-change": _cmd_propose_conf_change,
+    "raft-log": _cmd_raft_log,
+    "raft-state": _cmd_raft_state,
+    "report-unreachable": _cmd_report_unreachable,
+    "send-snapshot": _cmd_send_snapshot,
+    "set-randomized-election-timeout": _cmd_set_randomized_election_timeout,
+    "stabilize": _cmd_stabilize,
+    "status": _cmd_status,
+    "tick-election": _cmd_tick_election,
+    "tick-heartbeat": _cmd_tick_heartbeat,
+    "transfer-leadership": _cmd_transfer_leadership,
 }
 
 
@@ -804,9 +811,12 @@ class InteractionSuite:
     name = "interaction"
 
     def new_env(self) -> object:
+        """A fresh :class:`Env` (no nodes)."""
         return Env()
 
     def handle(self, env: object, d: Directive) -> str:
+        """Runs one command: its output, or the command error's text; Fatal for harness
+        errors and raft panics."""
         assert isinstance(env, Env)
         e = env
         e.root = []

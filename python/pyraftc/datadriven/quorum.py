@@ -151,9 +151,11 @@ class QuorumSuite:
     name = "quorum"
 
     def new_env(self) -> object:
+        """No state: quorum directives are independent."""
         return None
 
     def handle(self, env: object, d: Directive) -> str:
+        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
         c = _Case(d)
         inp = c.votes if d.cmd == "vote" else c.idxs
         if len(c.voters) != len(inp):

@@ -37,6 +37,7 @@ class Directive:
         self.input = input
 
     def find_arg(self, key: str) -> Optional[Arg]:
+        """The first argument named key, or None."""
         for a in self.args:
             if a.key == key:
                 return a
@@ -53,12 +54,16 @@ class Suite(Protocol):
 
     name: str
 
-    def new_env(self) -> object: ...
+    def new_env(self) -> object:
+        """A fresh environment for one file."""
 
-    def handle(self, env: object, d: Directive) -> str: ...
+    def handle(self, env: object, d: Directive) -> str:
+        """Runs one directive and returns its output (the runner adds a final newline)."""
 
 
 class ParseError(Exception):
+    """A directive line that cannot be parsed; column (1-based) is where parsing failed."""
+
     def __init__(self, column: int) -> None:
         super().__init__("column %d" % column)
         self.column = column

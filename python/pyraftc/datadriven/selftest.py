@@ -16,9 +16,11 @@ class SelftestSuite:
     name = "selftest"
 
     def new_env(self) -> object:
+        """A fresh directive counter for one file."""
         return _Env()
 
     def handle(self, env: object, d: Directive) -> str:
+        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
         assert isinstance(env, _Env)
         runs = env.runs
         env.runs += 1
