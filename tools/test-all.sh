@@ -170,6 +170,13 @@ run_python() {
         summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
     fi
+    echo "==== [python-dist] tools/check-python-dist.sh (python -m build; sdist and wheel)"
+    if "$root/tools/check-python-dist.sh" "$build_root/python-dist"; then
+        summary+=("python-dist: sdist and wheel each install into a fresh venv and work")
+    else
+        summary+=("python-dist: FAILED")
+        failed=1
+    fi
 }
 run_python
 
