@@ -35,7 +35,7 @@ struct raftc_sink {
 
 struct raftc_memstorage {
     rc_memstorage *ms;
-    rc_entries scratch;  /* decoded batch (views) of a large raftc_memstorage_append, reused */
+    rc_entries scratch;  /* decoded batch of a large raftc_memstorage_append (array reused) */
 };
 
 typedef enum raftc_storage_kind {

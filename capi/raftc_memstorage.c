@@ -38,29 +38,30 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms)
     if (ms == NULL)
         return;
     rc_memstorage_free(ms->ms);
-    rc_free(ms->scratch.v); /* holds views only */
+    rc_free(ms->scratch.v); /* its payload references were dropped after each append */
     rc_free(ms);
 }
 
-/* Decodes an entry; with the fast view its payload is borrowed from buf (the storage copies it
- * into its slabs), otherwise it is owned (freed with the batch). */
-static int decode_entry(rc_entry *e, const uint8_t *buf, size_t len)
+/* Decodes an entry, its payload straight into the storage's slabs (which keep it: no second
+ * copy); the batch holds one reference per payload until the append is done. */
+static int decode_entry(raftc_memstorage *ms, rc_entry *e, const uint8_t *buf, size_t len)
 {
     const uint8_t *d;
     size_t dl;
     memset(e, 0, sizeof(*e));
     if (buf == NULL || rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, buf, len) != RC_OK)
         return rc_decode_entry(e, buf, len);
-    e->data = (rc_bytes){dl > 0 ? (uint8_t *)(uintptr_t)d : NULL, dl, NULL};
-    return RC_OK;
+    int rc = rc_bytes_set_pooled(&e->data, rc_memstorage_pool(ms->ms), d, dl);
+    if (rc != RC_OK)
+        memset(e, 0, sizeof(*e));
+    return rc;
 }
 
-/* Frees the owned payloads of a decoded batch (views are left alone). */
+/* Drops the batch's payload references (the storage took its own). */
 static void batch_release(rc_entries *es)
 {
     for (size_t i = 0; i < es->n; i++)
-        if (es->v[i].data.owner != NULL)
-            rc_bytes_free(&es->v[i].data);
+        rc_bytes_free(&es->v[i].data);
     es->n = 0;
 }
 
@@ -85,13 +86,13 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
         else if (lens[i] > RAFTC_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
-            rc = decode_entry(&e, ents[i], lens[i]);
+            rc = decode_entry(ms, &e, ents[i], lens[i]);
         /* H8: the batch itself must be contiguous (the core assumes it; etcd trusts it). */
         if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1)
             rc = RC_ERR_INVALID;
         if (rc == RC_OK)
             rc = rc_entries_push_move(&es, &e);
-        if (rc != RC_OK && e.data.owner != NULL)
+        if (rc != RC_OK)
             rc_bytes_free(&e.data);
     }
     if (rc == RC_OK)

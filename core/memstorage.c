@@ -547,6 +547,11 @@ static const rc_storage_ops ms_ops = {
     .snapshot = ms_op_snapshot,
 };
 
+rc_blob_pool *rc_memstorage_pool(rc_memstorage *ms)
+{
+    return &ms->pool;
+}
+
 rc_storage rc_memstorage_storage(rc_memstorage *ms)
 {
     return (rc_storage){ .ops = &ms_ops, .ud = ms };

@@ -22,6 +22,9 @@ int rc_memstorage_new(rc_memstorage **out);
 void rc_memstorage_free(rc_memstorage *ms);
 /* The storage view over ms (valid while ms lives). */
 rc_storage rc_memstorage_storage(rc_memstorage *ms);
+/* The slab pool the storage copies loose payloads into; a caller decoding entries for
+ * rc_memstorage_append may put their payloads there directly (then nothing is copied again). */
+rc_blob_pool *rc_memstorage_pool(rc_memstorage *ms);
 
 /* etcd's panic text of the last call that returned RC_ERR_FAILED ("" if none), e.g.
  * "compact 7 is out of bound lastindex(5)". Owned by ms, valid until the next failing call. */
