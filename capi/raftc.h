@@ -859,7 +859,7 @@ RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int stat
 RAFTC_API int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout);
 
 /* ======================================================================================
- * Tools (quorum / confchange functions for the conformance driver; owned by H2)
+ * Tools (quorum / confchange functions for the conformance driver)
  *
  * Stateless quorum arithmetic (etcd's quorum package) and a standalone configuration changer
  * (etcd's confchange package) over a private tracker. They let a host or a test replay

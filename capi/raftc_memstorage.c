@@ -87,7 +87,7 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
             rc = RC_ERR_TOO_LARGE;
         else
             rc = decode_entry(ms, &e, ents[i], lens[i]);
-        /* H8: the batch itself must be contiguous (the core assumes it; etcd trusts it). */
+        /* the batch itself must be contiguous (the core assumes it; etcd trusts it). */
         if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1)
             rc = RC_ERR_INVALID;
         if (rc == RC_OK)
@@ -109,7 +109,7 @@ RAFTC_API int raftc_memstorage_set_hard_state(raftc_memstorage *ms, const uint8_
     CHECK_MS(ms);
     if (buf == NULL && len != 0)
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT) /* H8: same size limit as every other decode path */
+    if (len > RAFTC_MAX_INPUT) /* same size limit as every other decode path */
         return RAFTC_ETOOLARGE;
     rc_hard_state hs;
     int rc = rc_decode_hard_state(&hs, buf, len);
@@ -151,7 +151,7 @@ RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
     CHECK_MS(ms);
     if ((conf_state == NULL && conf_state_len != 0) || (data == NULL && data_len != 0))
         return RAFTC_EINVAL;
-    if (conf_state_len > RAFTC_MAX_INPUT || data_len > RAFTC_MAX_INPUT) /* H8 */
+    if (conf_state_len > RAFTC_MAX_INPUT || data_len > RAFTC_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_conf_state cs = {0};
     int rc = RC_OK;

@@ -322,7 +322,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         rc_entry *e = &ev[i];
         if (entries[i] == NULL && entry_lens[i] != 0)
             rc = RC_ERR_INVALID;
-        else if (entry_lens[i] > RAFTC_MAX_INPUT) /* H8 */
+        else if (entry_lens[i] > RAFTC_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else if (entries[i] != NULL && rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl,
                                                           entries[i], entry_lens[i]) == RC_OK)
@@ -676,7 +676,7 @@ RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, con
     for (size_t i = 0; i < n; i++) {
         rc_entry e;
         int rc = (ents[i] == NULL && lens[i] != 0) ? RC_ERR_INVALID
-                 : lens[i] > RAFTC_MAX_INPUT      ? RC_ERR_TOO_LARGE /* H8 */
+                 : lens[i] > RAFTC_MAX_INPUT      ? RC_ERR_TOO_LARGE
                                                    : rc_decode_entry(&e, ents[i], lens[i]);
         if (rc != RC_OK) {
             rc_strbuf_free(&b);

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "capi_internal.h" /* H8: RAFTC_MAX_INPUT */
+#include "capi_internal.h" /* RAFTC_MAX_INPUT */
 #include "alloc.h"
 #include "codec.h"
 #include "confchange.h"
@@ -293,7 +293,7 @@ int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t l
     char *err = NULL;
     if (ch == NULL || !raftc_list_ok(conf_state, len))
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT) /* H8: same size limit as every other decode path */
+    if (len > RAFTC_MAX_INPUT) /* same size limit as every other decode path */
         return RAFTC_ETOOLARGE;
     int rc = rc_decode_conf_state(&cs, conf_state, len);
     if (rc != RC_OK)

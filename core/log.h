@@ -160,7 +160,7 @@ uint64_t rc_entry_size(const rc_entry *e);
  * max_size 0 gives 1, RC_NO_LIMIT gives n). */
 size_t rc_limit_size(const rc_entry *ents, size_t n, uint64_t max_size);
 
-/* ---- additions (H3) ---- */
+/* ---- scans, entry ids and in-progress queries ---- */
 
 /* etcd's entsSize: the sum of rc_entry_size over ents[0..n). */
 uint64_t rc_entries_size(const rc_entry *ents, size_t n);

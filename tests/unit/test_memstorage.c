@@ -157,7 +157,7 @@ static void test_entries_are_copies(void **state)
     /* Appending to a non-empty out keeps what was there. */
     assert_int_equal(rc_memstorage_entries(ms, 1, 2, RC_NO_LIMIT, &out), RC_OK);
     assert_int_equal(out.n, 2);
-    /* payloads are immutable blobs shared with the storage (H12): freeing the copies leaves
+    /* payloads are immutable blobs shared with the storage: freeing the copies leaves
      * the storage's entry intact */
     rc_entries_free(&out);
     assert_int_equal(rc_memstorage_entries(ms, 1, 2, RC_NO_LIMIT, &out), RC_OK);

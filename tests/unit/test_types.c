@@ -124,7 +124,7 @@ static void test_entries(void **state)
     rc_entries cp = {0};
     assert_int_equal(rc_entries_append_copy(&cp, es.v, es.n), RC_OK);
     assert_int_equal(cp.n, 10);
-    /* payloads are immutable shared blobs: a copy shares them (H12) */
+    /* payloads are immutable shared blobs: a copy shares them */
     assert_ptr_equal(cp.v[0].data.data, es.v[0].data.data);
     assert_memory_equal(cp.v[3].data.data, es.v[3].data.data, es.v[3].data.len);
     rc_entries_drop_front(&cp, 100);

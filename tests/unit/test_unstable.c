@@ -164,7 +164,7 @@ static void test_restore(void **state)
     assert_int_equal(u.snapshot->metadata.index, 6);
     assert_int_equal(u.snapshot->metadata.term, 2);
     assert_false(u.snapshot_in_progress);
-    /* a copy (the immutable payload blob is shared, H12) */
+    /* a copy (the immutable payload blob is shared) */
     assert_ptr_not_equal(u.snapshot, &s);
     assert_memory_equal(u.snapshot->data.data, data, sizeof(data));
     rc_snapshot_free(&s);
@@ -394,7 +394,7 @@ static void test_truncate_and_append_data(void **state)
     /* copy: the caller keeps its data */
     assert_int_equal(rc_unstable_truncate_and_append(&u, a, 2), RC_OK);
     assert_non_null(a[0].data.data);
-    /* the payload blob is shared, not copied (H12) */
+    /* the payload blob is shared, not copied */
     assert_ptr_equal(u.entries.v[0].data.data, a[0].data.data);
     assert_memory_equal(u.entries.v[1].data.data, "bb", 2);
     /* move: replaces index 2, takes the data */
