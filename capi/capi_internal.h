@@ -133,6 +133,9 @@ int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len);
 int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
+/* Encode a ConfState / Snapshot as one raftpb item of s (RAFTC_ENOMEM, or the codec's error). */
+int raftc_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs);
+int raftc_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
 int raftc_take_string(char **out, rc_strbuf *b);
 

@@ -164,10 +164,7 @@ RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
     rc = rc_memstorage_create_snapshot(ms->ms, i, conf_state != NULL ? &cs : NULL, data,
                                        data_len, &s);
     if (rc == RC_OK && out != NULL) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_snapshot(&b, &l, &s);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = raftc_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     rc_conf_state_free(&cs);
@@ -232,10 +229,7 @@ RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out)
     rc_snapshot s = {0};
     int rc = rc_memstorage_snapshot(ms->ms, &s);
     if (rc == RC_OK) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_snapshot(&b, &l, &s);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = raftc_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     return rc;
@@ -255,10 +249,7 @@ RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *h
         rc = raftc_sink_put_owned(hard_state, b, l, erc);
     }
     if (rc == RC_OK && conf_state != NULL) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_conf_state(&b, &l, &cs);
-        rc = raftc_sink_put_owned(conf_state, b, l, erc);
+        rc = raftc_sink_put_conf_state(conf_state, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;

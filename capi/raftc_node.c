@@ -448,10 +448,7 @@ RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uin
     rc = rc_rawnode_apply_conf_change(node->rn, &cc, &cs);
     rc_conf_change_v2_free(&cc);
     if (rc == RC_OK && conf_state != NULL) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_conf_state(&b, &l, &cs);
-        rc = raftc_sink_put_owned(conf_state, b, l, erc);
+        rc = raftc_sink_put_conf_state(conf_state, &cs);
         rc_conf_state_free(&cs);
         return raftc_node_result(node, rc, NULL);
     }

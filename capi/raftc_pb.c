@@ -171,10 +171,7 @@ RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *en
     if (entries != NULL)
         rc = put_entries(entries, m.entries, m.n_entries);
     if (rc == RC_OK && snapshot != NULL && m.snapshot != NULL) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_snapshot(&b, &l, m.snapshot);
-        rc = raftc_sink_put_owned(snapshot, b, l, erc);
+        rc = raftc_sink_put_snapshot(snapshot, m.snapshot);
     }
     for (size_t i = 0; rc == RC_OK && responses != NULL && i < m.n_responses; i++) {
         uint8_t *b = NULL;
@@ -461,10 +458,7 @@ RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, s
     if (rc == RC_OK)
         rc = ids_from(&cs.learners_next, learners_next, n_learners_next);
     if (rc == RC_OK) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_conf_state(&b, &l, &cs);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = raftc_sink_put_conf_state(out, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;
@@ -516,10 +510,7 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
     if (rc == RC_OK)
         rc = rc_bytes_set(&s.data, data, data_len);
     if (rc == RC_OK) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_snapshot(&b, &l, &s);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = raftc_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     return rc;
@@ -538,10 +529,7 @@ RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *inde
     if (term != NULL)
         *term = s.metadata.term;
     if (conf_state != NULL) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_conf_state(&b, &l, &s.metadata.conf_state);
-        rc = raftc_sink_put_owned(conf_state, b, l, erc);
+        rc = raftc_sink_put_conf_state(conf_state, &s.metadata.conf_state);
     }
     if (rc == RC_OK && data != NULL)
         rc = raftc_sink_put(data, s.data.data, s.data.len);

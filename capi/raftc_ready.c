@@ -100,10 +100,7 @@ static int body_encode(raftc_ready_body *b, unsigned section)
     default: {
         if (!view_has_snapshot(b))
             return RC_OK;
-        uint8_t *buf = NULL;
-        size_t l = 0;
-        int erc = rc_encode_snapshot(&buf, &l, rd->snapshot);
-        return raftc_sink_put_owned(&b->snapshot, buf, l, erc);
+        return raftc_sink_put_snapshot(&b->snapshot, rd->snapshot);
     }
     }
 }
@@ -415,10 +412,7 @@ RAFTC_API int raftc_node_conf_state(const raftc_node *node, raftc_sink *out)
     rc_conf_state cs = {0};
     int rc = rc_tracker_config_to_conf_state(&cs, &node->rn->raft->trk.config);
     if (rc == RC_OK) {
-        uint8_t *b = NULL;
-        size_t l = 0;
-        int erc = rc_encode_conf_state(&b, &l, &cs);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = raftc_sink_put_conf_state(out, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;

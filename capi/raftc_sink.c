@@ -7,6 +7,7 @@
 
 #include "capi_internal.h"
 #include "alloc.h"
+#include "codec.h"
 #include "wire.h"
 
 static const uint8_t raftc_empty_item[1] = {0};
@@ -107,6 +108,22 @@ int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc)
         rc = raftc_sink_put(s, buf, len);
     rc_free(buf);
     return rc;
+}
+
+int raftc_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = rc_encode_conf_state(&buf, &len, cs);
+    return raftc_sink_put_owned(s, buf, len, rc);
+}
+
+int raftc_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = rc_encode_snapshot(&buf, &len, snap);
+    return raftc_sink_put_owned(s, buf, len, rc);
 }
 
 /* Sources may point into s itself (e.g. an item passed back as an entry payload). Writing in
