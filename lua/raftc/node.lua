@@ -238,19 +238,17 @@ end
 -- bootstrap(peers): peers are ids or { id = , context = } tables.
 function RawNode:bootstrap(peers)
     num.list("peers", peers)
-    local ids, ctxs, any = {}, {}, false
+    local list = {}
     for i = 1, #peers do
         local p = peers[i]
         if type(p) == "table" then
-            ids[i] = num.id("peers[" .. i .. "].id", p.id)
-            ctxs[i] = num.bytes("peers[" .. i .. "].context", p.context, true)
-            any = any or ctxs[i] ~= ""
+            list[i] = { num.id("peers[" .. i .. "].id", p.id),
+                        num.bytes("peers[" .. i .. "].context", p.context, true) }
         else
-            ids[i] = num.id("peers[" .. i .. "]", p)
-            ctxs[i] = ""
+            list[i] = { num.id("peers[" .. i .. "]", p), "" }
         end
     end
-    call(self, self._B.node_bootstrap, ids, any and ctxs or {})
+    call(self, self._B.node_bootstrap, list)
 end
 
 function RawNode:tick() call(self, self._B.node_tick) end

@@ -247,17 +247,17 @@ local enc_cc2 = encoded("ConfChangeV2", B.conf_change_v2_encode)
 function M.encode_conf_change_v2(cc)
     if type(cc) == "string" then return cc end
     table_arg("conf_change_v2", cc)
-    local types, nids = {}, {}
+    local list = {}
     local changes = cc.changes or {}
     num.list("conf_change_v2.changes", changes)
     for i = 1, #changes do
         local c = table_arg("conf_change_v2.changes[" .. i .. "]", changes[i])
-        types[i] = num.int("changes[" .. i .. "].type", c.type or 0, 0, K("CC_ADD_LEARNER_NODE"))
-        nids[i] = num.uint("changes[" .. i .. "].node_id", c.node_id or 0)
+        list[i] = { num.int("changes[" .. i .. "].type", c.type or 0, 0, K("CC_ADD_LEARNER_NODE")),
+                    num.uint("changes[" .. i .. "].node_id", c.node_id or 0) }
     end
     return enc_cc2(num.int("conf_change_v2.transition", cc.transition or 0, 0,
                            K("CC_TRANSITION_JOINT_EXPLICIT")),
-                   types, nids, num.bytes("conf_change_v2.context", cc.context, true))
+                   list, num.bytes("conf_change_v2.context", cc.context, true))
 end
 
 -- kind (raftc's RAFTC_CC_V1 / RAFTC_CC_V2) and bytes of a conf change table: a table with

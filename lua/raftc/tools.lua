@@ -26,36 +26,35 @@ end
 -- acked: a list of { id, index } pairs (order matters for repeated ids: the first wins).
 local function pairs_of(name, acked, conv)
     num.list(name, acked)
-    local a, b = {}, {}
+    local out = {}
     for i = 1, #acked do
         local p = acked[i]
         if type(p) ~= "table" then errors.arg("%s[%d] must be an {id, value} pair", name, i) end
-        a[i] = num.id(name .. "[" .. i .. "][1]", p[1])
-        b[i] = conv(p[2])
+        out[i] = { num.id(name .. "[" .. i .. "][1]", p[1]), conv(p[2]) }
     end
-    return a, b
+    return out
 end
 
 -- etcd's JointConfig.CommittedIndex (INDEX_INF when both halves are empty).
 function M.committed_index(incoming, outgoing, acked)
-    local a, b = pairs_of("acked", acked, function(v) return num.uint("index", v) end)
-    local rc, idx = B.quorum_committed(ids("incoming", incoming), ids("outgoing", outgoing), a, b)
+    local a = pairs_of("acked", acked, function(v) return num.uint("index", v) end)
+    local rc, idx = B.quorum_committed(ids("incoming", incoming), ids("outgoing", outgoing), a)
     check(rc)
     return idx
 end
 
 -- etcd's JointConfig.Describe bar chart.
 function M.describe_quorum(incoming, outgoing, acked)
-    local a, b = pairs_of("acked", acked, function(v) return num.uint("index", v) end)
-    local rc, text = B.quorum_describe(ids("incoming", incoming), ids("outgoing", outgoing), a, b)
+    local a = pairs_of("acked", acked, function(v) return num.uint("index", v) end)
+    local rc, text = B.quorum_describe(ids("incoming", incoming), ids("outgoing", outgoing), a)
     check(rc)
     return text
 end
 
 -- etcd's JointConfig.VoteResult; votes: list of { id, granted (boolean) }.
 function M.vote_result(incoming, outgoing, votes)
-    local a, b = pairs_of("votes", votes, function(v) return v and 1 or 0 end)
-    local rc, r = B.quorum_vote_result(ids("incoming", incoming), ids("outgoing", outgoing), a, b)
+    local a = pairs_of("votes", votes, function(v) return v and 1 or 0 end)
+    local rc, r = B.quorum_vote_result(ids("incoming", incoming), ids("outgoing", outgoing), a)
     check(rc)
     return r
 end
@@ -80,25 +79,23 @@ end
 -- changes: a list of { type, node_id } (raftpb.ConfChangeAddNode, ...).
 local function changes(list)
     num.list("changes", list)
-    local types, nids = {}, {}
+    local out = {}
     for i = 1, #list do
         local c = list[i]
-        types[i] = num.int("changes[" .. i .. "].type", c.type or c[1], -2 ^ 31, 2 ^ 31 - 1)
-        nids[i] = num.uint("changes[" .. i .. "].node_id", c.node_id or c[2])
+        out[i] = { num.int("changes[" .. i .. "].type", c.type or c[1], -2 ^ 31, 2 ^ 31 - 1),
+                   num.uint("changes[" .. i .. "].node_id", c.node_id or c[2]) }
     end
-    return types, nids
+    return out
 end
 
 function Changer:set_last_index(i)
     check(B.changer_set_last_index(self._ch, num.uint("last_index", i)))
 end
 function Changer:simple(list)
-    local t, n = changes(list)
-    self:_changed(B.changer_simple(self._ch, t, n))
+    self:_changed(B.changer_simple(self._ch, changes(list)))
 end
 function Changer:enter_joint(auto_leave, list)
-    local t, n = changes(list)
-    self:_changed(B.changer_enter_joint(self._ch, auto_leave and 1 or 0, t, n))
+    self:_changed(B.changer_enter_joint(self._ch, auto_leave and 1 or 0, changes(list)))
 end
 function Changer:leave_joint() self:_changed(B.changer_leave_joint(self._ch)) end
 function Changer:restore(cs) self:_changed(B.changer_restore(self._ch, raftpb.encode_conf_state(cs))) end

@@ -3,7 +3,7 @@
 -- ffi.lua: the LuaJIT FFI backend: every C call of the Lua binding, one Lua function per raftc.h
 -- function with the same signature as the SWIG module (bindings/raftc.i): byte buffers are Lua
 -- strings (nil = none), out-parameters become results after the return code, uint64 arrays are
--- 1-based Lua tables, handles own their C object (ffi.gc) until `*_free`.
+-- 1-based Lua tables (parallel arrays: lists of pairs {a, b}), handles own their C object (ffi.gc) until `*_free`.
 -- Loading this file twice gives independent function prototypes: raftc.backend keeps a second
 -- copy with JIT compilation off for nodes whose calls may call back into Lua (a Lua logger or
 -- storage), as LuaJIT requires for C functions that call back.
@@ -56,14 +56,6 @@ local function u64_array(t)
     return a, n
 end
 
-local function int_array(t)
-    local n = #t
-    if n == 0 then return nil end
-    local a = ffi.new("int[?]", n)
-    for i = 1, n do a[i - 1] = t[i] end
-    return a
-end
-
 -- (const uint8_t *const *, const size_t *, n) for a list of strings; the strings stay alive as
 -- long as the caller holds the list.
 local function buffers(list)
@@ -77,6 +69,36 @@ local function buffers(list)
         lens[i - 1] = #s
     end
     return ptrs, lens, n
+end
+
+-- Two parallel arrays from a list of pairs {a, b}: a as uint64 (or int when a_int), b as uint64,
+-- int or buffer ("u64", "int", "buf"). Buffers: NULL arrays when every one is empty.
+local function pairs_arrays(list, a_int, b_kind)
+    local n = #list
+    if n == 0 then return nil, nil, nil, 0 end
+    local a = ffi.new(a_int and "int[?]" or "uint64_t[?]", n)
+    local b, lens
+    if b_kind == "buf" then
+        b, lens = ffi.new("const uint8_t *[?]", n), ffi.new("size_t[?]", n)
+    else
+        b = ffi.new(b_kind == "int" and "int[?]" or "uint64_t[?]", n)
+    end
+    local any = false
+    for i = 1, n do
+        local p = list[i]
+        a[i - 1] = a_int and p[1] or u64_in(p[1])
+        if b_kind == "buf" then
+            local s = p[2] or ""
+            b[i - 1], lens[i - 1] = s, #s
+            any = any or #s > 0
+        elseif b_kind == "int" then
+            b[i - 1] = p[2]
+        else
+            b[i - 1] = u64_in(p[2])
+        end
+    end
+    if b_kind == "buf" and not any then b, lens = nil, nil end
+    return a, b, lens, n
 end
 
 local function len(s) if s == nil then return 0 end return #s end
@@ -167,10 +189,9 @@ end
 function B.conf_change_encode(out, typ, node_id, context)
     return C.raftc_conf_change_encode(out, typ, u64_in(node_id), context, len(context))
 end
-function B.conf_change_v2_encode(out, transition, types, node_ids, context)
-    local ids, n = u64_array(node_ids)
-    return C.raftc_conf_change_v2_encode(out, transition, int_array(types), ids, n, context,
-                                         len(context))
+function B.conf_change_v2_encode(out, transition, changes, context)
+    local types, ids, _, n = pairs_arrays(changes, true, "u64")
+    return C.raftc_conf_change_v2_encode(out, transition, types, ids, n, context, len(context))
 end
 function B.conf_change_context(out, kind, buf)
     return C.raftc_conf_change_context(out, kind, buf, #buf)
@@ -283,10 +304,9 @@ end
 function B.node_free(node) ffi.gc(node, nil); C.raftc_node_free(node) end
 function B.node_last_error(node) return string_of(C.raftc_node_last_error(node)) end
 function B.node_is_failed(node) return C.raftc_node_is_failed(node) end
-function B.node_bootstrap(node, ids, contexts)
-    local a, n = u64_array(ids)
-    local ptrs, lens = buffers(contexts)
-    return C.raftc_node_bootstrap(node, a, ptrs, lens, n)
+function B.node_bootstrap(node, peers)
+    local ids, ptrs, lens, n = pairs_arrays(peers, false, "buf")
+    return C.raftc_node_bootstrap(node, ids, ptrs, lens, n)
 end
 function B.node_tick(node) return C.raftc_node_tick(node) end
 function B.node_campaign(node) return C.raftc_node_campaign(node) end
@@ -352,26 +372,25 @@ end
 function B.ready_describe(rd) return heap_string(C.raftc_ready_describe(rd, pstr)) end
 
 -- ---- tools ----
-function B.quorum_committed(incoming, outgoing, acked_ids, acked_indexes)
+function B.quorum_committed(incoming, outgoing, acked)
     local inc, ninc = u64_array(incoming)
     local out, nout = u64_array(outgoing)
-    local ids, n = u64_array(acked_ids)
-    local rc = C.raftc_quorum_committed(pu64, inc, ninc, out, nout, ids, u64_array(acked_indexes), n)
+    local ids, idx, _, n = pairs_arrays(acked, false, "u64")
+    local rc = C.raftc_quorum_committed(pu64, inc, ninc, out, nout, ids, idx, n)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0])
 end
-function B.quorum_describe(incoming, outgoing, acked_ids, acked_indexes)
+function B.quorum_describe(incoming, outgoing, acked)
     local inc, ninc = u64_array(incoming)
     local out, nout = u64_array(outgoing)
-    local ids, n = u64_array(acked_ids)
-    return heap_string(C.raftc_quorum_describe(pstr, inc, ninc, out, nout, ids,
-                                               u64_array(acked_indexes), n))
+    local ids, idx, _, n = pairs_arrays(acked, false, "u64")
+    return heap_string(C.raftc_quorum_describe(pstr, inc, ninc, out, nout, ids, idx, n))
 end
-function B.quorum_vote_result(incoming, outgoing, vote_ids, granted)
+function B.quorum_vote_result(incoming, outgoing, votes)
     local inc, ninc = u64_array(incoming)
     local out, nout = u64_array(outgoing)
-    local ids, n = u64_array(vote_ids)
-    local rc = C.raftc_quorum_vote_result(pint, inc, ninc, out, nout, ids, int_array(granted), n)
+    local ids, granted, _, n = pairs_arrays(votes, false, "int")
+    local rc = C.raftc_quorum_vote_result(pint, inc, ninc, out, nout, ids, granted, n)
     if rc ~= 0 then return rc end
     return 0, pint[0]
 end
@@ -382,13 +401,13 @@ function B.changer_new(max_inflight, max_inflight_bytes)
 end
 function B.changer_free(ch) ffi.gc(ch, nil); C.raftc_changer_free(ch) end
 function B.changer_set_last_index(ch, i) return C.raftc_changer_set_last_index(ch, u64_in(i)) end
-function B.changer_simple(ch, types, ids)
-    local a, n = u64_array(ids)
-    return C.raftc_changer_simple(ch, int_array(types), a, n)
+function B.changer_simple(ch, changes)
+    local types, ids, _, n = pairs_arrays(changes, true, "u64")
+    return C.raftc_changer_simple(ch, types, ids, n)
 end
-function B.changer_enter_joint(ch, auto_leave, types, ids)
-    local a, n = u64_array(ids)
-    return C.raftc_changer_enter_joint(ch, auto_leave, int_array(types), a, n)
+function B.changer_enter_joint(ch, auto_leave, changes)
+    local types, ids, _, n = pairs_arrays(changes, true, "u64")
+    return C.raftc_changer_enter_joint(ch, auto_leave, types, ids, n)
 end
 function B.changer_leave_joint(ch) return C.raftc_changer_leave_joint(ch) end
 function B.changer_restore(ch, buf) return C.raftc_changer_restore(ch, buf, #buf) end
