@@ -293,6 +293,9 @@ static void rlua_pairs(lua_State *L, int i, uint64_t **a64, int **aint, int firs
 %typemap(argout) uint64_t * { rlua_pushu64(L, *$1); SWIG_arg++; }
 %typemap(in, numinputs=0) int * (int v_ = 0) { $1 = &v_; }
 %typemap(argout) int * { lua_pushinteger(L, *$1); SWIG_arg++; }
+/* SWIG would otherwise match the out-parameter typemaps above to const (input) arrays too */
+%typemap(argout) const uint64_t * ""
+%typemap(argout) const int * ""
 /* info arrays: every field, as a 1-based table */
 %typemap(in, numinputs=0) (uint64_t *info, size_t n) (uint64_t a_[32]) {
     memset(a_, 0, sizeof a_);
