@@ -34,8 +34,8 @@ from .enums import LogLevel, ProgressStateType, ReadOnlyOption, SnapshotStatus, 
 from .errors import (
     Compacted, ConfChangeError, ConfigError, DecodeError, InvalidArgument, NodeFailed,
     NotFound, OutOfMemory, ProposalDropped, RaftError, SnapshotOutOfDate,
-    SnapshotTemporarilyUnavailable, StateError, StepLocalMsg, StepPeerNotFound, StorageError,
-    TooLarge, Unavailable, UnknownMessageType,
+    SnapshotTemporarilyUnavailable, StateError, StepLocalMsg, StepPeerNotFound, StoppedError,
+    StorageError, TooLarge, Unavailable, UnknownMessageType,
 )
 from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
 from .storage import MemoryStorage, Storage
@@ -60,7 +60,7 @@ __all__ = [
     "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgument", "OutOfMemory", "DecodeError",
     "TooLarge", "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted",
     "Unavailable", "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError",
-    "NodeFailed", "StateError", "ConfigError", "ConfChangeError", "NotFound",
+    "NodeFailed", "StoppedError", "StateError", "ConfigError", "ConfChangeError", "NotFound",
     "UnknownMessageType", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",

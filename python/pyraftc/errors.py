@@ -16,7 +16,7 @@ __all__ = [
     "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted", "Unavailable",
     "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError", "NodeFailed",
     "StateError", "ConfigError", "ConfChangeError", "NotFound", "UnknownMessageType",
-    "error_for_code",
+    "StoppedError", "error_for_code",
 ]
 
 
@@ -131,6 +131,11 @@ class NotFound(RaftError, LookupError):
 class UnknownMessageType(DecodeError):
     """A message type outside etcd's MessageType enum. RAFTC_EUNKNOWN_TYPE."""
     code = -18
+
+
+class StoppedError(RaftError):
+    """etcd's ErrStopped ("raft: stopped"): a request to a stopped :class:`pyraftc.aio.Node`.
+    Raised by pyraftc itself (code 0)."""
 
 
 _BY_CODE: Dict[int, Type[RaftError]] = {
