@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Dict, List, Optional, Sequence, Union
 from . import raftpb_pb2 as pb
 from .config import Config, Peer
 from .enums import SnapshotStatus
-from .errors import ProposalDropped, StateError, StoppedError
+from .errors import ProposalDroppedError, StateError, StoppedError
 from .node import BasicStatus, RawNode, Ready, Status
 
 __all__ = ["Node"]
@@ -54,7 +54,7 @@ class Node:
     ``await node.read_index()``, ``await node.campaign()``,
     ``await node.transfer_leadership(id)``. Like etcd's, :meth:`propose` returns once raft
     accepted the proposal (it is in the next Ready's entries), not when it commits: watch the
-    committed entries for it. Errors (ProposalDropped, StepPeerNotFound, ...) are raised in the
+    committed entries for it. Errors (ProposalDroppedError, StepPeerNotFoundError, ...) are raised in the
     caller. Once the RawNode fails (a broken invariant or a failing storage) every call and the
     Ready iterator raise that error; after :meth:`stop` they raise :class:`StoppedError`.
 
@@ -170,7 +170,7 @@ class Node:
     async def propose(self, data: bytes) -> None:
         """etcd's Propose: returns once raft appended the proposal to its log (it appears in
         the next Ready's entries and, once committed, in its committed entries). Raises
-        ProposalDropped when raft drops it (no leader, leadership transfer, ...)."""
+        ProposalDroppedError when raft drops it (no leader, leadership transfer, ...)."""
         self._do(self._raw.propose, data)
 
     async def propose_conf_change(self, cc: Union[pb.ConfChange, pb.ConfChangeV2]) -> None:
@@ -180,8 +180,8 @@ class Node:
 
     async def step(self, msg: Union[pb.Message, bytes]) -> None:
         """etcd's Step: feeds a message from a peer (raftpb.Message or its bytes). Unlike
-        etcd's Node, which drops them silently, errors are raised: StepPeerNotFound for a
-        response from an unknown peer, StepLocalMsg, DecodeError for malformed bytes."""
+        etcd's Node, which drops them silently, errors are raised: StepPeerNotFoundError for a
+        response from an unknown peer, StepLocalMsgError, DecodeError for malformed bytes."""
         self._do(self._raw.step, msg)
 
     async def transfer_leadership(self, transferee: int) -> None:
@@ -235,7 +235,7 @@ class Node:
         ``Ready.read_states``). ``rctx`` defaults to a fresh unique context; a given one must
         not be pending already (ValueError).
 
-        Raises ProposalDropped when raft drops the request: no known leader when it is made,
+        Raises ProposalDroppedError when raft drops the request: no known leader when it is made,
         or the term changes before it is answered (the old leader's answer can no longer
         come); retry then. Cancelling the await abandons the request.
         """
@@ -250,7 +250,7 @@ class Node:
             raise ValueError("a read_index with this rctx is already pending")
         st = raw.basic_status()
         if st.lead == 0:
-            raise ProposalDropped("read index dropped: no leader at term %d"
+            raise ProposalDroppedError("read index dropped: no leader at term %d"
                                   % st.hard_state.term)
         read = _Read(self._loop.create_future(), st.hard_state.term)
         self._reads[rctx] = read
@@ -274,7 +274,7 @@ class Node:
                 if read.index < 0 and read.term < term:
                     del self._reads[rctx]
                     if not read.future.done():
-                        read.future.set_exception(ProposalDropped(
+                        read.future.set_exception(ProposalDroppedError(
                             "read index dropped: term changed from %d to %d before it was "
                             "answered" % (read.term, term)))
 

@@ -82,7 +82,7 @@ class Member:
             b = await self.inbox.get()
             try:
                 await self.node.step(b)
-            except pyraftc.StepPeerNotFound:
+            except pyraftc.StepPeerNotFoundError:
                 pass  # a late response from a removed peer
             except pyraftc.StoppedError:
                 return
@@ -211,11 +211,11 @@ def test_read_index_without_leader_and_on_term_change_raises_proposal_dropped() 
             # answered; its election timeout then bumps the term, which drops the read.
             c.partition(follower.id, lead.id)
             c.partition(follower.id, other.id)
-            with pytest.raises(pyraftc.ProposalDropped, match="term changed"):
+            with pytest.raises(pyraftc.ProposalDroppedError, match="term changed"):
                 await follower.node.read_index()
             assert follower.node.pending_reads() == []
             await until(lambda: follower.lead() == 0, "the cut follower lost its leader")
-            with pytest.raises(pyraftc.ProposalDropped, match="no leader"):
+            with pytest.raises(pyraftc.ProposalDroppedError, match="no leader"):
                 await follower.node.read_index()
         finally:
             await c.stop()
