@@ -14,7 +14,7 @@ from .._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
 from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
 from ..describe import describe_entries, describe_message
 from ..enums import ReadOnlyOption
-from ..errors import NodeFailed, RaftError, StorageError
+from ..errors import NodeFailedError, RaftError, StorageError
 from ..node import RawNode
 from ..storage import MemoryStorage
 from .gostr import StrconvError, atoi, parse_bool, parse_changes, parse_uint, quote
@@ -244,11 +244,11 @@ def _failed(n: _Node, exc: Exception) -> CmdError:
 
 
 def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
-    """ia_check: a failed node (NodeFailed, or the storage failure that failed it) and other
-    errors -> CmdError (plain errors ignored if fatal_only)."""
+    """ia_check: a failed node (NodeFailedError, or the storage failure that failed it) and
+    other errors -> CmdError (plain errors ignored if fatal_only)."""
     try:
         return fn()
-    except (NodeFailed, StorageError) as exc:
+    except (NodeFailedError, StorageError) as exc:
         raise _failed(n, exc) from None
     except RaftError as exc:
         if fatal_only:
@@ -259,7 +259,7 @@ def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
 def _storage_call(n: _Node, what: str, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
-    except NodeFailed:
+    except NodeFailedError:
         raise Fatal("node %d: MemoryStorage.%s panicked" % (n.id, what)) from None
     except RaftError as exc:
         raise CmdError(str(exc)) from None
@@ -562,7 +562,7 @@ def _cmd_compact(e: Env, d: Directive) -> None:
         raise CmdError(str(exc)) from None
     try:
         n.storage.compact(idx)
-    except NodeFailed:
+    except NodeFailedError:
         raise Fatal("compact %d is out of bound lastindex" % idx) from None
     except RaftError as exc:
         raise CmdError(str(exc)) from None
@@ -728,7 +728,7 @@ def _split_msgs(e: Env, to: int, typ: int, drop: bool) -> List[_Msg]:
 def _step(e: Env, n: _Node, m: _Msg) -> None:
     try:
         _rn(n).step(m.b)
-    except (NodeFailed, StorageError) as exc:
+    except (NodeFailedError, StorageError) as exc:
         raise _failed(n, exc) from None
     except RaftError as exc:
         e.write("%s\n" % exc)
