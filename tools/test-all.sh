@@ -164,10 +164,10 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc"
+    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc); then
-        summary+=("mypy: --strict clean (python/pyraftc)")
+        python/pyraftc python/tests/typing_api.py); then
+        summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
