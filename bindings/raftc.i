@@ -540,6 +540,9 @@ static int rlua_cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size
     rlua_hooks *h = (rlua_hooks *)ud;
     int rc, k, n;
     rlua_begin(h, "entries");
+    /* max_size is a byte budget: one beyond 2^53 is no limit (UINT64_MAX, -1 in Lua) */
+    if (max_size > ((uint64_t)1 << 53))
+        max_size = UINT64_MAX;
     if (!rlua_push_arg(h->T, lo) || !rlua_push_arg(h->T, hi) || !rlua_push_arg(h->T, max_size)) {
         lua_settop(h->T, 0);
         return RAFTC_ESTORAGE;

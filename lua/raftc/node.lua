@@ -198,6 +198,13 @@ function RawNode:_fail(rc)
     end
 end
 
+-- The handle for read-only inspection, which works on a failed node too.
+function RawNode:_inspect()
+    local h = self._h
+    if h == nil then closed() end
+    return h
+end
+
 function RawNode:_handle()
     local h = self._h
     if h == nil then closed() end
@@ -355,8 +362,7 @@ end
 
 -- basic_status(): etcd's BasicStatus (works on failed nodes).
 function RawNode:basic_status()
-    local h = self._h
-    if h == nil then closed() end
+    local h = self:_inspect()
     local rc, i = self._B.node_status_info(h)
     check(rc)
     return { id = i[ST.ID], hard_state = { term = i[ST.TERM], vote = i[ST.VOTE], commit = i[ST.COMMIT] },
@@ -391,16 +397,16 @@ function RawNode:status()
     return st
 end
 
--- etcd's ProgressMap.String() ("" unless leader).
+-- etcd's ProgressMap.String() ("" unless leader; works on a failed node too).
 function RawNode:progress_text()
-    local rc, text = self._B.node_status_progress(self:_handle())
+    local rc, text = self._B.node_status_progress(self:_inspect())
     check(rc)
     return text
 end
 
 function RawNode:conf_state()
     local s = core.sink()
-    check(self._B.node_conf_state(self:_handle(), s))
+    check(self._B.node_conf_state(self:_inspect(), s))
     return raftpb.decode_conf_state(core.first(s))
 end
 

@@ -92,7 +92,9 @@ cbs.initial_state = ffi.cast("int (*)(void *, raftc_sink *, raftc_sink *)",
     end)
 cbs.entries = ffi.cast("int (*)(void *, uint64_t, uint64_t, uint64_t, raftc_sink *)",
     function(ud, lo, hi, max_size, out)
-        local ok, l, h, m = pcall(function() return M.u64_out(lo), M.u64_out(hi), M.u64_out(max_size) end)
+        -- max_size is a byte budget: one beyond 2^53 is no limit (raftc.NO_LIMIT)
+        local ok, l, h = pcall(function() return M.u64_out(lo), M.u64_out(hi) end)
+        local m = max_size <= EXACT and tonumber(max_size) or -1
         if not ok then return ESTORAGE end
         local rc, list = call(ud, "entries", l, h, m)
         if rc ~= 0 then return rc end

@@ -48,13 +48,26 @@ local function snap_encode(s)
                                                                conf_state = s.cs } }
 end
 
+-- The storage callbacks storage-fail can name, and the MemoryStorage method of each.
+local STORAGE_CALLS = { ["initial-state"] = "initial_state", entries = "entries", term = "term",
+                        ["first-index"] = "first_index", ["last-index"] = "last_index",
+                        snapshot = "snapshot" }
+
 local function new_node(id)
     local n = { id = id, history = {}, async = false, heartbeat_tick = 1, election_tick = 3,
-                append_work = {}, apply_work = {} }
-    n.storage = raftc.MemoryStorage()
-    local history = n.history
-    -- Snapshot() returns the History tip (HARNESS.md §2.2).
-    function n.storage.snapshot(_) return snap_encode(history[#history]) end
+                append_work = {}, apply_work = {}, failing = {}, cfg = nil, panic = nil }
+    local st = raftc.MemoryStorage()
+    n.storage = st
+    local history, MS = n.history, storage_mod.MemoryStorage
+    -- Every Storage method is overridden in Lua: the callbacks named by storage-fail raise a
+    -- storage error, and Snapshot() returns the History tip (HARNESS.md §2.2).
+    for call, method in pairs(STORAGE_CALLS) do
+        st[method] = function(self, ...)
+            if n.failing[call] then errors.raise(K("ESTORAGE"), "storage failure") end
+            if method == "snapshot" then return snap_encode(history[#history]) end
+            return MS[method](self, ...)
+        end
+    end
     return n
 end
 
@@ -63,7 +76,7 @@ local Env = {}
 Env.__index = Env
 
 local function new_env()
-    local e = setmetatable({ nodes = {}, msgs = {}, lvl = 0, panic = nil }, Env)
+    local e = setmetatable({ nodes = {}, msgs = {}, lvl = 0 }, Env)
     e.root = {}
     e.out = e.root
     return e
@@ -79,12 +92,19 @@ function Env:write(s)
     if self.lvl ~= LVL_NONE then self.out[#self.out + 1] = s end
 end
 
+-- The raft logger of node n: log(), recording n's first PANIC text (the failure text of a
+-- failed node, as raftc_node_last_error gives it).
+function Env:logger(n)
+    return function(level, msg)
+        if level > 4 and n.panic == nil then n.panic = msg end
+        self:log(level, msg)
+    end
+end
+
+-- A raft log line at level (0..4; above 4 = PANIC: printed as FATAL, the node is failed).
 function Env:log(level, msg)
     local lvl = level
-    if lvl > 4 then
-        lvl = 4
-        if self.panic == nil then self.panic = msg end
-    end
+    if lvl > 4 then lvl = 4 end
     if lvl < 0 or self.lvl > lvl then return end
     local out = self.out
     out[#out + 1] = LEVEL_NAMES[lvl] .. " " .. msg
@@ -161,13 +181,19 @@ local function node_ids(e, d)
     return ids
 end
 
--- ia_check: NodeFailed -> fatal; other raftc errors -> command error (ignored if fatal_only).
+-- The error of a call on a failed node (a NodeFailed error, or the storage failure that
+-- failed it).
+local function is_failure(r) return errors.is_error(r, "NodeFailed") or errors.is_error(r, "StorageError") end
+local function failed(n, r)
+    cmd_error(string.format("node %d failed: %s", n.id, n.panic or r.message))
+end
+
+-- ia_check: a failed node and other raftc errors -> command error (plain errors ignored if
+-- fatal_only).
 local function check(n, fn, fatal_only)
-    local ok, r = pcall(fn)
+    local ok, r = pcall(fn, n)
     if ok then return r end
-    if errors.is_error(r, "NodeFailed") then
-        fatal(string.format("node %d failed: %s", n.id, r.message))
-    end
+    if is_failure(r) then failed(n, r) end
     if errors.is_error(r) then
         if fatal_only then return nil end
         cmd_error(r.message)
@@ -206,6 +232,12 @@ local function parse_add_opt(o, key, val)
         o.check_quorum = scan_bool(val)
     elseif key == "max-committed-size-per-ready" then
         o.max_committed_size_per_ready = scan_uint(val)
+    elseif key == "max-size-per-msg" then -- the project's options (tests/conformance/README.md)
+        o.max_size_per_msg = scan_uint(val)
+    elseif key == "max-uncommitted-entries-size" then
+        o.max_uncommitted_entries_size = scan_uint(val)
+    elseif key == "max-inflight-bytes" then
+        o.max_inflight_bytes = scan_uint(val)
     elseif key == "disable-conf-change-validation" then
         o.disable_conf_change_validation = scan_bool(val)
     elseif key == "step-down-on-removal" then
@@ -219,6 +251,19 @@ local function parse_add_opt(o, key, val)
             cmd_error("invalid read-only option " .. gostr.quote(val))
         end
     end
+end
+
+-- ia_node_open: a raft node over n's storage with cfg (remembered in n.cfg).
+local function open_node(n, cfg)
+    n.cfg = cfg
+    n.panic = nil
+    local ok, rn = pcall(raftc.RawNode, cfg)
+    if not ok then
+        if errors.is_error(rn, "StorageError") then cmd_error("raft: initialization failed") end
+        if errors.is_error(rn) then cmd_error(rn.message) end
+        error(rn, 0)
+    end
+    n.rn = rn
 end
 
 local function add_node(e, o, bootstrap)
@@ -236,23 +281,20 @@ local function add_node(e, o, bootstrap)
         end
     end
     n.async = o.async_storage_writes
-    local ok, rn = pcall(raftc.RawNode, {
+    open_node(n, {
         id = n.id, election_tick = n.election_tick, heartbeat_tick = n.heartbeat_tick,
-        storage = n.storage, applied = o.applied, max_size_per_msg = raftc.NO_LIMIT,
+        storage = n.storage, applied = o.applied, max_size_per_msg = o.max_size_per_msg,
         max_committed_size_per_ready = o.max_committed_size_per_ready,
+        max_uncommitted_entries_size = o.max_uncommitted_entries_size,
+        max_inflight_bytes = o.max_inflight_bytes,
         max_inflight_msgs = o.max_inflight_msgs, check_quorum = o.check_quorum,
         pre_vote = o.pre_vote,
         read_only_option = o.read_only_lease_based and raftc.ReadOnlyLeaseBased or raftc.ReadOnlySafe,
         disable_conf_change_validation = o.disable_conf_change_validation,
         step_down_on_removal = o.step_down_on_removal,
         async_storage_writes = o.async_storage_writes,
-        logger = function(level, text) e:log(level, text) end,
+        logger = e:logger(n),
     })
-    if not ok then
-        if errors.is_error(rn) then cmd_error(rn.message) end
-        error(rn, 0)
-    end
-    n.rn = rn
     e.nodes[#e.nodes + 1] = n
 end
 
@@ -260,6 +302,8 @@ local function cmd_add_nodes(e, d)
     if #d.args == 0 then fatal("add-nodes: expected a node count") end
     local count = atoi(d.args[1].key)
     local o = { voters = {}, learners = {}, index = 0, content = "", applied = 0,
+                max_size_per_msg = raftc.NO_LIMIT, max_uncommitted_entries_size = 0,
+                max_inflight_bytes = 0,
                 max_inflight_msgs = 2 ^ 31 - 1, max_committed_size_per_ready = 0,
                 async_storage_writes = false, pre_vote = false, check_quorum = false,
                 disable_conf_change_validation = false, step_down_on_removal = false,
@@ -487,14 +531,8 @@ local function route(e, n, b)
 end
 
 local function process_ready(e, n)
-    local ok, rd, text = pcall(n.rn._ready, n.rn, true)
-    if not ok then
-        if errors.is_error(rd, "NodeFailed") then
-            fatal(string.format("node %d failed: %s", n.id, rd.message))
-        end
-        if errors.is_error(rd) then fatal("Ready: " .. rd.message) end
-        error(rd, 0)
-    end
+    local rd, text
+    check(n, function() rd, text = n.rn:_ready(true) end)
     e:write(text)
     if not n.async then
         local hs = rd.hard_state or { term = 0, vote = 0, commit = 0 }
@@ -571,9 +609,7 @@ end
 local function step(e, n, m)
     local ok, r = pcall(n.rn.step, n.rn, m.b)
     if ok then return end
-    if errors.is_error(r, "NodeFailed") then
-        fatal(string.format("node %d failed: %s", n.id, r.message))
-    end
+    if is_failure(r) then failed(n, r) end
     if errors.is_error(r) then
         e:write(r.message .. "\n")
         return
@@ -692,7 +728,80 @@ local function cmd_log_level(e, d)
     e:set_level(d.args[1].key)
 end
 
+-- ---- the project's commands beyond etcd's harness (tests/conformance/README.md) ----
+
+-- restart ID: the node's process crashes and restarts over its storage.
+local function cmd_restart(e, d)
+    local n = first_node(e, d)
+    if n.rn then
+        n.rn:close()
+        n.rn = nil
+    end
+    n.append_work, n.apply_work = {}, {}
+    local keep = {}
+    for _, m in ipairs(e.msgs) do
+        if not (m.to == n.id and (m.from == n.id or is_local_target(m.from))) then
+            keep[#keep + 1] = m
+        end
+    end
+    e.msgs = keep
+    n.cfg.applied = n.history[#n.history].index
+    open_node(n, n.cfg)
+end
+
+-- storage-fail ID [CALL...]: the named storage callbacks fail from now on.
+local function cmd_storage_fail(e, d)
+    local n = first_node(e, d)
+    local calls = {}
+    for i = 2, #d.args do
+        local a = d.args[i]
+        if STORAGE_CALLS[a.key] == nil or #a.vals > 0 then
+            fatal("storage-fail: unknown storage call " .. a.key)
+        end
+        calls[a.key] = true
+    end
+    n.failing = calls
+end
+
+-- storage-snapshot ID: the snapshot the storage holds (not the History tip), with its data.
+local function cmd_storage_snapshot(e, d)
+    local n = first_node(e, d)
+    local b = storage_mod.MemoryStorage._snapshot_bytes(n.storage)
+    local ok, text = pcall(raftc.describe_snapshot, b)
+    if not ok then cmd_error(errors.is_error(text) and text.message or tostring(text)) end
+    e:write(text .. " Data:" .. gostr.quote(raftpb.decode_snapshot(b).data))
+end
+
+local function cmd_ready(e, d)
+    local n = first_node(e, d)
+    local text
+    check(n, function() local _; _, text = n.rn:_ready(true) end)
+    e:write(text)
+end
+
+local function cmd_advance(e, d)
+    local n = first_node(e, d)
+    check(n, function() n.rn:advance() end)
+end
+
+-- step-bytes ID + hex input: steps the bytes as a raftpb Message.
+local function cmd_step_bytes(e, d)
+    local n = first_node(e, d)
+    local digits = d.input:gsub("[ \t\n\r\v\f]", "")
+    local bad = digits:match("[^0-9a-fA-F]")
+    if bad then fatal("step-bytes: " .. bad .. " is not a hex digit") end
+    if #digits % 2 == 1 then fatal("step-bytes: odd number of hex digits") end
+    local b = digits:gsub("..", function(h) return string.char(tonumber(h, 16)) end)
+    check(n, function() n.rn:step(b) end)
+end
+
 local COMMANDS = {
+    ["advance"] = cmd_advance,
+    ["ready"] = cmd_ready,
+    ["restart"] = cmd_restart,
+    ["step-bytes"] = cmd_step_bytes,
+    ["storage-fail"] = cmd_storage_fail,
+    ["storage-snapshot"] = cmd_storage_snapshot,
     ["_breakpoint"] = function() end,
     ["add-nodes"] = cmd_add_nodes,
     ["campaign"] = cmd_campaign,
@@ -742,7 +851,6 @@ function M.handle(e, d)
             error(r, 0)
         end
     end
-    if fatal_text == nil and e.panic ~= nil then fatal_text = "raft panicked: " .. e.panic end
     if fatal_text ~= nil then
         local so_far = table.concat(e.root)
         fatal(fatal_text .. (so_far ~= "" and ("\noutput so far:\n" .. so_far) or ""))
