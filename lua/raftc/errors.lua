@@ -2,18 +2,18 @@
 --
 -- errors.lua: the error values the binding raises. Every error is a raftc.Error table:
 --   err.code     the negative RAFTC_E* code (RAFTC_EINVAL for a bad argument caught in Lua)
---   err.name     the pyraftc class name of the code ("ProposalDropped", "InvalidArgument", ...)
+--   err.name     the pyraftc class name of the code ("ProposalDroppedError", "InvalidArgumentError", ...)
 --   err.message  raftc's text (etcd's where etcd has one), or the argument problem
 -- tostring(err) is "raftc: <message>". raftc.is_error(e[, name]) tests for one.
 local M = {}
 
 local NAMES = {
-    [-1] = "InvalidArgument", [-2] = "OutOfMemory", [-3] = "DecodeError", [-4] = "TooLarge",
-    [-5] = "ProposalDropped", [-6] = "StepLocalMsg", [-7] = "StepPeerNotFound",
-    [-8] = "Compacted", [-9] = "Unavailable", [-10] = "SnapshotOutOfDate",
-    [-11] = "SnapshotTemporarilyUnavailable", [-12] = "StorageError", [-13] = "NodeFailed",
-    [-14] = "StateError", [-15] = "ConfigError", [-16] = "ConfChangeError", [-17] = "NotFound",
-    [-18] = "UnknownMessageType",
+    [-1] = "InvalidArgumentError", [-2] = "OutOfMemoryError", [-3] = "DecodeError", [-4] = "TooLargeError",
+    [-5] = "ProposalDroppedError", [-6] = "StepLocalMsgError", [-7] = "StepPeerNotFoundError",
+    [-8] = "CompactedError", [-9] = "UnavailableError", [-10] = "SnapshotOutOfDateError",
+    [-11] = "SnapshotTemporarilyUnavailableError", [-12] = "StorageError", [-13] = "NodeFailedError",
+    [-14] = "StateError", [-15] = "ConfigError", [-16] = "ConfChangeError", [-17] = "NotFoundError",
+    [-18] = "UnknownMessageTypeError",
 }
 M.NAMES = NAMES
 M.CODES = {}

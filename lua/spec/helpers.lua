@@ -59,7 +59,7 @@ function M.settle(c, drop)
             if not (drop and drop[m.to]) then
                 -- a removed member's messages are refused, as a transport sees them
                 local ok, e = pcall(c.nodes[m.to].step, c.nodes[m.to], m.bytes)
-                if not ok and not raftc.is_error(e, "StepPeerNotFound") then error(e, 0) end
+                if not ok and not raftc.is_error(e, "StepPeerNotFoundError") then error(e, 0) end
             end
         end
     end

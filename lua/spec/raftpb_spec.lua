@@ -72,19 +72,19 @@ describe("raftc.raftpb", function()
         assert.are.equal("malformed raftpb bytes", e.message)
         assert.are.equal("raftc: malformed raftpb bytes", tostring(e))
         assert.is_true(raftc.is_error(h.error_of(pb.decode_entry, "\10"), "DecodeError"))
-        assert.is_true(raftc.is_error(h.error_of(pb.decode_message, "\8\99"), "UnknownMessageType"))
+        assert.is_true(raftc.is_error(h.error_of(pb.decode_message, "\8\99"), "UnknownMessageTypeError"))
     end)
 
     it("refuses wrong types and out-of-range numbers", function()
         for _, bad in ipairs({ -1, 1.5, "1", true }) do
             local e = h.error_of(pb.encode_entry, { term = bad, index = 1 })
-            assert.is_true(raftc.is_error(e, "InvalidArgument"), tostring(e))
+            assert.is_true(raftc.is_error(e, "InvalidArgumentError"), tostring(e))
         end
-        assert.is_true(raftc.is_error(h.error_of(pb.encode_entry, { data = 5 }), "InvalidArgument"))
-        assert.is_true(raftc.is_error(h.error_of(pb.encode_entry, { type = 9 }), "InvalidArgument"))
-        assert.is_true(raftc.is_error(h.error_of(pb.encode_conf_state, { voters = { 0 } }), "InvalidArgument"))
-        assert.is_true(raftc.is_error(h.error_of(pb.decode_entry, 42), "InvalidArgument"))
-        assert.is_true(raftc.is_error(h.error_of(pb.encode, "Nope", {}), "InvalidArgument"))
+        assert.is_true(raftc.is_error(h.error_of(pb.encode_entry, { data = 5 }), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(pb.encode_entry, { type = 9 }), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(pb.encode_conf_state, { voters = { 0 } }), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(pb.decode_entry, 42), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(pb.encode, "Nope", {}), "InvalidArgumentError"))
     end)
 
     it("keeps 64-bit values exact or refuses them", function()
@@ -94,7 +94,7 @@ describe("raftc.raftpb", function()
             assert.are.equal(9007199254740993, e.index)
         else -- LuaJIT: numbers beyond 2^53 are refused, never rounded
             assert.is_true(raftc.is_error(h.error_of(pb.encode_entry, { term = 2 ^ 53 + 2 }),
-                                          "InvalidArgument"))
+                                          "InvalidArgumentError"))
             local e = pb.decode_entry(pb.encode_entry{ term = 2 ^ 53, index = 1 })
             assert.are.equal(2 ^ 53, e.term)
         end

@@ -183,7 +183,7 @@ end
 
 -- The error of a call on a failed node (a NodeFailed error, or the storage failure that
 -- failed it).
-local function is_failure(r) return errors.is_error(r, "NodeFailed") or errors.is_error(r, "StorageError") end
+local function is_failure(r) return errors.is_error(r, "NodeFailedError") or errors.is_error(r, "StorageError") end
 local function failed(n, r)
     cmd_error(string.format("node %d failed: %s", n.id, n.panic or r.message))
 end
@@ -204,7 +204,7 @@ end
 local function storage_call(n, what, fn)
     local ok, r = pcall(fn)
     if ok then return r end
-    if errors.is_error(r, "NodeFailed") then
+    if errors.is_error(r, "NodeFailedError") then
         fatal(string.format("node %d: MemoryStorage.%s panicked", n.id, what))
     end
     if errors.is_error(r) then cmd_error(r.message) end
@@ -450,7 +450,7 @@ local function cmd_compact(e, d)
     if idx == nil then cmd_error(err) end
     local ok, r = pcall(n.storage.compact, n.storage, idx)
     if not ok then
-        if errors.is_error(r, "NodeFailed") then
+        if errors.is_error(r, "NodeFailedError") then
             fatal(string.format("compact %d is out of bound lastindex", idx))
         end
         if errors.is_error(r) then cmd_error(r.message) end
