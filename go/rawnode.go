@@ -446,10 +446,7 @@ func (rn *RawNode) WithProgress(visitor func(id uint64, typ ProgressType, pr tra
 }
 
 func (rn *RawNode) trackerProgress(p progressInfo) tracker.Progress {
-	size := int(rn.inflight)
-	if size <= 0 || size > 1<<16 {
-		size = 1 << 16 // a Status copy, never filled beyond the count below
-	}
+	size := int(rn.inflight) // etcd's Inflights allocate lazily: any size is cheap
 	in := tracker.NewInflights(size, rn.inBytes)
 	// raftc reports the number of messages in flight, not their indexes: the copy holds that
 	// many placeholders after Match, so Count() and String() agree with the node.
