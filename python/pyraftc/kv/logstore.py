@@ -1,0 +1,80 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# logstore.py: where a raftc-kv node keeps its raft log, hard state and snapshots. One small
+# class per storage kind behind the same methods, so the node does not care which it runs on.
+"""The raft log of a raftc-kv node (the storage seam)."""
+import os
+from typing import Optional, Tuple
+
+from .. import raftpb
+from ..node import Ready
+from ..storage import MemoryStorage, Storage
+
+__all__ = ["LogStore", "MemoryLogStore", "open_log_store"]
+
+
+class LogStore:
+    """What the node needs from its storage.
+
+    ``storage`` is handed to the RawNode. ``save`` persists one Ready (snapshot, then entries,
+    then hard state: a crash in between never leaves the hard state's commit past the log) and
+    makes it durable when ``rd.must_sync``; it may block, so the node runs it in a worker
+    thread. ``durable`` says whether a restart finds what was saved.
+    """
+
+    durable = False
+    storage: Storage
+
+    def has_state(self) -> bool:
+        """True if the storage holds a log from an earlier run (restart, not bootstrap)."""
+        raise NotImplementedError
+
+    def initial(self) -> Tuple[raftpb.HardState, raftpb.ConfState, raftpb.Snapshot]:
+        """The saved hard state, conf state and latest snapshot."""
+        raise NotImplementedError
+
+    def save(self, rd: Ready) -> None:
+        """Persists rd's snapshot, entries and hard state (synced if rd.must_sync)."""
+        raise NotImplementedError
+
+    def snapshot_and_compact(self, index: int, conf_state: raftpb.ConfState, data: bytes,
+                             compact_to: int) -> None:
+        """Records a snapshot at index (applied) and discards the log before compact_to."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Releases files and locks."""
+
+
+class MemoryLogStore(LogStore):
+    """The log in memory (pyraftc.MemoryStorage): nothing survives the process."""
+
+    def __init__(self) -> None:
+        self.storage = self.ms = MemoryStorage()
+
+    def has_state(self) -> bool:
+        return False
+
+    def initial(self) -> Tuple[raftpb.HardState, raftpb.ConfState, raftpb.Snapshot]:
+        hs, cs = self.ms.initial_state()
+        return hs, cs, self.ms.snapshot()
+
+    def save(self, rd: Ready) -> None:
+        if rd.snapshot is not None:
+            self.ms.apply_snapshot(rd.snapshot)
+        if rd.entry_bytes:
+            self.ms.append(rd.entry_bytes)
+        if rd.hard_state is not None:
+            self.ms.set_hard_state(rd.hard_state)
+
+    def snapshot_and_compact(self, index: int, conf_state: raftpb.ConfState, data: bytes,
+                             compact_to: int) -> None:
+        self.ms.create_snapshot(index, conf_state, data)
+        if compact_to > self.ms.first_index():
+            self.ms.compact(compact_to)
+
+
+def open_log_store(data_dir: str, kind: Optional[str] = None) -> LogStore:
+    """The log store of a node whose data directory is data_dir (created if absent)."""
+    os.makedirs(data_dir, exist_ok=True)
+    return MemoryLogStore()

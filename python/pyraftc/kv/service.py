@@ -1,0 +1,551 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# service.py: one raftc-kv node: the raft loop (a single asyncio task that owns the RawNode),
+# the replicated state, and the operations the HTTP layer calls (writes, reads, members, leader
+# transfer, status). Client writes and reads queue up while the loop persists a Ready, so many
+# of them go into the next Ready together: one fsync covers them all.
+"""A raftc-kv node: the raft loop and the key-value operations."""
+import asyncio
+import logging
+import os
+import time
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
+
+from .. import raftpb
+from ..config import Config, Peer
+from ..enums import SnapshotStatus, StateType
+from ..errors import RaftError
+from ..node import RawNode, Ready
+from . import kvpb_pb2 as kvpb
+from .logstore import LogStore
+from .state import State, conf_change_urls
+from .transport import Transport
+
+__all__ = ["Options", "KVNode", "Outcome", "REQUEST_TIMEOUT"]
+
+REQUEST_TIMEOUT = 5.0        # seconds before a write, read or member change answers 504
+READ_RETRY = 1.0             # seconds before a ReadIndex without answer is asked again
+MAX_CATCH_UP = 10000         # entries kept behind a snapshot for slow followers
+INBOX_LIMIT = 100000         # peer messages waiting for the loop; more are dropped
+
+# Messages a node may send before the Ready's entries and hard state are durable: everything
+# but the acknowledgements of votes and appends (etcd's raft holds exactly these back until the
+# local append when storage writes are asynchronous).
+_AFTER_PERSIST = frozenset((raftpb.MsgAppResp, raftpb.MsgVoteResp, raftpb.MsgPreVoteResp))
+
+log = logging.getLogger("raftc-kv")
+
+
+class Options(NamedTuple):
+    """The launcher flags of a node."""
+
+    id: int
+    host: str
+    port: int
+    data: str
+    peers: Dict[int, str]
+    join: bool = False
+    tick_ms: int = 100
+    snapshot_entries: int = 10000
+
+
+class Outcome(NamedTuple):
+    """An operation's answer: HTTP status and body text."""
+
+    status: int
+    text: str = ""
+
+
+class _Write:
+    __slots__ = ("future", "op", "key", "value")
+
+    def __init__(self, future: "asyncio.Future[int]", op: int, key: bytes, value: bytes) -> None:
+        self.future = future
+        self.op = op
+        self.key = key
+        self.value = value
+
+    def matches(self, cmd: kvpb.Command) -> bool:
+        return cmd.op == self.op and cmd.key == self.key and cmd.value == self.value
+
+
+class _ReadBatch:
+    """Reads waiting for one ReadIndex answer, then for the applied index to reach it."""
+
+    __slots__ = ("futures", "index", "asked")
+
+    def __init__(self, futures: "List[asyncio.Future[int]]") -> None:
+        self.futures = futures
+        self.index = 0
+        self.asked = time.monotonic()
+
+    def finish(self, status: int) -> None:
+        for f in self.futures:
+            if not f.done():
+                f.set_result(status)
+
+
+class KVNode:
+    """A raftc-kv node over a LogStore (see docs/kv.md).
+
+    ``start()`` creates the RawNode (bootstrapping, joining or restarting), then runs the raft
+    loop and the tick timer. ``done`` resolves with the process exit status: 0 once the node
+    applied its own removal, 1 if the loop failed. The operations (``write``, ``read``,
+    ``change_member``, ``transfer_leader``, ``status``) answer Outcome/HTTP-level results.
+    """
+
+    def __init__(self, opts: Options, store: LogStore) -> None:
+        self.opts = opts
+        self.id = opts.id
+        self.store = store
+        self.state = State()
+        self.node: Optional[RawNode] = None
+        self.lead = 0
+        self.raft_state = StateType.FOLLOWER
+        self._loop = asyncio.get_event_loop()
+        self.done: "asyncio.Future[int]" = self._loop.create_future()
+        self._wake = asyncio.Event()
+        self._ticks = 0
+        self._inbox: List[bytes] = []
+        self._calls: List[Callable[[RawNode], Any]] = []
+        self._proposals: List[Tuple[bytes, int]] = []
+        self._writes: Dict[int, _Write] = {}
+        self._seq = time.time_ns()  # grows across restarts: an old entry never matches a waiter
+        self._cc_proposals: List[Tuple[raftpb.ConfChange, "asyncio.Future[int]"]] = []
+        self._ccs: Dict[int, "asyncio.Future[int]"] = {}
+        self._cc_lock = asyncio.Lock()
+        self._reads: "List[asyncio.Future[int]]" = []
+        self._read_ctx = 0
+        self._asked: Dict[bytes, _ReadBatch] = {}
+        self._waiting: List[_ReadBatch] = []
+        self._snap_index = 0
+        self._was_member = False
+        self._stopping = False
+        self._tasks: List["asyncio.Task[None]"] = []
+        self.transport = Transport(self.id, self.peer_url, self._report_unreachable,
+                                   self._report_snapshot)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Opens the node from its store and starts the loop. Raises ValueError for flags that
+        cannot work (this node missing from --peers on a fresh start)."""
+        o = self.opts
+        restart = self.store.has_state()
+        _, cs, snap = self.store.initial()
+        applied = 0
+        if restart:
+            if snap.metadata.index:
+                self.state.restore(snap.data, snap.metadata.index)
+                applied = self._snap_index = snap.metadata.index
+            self._was_member = self.id in _ids(cs)
+        elif self.id not in o.peers:
+            raise ValueError("node %d is not in --peers" % self.id)
+        cfg = Config(id=self.id, election_tick=10, heartbeat_tick=1, storage=self.store.storage,
+                     applied=applied, max_size_per_msg=1 << 20, max_inflight_msgs=256,
+                     max_uncommitted_entries_size=1 << 30, check_quorum=True, pre_vote=True,
+                     step_down_on_removal=True, rand_seed=int.from_bytes(os.urandom(8), "big"),
+                     logger=logging.getLogger("raft"))
+        self.node = RawNode(cfg)
+        if restart:
+            log.info("node %d restarting from %s (snapshot at %d)", self.id, o.data, applied)
+        elif o.join:
+            log.info("node %d joining the cluster", self.id)
+        else:
+            self.node.bootstrap([Peer(i, o.peers[i].encode()) for i in sorted(o.peers)])
+            log.info("node %d bootstrapping with %s", self.id, sorted(o.peers))
+        await self.transport.start()
+        self._tasks = [asyncio.ensure_future(self._run()), asyncio.ensure_future(self._tick())]
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stops the loop after the Ready in progress, answers every waiting request (503 if
+        never proposed, 504 if it may still apply) and closes the transport and the store."""
+        self._stopping = True
+        self._wake.set()
+        for t in self._tasks:
+            if t is not self._tasks[0]:
+                t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for _, seq in self._proposals:
+            w = self._writes.pop(seq, None)
+            if w is not None and not w.future.done():
+                w.future.set_result(503)
+        for _, fut in self._cc_proposals:
+            if not fut.done():
+                fut.set_result(503)
+        for w in self._writes.values():
+            if not w.future.done():
+                w.future.set_result(504)
+        for f in list(self._ccs.values()):
+            if not f.done():
+                f.set_result(504)
+        for f in self._reads:
+            if not f.done():
+                f.set_result(503)
+        for b in list(self._asked.values()) + self._waiting:
+            b.finish(503)
+        await self.transport.close()
+        self.store.close()
+        if self.node is not None:
+            self.node.close()
+
+    async def _tick(self) -> None:
+        interval = self.opts.tick_ms / 1000.0
+        next_at = time.monotonic() + interval
+        while True:
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            next_at += interval
+            self._ticks += 1
+            self._wake.set()
+
+    # -- the raft loop -------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            while not self._stopping:
+                await self._wake.wait()
+                self._wake.clear()
+                self._feed()
+                while not self._stopping and self._need().has_ready():
+                    await self._handle_ready()
+                    self._feed()
+        except Exception as exc:  # the node is unusable: leave with status 1
+            log.exception("raft loop failed: %s", exc)
+            if not self.done.done():
+                self.done.set_result(1)
+
+    def _need(self) -> RawNode:
+        assert self.node is not None
+        return self.node
+
+    def _feed(self) -> None:
+        """Hands raft everything that arrived since the last call: ticks, peer messages,
+        reports, conf changes, proposals and reads (in one batch)."""
+        node = self._need()
+        ticks, self._ticks = self._ticks, 0
+        for _ in range(min(ticks, 5)):  # a stalled loop does not fire a burst of elections
+            node.tick()
+        if self._inbox:
+            inbox, self._inbox = self._inbox, []
+            for b in inbox:
+                try:
+                    node.step(b)
+                except RaftError as exc:  # e.g. a response from a removed peer
+                    log.debug("step: %s", exc)
+        if self._calls:
+            calls, self._calls = self._calls, []
+            for call in calls:
+                try:
+                    call(node)
+                except RaftError as exc:
+                    log.debug("raft call: %s", exc)
+        if self._cc_proposals:
+            ccs, self._cc_proposals = self._cc_proposals, []
+            for cc, fut in ccs:
+                try:
+                    node.propose_conf_change(cc)
+                    self._ccs[cc.id] = fut
+                except RaftError as exc:
+                    if not fut.done():
+                        fut.set_result(503)
+                    log.info("conf change refused: %s", exc)
+        if self._proposals:
+            proposals, self._proposals = self._proposals, []
+            for data, seq in proposals:
+                try:
+                    node.propose(data)
+                except RaftError:  # refused before it entered a log: it will never apply
+                    w = self._writes.pop(seq, None)
+                    if w is not None and not w.future.done():
+                        w.future.set_result(503)
+        if self._reads:
+            reads, self._reads = self._reads, []
+            self._ask(_ReadBatch(reads))
+        if self._asked and self.lead:
+            now = time.monotonic()
+            for ctx, batch in list(self._asked.items()):
+                if now - batch.asked > READ_RETRY:  # lost with a leader change: ask again
+                    del self._asked[ctx]
+                    self._ask(batch)
+
+    def _ask(self, batch: _ReadBatch) -> None:
+        self._read_ctx += 1
+        ctx = self._read_ctx.to_bytes(8, "big")
+        batch.asked = time.monotonic()
+        try:
+            self._need().read_index(ctx)
+        except RaftError as exc:
+            log.debug("read_index: %s", exc)
+            batch.finish(503)
+            return
+        self._asked[ctx] = batch
+
+    async def _handle_ready(self) -> None:
+        node = self._need()
+        rd = node.ready()
+        if rd.soft_state is not None:
+            if rd.soft_state.lead != self.lead:
+                log.info("node %d: leader is now %d (%s)", self.id, rd.soft_state.lead,
+                         rd.soft_state.raft_state)
+            self.lead, self.raft_state = rd.soft_state.lead, rd.soft_state.raft_state
+        late = self._send(rd, early=True)
+        if rd.snapshot is not None or rd.entry_bytes or rd.hard_state is not None:
+            if self.store.durable:
+                await self._loop.run_in_executor(None, self.store.save, rd)
+            else:
+                self.store.save(rd)
+        if late:
+            self._send(rd, early=False)
+        if rd.snapshot is not None and rd.snapshot.metadata.index > self.state.applied:
+            self._restore(rd.snapshot)
+        if rd.committed_entry_bytes:
+            self._apply(rd.committed_entries)
+        for rs in rd.read_states:
+            batch = self._asked.pop(rs.request_ctx, None)
+            if batch is not None:
+                batch.index = rs.index
+                self._waiting.append(batch)
+        if self._waiting:
+            applied = self.state.applied
+            still = []
+            for batch in self._waiting:
+                if batch.index <= applied:
+                    batch.finish(200)
+                else:
+                    still.append(batch)
+            self._waiting = still
+        node.advance()
+        await self._maybe_snapshot()
+        if self._was_member and self.id not in self.state.members and not self.done.done():
+            log.info("node %d applied its own removal: exiting", self.id)
+            self.done.set_result(0)
+
+    def _send(self, rd: Ready, early: bool) -> bool:
+        """Sends the Ready's messages of one kind (early: those allowed before persistence);
+        returns whether messages of the other kind remain."""
+        batches: Dict[int, List[bytes]] = {}
+        snaps: Dict[int, int] = {}
+        other = False
+        for m, b in zip(rd.messages, rd.message_bytes):
+            if (m.type in _AFTER_PERSIST) == early:
+                other = True
+                continue
+            batches.setdefault(m.to, []).append(b)
+            if m.type == raftpb.MsgSnap:
+                snaps[m.to] = snaps.get(m.to, 0) + 1
+        for to, msgs in batches.items():
+            self.transport.send(to, msgs, snaps.get(to, 0))
+        return other
+
+    def _restore(self, snap: raftpb.Snapshot) -> None:
+        try:
+            self.state.restore(snap.data, snap.metadata.index)
+        except Exception as exc:  # a peer's snapshot we cannot read: keep serving the old
+            log.error("snapshot at %d has unreadable data: %s", snap.metadata.index, exc)
+            self.state.applied = snap.metadata.index
+        self._snap_index = snap.metadata.index
+        self._members_changed()
+        log.info("node %d: applied snapshot at index %d", self.id, snap.metadata.index)
+
+    def _apply(self, entries: List[raftpb.Entry]) -> None:
+        node = self._need()
+        state = self.state
+        for e in entries:
+            if e.index <= state.applied:
+                continue
+            if e.type == raftpb.EntryNormal:
+                if e.data:
+                    try:
+                        cmd = kvpb.Command.FromString(e.data)
+                    except Exception:
+                        log.warning("entry %d: not a kvpb.Command; ignored", e.index)
+                    else:
+                        state.apply_command(cmd)
+                        if cmd.node == self.id:
+                            w = self._writes.get(cmd.seq)
+                            if w is not None and w.matches(cmd):
+                                del self._writes[cmd.seq]
+                                if not w.future.done():
+                                    w.future.set_result(204)
+            else:
+                try:
+                    urls = conf_change_urls(e)
+                except Exception:
+                    urls = {}
+                cs = node.apply_conf_change_entry(e)
+                state.apply_conf_state(cs, urls)
+                self._members_changed()
+                if e.type == raftpb.EntryConfChange:
+                    fut = self._ccs.pop(raftpb.ConfChange.FromString(e.data).id, None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(200)
+            state.applied = e.index
+
+    def _members_changed(self) -> None:
+        if self.id in self.state.members:
+            self._was_member = True
+        for peer in list(self.transport.peers):
+            if peer not in self.state.members:
+                self.transport.forget(peer)
+
+    async def _maybe_snapshot(self) -> None:
+        applied = self.state.applied
+        every = self.opts.snapshot_entries
+        if every <= 0 or applied - self._snap_index < every:
+            return
+        data = self.state.snapshot_data()
+        cs = self._need().conf_state()
+        compact_to = applied - min(every, MAX_CATCH_UP)
+        if self.store.durable:
+            await self._loop.run_in_executor(None, self.store.snapshot_and_compact, applied, cs,
+                                             data, compact_to)
+        else:
+            self.store.snapshot_and_compact(applied, cs, data, compact_to)
+        self._snap_index = applied
+        log.debug("node %d: snapshot at %d, log compacted to %d", self.id, applied, compact_to)
+
+    # -- transport callbacks -------------------------------------------------------------
+
+    def peer_url(self, node: int) -> Optional[str]:
+        """A peer's base URL: from the replicated members, else from --peers."""
+        m = self.state.members.get(node)
+        if m is not None and m.url:
+            return m.url
+        return self.opts.peers.get(node)
+
+    def deliver(self, messages: List[bytes]) -> None:
+        """Queues peer messages (raftpb bytes, already validated) for the loop to step."""
+        if len(self._inbox) + len(messages) > INBOX_LIMIT:
+            return  # the loop is far behind: raft retries
+        self._inbox.extend(messages)
+        self._wake.set()
+
+    def _call(self, fn: Callable[[RawNode], Any]) -> None:
+        self._calls.append(fn)
+        self._wake.set()
+
+    def _report_unreachable(self, node: int) -> None:
+        self._call(lambda n: n.report_unreachable(node))
+
+    def _report_snapshot(self, node: int, ok: bool) -> None:
+        status = SnapshotStatus.FINISH if ok else SnapshotStatus.FAILURE
+        self._call(lambda n: n.report_snapshot(node, status))
+
+    # -- operations ----------------------------------------------------------------------
+
+    async def _wait(self, fut: "asyncio.Future[int]", deadline: float) -> int:
+        try:
+            return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            return 504
+
+    async def write(self, op: int, key: bytes, value: bytes = b"") -> Outcome:
+        """Proposes a PUT or DELETE and waits until this node applied it: 204, 503 (never
+        proposed: no leader or refused) or 504 (unknown)."""
+        deadline = time.monotonic() + REQUEST_TIMEOUT
+        if self._stopping or self.lead == 0:
+            return Outcome(503, "no leader known")
+        self._seq += 1
+        seq = self._seq
+        cmd = kvpb.Command(op=op, key=key, node=self.id, seq=seq)
+        if op == kvpb.Command.PUT:
+            cmd.value = value
+        fut: "asyncio.Future[int]" = self._loop.create_future()
+        self._writes[seq] = _Write(fut, op, key, value if op == kvpb.Command.PUT else b"")
+        self._proposals.append((cmd.SerializeToString(), seq))
+        self._wake.set()
+        try:
+            status = await self._wait(fut, deadline)
+        finally:
+            self._writes.pop(seq, None)
+        if status == 503:
+            return Outcome(503, "proposal dropped (no leader, or leadership transfer)")
+        if status == 504:
+            return Outcome(504, "not applied within %gs; it may still apply" % REQUEST_TIMEOUT)
+        return Outcome(status)
+
+    async def read(self, key: bytes, linearizable: bool = True) -> Tuple[Outcome, Optional[bytes]]:
+        """The value of key: linearizable through ReadIndex, or this node's state
+        (serializable). Outcome 200 (value) or 404, 503 (no leader), 504 (timed out)."""
+        if linearizable:
+            if self._stopping or self.lead == 0:
+                return Outcome(503, "no leader known"), None
+            fut: "asyncio.Future[int]" = self._loop.create_future()
+            self._reads.append(fut)
+            self._wake.set()
+            status = await self._wait(fut, time.monotonic() + REQUEST_TIMEOUT)
+            if status == 503:
+                return Outcome(503, "no leader known"), None
+            if status == 504:
+                return Outcome(504, "read index not confirmed within %gs" % REQUEST_TIMEOUT), None
+        value = self.state.get(key)
+        if value is None:
+            return Outcome(404, "key not found"), None
+        return Outcome(200), value
+
+    async def change_member(self, node: int, url: str = "", learner: bool = False,
+                            remove: bool = False) -> Outcome:
+        """Adds (or promotes/demotes) or removes a member and waits until this node applied
+        it: 200, 404 (removing a non-member), 409 (the id belongs to another URL), 503, 504."""
+        deadline = time.monotonic() + REQUEST_TIMEOUT
+        async with self._cc_lock:
+            members = self.state.members
+            current = members.get(node)
+            if remove:
+                if current is None:
+                    return Outcome(404, "node %d is not a member" % node)
+                kind = raftpb.ConfChangeRemoveNode
+            else:
+                if current is not None and current.url and current.url != url:
+                    return Outcome(409, "node %d is already a member at %s" % (node, current.url))
+                for other, m in members.items():
+                    if other != node and m.url == url:
+                        return Outcome(409, "%s is already member %d" % (url, other))
+                if current is not None and current.learner == learner:
+                    return Outcome(200, "already a member")
+                kind = raftpb.ConfChangeAddLearnerNode if learner else raftpb.ConfChangeAddNode
+            if self._stopping or self.lead == 0:
+                return Outcome(503, "no leader known")
+            cc = raftpb.ConfChange(type=kind, node_id=node, context=url.encode(),
+                                   id=int.from_bytes(os.urandom(8), "big") >> 1)
+            fut: "asyncio.Future[int]" = self._loop.create_future()
+            self._cc_proposals.append((cc, fut))
+            self._wake.set()
+            try:
+                status = await self._wait(fut, deadline)
+            finally:
+                self._ccs.pop(cc.id, None)
+        if status == 503:
+            return Outcome(503, "conf change dropped (no leader)")
+        if status == 504:
+            return Outcome(504, "conf change not applied within %gs (another may be pending)"
+                           % REQUEST_TIMEOUT)
+        return Outcome(200)
+
+    def transfer_leader(self, node: int) -> Outcome:
+        """Asks raft to hand leadership to a voter: 202, or 404 for a non-voter."""
+        m = self.state.members.get(node)
+        if m is None or m.learner:
+            return Outcome(404, "node %d is not a voter" % node)
+        self._call(lambda n: n.transfer_leader(node))
+        return Outcome(202)
+
+    def status(self) -> Dict[str, Any]:
+        """The /status document."""
+        st = self._need().basic_status()
+        return {
+            "id": self.id,
+            "state": str(st.raft_state),
+            "term": st.hard_state.term,
+            "lead": st.lead,
+            "commit": st.hard_state.commit,
+            "applied": self.state.applied,
+            "members": {str(i): u for i, u in self.state.voters().items()},
+            "learners": {str(i): u for i, u in self.state.learners().items()},
+            "impl": "python",
+        }
+
+
+def _ids(cs: raftpb.ConfState) -> Set[int]:
+    return set(cs.voters) | set(cs.voters_outgoing) | set(cs.learners) | set(cs.learners_next)
