@@ -63,7 +63,8 @@ def parse_args(argv: Optional[List[str]] = None) -> Options:
 
 
 async def claimed_elsewhere(opts: Options) -> Optional[str]:
-    """The URL of another running node that answers /status with this node's id, if any."""
+    """Where another node already holds this node's id, if anywhere: a peer that answers
+    /status with this id, or whose members give this id another URL."""
     timeout = aiohttp.ClientTimeout(total=0.5)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         for node, url in sorted(opts.peers.items()):
@@ -80,7 +81,7 @@ async def claimed_elsewhere(opts: Options) -> Optional[str]:
                 return url
             members = st.get("members", {}) if isinstance(st, dict) else {}
             mine = opts.peers.get(opts.id)
-            if isinstance(members, dict) and str(opts.id) in members and opts.join and \
+            if isinstance(members, dict) and str(opts.id) in members and \
                     members[str(opts.id)] != mine:
                 return "%s (member %d is at %s)" % (url, opts.id, members[str(opts.id)])
     return None

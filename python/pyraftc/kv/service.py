@@ -119,6 +119,7 @@ class KVNode:
         self._asked: Dict[bytes, _ReadBatch] = {}
         self._waiting: List[_ReadBatch] = []
         self._snap_index = 0
+        self._conf_changed = False
         self._was_member = False
         self._stopping = False
         self._tasks: List["asyncio.Task[None]"] = []
@@ -373,14 +374,40 @@ class KVNode:
                     urls = conf_change_urls(e)
                 except Exception:
                     urls = {}
+                if self.raft_state == StateType.LEADER:
+                    self._tell_removed(e)
                 cs = node.apply_conf_change_entry(e)
                 state.apply_conf_state(cs, urls)
                 self._members_changed()
+                self._conf_changed = True
                 if e.type == raftpb.EntryConfChange:
                     fut = self._ccs.pop(raftpb.ConfChange.FromString(e.data).id, None)
                     if fut is not None and not fut.done():
                         fut.set_result(200)
             state.applied = e.index
+
+    def _tell_removed(self, e: raftpb.Entry) -> None:
+        """Before the leader applies a conf change that removes followers, sends each the
+        heartbeat raft would send next (term, commit capped at the follower's match): once the
+        leader applied the removal raft sends the follower nothing, and without the commit it
+        could never apply its own removal and exit."""
+        node = self._need()
+        before = _ids(node.conf_state())
+        try:
+            removed = [i for i in _removed_by(e) if i in before and i != self.id]
+        except Exception:
+            return
+        if not removed:
+            return
+        st = node.status()
+        for peer in removed:
+            pr = st.progress.get(peer)
+            if pr is None or pr.match < e.index:
+                continue  # it does not hold the entry: it learns nothing from a heartbeat
+            hb = raftpb.Message(type=raftpb.MsgHeartbeat, to=peer, term=st.hard_state.term,
+                                commit=min(pr.match, st.hard_state.commit))
+            setattr(hb, "from", self.id)
+            self.transport.send(peer, [hb.SerializeToString()])
 
     def _members_changed(self) -> None:
         if self.id in self.state.members:
@@ -392,7 +419,12 @@ class KVNode:
     async def _maybe_snapshot(self) -> None:
         applied = self.state.applied
         every = self.opts.snapshot_entries
-        if every <= 0 or applied - self._snap_index < every:
+        # After a conf change, a log that was already compacted gets a new snapshot at once:
+        # a member that joins is sent the latest snapshot, and raft ignores one whose ConfState
+        # does not hold the receiver.
+        forced, self._conf_changed = self._conf_changed and self._snap_index > 0, False
+        if every <= 0 or applied <= self._snap_index or \
+                (applied - self._snap_index < every and not forced):
             return
         data = self.state.snapshot_data()
         cs = self._need().conf_state()
@@ -545,6 +577,15 @@ class KVNode:
             "learners": {str(i): u for i, u in self.state.learners().items()},
             "impl": "python",
         }
+
+
+def _removed_by(e: raftpb.Entry) -> List[int]:
+    """The ids a conf-change entry removes."""
+    if e.type == raftpb.EntryConfChange:
+        cc = raftpb.ConfChange.FromString(e.data)
+        return [cc.node_id] if cc.type == raftpb.ConfChangeRemoveNode else []
+    v2 = raftpb.ConfChangeV2.FromString(e.data)
+    return [c.node_id for c in v2.changes if c.type == raftpb.ConfChangeRemoveNode]
 
 
 def _ids(cs: raftpb.ConfState) -> Set[int]:

@@ -30,7 +30,7 @@ class _Peer:
     def __init__(self, transport: "Transport", node: int) -> None:
         self.transport = transport
         self.node = node
-        self.queue: "asyncio.Queue[Tuple[bytes, int]]" = asyncio.Queue(QUEUE_BATCHES)
+        self.queue: "asyncio.Queue[Optional[Tuple[bytes, int]]]" = asyncio.Queue(QUEUE_BATCHES)
         self.reachable = True
         self.task = asyncio.ensure_future(self._run())
 
@@ -44,14 +44,21 @@ class _Peer:
 
     async def _run(self) -> None:
         t = self.transport
-        while True:
-            body, snaps = await self.queue.get()
+        closing = False
+        while not closing:
+            item = await self.queue.get()
+            if item is None:
+                return
+            body, snaps = item
             parts, size = [body], len(body)
             while size < MAX_REQUEST and not self.queue.empty():
-                more, n = self.queue.get_nowait()
-                parts.append(more)
-                size += len(more)
-                snaps += n
+                more = self.queue.get_nowait()
+                if more is None:  # forgotten: send what is queued, then stop
+                    closing = True
+                    break
+                parts.append(more[0])
+                size += len(more[0])
+                snaps += more[1]
             ok = await self._post(b"".join(parts) if len(parts) > 1 else body, snaps)
             if not ok:
                 t.on_unreachable(self.node)
@@ -123,10 +130,13 @@ class Transport:
                 self.on_snapshot(to, False)
 
     def forget(self, node: int) -> None:
-        """Stops sending to a removed member."""
+        """Stops sending to a removed member once what is queued for it went out."""
         peer = self.peers.pop(node, None)
         if peer is not None:
-            peer.task.cancel()
+            try:
+                peer.queue.put_nowait(None)
+            except asyncio.QueueFull:
+                peer.task.cancel()
 
     async def close(self) -> None:
         """Stops every sender and closes the connections."""
