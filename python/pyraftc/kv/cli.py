@@ -89,7 +89,11 @@ async def claimed_elsewhere(opts: Options) -> Optional[str]:
 
 async def serve(opts: Options) -> int:
     """Runs a node until SIGTERM/SIGINT (0), its own removal (0) or a failure (1)."""
-    store = open_log_store(opts.data)
+    try:
+        store = open_log_store(opts.data)
+    except (OSError, RuntimeError) as exc:
+        log.error("cannot open %s: %s", opts.data, exc)
+        return 1
     if not store.has_state():
         other = await claimed_elsewhere(opts)
         if other is not None:

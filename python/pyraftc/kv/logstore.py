@@ -4,13 +4,18 @@
 # class per storage kind behind the same methods, so the node does not care which it runs on.
 """The raft log of a raftc-kv node (the storage seam)."""
 import os
-from typing import Optional, Tuple
+from typing import Tuple
 
 from .. import raftpb
 from ..node import Ready
 from ..storage import MemoryStorage, Storage
 
-__all__ = ["LogStore", "MemoryLogStore", "open_log_store"]
+__all__ = ["DURABLE", "LogStore", "MemoryLogStore", "open_log_store"]
+
+#: Whether open_log_store keeps the log on disk (a restart finds it).
+DURABLE = False
+#: The file a memory-backed node leaves in its data directory.
+MEMORY_MARKER = "raftc-kv-memory-node"
 
 
 class LogStore:
@@ -74,7 +79,17 @@ class MemoryLogStore(LogStore):
             self.ms.compact(compact_to)
 
 
-def open_log_store(data_dir: str, kind: Optional[str] = None) -> LogStore:
-    """The log store of a node whose data directory is data_dir (created if absent)."""
+def open_log_store(data_dir: str) -> LogStore:
+    """The log store of a node whose data directory is data_dir (created if absent). Raises
+    RuntimeError for a directory it cannot restart from."""
     os.makedirs(data_dir, exist_ok=True)
+    marker = os.path.join(data_dir, MEMORY_MARKER)
+    if os.path.exists(marker):
+        # The earlier run's log (and its votes) died with it: starting afresh could vote twice
+        # in one term. Such a node must be removed and join again with an empty directory.
+        raise RuntimeError("%s holds a node that kept its log in memory: it cannot restart; "
+                           "remove the member, empty the directory and --join again"
+                           % data_dir)
+    with open(marker, "w") as f:
+        f.write("this node keeps its raft log in memory\n")
     return MemoryLogStore()
