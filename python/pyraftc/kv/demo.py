@@ -207,8 +207,7 @@ def _scenario(c: Cluster, b: Board, launcher: List[str]) -> None:
     got = {k: get(c.nodes[r].url, k) for k in written}
     b.check(all(x.status == 200 and x.body == written[k] for k, x in got.items()),
             "node %d reads all %d back (linearizable GETs through ReadIndex)" % (r, len(written)))
-    x = get(c.nodes[r].url, "no-such-key")
-    b.check(x.status == 404, "a missing key answers 404")
+    b.check(get(c.nodes[r].url, "no-such-key").status == 404, "a missing key answers 404")
 
     b.step("3. the leader (node %d) is killed with SIGKILL while a client keeps writing" % lead)
     writer = Writer(c.nodes[w].url)
@@ -255,8 +254,8 @@ def _scenario(c: Cluster, b: Board, launcher: List[str]) -> None:
                 % (killed, c.nodes[killed].data, commit))
         last = max(writer.acked) if writer.acked else "city-00"
         want = writer.acked.get(last) or written["city-00"]
-        x = get(c.nodes[killed].url, last, serializable=True)
-        b.check(x.status == 200 and x.body == want,
+        mine = get(c.nodes[killed].url, last, serializable=True)
+        b.check(mine.status == 200 and mine.body == want,
                 "node %d's own state holds the last acknowledged write (%s)" % (killed, last))
     else:
         b.say("  SKIPPED: this build of raftc-kv keeps its log in memory (pyraftc.DiskStorage "
@@ -268,8 +267,8 @@ def _scenario(c: Cluster, b: Board, launcher: List[str]) -> None:
     members: Set[int] = {i for i in c.nodes if i != 4}
     c.start(4, sorted(members | {4}), join=True)
     c.wait_up(4)
-    x = _retry(request, c.nodes[lead].url, "POST", "/members/4", node4.url.encode())
-    b.check(x is not None and x.status == 200, "POST /members/4 on leader %d answered 200" % lead)
+    added = _retry(request, c.nodes[lead].url, "POST", "/members/4", node4.url.encode())
+    b.check(added is not None and added.status == 200, "POST /members/4 on leader %d answered 200" % lead)
     st = c.nodes[lead].status() or {}
     try:
         c.wait_applied(4, st.get("commit", 0), timeout=20)
@@ -277,22 +276,22 @@ def _scenario(c: Cluster, b: Board, launcher: List[str]) -> None:
     except TimeoutError:
         caught = False
     b.check(caught, "node 4 caught up to index %s" % st.get("commit"))
-    x = get(c.nodes[4].url, "city-07")
-    b.check(x.status == 200 and x.body == written["city-07"], "node 4 serves reads")
+    read4 = get(c.nodes[4].url, "city-07")
+    b.check(read4.status == 200 and read4.body == written["city-07"], "node 4 serves reads")
     victim = next(i for i in sorted(c.nodes) if i not in (lead, 4) and c.nodes[i].running)
-    want = sorted(set((c.nodes[lead].status() or {}).get("members", {})) - {str(victim)})
-    x = _retry(request, c.nodes[lead].url, "DELETE", "/members/%d" % victim)
-    b.check(x is not None and x.status == 200, "DELETE /members/%d answered 200" % victim)
+    remaining = sorted(set((c.nodes[lead].status() or {}).get("members", {})) - {str(victim)})
+    removed = _retry(request, c.nodes[lead].url, "DELETE", "/members/%d" % victim)
+    b.check(removed is not None and removed.status == 200, "DELETE /members/%d answered 200" % victim)
     status = c.wait_exit(victim, 10)
     b.notes[victim] = "removed"
     b.check(status == 0, "node %d applied its own removal and exited 0 (status %s)"
             % (victim, status))
     st = c.nodes[lead].status() or {}
-    b.check(sorted(st.get("members", {})) == want, "members are now %s" % ", ".join(want))
-    x = _retry(put, c.nodes[4].url, "after", b"membership change")
+    b.check(sorted(st.get("members", {})) == remaining, "members are now %s" % ", ".join(remaining))
+    wrote = _retry(put, c.nodes[4].url, "after", b"membership change")
     y = get(c.nodes[lead].url, "after")
-    b.check(x is not None and x.status == 204 and y.body == b"membership change",
-            "the cluster of %d members still takes writes" % len(want))
+    b.check(wrote is not None and wrote.status == 204 and y.body == b"membership change",
+            "the cluster of %d members still takes writes" % len(remaining))
     b.step("6. SIGTERM: every node stops cleanly")
 
 

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from aiohttp import web
 
 from .. import raftpb
+from ..errors import RaftError
 from . import kvpb_pb2 as kvpb
 from . import wire
 from .service import KVNode, Outcome
@@ -94,7 +95,7 @@ def make_handler(kv: KVNode) -> Handler:
         except wire.BadRequest as exc:
             return _answer(Outcome(400, str(exc)))
         if mine:
-            kv.deliver(mine)
+            await kv.deliver(mine)
         return web.Response(status=204)
 
     async def kv_key(request: web.BaseRequest, segment: str, q: Dict[str, str]
@@ -140,7 +141,7 @@ def make_handler(kv: KVNode) -> Handler:
         node = wire.parse_id(segment)
         if request.method != "POST":
             return _answer(Outcome(405, "use POST /leader/{id}"))
-        return _answer(kv.transfer_leader(node))
+        return _answer(await kv.transfer_leader(node))
 
     routes: Tuple[Tuple[str, Callable[..., Awaitable[web.StreamResponse]]], ...] = (
         ("/kv/", kv_key), ("/members/", members), ("/leader/", leader))
@@ -155,7 +156,11 @@ def make_handler(kv: KVNode) -> Handler:
             if path == "/status":
                 if request.method != "GET":
                     return _answer(Outcome(405, "use GET /status"))
-                return web.Response(text=json.dumps(kv.status()) + "\n",
+                try:
+                    doc = kv.status()
+                except RaftError:  # stopping
+                    return _answer(Outcome(503, "stopping"))
+                return web.Response(text=json.dumps(doc) + "\n",
                                     content_type="application/json")
             for prefix, route in routes:
                 if path.startswith(prefix):

@@ -1,9 +1,10 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
-# service.py: one raftc-kv node: the raft loop (a single asyncio task that owns the RawNode),
-# the replicated state, and the operations the HTTP layer calls (writes, reads, members, leader
-# transfer, status). Client writes and reads queue up while the loop persists a Ready, so many
-# of them go into the next Ready together: one fsync covers them all.
+# service.py: one raftc-kv node: the Ready loop over a pyraftc.aio.Node (etcd's Node on
+# asyncio), the replicated state, and the operations the HTTP layer calls (writes, reads,
+# members, leader transfer, status). Client writes are proposed as they arrive while the loop
+# persists the previous Ready, so many of them go into the next Ready together: one fsync covers
+# them all; reads queued together share one ReadIndex.
 """A raftc-kv node: the raft loop and the key-value operations."""
 import asyncio
 import logging
@@ -12,10 +13,11 @@ import time
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
 
 from .. import raftpb
+from ..aio import Node
 from ..config import Config, Peer
 from ..enums import SnapshotStatus, StateType
 from ..errors import RaftError
-from ..node import RawNode, Ready
+from ..node import Ready
 from . import kvpb_pb2 as kvpb
 from .logstore import LogStore
 from .state import State, conf_change_urls
@@ -26,7 +28,6 @@ __all__ = ["Options", "KVNode", "Outcome", "REQUEST_TIMEOUT"]
 REQUEST_TIMEOUT = 5.0        # seconds before a write, read or member change answers 504
 READ_RETRY = 1.0             # seconds before a ReadIndex without answer is asked again
 MAX_CATCH_UP = 10000         # entries kept behind a snapshot for slow followers
-INBOX_LIMIT = 100000         # peer messages waiting for the loop; more are dropped
 
 # Messages a node may send before the Ready's entries and hard state are durable: everything
 # but the acknowledgements of votes and appends (etcd's raft holds exactly these back until the
@@ -69,27 +70,11 @@ class _Write:
         return cmd.op == self.op and cmd.key == self.key and cmd.value == self.value
 
 
-class _ReadBatch:
-    """Reads waiting for one ReadIndex answer, then for the applied index to reach it."""
-
-    __slots__ = ("futures", "index", "asked")
-
-    def __init__(self, futures: "List[asyncio.Future[int]]") -> None:
-        self.futures = futures
-        self.index = 0
-        self.asked = time.monotonic()
-
-    def finish(self, status: int) -> None:
-        for f in self.futures:
-            if not f.done():
-                f.set_result(status)
-
-
 class KVNode:
     """A raftc-kv node over a LogStore (see docs/kv.md).
 
-    ``start()`` creates the RawNode (bootstrapping, joining or restarting), then runs the raft
-    loop and the tick timer. ``done`` resolves with the process exit status: 0 once the node
+    ``start()`` creates the raft Node (bootstrapping, joining or restarting), then runs the
+    Ready loop and the read loop. ``done`` resolves with the process exit status: 0 once the node
     applied its own removal, 1 if the loop failed. The operations (``write``, ``read``,
     ``change_member``, ``transfer_leader``, ``status``) answer Outcome/HTTP-level results.
     """
@@ -99,30 +84,25 @@ class KVNode:
         self.id = opts.id
         self.store = store
         self.state = State()
-        self.node: Optional[RawNode] = None
+        self.node: Optional[Node] = None
         self.lead = 0
         self.raft_state = StateType.FOLLOWER
         self._loop = asyncio.get_event_loop()
         self.done: "asyncio.Future[int]" = self._loop.create_future()
-        self._wake = asyncio.Event()
-        self._ticks = 0
-        self._inbox: List[bytes] = []
-        self._calls: List[Callable[[RawNode], Any]] = []
-        self._proposals: List[Tuple[bytes, int]] = []
         self._writes: Dict[int, _Write] = {}
         self._seq = time.time_ns()  # grows across restarts: an old entry never matches a waiter
-        self._cc_proposals: List[Tuple[raftpb.ConfChange, "asyncio.Future[int]"]] = []
         self._ccs: Dict[int, "asyncio.Future[int]"] = {}
         self._cc_lock = asyncio.Lock()
         self._reads: "List[asyncio.Future[int]]" = []
-        self._read_ctx = 0
-        self._asked: Dict[bytes, _ReadBatch] = {}
-        self._waiting: List[_ReadBatch] = []
+        self._read_wanted = asyncio.Event()
+        self._in_ready = False
+        self._ready_idle = asyncio.Event()
+        self._ready_idle.set()
         self._snap_index = 0
         self._conf_changed = False
         self._was_member = False
         self._stopping = False
-        self._tasks: List["asyncio.Task[None]"] = []
+        self._tasks: "List[asyncio.Future[None]]" = []
         self.transport = Transport(self.id, self.peer_url, self._report_unreachable,
                                    self._report_snapshot)
 
@@ -147,34 +127,29 @@ class KVNode:
                      max_uncommitted_entries_size=1 << 30, check_quorum=True, pre_vote=True,
                      step_down_on_removal=True, rand_seed=int.from_bytes(os.urandom(8), "big"),
                      logger=logging.getLogger("raft"))
-        self.node = RawNode(cfg)
+        peers = None
         if restart:
             log.info("node %d restarting from %s (snapshot at %d)", self.id, o.data, applied)
         elif o.join:
             log.info("node %d joining the cluster", self.id)
         else:
-            self.node.bootstrap([Peer(i, o.peers[i].encode()) for i in sorted(o.peers)])
+            peers = [Peer(i, o.peers[i].encode()) for i in sorted(o.peers)]
             log.info("node %d bootstrapping with %s", self.id, sorted(o.peers))
+        self.node = Node(cfg, peers, tick_interval=o.tick_ms / 1000.0)
         await self.transport.start()
-        self._tasks = [asyncio.ensure_future(self._run()), asyncio.ensure_future(self._tick())]
-        self._wake.set()
+        self._tasks = [asyncio.ensure_future(self._run()),
+                       asyncio.ensure_future(self._read_loop())]
 
     async def stop(self) -> None:
-        """Stops the loop after the Ready in progress, answers every waiting request (503 if
-        never proposed, 504 if it may still apply) and closes the transport and the store."""
+        """Stops raft once the Ready in progress is done, answers every waiting request (503 if
+        it never applies, 504 if it may) and closes the transport and the store."""
         self._stopping = True
-        self._wake.set()
+        await self._ready_idle.wait()
+        if self.node is not None:
+            await self.node.stop()
         for t in self._tasks:
-            if t is not self._tasks[0]:
-                t.cancel()
+            t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for _, seq in self._proposals:
-            w = self._writes.pop(seq, None)
-            if w is not None and not w.future.done():
-                w.future.set_result(503)
-        for _, fut in self._cc_proposals:
-            if not fut.done():
-                fut.set_result(503)
         for w in self._writes.values():
             if not w.future.done():
                 w.future.set_result(504)
@@ -184,107 +159,70 @@ class KVNode:
         for f in self._reads:
             if not f.done():
                 f.set_result(503)
-        for b in list(self._asked.values()) + self._waiting:
-            b.finish(503)
         await self.transport.close()
         self.store.close()
-        if self.node is not None:
-            self.node.close()
-
-    async def _tick(self) -> None:
-        interval = self.opts.tick_ms / 1000.0
-        next_at = time.monotonic() + interval
-        while True:
-            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            next_at += interval
-            self._ticks += 1
-            self._wake.set()
 
     # -- the raft loop -------------------------------------------------------------------
 
     async def _run(self) -> None:
+        node = self._need()
         try:
-            while not self._stopping:
-                await self._wake.wait()
-                self._wake.clear()
-                self._feed()
-                while not self._stopping and self._need().has_ready():
-                    await self._handle_ready()
-                    self._feed()
-        except Exception as exc:  # the node is unusable: leave with status 1
+            async for rd in node:
+                self._in_ready = True
+                self._ready_idle.clear()
+                try:
+                    await self._handle_ready(rd)
+                finally:
+                    self._ready_idle.set()
+                if self._stopping:
+                    return
+        except RaftError as exc:  # the node failed (storage, broken invariant)
+            if not self._stopping:
+                log.error("raft node failed: %s", exc)
+                if not self.done.done():
+                    self.done.set_result(1)
+        except Exception as exc:  # a bug: leave with status 1 rather than hang
             log.exception("raft loop failed: %s", exc)
             if not self.done.done():
                 self.done.set_result(1)
 
-    def _need(self) -> RawNode:
+    def _need(self) -> Node:
         assert self.node is not None
         return self.node
 
-    def _feed(self) -> None:
-        """Hands raft everything that arrived since the last call: ticks, peer messages,
-        reports, conf changes, proposals and reads (in one batch)."""
+    async def _read_loop(self) -> None:
+        """Serves the queued linearizable reads in rounds: one read_index for every read queued
+        since the last round (etcd's linearizable read loop). A round that gets no answer (a
+        leader change) is asked again until its reads time out."""
         node = self._need()
-        ticks, self._ticks = self._ticks, 0
-        for _ in range(min(ticks, 5)):  # a stalled loop does not fire a burst of elections
-            node.tick()
-        if self._inbox:
-            inbox, self._inbox = self._inbox, []
-            for b in inbox:
+        while True:
+            await self._read_wanted.wait()
+            self._read_wanted.clear()
+            batch, self._reads = self._reads, []
+            while batch:
+                batch = [f for f in batch if not f.done()]
+                if not batch:
+                    break
+                status = 0
                 try:
-                    node.step(b)
-                except RaftError as exc:  # e.g. a response from a removed peer
-                    log.debug("step: %s", exc)
-        if self._calls:
-            calls, self._calls = self._calls, []
-            for call in calls:
-                try:
-                    call(node)
-                except RaftError as exc:
-                    log.debug("raft call: %s", exc)
-        if self._cc_proposals:
-            ccs, self._cc_proposals = self._cc_proposals, []
-            for cc, fut in ccs:
-                try:
-                    node.propose_conf_change(cc)
-                    self._ccs[cc.id] = fut
-                except RaftError as exc:
-                    if not fut.done():
-                        fut.set_result(503)
-                    log.info("conf change refused: %s", exc)
-        if self._proposals:
-            proposals, self._proposals = self._proposals, []
-            for data, seq in proposals:
-                try:
-                    node.propose(data)
-                except RaftError:  # refused before it entered a log: it will never apply
-                    w = self._writes.pop(seq, None)
-                    if w is not None and not w.future.done():
-                        w.future.set_result(503)
-        if self._reads:
-            reads, self._reads = self._reads, []
-            self._ask(_ReadBatch(reads))
-        if self._asked and self.lead:
-            now = time.monotonic()
-            for ctx, batch in list(self._asked.items()):
-                if now - batch.asked > READ_RETRY:  # lost with a leader change: ask again
-                    del self._asked[ctx]
-                    self._ask(batch)
+                    await asyncio.wait_for(node.read_index(), READ_RETRY)
+                    status = 200
+                except asyncio.TimeoutError:
+                    continue  # ask again
+                except RaftError as exc:  # dropped: no leader, or the term moved
+                    if self._stopping or self.lead == 0:
+                        status = 503
+                    else:
+                        log.debug("read index: %s; asking again", exc)
+                        await asyncio.sleep(0.01)
+                        continue
+                for f in batch:
+                    if not f.done():
+                        f.set_result(status)
+                break
 
-    def _ask(self, batch: _ReadBatch) -> None:
-        self._read_ctx += 1
-        ctx = self._read_ctx.to_bytes(8, "big")
-        batch.asked = time.monotonic()
-        try:
-            self._need().read_index(ctx)
-        except RaftError as exc:
-            log.debug("read_index: %s", exc)
-            batch.finish(503)
-            return
-        self._asked[ctx] = batch
-
-    async def _handle_ready(self) -> None:
+    async def _handle_ready(self, rd: Ready) -> None:
         node = self._need()
-        rd = node.ready()
         if rd.soft_state is not None:
             if rd.soft_state.lead != self.lead:
                 log.info("node %d: leader is now %d (%s)", self.id, rd.soft_state.lead,
@@ -302,20 +240,6 @@ class KVNode:
             self._restore(rd.snapshot)
         if rd.committed_entry_bytes:
             self._apply(rd.committed_entries)
-        for rs in rd.read_states:
-            batch = self._asked.pop(rs.request_ctx, None)
-            if batch is not None:
-                batch.index = rs.index
-                self._waiting.append(batch)
-        if self._waiting:
-            applied = self.state.applied
-            still = []
-            for batch in self._waiting:
-                if batch.index <= applied:
-                    batch.finish(200)
-                else:
-                    still.append(batch)
-            self._waiting = still
         node.advance()
         await self._maybe_snapshot()
         if self._was_member and self.id not in self.state.members and not self.done.done():
@@ -376,7 +300,7 @@ class KVNode:
                     urls = {}
                 if self.raft_state == StateType.LEADER:
                     self._tell_removed(e)
-                cs = node.apply_conf_change_entry(e)
+                cs = node.apply_conf_change(e)
                 state.apply_conf_state(cs, urls)
                 self._members_changed()
                 self._conf_changed = True
@@ -392,7 +316,7 @@ class KVNode:
         leader applied the removal raft sends the follower nothing, and without the commit it
         could never apply its own removal and exit."""
         node = self._need()
-        before = _ids(node.conf_state())
+        before = _ids(node.raw_node.conf_state())
         try:
             removed = [i for i in _removed_by(e) if i in before and i != self.id]
         except Exception:
@@ -427,7 +351,7 @@ class KVNode:
                 (applied - self._snap_index < every and not forced):
             return
         data = self.state.snapshot_data()
-        cs = self._need().conf_state()
+        cs = self._need().raw_node.conf_state()
         compact_to = applied - min(every, MAX_CATCH_UP)
         if self.store.durable:
             await self._loop.run_in_executor(None, self.store.snapshot_and_compact, applied, cs,
@@ -446,23 +370,27 @@ class KVNode:
             return m.url
         return self.opts.peers.get(node)
 
-    def deliver(self, messages: List[bytes]) -> None:
-        """Queues peer messages (raftpb bytes, already validated) for the loop to step."""
-        if len(self._inbox) + len(messages) > INBOX_LIMIT:
-            return  # the loop is far behind: raft retries
-        self._inbox.extend(messages)
-        self._wake.set()
-
-    def _call(self, fn: Callable[[RawNode], Any]) -> None:
-        self._calls.append(fn)
-        self._wake.set()
+    async def deliver(self, messages: List[bytes]) -> None:
+        """Steps peer messages (raftpb bytes, already validated) in order."""
+        node = self._need()
+        for b in messages:
+            try:
+                await node.step(b)
+            except RaftError as exc:  # e.g. a response from a removed peer; or stopped
+                log.debug("step: %s", exc)
 
     def _report_unreachable(self, node: int) -> None:
-        self._call(lambda n: n.report_unreachable(node))
+        try:
+            self._need().report_unreachable(node)
+        except RaftError:
+            pass
 
     def _report_snapshot(self, node: int, ok: bool) -> None:
-        status = SnapshotStatus.FINISH if ok else SnapshotStatus.FAILURE
-        self._call(lambda n: n.report_snapshot(node, status))
+        try:
+            self._need().report_snapshot(node, SnapshotStatus.FINISH if ok
+                                         else SnapshotStatus.FAILURE)
+        except RaftError:
+            pass
 
     # -- operations ----------------------------------------------------------------------
 
@@ -485,10 +413,13 @@ class KVNode:
             cmd.value = value
         fut: "asyncio.Future[int]" = self._loop.create_future()
         self._writes[seq] = _Write(fut, op, key, value if op == kvpb.Command.PUT else b"")
-        self._proposals.append((cmd.SerializeToString(), seq))
-        self._wake.set()
         try:
-            status = await self._wait(fut, deadline)
+            try:
+                await self._need().propose(cmd.SerializeToString())
+            except RaftError:  # refused before it entered a log: it will never apply
+                status = 503
+            else:
+                status = await self._wait(fut, deadline)
         finally:
             self._writes.pop(seq, None)
         if status == 503:
@@ -505,7 +436,7 @@ class KVNode:
                 return Outcome(503, "no leader known"), None
             fut: "asyncio.Future[int]" = self._loop.create_future()
             self._reads.append(fut)
-            self._wake.set()
+            self._read_wanted.set()
             status = await self._wait(fut, time.monotonic() + REQUEST_TIMEOUT)
             if status == 503:
                 return Outcome(503, "no leader known"), None
@@ -542,10 +473,15 @@ class KVNode:
             cc = raftpb.ConfChange(type=kind, node_id=node, context=url.encode(),
                                    id=int.from_bytes(os.urandom(8), "big") >> 1)
             fut: "asyncio.Future[int]" = self._loop.create_future()
-            self._cc_proposals.append((cc, fut))
-            self._wake.set()
+            self._ccs[cc.id] = fut
             try:
-                status = await self._wait(fut, deadline)
+                try:
+                    await self._need().propose_conf_change(cc)
+                except RaftError as exc:
+                    log.info("conf change refused: %s", exc)
+                    status = 503
+                else:
+                    status = await self._wait(fut, deadline)
             finally:
                 self._ccs.pop(cc.id, None)
         if status == 503:
@@ -555,12 +491,15 @@ class KVNode:
                            % REQUEST_TIMEOUT)
         return Outcome(200)
 
-    def transfer_leader(self, node: int) -> Outcome:
+    async def transfer_leader(self, node: int) -> Outcome:
         """Asks raft to hand leadership to a voter: 202, or 404 for a non-voter."""
         m = self.state.members.get(node)
         if m is None or m.learner:
             return Outcome(404, "node %d is not a voter" % node)
-        self._call(lambda n: n.transfer_leader(node))
+        try:
+            await self._need().transfer_leadership(node)
+        except RaftError as exc:
+            return Outcome(503, str(exc))
         return Outcome(202)
 
     def status(self) -> Dict[str, Any]:
