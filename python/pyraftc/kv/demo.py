@@ -35,6 +35,7 @@ class Board:
         self.stop = threading.Event()
         self.thread: Optional[threading.Thread] = None
         self.failures: List[str] = []
+        self.skipped: List[str] = []
         self.checks = 0
 
     def start(self) -> None:
@@ -176,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
                 print(c.tail(i, 15))
             print("work directory kept: %s" % workdir)
         else:
-            print("\nall %d checks held; every node exited 0" % b.checks)
+            print("\nall %d checks held; every node exited 0%s" % (
+                b.checks, "".join("; skipped: " + x for x in b.skipped)))
             if args.keep:
                 print("work directory kept: %s" % workdir)
             else:
@@ -260,6 +262,7 @@ def _scenario(c: Cluster, b: Board, launcher: List[str]) -> None:
     else:
         b.say("  SKIPPED: this build of raftc-kv keeps its log in memory (pyraftc.DiskStorage "
               "is not available), so a node cannot restart from its data directory")
+        b.skipped.append("restart from the data directory (memory storage)")
         c.nodes.pop(killed)
 
     b.step("5. a fourth node joins, then one node is removed")
