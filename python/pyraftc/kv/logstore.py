@@ -3,8 +3,9 @@
 # logstore.py: where a raftc-kv node keeps its raft log, hard state and snapshots. One small
 # class per storage kind behind the same methods, so the node does not care which it runs on.
 """The raft log of a raftc-kv node (the storage seam)."""
+import importlib
 import os
-from typing import Tuple
+from typing import Any, Optional, Tuple
 
 from .. import raftpb
 from ..node import Ready
@@ -12,8 +13,18 @@ from ..storage import MemoryStorage, Storage
 
 __all__ = ["DURABLE", "LogStore", "MemoryLogStore", "open_log_store"]
 
+
+def _disk_module() -> Optional[Any]:
+    """pyraftc.diskstorage when this pyraftc has it (raftc_diskstorage), else None."""
+    try:
+        return importlib.import_module("pyraftc.diskstorage")
+    except ImportError:
+        return None
+
+
+_DISK = _disk_module()
 #: Whether open_log_store keeps the log on disk (a restart finds it).
-DURABLE = False
+DURABLE = _DISK is not None
 #: The file a memory-backed node leaves in its data directory.
 MEMORY_MARKER = "raftc-kv-memory-node"
 
@@ -79,11 +90,55 @@ class MemoryLogStore(LogStore):
             self.ms.compact(compact_to)
 
 
+class DiskLogStore(LogStore):
+    """The log on disk (pyraftc.DiskStorage: a write-ahead log and snapshot files under
+    ``<data>/raft``), with group commit: a Ready's writes are buffered and made durable by
+    one fsync (when the Ready's must_sync says so)."""
+
+    durable = True
+
+    def __init__(self, path: str) -> None:
+        assert _DISK is not None
+        self.ds: Any = _DISK.DiskStorage(path, sync=_DISK.SyncPolicy.GROUP)
+        self.storage = self.ds
+
+    def has_state(self) -> bool:
+        hs, _ = self.ds.initial_state()
+        return bool(hs.term or hs.vote or hs.commit or self.ds.last_index() > 0
+                    or self.ds.snapshot().metadata.index)
+
+    def initial(self) -> Tuple[raftpb.HardState, raftpb.ConfState, raftpb.Snapshot]:
+        hs, cs = self.ds.initial_state()
+        return hs, cs, self.ds.snapshot()
+
+    def save(self, rd: Ready) -> None:
+        if rd.snapshot is not None:
+            self.ds.apply_snapshot(rd.snapshot)
+        if rd.entry_bytes:
+            self.ds.append(rd.entry_bytes)
+        if rd.hard_state is not None:
+            self.ds.set_hard_state(rd.hard_state)
+        if rd.must_sync or rd.snapshot is not None:
+            self.ds.sync()
+
+    def snapshot_and_compact(self, index: int, conf_state: raftpb.ConfState, data: bytes,
+                             compact_to: int) -> None:
+        self.ds.create_snapshot(index, conf_state, data)
+        self.ds.sync()
+        if compact_to > self.ds.first_index():
+            self.ds.compact(compact_to)
+
+    def close(self) -> None:
+        self.ds.close()
+
+
 def open_log_store(data_dir: str) -> LogStore:
     """The log store of a node whose data directory is data_dir (created if absent). Raises
     RuntimeError for a directory it cannot restart from."""
     os.makedirs(data_dir, exist_ok=True)
     marker = os.path.join(data_dir, MEMORY_MARKER)
+    if _DISK is not None and not os.path.exists(marker):
+        return DiskLogStore(os.path.join(data_dir, "raft"))
     if os.path.exists(marker):
         # The earlier run's log (and its votes) died with it: starting afresh could vote twice
         # in one term. Such a node must be removed and join again with an empty directory.
