@@ -3,19 +3,21 @@
 # node.py: pyraftc.RawNode (etcd's RawNode over raftc_node) with Ready, Status and friends.
 """The raft node: :class:`RawNode`, its :class:`Ready` and status types."""
 import logging
+import struct
 import sys
 import threading
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import raftpb_pb2 as pb
-from ._codec import decode_entries, encode
+from ._codec import ReadyEntries, decode_entries, encode
 from ._ffi import Sink, as_bytes, as_u64, c_string, check, ffi, lib, strerror, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailedError, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
 
-__all__ = ["RawNode", "Ready", "SoftState", "ReadState", "Progress", "BasicStatus", "Status"]
+__all__ = ["RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState", "Progress",
+           "BasicStatus", "Status"]
 
 _RD_COUNT = lib.RAFTC_RD_COUNT
 _ST_COUNT = lib.RAFTC_ST_COUNT
@@ -139,7 +141,21 @@ _F_N_COMMITTED = 2 + lib.RAFTC_RD_N_COMMITTED_ENTRIES
 _F_N_MESSAGES = 2 + lib.RAFTC_RD_N_MESSAGES
 _F_N_READ_STATES = 2 + lib.RAFTC_RD_N_READ_STATES
 _F_MUST_SYNC = 2 + lib.RAFTC_RD_MUST_SYNC
-_EMPTY_WORDS = [2 + _RD_COUNT, _RD_COUNT] + [0] * _RD_COUNT
+# The fixed head of raftc_node_ready_packed's buffer: H, K and the K fields of the Ready.
+_HEAD = struct.Struct("=%dQ" % (2 + _RD_COUNT))
+_HEAD_UNPACK = _HEAD.unpack_from
+_EMPTY_HEAD = (2 + _RD_COUNT, _RD_COUNT) + (0,) * _RD_COUNT
+_NO_ENTRIES = ReadyEntries([])
+_WORDS: Dict[int, struct.Struct] = {}
+
+
+def _words(data: bytes, start: int, count: int) -> Tuple[int, ...]:
+    """count uint64 words of data from word index start."""
+    st = _WORDS.get(count)
+    if st is None:
+        st = _WORDS[count] = struct.Struct("=%dQ" % count)
+    words: Tuple[int, ...] = st.unpack_from(data, 8 * start)
+    return words
 
 
 class Ready:
@@ -152,148 +168,163 @@ class Ready:
         soft_state: SoftState if it changed, else None.
         hard_state: raftpb.HardState to persist, or None when unchanged.
         read_states: list of ReadState.
-        entries: raftpb.Entry list to persist before sending messages.
+        entries: raftpb.Entry sequence to persist before sending messages.
         snapshot: raftpb.Snapshot to persist/apply, or None.
-        committed_entries: raftpb.Entry list to apply.
+        committed_entries: raftpb.Entry sequence to apply.
         messages: raftpb.Message list to send after persisting.
         must_sync: whether hard_state/entries must be synced to disk (etcd's MustSync).
     """
 
-    __slots__ = ("_data", "_w", "soft_state", "must_sync", "_entry_bytes", "_committed_bytes",
-                 "_message_bytes", "_entries", "_committed", "_messages", "_hard_state",
-                 "_read_states", "_snapshot")
+    soft_state: Optional[SoftState] = None
+    _node: "Optional[RawNode]" = None
+    _gen = 0
+    _entries: Optional[ReadyEntries] = None
+    _committed: Optional[ReadyEntries] = None
+    _message_bytes: Optional[List[bytes]] = None
+    _messages: Optional[List[pb.Message]] = None
+    _hard_state: Optional[pb.HardState] = None
+    _read_states: Optional[List[ReadState]] = None
+    _snapshot: Optional[pb.Snapshot] = None
 
-    def __init__(self, data: bytes = b"", words: Optional[List[int]] = None) -> None:
-        """A Ready from raftc_node_ready_packed's buffer and its header words (no arguments:
-        an empty Ready)."""
-        w = _EMPTY_WORDS if words is None else words
+    def __init__(self, data: bytes = b"", head: Optional[Tuple[int, ...]] = None) -> None:
+        """A Ready from raftc_node_ready_packed's buffer and its head (no arguments: an empty
+        Ready)."""
         self._data = data
-        self._w = w
-        self.soft_state: Optional[SoftState] = (
-            SoftState(w[_F_LEAD], StateType(w[_F_RAFT_STATE])) if w[_F_HAS_SS] else None)
-        self.must_sync = bool(w[_F_MUST_SYNC])
-        self._entry_bytes: Optional[List[bytes]] = None
-        self._committed_bytes: Optional[List[bytes]] = None
-        self._message_bytes: Optional[List[bytes]] = None
-        self._entries: Optional[List[pb.Entry]] = None
-        self._committed: Optional[List[pb.Entry]] = None
-        self._messages: Optional[List[pb.Message]] = None
-        self._hard_state: Optional[pb.HardState] = None
-        self._read_states: Optional[List[ReadState]] = None
-        self._snapshot: Optional[pb.Snapshot] = None
+        h = self._h = _EMPTY_HEAD if head is None else head
+        if h[_F_HAS_SS]:
+            self.soft_state = SoftState(h[_F_LEAD], StateType(h[_F_RAFT_STATE]))
 
-    # Items of the packed buffer: (offset, length) pairs after the header's fields, entries
-    # first, then committed entries, messages, read-state contexts, HardState, Snapshot.
+    @property
+    def must_sync(self) -> bool:
+        """Whether hard_state/entries must be synced to disk before messages go out."""
+        return bool(self._h[_F_MUST_SYNC])
+
+    # The packed buffer's items: (offset, length) pairs after the head, entries first, then
+    # committed entries, messages, read-state contexts, HardState, Snapshot; then the read
+    # states' indexes and the messages' destinations.
 
     def _items(self, first: int, count: int) -> List[bytes]:
-        w, data = self._w, self._data
-        k = w[1] + 2 + 2 * first
-        return [data[w[i]:w[i] + w[i + 1]] for i in range(k, k + 2 * count, 2)]
+        if not count:
+            return []
+        data = self._data
+        w = _words(data, self._h[1] + 2 + 2 * first, 2 * count)
+        return [data[w[i]:w[i] + w[i + 1]] for i in range(0, 2 * count, 2)]
 
     def _n_items(self) -> int:
-        w = self._w
-        n: int = (w[_F_N_ENTRIES] + w[_F_N_COMMITTED] + w[_F_N_MESSAGES]
-                  + w[_F_N_READ_STATES] + w[_F_HAS_HS] + w[_F_HAS_SNAP])
+        h = self._h
+        n: int = (h[_F_N_ENTRIES] + h[_F_N_COMMITTED] + h[_F_N_MESSAGES]
+                  + h[_F_N_READ_STATES] + h[_F_HAS_HS] + h[_F_HAS_SNAP])
         return n
+
+    @property
+    def entries(self) -> ReadyEntries:
+        """Entries to persist (raftpb.Entry)."""
+        e = self._entries
+        if e is None:
+            n = self._h[_F_N_ENTRIES]
+            e = self._entries = ReadyEntries(self._items(0, n), self) if n else _NO_ENTRIES
+        return e
+
+    @property
+    def committed_entries(self) -> ReadyEntries:
+        """Committed entries to apply (raftpb.Entry)."""
+        e = self._committed
+        if e is None:
+            h = self._h
+            n = h[_F_N_COMMITTED]
+            e = self._committed = (ReadyEntries(self._items(h[_F_N_ENTRIES], n)) if n
+                                   else _NO_ENTRIES)
+        return e
 
     @property
     def entry_bytes(self) -> List[bytes]:
         """The entries to persist, as raftpb bytes."""
-        if self._entry_bytes is None:
-            self._entry_bytes = self._items(0, self._w[_F_N_ENTRIES])
-        return self._entry_bytes
+        return self.entries.raw or []
 
     @property
     def committed_entry_bytes(self) -> List[bytes]:
         """The committed entries, as raftpb bytes."""
-        if self._committed_bytes is None:
-            w = self._w
-            self._committed_bytes = self._items(w[_F_N_ENTRIES], w[_F_N_COMMITTED])
-        return self._committed_bytes
+        return self.committed_entries.raw or []
 
     @property
     def message_bytes(self) -> List[bytes]:
         """The messages to send, as raftpb bytes."""
-        if self._message_bytes is None:
-            w = self._w
-            self._message_bytes = self._items(w[_F_N_ENTRIES] + w[_F_N_COMMITTED],
-                                              w[_F_N_MESSAGES])
-        return self._message_bytes
+        m = self._message_bytes
+        if m is None:
+            h = self._h
+            m = self._message_bytes = self._items(h[_F_N_ENTRIES] + h[_F_N_COMMITTED],
+                                                  h[_F_N_MESSAGES])
+        return m
 
     @property
     def message_to(self) -> List[int]:
         """The destination id of each message (``message_bytes[i]`` goes to
         ``message_to[i]``), read without decoding the messages."""
-        w = self._w
-        start = w[1] + 2 + 2 * self._n_items() + w[_F_N_READ_STATES]
-        return w[start:start + w[_F_N_MESSAGES]]
-
-    @property
-    def entries(self) -> List[pb.Entry]:
-        """Entries to persist (raftpb.Entry)."""
-        if self._entries is None:
-            self._entries = decode_entries(self.entry_bytes)
-        return self._entries
-
-    @property
-    def committed_entries(self) -> List[pb.Entry]:
-        """Committed entries to apply (raftpb.Entry)."""
-        if self._committed is None:
-            self._committed = decode_entries(self.committed_entry_bytes)
-        return self._committed
+        h = self._h
+        n = h[_F_N_MESSAGES]
+        if not n:
+            return []
+        start = h[1] + 2 + 2 * self._n_items() + h[_F_N_READ_STATES]
+        return list(_words(self._data, start, n))
 
     @property
     def messages(self) -> List[pb.Message]:
         """Messages to send (raftpb.Message)."""
-        if self._messages is None:
-            self._messages = [pb.Message.FromString(b) for b in self.message_bytes]
-        return self._messages
+        m = self._messages
+        if m is None:
+            m = self._messages = [pb.Message.FromString(b) for b in self.message_bytes]
+        return m
 
     @property
     def hard_state(self) -> Optional[pb.HardState]:
         """The raftpb.HardState to persist, or None when unchanged."""
-        w = self._w
-        if self._hard_state is None and w[_F_HAS_HS]:
-            self._hard_state = _hard_state(w[_F_TERM], w[_F_VOTE], w[_F_COMMIT])
+        h = self._h
+        if self._hard_state is None and h[_F_HAS_HS]:
+            self._hard_state = _hard_state(h[_F_TERM], h[_F_VOTE], h[_F_COMMIT])
         return self._hard_state
 
     @property
     def read_states(self) -> List[ReadState]:
         """etcd's ReadStates: answers to read_index requests."""
-        if self._read_states is None:
-            w = self._w
-            n = w[_F_N_READ_STATES]
+        rs = self._read_states
+        if rs is None:
+            h = self._h
+            n = h[_F_N_READ_STATES]
+            rs = []
             if n:
-                first = w[_F_N_ENTRIES] + w[_F_N_COMMITTED] + w[_F_N_MESSAGES]
-                idx = w[1] + 2 + 2 * self._n_items()
-                self._read_states = [ReadState(i, c) for i, c in
-                                     zip(w[idx:idx + n], self._items(first, n))]
-            else:
-                self._read_states = []
-        return self._read_states
+                first = h[_F_N_ENTRIES] + h[_F_N_COMMITTED] + h[_F_N_MESSAGES]
+                idx = _words(self._data, h[1] + 2 + 2 * self._n_items(), n)
+                rs = [ReadState(i, c) for i, c in zip(idx, self._items(first, n))]
+            self._read_states = rs
+        return rs
 
     @property
     def snapshot(self) -> Optional[pb.Snapshot]:
         """The raftpb.Snapshot to persist and apply, or None."""
-        w = self._w
-        if self._snapshot is None and w[_F_HAS_SNAP]:
+        if self._snapshot is None and self._h[_F_HAS_SNAP]:
             self._snapshot = pb.Snapshot.FromString(self._items(self._n_items() - 1, 1)[0])
         return self._snapshot
 
     def contains_updates(self) -> bool:
         """True if the Ready carries anything (etcd's containsUpdates)."""
-        w = self._w
-        return bool(w[_F_HAS_SS] or self._n_items())
+        return bool(self._h[_F_HAS_SS] or self._n_items())
+
+    def _view(self) -> Any:
+        """The node's Ready view if it is still this Ready's (else None); with node._lock."""
+        node = self._node
+        if node is None or node._gen != self._gen or node._closed:
+            return None
+        return node._rdpp[0]
 
     def __repr__(self) -> str:
-        w = self._w
+        h = self._h
         return ("Ready(soft_state=%r, hard_state=%s, entries=%d, snapshot=%s, committed=%d, "
                 "messages=%d, read_states=%d, must_sync=%s)"
-                % (self.soft_state, "Term:%d Vote:%d Commit:%d" % (w[_F_TERM], w[_F_VOTE],
-                                                                  w[_F_COMMIT])
-                   if w[_F_HAS_HS] else None,
-                   w[_F_N_ENTRIES], bool(w[_F_HAS_SNAP]), w[_F_N_COMMITTED], w[_F_N_MESSAGES],
-                   w[_F_N_READ_STATES], self.must_sync))
+                % (self.soft_state, "Term:%d Vote:%d Commit:%d" % (h[_F_TERM], h[_F_VOTE],
+                                                                  h[_F_COMMIT])
+                   if h[_F_HAS_HS] else None,
+                   h[_F_N_ENTRIES], bool(h[_F_HAS_SNAP]), h[_F_N_COMMITTED], h[_F_N_MESSAGES],
+                   h[_F_N_READ_STATES], self.must_sync))
 
 
 def _log_adapter(logger: Any) -> Any:
@@ -369,6 +400,7 @@ class RawNode:
         self._log = self._ctx.log
         self._closed = False
         self._node: Any = ffi.NULL
+        self._gen = 0  # changes whenever the Ready view does (ready, advance)
 
         cfgpp = ffi.new("raftc_config **")
         check(lib.raftc_config_new(cfgpp))
@@ -657,32 +689,40 @@ class RawNode:
     def ready(self) -> Ready:
         """etcd's RawNode.Ready: returns (and accepts) the pending Ready. In sync mode, raises
         StateError if the previous Ready was not advanced."""
-        return self._ready(False)[0]
+        with self._lock:
+            node = self._node
+            p, n = self._p, self._n
+            rc = _ready_packed(self._rdpp, p, n, node)
+            if rc:
+                self._ready_failed(node, rc)
+            data = ffi.buffer(p[0], n[0])[:]
+            rd = Ready(data, _HEAD_UNPACK(data))
+            self._gen += 1
+            rd._node, rd._gen = self, self._gen
+            lb = self._logbuf
+            if lb is not None and lb.len:
+                self._result(node, 0)
+            return rd
+
+    def _ready_failed(self, node: Any, rc: int) -> None:
+        self._ptr()
+        if self._rdpp[0] != ffi.NULL:
+            # Accepted but not copied out: an advance would acknowledge entries never
+            # persisted, so the node refuses all further work (as after a failure).
+            self._storage_failure = "ready: the Ready could not be packed: %s" % strerror(rc)
+            self._node = ffi.NULL
+        self._result(node, rc)
 
     def _ready(self, describe: bool) -> Tuple[Ready, str]:
+        """ready() and, with describe, etcd's DescribeReady text of it."""
         with self._lock:
-            node = self._ptr()
-            p, n = self._p, self._n
-            rc = lib.raftc_node_ready_packed(self._rdpp, p, n, node)
-            if rc < 0:
-                if self._rdpp[0] != ffi.NULL:
-                    # Accepted but not copied out: an advance would acknowledge entries never
-                    # persisted, so the node refuses all further work (as after a failure).
-                    self._storage_failure = "ready: the Ready could not be packed: %s" % (
-                        strerror(rc))
-                    self._node = ffi.NULL
-                self._result(node, rc)
-            data = ffi.buffer(p[0], n[0])[:]
-            view = memoryview(data)
-            words = view[:8 * view[:8].cast("Q")[0]].cast("Q").tolist()
+            rd = self.ready()
             text = ""
             if describe:
                 sp = ffi.new("char **")
                 check(lib.raftc_ready_describe(self._rdpp[0], sp))
                 text = take_string(sp)
-            if self._logbuf is not None and self._logbuf.len:
-                self._result(node, 0)
-            return Ready(data, words), text
+            return rd, text
 
     def advance(self, rd: Optional[Ready] = None) -> None:
         """etcd's RawNode.Advance: call after the last Ready was persisted, sent and applied
@@ -691,6 +731,7 @@ class RawNode:
         with self._lock:  # ends the Ready view: never while ready() reads it
             node = self._node
             rc = _advance(node)
+            self._gen += 1
             if rc or (self._logbuf is not None and self._logbuf.len):
                 self._ptr()
                 self._result(node, rc)
@@ -823,4 +864,5 @@ _propose = lib.raftc_node_propose
 _step = lib.raftc_node_step
 _has_ready = lib.raftc_node_has_ready
 _advance = lib.raftc_node_advance
+_ready_packed = lib.raftc_node_ready_packed
 
