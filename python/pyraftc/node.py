@@ -490,6 +490,14 @@ class RawNode:
                     self._ctx.pending = exc
             pos += 5 + n
 
+    def _inspect(self) -> Any:
+        """The C node for read-only inspection, which works on a failed node too (as in C);
+        StateError once closed."""
+        node = self._node
+        if node is None:
+            raise StateError("raft node is closed")
+        return node
+
     def _raise_pending(self) -> None:
         exc = self._ctx.pending
         if exc is not None:
@@ -747,9 +755,10 @@ class RawNode:
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
-        """etcd's Status: BasicStatus + config string + progress map (leader only)."""
+        """etcd's Status: BasicStatus + config string + progress map (leader only). Works on a
+        failed node too."""
         with self._lock:
-            node = self._ptr()
+            node = self._inspect()
             check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
             sp = ffi.new("char **")
             check(lib.raftc_node_status_config(node, sp))
@@ -772,17 +781,18 @@ class RawNode:
             return Status(self._st_info, config, progress)
 
     def progress_text(self) -> str:
-        """etcd's ProgressMap.String() of the status ("" unless leader)."""
+        """etcd's ProgressMap.String() of the status ("" unless leader; works on a failed
+        node too)."""
         with self._lock:
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_progress(self._ptr(), sp))
+            check(lib.raftc_node_status_progress(self._inspect(), sp))
             return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
-        """The current configuration as a raftpb.ConfState."""
+        """The current configuration as a raftpb.ConfState (works on a failed node too)."""
         with self._lock:
             sink = self._sink.reset()
-            check(lib.raftc_node_conf_state(self._ptr(), sink.ptr))
+            check(lib.raftc_node_conf_state(self._inspect(), sink.ptr))
             return pb.ConfState.FromString(sink.first())
 
     # -- other requests --------------------------------------------------------------------
