@@ -54,8 +54,16 @@ echo "leader elected: node $leader after $(( $(now_ms) - t0 )) ms"
 
 declare -A acked=()
 code=""
-put() { # node key value: PUT; the status code in $code, the key recorded when acknowledged
-    code="$(curl -s -m 7 -o /dev/null -w '%{http_code}' -X PUT --data-binary "$3" "$(url "$1")/kv/$2" || true)"
+put() { # node key value: PUT; the status code in $code, the key recorded when acknowledged.
+    # 503 means never proposed (e.g. a follower that has not heard from a new leader yet): the
+    # client may retry it, for up to 5 s.
+    local tries=0
+    while :; do
+        code="$(curl -s -m 7 -o /dev/null -w '%{http_code}' -X PUT --data-binary "$3" "$(url "$1")/kv/$2" || true)"
+        [ "$code" = 503 ] && [ "$tries" -lt 50 ] || break
+        tries=$((tries + 1))
+        sleep 0.1
+    done
     if [ "$code" = 204 ]; then acked[$2]="$3"; fi
 }
 for i in $(seq 1 30); do
