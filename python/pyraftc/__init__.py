@@ -35,10 +35,11 @@ from .errors import (
     Compacted, ConfChangeError, ConfigError, DecodeError, InvalidArgument, NodeFailed,
     NotFound, OutOfMemory, ProposalDropped, RaftError, SnapshotOutOfDate,
     SnapshotTemporarilyUnavailable, StateError, StepLocalMsg, StepPeerNotFound, StorageError,
-    TooLarge, Unavailable, UnknownMessageType,
+    TooLarge, Unavailable, UnknownMessageType, CorruptStorage, StorageLocked, StorageIOError,
 )
 from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
 from .storage import MemoryStorage, Storage
+from .diskstorage import DiskStorage, SyncPolicy
 
 __version__ = "0.1.0"
 
@@ -61,7 +62,8 @@ __all__ = [
     "TooLarge", "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted",
     "Unavailable", "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError",
     "NodeFailed", "StateError", "ConfigError", "ConfChangeError", "NotFound",
-    "UnknownMessageType", "describe_message", "describe_entry", "describe_entries",
+    "UnknownMessageType", "CorruptStorage", "StorageLocked", "StorageIOError", "DiskStorage",
+    "SyncPolicy", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",
 ]

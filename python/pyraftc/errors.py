@@ -16,7 +16,7 @@ __all__ = [
     "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted", "Unavailable",
     "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError", "NodeFailed",
     "StateError", "ConfigError", "ConfChangeError", "NotFound", "UnknownMessageType",
-    "error_for_code",
+    "CorruptStorage", "StorageLocked", "StorageIOError", "error_for_code",
 ]
 
 
@@ -133,12 +133,30 @@ class UnknownMessageType(DecodeError):
     code = -18
 
 
+class CorruptStorage(RaftError):
+    """Stored data failed its checks (a disk storage names the file and offset).
+    RAFTC_ECORRUPT."""
+    code = -19
+
+
+class StorageLocked(RaftError):
+    """The disk storage's directory is open in another process. RAFTC_ELOCKED."""
+    code = -20
+
+
+class StorageIOError(RaftError):
+    """An I/O call of the disk storage failed; the storage is failed from then on.
+    RAFTC_EIO."""
+    code = -21
+
+
 _BY_CODE: Dict[int, Type[RaftError]] = {
     cls.code: cls
     for cls in (InvalidArgument, OutOfMemory, DecodeError, TooLarge, ProposalDropped,
                 StepLocalMsg, StepPeerNotFound, Compacted, Unavailable, SnapshotOutOfDate,
                 SnapshotTemporarilyUnavailable, StorageError, NodeFailed, StateError,
-                ConfigError, ConfChangeError, NotFound, UnknownMessageType)
+                ConfigError, ConfChangeError, NotFound, UnknownMessageType, CorruptStorage,
+                StorageLocked, StorageIOError)
 }
 
 

@@ -13,6 +13,7 @@ from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailed, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
+from .diskstorage import DiskStorage
 
 __all__ = ["RawNode", "Ready", "SoftState", "ReadState", "Progress", "BasicStatus", "Status"]
 
@@ -270,7 +271,11 @@ class RawNode:
             check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, config.rand_seed))
         check(lib.raftc_config_set_logger(cfg, lib._pyraftc_log, self._handle))
         keep: Tuple[Any, ...] = (self._handle,)
-        if self._ctx.ms is not None and len(self._ctx.direct) == 6:
+        if isinstance(storage, DiskStorage) and len(self._ctx.direct) == 6:
+            # the node reads the disk storage's in-memory copy and fails with the storage
+            check(lib.raftc_config_set_diskstorage(cfg, storage._handle()))
+            keep += (storage._ds,)
+        elif self._ctx.ms is not None and len(self._ctx.direct) == 6:
             check(lib.raftc_config_set_memstorage(cfg, self._ctx.ms))
             keep += (self._ctx.ms,)
         else:

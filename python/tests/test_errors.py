@@ -27,6 +27,9 @@ BY_CONSTANT = {
     "RAFTC_ECONFCHANGE": pyraftc.ConfChangeError,
     "RAFTC_ENOTFOUND": pyraftc.NotFound,
     "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageType,
+    "RAFTC_ECORRUPT": pyraftc.CorruptStorage,
+    "RAFTC_ELOCKED": pyraftc.StorageLocked,
+    "RAFTC_EIO": pyraftc.StorageIOError,
 }
 
 
