@@ -41,10 +41,10 @@ class DiskStorage(MemoryStorage):
     ``sync=SyncPolicy.EACH`` each is fsynced before returning, with ``SyncPolicy.GROUP`` call
     :meth:`sync` once per Ready (or batch of Readys) before sending its messages.
 
-    Raises :class:`pyraftc.StorageLocked` if another process has the directory open,
-    :class:`pyraftc.CorruptStorage` (naming file and offset) for damaged data other than a torn
+    Raises :class:`pyraftc.StorageLockedError` if another process has the directory open,
+    :class:`pyraftc.CorruptStorageError` (naming file and offset) for damaged data other than a torn
     final write (which is cut off), :class:`pyraftc.StorageIOError` for I/O errors. After an I/O
-    error the storage is failed for good: writes raise :class:`pyraftc.NodeFailed`, nodes using
+    error the storage is failed for good: writes raise :class:`pyraftc.NodeFailedError`, nodes using
     it fail; reopen it to recover.
     """
 

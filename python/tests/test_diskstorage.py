@@ -90,7 +90,7 @@ def test_snapshot_survives_restart(tmp_path):
 
 def test_directory_is_locked(tmp_path):
     st = pyraftc.DiskStorage(tmp_path / "d")
-    with pytest.raises(pyraftc.StorageLocked, match="locked by another process"):
+    with pytest.raises(pyraftc.StorageLockedError, match="locked by another process"):
         pyraftc.DiskStorage(tmp_path / "d")
     st.close()
     pyraftc.DiskStorage(tmp_path / "d").close()
@@ -105,7 +105,7 @@ def test_corruption_is_refused_with_file_and_offset(tmp_path):
     raw = bytearray(seg.read_bytes())
     raw[300] ^= 0x40
     seg.write_bytes(bytes(raw))
-    with pytest.raises(pyraftc.CorruptStorage, match=r"wal-0000000000000001\.log at offset \d+"):
+    with pytest.raises(pyraftc.CorruptStorageError, match=r"wal-0000000000000001\.log at offset \d+"):
         pyraftc.DiskStorage(path, segment_size=4096)
 
 
@@ -115,7 +115,7 @@ def test_group_sync_and_bad_options(tmp_path):
         st.sync()
     with pyraftc.DiskStorage(tmp_path / "g") as st:
         assert st.last_index() == 1
-    with pytest.raises(pyraftc.InvalidArgument):
+    with pytest.raises(pyraftc.InvalidArgumentError):
         pyraftc.DiskStorage(tmp_path / "bad", segment_size=100)
     with pytest.raises(ValueError):
         pyraftc.DiskStorage(tmp_path / "bad2", sync=7)
