@@ -10,7 +10,7 @@ from typing import Any, Iterable, Optional, Union
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, encode, encode_entries
 from ._ffi import as_bytes, as_u64, c_string, ffi, lib
-from .errors import error_for_code
+from .errors import StateError, error_for_code
 from .storage import EntryLike, MemoryStorage
 
 __all__ = ["DiskStorage", "SyncPolicy"]
@@ -42,15 +42,17 @@ class DiskStorage(MemoryStorage):
     :meth:`sync` once per Ready (or batch of Readys) before sending its messages.
 
     Raises :class:`pyraftc.StorageLockedError` if another process has the directory open,
-    :class:`pyraftc.CorruptStorageError` (naming file and offset) for damaged data other than a torn
-    final write (which is cut off), :class:`pyraftc.StorageIOError` for I/O errors. After an I/O
-    error the storage is failed for good: writes raise :class:`pyraftc.NodeFailedError`, nodes using
-    it fail; reopen it to recover.
+    :class:`pyraftc.CorruptStorageError` (naming file and offset) for damaged data other than
+    a torn final write (which is cut off), :class:`pyraftc.StorageIOError` for I/O errors.
+    After an I/O error the storage is failed for good: writes raise
+    :class:`pyraftc.NodeFailedError`, nodes using it fail; reopen it to recover.
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], segment_size: int = 0,
                  sync: SyncPolicy = SyncPolicy.EACH) -> None:
         super().__init__()
+        ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
+        self._handle = None
         opts = ffi.new("raftc_diskstorage_options *")
         opts.struct_size = ffi.sizeof("raftc_diskstorage_options")
         opts.segment_size = as_u64("segment_size", segment_size)
@@ -65,16 +67,16 @@ class DiskStorage(MemoryStorage):
         msp = ffi.new("raftc_memstorage **")
         self._check(lib.raftc_diskstorage_memstorage(msp, self._ds), "memstorage")
         # Reads (and nodes) go through the in-memory copy; it lives as long as self._ds.
-        self._ms = msp[0]
+        self._handle = msp[0]
 
     def _check(self, code: int, what: str) -> None:
         if code < 0:
             text = c_string(lib.raftc_diskstorage_last_error(self._ds))
             raise error_for_code(code, text or "%s failed" % what)
 
-    def _handle(self) -> Any:
+    def _ds_handle(self) -> Any:
         if self._ds is None:
-            raise error_for_code(lib.RAFTC_ESTATE, "disk storage is closed")
+            raise StateError("storage is closed")
         return self._ds
 
     # -- writes (durable) -------------------------------------------------------------------
@@ -84,7 +86,7 @@ class DiskStorage(MemoryStorage):
         bufs = encode_entries("entries", entries)
         ptrs, lens, keep = buffer_array(bufs)
         with self._lock:
-            self._check(lib.raftc_diskstorage_append(self._handle(), ptrs, lens, len(bufs)),
+            self._check(lib.raftc_diskstorage_append(self._ds_handle(), ptrs, lens, len(bufs)),
                         "append")
         del keep
 
@@ -92,14 +94,14 @@ class DiskStorage(MemoryStorage):
         """Saves the HardState durably."""
         b = encode("hard_state", hard_state, pb.HardState)
         with self._lock:
-            self._check(lib.raftc_diskstorage_set_hard_state(self._handle(), b, len(b)),
+            self._check(lib.raftc_diskstorage_set_hard_state(self._ds_handle(), b, len(b)),
                         "set_hard_state")
 
     def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
         """Replaces the contents with a snapshot, durably (the snapshot file first)."""
         b = encode("snapshot", snapshot, pb.Snapshot)
         with self._lock:
-            self._check(lib.raftc_diskstorage_apply_snapshot(self._handle(), b, len(b)),
+            self._check(lib.raftc_diskstorage_apply_snapshot(self._ds_handle(), b, len(b)),
                         "apply_snapshot")
 
     def create_snapshot(self, i: int, conf_state: Optional[Union[pb.ConfState, bytes]] = None,
@@ -112,7 +114,7 @@ class DiskStorage(MemoryStorage):
         csp = ffi.NULL if conf_state is None else cs
         with self._lock:
             sink = self._sink.reset()
-            self._check(lib.raftc_diskstorage_create_snapshot(sink.ptr, self._handle(), i, csp,
+            self._check(lib.raftc_diskstorage_create_snapshot(sink.ptr, self._ds_handle(), i, csp,
                                                               len(cs), data, len(data)),
                         "create_snapshot")
             return pb.Snapshot.FromString(sink.first())
@@ -122,12 +124,12 @@ class DiskStorage(MemoryStorage):
         snapshots)."""
         compact_index = as_u64("compact_index", compact_index)
         with self._lock:
-            self._check(lib.raftc_diskstorage_compact(self._handle(), compact_index), "compact")
+            self._check(lib.raftc_diskstorage_compact(self._ds_handle(), compact_index), "compact")
 
     def sync(self) -> None:
         """Makes every write so far durable (the group commit point)."""
         with self._lock:
-            self._check(lib.raftc_diskstorage_sync(self._handle()), "sync")
+            self._check(lib.raftc_diskstorage_sync(self._ds_handle()), "sync")
 
     def stat(self, key: str) -> int:
         """A counter: ``"bytes_written"``, ``"torn_bytes"`` (cut off when opening) or
@@ -137,19 +139,19 @@ class DiskStorage(MemoryStorage):
         if key not in keys:
             raise ValueError("unknown stat %r" % (key,))
         with self._lock:
-            self._check(lib.raftc_diskstorage_stat(self._u64, self._handle(), keys[key]), "stat")
+            self._check(lib.raftc_diskstorage_stat(self._u64, self._ds_handle(), keys[key]), "stat")
             return int(self._u64[0])
 
     def close(self) -> None:
-        """Closes the storage (unlocks the directory). Nodes using it must be closed first."""
+        """Writes out buffered records (no fsync), unlocks the directory and frees the storage
+        (idempotent); later calls raise StateError. Raises StateError while an open RawNode
+        uses the storage (close the node first)."""
         with self._lock:
-            if self._ds is not None:
-                ds, self._ds = self._ds, None
-                self._ms = None
+            if any(not node.closed for node in self._nodes):
+                raise StateError("storage is used by an open RawNode; close the node first")
+            ds, self._ds, self._handle = self._ds, None, None
+            if ds is not None:
                 ffi.release(ds)
 
     def __enter__(self) -> "DiskStorage":
         return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()

@@ -288,7 +288,7 @@ class RawNode:
         keep: Tuple[Any, ...] = (self._handle,)
         if isinstance(storage, DiskStorage) and len(self._ctx.direct) == 6:
             # the node reads the disk storage's in-memory copy and fails with the storage
-            check(lib.raftc_config_set_diskstorage(cfg, storage._handle()))
+            check(lib.raftc_config_set_diskstorage(cfg, storage._ds_handle()))
             keep += (storage._ds,)
         elif self._ctx.ms is not None and len(self._ctx.direct) == 6:
             check(lib.raftc_config_set_memstorage(cfg, self._ctx.ms))

@@ -105,7 +105,8 @@ def test_corruption_is_refused_with_file_and_offset(tmp_path):
     raw = bytearray(seg.read_bytes())
     raw[300] ^= 0x40
     seg.write_bytes(bytes(raw))
-    with pytest.raises(pyraftc.CorruptStorageError, match=r"wal-0000000000000001\.log at offset \d+"):
+    with pytest.raises(pyraftc.CorruptStorageError,
+                       match=r"wal-0000000000000001\.log at offset \d+"):
         pyraftc.DiskStorage(path, segment_size=4096)
 
 
