@@ -168,7 +168,10 @@ end
 M.MF = MF
 
 local enc_msg = encoded("Message", B.message_encode)
-local function varint(n)
+
+-- A protobuf varint (n: an integer >= 0, up to 2^53 on LuaJIT): what frames messages on a
+-- stream (kv-protocol.md's peer transport) and what precedes a length-delimited field.
+function M.encode_varint(n)
     local out = {}
     repeat
         local b = n % 128
@@ -204,12 +207,14 @@ function M.encode_message(m)
         local parts = { b }
         for i = 1, #resp do
             local r = M.encode_message(resp[i])
-            parts[#parts + 1] = "\114" .. varint(#r) .. r
+            parts[#parts + 1] = "\114" .. M.encode_varint(#r) .. r
         end
         b = table.concat(parts)
     end
     return b
 end
+
+local parts = { core.sink(), core.sink(), core.sink(), core.sink() }
 
 function M.decode_message(b)
     num.bytes("message bytes", b)
@@ -221,13 +226,17 @@ function M.decode_message(b)
                 reject_hint = info[MF.REJECT_HINT], entries = {}, responses = {}, context = "" }
     if info[MF.N_ENTRIES] > 0 or info[MF.HAS_SNAPSHOT] ~= 0 or info[MF.N_RESPONSES] > 0 or
         #b > 0 then
-        local ents, snap, resps, ctx = core.sink(), core.sink(), core.sink(), core.sink()
+        -- module sinks, reset per call: every item is copied out before any recursion
+        local ents, snap, resps, ctx = parts[1], parts[2], parts[3], parts[4]
+        for i = 1, 4 do B.sink_reset(parts[i]) end
         check(B.message_parts(b, ents, snap, resps, ctx))
-        m.entries = M.decode_entries(core.items(ents))
-        if B.sink_count(snap) > 0 then m.snapshot = M.decode_snapshot(core.first(snap)) end
+        local ent_bytes = core.items(ents)
+        local snap_bytes = B.sink_count(snap) > 0 and core.first(snap) or nil
         local rs = core.items(resps)
-        for i = 1, #rs do m.responses[i] = M.decode_message(rs[i]) end
         m.context = core.first(ctx)
+        m.entries = M.decode_entries(ent_bytes)
+        if snap_bytes then m.snapshot = M.decode_snapshot(snap_bytes) end
+        for i = 1, #rs do m.responses[i] = M.decode_message(rs[i]) end
     end
     return m
 end
