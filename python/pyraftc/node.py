@@ -498,10 +498,9 @@ class RawNode:
     def _inspect(self) -> Any:
         """The C node for read-only inspection, which works on a failed node too (as in C);
         StateError once closed."""
-        node = self._node
-        if node is None:
+        if self._closed:
             raise StateError("raft node is closed")
-        return node
+        return self._node
 
     def _raise_pending(self) -> None:
         exc = self._ctx.pending
