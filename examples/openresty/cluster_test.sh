@@ -6,11 +6,20 @@
 # leader within the election timeout; no acknowledged write lost; the killed node restarts and
 # catches up; membership: 409/404 answers, a learner joins, catches up and exits 0 when removed;
 # SIGTERM stops every node. Prints what it measured; the last line is
-# "openresty: ..." (exit 0 = passed). Env: RAFTKV_BASE_PORT (default 18300).
+# "openresty: ..." (exit 0 = passed). Env: RAFTKV_BASE_PORT (default: a random free range).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-base="${RAFTKV_BASE_PORT:-18300}"
+# four free loopback ports (the machine may run other tests): base+1 .. base+4
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+base="${RAFTKV_BASE_PORT:-}"
+if [ -z "$base" ]; then
+    for _ in $(seq 1 20); do
+        base=$(( 20000 + RANDOM % 20000 ))
+        port_free $((base + 1)) && port_free $((base + 2)) && port_free $((base + 3)) &&
+            port_free $((base + 4)) && break
+    done
+fi
 tick_ms=100
 tmp="$(mktemp -d)"
 declare -A pgid
@@ -42,7 +51,9 @@ leader_of() { # the id some live node reports as leader and that says it is lead
     local n s
     for n in "$@"; do
         s="$(status "$n")"
-        if [ "$(field "$s" state)" = StateLeader ]; then echo "$n"; return; fi
+        # the answer must come from our node n (not another process on a reused port)
+        if [ "$(field "$s" state)" = StateLeader ] && [ "$(field "$s" id)" = "$n" ] &&
+            [ "$(field "$s" impl)" = openresty ]; then echo "$n"; return; fi
     done
 }
 now_ms() { date +%s%3N; }
@@ -76,7 +87,7 @@ echo "30 writes acknowledged, through nodes 1, 2 and 3"
 
 term_before="$(field "$(status "$leader")" term)"
 echo "SIGKILL node $leader's nginx (process group ${pgid[$leader]}), term $term_before"
-kill -KILL -- "-${pgid[$leader]}"
+kill -KILL -- "-${pgid[$leader]}" || fail "node $leader's nginx is not running"
 t_kill=$(now_ms)
 unset "pgid[$leader]"
 survivors=()

@@ -77,8 +77,9 @@ local function snapshot_data()
     return kvpb.encode_snapshot{ pairs = pairs_, members = members }
 end
 
-local function shutdown()
+local function shutdown(why)
     -- a node that applied its own removal exits 0: ask the master for a graceful stop
+    log(ngx.WARN, "node %d stops: %s", S.cfg.id, why)
     S.stopping = true
     local f = io.open(S.cfg.pid_file, "r")
     if f then
@@ -133,7 +134,7 @@ local function apply_conf_change(e)
     local before = S.in_cs
     S.in_cs = now[S.cfg.id] ~= nil
     if S.in_cs then mark_member() end
-    if before and not S.in_cs then shutdown() end
+    if before and not S.in_cs then shutdown("it applied its own removal (entry " .. e.index .. ")") end
 end
 
 -- Linearizable reads wait for their read index to be applied.
@@ -370,9 +371,7 @@ local function watch_removal()
                     if st and st.state == "StateLeader" then
                         local me = tostring(S.cfg.id)
                         if (st.members or {})[me] == nil and (st.learners or {})[me] == nil then
-                            log(ngx.WARN, "node %d is not a member of leader %s's cluster: exiting",
-                                S.cfg.id, tostring(st.id))
-                            shutdown()
+                            shutdown("leader " .. tostring(st.id) .. "'s configuration lacks it")
                         end
                         break
                     end
