@@ -44,7 +44,9 @@ local function ensure_peer(id)
     if p and p.url == m.url then return p end
     p = peer_mod.new(id, m.url, report)
     S.peers[id] = p
-    ngx.thread.spawn(function() p:run(function() return S.stopping or S.peers[id] ~= p end) end)
+    ngx.thread.spawn(function()
+        p:run(function() return S.stopping or ngx.worker.exiting() or S.peers[id] ~= p end)
+    end)
     return p
 end
 
