@@ -39,10 +39,13 @@ from .errors import (
     NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError, RaftError,
     SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError, StepLocalMsgError,
     StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
-    UnknownMessageTypeError,
+    UnknownMessageTypeError, CorruptStorageError, StorageLockedError, StorageIOError,
 )
-from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
+from .node import (
+    BasicStatus, Progress, RawNode, Ready, ReadyEntries, ReadState, SoftState, Status,
+)
 from .storage import MemoryStorage, Storage
+from .diskstorage import DiskStorage, SyncPolicy
 
 if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
     from .errors import (  # noqa: F401
@@ -72,7 +75,8 @@ def abi_version() -> int:
 
 
 __all__ = [
-    "raftpb", "Config", "Peer", "RawNode", "Ready", "SoftState", "ReadState", "Progress",
+    "raftpb", "Config", "Peer", "RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState",
+    "Progress",
     "BasicStatus", "Status", "Storage", "MemoryStorage", "StateType", "ProgressStateType",
     "ReadOnlyOption", "SnapshotStatus", "LogLevel", "NO_LIMIT", "LOCAL_APPEND_THREAD",
     "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgumentError", "OutOfMemoryError",
@@ -80,6 +84,7 @@ __all__ = [
     "StepPeerNotFoundError", "CompactedError", "UnavailableError", "SnapshotOutOfDateError",
     "SnapshotTemporarilyUnavailableError", "StorageError", "NodeFailedError", "StoppedError",
     "StateError", "ConfigError", "ConfChangeError", "NotFoundError", "UnknownMessageTypeError",
+    "CorruptStorageError", "StorageLockedError", "StorageIOError", "DiskStorage", "SyncPolicy",
     "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",
