@@ -11,7 +11,7 @@
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
-#      python -m pyraftc.datadriven, generated-file staleness) and
+#      python/tests/raftc_datadriven.py, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
 #   5b. raftc-kv (docs/kv.md) on the Python step's venv: tools/demo.sh (the README's first
 #      command: a narrated 3-process cluster, exit 0 only if every check held) and a 5 s
@@ -171,9 +171,9 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
+    echo "==== [mypy] mypy --strict python/pyraftc, typing_api.py, the datadriven driver"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc python/tests/typing_api.py); then
+        python/pyraftc python/tests/typing_api.py python/tests/datadriven); then
         summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
@@ -236,7 +236,7 @@ fi
 
 # ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
 # Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
-# Python step's venv (python -m pyraftc.datadriven), the Lua step's builds (lua/raftc-datadriven.lua
+# Python step's venv (python/tests/raftc_datadriven.py), the Lua step's builds (lua/raftc-datadriven.lua
 # on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
 # Each driver must exist: a missing one fails the step. About 10 s.
 echo "==== [conformance-matrix] tools/conformance-matrix --strict"
