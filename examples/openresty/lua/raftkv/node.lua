@@ -77,8 +77,9 @@ local function snapshot_data()
     return kvpb.encode_snapshot{ pairs = pairs_, members = members }
 end
 
-local function shutdown()
+local function shutdown(why)
     -- a node that applied its own removal exits 0: ask the master for a graceful stop
+    log(ngx.WARN, "node %d stops: %s", S.cfg.id, why)
     S.stopping = true
     local f = io.open(S.cfg.pid_file, "r")
     if f then
@@ -86,6 +87,15 @@ local function shutdown()
         f:close()
         if pid then os.execute("kill -QUIT " .. pid) end
     end
+end
+
+-- This node has been in the configuration: remembered in DATA/member across restarts, so that
+-- a restarted node removed while it was down still knows to exit.
+local function mark_member()
+    if S.in_config then return end
+    S.in_config = true
+    local f = io.open(S.cfg.data .. "/member", "w")
+    if f then f:write("1\n") f:close() end
 end
 
 local function apply_conf_change(e)
@@ -119,12 +129,12 @@ local function apply_conf_change(e)
             S.conf_waiters[seq] = nil
         end
     end
-    -- a node that applies its own removal (it was in the configuration, now it is not) stops
-    if now[S.cfg.id] ~= nil then
-        S.in_config = true
-    elseif S.in_config then
-        shutdown()
-    end
+    -- a node that applies its own removal (it was in the last configuration applied, now it is
+    -- not) stops; replaying older configurations while catching up is no removal
+    local before = S.in_cs
+    S.in_cs = now[S.cfg.id] ~= nil
+    if S.in_cs then mark_member() end
+    if before and not S.in_cs then shutdown("it applied its own removal (entry " .. e.index .. ")") end
 end
 
 -- Linearizable reads wait for their read index to be applied.
@@ -197,7 +207,10 @@ local function handle_ready()
             local cs = rd.snapshot.metadata.conf_state
             for _, list in ipairs({ cs.voters, cs.learners }) do
                 for _, id in ipairs(list) do
-                    if id == S.cfg.id then S.in_config = true end
+                    if id == S.cfg.id then
+                        S.in_cs = true
+                        mark_member()
+                    end
                 end
             end
         end
@@ -218,7 +231,7 @@ local function handle_ready()
     maybe_snapshot()
 end
 
--- Requests from the workers: "P<command>", "R<seq>", "C<seq> <op> <id> <url>", "L<id>".
+-- Requests from the workers: "P<command>", "R<seq>", "C<seq> <op> <id> <url>", "L<seq> <id>".
 local function handle_request(r)
     local kind, body = r:sub(1, 1), r:sub(2)
     local node = S.node
@@ -247,6 +260,18 @@ local function handle_request(r)
             cc = { type = op == "learner" and pb.ConfChangeAddLearnerNode or pb.ConfChangeAddNode,
                    node_id = id, context = url }
         end
+        -- docs/kv.md's choices: an id at another URL or a URL another member has is 409, an
+        -- add that already holds is 200 without a conf change, removing a non-member is 404
+        local m = S.members[id]
+        if op ~= "remove" then
+            for mid, other in pairs(S.members) do
+                if mid ~= id and other.url == url then return put_result(seq, "409") end
+            end
+            if m and m.url ~= url then return put_result(seq, "409") end
+            if m and m.learner == (op == "learner") then return put_result(seq, "ok") end
+        elseif not m then
+            return put_result(seq, "404")
+        end
         local last = S.storage:last_index()
         local ok, err = pcall(node.propose_conf_change, node, cc)
         if not ok then
@@ -258,7 +283,11 @@ local function handle_request(r)
             S.conf_waiters[seq] = { index = last + 1 }
         end
     elseif kind == "L" then
-        pcall(node.transfer_leader, node, tonumber(body))
+        local seq, id = body:match("^(%d+) (%d+)$")
+        local m = S.members[tonumber(id)]
+        if not m or m.learner then return put_result(seq, "404") end
+        pcall(node.transfer_leader, node, tonumber(id))
+        put_result(seq, "ok")
     end
 end
 
@@ -286,6 +315,7 @@ local function loop(premature)
             for _ = 1, 1024 do
                 local m = ctl:lpop("inbox")
                 if not m then break end
+                S.last_heard = ngx.now()
                 local sok, serr = pcall(S.node.step, S.node, m)
                 if not sok and not raftc.is_error(serr, "StepPeerNotFoundError") then
                     log(ngx.INFO, "step: %s", tostring(serr))
@@ -324,11 +354,39 @@ local function loop(premature)
     end
 end
 
+-- A member removed while it could not hear about it (the leader stops replicating to a removed
+-- node, so it may never apply its own removal): every 2 s, a node that was in the configuration
+-- and has no leader (or heard nothing for two election timeouts) asks the members' /status; a leader whose membership lacks this node means
+-- it was removed, and it exits as if it had applied the removal (docs/kv.md).
+local function watch_removal()
+    while not ngx.worker.exiting() and not S.stopping do
+        ngx.sleep(2)
+        ngx.update_time()
+        local silent = ngx.now() - S.last_heard > 2 * 10 * S.cfg.tick_ms / 1000
+        if S.in_config and (silent or S.node:basic_status().lead == 0) then
+            for id, m in pairs(S.members) do
+                if id ~= S.cfg.id then
+                    local code, body = peer_mod.get(m.url, "/status")
+                    local st = code == 200 and cjson.decode(body)
+                    if st and st.state == "StateLeader" then
+                        local me = tostring(S.cfg.id)
+                        if (st.members or {})[me] == nil and (st.learners or {})[me] == nil then
+                            shutdown("leader " .. tostring(st.id) .. "'s configuration lacks it")
+                        end
+                        break
+                    end
+                end
+            end
+        end
+    end
+end
+
 -- Starts the node in this worker (worker 0).
 function M.start(cfg)
     S.cfg = cfg
     S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
     S.applied, S.snap_index = 0, 0
+    S.last_heard = ngx.now()
     S.storage = raftc.MemoryStorage()
     S.node = raftc.RawNode{
         id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = S.storage,
@@ -352,10 +410,15 @@ function M.start(cfg)
     end
     f = io.open(marker, "w")
     if f then f:write("1\n") f:close() end
-    S.in_config = false
+    f = io.open(cfg.data .. "/member", "r")
+    S.in_config = f ~= nil
+    S.in_cs = false
+    if f then f:close() end
     publish_status()
     local ok, err = ngx.timer.at(0, loop)
     if not ok then log(ngx.CRIT, "cannot start the raft loop: %s", err) end
+    ok, err = ngx.timer.at(0, watch_removal)
+    if not ok then log(ngx.CRIT, "cannot start the removal watch: %s", err) end
 end
 
 return M
