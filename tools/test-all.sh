@@ -252,10 +252,9 @@ fi
 
 # ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
 # The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
-# porcupine. Faults: partitions only for now -- raftc-kv keeps its log in memory until pyraftc
-# has a disk storage and refuses to restart a killed node; switch RAFTC_JEPSEN_FAULTS to
-# kill,partition then. About 2 minutes.
-jepsen_faults="${RAFTC_JEPSEN_FAULTS:-partition}"
+# porcupine. Faults: SIGKILLs with restarts from the data directories (raftc-kv on
+# pyraftc.DiskStorage) and partitions. About 2 minutes.
+jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
 echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
 jepsen_log="$build_root/jepsen-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
