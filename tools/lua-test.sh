@@ -7,7 +7,8 @@
 #   3. `luarocks make` of the rockspec from the checkout, for Lua 5.4 and for 5.1 (LuaJIT), each
 #      into a fresh tree, and a node created from each installed rock;
 #   4. examples/openresty/cluster_test.sh: three nginx instances running the key-value service,
-#      SIGKILL of the leader, failover, no acknowledged write lost, restart and catch-up.
+#      SIGKILL of the leader, failover, no acknowledged write lost, restart and catch-up;
+#   5. with RAFTC_KV_PYTHON: the Python kv demo (tools/demo.sh) driving OpenResty nodes.
 # The etcd transcripts and the project's scenarios run through the Lua datadriven driver in
 # tools/conformance-matrix (three columns: Lua5.4, LuaJIT-ffi, LuaJIT-swig).
 # Prints one summary line last ("lua: ..."); exit 0 = all passed.
@@ -69,4 +70,20 @@ if ! "$root/examples/openresty/cluster_test.sh" >"$ores_log" 2>&1; then
     exit 1
 fi
 grep -v '^$' "$ores_log" | grep -v 'Killed' || true
-echo "lua: busted specs passed (${specs# }), luarocks make for 5.4 and 5.1 installs a working rock, $(tail -1 "$ores_log" | sed 's/^openresty: //')"
+# The Python implementation's narrated demo against OpenResty nodes (the same protocol and
+# flags): when RAFTC_KV_PYTHON names an interpreter with pyraftc[kv] (tools/test-all.sh passes
+# its test virtualenv's).
+demo="not run (no RAFTC_KV_PYTHON)"
+if [ -n "${RAFTC_KV_PYTHON:-}" ]; then
+    echo "== tools/demo.sh --launcher examples/openresty/raftc-kv"
+    demo_log="$build_root/lua/openresty-demo.log"
+    if RAFTC_KV_PYTHON="$RAFTC_KV_PYTHON" "$root/tools/demo.sh" --launcher \
+            "$root/examples/openresty/raftc-kv" --no-live >"$demo_log" 2>&1; then
+        demo="$(tail -1 "$demo_log")"
+    else
+        cat "$demo_log"
+        echo "lua: FAILED (the kv demo against OpenResty nodes)"
+        exit 1
+    fi
+fi
+echo "lua: busted specs passed (${specs# }), luarocks make for 5.4 and 5.1 installs a working rock, $(tail -1 "$ores_log" | sed 's/^openresty: //'); kv demo on OpenResty: $demo"

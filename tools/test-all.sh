@@ -222,12 +222,16 @@ run_kv
 
 # ---- Lua binding (lua/, bindings/raftc.i; docs/lua.md) ----
 # tools/lua-test.sh: builds the SWIG module for Lua 5.4 and LuaJIT, runs the busted specs on
-# lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), and `luarocks make` for 5.4 and 5.1. Its builds
-# feed the matrix's three Lua drivers below. About 1 min.
+# lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), `luarocks make` for 5.4 and 5.1, the OpenResty
+# cluster test and the Python kv demo against OpenResty nodes (with the Python step's venv). Its
+# builds feed the matrix's three Lua drivers below. About 2 min.
 echo "==== [lua] tools/lua-test.sh"
 lua_log="$build_root/lua-test.log"
 mkdir -p "$build_root"
-if RAFTC_BUILD_ROOT="$build_root" "$root/tools/lua-test.sh" 2>&1 | tee "$lua_log"; then
+lua_kv_python=""
+[ -x "$build_root/python-venv/bin/python" ] && lua_kv_python="$build_root/python-venv/bin/python"
+if RAFTC_BUILD_ROOT="$build_root" RAFTC_KV_PYTHON="$lua_kv_python" "$root/tools/lua-test.sh" 2>&1 |
+    tee "$lua_log"; then
     summary+=("lua: $(tail -1 "$lua_log" | sed 's/^lua: //')")
 else
     summary+=("lua: FAILED $(tail -1 "$lua_log" | sed 's/^lua: //')")

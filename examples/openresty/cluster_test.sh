@@ -2,7 +2,7 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
 # cluster_test.sh: three raftc-kv nodes in three nginx instances on loopback (docs/lua.md):
-# writes through each node; SIGKILL of the leader's nginx (its whole process group); a new
+# writes through each node; SIGKILL of the leader's nginx master (its workers must follow); a new
 # leader within the election timeout; no acknowledged write lost; the killed node restarts and
 # catches up; membership: 409/404 answers, a learner joins, catches up and exits 0 when removed;
 # SIGTERM stops every node. Prints what it measured; the last line is
@@ -85,9 +85,18 @@ for i in $(seq 1 30); do
 done
 echo "30 writes acknowledged, through nodes 1, 2 and 3"
 
+leader="$(leader_of 1 2 3)" # the leader now (leadership may have moved during the writes)
+[ -n "$leader" ] || fail "no leader before the SIGKILL"
 term_before="$(field "$(status "$leader")" term)"
-echo "SIGKILL node $leader's nginx (process group ${pgid[$leader]}), term $term_before"
-kill -KILL -- "-${pgid[$leader]}" || fail "node $leader's nginx is not running"
+echo "SIGKILL node $leader's nginx master (pid ${pgid[$leader]}), term $term_before"
+# SIGKILL of the node's process (the nginx master) only: its workers must go down with it
+kill -KILL "${pgid[$leader]}" || fail "node $leader's nginx is not running"
+for _ in $(seq 1 50); do
+    [ -z "$(pgrep -g "${pgid[$leader]}" 2>/dev/null || true)" ] && break
+    sleep 0.02
+done
+[ -z "$(pgrep -g "${pgid[$leader]}" 2>/dev/null || true)" ] ||
+    fail "node $leader's nginx workers survived the SIGKILL of their master"
 t_kill=$(now_ms)
 unset "pgid[$leader]"
 survivors=()
@@ -96,6 +105,8 @@ new=""
 while [ -z "$new" ] && [ $(( $(now_ms) - t_kill )) -lt 10000 ]; do
     sleep 0.05
     new="$(leader_of "${survivors[@]}")"
+    # a new election: a leader at a later term than the killed one's
+    if [ -n "$new" ] && [ "$(field "$(status "$new")" term)" -le "$term_before" ]; then new=""; fi
 done
 [ -n "$new" ] || fail "no new leader within 10 s of the SIGKILL"
 elapsed=$(( $(now_ms) - t_kill ))
