@@ -258,11 +258,18 @@ int rc_rawnode_apply_conf_change(rc_rawnode *rn, const rc_conf_change_v2 *cc, rc
 int rc_rawnode_step(rc_rawnode *rn, const rc_message *m)
 {
     RN_CHECK(rn);
-    if (rc_msg_is_local(m->type) && !rc_msg_is_local_target(m->from))
+    if (rc_msg_is_local(m->type) && !rc_msg_is_local_target(m->from)) {
+        rn->raft->refused++; /* etcd's own refusal of a peer's local message: counted too */
         return fail(rn, RC_ERR_STEP_LOCAL_MSG, "raft: cannot step raft local message");
+    }
     if (rc_msg_is_response(m->type) && !rc_msg_is_local_target(m->from) &&
         rc_progress_map_get(&rn->raft->trk.progress, m->from) == NULL)
         return fail(rn, RC_ERR_STEP_PEER_NOT_FOUND, "raft: cannot step as peer not found");
+    int rc = rc_raft_screen(rn->raft, m, rn->err_buf, sizeof(rn->err_buf));
+    if (rc == RC_ERR_REFUSED)
+        return fail(rn, rc, rn->err_buf);
+    if (rc != RC_OK)
+        return result(rn, rc);
     return result(rn, rc_raft_step(rn->raft, m));
 }
 
