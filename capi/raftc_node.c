@@ -301,6 +301,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
 {
     if (err != NULL)
         *err = "";
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || cfg == NULL) {
         if (err != NULL)
             *err = raftc_strerror(RAFTC_EINVAL);

@@ -213,12 +213,16 @@ static int check_envelope(const rc_raft *r, const rc_message *m, char *why, size
     if (!is_peer_type(m->type))
         return refuse(why, size, "%s from %" X64 ": a local message type no peer sends", name, m->from);
     if (m->from == r->id) {
-        /* In async mode the host steps the node's own responses back (msgsAfterAppend); a
-         * forwarded MsgTransferLeader names the transferee as sender, which may be this node. */
+        /* In async mode the host steps the node's own responses back (msgsAfterAppend).
+         * Forwarding keeps the sender: a proposal or read request this node forwarded may come
+         * back from a node that no longer leads, and a forwarded MsgTransferLeader names the
+         * transferee as sender, which may be this node. */
         bool own_resp = r->async_storage_writes &&
                         (m->type == RC_MSG_APP_RESP || m->type == RC_MSG_VOTE_RESP ||
                          m->type == RC_MSG_PRE_VOTE_RESP);
-        if (!own_resp && m->type != RC_MSG_TRANSFER_LEADER)
+        bool forwarded = m->type == RC_MSG_PROP || m->type == RC_MSG_READ_INDEX ||
+                         m->type == RC_MSG_TRANSFER_LEADER;
+        if (!own_resp && !forwarded)
             return refuse(why, size, "%s from %" X64 ": addressed from this node to itself", name, m->from);
     }
     bool termless = m->type == RC_MSG_PROP || m->type == RC_MSG_READ_INDEX;

@@ -6,6 +6,8 @@
  */
 #include "rawnode.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -240,6 +242,16 @@ int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uin
     RN_CHECK(rn);
     if (type != RC_ENTRY_CONF_CHANGE && type != RC_ENTRY_CONF_CHANGE_V2)
         return fail(rn, RC_ERR_INVALID, "not a conf change entry type");
+    uint64_t bad = RC_NONE;
+    int crc = rc_conf_change_check_ids(type, data, len, &bad);
+    if (crc == RC_ERR_REFUSED) {
+        snprintf(rn->err_buf, sizeof(rn->err_buf),
+                 "conf change names reserved id %" PRIx64 " (a local thread target, never a node)",
+                 bad);
+        return fail(rn, RC_ERR_INVALID, rn->err_buf);
+    }
+    if (crc != RC_OK)
+        return fail(rn, crc, crc == RC_ERR_NOMEM ? "out of memory" : "conf change does not decode");
     rc_entry e = {.type = type,
                   .data = {.data = len > 0 ? (uint8_t *)(uintptr_t)data : NULL, .len = len}};
     rc_message m = {.type = RC_MSG_PROP, .entries = &e, .n_entries = 1};
