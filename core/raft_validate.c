@@ -323,6 +323,8 @@ int rc_raft_screen(rc_raft *r, const rc_message *m, char *why, size_t size)
         rc = check_content(r, m, why, size);
     if (rc == RC_OK)
         rc = check_against_state(r, m, why, size);
+    if (rc_raft_is_failed(r)) /* the storage failed while the screen read the log */
+        return RC_ERR_FAILED;
     if (rc == RC_ERR_REFUSED) {
         r->refused++;
         rc_logf(&r->logger, RC_LOG_WARN, "%" X64 " refused %s", r->id, why);

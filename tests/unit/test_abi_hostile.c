@@ -204,7 +204,7 @@ static void check_rc_after(const host *h, int rc)
     assert_true(g_failed_before || !raftc_node_is_failed(h->node) || rc == RAFTC_EFAILED);
     if (!g_failed_before && raftc_node_is_failed(h->node))
         g_fail_rc = rc;
-    assert_true(rc <= 0 && rc >= RAFTC_EUNKNOWN_TYPE);
+    assert_true(rc <= 0 && rc >= RAFTC_EREFUSED);
     assert_non_null(raftc_node_last_error(h->node));
     if (raftc_node_is_failed(h->node)) {
         assert_true(h->panics > 0);
@@ -444,47 +444,6 @@ static void test_calls_out_of_order(void **state)
     check_rc(&h, raftc_node_step(h.node, w.b, n));
     n = msg(&w, RAFTC_MSG_STORAGE_APPLY_RESP, 1, RAFTC_LOCAL_APPLY_THREAD, 99);
     check_rc(&h, raftc_node_step(h.node, w.b, n));
-    host_close(&h);
-}
-
-/* A failed node refuses everything with RAFTC_EFAILED and keeps its PANIC text. */
-static void test_failed_node_refuses(void **state)
-{
-    (void)state;
-    host h;
-    static const uint64_t voters[3] = {1, 2, 3};
-    host_open(&h, 1, voters, 3, 0);
-    pbw w;
-    /* A leader's MsgApp whose commit is beyond the log: etcd panics ("tocommit(...) is out of
-     * range ..."). */
-    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 5);
-    pb_u64(&w, F_COMMIT, 1000);
-    int rc = raftc_node_step(h.node, w.b, w.n);
-    assert_int_equal(rc, RAFTC_EFAILED);
-    assert_true(raftc_node_is_failed(h.node));
-    assert_int_equal(h.panics, 1);
-    assert_non_null(strstr(h.panic, "is out of range"));
-    assert_string_equal(raftc_node_last_error(h.node), h.panic);
-    raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
-    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
-    assert_null(rd);
-    assert_int_equal(raftc_node_has_ready(h.node), 0);
-    assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_tick(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_campaign(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_propose(h.node, (const uint8_t *)"x", 1), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_read_index(h.node, NULL, 0), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_transfer_leader(h.node, 2), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_forget_leader(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_report_unreachable(h.node, 2), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FINISH),
-                     RAFTC_EFAILED);
-    /* read-only status still works */
-    uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
-    assert_string_equal(raftc_node_last_error(h.node), h.panic);
-    assert_int_equal(h.panics, 1);
     host_close(&h);
 }
 
@@ -858,7 +817,7 @@ static void test_lying_storage(void **state)
             msg(&w, RAFTC_MSG_APP_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
             pb_u64(&w, F_INDEX, pr[RAFTC_PR_NEXT] - 1);
             pb_u64(&w, F_REJECT, 1);
-            pb_u64(&w, 11 /* RejectHint */, 3);
+            pb_u64(&w, 11 /* RejectHint */, pr[RAFTC_PR_NEXT] - 1 < 3 ? pr[RAFTC_PR_NEXT] - 1 : 3);
             check_rc(&h, raftc_node_step(h.node, w.b, w.n));
             check_rc(&h, raftc_node_tick(h.node));
         }
@@ -879,6 +838,58 @@ static void test_lying_storage(void **state)
     }
 }
 
+/* A failed node refuses everything with RAFTC_EFAILED and keeps its PANIC text. Only the host
+ * can fail a node: here its storage's Term() fails. */
+static void test_failed_node_refuses(void **state)
+{
+    (void)state;
+    liar l = {liar_storage(), LIE_TERM_ERR, 0};
+    host h;
+    memset(&h, 0, sizeof(h));
+    h.ms = l.ms;
+    raftc_storage_callbacks cbs = {sizeof(cbs), &l, l_initial, l_entries, l_term, l_first,
+                                   l_last, l_snapshot};
+    raftc_config *cfg = NULL;
+    assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, 1), RAFTC_OK);
+    assert_int_equal(raftc_config_set_logger(cfg, on_log, &h), RAFTC_OK);
+    assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
+    const char *err = NULL;
+    assert_int_equal(raftc_node_new(&h.node, cfg, &err), RAFTC_OK);
+    raftc_config_free(cfg);
+    l.armed = 1;
+    pbw w;
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 5); /* for the step below */
+    int rc = raftc_node_campaign(h.node); /* reads the last term: the callback fails */
+    assert_int_equal(rc, RAFTC_EFAILED);
+    assert_true(raftc_node_is_failed(h.node));
+    int panics = h.panics; /* the first PANIC is the node's text */
+    assert_true(panics >= 1);
+    assert_string_equal(h.panic, lie_text[LIE_TERM_ERR]);
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
+    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
+    assert_null(rd);
+    assert_int_equal(raftc_node_has_ready(h.node), 0);
+    assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_tick(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_campaign(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_propose(h.node, (const uint8_t *)"x", 1), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_read_index(h.node, NULL, 0), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_transfer_leader(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_forget_leader(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_unreachable(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FINISH),
+                     RAFTC_EFAILED);
+    /* read-only status still works */
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    assert_int_equal(h.panics, panics); /* a failed node logs nothing more */
+    host_close(&h);
+}
+
 static void test_hostile_memstorage(void **state)
 {
     (void)state;
@@ -896,7 +907,8 @@ static void test_hostile_memstorage(void **state)
     /* a gap inside one batch is a bad argument; a gap after the last index is etcd's panic */
     assert_string_equal(raftc_memstorage_last_error(ms), "");
     assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
-    assert_string_equal(raftc_memstorage_last_error(ms), ""); /* only EFAILED sets it */
+    assert_string_equal(raftc_memstorage_last_error(ms),
+                        "append batch is not contiguous: entry 1 has index 3, want 2");
     assert_int_equal(raftc_memstorage_append(ms, &p[2], &len[2], 1), RAFTC_EFAILED);
     assert_string_equal(raftc_memstorage_last_error(ms),
                         "missing log entry [last: 0, append at: 7]");
