@@ -298,6 +298,14 @@ static int check_against_state(rc_raft *r, const rc_message *m, char *why, size_
             return refuse(why, size, "%s from %" X64 " at term %" U64 ": the leader of that term is %" X64,
                           name, m->from, m->term, r->lead);
     }
+    /* A forwarded MsgTransferLeader goes to the leader its sender knows for that term; a node
+     * that follows another leader of the term cannot have been it (it would forward the
+     * request again, with its term set). */
+    if (m->type == RC_MSG_TRANSFER_LEADER && same_term && r->state != RC_STATE_LEADER &&
+        r->lead != RC_NONE)
+        return refuse(why, size, "%s from %" X64 " at term %" U64 ": sent to a follower of %" X64
+                      " (a transfer request goes to the leader of its term)",
+                      name, m->from, m->term, r->lead);
     if (m->type == RC_MSG_HEARTBEAT) {
         uint64_t last = rc_log_last_index(&r->raft_log);
         if (m->commit > last)
