@@ -8,6 +8,7 @@
  */
 #include "forge.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* A term above RAFTC_MAX_TERM (the largest a message may carry). */
@@ -413,4 +414,32 @@ size_t forge_mutate(uint8_t *dst, size_t cap, const uint8_t *base, size_t len,
 bool forge_refused(int rc)
 {
     return rc == RAFTC_EREFUSED || rc == RAFTC_ESTEP_LOCAL_MSG || rc == RAFTC_ESTEP_PEER_NOT_FOUND;
+}
+
+int forge_check_ready(raftc_node *node, char *why, size_t size)
+{
+    if (!raftc_node_has_ready(node))
+        return 0;
+    raftc_ready *rd = NULL;
+    uint64_t info[RAFTC_RD_COUNT];
+    int rc = raftc_node_ready(node, &rd);
+    if (rc == RAFTC_OK)
+        rc = raftc_ready_info(rd, info, RAFTC_RD_COUNT);
+    if (rc != RAFTC_OK) {
+        snprintf(why, size, "Ready refused: %s (%s)", raftc_strerror(rc),
+                 raftc_node_last_error(node));
+        return -1;
+    }
+    uint64_t prev = 0;
+    for (uint64_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
+        uint64_t index = 0;
+        if (raftc_ready_entry_info(rd, (size_t)i, NULL, &index, NULL, NULL, NULL) != RAFTC_OK ||
+            (i > 0 && index != prev + 1)) {
+            snprintf(why, size, "Ready entry %llu has index %llu after %llu",
+                     (unsigned long long)i, (unsigned long long)index, (unsigned long long)prev);
+            return -1;
+        }
+        prev = index;
+    }
+    return 0;
 }

@@ -40,6 +40,11 @@ const char *forge_impossible(raftc_sink *out, const uint8_t *base, size_t len,
 size_t forge_mutate(uint8_t *dst, size_t cap, const uint8_t *base, size_t len,
                     forge_rand_fn rnd, void *ud);
 
+/* After a node accepted a mutated message: takes its pending Ready, if any, and checks that it
+ * was handed out and that its entries are contiguous. Returns 0, or -1 with why (size bytes)
+ * filled. The Ready is not advanced: the caller restarts the node from its storage. */
+int forge_check_ready(raftc_node *node, char *why, size_t size);
+
 /* Whether rc is what the promise allows for an impossible message: refused (RAFTC_EREFUSED,
  * or etcd's own RAFTC_ESTEP_LOCAL_MSG / RAFTC_ESTEP_PEER_NOT_FOUND refusals). */
 bool forge_refused(int rc);
