@@ -13,9 +13,16 @@
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
-#   6. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
-#   7. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
-#   8. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
+#   5b. raftc-kv (docs/kv.md) on the Python step's venv: tools/demo.sh (the README's first
+#      command: a narrated 3-process cluster, exit 0 only if every check held) and a 5 s
+#      tools/kv-bench smoke (numbers printed, no timing assertion)
+#   6. tools/lua-test.sh: the Lua binding (SWIG module for 5.4 and LuaJIT, busted specs on three
+#      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
+#      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
+#      the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
+#   7. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
+#   8. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
+#   9. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -154,7 +161,7 @@ run_python() {
         failed=1
         return
     fi
-    if ! "$venv/bin/python" -m pip install -q "$root" pytest mypy==2.4.1; then
+    if ! "$venv/bin/python" -m pip install -q "$root[kv]" pytest mypy==2.4.1; then
         summary+=("python: pip install . FAILED")
         failed=1
         return
@@ -169,10 +176,10 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc"
+    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc); then
-        summary+=("mypy: --strict clean (python/pyraftc)")
+        python/pyraftc python/tests/typing_api.py); then
+        summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
@@ -186,6 +193,67 @@ run_python() {
     fi
 }
 run_python
+
+# ---- raftc-kv (python/pyraftc/kv; docs/kv.md) ----
+# The README's first command (tools/demo.sh) and a short load-test smoke, both on the Python
+# step's venv (pyraftc[kv]; its pytest already ran python/tests/test_kv_*.py). About 30 s.
+run_kv() {
+    local py="$build_root/python-venv/bin/python"
+    local demo_log="$build_root/kv-demo.log" bench_log="$build_root/kv-bench.log"
+    if ! "$py" -c "import pyraftc.kv.service" 2>/dev/null; then
+        summary+=("kv-demo: FAILED (no pyraftc[kv] in $build_root/python-venv)")
+        summary+=("kv-bench: FAILED (no pyraftc[kv] in $build_root/python-venv)")
+        failed=1
+        return
+    fi
+    echo "==== [kv-demo] tools/demo.sh"
+    if RAFTC_KV_PYTHON="$py" "$root/tools/demo.sh" 2>&1 | tee "$demo_log"; then
+        summary+=("kv-demo: $(tail -1 "$demo_log")")
+    else
+        summary+=("kv-demo: FAILED ($(grep -c 'FAIL ' "$demo_log" || true) failed checks)")
+        failed=1
+    fi
+    echo "==== [kv-bench] tools/kv-bench --duration 5 --connections 8"
+    if RAFTC_KV_PYTHON="$py" "$root/tools/kv-bench" --duration 5 --connections 8 \
+        --json "$build_root/kv-bench.json" 2>&1 | tee "$bench_log"; then
+        summary+=("kv-bench: 3 Python nodes, 8 connections: $(grep '^  all' "$bench_log" |
+            awk '{print $2 " ops/s, p99 " $4 " ms"}')")
+    else
+        summary+=("kv-bench: FAILED")
+        failed=1
+    fi
+}
+run_kv
+
+# ---- Lua binding (lua/, bindings/raftc.i; docs/lua.md) ----
+# tools/lua-test.sh: builds the SWIG module for Lua 5.4 and LuaJIT, runs the busted specs on
+# lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), and `luarocks make` for 5.4 and 5.1. Its builds
+# feed the matrix's three Lua drivers below. About 1 min.
+echo "==== [lua] tools/lua-test.sh"
+lua_log="$build_root/lua-test.log"
+mkdir -p "$build_root"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/lua-test.sh" 2>&1 | tee "$lua_log"; then
+    summary+=("lua: $(tail -1 "$lua_log" | sed 's/^lua: //')")
+else
+    summary+=("lua: FAILED $(tail -1 "$lua_log" | sed 's/^lua: //')")
+    failed=1
+fi
+
+# ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
+# Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
+# Python step's venv (python -m pyraftc.datadriven), the Lua step's builds (lua/raftc-datadriven.lua
+# on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
+# Each driver must exist: a missing one fails the step. About 10 s.
+echo "==== [conformance-matrix] tools/conformance-matrix --strict"
+matrix_log="$build_root/conformance-matrix.log"
+mkdir -p "$build_root"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/conformance-matrix" --strict 2>&1 |
+    tee "$matrix_log"; then
+    summary+=("conformance-matrix: $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+else
+    summary+=("conformance-matrix: FAILED $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+    failed=1
+fi
 
 # ---- Fault simulation soak (tests/sim; docs/testing.md) ----
 # Thousands of seeds beyond ctest's fixed ones: consecutive seeds from a fixed first seed, for a
@@ -246,6 +314,23 @@ if command -v go >/dev/null 2>&1; then
     fi
 else
     summary+=("interop: skipped (no Go toolchain; the etcd side of the interop tests is Go)")
+fi
+
+# ---- Go binding (tools/go-test.sh; docs/go.md) ----
+# go/: generated C sources current, go vet, go test -race (the binding, the Go datadriven driver
+# over every etcd transcript, Node, raftexample on raftc and on etcd raft).
+echo "==== [go] tools/go-test.sh"
+if command -v go >/dev/null 2>&1; then
+    go_log="$build_root/go-test.log"
+    mkdir -p "$build_root"
+    if "$root/tools/go-test.sh" 2>&1 | tee "$go_log"; then
+        summary+=("$(tail -1 "$go_log")")
+    else
+        summary+=("go: FAILED $(tail -1 "$go_log" | sed 's/^go: //')")
+        failed=1
+    fi
+else
+    summary+=("go: skipped (no Go toolchain)")
 fi
 
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
