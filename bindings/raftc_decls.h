@@ -53,7 +53,10 @@ typedef enum raftc_err {
     RAFTC_ECONFIG = -15,                /* invalid configuration */
     RAFTC_ECONFCHANGE = -16,            /* a conf change was refused */
     RAFTC_ENOTFOUND = -17,              /* no such item */
-    RAFTC_EUNKNOWN_TYPE = -18           /* message type outside etcd's enum */
+    RAFTC_EUNKNOWN_TYPE = -18,          /* message type outside etcd's enum */
+    RAFTC_EREFUSED = -19                /* a message no correct peer can send, refused; the
+                                         * node is unchanged and healthy (last_error says
+                                         * which sender, field and value) */
 } raftc_err;
 
 /* Static text for an error code; etcd's error text where etcd has one (e.g. RAFTC_ESTEP_LOCAL_MSG

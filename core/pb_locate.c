@@ -150,8 +150,10 @@ static const char *wire_name(unsigned wt)
 /* Records the problem at p (absolute offset) under the current path; returns false. */
 static bool problem(walker *w, const uint8_t *p, const char *field, const char *what)
 {
-    snprintf(w->out, w->size, "%s%s%s at offset %zu: %s", w->path,
-             w->path[0] != '\0' && field[0] != '\0' ? "." : "", field, (size_t)(p - w->base), what);
+    const char *dot = w->path[0] != '\0' && field[0] != '\0' ? "." : "";
+    const char *space = w->path[0] != '\0' || field[0] != '\0' ? " " : "";
+    snprintf(w->out, w->size, "%s%s%s%sat offset %zu: %s", w->path, dot, field, space,
+             (size_t)(p - w->base), what);
     return false;
 }
 

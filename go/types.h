@@ -43,6 +43,7 @@ typedef enum rc_err {
     RC_ERR_CONFCHANGE = -16,      /* a conf change was refused by the changer */
     RC_ERR_NOT_FOUND = -17,
     RC_ERR_UNKNOWN_TYPE = -18,    /* message type outside the enum */
+    RC_ERR_REFUSED = -19,         /* a message no correct peer can send; the node is unchanged */
 } rc_err;
 
 /* etcd's raftpb.MessageType numbering. */

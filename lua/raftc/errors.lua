@@ -13,7 +13,7 @@ local NAMES = {
     [-8] = "CompactedError", [-9] = "UnavailableError", [-10] = "SnapshotOutOfDateError",
     [-11] = "SnapshotTemporarilyUnavailableError", [-12] = "StorageError", [-13] = "NodeFailedError",
     [-14] = "StateError", [-15] = "ConfigError", [-16] = "ConfChangeError", [-17] = "NotFoundError",
-    [-18] = "UnknownMessageTypeError",
+    [-18] = "UnknownMessageTypeError", [-19] = "MessageRefusedError",
 }
 M.NAMES = NAMES
 M.CODES = {}

@@ -27,6 +27,7 @@ BY_CONSTANT = {
     "RAFTC_ECONFCHANGE": pyraftc.ConfChangeError,
     "RAFTC_ENOTFOUND": pyraftc.NotFoundError,
     "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageTypeError,
+    "RAFTC_EREFUSED": pyraftc.MessageRefusedError,
 }
 
 
