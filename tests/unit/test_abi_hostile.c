@@ -1269,6 +1269,26 @@ static void test_refuse_bad_snapshots(void **state)
     host_close(&h);
 }
 
+/* A node at term 0 whose log came from a snapshot rejects a MsgPreVote from a candidate behind
+ * it: etcd panics there ("term should be set when sending MsgPreVoteResp", found by
+ * fuzz_hostile); raftc sends no rejection (the candidate times out) and stays healthy. */
+static void test_prevote_rejection_at_term_0(void **state)
+{
+    (void)state;
+    host h;
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(&h, 1, voters, 3, 0);
+    assert_int_equal(status(&h, RAFTC_ST_TERM), 0);
+    pbw w;
+    msg(&w, RAFTC_MSG_PRE_VOTE, 1, 2, 1); /* log (0, 0): behind this node's (1, 1) */
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    assert_false(raftc_node_is_failed(h.node));
+    assert_int_equal(h.panics, 0);
+    host_settle(&h);
+    assert_int_equal(status(&h, RAFTC_ST_TERM), 0);
+    host_close(&h);
+}
+
 /* Malformed bytes: the text names the offset and the field. */
 static void test_malformed_text(void **state)
 {
@@ -1354,6 +1374,7 @@ int main(void)
         cmocka_unit_test(test_refuse_single_killers),
         cmocka_unit_test(test_refuse_impossible_senders),
         cmocka_unit_test(test_refuse_bad_snapshots),
+        cmocka_unit_test(test_prevote_rejection_at_term_0),
         cmocka_unit_test(test_malformed_text),
         cmocka_unit_test(test_node_new_null_config),
         cmocka_unit_test(test_quorum_at_scale),
