@@ -780,7 +780,10 @@ typedef enum raftc_status_field {
                                     * voters */
     RAFTC_ST_IS_LEARNER = 9,
     RAFTC_ST_N_PROGRESS = 10,      /* peers tracked in the progress map (leader only, else 0) */
-    RAFTC_ST_COUNT = 11
+    RAFTC_ST_REFUSED = 11,         /* messages raftc_node_step refused as no correct peer's
+                                    * (RAFTC_EREFUSED, and etcd's RAFTC_ESTEP_LOCAL_MSG) since
+                                    * the node was created */
+    RAFTC_ST_COUNT = 12
 } raftc_status_field;
 
 /* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress*): read-only,

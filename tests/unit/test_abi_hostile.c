@@ -957,6 +957,8 @@ static void expect_refused(host *h, const uint8_t *b, size_t n, const char *want
     assert_false(raftc_node_is_failed(h->node));
     assert_int_equal(h->panics, 0);
     assert_int_equal(raftc_node_status_info(h->node, after, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(after[RAFTC_ST_REFUSED], before[RAFTC_ST_REFUSED] + 1); /* counted */
+    after[RAFTC_ST_REFUSED] = before[RAFTC_ST_REFUSED];
     assert_memory_equal(before, after, sizeof(before));
     assert_int_equal(raftc_node_has_ready(h->node), ready);
 }
