@@ -11,7 +11,7 @@
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
-#      python -m pyraftc.datadriven, generated-file staleness) and
+#      python/tests/raftc_datadriven.py, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
 #   5b. raftc-kv (docs/kv.md) on the Python step's venv: tools/demo.sh (the README's first
 #      command: a narrated 3-process cluster, exit 0 only if every check held) and a 5 s
@@ -19,10 +19,12 @@
 #   6. tools/lua-test.sh: the Lua binding (SWIG module for 5.4 and LuaJIT, busted specs on three
 #      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
-#      the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
-#   7. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
-#   8. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
-#   9. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
+#      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
+#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds;
+#      partitions only until raftc-kv restarts from disk)
+#   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
+#   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
+#  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -176,9 +178,9 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
+    echo "==== [mypy] mypy --strict python/pyraftc, typing_api.py, the datadriven driver"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc python/tests/typing_api.py); then
+        python/pyraftc python/tests/typing_api.py python/tests/datadriven); then
         summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
@@ -241,7 +243,7 @@ fi
 
 # ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
 # Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
-# Python step's venv (python -m pyraftc.datadriven), the Lua step's builds (lua/raftc-datadriven.lua
+# Python step's venv (python/tests/raftc_datadriven.py), the Lua step's builds (lua/raftc-datadriven.lua
 # on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
 # Each driver must exist: a missing one fails the step. About 10 s.
 echo "==== [conformance-matrix] tools/conformance-matrix --strict"
@@ -252,6 +254,21 @@ if RAFTC_BUILD_ROOT="$build_root" "$root/tools/conformance-matrix" --strict 2>&1
     summary+=("conformance-matrix: $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
 else
     summary+=("conformance-matrix: FAILED $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+    failed=1
+fi
+
+# ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
+# The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
+# porcupine. Faults: SIGKILLs with restarts from the data directories (raftc-kv on
+# pyraftc.DiskStorage) and partitions. About 2 minutes.
+jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
+echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
+jepsen_log="$build_root/jepsen-test.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
+    tee "$jepsen_log"; then
+    summary+=("jepsen: $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (raftc-kv, faults: $jepsen_faults)")
+else
+    summary+=("jepsen: FAILED $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (faults: $jepsen_faults)")
     failed=1
 fi
 
