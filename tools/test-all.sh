@@ -20,8 +20,8 @@
 #      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
 #      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
-#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds;
-#      partitions only until raftc-kv restarts from disk)
+#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds),
+#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster
 #   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -251,11 +251,9 @@ else
 fi
 
 # ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
-# The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
-# porcupine. Faults: partitions only for now -- raftc-kv keeps its log in memory until pyraftc
-# has a disk storage and refuses to restart a killed node; switch RAFTC_JEPSEN_FAULTS to
-# kill,partition then. About 2 minutes.
-jepsen_faults="${RAFTC_JEPSEN_FAULTS:-partition}"
+# The Python step's raftc-kv, 3 fixed seeds of 15 s: a leader tour, concurrent clients, a
+# seeded nemesis (SIGKILL and restart from disk, partitions), porcupine. About 2 minutes.
+jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
 echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
 jepsen_log="$build_root/jepsen-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
@@ -263,6 +261,18 @@ if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen
     summary+=("jepsen: $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (raftc-kv, faults: $jepsen_faults)")
 else
     summary+=("jepsen: FAILED $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (faults: $jepsen_faults)")
+    failed=1
+fi
+
+# ---- Mixed-language clusters (tools/mixed-cluster-test.sh; docs/testing.md) ----
+# Every pair of raftc-kv implementations (Python, OpenResty, Go raftexample) in one 3-node
+# cluster under the Jepsen-style test. About 70 s.
+echo "==== [mixed] tools/mixed-cluster-test.sh"
+mixed_log="$build_root/mixed-cluster-test.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/mixed-cluster-test.sh" 2>&1 | tee "$mixed_log"; then
+    summary+=("mixed: $(tail -1 "$mixed_log" | sed 's/^mixed: //')")
+else
+    summary+=("mixed: FAILED $(tail -1 "$mixed_log" | sed 's/^mixed: //')")
     failed=1
 fi
 
