@@ -16,12 +16,12 @@ DEFAULT_DECLS = os.path.join(HERE, "..", "bindings", "raftc_decls.h")
 # Callbacks implemented in Python (pyraftc/_storage.py, pyraftc/_logger.py).
 PYTHON_CALLBACKS = """
 extern "Python" int _pyraftc_st_initial_state(void *, raftc_sink *, raftc_sink *);
-extern "Python" int _pyraftc_st_entries(void *, uint64_t, uint64_t, uint64_t, raftc_sink *);
-extern "Python" int _pyraftc_st_term(void *, uint64_t, uint64_t *);
+extern "Python" int _pyraftc_st_entries(void *, raftc_sink *, uint64_t, uint64_t, uint64_t);
+extern "Python" int _pyraftc_st_term(void *, uint64_t *, uint64_t);
 extern "Python" int _pyraftc_st_first_index(void *, uint64_t *);
 extern "Python" int _pyraftc_st_last_index(void *, uint64_t *);
 extern "Python" int _pyraftc_st_snapshot(void *, raftc_sink *);
-extern "Python" void _pyraftc_log(void *, int, const char *, size_t);
+extern "Python" void _pyraftc_log(void *, raftc_log_level, const char *, size_t);
 """
 
 

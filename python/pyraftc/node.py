@@ -280,7 +280,7 @@ class RawNode:
         pp = ffi.new("raftc_node **")
         errp = ffi.new("const char **")
         with self._lock:
-            rc = lib.raftc_node_new(pp, cfg, errp)
+            rc = lib.raftc_node_new(pp, errp, cfg)
             self._raise_pending()
         if rc < 0:
             text = c_string(errp[0]) if errp[0] != ffi.NULL else ""
@@ -432,7 +432,7 @@ class RawNode:
         with self._lock:
             node = self._ptr()
             sink = self._sink.reset()
-            self._result(node, lib.raftc_node_apply_conf_change(node, kind, b, len(b), sink.ptr))
+            self._result(node, lib.raftc_node_apply_conf_change(sink.ptr, node, kind, b, len(b)))
             return pb.ConfState.FromString(sink.first())
 
     def step(self, msg: Union[pb.Message, bytes]) -> None:
@@ -457,10 +457,10 @@ class RawNode:
     def _ready(self, describe: bool) -> Tuple[Ready, str]:
         with self._lock:
             node = self._ptr()
-            self._result(node, lib.raftc_node_ready(node, self._rdpp))
+            self._result(node, lib.raftc_node_ready(self._rdpp, node))
             rd_ptr = self._rdpp[0]
             info = self._rd_info
-            check(lib.raftc_ready_info(rd_ptr, info, _RD_COUNT))
+            check(lib.raftc_ready_info(info, _RD_COUNT, rd_ptr))
             p, n = self._p, self._n
             rd = Ready()
             if info[lib.RAFTC_RD_HAS_SOFT_STATE]:
@@ -472,31 +472,31 @@ class RawNode:
             buf = ffi.buffer
             out = rd.entry_bytes
             for i in range(info[lib.RAFTC_RD_N_ENTRIES]):
-                check(lib.raftc_ready_entry(rd_ptr, i, p, n))
+                check(lib.raftc_ready_entry(p, n, rd_ptr, i))
                 out.append(buf(p[0], n[0])[:])
             if info[lib.RAFTC_RD_HAS_SNAPSHOT]:
-                check(lib.raftc_ready_snapshot(rd_ptr, p, n))
+                check(lib.raftc_ready_snapshot(p, n, rd_ptr))
                 rd.snapshot = pb.Snapshot.FromString(buf(p[0], n[0])[:])
             out = rd.committed_entry_bytes
             for i in range(info[lib.RAFTC_RD_N_COMMITTED_ENTRIES]):
-                check(lib.raftc_ready_committed_entry(rd_ptr, i, p, n))
+                check(lib.raftc_ready_committed_entry(p, n, rd_ptr, i))
                 out.append(buf(p[0], n[0])[:])
             out = rd.message_bytes
             for i in range(info[lib.RAFTC_RD_N_MESSAGES]):
-                check(lib.raftc_ready_message(rd_ptr, i, p, n))
+                check(lib.raftc_ready_message(p, n, rd_ptr, i))
                 out.append(buf(p[0], n[0])[:])
             n_rs = info[lib.RAFTC_RD_N_READ_STATES]
             if n_rs:
                 idx = self._u64
                 for i in range(n_rs):
-                    check(lib.raftc_ready_read_state(rd_ptr, i, idx, p, n))
+                    check(lib.raftc_ready_read_state(idx, p, n, rd_ptr, i))
                     rd.read_states.append(ReadState(int(idx[0]), buf(p[0], n[0])[:]
                                                     if n[0] else b""))
             rd.must_sync = bool(info[lib.RAFTC_RD_MUST_SYNC])
             text = ""
             if describe:
                 sp = ffi.new("char **")
-                check(lib.raftc_ready_describe(rd_ptr, sp))
+                check(lib.raftc_ready_describe(sp, rd_ptr))
                 text = take_string(sp)
             return rd, text
 
@@ -514,26 +514,26 @@ class RawNode:
             node = self._node
             if node is None:
                 raise StateError("raft node is closed")
-            check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
         """etcd's Status: BasicStatus + config string + progress map (leader only)."""
         with self._lock:
             node = self._ptr()
-            check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_config(node, sp))
+            check(lib.raftc_node_status_config(sp, node))
             config = take_string(sp)
             progress: Dict[int, Progress] = {}
             count = ffi.new("size_t *")
-            check(lib.raftc_node_progress_ids(node, ffi.NULL, 0, count))
+            check(lib.raftc_node_progress_ids(ffi.NULL, 0, count, node))
             if count[0]:
                 ids = ffi.new("uint64_t[]", count[0])
-                check(lib.raftc_node_progress_ids(node, ids, count[0], count))
+                check(lib.raftc_node_progress_ids(ids, count[0], count, node))
                 pr = ffi.new("uint64_t[]", _PR_COUNT)
                 for i in range(count[0]):
-                    check(lib.raftc_node_progress(node, ids[i], pr, _PR_COUNT))
+                    check(lib.raftc_node_progress_info(pr, _PR_COUNT, node, ids[i]))
                     progress[int(ids[i])] = Progress(
                         int(pr[lib.RAFTC_PR_MATCH]), int(pr[lib.RAFTC_PR_NEXT]),
                         ProgressStateType(pr[lib.RAFTC_PR_STATE]),
@@ -546,14 +546,14 @@ class RawNode:
         """etcd's ProgressMap.String() of the status ("" unless leader)."""
         with self._lock:
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_progress(self._ptr(), sp))
+            check(lib.raftc_node_status_progress(sp, self._ptr()))
             return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
         """The current configuration as a raftpb.ConfState."""
         with self._lock:
             sink = self._sink.reset()
-            check(lib.raftc_node_conf_state(self._ptr(), sink.ptr))
+            check(lib.raftc_node_conf_state(sink.ptr, self._ptr()))
             return pb.ConfState.FromString(sink.first())
 
     # -- other requests --------------------------------------------------------------------
@@ -585,8 +585,11 @@ class RawNode:
         self._call(lib.raftc_node_report_snapshot, as_u64("id", id), int(status))
 
     def _set_randomized_election_timeout(self, timeout: int) -> None:
-        """Test hook: pins the current randomized election timeout."""
-        self._call(lib.raftc_node_test_set_randomized_election_timeout, int(timeout))
+        """Test hook: pins the current randomized election timeout (raftc_testing_control)."""
+        value = int(timeout) if int(timeout) > 0 else 0  # <= 0 is refused with EINVAL
+        self._call(
+            lib.raftc_testing_control, lib.RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT, value
+        )
 
     def __repr__(self) -> str:
         if self._node is None:
