@@ -73,7 +73,7 @@ class Network:
                 continue  # dropped
             try:
                 self.members[to].node.step(data)
-            except pyraftc.StepPeerNotFound:
+            except pyraftc.StepPeerNotFoundError:
                 pass
         return len(batch)
 

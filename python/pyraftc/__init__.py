@@ -21,9 +21,12 @@ Quick start::
         node.advance()
 
 Names follow etcd's (snake_case). Raft values are :mod:`pyraftc.raftpb` protobuf objects;
-errors are :class:`RaftError` subclasses. See docs/python.md.
+errors are :class:`RaftError` subclasses (``...Error``; the suffix-less names of pyraftc 0.1 are
+deprecated aliases). See docs/python.md.
 """
-from . import raftpb
+from typing import TYPE_CHECKING, Any
+
+from . import errors as _errors, raftpb
 from ._ffi import NO_LIMIT, c_string as _c_string, lib as _lib
 from .config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config, Peer
 from .describe import (
@@ -32,13 +35,28 @@ from .describe import (
 )
 from .enums import LogLevel, ProgressStateType, ReadOnlyOption, SnapshotStatus, StateType
 from .errors import (
-    Compacted, ConfChangeError, ConfigError, DecodeError, InvalidArgument, NodeFailed,
-    NotFound, OutOfMemory, ProposalDropped, RaftError, SnapshotOutOfDate,
-    SnapshotTemporarilyUnavailable, StateError, StepLocalMsg, StepPeerNotFound, StorageError,
-    TooLarge, Unavailable, UnknownMessageType,
+    CompactedError, ConfChangeError, ConfigError, DecodeError, InvalidArgumentError,
+    NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError, RaftError,
+    SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError, StepLocalMsgError,
+    StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
+    UnknownMessageTypeError,
 )
 from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
 from .storage import MemoryStorage, Storage
+
+if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
+    from .errors import (  # noqa: F401
+        Compacted as Compacted, InvalidArgument as InvalidArgument, NodeFailed as NodeFailed,
+        NotFound as NotFound, OutOfMemory as OutOfMemory, ProposalDropped as ProposalDropped,
+        SnapshotOutOfDate as SnapshotOutOfDate,
+        SnapshotTemporarilyUnavailable as SnapshotTemporarilyUnavailable,
+        StepLocalMsg as StepLocalMsg, StepPeerNotFound as StepPeerNotFound,
+        TooLarge as TooLarge, Unavailable as Unavailable,
+        UnknownMessageType as UnknownMessageType,
+    )
+else:
+    def __getattr__(name: str) -> Any:
+        return _errors.deprecated_name(__name__, name)
 
 __version__ = "0.1.0"
 
@@ -57,11 +75,12 @@ __all__ = [
     "raftpb", "Config", "Peer", "RawNode", "Ready", "SoftState", "ReadState", "Progress",
     "BasicStatus", "Status", "Storage", "MemoryStorage", "StateType", "ProgressStateType",
     "ReadOnlyOption", "SnapshotStatus", "LogLevel", "NO_LIMIT", "LOCAL_APPEND_THREAD",
-    "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgument", "OutOfMemory", "DecodeError",
-    "TooLarge", "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted",
-    "Unavailable", "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError",
-    "NodeFailed", "StateError", "ConfigError", "ConfChangeError", "NotFound",
-    "UnknownMessageType", "describe_message", "describe_entry", "describe_entries",
+    "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgumentError", "OutOfMemoryError",
+    "DecodeError", "TooLargeError", "ProposalDroppedError", "StepLocalMsgError",
+    "StepPeerNotFoundError", "CompactedError", "UnavailableError", "SnapshotOutOfDateError",
+    "SnapshotTemporarilyUnavailableError", "StorageError", "NodeFailedError", "StoppedError",
+    "StateError", "ConfigError", "ConfChangeError", "NotFoundError", "UnknownMessageTypeError",
+    "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",
 ]

@@ -107,7 +107,7 @@ class Sink:
         return int(lib.raftc_sink_count(self.ptr))
 
     def item(self, i: int) -> bytes:
-        """A copy of item i (raises InvalidArgument past the end)."""
+        """A copy of item i (raises InvalidArgumentError past the end)."""
         check(lib.raftc_sink_get(self._p, self._n, self.ptr, i))
         return view(self._p, self._n)
 

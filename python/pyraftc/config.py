@@ -23,13 +23,25 @@ _INT_MAX_HALF = (2**31 - 1) // 2
 
 class Peer:
     """A member for :meth:`RawNode.bootstrap` (etcd's raft.Peer): ``id`` and an opaque
-    ``context`` stored in its ConfChangeAddNode entry."""
+    ``context`` stored in its ConfChangeAddNode entry. Immutable and hashable (a set or dict
+    key), equal to the Peers with the same id and context."""
 
     __slots__ = ("id", "context")
+    id: int
+    context: bytes
 
     def __init__(self, id: int, context: bytes = b"") -> None:  # noqa: A002 (etcd's name)
-        self.id = as_u64("Peer.id", id)
-        self.context = as_bytes("Peer.context", context)
+        object.__setattr__(self, "id", as_u64("Peer.id", id))
+        object.__setattr__(self, "context", as_bytes("Peer.context", context))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Peer is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Peer is immutable")
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.context))
 
     def __repr__(self) -> str:
         return "Peer(id=%d, context=%r)" % (self.id, self.context)

@@ -8,15 +8,21 @@ chosen by its ``RAFTC_E*`` code; ``str(err)`` is etcd's error text where etcd ha
 ``"raft proposal dropped"``) or the node's last error text. Argument-type mistakes raise the
 built-in :class:`TypeError`; several classes also derive from the matching built-in
 (:class:`ValueError`, :class:`LookupError`, :class:`MemoryError`) so generic handlers work.
+
+Every class name ends in ``Error``. The names of pyraftc 0.1 without the suffix (``Compacted``,
+``ProposalDropped``, ``NodeFailed``, ...) remain as deprecated aliases of the same classes
+(``except pyraftc.Compacted`` still catches): using one emits a :class:`DeprecationWarning`,
+and they will be removed in pyraftc 1.0.
 """
-from typing import Dict, Optional, Type
+import warnings
+from typing import TYPE_CHECKING, Dict, Optional, Type
 
 __all__ = [
-    "RaftError", "InvalidArgument", "OutOfMemory", "DecodeError", "TooLarge",
-    "ProposalDropped", "StepLocalMsg", "StepPeerNotFound", "Compacted", "Unavailable",
-    "SnapshotOutOfDate", "SnapshotTemporarilyUnavailable", "StorageError", "NodeFailed",
-    "StateError", "ConfigError", "ConfChangeError", "NotFound", "UnknownMessageType",
-    "error_for_code",
+    "RaftError", "InvalidArgumentError", "OutOfMemoryError", "DecodeError", "TooLargeError",
+    "ProposalDroppedError", "StepLocalMsgError", "StepPeerNotFoundError", "CompactedError",
+    "UnavailableError", "SnapshotOutOfDateError", "SnapshotTemporarilyUnavailableError",
+    "StorageError", "NodeFailedError", "StateError", "ConfigError", "ConfChangeError",
+    "NotFoundError", "UnknownMessageTypeError", "StoppedError", "error_for_code",
 ]
 
 
@@ -38,12 +44,12 @@ class RaftError(Exception):
             self.code = code
 
 
-class InvalidArgument(RaftError, ValueError):
+class InvalidArgumentError(RaftError, ValueError):
     """An argument was rejected by the library (id 0, value out of range, ...). RAFTC_EINVAL."""
     code = -1
 
 
-class OutOfMemory(RaftError, MemoryError):
+class OutOfMemoryError(RaftError, MemoryError):
     """An allocation failed inside the library. RAFTC_ENOMEM."""
     code = -2
 
@@ -53,27 +59,27 @@ class DecodeError(RaftError, ValueError):
     code = -3
 
 
-class TooLarge(RaftError, ValueError):
+class TooLargeError(RaftError, ValueError):
     """A buffer over the library's size limit. RAFTC_ETOOLARGE."""
     code = -4
 
 
-class ProposalDropped(RaftError):
+class ProposalDroppedError(RaftError):
     """etcd's ErrProposalDropped ("raft proposal dropped"). RAFTC_EPROPOSAL_DROPPED."""
     code = -5
 
 
-class StepLocalMsg(RaftError):
+class StepLocalMsgError(RaftError):
     """etcd's ErrStepLocalMsg: a local message type given to step(). RAFTC_ESTEP_LOCAL_MSG."""
     code = -6
 
 
-class StepPeerNotFound(RaftError):
+class StepPeerNotFoundError(RaftError):
     """etcd's ErrStepPeerNotFound: a response from an unknown peer. RAFTC_ESTEP_PEER_NOT_FOUND."""
     code = -7
 
 
-class Compacted(RaftError):
+class CompactedError(RaftError):
     """etcd's ErrCompacted: the index is before the first available one. RAFTC_ECOMPACTED.
 
     A :class:`pyraftc.Storage` subclass raises it from ``entries``/``term`` exactly as an etcd
@@ -81,17 +87,17 @@ class Compacted(RaftError):
     code = -8
 
 
-class Unavailable(RaftError):
+class UnavailableError(RaftError):
     """etcd's ErrUnavailable: the index is past the last entry. RAFTC_EUNAVAILABLE."""
     code = -9
 
 
-class SnapshotOutOfDate(RaftError):
+class SnapshotOutOfDateError(RaftError):
     """etcd's ErrSnapOutOfDate. RAFTC_ESNAP_OUT_OF_DATE."""
     code = -10
 
 
-class SnapshotTemporarilyUnavailable(RaftError):
+class SnapshotTemporarilyUnavailableError(RaftError):
     """etcd's ErrSnapshotTemporarilyUnavailable. RAFTC_ESNAP_TEMP_UNAVAILABLE."""
     code = -11
 
@@ -101,7 +107,7 @@ class StorageError(RaftError):
     code = -12
 
 
-class NodeFailed(RaftError):
+class NodeFailedError(RaftError):
     """A broken invariant where etcd panics. From a node: the node is failed and refuses
     further work (``text`` is the panic text). From a MemoryStorage call: an out-of-bound
     argument (e.g. entries past the last index, compact past the last index). RAFTC_EFAILED."""
@@ -123,23 +129,72 @@ class ConfChangeError(RaftError):
     code = -16
 
 
-class NotFound(RaftError, LookupError):
+class NotFoundError(RaftError, LookupError):
     """No such item (e.g. progress of an untracked peer). RAFTC_ENOTFOUND."""
     code = -17
 
 
-class UnknownMessageType(DecodeError):
+class UnknownMessageTypeError(DecodeError):
     """A message type outside etcd's MessageType enum. RAFTC_EUNKNOWN_TYPE."""
     code = -18
 
 
+class StoppedError(RaftError):
+    """etcd's ErrStopped ("raft: stopped"): a request to a stopped :class:`pyraftc.aio.Node`.
+    Raised by pyraftc itself (code 0)."""
+
+
 _BY_CODE: Dict[int, Type[RaftError]] = {
     cls.code: cls
-    for cls in (InvalidArgument, OutOfMemory, DecodeError, TooLarge, ProposalDropped,
-                StepLocalMsg, StepPeerNotFound, Compacted, Unavailable, SnapshotOutOfDate,
-                SnapshotTemporarilyUnavailable, StorageError, NodeFailed, StateError,
-                ConfigError, ConfChangeError, NotFound, UnknownMessageType)
+    for cls in (InvalidArgumentError, OutOfMemoryError, DecodeError, TooLargeError,
+                ProposalDroppedError, StepLocalMsgError, StepPeerNotFoundError, CompactedError,
+                UnavailableError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError,
+                StorageError, NodeFailedError, StateError, ConfigError, ConfChangeError,
+                NotFoundError, UnknownMessageTypeError)
 }
+
+
+#: The pyraftc 0.1 names (deprecated) and the classes they now name.
+DEPRECATED_NAMES: Dict[str, Type[RaftError]] = {
+    "InvalidArgument": InvalidArgumentError, "OutOfMemory": OutOfMemoryError,
+    "TooLarge": TooLargeError, "ProposalDropped": ProposalDroppedError,
+    "StepLocalMsg": StepLocalMsgError, "StepPeerNotFound": StepPeerNotFoundError,
+    "Compacted": CompactedError, "Unavailable": UnavailableError,
+    "SnapshotOutOfDate": SnapshotOutOfDateError,
+    "SnapshotTemporarilyUnavailable": SnapshotTemporarilyUnavailableError,
+    "NodeFailed": NodeFailedError, "NotFound": NotFoundError,
+    "UnknownMessageType": UnknownMessageTypeError,
+}
+
+
+def deprecated_name(module: str, name: str) -> Type[RaftError]:
+    """The class a deprecated name stands for, with a DeprecationWarning (module __getattr__
+    of pyraftc and pyraftc.errors); AttributeError for any other name."""
+    cls = DEPRECATED_NAMES.get(name)
+    if cls is None:
+        raise AttributeError("module %r has no attribute %r" % (module, name))
+    warnings.warn("%s.%s is deprecated; use %s.%s" % (module, name, module, cls.__name__),
+                  DeprecationWarning, stacklevel=3)
+    return cls
+
+
+if TYPE_CHECKING:  # the old names type-check as the classes they alias
+    InvalidArgument = InvalidArgumentError
+    OutOfMemory = OutOfMemoryError
+    TooLarge = TooLargeError
+    ProposalDropped = ProposalDroppedError
+    StepLocalMsg = StepLocalMsgError
+    StepPeerNotFound = StepPeerNotFoundError
+    Compacted = CompactedError
+    Unavailable = UnavailableError
+    SnapshotOutOfDate = SnapshotOutOfDateError
+    SnapshotTemporarilyUnavailable = SnapshotTemporarilyUnavailableError
+    NodeFailed = NodeFailedError
+    NotFound = NotFoundError
+    UnknownMessageType = UnknownMessageTypeError
+else:
+    def __getattr__(name: str) -> Type[RaftError]:
+        return deprecated_name(__name__, name)
 
 
 def error_for_code(code: int, text: str = "") -> RaftError:

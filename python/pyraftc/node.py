@@ -11,7 +11,7 @@ from ._codec import decode_entries, encode
 from ._ffi import Sink, as_bytes, as_u64, c_string, check, ffi, lib, strerror, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
-from .errors import NodeFailed, StateError, error_for_code
+from .errors import NodeFailedError, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
 
 __all__ = ["RawNode", "Ready", "SoftState", "ReadState", "Progress", "BasicStatus", "Status"]
@@ -92,10 +92,25 @@ class BasicStatus:
         """The node's role."""
         return self.soft_state.raft_state
 
+    @property
+    def term(self) -> int:
+        """hard_state.term."""
+        return int(self.hard_state.term)
+
+    @property
+    def vote(self) -> int:
+        """hard_state.vote."""
+        return int(self.hard_state.vote)
+
+    @property
+    def commit(self) -> int:
+        """hard_state.commit."""
+        return int(self.hard_state.commit)
+
     def __repr__(self) -> str:
         return ("%s(id=%d, term=%d, vote=%d, commit=%d, lead=%d, raft_state=%s, applied=%d)"
-                % (type(self).__name__, self.id, self.hard_state.term, self.hard_state.vote,
-                   self.hard_state.commit, self.lead, self.raft_state.name, self.applied))
+                % (type(self).__name__, self.id, self.term, self.vote, self.commit, self.lead,
+                   self.raft_state.name, self.applied))
 
 
 class Status(BasicStatus):
@@ -219,7 +234,7 @@ class RawNode:
     MemoryStorage, so storage writes by the application serialize with the node), so a node
     shared by several threads is never corrupted; the application still decides the order of
     calls. Errors raise :class:`pyraftc.RaftError` subclasses; once the node hits a broken
-    invariant (where etcd panics) every call raises :class:`pyraftc.NodeFailed`. ``close()``
+    invariant (where etcd panics) every call raises :class:`pyraftc.NodeFailedError`. ``close()``
     (or a ``with`` block) frees the C node; later calls raise :class:`pyraftc.StateError`.
     """
 
@@ -288,6 +303,8 @@ class RawNode:
         # The destructor keeps the storage and the callback handle alive until the node is
         # freed, whatever order the garbage collector finalizes things in.
         self._node: Any = ffi.gc(pp[0], _free_node(keep))
+        if isinstance(storage, MemoryStorage):
+            storage._nodes.add(self)  # the storage refuses close() while this node is open
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -296,7 +313,7 @@ class RawNode:
         if node is None:
             raise StateError("raft node is closed")
         if self._storage_failure is not None:
-            raise NodeFailed(self._storage_failure, lib.RAFTC_EFAILED)
+            raise NodeFailedError(self._storage_failure, lib.RAFTC_EFAILED)
         return node
 
     def _raise_pending(self) -> None:
@@ -343,7 +360,7 @@ class RawNode:
 
     @property
     def failed(self) -> bool:
-        """True once the node hit a broken invariant (every call then raises NodeFailed)."""
+        """True once the node hit a broken invariant (every call then raises NodeFailedError)."""
         with self._lock:
             if self._node is None:
                 return False
@@ -363,7 +380,7 @@ class RawNode:
 
     def bootstrap(self, peers: Sequence[Peer]) -> None:
         """etcd's RawNode.Bootstrap: on an empty storage, commits and applies
-        ConfChangeAddNode entries for peers. Raises InvalidArgument without peers and
+        ConfChangeAddNode entries for peers. Raises InvalidArgumentError without peers and
         StateError on a non-empty storage."""
         if isinstance(peers, (Peer, bytes, str)):
             raise TypeError("peers must be a sequence of pyraftc.Peer")
@@ -387,7 +404,7 @@ class RawNode:
         self._call(lib.raftc_node_campaign)
 
     def propose(self, data: bytes) -> None:
-        """Proposes data to be appended to the log. Raises ProposalDropped when it cannot be
+        """Proposes data to be appended to the log. Raises ProposalDroppedError when it cannot be
         (no leader, leadership transfer, forwarding disabled, uncommitted size limit)."""
         data = as_bytes("data", data)
         self._call(lib.raftc_node_propose, data, len(data))
@@ -403,7 +420,7 @@ class RawNode:
 
     def propose_conf_change(self, cc: Union[pb.ConfChange, pb.ConfChangeV2]) -> None:
         """Proposes a configuration change (raftpb.ConfChange or ConfChangeV2; an empty
-        ConfChangeV2 leaves a joint configuration). Raises ProposalDropped as propose()."""
+        ConfChangeV2 leaves a joint configuration). Raises ProposalDroppedError as propose()."""
         kind, b = self._conf_change(cc)
         self._call(lib.raftc_node_propose_conf_change, kind, b, len(b))
 
@@ -438,8 +455,8 @@ class RawNode:
     def step(self, msg: Union[pb.Message, bytes]) -> None:
         """etcd's RawNode.Step: feeds a message from a peer (or a storage-thread response)
         into the node. ``msg`` is a raftpb.Message or its serialized bytes. Hostile bytes
-        raise DecodeError / UnknownMessageType / TooLarge; local types raise StepLocalMsg,
-        responses from unknown peers StepPeerNotFound."""
+        raise DecodeError / UnknownMessageTypeError / TooLargeError; local types raise StepLocalMsgError,
+        responses from unknown peers StepPeerNotFoundError."""
         b = encode("msg", msg, pb.Message)
         self._call(lib.raftc_node_step, b, len(b))
 

@@ -4,12 +4,13 @@
 # `extern "Python"` callbacks) and pyraftc.MemoryStorage (etcd's MemoryStorage, in C).
 """Raft log storage: the :class:`Storage` interface and the built-in :class:`MemoryStorage`."""
 import threading
+import weakref
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, decode_entries, encode, encode_entries
 from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, def_extern, ffi, lib, strerror
-from .errors import RaftError, error_for_code
+from .errors import RaftError, StateError, error_for_code
 
 __all__ = ["Storage", "MemoryStorage"]
 
@@ -20,8 +21,8 @@ class Storage:
     """etcd's Storage interface, implemented by subclassing in Python.
 
     A node reads its log through these six methods (from inside node calls, on the calling
-    thread). Raise :class:`pyraftc.Compacted` / :class:`pyraftc.Unavailable` /
-    :class:`pyraftc.SnapshotTemporarilyUnavailable` exactly where an etcd Storage returns
+    thread). Raise :class:`pyraftc.CompactedError` / :class:`pyraftc.UnavailableError` /
+    :class:`pyraftc.SnapshotTemporarilyUnavailableError` exactly where an etcd Storage returns
     ErrCompacted / ErrUnavailable / ErrSnapshotTemporarilyUnavailable; raft handles those. Any
     other exception is a storage failure: the node fails (as etcd panics) and the exception is
     re-raised to the caller of the node method once the C call returns.
@@ -51,7 +52,7 @@ class Storage:
         raise NotImplementedError
 
     def snapshot(self) -> Union[pb.Snapshot, bytes]:
-        """Returns the most recent snapshot (raise SnapshotTemporarilyUnavailable if it is
+        """Returns the most recent snapshot (raise SnapshotTemporarilyUnavailableError if it is
         being built)."""
         raise NotImplementedError
 
@@ -78,17 +79,48 @@ class MemoryStorage(Storage):
     """
 
     def __init__(self) -> None:
-        self._ms = _new_memstorage()
+        self._handle: Any = _new_memstorage()
         self._lock = threading.RLock()
         self._sink = Sink()
         self._u64 = ffi.new("uint64_t *")
+        self._nodes: "weakref.WeakSet[Any]" = weakref.WeakSet()  # RawNodes reading it
+
+    @property
+    def _ms(self) -> Any:
+        ms = self._handle
+        if ms is None:
+            raise StateError("storage is closed")
+        return ms
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Frees the C storage (idempotent); later calls raise StateError. Raises StateError
+        while an open RawNode uses the storage (close the node first)."""
+        with self._lock:
+            if any(not node.closed for node in self._nodes):
+                raise StateError("storage is used by an open RawNode; close the node first")
+            ms, self._handle = self._handle, None
+            if ms is not None:
+                ffi.release(ms)
+
+    @property
+    def closed(self) -> bool:
+        """True after close()."""
+        return self._handle is None
+
+    def __enter__(self) -> "MemoryStorage":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     # -- writes ---------------------------------------------------------------------------
 
     def append(self, entries: Iterable[EntryLike]) -> None:
         """Appends entries (raftpb.Entry or bytes), truncating a conflicting tail; entries at
         or below the compaction point are ignored. Raises DecodeError for malformed bytes and
-        NodeFailed-coded RaftError for a gap (etcd panics: "missing log entry")."""
+        NodeFailedError-coded RaftError for a gap (etcd panics: "missing log entry")."""
         bufs = encode_entries("entries", entries)
         ptrs, lens, keep = buffer_array(bufs)
         with self._lock:
@@ -103,7 +135,7 @@ class MemoryStorage(Storage):
             _ms_check(lib.raftc_memstorage_set_hard_state(self._ms, b, len(b)), "set_hard_state")
 
     def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
-        """Replaces the contents with a snapshot. Raises SnapshotOutOfDate if not newer."""
+        """Replaces the contents with a snapshot. Raises SnapshotOutOfDateError if not newer."""
         b = encode("snapshot", snapshot, pb.Snapshot)
         with self._lock:
             _ms_check(lib.raftc_memstorage_apply_snapshot(self._ms, b, len(b)),
@@ -112,7 +144,7 @@ class MemoryStorage(Storage):
     def create_snapshot(self, i: int, conf_state: Optional[Union[pb.ConfState, bytes]] = None,
                         data: bytes = b"") -> pb.Snapshot:
         """Makes (and returns) a snapshot at index i with conf_state and data. Raises
-        SnapshotOutOfDate if i is not newer than the current snapshot, and a RaftError if i is
+        SnapshotOutOfDateError if i is not newer than the current snapshot, and a RaftError if i is
         past the last index."""
         i = as_u64("i", i)
         cs = b"" if conf_state is None else encode("conf_state", conf_state, pb.ConfState)
@@ -125,7 +157,7 @@ class MemoryStorage(Storage):
             return pb.Snapshot.FromString(sink.first())
 
     def compact(self, compact_index: int) -> None:
-        """Discards entries before compact_index. Raises Compacted if already compacted, and a
+        """Discards entries before compact_index. Raises CompactedError if already compacted, and a
         RaftError if compact_index is past the last index."""
         compact_index = as_u64("compact_index", compact_index)
         with self._lock:
@@ -143,8 +175,8 @@ class MemoryStorage(Storage):
         return pb.HardState.FromString(hs.first()), pb.ConfState.FromString(cs.first())
 
     def entries(self, lo: int, hi: int, max_size: int = NO_LIMIT) -> List[pb.Entry]:
-        """Entries [lo, hi) limited to max_size bytes (at least one). Raises Compacted or
-        Unavailable."""
+        """Entries [lo, hi) limited to max_size bytes (at least one). Raises CompactedError or
+        UnavailableError."""
         lo, hi, max_size = as_u64("lo", lo), as_u64("hi", hi), as_u64("max_size", max_size)
         with self._lock:
             sink = self._sink.reset()
@@ -153,7 +185,7 @@ class MemoryStorage(Storage):
             return decode_entries(sink.items())
 
     def term(self, i: int) -> int:
-        """Term of entry i. Raises Compacted or Unavailable."""
+        """Term of entry i. Raises CompactedError or UnavailableError."""
         i = as_u64("i", i)
         with self._lock:
             _ms_check(lib.raftc_memstorage_term(self._u64, self._ms, i), "term")
@@ -206,9 +238,10 @@ class _Context:
                     self.direct.add(name)
 
     def fail(self, exc: BaseException) -> int:
-        """The RAFTC_E* code a callback returns for exc. etcd's soft storage errors (Compacted,
-        Unavailable, SnapshotTemporarilyUnavailable) are plain results; anything else is a
-        storage failure, kept in ``pending`` (the first one) to be re-raised after C returns."""
+        """The RAFTC_E* code a callback returns for exc. etcd's soft storage errors
+        (CompactedError, UnavailableError, SnapshotTemporarilyUnavailableError) are plain
+        results; anything else is a storage failure, kept in ``pending`` (the first one) to be
+        re-raised after C returns."""
         if isinstance(exc, RaftError) and exc.code in _SOFT_CODES:
             return exc.code
         if self.pending is None:

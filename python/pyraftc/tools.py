@@ -4,12 +4,12 @@
 """Quorum functions (etcd's quorum package) and :class:`Changer` (etcd's confchange package),
 for tests and tools that replay etcd's rules without a node."""
 import enum
-from typing import Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import encode
 from ._ffi import Sink, c_string, ffi, lib, raise_code, take_string
-from .errors import ConfChangeError
+from .errors import ConfChangeError, StateError
 
 __all__ = ["VoteResult", "INDEX_INF", "committed_index", "vote_result", "describe_quorum",
            "Changer"]
@@ -85,7 +85,31 @@ class Changer:
     def __init__(self, max_inflight: int = 256, max_inflight_bytes: int = 0) -> None:
         pp = ffi.new("raftc_changer **")
         _check(lib.raftc_changer_new(pp, max_inflight, max_inflight_bytes))
-        self._ch = ffi.gc(pp[0], lib.raftc_changer_free)
+        self._handle: Any = ffi.gc(pp[0], lib.raftc_changer_free)
+
+    @property
+    def _ch(self) -> Any:
+        ch = self._handle
+        if ch is None:
+            raise StateError("changer is closed")
+        return ch
+
+    def close(self) -> None:
+        """Frees the C changer (idempotent); later calls raise StateError."""
+        ch, self._handle = self._handle, None
+        if ch is not None:
+            ffi.release(ch)
+
+    @property
+    def closed(self) -> bool:
+        """True after close()."""
+        return self._handle is None
+
+    def __enter__(self) -> "Changer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     def set_last_index(self, last_index: int) -> None:
         """Progresses created from now on start at next = max(last_index, 1)."""

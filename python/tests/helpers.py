@@ -45,18 +45,18 @@ class ListStorage(pyraftc.Storage):
         self._count("term")
         off = self.ents[0].index
         if i < off:
-            raise pyraftc.Compacted("requested index is unavailable due to compaction")
+            raise pyraftc.CompactedError("requested index is unavailable due to compaction")
         if i - off >= len(self.ents):
-            raise pyraftc.Unavailable("requested entry at index is unavailable")
+            raise pyraftc.UnavailableError("requested entry at index is unavailable")
         return self.ents[i - off].term
 
     def entries(self, lo: int, hi: int, max_size: int) -> List[raftpb.Entry]:
         self._count("entries")
         off = self.ents[0].index
         if lo <= off:
-            raise pyraftc.Compacted("requested index is unavailable due to compaction")
+            raise pyraftc.CompactedError("requested index is unavailable due to compaction")
         if hi > off + len(self.ents):
-            raise pyraftc.Unavailable("requested entry at index is unavailable")
+            raise pyraftc.UnavailableError("requested entry at index is unavailable")
         return self.ents[lo - off:hi - off]
 
     def snapshot(self) -> raftpb.Snapshot:
@@ -70,7 +70,7 @@ class ListStorage(pyraftc.Storage):
 
     def apply_snapshot(self, snap: raftpb.Snapshot) -> None:
         if snap.metadata.index <= self.snap.metadata.index:
-            raise pyraftc.SnapshotOutOfDate("requested index is older than the existing snapshot")
+            raise pyraftc.SnapshotOutOfDateError("requested index is older than the existing snapshot")
         self.snap = snap
         self.ents = [raftpb.Entry(term=snap.metadata.term, index=snap.metadata.index)]
 
@@ -96,7 +96,7 @@ class ListStorage(pyraftc.Storage):
     def compact(self, i: int) -> None:
         off = self.ents[0].index
         if i <= off:
-            raise pyraftc.Compacted("requested index is unavailable due to compaction")
+            raise pyraftc.CompactedError("requested index is unavailable due to compaction")
         e = self.ents[i - off]
         self.ents = [raftpb.Entry(term=e.term, index=e.index)] + self.ents[i - off + 1:]
 
@@ -164,7 +164,7 @@ class Cluster:
                 continue
             try:
                 self.nodes[to].step(b)
-            except pyraftc.StepPeerNotFound:
+            except pyraftc.StepPeerNotFoundError:
                 continue
             if m.type == raftpb.MsgSnap:
                 self.nodes[getattr(m, "from")].report_snapshot(to, pyraftc.SnapshotStatus.FINISH)

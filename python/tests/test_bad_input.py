@@ -27,9 +27,9 @@ def test_step_wrong_types(leader_node, value):
 @pytest.mark.parametrize("data,exc", [
     (b"\xff", pyraftc.DecodeError),
     (b"\x0a\xff\xff\xff\xff\x0f", pyraftc.DecodeError),       # truncated length-delimited
-    (b"\x08\x63", pyraftc.UnknownMessageType),                  # type = 99
-    (b"\x08\x00\x10\x01\x18\x02", pyraftc.StepLocalMsg),         # MsgHup from 2
-    (b"\x08\x04\x10\x01\x18\x07\x20\x01", pyraftc.StepPeerNotFound),  # MsgAppResp from 7
+    (b"\x08\x63", pyraftc.UnknownMessageTypeError),                  # type = 99
+    (b"\x08\x00\x10\x01\x18\x02", pyraftc.StepLocalMsgError),         # MsgHup from 2
+    (b"\x08\x04\x10\x01\x18\x07\x20\x01", pyraftc.StepPeerNotFoundError),  # MsgAppResp from 7
 ])
 def test_step_bad_bytes(leader_node, data, exc):
     node = leader_node[0]
@@ -41,9 +41,9 @@ def test_step_bad_bytes(leader_node, data, exc):
 
 def test_step_local_message_texts():
     c = three_node_leader()
-    with pytest.raises(pyraftc.StepLocalMsg, match="raft: cannot step raft local message"):
+    with pytest.raises(pyraftc.StepLocalMsgError, match="raft: cannot step raft local message"):
         c.nodes[2].step(raftpb.Message(type=raftpb.MsgBeat, to=2, **{"from": 1}))
-    with pytest.raises(pyraftc.StepPeerNotFound, match="raft: cannot step as peer not found"):
+    with pytest.raises(pyraftc.StepPeerNotFoundError, match="raft: cannot step as peer not found"):
         c.nodes[1].step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, **{"from": 9}))
 
 
@@ -72,10 +72,10 @@ def test_hostile_bytes_fuzz():
         try:
             target.step(b)
             outcomes["ok"] += 1
-        except pyraftc.NodeFailed:
+        except pyraftc.NodeFailedError:
             # etcd panics on some invariant-breaking inputs; the node is failed, not the process
             outcomes["err"] += 1
-            with pytest.raises(pyraftc.NodeFailed):
+            with pytest.raises(pyraftc.NodeFailedError):
                 target.tick()
             c = three_node_leader()
         except pyraftc.RaftError:
@@ -179,12 +179,12 @@ def test_storage_exception_surfaces_from_ready():
         # the leader reads entries from storage to send MsgApp to 2
         node.step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, index=2, reject=True,
                                  **{"from": 2}))
-    with pytest.raises(pyraftc.NodeFailed, match="storage failure"):
+    with pytest.raises(pyraftc.NodeFailedError, match="storage failure"):
         node.tick()
 
 
 def test_compacted_from_python_storage_is_not_an_error():
-    """Raising Compacted from entries() is etcd's ErrCompacted: raft falls back to a
+    """Raising CompactedError from entries() is etcd's ErrCompacted: raft falls back to a
     snapshot instead of failing."""
     from helpers import ListStorage
     c = Cluster([1, 2, 3], ListStorage)

@@ -9,24 +9,24 @@ from pyraftc import errors
 from pyraftc._ffi import lib, strerror
 
 BY_CONSTANT = {
-    "RAFTC_EINVAL": pyraftc.InvalidArgument,
-    "RAFTC_ENOMEM": pyraftc.OutOfMemory,
+    "RAFTC_EINVAL": pyraftc.InvalidArgumentError,
+    "RAFTC_ENOMEM": pyraftc.OutOfMemoryError,
     "RAFTC_EDECODE": pyraftc.DecodeError,
-    "RAFTC_ETOOLARGE": pyraftc.TooLarge,
-    "RAFTC_EPROPOSAL_DROPPED": pyraftc.ProposalDropped,
-    "RAFTC_ESTEP_LOCAL_MSG": pyraftc.StepLocalMsg,
-    "RAFTC_ESTEP_PEER_NOT_FOUND": pyraftc.StepPeerNotFound,
-    "RAFTC_ECOMPACTED": pyraftc.Compacted,
-    "RAFTC_EUNAVAILABLE": pyraftc.Unavailable,
-    "RAFTC_ESNAP_OUT_OF_DATE": pyraftc.SnapshotOutOfDate,
-    "RAFTC_ESNAP_TEMP_UNAVAILABLE": pyraftc.SnapshotTemporarilyUnavailable,
+    "RAFTC_ETOOLARGE": pyraftc.TooLargeError,
+    "RAFTC_EPROPOSAL_DROPPED": pyraftc.ProposalDroppedError,
+    "RAFTC_ESTEP_LOCAL_MSG": pyraftc.StepLocalMsgError,
+    "RAFTC_ESTEP_PEER_NOT_FOUND": pyraftc.StepPeerNotFoundError,
+    "RAFTC_ECOMPACTED": pyraftc.CompactedError,
+    "RAFTC_EUNAVAILABLE": pyraftc.UnavailableError,
+    "RAFTC_ESNAP_OUT_OF_DATE": pyraftc.SnapshotOutOfDateError,
+    "RAFTC_ESNAP_TEMP_UNAVAILABLE": pyraftc.SnapshotTemporarilyUnavailableError,
     "RAFTC_ESTORAGE": pyraftc.StorageError,
-    "RAFTC_EFAILED": pyraftc.NodeFailed,
+    "RAFTC_EFAILED": pyraftc.NodeFailedError,
     "RAFTC_ESTATE": pyraftc.StateError,
     "RAFTC_ECONFIG": pyraftc.ConfigError,
     "RAFTC_ECONFCHANGE": pyraftc.ConfChangeError,
-    "RAFTC_ENOTFOUND": pyraftc.NotFound,
-    "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageType,
+    "RAFTC_ENOTFOUND": pyraftc.NotFoundError,
+    "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageTypeError,
 }
 
 
@@ -53,7 +53,9 @@ def test_class_code_matches_library(name):
 def test_every_exported_class_is_mapped():
     exported = {getattr(errors, n) for n in errors.__all__
                 if isinstance(getattr(errors, n), type)} - {pyraftc.RaftError}
-    assert exported == set(BY_CONSTANT.values())
+    # StoppedError is pyraftc's own (the asyncio Node's), with no RAFTC_E* code
+    assert exported - {pyraftc.StoppedError} == set(BY_CONSTANT.values())
+    assert pyraftc.StoppedError.code == 0
 
 
 def test_unknown_code_is_a_plain_raft_error():
@@ -63,9 +65,9 @@ def test_unknown_code_is_a_plain_raft_error():
 
 
 def test_builtin_bases_for_generic_handlers():
-    assert issubclass(pyraftc.InvalidArgument, ValueError)
+    assert issubclass(pyraftc.InvalidArgumentError, ValueError)
     assert issubclass(pyraftc.ConfigError, ValueError)
     assert issubclass(pyraftc.DecodeError, ValueError)
-    assert issubclass(pyraftc.UnknownMessageType, pyraftc.DecodeError)
-    assert issubclass(pyraftc.NotFound, LookupError)
-    assert issubclass(pyraftc.OutOfMemory, MemoryError)
+    assert issubclass(pyraftc.UnknownMessageTypeError, pyraftc.DecodeError)
+    assert issubclass(pyraftc.NotFoundError, LookupError)
+    assert issubclass(pyraftc.OutOfMemoryError, MemoryError)

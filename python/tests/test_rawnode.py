@@ -117,18 +117,18 @@ def test_transfer_forget_report_noops(leader_node):
 def test_proposal_dropped_without_leader():
     node, st = new_node()
     node.bootstrap([pyraftc.Peer(id=1), pyraftc.Peer(id=2)])
-    with pytest.raises(pyraftc.ProposalDropped) as ei:
+    with pytest.raises(pyraftc.ProposalDroppedError) as ei:
         node.propose(b"x")
     assert str(ei.value) == "raft proposal dropped" and ei.value.code == -5
     assert node.last_error == "raft proposal dropped"
     cc = raftpb.ConfChange(type=raftpb.ConfChangeAddNode, node_id=3)
-    with pytest.raises(pyraftc.ProposalDropped):
+    with pytest.raises(pyraftc.ProposalDroppedError):
         node.propose_conf_change(cc)
 
 
 def test_bootstrap_errors():
     node, st = new_node()
-    with pytest.raises(pyraftc.InvalidArgument):
+    with pytest.raises(pyraftc.InvalidArgumentError):
         node.bootstrap([])
     with pytest.raises(TypeError):
         node.bootstrap(pyraftc.Peer(id=1))
@@ -212,7 +212,7 @@ def test_async_storage_writes():
 
 
 def test_status_on_failed_node_and_node_failed():
-    # An unrecoverable storage error fails the node: later calls raise NodeFailed.
+    # An unrecoverable storage error fails the node: later calls raise NodeFailedError.
     class Broken(pyraftc.MemoryStorage):
         fail = False
 
@@ -232,7 +232,7 @@ def test_status_on_failed_node_and_node_failed():
     with pytest.raises(OSError, match="disk gone"):
         node.campaign()
     assert node.failed
-    with pytest.raises(pyraftc.NodeFailed):
+    with pytest.raises(pyraftc.NodeFailedError):
         node.tick()
     assert node.last_error
     assert node.basic_status().id == 1  # read-only status still works

@@ -37,18 +37,18 @@ def test_append_entries_term(storage):
 
 def test_errors(storage):
     storage.append(ents((1, 1), (2, 1), (3, 1), (4, 1)))
-    with pytest.raises(pyraftc.NodeFailed):
+    with pytest.raises(pyraftc.NodeFailedError):
         storage.entries(1, 10)  # etcd panics: hi out of bound
-    with pytest.raises(pyraftc.Unavailable):
+    with pytest.raises(pyraftc.UnavailableError):
         storage.term(9)
     with pytest.raises(pyraftc.RaftError):
         storage.append(ents((9, 1)))  # gap: etcd panics "missing log entry"
     storage.compact(2)
     assert storage.first_index() == 3
-    with pytest.raises(pyraftc.Compacted) as ei:
+    with pytest.raises(pyraftc.CompactedError) as ei:
         storage.entries(1, 3)
     assert str(ei.value) == "requested index is unavailable due to compaction"
-    with pytest.raises(pyraftc.Compacted):
+    with pytest.raises(pyraftc.CompactedError):
         storage.compact(2)
     with pytest.raises(pyraftc.RaftError):
         storage.compact(100)
@@ -73,7 +73,7 @@ def test_snapshots(storage):
     assert (snap.metadata.index, snap.metadata.term, snap.data) == (3, 2, b"state")
     assert list(snap.metadata.conf_state.voters) == [1, 2, 3]
     assert storage.snapshot() == snap
-    with pytest.raises(pyraftc.SnapshotOutOfDate):
+    with pytest.raises(pyraftc.SnapshotOutOfDateError):
         storage.create_snapshot(2, cs)
     with pytest.raises(pyraftc.RaftError):
         storage.create_snapshot(10, cs)
@@ -86,7 +86,7 @@ def test_snapshots(storage):
     assert (storage.first_index(), storage.last_index()) == (11, 10)
     assert storage.term(10) == 4
     assert storage.initial_state()[1] == cs
-    with pytest.raises(pyraftc.SnapshotOutOfDate):
+    with pytest.raises(pyraftc.SnapshotOutOfDateError):
         storage.apply_snapshot(snap)
 
 

@@ -14,7 +14,7 @@ from .._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
 from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
 from ..describe import describe_entries, describe_message
 from ..enums import ReadOnlyOption
-from ..errors import NodeFailed, RaftError
+from ..errors import NodeFailedError, RaftError
 from ..node import RawNode
 from ..storage import MemoryStorage
 from .gostr import StrconvError, atoi, parse_bool, parse_changes, parse_uint, quote
@@ -204,10 +204,10 @@ def _scan_bool(s: str) -> bool:
 
 
 def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
-    """ia_check: NodeFailed -> Fatal; other errors -> CmdError (ignored if fatal_only)."""
+    """ia_check: NodeFailedError -> Fatal; other errors -> CmdError (ignored if fatal_only)."""
     try:
         return fn()
-    except NodeFailed as exc:
+    except NodeFailedError as exc:
         raise Fatal("node %d failed: %s" % (n.id, exc)) from None
     except RaftError as exc:
         if fatal_only:
@@ -218,7 +218,7 @@ def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
 def _storage_call(n: _Node, what: str, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
-    except NodeFailed:
+    except NodeFailedError:
         raise Fatal("node %d: MemoryStorage.%s panicked" % (n.id, what)) from None
     except RaftError as exc:
         raise CmdError(str(exc)) from None
@@ -501,7 +501,7 @@ def _cmd_compact(e: Env, d: Directive) -> None:
         raise CmdError(str(exc)) from None
     try:
         n.storage.compact(idx)
-    except NodeFailed:
+    except NodeFailedError:
         raise Fatal("compact %d is out of bound lastindex" % idx) from None
     except RaftError as exc:
         raise CmdError(str(exc)) from None
@@ -588,7 +588,7 @@ def _process_ready(e: Env, n: _Node) -> None:
     rn = _rn(n)
     try:
         rd, text = rn._ready(True)
-    except NodeFailed as exc:
+    except NodeFailedError as exc:
         raise Fatal("node %d failed: %s" % (n.id, exc)) from None
     except RaftError as exc:
         raise Fatal("Ready: %s" % exc) from None
@@ -672,7 +672,7 @@ def _split_msgs(e: Env, to: int, typ: int, drop: bool) -> List[_Msg]:
 def _step(e: Env, n: _Node, m: _Msg) -> None:
     try:
         _rn(n).step(m.b)
-    except NodeFailed as exc:
+    except NodeFailedError as exc:
         raise Fatal("node %d failed: %s" % (n.id, exc)) from None
     except RaftError as exc:
         e.write("%s\n" % exc)
