@@ -550,10 +550,11 @@ int raftc_config_set_storage_callbacks(raftc_config *cfg,
  * A failed node:
  * - refuses every input and Ready call with RAFTC_EFAILED, without doing anything (tick, step,
  *   propose*, campaign, bootstrap, apply_conf_change, read_index, transfer_leader,
- *   forget_leader, report_*, ready, advance, the test hook); raftc_node_has_ready returns 0;
+ *   forget_leader, report_*, ready, advance, raftc_testing_control); raftc_node_has_ready
+ *   returns 0;
  * - still answers the read-only calls, with the state it had when it failed: is_failed,
  *   last_error (the first PANIC text, kept until raftc_node_free), status_info, status_progress,
- *   status_config, conf_state, progress_ids, progress; none of them changes last_error;
+ *   status_config, conf_state, progress_ids, progress_info; none of them changes last_error;
  * - keeps a Ready view taken before the failure readable (the calls that would end it are
  *   refused) until raftc_node_free, except that a raftc_node_ready or raftc_node_advance that
  *   itself fails the node ends the view (the raftc_ready_* accessors then return RAFTC_ESTATE);
@@ -773,9 +774,10 @@ typedef enum raftc_status_field {
     RAFTC_ST_COUNT = 11
 } raftc_status_field;
 
-/* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress_info*): read-only,
- * no storage access, last_error untouched; they work on failed nodes too (the state at the
- * failure). RAFTC_EINVAL for a NULL node or out argument, RAFTC_ENOMEM. */
+/* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress_ids,
+ * raftc_node_progress_info): read-only, no storage access, last_error untouched; they work on
+ * failed nodes too (the state at the failure). RAFTC_EINVAL for a NULL node or out argument,
+ * RAFTC_ENOMEM. */
 
 /* Fills info[0..min(n, RAFTC_ST_COUNT)) (info may be NULL iff n == 0). */
 int raftc_node_status_info(uint64_t *info, size_t n, const raftc_node *node);
