@@ -150,17 +150,20 @@ def generate_stub(blob):
             else:
                 attr, param = value, value
             if keyword.iskeyword(f.name):
-                hidden.append(f.name)  # not expressible: getattr/setattr/**{...} at runtime
+                # pyraftc.raftpb adds NAME_ (a read-only property and a constructor keyword)
+                hidden.append(f.name)
+                fields.append("    @property\n    def %s_(self) -> %s: ...\n" % (f.name, attr))
+                params.append("%s_: Optional[%s] = ..." % (f.name, param))
                 continue
             fields.append("    %s: %s\n" % (f.name, attr))
             params.append("%s: Optional[%s] = ..." % (f.name, param))
         out.append("\nclass %s(_Message):\n" % msg.name)
         if hidden:
-            out.append("    # Field(s) named by a Python keyword, reached with getattr/setattr"
-                       " and\n    # passed to the constructor as **{...}: %s\n"
+            out.append("    # Field(s) named by a Python keyword: NAME_ reads them and is the"
+                       " constructor\n    # keyword; getattr/setattr(m, NAME) also work: %s\n"
                        % ", ".join(hidden))
         out.extend(fields)
-        args = ["self", "*"] + params + (["**kwargs: Any"] if hidden else [])
+        args = ["self", "*"] + params
         if not params:
             args = ["self"]
         sep = ",\n        "

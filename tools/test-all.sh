@@ -13,9 +13,11 @@
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
-#   6. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
-#   7. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
-#   8. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
+#   6. tools/conformance-matrix --strict: every datadriven transcript through every driver (C,
+#      Python, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
+#   7. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
+#   8. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
+#   9. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -162,10 +164,10 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc"
+    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc); then
-        summary+=("mypy: --strict clean (python/pyraftc)")
+        python/pyraftc python/tests/typing_api.py); then
+        summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
@@ -179,6 +181,21 @@ run_python() {
     fi
 }
 run_python
+
+# ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
+# Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
+# Python step's venv (python -m pyraftc.datadriven) and the etcd oracle (Go; built by the tool).
+# Each driver must exist: a missing one fails the step. About 10 s.
+echo "==== [conformance-matrix] tools/conformance-matrix --strict"
+matrix_log="$build_root/conformance-matrix.log"
+mkdir -p "$build_root"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/conformance-matrix" --strict 2>&1 |
+    tee "$matrix_log"; then
+    summary+=("conformance-matrix: $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+else
+    summary+=("conformance-matrix: FAILED $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+    failed=1
+fi
 
 # ---- Fault simulation soak (tests/sim; docs/testing.md) ----
 # Thousands of seeds beyond ctest's fixed ones: consecutive seeds from a fixed first seed, for a

@@ -316,6 +316,14 @@ class RawNode:
             raise NodeFailedError(self._storage_failure, lib.RAFTC_EFAILED)
         return node
 
+    def _inspect(self) -> Any:
+        """The C node for read-only inspection, which works on a failed node too (as in C);
+        StateError once closed."""
+        node = self._node
+        if node is None:
+            raise StateError("raft node is closed")
+        return node
+
     def _raise_pending(self) -> None:
         exc = self._ctx.pending
         if exc is not None:
@@ -535,9 +543,10 @@ class RawNode:
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
-        """etcd's Status: BasicStatus + config string + progress map (leader only)."""
+        """etcd's Status: BasicStatus + config string + progress map (leader only). Works on a
+        failed node too."""
         with self._lock:
-            node = self._ptr()
+            node = self._inspect()
             check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
             sp = ffi.new("char **")
             check(lib.raftc_node_status_config(sp, node))
@@ -560,17 +569,18 @@ class RawNode:
             return Status(self._st_info, config, progress)
 
     def progress_text(self) -> str:
-        """etcd's ProgressMap.String() of the status ("" unless leader)."""
+        """etcd's ProgressMap.String() of the status ("" unless leader; works on a failed
+        node too)."""
         with self._lock:
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_progress(sp, self._ptr()))
+            check(lib.raftc_node_status_progress(sp, self._inspect()))
             return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
-        """The current configuration as a raftpb.ConfState."""
+        """The current configuration as a raftpb.ConfState (works on a failed node too)."""
         with self._lock:
             sink = self._sink.reset()
-            check(lib.raftc_node_conf_state(sink.ptr, self._ptr()))
+            check(lib.raftc_node_conf_state(sink.ptr, self._inspect()))
             return pb.ConfState.FromString(sink.first())
 
     # -- other requests --------------------------------------------------------------------

@@ -131,10 +131,12 @@ class Snapshot(_Message):
     ) -> None: ...
 
 class Message(_Message):
-    # Field(s) named by a Python keyword, reached with getattr/setattr and
-    # passed to the constructor as **{...}: from
+    # Field(s) named by a Python keyword: NAME_ reads them and is the constructor
+    # keyword; getattr/setattr(m, NAME) also work: from
     type: int
     to: int
+    @property
+    def from_(self) -> int: ...
     term: int
     log_term: int
     index: int
@@ -151,6 +153,7 @@ class Message(_Message):
         *,
         type: Optional[int] = ...,
         to: Optional[int] = ...,
+        from_: Optional[int] = ...,
         term: Optional[int] = ...,
         log_term: Optional[int] = ...,
         index: Optional[int] = ...,
@@ -162,7 +165,6 @@ class Message(_Message):
         context: Optional[bytes] = ...,
         vote: Optional[int] = ...,
         responses: Optional[Iterable[Message]] = ...,
-        **kwargs: Any,
     ) -> None: ...
 
 class HardState(_Message):

@@ -42,9 +42,9 @@ def test_step_bad_bytes(leader_node, data, exc):
 def test_step_local_message_texts():
     c = three_node_leader()
     with pytest.raises(pyraftc.StepLocalMsgError, match="raft: cannot step raft local message"):
-        c.nodes[2].step(raftpb.Message(type=raftpb.MsgBeat, to=2, **{"from": 1}))
+        c.nodes[2].step(raftpb.Message(type=raftpb.MsgBeat, to=2, from_=1))
     with pytest.raises(pyraftc.StepPeerNotFoundError, match="raft: cannot step as peer not found"):
-        c.nodes[1].step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, **{"from": 9}))
+        c.nodes[1].step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, from_=9))
 
 
 def test_hostile_bytes_fuzz():
@@ -172,13 +172,13 @@ def test_storage_exception_surfaces_from_ready():
     rd = node.ready()
     st.ms.set_hard_state(rd.hard_state)
     node.advance()
-    node.step(raftpb.Message(type=raftpb.MsgVoteResp, to=1, term=2, **{"from": 2}))
+    node.step(raftpb.Message(type=raftpb.MsgVoteResp, to=1, term=2, from_=2))
     assert node.basic_status().raft_state == pyraftc.StateType.LEADER
     st.mode = "entries-type"
     with pytest.raises(TypeError, match="raftpb.Entry"):
         # the leader reads entries from storage to send MsgApp to 2
         node.step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, index=2, reject=True,
-                                 **{"from": 2}))
+                                 from_=2))
     with pytest.raises(pyraftc.NodeFailedError, match="storage failure"):
         node.tick()
 

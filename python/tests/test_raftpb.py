@@ -31,7 +31,7 @@ def test_roundtrip_and_wire_numbers():
 
 def test_describe_message():
     m = raftpb.Message(type=raftpb.MsgApp, to=2, term=3, log_term=2, index=7, commit=5,
-                       entries=[raftpb.Entry(term=3, index=8, data=b'"x"')], **{"from": 1})
+                       entries=[raftpb.Entry(term=3, index=8, data=b'"x"')], from_=1)
     text = 'Entries:[3/8 EntryNormal "\\"x\\""]'
     assert pyraftc.describe_message(m) == "1->2 MsgApp Term:3 Log:2/7 Commit:5 " + text
     assert pyraftc.describe_message(m.SerializeToString()) == pyraftc.describe_message(m)
@@ -78,3 +78,16 @@ def test_state_type_names():
 def test_versions():
     assert pyraftc.library_version() == pyraftc.__version__
     assert pyraftc.abi_version() == 0
+
+
+def test_from_is_reachable_as_from_():
+    m = raftpb.Message(type=raftpb.MsgApp, from_=7, to=2)
+    assert m.from_ == 7 == getattr(m, "from")
+    assert raftpb.Message.FromString(m.SerializeToString()).from_ == 7
+    assert raftpb.Message(**{"from": 7}).from_ == 7  # the protobuf spelling still works
+    setattr(m, "from", 9)
+    assert m.from_ == 9
+    with pytest.raises(AttributeError):
+        m.from_ = 1  # read-only: protobuf messages only accept their fields
+    with pytest.raises(ValueError, match="logTerm"):
+        raftpb.Message(logTerm=3)  # mypy rejects this too (python/tests/typing_api.py)

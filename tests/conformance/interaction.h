@@ -67,6 +67,23 @@ typedef struct ia_snap {
 
 typedef struct ia_env ia_env;
 
+/* The harness's per-node config knobs (add-nodes options, §2.1-2.2, and the project's
+ * max-size-per-msg, max-uncommitted-entries-size, max-inflight-bytes). */
+typedef struct ia_node_cfg {
+    uint64_t applied;
+    uint64_t max_inflight_msgs;
+    uint64_t max_committed_size_per_ready;
+    uint64_t max_size_per_msg, max_uncommitted_entries_size, max_inflight_bytes;
+    bool async_storage_writes, pre_vote, check_quorum, disable_conf_change_validation,
+        step_down_on_removal, read_only_lease_based;
+} ia_node_cfg;
+
+/* Storage callbacks that storage-fail makes fail (bit per callback). */
+enum {
+    IA_FAIL_INITIAL_STATE = 1 << 0, IA_FAIL_ENTRIES = 1 << 1, IA_FAIL_TERM = 1 << 2,
+    IA_FAIL_FIRST_INDEX = 1 << 3, IA_FAIL_LAST_INDEX = 1 << 4, IA_FAIL_SNAPSHOT = 1 << 5
+};
+
 typedef struct ia_node {
     ia_env *env;
     uint64_t id;
@@ -75,6 +92,8 @@ typedef struct ia_node {
     raftc_node *rn;
     raftc_memstorage *ms;
     raftc_storage_callbacks storage_cbs;
+    ia_node_cfg cfg;       /* what the node was opened with (restart reuses it) */
+    unsigned failing;      /* IA_FAIL_* callbacks that return RAFTC_ESTORAGE */
     ia_msgq append_work, apply_work;
     ia_snap *history;
     size_t n_history, cap_history;
@@ -89,7 +108,6 @@ struct ia_env {
     int lvl;         /* IA_LVL_*: log lines below it are not printed; NONE prints nothing */
     char *err;       /* IA_ERR text */
     char *fatal;     /* IA_FATAL text */
-    char *panic;     /* first PANIC-level log of the command */
 };
 
 /* interaction_out.c: ia_write/ia_puts/ia_printf append to the current output (e->out) unless
@@ -101,7 +119,7 @@ void ia_printf(ia_env *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* A raft log line at lvl (0..4; above 4 = PANIC, printed as FATAL and recorded in e->panic). */
+/* A raft log line at lvl (0..4; above 4 = PANIC, printed as FATAL). */
 void ia_log(ia_env *e, int lvl, const char *msg);
 /* Sets e->lvl from a level name (any case); IA_ERR with the harness's text for an unknown one. */
 int ia_set_level(ia_env *e, const char *name);
@@ -164,29 +182,21 @@ void ia_env_append_node(ia_env *e, ia_node *n);
 /* Puts a History element as one raftpb Snapshot item into out. */
 int ia_snap_encode(const ia_snap *s, raftc_sink *out);
 
-/* The harness's per-node config knobs (add-nodes options, §2.1-2.2). */
-typedef struct ia_node_cfg {
-    uint64_t applied;
-    uint64_t max_inflight_msgs;
-    uint64_t max_committed_size_per_ready;
-    bool async_storage_writes, pre_vote, check_quorum, disable_conf_change_validation,
-        step_down_on_removal, read_only_lease_based;
-} ia_node_cfg;
-
 /* interaction_abi.c: the thin layer over raftc.h's node/storage/describe sections. */
-/* Creates n->rn over n->ms (which must exist) with the stub config; IA_ERR with etcd's config
- * validation text on failure. */
+/* Creates n->rn over n->ms (which must exist) with the stub config, remembered in n->cfg;
+ * IA_ERR with etcd's config validation text on failure. */
 int ia_node_open(ia_env *e, ia_node *n, const ia_node_cfg *cfg);
 /* The node's last error text, or raftc_strerror(rc). */
 const char *ia_node_err_text(const ia_node *n, int rc);
-/* Maps a node call's result: OK -> IA_OK, RAFTC_EFAILED -> IA_FATAL, else IA_ERR (text). */
+/* Maps a node call's result: OK -> IA_OK, else IA_ERR with the node's error text (a failed
+ * node, RAFTC_EFAILED, is a state the project's scenarios observe, not a harness error). */
 int ia_check(ia_env *e, ia_node *n, int rc);
 /* Like ia_check, but plain errors are ignored (IA_OK). */
 int ia_check_fatal_only(ia_env *e, ia_node *n, int rc);
 /* Writes DescribeMessage of raftpb Message bytes (no trailing newline) to the output. */
 void ia_describe_message(ia_env *e, const uint8_t *b, size_t len);
 /* RawNode.Step of m on n; a refusal is printed as its text + newline. Returns IA_OK, or
- * IA_FATAL if the node failed (PANIC). */
+ * IA_ERR if the node failed (PANIC). */
 int ia_step(ia_env *e, ia_node *n, const ia_msg *m);
 /* RawNode.HasReady. */
 bool ia_has_ready(ia_node *n);
@@ -228,5 +238,13 @@ int ia_cmd_process_apply_thread(ia_env *e, const dd_directive *d);
 /* interaction_deliver.c: message delivery and stabilize (§3.3, §3.4). */
 int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d);
 int ia_cmd_stabilize(ia_env *e, const dd_directive *d);
+
+/* interaction_ext.c: the project's commands beyond etcd's harness (README.md here). */
+int ia_cmd_restart(ia_env *e, const dd_directive *d);
+int ia_cmd_storage_fail(ia_env *e, const dd_directive *d);
+int ia_cmd_storage_snapshot(ia_env *e, const dd_directive *d);
+int ia_cmd_ready(ia_env *e, const dd_directive *d);
+int ia_cmd_advance(ia_env *e, const dd_directive *d);
+int ia_cmd_step_bytes(ia_env *e, const dd_directive *d);
 
 #endif

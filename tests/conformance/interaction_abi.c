@@ -19,27 +19,42 @@ static void log_cb(void *ud, raftc_log_level level, const char *msg, size_t len)
 
 /* ---- storage: MemoryStorage with Snapshot() overridden ---- */
 
+/* A callback that storage-fail made fail returns RAFTC_ESTORAGE (a disk error). */
+#define IA_FAILING(ud, bit) ((((ia_node *)(ud))->failing & (bit)) != 0)
+
 static int st_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs) {
+    if (IA_FAILING(ud, IA_FAIL_INITIAL_STATE))
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_initial_state(hs, cs, ((ia_node *)ud)->ms);
 }
 
 static int st_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size) {
+    if (IA_FAILING(ud, IA_FAIL_ENTRIES))
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_entries(out, ((ia_node *)ud)->ms, lo, hi, max_size);
 }
 
 static int st_term(void *ud, uint64_t *term, uint64_t i) {
+    if (IA_FAILING(ud, IA_FAIL_TERM))
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_term(term, ((ia_node *)ud)->ms, i);
 }
 
 static int st_first_index(void *ud, uint64_t *index) {
+    if (IA_FAILING(ud, IA_FAIL_FIRST_INDEX))
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_first_index(index, ((ia_node *)ud)->ms);
 }
 
 static int st_last_index(void *ud, uint64_t *index) {
+    if (IA_FAILING(ud, IA_FAIL_LAST_INDEX))
+        return RAFTC_ESTORAGE;
     return raftc_memstorage_last_index(index, ((ia_node *)ud)->ms);
 }
 
 static int st_snapshot(void *ud, raftc_sink *out) {
+    if (IA_FAILING(ud, IA_FAIL_SNAPSHOT))
+        return RAFTC_ESTORAGE;
     return ia_snap_encode(ia_history_tip((ia_node *)ud), out);
 }
 
@@ -54,8 +69,8 @@ int ia_check(ia_env *e, ia_node *n, int rc) {
     if (rc == RAFTC_OK)
         return IA_OK;
     if (rc == RAFTC_EFAILED)
-        return ia_fatal(e, "node %llu failed: %s", (unsigned long long)n->id,
-                        ia_node_err_text(n, rc));
+        return ia_fail(e, "node %llu failed: %s", (unsigned long long)n->id,
+                       ia_node_err_text(n, rc));
     return ia_fail(e, "%s", ia_node_err_text(n, rc));
 }
 
@@ -78,6 +93,7 @@ int ia_node_open(ia_env *e, ia_node *n, const ia_node_cfg *nc) {
     int rc = raftc_config_new(&cfg);
     if (rc != RAFTC_OK)
         return ia_fatal(e, "raftc_config_new: %s", raftc_strerror(rc));
+    n->cfg = *nc;
     n->async = nc->async_storage_writes;
     n->heartbeat_tick = 1;
     n->election_tick = 3;
@@ -95,7 +111,9 @@ int ia_node_open(ia_env *e, ia_node *n, const ia_node_cfg *nc) {
     rc = set_u64(cfg, RAFTC_OPT_ELECTION_TICK, (uint64_t)n->election_tick, rc);
     rc = set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, (uint64_t)n->heartbeat_tick, rc);
     rc = set_u64(cfg, RAFTC_OPT_APPLIED, nc->applied, rc);
-    rc = set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, RAFTC_NO_LIMIT, rc);
+    rc = set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, nc->max_size_per_msg, rc);
+    rc = set_u64(cfg, RAFTC_OPT_MAX_UNCOMMITTED_ENTRIES_SIZE, nc->max_uncommitted_entries_size, rc);
+    rc = set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_BYTES, nc->max_inflight_bytes, rc);
     rc = set_u64(cfg, RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, nc->max_committed_size_per_ready, rc);
     rc = set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, nc->max_inflight_msgs, rc);
     rc = set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, nc->check_quorum, rc);

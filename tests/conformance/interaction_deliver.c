@@ -126,7 +126,7 @@ int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
     if (rc == IA_OK) {
         long got = deliver(e, type, rs.v, rs.n);
         if (got < 0)
-            rc = IA_FATAL;
+            rc = e->fatal != NULL ? IA_FATAL : IA_ERR; /* a harness error, or a failed node */
         else if (got == 0)
             ia_puts(e, "no messages\n");
     }
@@ -181,7 +181,7 @@ static int stabilize_round(ia_env *e, ia_node **nodes, size_t n, bool *busy) {
         long got = deliver(e, -1, &r, 1);
         ia_indent_end(e, orig);
         if (got < 0)
-            return IA_FATAL;
+            return e->fatal != NULL ? IA_FATAL : IA_ERR;
     }
     int rc = drain_threads(e, nodes, n, true, busy);
     return rc != IA_OK ? rc : drain_threads(e, nodes, n, false, busy);

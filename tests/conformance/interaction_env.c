@@ -76,7 +76,6 @@ void ia_env_free(ia_env *e) {
     sbuf_free(&e->root);
     free(e->err);
     free(e->fatal);
-    free(e->panic);
     free(e);
 }
 

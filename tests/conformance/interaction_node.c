@@ -64,6 +64,12 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
         rc = scan_bool(e, val, &o->cfg.disable_conf_change_validation);
     } else if (strcmp(key, "step-down-on-removal") == 0) {
         rc = scan_bool(e, val, &o->cfg.step_down_on_removal);
+    } else if (strcmp(key, "max-size-per-msg") == 0) { /* the project's options: README.md */
+        rc = scan_uint(e, val, &o->cfg.max_size_per_msg);
+    } else if (strcmp(key, "max-uncommitted-entries-size") == 0) {
+        rc = scan_uint(e, val, &o->cfg.max_uncommitted_entries_size);
+    } else if (strcmp(key, "max-inflight-bytes") == 0) {
+        rc = scan_uint(e, val, &o->cfg.max_inflight_bytes);
     } else if (strcmp(key, "read-only") == 0) {
         if (strcmp(val, "safe") == 0) {
             o->cfg.read_only_lease_based = false;
@@ -142,6 +148,7 @@ int ia_cmd_add_nodes(ia_env *e, const dd_directive *d) {
     add_opts o;
     memset(&o, 0, sizeof o);
     o.cfg.max_inflight_msgs = (1u << 31) - 1; /* math.MaxInt32 */
+    o.cfg.max_size_per_msg = RAFTC_NO_LIMIT;
     int rc = IA_OK;
     for (size_t i = 1; i < d->n_args && rc == IA_OK; i++) {
         for (size_t v = 0; v < d->args[i].n_vals && rc == IA_OK; v++)

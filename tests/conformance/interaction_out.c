@@ -32,10 +32,8 @@ void ia_printf(ia_env *e, const char *fmt, ...) {
 
 void ia_log(ia_env *e, int lvl, const char *msg) {
     if (lvl > IA_LVL_FATAL) {
-        /* etcd's Panicf: logged as FATAL, and the Go test would abort. */
+        /* etcd's Panicf: logged as FATAL (the Go test would abort; raftc's node is failed). */
         lvl = IA_LVL_FATAL;
-        if (e->panic == NULL)
-            e->panic = su_strdup(msg);
     }
     if (lvl < 0 || e->lvl > lvl)
         return;

@@ -156,7 +156,7 @@ int ia_process_ready(ia_env *e, ia_node *n) {
     raftc_ready *rd = NULL;
     int rc = raftc_node_ready(&rd, n->rn);
     if (rc != RAFTC_OK)
-        return ia_check(e, n, rc) == IA_FATAL ? IA_FATAL : ia_fatal(e, "Ready: %s", e->err);
+        return ia_check(e, n, rc); /* a failed node, or Ready misuse (RAFTC_ESTATE) */
     char *desc = NULL;
     rc = raftc_ready_describe(&desc, rd);
     if (rc != RAFTC_OK)

@@ -29,6 +29,7 @@ typedef struct ia_cmd {
 static const ia_cmd cmds[] = {
     {"_breakpoint", cmd_breakpoint},
     {"add-nodes", ia_cmd_add_nodes},
+    {"advance", ia_cmd_advance},
     {"campaign", ia_cmd_campaign},
     {"compact", ia_cmd_compact},
     {"deliver-msgs", ia_cmd_deliver_msgs},
@@ -41,11 +42,16 @@ static const ia_cmd cmds[] = {
     {"propose-conf-change", ia_cmd_propose_conf_change},
     {"raft-log", ia_cmd_raft_log},
     {"raft-state", ia_cmd_raft_state},
+    {"ready", ia_cmd_ready},
     {"report-unreachable", ia_cmd_report_unreachable},
+    {"restart", ia_cmd_restart},
     {"send-snapshot", ia_cmd_send_snapshot},
     {"set-randomized-election-timeout", ia_cmd_set_randomized_election_timeout},
     {"stabilize", ia_cmd_stabilize},
     {"status", ia_cmd_status},
+    {"step-bytes", ia_cmd_step_bytes},
+    {"storage-fail", ia_cmd_storage_fail},
+    {"storage-snapshot", ia_cmd_storage_snapshot},
     {"tick-election", ia_cmd_tick_election},
     {"tick-heartbeat", ia_cmd_tick_heartbeat},
     {"transfer-leadership", ia_cmd_transfer_leadership},
@@ -70,8 +76,8 @@ static char *handle(void *env, const dd_directive *d, char **fatal) {
         }
     }
     e->out = &e->root;
-    if (rc != IA_FATAL && e->panic != NULL)
-        rc = ia_fatal(e, "raft panicked: %s", e->panic);
+    /* A raft PANIC fails the node (raftc's failed state); its FATAL line is in the output and
+     * the call's error says so, so the file goes on. */
     if (rc == IA_FATAL) {
         sbuf b = {0};
         sbuf_printf(&b, "%s", e->fatal ? e->fatal : "fatal");

@@ -7,14 +7,14 @@
 # Values whose exact bytes matter (conf change data, snapshots, message parts) are built with
 # the same raftc.h helpers the C driver uses, so both drivers feed the core identical bytes.
 """The ``interaction`` datadriven suite."""
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Set, Tuple
 
 from .. import raftpb_pb2 as pb
 from .._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
 from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
 from ..describe import describe_entries, describe_message
 from ..enums import ReadOnlyOption
-from ..errors import NodeFailedError, RaftError
+from ..errors import NodeFailedError, RaftError, StorageError
 from ..node import RawNode
 from ..storage import MemoryStorage
 from .gostr import StrconvError, atoi, parse_bool, parse_changes, parse_uint, quote
@@ -68,13 +68,40 @@ class _Snap:
 
 
 class _Storage(MemoryStorage):
-    """MemoryStorage whose Snapshot() returns the node's History tip (HARNESS.md §2.2)."""
+    """MemoryStorage whose Snapshot() returns the node's History tip (HARNESS.md §2.2), and
+    whose callbacks named in ``failing`` (storage-fail) raise a storage error."""
 
     def __init__(self) -> None:
         super().__init__()
         self.history: List[_Snap] = []
+        self.failing: Set[str] = set()
+
+    def _check_failing(self, call: str) -> None:
+        if call in self.failing:
+            raise StorageError("storage failure", lib.RAFTC_ESTORAGE)
+
+    def initial_state(self) -> Tuple[pb.HardState, pb.ConfState]:
+        self._check_failing("initial-state")
+        return super().initial_state()
+
+    def entries(self, lo: int, hi: int, max_size: int = NO_LIMIT) -> List[pb.Entry]:
+        self._check_failing("entries")
+        return super().entries(lo, hi, max_size)
+
+    def term(self, i: int) -> int:
+        self._check_failing("term")
+        return super().term(i)
+
+    def first_index(self) -> int:
+        self._check_failing("first-index")
+        return super().first_index()
+
+    def last_index(self) -> int:
+        self._check_failing("last-index")
+        return super().last_index()
 
     def snapshot(self) -> bytes:  # type: ignore[override]
+        self._check_failing("snapshot")
         return self.history[-1].encode()
 
 
@@ -88,6 +115,8 @@ class _Node:
         self.election_tick = 3
         self.append_work: List[_Msg] = []
         self.apply_work: List[_Msg] = []
+        self.cfg: Optional[Config] = None  # what the node was opened with (restart reuses it)
+        self.panic: Optional[str] = None  # the first PANIC text of the current raft node
 
     @property
     def history(self) -> List[_Snap]:
@@ -103,7 +132,6 @@ class Env:
         self.root: List[str] = []
         self.out = self.root
         self.lvl = 0
-        self.panic: Optional[str] = None
 
     def close(self) -> None:
         """Closes every node."""
@@ -118,14 +146,21 @@ class Env:
         if self.lvl != LVL_NONE:
             self.out.append(s)
 
+    def logger(self, n: "_Node") -> Callable[[int, str], None]:
+        """The raft logger of node n: log(), recording n's first PANIC text (the failure text
+        of a failed node, as raftc_node_last_error gives it)."""
+        def log(level: int, msg: str) -> None:
+            if int(level) > 4 and n.panic is None:
+                n.panic = msg
+            self.log(level, msg)
+        return log
+
     def log(self, level: int, msg: str) -> None:
-        """A raft log line at level (0..4; above 4 = PANIC: printed as FATAL and recorded in
-        ``panic``, which fails the command). Lines below the env's level are dropped."""
+        """A raft log line at level (0..4; above 4 = PANIC: printed as FATAL, the node is
+        failed). Lines below the env's level are dropped."""
         lvl = int(level)
         if lvl > 4:
             lvl = 4
-            if self.panic is None:
-                self.panic = msg
         if lvl < 0 or self.lvl > lvl:
             return
         self.out.append(LEVEL_NAMES[lvl] + " " + msg)
@@ -203,12 +238,18 @@ def _scan_bool(s: str) -> bool:
         raise Fatal(str(exc)) from None
 
 
+def _failed(n: _Node, exc: Exception) -> CmdError:
+    """The error of a call on a failed node (ia_check's RAFTC_EFAILED text)."""
+    return CmdError("node %d failed: %s" % (n.id, n.panic if n.panic else exc))
+
+
 def _check(n: _Node, fn: Callable[[], Any], fatal_only: bool = False) -> Any:
-    """ia_check: NodeFailedError -> Fatal; other errors -> CmdError (ignored if fatal_only)."""
+    """ia_check: a failed node (NodeFailedError, or the storage failure that failed it) and
+    other errors -> CmdError (plain errors ignored if fatal_only)."""
     try:
         return fn()
-    except NodeFailedError as exc:
-        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
+    except (NodeFailedError, StorageError) as exc:
+        raise _failed(n, exc) from None
     except RaftError as exc:
         if fatal_only:
             return None
@@ -235,6 +276,9 @@ class _AddOpts:
         self.applied = 0
         self.max_inflight_msgs = (1 << 31) - 1
         self.max_committed_size_per_ready = 0
+        self.max_size_per_msg = NO_LIMIT
+        self.max_uncommitted_entries_size = 0
+        self.max_inflight_bytes = 0
         self.async_storage_writes = False
         self.pre_vote = False
         self.check_quorum = False
@@ -262,6 +306,12 @@ class _AddOpts:
             self.check_quorum = _scan_bool(val)
         elif key == "max-committed-size-per-ready":
             self.max_committed_size_per_ready = _scan_uint(val)
+        elif key == "max-size-per-msg":  # the project's options (tests/conformance/README.md)
+            self.max_size_per_msg = _scan_uint(val)
+        elif key == "max-uncommitted-entries-size":
+            self.max_uncommitted_entries_size = _scan_uint(val)
+        elif key == "max-inflight-bytes":
+            self.max_inflight_bytes = _scan_uint(val)
         elif key == "disable-conf-change-validation":
             self.disable_conf_change_validation = _scan_bool(val)
         elif key == "step-down-on-removal":
@@ -300,21 +350,32 @@ def _add_node(e: Env, o: _AddOpts, bootstrap: bool) -> None:
             raise CmdError("failed to establish first index %d; got %d" % (o.index + 1, fi))
     cfg = Config(
         id=n.id, election_tick=n.election_tick, heartbeat_tick=n.heartbeat_tick,
-        storage=n.storage, applied=o.applied, max_size_per_msg=NO_LIMIT,
+        storage=n.storage, applied=o.applied, max_size_per_msg=o.max_size_per_msg,
         max_committed_size_per_ready=o.max_committed_size_per_ready,
+        max_uncommitted_entries_size=o.max_uncommitted_entries_size,
+        max_inflight_bytes=o.max_inflight_bytes,
         max_inflight_msgs=o.max_inflight_msgs, check_quorum=o.check_quorum,
         pre_vote=o.pre_vote,
         read_only_option=(ReadOnlyOption.LEASE_BASED if o.read_only_lease_based
                           else ReadOnlyOption.SAFE),
         disable_conf_change_validation=o.disable_conf_change_validation,
         step_down_on_removal=o.step_down_on_removal,
-        async_storage_writes=o.async_storage_writes, logger=e.log)
+        async_storage_writes=o.async_storage_writes, logger=e.logger(n))
     n.async_ = o.async_storage_writes
+    _open(n, cfg)
+    e.nodes.append(n)
+
+
+def _open(n: _Node, cfg: Config) -> None:
+    """ia_node_open: a raft node over n's storage with cfg (remembered in n.cfg)."""
+    n.cfg = cfg
+    n.panic = None
     try:
         n.rn = RawNode(cfg)
+    except StorageError:
+        raise CmdError("raft: initialization failed") from None
     except RaftError as exc:
         raise CmdError(str(exc)) from None
-    e.nodes.append(n)
 
 
 def _cmd_add_nodes(e: Env, d: Directive) -> None:
@@ -586,12 +647,7 @@ def _route(e: Env, n: _Node, b: bytes) -> None:
 
 def _process_ready(e: Env, n: _Node) -> None:
     rn = _rn(n)
-    try:
-        rd, text = rn._ready(True)
-    except NodeFailedError as exc:
-        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
-    except RaftError as exc:
-        raise Fatal("Ready: %s" % exc) from None
+    rd, text = _check(n, lambda: rn._ready(True))
     e.write(text)
     if not n.async_:
         hs = (0, 0, 0)
@@ -672,8 +728,8 @@ def _split_msgs(e: Env, to: int, typ: int, drop: bool) -> List[_Msg]:
 def _step(e: Env, n: _Node, m: _Msg) -> None:
     try:
         _rn(n).step(m.b)
-    except NodeFailedError as exc:
-        raise Fatal("node %d failed: %s" % (n.id, exc)) from None
+    except (NodeFailedError, StorageError) as exc:
+        raise _failed(n, exc) from None
     except RaftError as exc:
         e.write("%s\n" % exc)
 
@@ -768,6 +824,77 @@ def _cmd_stabilize(e: Env, d: Directive) -> None:
         e.lvl = saved
 
 
+# -- the project's commands beyond etcd's harness (interaction_ext.c) ----------------------------
+
+def _cmd_restart(e: Env, d: Directive) -> None:
+    """The node's process crashes and restarts over its storage (interaction_ext.c)."""
+    n = _first_node(e, d)
+    if n.rn is not None:
+        n.rn.close()
+        n.rn = None
+    n.append_work, n.apply_work = [], []
+    local = (n.id,) + _LOCAL
+    e.msgs = [m for m in e.msgs if not (m.to == n.id and m.frm in local)]
+    assert n.cfg is not None
+    cfg = n.cfg
+    cfg.applied = n.history[-1].index
+    _open(n, cfg)
+
+
+_STORAGE_CALLS = ("initial-state", "entries", "term", "first-index", "last-index", "snapshot")
+
+
+def _cmd_storage_fail(e: Env, d: Directive) -> None:
+    """The named storage callbacks fail from now on; none: all work again."""
+    n = _first_node(e, d)
+    calls = set()
+    for a in d.args[1:]:
+        if a.key not in _STORAGE_CALLS or a.vals:
+            raise Fatal("storage-fail: unknown storage call %s" % a.key)
+        calls.add(a.key)
+    n.storage.failing = calls
+
+
+def _cmd_storage_snapshot(e: Env, d: Directive) -> None:
+    """The snapshot the node's storage holds, with its data."""
+    n = _first_node(e, d)
+    snap = MemoryStorage.snapshot(n.storage)
+    b = snap.SerializeToString()
+    sp = ffi.new("char **")
+    rc = lib.raftc_snapshot_describe(sp, b, len(b))
+    if rc < 0:
+        raise CmdError(strerror(rc))
+    text = c_string(sp[0])
+    lib.raftc_free(sp[0])
+    e.write("%s Data:%s" % (text, quote(snap.data.decode("utf-8", "surrogateescape"))))
+
+
+def _cmd_ready(e: Env, d: Directive) -> None:
+    """RawNode.Ready, printed and accepted, nothing handled."""
+    n = _first_node(e, d)
+    rn = _rn(n)
+    e.write(_check(n, lambda: rn._ready(True))[1])
+
+
+def _cmd_advance(e: Env, d: Directive) -> None:
+    """RawNode.Advance on its own."""
+    n = _first_node(e, d)
+    _check(n, _rn(n).advance)
+
+
+def _cmd_step_bytes(e: Env, d: Directive) -> None:
+    """Steps the hex bytes of the input (whitespace ignored) as a raftpb Message."""
+    n = _first_node(e, d)
+    digits = "".join(d.input.split())
+    for c in digits:
+        if c not in "0123456789abcdefABCDEF":
+            raise Fatal("step-bytes: %s is not a hex digit" % c)
+    if len(digits) % 2:
+        raise Fatal("step-bytes: odd number of hex digits")
+    rn = _rn(n)
+    _check(n, lambda: rn.step(bytes.fromhex(digits)))
+
+
 # -- dispatch (suite_interaction.c) --------------------------------------------------------------
 
 def _cmd_breakpoint(e: Env, d: Directive) -> None:
@@ -783,6 +910,7 @@ def _cmd_log_level(e: Env, d: Directive) -> None:
 COMMANDS = {
     "_breakpoint": _cmd_breakpoint,
     "add-nodes": _cmd_add_nodes,
+    "advance": _cmd_advance,
     "campaign": _cmd_campaign,
     "compact": _cmd_compact,
     "deliver-msgs": _cmd_deliver_msgs,
@@ -795,11 +923,16 @@ COMMANDS = {
     "propose-conf-change": _cmd_propose_conf_change,
     "raft-log": _cmd_raft_log,
     "raft-state": _cmd_raft_state,
+    "ready": _cmd_ready,
     "report-unreachable": _cmd_report_unreachable,
+    "restart": _cmd_restart,
     "send-snapshot": _cmd_send_snapshot,
     "set-randomized-election-timeout": _cmd_set_randomized_election_timeout,
     "stabilize": _cmd_stabilize,
     "status": _cmd_status,
+    "step-bytes": _cmd_step_bytes,
+    "storage-fail": _cmd_storage_fail,
+    "storage-snapshot": _cmd_storage_snapshot,
     "tick-election": _cmd_tick_election,
     "tick-heartbeat": _cmd_tick_heartbeat,
     "transfer-leadership": _cmd_transfer_leadership,
@@ -834,8 +967,6 @@ class InteractionSuite:
         except Fatal as exc:
             fatal = str(exc)
         e.out = e.root
-        if fatal is None and e.panic is not None:
-            fatal = "raft panicked: %s" % e.panic
         if fatal is not None:
             so_far = "".join(e.root)
             raise Fatal(fatal + ("\noutput so far:\n" + so_far if so_far else ""))
