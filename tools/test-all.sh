@@ -237,6 +237,23 @@ else
     summary+=("interop: skipped (no Go toolchain; the etcd side of the interop tests is Go)")
 fi
 
+# ---- Go binding (tools/go-test.sh; docs/go.md) ----
+# go/: generated C sources current, go vet, go test -race (the binding, the Go datadriven driver
+# over every etcd transcript, Node, raftexample on raftc and on etcd raft).
+echo "==== [go] tools/go-test.sh"
+if command -v go >/dev/null 2>&1; then
+    go_log="$build_root/go-test.log"
+    mkdir -p "$build_root"
+    if "$root/tools/go-test.sh" 2>&1 | tee "$go_log"; then
+        summary+=("$(tail -1 "$go_log")")
+    else
+        summary+=("go: FAILED $(tail -1 "$go_log" | sed 's/^go: //')")
+        failed=1
+    fi
+else
+    summary+=("go: skipped (no Go toolchain)")
+fi
+
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
 echo "==== [bench] bench/run --quick --no-plot"
 if command -v go >/dev/null 2>&1; then

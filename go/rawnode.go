@@ -1,0 +1,528 @@
+// Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+//
+// rawnode.go: RawNode, etcd's RawNode over raftc_node, with etcd's method set and signatures.
+// Where etcd panics (a broken invariant, a failing storage), raftc fails the node instead:
+// the call returns an error wrapping ErrFailed where the etcd method returns an error, Err()
+// reports it for the methods that return none, and the Go program never panics.
+
+package raftc
+
+import (
+	"errors"
+	"log"
+	"os"
+	"runtime"
+	"runtime/cgo"
+	"sync"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/quorum"
+	pb "go.etcd.io/raft/v3/raftpb"
+	"go.etcd.io/raft/v3/tracker"
+)
+
+var (
+	loggerMu      sync.Mutex
+	defaultLogger = &DefaultLogger{Logger: log.New(os.Stderr, "raft", log.LstdFlags)}
+	packageLogger Logger = defaultLogger
+)
+
+// SetLogger sets the logger of nodes whose Config has no Logger (etcd's raft.SetLogger).
+func SetLogger(l Logger) {
+	loggerMu.Lock()
+	packageLogger = l
+	loggerMu.Unlock()
+}
+
+// ResetDefaultLogger restores the default logger (stderr, as etcd's).
+func ResetDefaultLogger() { SetLogger(defaultLogger) }
+
+func getLogger() Logger {
+	loggerMu.Lock()
+	defer loggerMu.Unlock()
+	return packageLogger
+}
+
+// ProgressType tells peers from learners in WithProgress (etcd's type).
+type ProgressType = raft.ProgressType
+
+const (
+	ProgressTypePeer    = raft.ProgressTypePeer
+	ProgressTypeLearner = raft.ProgressTypeLearner
+)
+
+// RawNode is etcd's RawNode: a thread-unsafe raft node driven by Tick/Step/Propose and
+// Ready/Advance. It needs no Close: the C node is freed when the RawNode is garbage.
+type RawNode struct {
+	n        *cNode
+	ms       *MemoryStorage  // the built-in storage, locked around every call; or nil
+	sa       *storageAdapter // a Go Storage; or nil
+	res      *nodeResources
+	inflight uint64 // MaxInflightMsgs / Bytes, for Status' progress
+	inBytes  uint64
+	failure  error
+}
+
+// nodeResources is what the cleanup frees; it never refers back to the RawNode.
+type nodeResources struct {
+	n       *cNode
+	handles []cgo.Handle
+}
+
+func (r *nodeResources) free() {
+	if r.n != nil {
+		nodeFree(r.n)
+	}
+	for _, h := range r.handles {
+		h.Delete()
+	}
+}
+
+// NewRawNode creates a RawNode from config (etcd's NewRawNode): the same validation and
+// error texts, the storage's InitialState restored.
+func NewRawNode(config *Config) (*RawNode, error) {
+	if config == nil {
+		return nil, newError(codeInvalid, "raftc: nil config")
+	}
+	c, err := configNew()
+	if err != nil {
+		return nil, err
+	}
+	defer configFree(c)
+	nonNeg := func(v int) uint64 {
+		if v < 0 {
+			return 0
+		}
+		return uint64(v)
+	}
+	for _, o := range []struct {
+		opt int
+		v   uint64
+	}{
+		{optID, config.ID}, {optElectionTick, nonNeg(config.ElectionTick)},
+		{optHeartbeatTick, nonNeg(config.HeartbeatTick)}, {optApplied, config.Applied},
+		{optMaxSizePerMsg, config.MaxSizePerMsg},
+		{optMaxCommittedSizePerReady, config.MaxCommittedSizePerReady},
+		{optMaxUncommittedEntriesSize, config.MaxUncommittedEntriesSize},
+		{optMaxInflightMsgs, nonNeg(config.MaxInflightMsgs)},
+		{optMaxInflightBytes, config.MaxInflightBytes},
+		{optReadOnlyOption, uint64(config.ReadOnlyOption)},
+	} {
+		if rc := configSetU64(c, cInt(o.opt), o.v); rc != 0 {
+			return nil, newError(rc, "raftc: config value out of range")
+		}
+	}
+	for _, o := range []struct {
+		opt int
+		v   bool
+	}{
+		{optCheckQuorum, config.CheckQuorum}, {optPreVote, config.PreVote},
+		{optDisableProposalForwarding, config.DisableProposalForwarding},
+		{optDisableConfChangeValidation, config.DisableConfChangeValidation},
+		{optStepDownOnRemoval, config.StepDownOnRemoval},
+		{optAsyncStorageWrites, config.AsyncStorageWrites},
+	} {
+		if rc := configSetBool(c, cInt(o.opt), o.v); rc != 0 {
+			return nil, newError(rc, "")
+		}
+	}
+	rn := &RawNode{res: &nodeResources{}, inflight: nonNeg(config.MaxInflightMsgs), inBytes: config.MaxInflightBytes}
+	lg := config.Logger
+	if lg == nil {
+		lg = getLogger()
+	}
+	lh := cgo.NewHandle(&logAdapter{l: lg})
+	rn.res.handles = append(rn.res.handles, lh)
+	if rc := configSetGoLogger(c, lh); rc != 0 {
+		rn.res.free()
+		return nil, newError(rc, "")
+	}
+	switch st := config.Storage.(type) {
+	case nil:
+		rn.res.free()
+		return nil, newError(codeConfig, "storage cannot be nil")
+	case *MemoryStorage:
+		rn.ms = st
+		configSetMemStorage(c, st.ms)
+	default:
+		rn.sa = &storageAdapter{st: st}
+		sh := cgo.NewHandle(rn.sa)
+		rn.res.handles = append(rn.res.handles, sh)
+		configSetGoStorage(c, sh)
+	}
+	rn.lock()
+	n, err := nodeNew(c)
+	rn.unlock()
+	if err != nil {
+		err = rn.withStorageFailure(err)
+		rn.res.free()
+		return nil, err
+	}
+	rn.n = n
+	rn.res.n = n
+	runtime.AddCleanup(rn, (*nodeResources).free, rn.res)
+	return rn, nil
+}
+
+func (rn *RawNode) lock() {
+	if rn.ms != nil {
+		rn.ms.mu.Lock()
+	}
+}
+
+func (rn *RawNode) unlock() {
+	if rn.ms != nil {
+		rn.ms.mu.Unlock()
+	}
+	runtime.KeepAlive(rn)
+}
+
+// withStorageFailure adds the Go storage's own failure text to an error.
+func (rn *RawNode) withStorageFailure(err error) error {
+	if err == nil || rn.sa == nil {
+		return err
+	}
+	if f := rn.sa.takeFailure(); f != "" {
+		var e *Error
+		if errors.As(err, &e) {
+			return &Error{Code: e.Code, Msg: e.Msg + " (" + f + ")", sentinel: e.sentinel}
+		}
+	}
+	return err
+}
+
+// note records the error that failed the node (the first one) and returns err.
+func (rn *RawNode) note(err error) error {
+	err = rn.withStorageFailure(err)
+	if err != nil && rn.failure == nil && nodeIsFailed(rn.n) {
+		rn.failure = err
+	}
+	return err
+}
+
+// Err returns the error that failed the node (where etcd would have panicked), or nil. A failed
+// node refuses every input with an error wrapping ErrFailed; its Ready is empty.
+func (rn *RawNode) Err() error { return rn.failure }
+
+// Tick advances the internal logical clock by a single tick.
+func (rn *RawNode) Tick() {
+	rn.lock()
+	defer rn.unlock()
+	_ = rn.note(nodeTick(rn.n))
+}
+
+// Campaign causes this RawNode to transition to candidate state.
+func (rn *RawNode) Campaign() error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeCampaign(rn.n))
+}
+
+// Propose proposes data be appended to the raft log.
+func (rn *RawNode) Propose(data []byte) error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodePropose(rn.n, data))
+}
+
+// ProposeConfChange proposes a config change (a *pb.ConfChange or *pb.ConfChangeV2).
+func (rn *RawNode) ProposeConfChange(cc pb.ConfChangeI) error {
+	kind, data, err := confChangeBytes(cc)
+	if err != nil {
+		return err
+	}
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeProposeConfChange(rn.n, kind, data))
+}
+
+// ApplyConfChange applies a config change to the local node and returns the new ConfState.
+// It returns nil if the change breaks the config's invariants (etcd panics): Err() then
+// reports why.
+func (rn *RawNode) ApplyConfChange(cc pb.ConfChangeI) *pb.ConfState {
+	cs, _ := rn.ApplyConfChangeErr(cc)
+	return cs
+}
+
+// ApplyConfChangeErr is ApplyConfChange with the error (raftc's addition).
+func (rn *RawNode) ApplyConfChangeErr(cc pb.ConfChangeI) (*pb.ConfState, error) {
+	kind, data, err := confChangeBytes(cc)
+	if err != nil {
+		return nil, err
+	}
+	rn.lock()
+	b, err := nodeApplyConfChange(rn.n, kind, data)
+	err = rn.note(err)
+	rn.unlock()
+	if err != nil {
+		return nil, err
+	}
+	return decodeConfState(b)
+}
+
+// Step advances the state machine using the given message.
+func (rn *RawNode) Step(m *pb.Message) error {
+	if m == nil {
+		return newError(codeInvalid, "cannot step with nil message")
+	}
+	b, err := marshal(m)
+	if err != nil {
+		return err
+	}
+	return rn.StepBytes(b)
+}
+
+// StepBytes steps a message given as raftpb bytes, as received from the network (raftc's
+// addition: no decoding in Go).
+func (rn *RawNode) StepBytes(m []byte) error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeStep(rn.n, m))
+}
+
+// HasReady reports whether a Ready with something to do is available.
+func (rn *RawNode) HasReady() bool {
+	rn.lock()
+	defer rn.unlock()
+	ok := nodeHasReady(rn.n)
+	if !ok && rn.failure == nil && nodeIsFailed(rn.n) {
+		rn.failure = rn.withStorageFailure(newError(codeFailed, nodeLastError(rn.n)))
+	}
+	return ok
+}
+
+// Ready returns the outstanding work to be done by the application (and accepts it). It is
+// empty when the node has failed (Err tells why) or a Ready is still waiting for Advance.
+func (rn *RawNode) Ready() Ready {
+	rd, _ := rn.ReadyErr()
+	return rd
+}
+
+// ReadyErr is Ready with the error (raftc's addition).
+func (rn *RawNode) ReadyErr() (Ready, error) {
+	rn.lock()
+	defer rn.unlock()
+	crd, err := nodeReady(rn.n)
+	if err != nil {
+		return Ready{}, rn.note(err)
+	}
+	return buildReady(crd)
+}
+
+// buildReady copies a Ready view into etcd's Ready.
+func buildReady(crd *cReady) (Ready, error) {
+	info := readyGetInfo(crd)
+	var rd Ready
+	if info.hasSoft {
+		rd.SoftState = &SoftState{Lead: info.lead, RaftState: StateType(info.state)}
+	}
+	if info.hasHard {
+		rd.HardState = &pb.HardState{Term: u64(info.term), Vote: u64(info.vote), Commit: u64(info.commit)}
+	}
+	if info.nReads > 0 {
+		rd.ReadStates = make([]ReadState, info.nReads)
+		for i := range rd.ReadStates {
+			idx, ctx := readyReadState(crd, i)
+			rd.ReadStates[i] = ReadState{Index: idx, RequestCtx: ctx}
+		}
+	}
+	rd.Entries = readyEntries(crd, info.nEnts, false)
+	rd.CommittedEntries = readyEntries(crd, info.nCommitted, true)
+	if info.hasSnap {
+		s, err := decodeSnapshot(readySnapshot(crd))
+		if err != nil {
+			return Ready{}, err
+		}
+		rd.Snapshot = s
+	}
+	if info.nMsgs > 0 {
+		rd.Messages = make([]*pb.Message, info.nMsgs)
+		for i := range rd.Messages {
+			m := &pb.Message{}
+			if err := unmarshal(readyMessage(crd, i), m); err != nil {
+				return Ready{}, err
+			}
+			rd.Messages[i] = m
+		}
+	}
+	rd.MustSync = info.mustSync
+	return rd, nil
+}
+
+func readyEntries(crd *cReady, n int, committed bool) []*pb.Entry {
+	if n == 0 {
+		return nil
+	}
+	ents := make([]*pb.Entry, n)
+	for i := range ents {
+		term, index, typ, data := readyEntry(crd, i, committed)
+		t := pb.EntryType(typ)
+		ents[i] = &pb.Entry{Term: u64(term), Index: u64(index), Type: &t, Data: data}
+	}
+	return ents
+}
+
+func u64(v uint64) *uint64 { return &v }
+
+// Advance notifies the RawNode that the application has applied and saved progress in the
+// last Ready results (sync mode only). Refusals (no Ready taken, async storage writes) and
+// failures are reported by Err / AdvanceErr.
+func (rn *RawNode) Advance(_ Ready) { _ = rn.AdvanceErr() }
+
+// AdvanceErr is Advance with the error (raftc's addition).
+func (rn *RawNode) AdvanceErr() error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeAdvance(rn.n))
+}
+
+// Bootstrap initializes the RawNode for first use with the given peers (empty storage only).
+func (rn *RawNode) Bootstrap(peers []Peer) error {
+	ids := make([]uint64, len(peers))
+	ctxs := make([][]byte, len(peers))
+	for i, p := range peers {
+		ids[i], ctxs[i] = p.ID, p.Context
+	}
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeBootstrap(rn.n, ids, ctxs))
+}
+
+// BasicStatus returns a BasicStatus.
+func (rn *RawNode) BasicStatus() BasicStatus {
+	rn.lock()
+	si := nodeStatusInfo(rn.n)
+	rn.unlock()
+	return BasicStatus{
+		ID:             si.id,
+		HardState:      &pb.HardState{Term: u64(si.term), Vote: u64(si.vote), Commit: u64(si.commit)},
+		SoftState:      SoftState{Lead: si.lead, RaftState: StateType(si.state)},
+		Applied:        si.applied,
+		LeadTransferee: si.transferee,
+	}
+}
+
+// Status returns the current status of the given group: the BasicStatus, the configuration
+// and, on the leader, the progress of every peer.
+func (rn *RawNode) Status() Status {
+	s := Status{BasicStatus: rn.BasicStatus()}
+	rn.lock()
+	csb, err := nodeConfState(rn.n)
+	var prs map[uint64]progressInfo
+	if s.RaftState == StateLeader {
+		prs = nodeProgress(rn.n)
+	}
+	rn.unlock()
+	if err == nil {
+		if cs, err := decodeConfState(csb); err == nil {
+			s.Config = trackerConfig(cs)
+		}
+	}
+	if prs != nil {
+		s.Progress = make(map[uint64]tracker.Progress, len(prs))
+		for id, p := range prs {
+			s.Progress[id] = rn.trackerProgress(p)
+		}
+	}
+	return s
+}
+
+// WithProgress calls visitor for every peer's progress (the leader's view; a follower tracks
+// none in raftc).
+func (rn *RawNode) WithProgress(visitor func(id uint64, typ ProgressType, pr tracker.Progress)) {
+	rn.lock()
+	prs := nodeProgress(rn.n)
+	rn.unlock()
+	for _, id := range sortedKeys(prs) {
+		p := prs[id]
+		typ := ProgressTypePeer
+		if p.isLearner {
+			typ = ProgressTypeLearner
+		}
+		pr := rn.trackerProgress(p)
+		pr.Inflights = nil
+		visitor(id, typ, pr)
+	}
+}
+
+func (rn *RawNode) trackerProgress(p progressInfo) tracker.Progress {
+	size := int(rn.inflight) // etcd's Inflights allocate lazily: any size is cheap
+	in := tracker.NewInflights(size, rn.inBytes)
+	// raftc reports the number of messages in flight, not their indexes: the copy holds that
+	// many placeholders after Match, so Count() and String() agree with the node.
+	for i := uint64(0); i < p.inflight && int(i) < size; i++ {
+		in.Add(p.match+1+i, 0)
+	}
+	return tracker.Progress{
+		Match: p.match, Next: p.next, State: tracker.StateType(p.state),
+		PendingSnapshot: p.pendingSnapshot, RecentActive: p.recentActive,
+		MsgAppFlowPaused: p.paused, Inflights: in, IsLearner: p.isLearner,
+	}
+}
+
+func trackerConfig(cs *pb.ConfState) tracker.Config {
+	set := func(ids []uint64) map[uint64]struct{} {
+		if len(ids) == 0 {
+			return nil
+		}
+		m := make(map[uint64]struct{}, len(ids))
+		for _, id := range ids {
+			m[id] = struct{}{}
+		}
+		return m
+	}
+	cfg := tracker.Config{
+		AutoLeave: cs.GetAutoLeave(), Learners: set(cs.GetLearners()), LearnersNext: set(cs.GetLearnersNext()),
+	}
+	cfg.Voters[0] = quorum.MajorityConfig(set(cs.GetVoters()))
+	if cfg.Voters[0] == nil {
+		cfg.Voters[0] = quorum.MajorityConfig{}
+	}
+	if out := set(cs.GetVotersOutgoing()); out != nil {
+		cfg.Voters[1] = quorum.MajorityConfig(out)
+	}
+	return cfg
+}
+
+// ReportUnreachable reports the given node is not reachable for the last send.
+func (rn *RawNode) ReportUnreachable(id uint64) {
+	rn.lock()
+	defer rn.unlock()
+	_ = rn.note(nodeReportUnreachable(rn.n, id))
+}
+
+// ReportSnapshot reports the status of the sent snapshot.
+func (rn *RawNode) ReportSnapshot(id uint64, status SnapshotStatus) {
+	rn.lock()
+	defer rn.unlock()
+	_ = rn.note(nodeReportSnapshot(rn.n, id, int(status)))
+}
+
+// TransferLeader tries to transfer leadership to the given transferee.
+func (rn *RawNode) TransferLeader(transferee uint64) {
+	rn.lock()
+	defer rn.unlock()
+	_ = rn.note(nodeTransferLeader(rn.n, transferee))
+}
+
+// ForgetLeader forgets a follower's current leader, changing it to None.
+func (rn *RawNode) ForgetLeader() error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeForget(rn.n))
+}
+
+// ReadIndex requests a read state; it will be ready in a later Ready's ReadStates.
+func (rn *RawNode) ReadIndex(rctx []byte) {
+	rn.lock()
+	defer rn.unlock()
+	_ = rn.note(nodeReadIndex(rn.n, rctx))
+}
+
+// SetRandomizedElectionTimeout pins the current randomized election timeout (a test hook, as
+// etcd's test-only setRandomizedElectionTimeout).
+func (rn *RawNode) SetRandomizedElectionTimeout(ticks int) error {
+	rn.lock()
+	defer rn.unlock()
+	return rn.note(nodeSetRandomizedElectionTimeout(rn.n, ticks))
+}
