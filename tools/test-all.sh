@@ -13,8 +13,10 @@
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
-#   6. tools/conformance-matrix --strict: every datadriven transcript through every driver (C,
-#      Python, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
+#   6. tools/lua-test.sh: the Lua binding (SWIG module for 5.4 and LuaJIT, busted specs on three
+#      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
+#      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
+#      the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
 #   7. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   8. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #   9. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -182,9 +184,24 @@ run_python() {
 }
 run_python
 
+# ---- Lua binding (lua/, bindings/raftc.i; docs/lua.md) ----
+# tools/lua-test.sh: builds the SWIG module for Lua 5.4 and LuaJIT, runs the busted specs on
+# lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), and `luarocks make` for 5.4 and 5.1. Its builds
+# feed the matrix's three Lua drivers below. About 1 min.
+echo "==== [lua] tools/lua-test.sh"
+lua_log="$build_root/lua-test.log"
+mkdir -p "$build_root"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/lua-test.sh" 2>&1 | tee "$lua_log"; then
+    summary+=("lua: $(tail -1 "$lua_log" | sed 's/^lua: //')")
+else
+    summary+=("lua: FAILED $(tail -1 "$lua_log" | sed 's/^lua: //')")
+    failed=1
+fi
+
 # ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
 # Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
-# Python step's venv (python -m pyraftc.datadriven) and the etcd oracle (Go; built by the tool).
+# Python step's venv (python -m pyraftc.datadriven), the Lua step's builds (lua/raftc-datadriven.lua
+# on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
 # Each driver must exist: a missing one fails the step. About 10 s.
 echo "==== [conformance-matrix] tools/conformance-matrix --strict"
 matrix_log="$build_root/conformance-matrix.log"

@@ -1,0 +1,197 @@
+-- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+--
+-- storage.lua: raftc.MemoryStorage (etcd's MemoryStorage, in C) and raftc.Storage (etcd's
+-- Storage interface written in Lua), plus the dispatch function through which a node's C
+-- callbacks reach them and the logger.
+local core = require "raftc.core"
+local errors = require "raftc.errors"
+local num = require "raftc.num"
+local raftpb = require "raftc.raftpb"
+
+local B, K, check = core.B, core.K, core.check
+local M = {}
+
+local METHODS = { "initial_state", "entries", "term", "first_index", "last_index", "snapshot" }
+
+-- ---- MemoryStorage ----
+local MemoryStorage = {}
+MemoryStorage.__index = MemoryStorage
+M.MemoryStorage = MemoryStorage
+
+local function ms_check(self, rc)
+    if rc ~= 0 then
+        local text = B.strerror(rc)
+        if rc == K("EFAILED") then text = B.memstorage_last_error(self._ms) end
+        errors.raise(rc, text)
+    end
+end
+
+-- raftc.MemoryStorage(): an empty storage (first index 1, last index 0).
+function M.new_memory_storage()
+    local rc, ms = B.memstorage_new()
+    check(rc)
+    return setmetatable({ _ms = ms, _sink = core.sink() }, MemoryStorage)
+end
+
+-- Appends entries (Entry tables or encoded strings), truncating a conflicting tail.
+function MemoryStorage:append(entries)
+    ms_check(self, B.memstorage_append(self._ms, raftpb.encode_entries(entries)))
+end
+
+function MemoryStorage:set_hard_state(hs)
+    ms_check(self, B.memstorage_set_hard_state(self._ms, raftpb.encode_hard_state(hs)))
+end
+
+function MemoryStorage:apply_snapshot(snap)
+    ms_check(self, B.memstorage_apply_snapshot(self._ms, raftpb.encode_snapshot(snap)))
+end
+
+-- Makes a snapshot at index i (conf_state: ConfState table or bytes, data: string); returns it.
+function MemoryStorage:create_snapshot(i, conf_state, data)
+    local s = core.sink()
+    ms_check(self, B.memstorage_create_snapshot(self._ms, num.uint("i", i),
+                                                raftpb.encode_conf_state(conf_state),
+                                                num.bytes("data", data, true), s))
+    return raftpb.decode_snapshot(core.first(s))
+end
+
+function MemoryStorage:compact(i)
+    ms_check(self, B.memstorage_compact(self._ms, num.uint("compact_index", i)))
+end
+
+-- The Storage interface (each also has a raw form returning bytes, used by node callbacks).
+function MemoryStorage:_initial_state_bytes()
+    local hs, cs = core.sink(), core.sink()
+    ms_check(self, B.memstorage_initial_state(self._ms, hs, cs))
+    return core.first(hs), core.first(cs)
+end
+function MemoryStorage:initial_state()
+    local hs, cs = MemoryStorage._initial_state_bytes(self)
+    return raftpb.decode_hard_state(hs), raftpb.decode_conf_state(cs)
+end
+function MemoryStorage:_entries_bytes(lo, hi, max_size)
+    local s = core.sink()
+    ms_check(self, B.memstorage_entries(self._ms, lo, hi, max_size, s))
+    return core.items(s)
+end
+function MemoryStorage:entries(lo, hi, max_size)
+    return raftpb.decode_entries(MemoryStorage._entries_bytes(self, num.uint("lo", lo),
+        num.uint("hi", hi), num.limit("max_size", max_size or -1)))
+end
+function MemoryStorage:term(i)
+    local rc, t = B.memstorage_term(self._ms, num.uint("i", i))
+    ms_check(self, rc)
+    return t
+end
+function MemoryStorage:first_index()
+    local rc, v = B.memstorage_first_index(self._ms)
+    ms_check(self, rc)
+    return v
+end
+function MemoryStorage:last_index()
+    local rc, v = B.memstorage_last_index(self._ms)
+    ms_check(self, rc)
+    return v
+end
+function MemoryStorage:_snapshot_bytes()
+    local s = core.sink()
+    ms_check(self, B.memstorage_snapshot(self._ms, s))
+    return core.first(s)
+end
+function MemoryStorage:snapshot() return raftpb.decode_snapshot(MemoryStorage._snapshot_bytes(self)) end
+
+function M.is_memory_storage(s) return getmetatable(s) == MemoryStorage end
+
+-- ---- Storage written in Lua ----
+local Storage = {}
+M.Storage = Storage
+
+-- raftc.Storage(impl): marks impl (a table with the six methods of etcd's Storage, possibly
+-- inherited through its own metatable) as a storage a RawNode can use; returns impl.
+function M.new_storage(impl)
+    if type(impl) ~= "table" then errors.arg("raftc.Storage needs a table, got %s", type(impl)) end
+    for _, name in ipairs(METHODS) do
+        if type(impl[name]) ~= "function" then
+            errors.arg("raftc.Storage: method %s is missing", name)
+        end
+    end
+    rawset(impl, "__raftc_storage", true)
+    return impl
+end
+
+function M.is_storage(s)
+    return type(s) == "table" and (M.is_memory_storage(s) or s.__raftc_storage == true)
+end
+
+-- True if s is a MemoryStorage none of whose Storage methods is overridden: the node then
+-- reads it in C without any callback.
+function M.is_plain_memory(s)
+    if not M.is_memory_storage(s) then return false end
+    for _, name in ipairs(METHODS) do
+        if rawget(s, name) ~= nil then return false end
+    end
+    return true
+end
+
+-- ---- callback dispatch ----
+local SOFT = { [K("ECOMPACTED")] = true, [K("EUNAVAILABLE")] = true,
+               [K("ESNAP_TEMP_UNAVAILABLE")] = true }
+local ESTORAGE = K("ESTORAGE")
+
+-- The code a callback returns for a Lua error e; anything but etcd's soft storage errors is a
+-- storage failure, remembered in state.pending (the first) to be raised by the node call.
+local function failure(state, e)
+    if errors.is_error(e) and SOFT[e.code] then return e.code end
+    if state.pending == nil then state.pending = e end
+    if errors.is_error(e) and e.code < 0 then return e.code end
+    return ESTORAGE
+end
+
+local function direct(storage, name)
+    return M.is_memory_storage(storage) and rawget(storage, name) == nil
+end
+
+local HANDLERS = {
+    initial_state = function(st)
+        if direct(st, "initial_state") then return 0, st:_initial_state_bytes() end
+        local hs, cs = st:initial_state()
+        return 0, raftpb.encode_hard_state(hs or ""), raftpb.encode_conf_state(cs)
+    end,
+    entries = function(st, lo, hi, max_size)
+        if direct(st, "entries") then return 0, st:_entries_bytes(lo, hi, max_size) end
+        return 0, raftpb.encode_entries(st:entries(lo, hi, max_size), "Storage:entries()")
+    end,
+    term = function(st, i)
+        if direct(st, "term") then return 0, MemoryStorage.term(st, i) end
+        return 0, num.uint("Storage:term()", st:term(i))
+    end,
+    first_index = function(st)
+        if direct(st, "first_index") then return 0, MemoryStorage.first_index(st) end
+        return 0, num.uint("Storage:first_index()", st:first_index())
+    end,
+    last_index = function(st)
+        if direct(st, "last_index") then return 0, MemoryStorage.last_index(st) end
+        return 0, num.uint("Storage:last_index()", st:last_index())
+    end,
+    snapshot = function(st)
+        if direct(st, "snapshot") then return 0, st:_snapshot_bytes() end
+        return 0, raftpb.encode_snapshot(st:snapshot())
+    end,
+}
+
+-- The dispatch function of a node: state = { storage = , logger = , pending = nil }.
+-- dispatch(kind, ...) returns rc and the callback's results (see raftc.backend.ffi).
+function M.dispatcher(state)
+    return function(kind, a, b, c)
+        if kind == "log" then
+            local ok, e = pcall(state.logger, a, b)
+            if not ok and state.pending == nil then state.pending = e end
+            return 0
+        end
+        local ok, rc, r1, r2 = pcall(HANDLERS[kind], state.storage, a, b, c)
+        if not ok then return failure(state, rc) end
+        return rc, r1, r2
+    end
+end
+
+return M
