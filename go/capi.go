@@ -540,8 +540,8 @@ func nodeProgress(n *cNode) map[uint64]progressInfo {
 // readyInfo holds the scalars of raftc_ready_info.
 type readyInfo struct {
 	hasSoft, hasHard, hasSnap, mustSync bool
-	lead, state, term, vote, commit      uint64
-	nEnts, nCommitted, nMsgs, nReads     int
+	lead, state, term, vote, commit     uint64
+	nEnts, nCommitted, nMsgs, nReads    int
 }
 
 func readyGetInfo(rd *cReady) readyInfo {
@@ -601,6 +601,5 @@ func readyReadState(rd *cReady, i int) (uint64, []byte) {
 func readyAppendTo(ms *cMemStorage, rd *cReady) error {
 	return msErr(ms, C.raftc_memstorage_append_ready(ms, rd))
 }
-
 
 func cInt(v int) C.int { return C.int(v) }

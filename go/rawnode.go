@@ -23,7 +23,7 @@ import (
 
 var (
 	loggerMu      sync.Mutex
-	defaultLogger = &DefaultLogger{Logger: log.New(os.Stderr, "raft", log.LstdFlags)}
+	defaultLogger        = &DefaultLogger{Logger: log.New(os.Stderr, "raft", log.LstdFlags)}
 	packageLogger Logger = defaultLogger
 )
 
@@ -54,13 +54,14 @@ const (
 // RawNode is etcd's RawNode: a thread-unsafe raft node driven by Tick/Step/Propose and
 // Ready/Advance. It needs no Close: the C node is freed when the RawNode is garbage.
 type RawNode struct {
-	n        *cNode
-	ms       *MemoryStorage  // the built-in storage, locked around every call; or nil
-	sa       *storageAdapter // a Go Storage; or nil
-	res      *nodeResources
-	inflight uint64 // MaxInflightMsgs / Bytes, for Status' progress
-	inBytes  uint64
-	failure  error
+	n           *cNode
+	ms          *MemoryStorage  // the built-in storage, locked around every call; or nil
+	sa          *storageAdapter // a Go Storage; or nil
+	res         *nodeResources
+	inflight    uint64 // MaxInflightMsgs / Bytes, for Status' progress
+	inBytes     uint64
+	asyncWrites bool
+	failure     error
 }
 
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
@@ -126,7 +127,8 @@ func NewRawNode(config *Config) (*RawNode, error) {
 			return nil, newError(rc, "")
 		}
 	}
-	rn := &RawNode{res: &nodeResources{}, inflight: nonNeg(config.MaxInflightMsgs), inBytes: config.MaxInflightBytes}
+	rn := &RawNode{res: &nodeResources{}, inflight: nonNeg(config.MaxInflightMsgs),
+		inBytes: config.MaxInflightBytes, asyncWrites: config.AsyncStorageWrites}
 	lg := config.Logger
 	if lg == nil {
 		lg = getLogger()

@@ -61,8 +61,11 @@ func (s *MemoryStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
 	return hs, cs, nil
 }
 
-// SetHardState saves the current HardState.
+// SetHardState saves the current HardState (ErrInvalid for nil: etcd would dereference it).
 func (s *MemoryStorage) SetHardState(st *pb.HardState) error {
+	if st == nil {
+		return newError(codeInvalid, "raftc: nil HardState")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer runtime.KeepAlive(s)

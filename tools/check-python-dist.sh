@@ -3,7 +3,8 @@
 #
 # check-python-dist.sh: `python -m build` makes an sdist and a wheel of pyraftc, and each
 # installs into its own fresh virtualenv and drives a node (a one-voter cluster commits a
-# proposal). The sdist builds from the committed generated files (no protoc-c needed).
+# proposal), and with the kv extra the raftc-kv console script runs. The sdist builds from the
+# committed generated files (no protoc-c needed).
 # Usage: tools/check-python-dist.sh [work_dir]   (default: build/python-dist)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,7 +49,10 @@ print("smoke: committed and applied a proposal")
 for kind in whl tar.gz; do
     venv="$work/venv-$kind"
     python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install -q "$work"/dist/*."$kind"
+    dist=("$work"/dist/*."$kind")
+    "$venv/bin/python" -m pip install -q "${dist[0]}[kv]"
     (cd "$work" && "$venv/bin/python" -c "$smoke")
+    "$venv/bin/raftc-kv" --help >/dev/null
+    (cd "$work" && "$venv/bin/python" -c "import pyraftc.kv.service, pyraftc.kv.kvpb_pb2")
     echo "check-python-dist: the $kind installs into a fresh virtualenv and works"
 done

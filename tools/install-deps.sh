@@ -12,7 +12,7 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
       libcmocka-dev valgrind python3 python3-venv python3-dev ca-certificates
       g++ abigail-tools libclang-rt-dev luajit2 libluajit2-5.1-dev lua5.4 liblua5.4-dev
       liblua5.1-0-dev swig lua-busted luarocks nginx libnginx-mod-http-lua lua-resty-core
-      lua-resty-lrucache)
+      lua-resty-lrucache curl)
 # g++: the C++ header test (tests/abi); abigail-tools: abidw/abidiff for
 # tools/abi-check-baseline.sh; libclang-rt-dev: libFuzzer + sanitizer runtimes for the
 # installed clang (tools/fuzz-run.sh); luajit: tools/check-decls-luajit.sh (bindings/raftc_decls.h
@@ -21,7 +21,7 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
 # LuaJIT 2.1, the one Debian's libnginx-mod-http-lua needs; it conflicts with luajit /
 # libluajit-5.1-dev), lua5.4 + liblua5.4-dev, liblua5.1-0-dev (luarocks' 5.1 rock build), swig,
 # lua-busted, luarocks; nginx + libnginx-mod-http-lua + lua-resty-core/lrucache for the OpenResty
-# example and its cluster test (examples/openresty).
+# example and its cluster test (examples/openresty; curl drives it).
 
 have_all() {
     local t

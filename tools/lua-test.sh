@@ -5,7 +5,9 @@
 #   1. tools/build-lua.sh: libraftc + the SWIG module for Lua 5.4 and LuaJIT;
 #   2. the busted specs (lua/spec) on lua5.4 (SWIG), luajit (FFI) and luajit (SWIG);
 #   3. `luarocks make` of the rockspec from the checkout, for Lua 5.4 and for 5.1 (LuaJIT), each
-#      into a fresh tree, and a node created from each installed rock.
+#      into a fresh tree, and a node created from each installed rock;
+#   4. examples/openresty/cluster_test.sh: three nginx instances running the key-value service,
+#      SIGKILL of the leader, failover, no acknowledged write lost, restart and catch-up.
 # The etcd transcripts and the project's scenarios run through the Lua datadriven driver in
 # tools/conformance-matrix (three columns: Lua5.4, LuaJIT-ffi, LuaJIT-swig).
 # Prints one summary line last ("lua: ..."); exit 0 = all passed.
@@ -14,7 +16,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build_root="${RAFTC_BUILD_ROOT:-$root/build}"
 export RAFTC_BUILD_ROOT="$build_root"
-for tool in lua5.4 luajit swig busted luarocks; do
+for tool in lua5.4 luajit swig busted luarocks nginx curl; do
     command -v "$tool" >/dev/null 2>&1 || { echo "lua: FAILED ($tool not installed: tools/install-deps.sh)"; exit 1; }
 done
 
@@ -59,4 +61,12 @@ for v in 5.4 5.1; do
         exit 1
     }
 done
-echo "lua: busted specs passed (${specs# }), luarocks make for 5.4 and 5.1 installs a working rock"
+echo "== OpenResty cluster (examples/openresty/cluster_test.sh)"
+ores_log="$build_root/lua/openresty-cluster.log"
+if ! "$root/examples/openresty/cluster_test.sh" >"$ores_log" 2>&1; then
+    cat "$ores_log"
+    echo "lua: FAILED (OpenResty cluster test)"
+    exit 1
+fi
+grep -v '^$' "$ores_log" | grep -v 'Killed' || true
+echo "lua: busted specs passed (${specs# }), luarocks make for 5.4 and 5.1 installs a working rock, $(tail -1 "$ores_log" | sed 's/^openresty: //')"

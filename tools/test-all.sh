@@ -13,6 +13,9 @@
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
 #      python -m pyraftc.datadriven, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
+#   5b. raftc-kv (docs/kv.md) on the Python step's venv: tools/demo.sh (the README's first
+#      command: a narrated 3-process cluster, exit 0 only if every check held) and a 5 s
+#      tools/kv-bench smoke (numbers printed, no timing assertion)
 #   6. tools/lua-test.sh: the Lua binding (SWIG module for 5.4 and LuaJIT, busted specs on three
 #      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
@@ -151,7 +154,7 @@ run_python() {
         failed=1
         return
     fi
-    if ! "$venv/bin/python" -m pip install -q "$root" pytest mypy==2.4.1; then
+    if ! "$venv/bin/python" -m pip install -q "$root[kv]" pytest mypy==2.4.1; then
         summary+=("python: pip install . FAILED")
         failed=1
         return
@@ -183,6 +186,37 @@ run_python() {
     fi
 }
 run_python
+
+# ---- raftc-kv (python/pyraftc/kv; docs/kv.md) ----
+# The README's first command (tools/demo.sh) and a short load-test smoke, both on the Python
+# step's venv (pyraftc[kv]; its pytest already ran python/tests/test_kv_*.py). About 30 s.
+run_kv() {
+    local py="$build_root/python-venv/bin/python"
+    local demo_log="$build_root/kv-demo.log" bench_log="$build_root/kv-bench.log"
+    if ! "$py" -c "import pyraftc.kv.service" 2>/dev/null; then
+        summary+=("kv-demo: FAILED (no pyraftc[kv] in $build_root/python-venv)")
+        summary+=("kv-bench: FAILED (no pyraftc[kv] in $build_root/python-venv)")
+        failed=1
+        return
+    fi
+    echo "==== [kv-demo] tools/demo.sh"
+    if RAFTC_KV_PYTHON="$py" "$root/tools/demo.sh" 2>&1 | tee "$demo_log"; then
+        summary+=("kv-demo: $(tail -1 "$demo_log")")
+    else
+        summary+=("kv-demo: FAILED ($(grep -c 'FAIL ' "$demo_log" || true) failed checks)")
+        failed=1
+    fi
+    echo "==== [kv-bench] tools/kv-bench --duration 5 --connections 8"
+    if RAFTC_KV_PYTHON="$py" "$root/tools/kv-bench" --duration 5 --connections 8 \
+        --json "$build_root/kv-bench.json" 2>&1 | tee "$bench_log"; then
+        summary+=("kv-bench: 3 Python nodes, 8 connections: $(grep '^  all' "$bench_log" |
+            awk '{print $2 " ops/s, p99 " $4 " ms"}')")
+    else
+        summary+=("kv-bench: FAILED")
+        failed=1
+    fi
+}
+run_kv
 
 # ---- Lua binding (lua/, bindings/raftc.i; docs/lua.md) ----
 # tools/lua-test.sh: builds the SWIG module for Lua 5.4 and LuaJIT, runs the busted specs on

@@ -51,7 +51,9 @@ type harnessStorage struct {
 	history []*snap
 }
 
-func (s *harnessStorage) Snapshot() (*pb.Snapshot, error) { return s.history[len(s.history)-1].proto(), nil }
+func (s *harnessStorage) Snapshot() (*pb.Snapshot, error) {
+	return s.history[len(s.history)-1].proto(), nil
+}
 
 type node struct {
 	id            uint64
@@ -239,13 +241,13 @@ func storageCall(n *node, what string, err error) error {
 // ---- add-nodes ----
 
 type addOpts struct {
-	voters, learners                                                   []uint64
-	index                                                              uint64
-	content                                                            []byte
-	maxInflight                                                        int
-	maxCommittedSizePerReady                                           uint64
+	voters, learners                                                    []uint64
+	index                                                               uint64
+	content                                                             []byte
+	maxInflight                                                         int
+	maxCommittedSizePerReady                                            uint64
 	async, preVote, checkQuorum, disableCCValidation, stepDownOnRemoval bool
-	leaseBased                                                         bool
+	leaseBased                                                          bool
 }
 
 func (o *addOpts) parse(key, val string) error {

@@ -21,7 +21,7 @@ const traceCap = 400
 
 type member struct {
 	id      uint64
-	kind    string // "etcd" or "raftc"
+	kind    string // "etcd", "raftc" (a peer process) or "raftc-go" (in-process, Go binding)
 	node    Node
 	stopped bool
 	app     []Entry // applied entries (index > 1)
@@ -76,7 +76,11 @@ type traceLogger struct {
 }
 
 func (l *traceLogger) log(level, s string) {
-	l.c.event(fmt.Sprintf("[etcd %d %s] %s", l.id, level, strings.TrimRight(s, "\n")), nil)
+	kind := "etcd"
+	if m := l.c.members[l.id]; m != nil {
+		kind = m.kind
+	}
+	l.c.event(fmt.Sprintf("[%s %d %s] %s", kind, l.id, level, strings.TrimRight(s, "\n")), nil)
 }
 func (l *traceLogger) Debug(v ...interface{})                 {}
 func (l *traceLogger) Debugf(format string, v ...interface{}) {}
@@ -95,7 +99,8 @@ func (l *traceLogger) Panicf(format string, v ...interface{}) {
 	panic(s)
 }
 
-// NewCluster starts one node per character of kinds ('e' etcd, 'r' raftc) with ids 1..n, all
+// NewCluster starts one node per character of kinds ('e' etcd, 'r' raftc peer process, 'g'
+// raftc in-process through the Go binding) with ids 1..n, all
 // voters, from a common snapshot at index 1, term 1.
 func NewCluster(t testing.TB, kinds string, o Opts) *Cluster {
 	t.Helper()
@@ -138,6 +143,9 @@ func (c *Cluster) start(id uint64, k rune, voters []uint64) {
 	case 'r':
 		m.kind = "raftc"
 		m.node, err = newRaftcPeer(id, voters, nil, c.opts)
+	case 'g':
+		m.kind = "raftc-go"
+		m.node, err = newGoBindingNode(id, voters, nil, c.opts, &traceLogger{c: c, id: id})
 	default:
 		c.fail("bad node kind %q", k)
 	}
@@ -186,7 +194,7 @@ func (c *Cluster) m(id uint64) *member {
 	return m
 }
 
-// Kind is "etcd" or "raftc".
+// Kind is "etcd", "raftc" or "raftc-go".
 func (c *Cluster) Kind(id uint64) string { return c.m(id).kind }
 
 // Status of a node.

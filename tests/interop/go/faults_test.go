@@ -30,11 +30,16 @@ func randomFaults(t *testing.T, seed int64) {
 		kinds = append(kinds, "er"[rng.Intn(2)])
 	}
 	rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
+	randomFaultsKinds(t, rng, seed, string(kinds))
+}
+
+// randomFaultsKinds runs the fault scenario on a cluster of the given kinds, drawing from rng.
+func randomFaultsKinds(t *testing.T, rng *rand.Rand, seed int64, kinds string) {
 	o := defaultOpts()
 	o.PreVote = rng.Intn(2) == 0
 	o.CheckQuorum = rng.Intn(2) == 0
 	o.MaxSizePerMsg = uint64(1+rng.Intn(8)) << 10
-	c := NewCluster(t, string(kinds), o)
+	c := NewCluster(t, kinds, o)
 	c.rng = rng
 	t.Logf("seed %d: prevote=%v checkquorum=%v max-size=%d", seed, o.PreVote, o.CheckQuorum,
 		o.MaxSizePerMsg)

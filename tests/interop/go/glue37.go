@@ -23,17 +23,53 @@ import (
 // go36.mod require; test binaries carry no module build info to read it from).
 func etcdVersion() string { return "v3.7.0" }
 
-// etcdNode is one etcd RawNode with its MemoryStorage, hosted in-process.
+// rawNode is the RawNode API the glue drives: etcd's *raft.RawNode and the Go binding's
+// *raftc.RawNode both have it, with the same types (the binding is a drop-in).
+type rawNode interface {
+	Tick()
+	Campaign() error
+	Propose(data []byte) error
+	ProposeConfChange(cc pb.ConfChangeI) error
+	ApplyConfChange(cc pb.ConfChangeI) *pb.ConfState
+	Step(m *pb.Message) error
+	HasReady() bool
+	Ready() raft.Ready
+	Advance(rd raft.Ready)
+	BasicStatus() raft.BasicStatus
+	Status() raft.Status
+	TransferLeader(transferee uint64)
+	ReadIndex(rctx []byte)
+	ReportUnreachable(id uint64)
+	ReportSnapshot(id uint64, status raft.SnapshotStatus)
+}
+
+// memStorage is the MemoryStorage API the glue uses (etcd's and the binding's).
+type memStorage interface {
+	raft.Storage
+	ApplySnapshot(snap *pb.Snapshot) error
+	SetHardState(st *pb.HardState) error
+	Append(entries []*pb.Entry) error
+	CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) (*pb.Snapshot, error)
+	Compact(compactIndex uint64) error
+}
+
+// etcdNode is one RawNode with its MemoryStorage, hosted in-process: etcd raft's own, or raftc
+// through its Go binding (gobinding.go).
 type etcdNode struct {
 	id      uint64
-	rn      *raft.RawNode
-	st      *raft.MemoryStorage
+	rn      rawNode
+	st      memStorage
 	cs      *pb.ConfState
 	applied uint64
 }
 
 func newEtcdNode(id uint64, voters, learners []uint64, o Opts, lg *traceLogger) (*etcdNode, error) {
-	st := raft.NewMemoryStorage()
+	return newInProcessNode(id, voters, learners, o, lg, raft.NewMemoryStorage(),
+		func(c *raft.Config) (rawNode, error) { return raft.NewRawNode(c) })
+}
+
+func newInProcessNode(id uint64, voters, learners []uint64, o Opts, lg raft.Logger, st memStorage,
+	mk func(*raft.Config) (rawNode, error)) (*etcdNode, error) {
 	n := &etcdNode{id: id, st: st, cs: &pb.ConfState{}}
 	if len(voters) > 0 {
 		n.cs = &pb.ConfState{Voters: voters, Learners: learners}
@@ -47,7 +83,7 @@ func newEtcdNode(id uint64, voters, learners []uint64, o Opts, lg *traceLogger) 
 	if o.LeaseRead {
 		ro = raft.ReadOnlyLeaseBased
 	}
-	rn, err := raft.NewRawNode(&raft.Config{
+	rn, err := mk(&raft.Config{
 		ID: id, ElectionTick: o.Election, HeartbeatTick: o.Heartbeat, Storage: st,
 		Applied: n.applied, MaxSizePerMsg: o.MaxSizePerMsg, MaxInflightMsgs: 256,
 		PreVote: o.PreVote, CheckQuorum: o.CheckQuorum, ReadOnlyOption: ro,

@@ -10,8 +10,19 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
+
+// The raftc side of the fixed-kind scenarios below: the peer process ('r', "raftc") by
+// default; TestGoBindingScenarios reruns them with the Go binding ('g', "raftc-go").
+var (
+	raftcLetter = "r"
+	raftcKind   = "raftc"
+)
+
+// withRaftc spells a cluster's kinds with the raftc side of the current run.
+func withRaftc(kinds string) string { return strings.ReplaceAll(kinds, "r", raftcLetter) }
 
 var sizes = []int{8, 17, 64, 100, 333, 1000, 4096, 9000, 20000, 40000}
 
@@ -77,7 +88,7 @@ func TestLeaderTransfer(t *testing.T) {
 	// PreVote keeps a transferee isolated for an election timeout from disrupting the cluster
 	// when it returns (its randomized election timeout may expire first).
 	o.PreVote = true
-	c := NewCluster(t, "eerr", o)
+	c := NewCluster(t, withRaftc("eerr"), o)
 	c.Campaign(1)
 	k := 0
 	prop := func(n int) {
@@ -155,7 +166,7 @@ func TestLeaderTransfer(t *testing.T) {
 // an etcd leader runs an auto-leave joint change adding a raftc learner and removing a node.
 func TestConfChange(t *testing.T) {
 	o := defaultOpts()
-	c := NewCluster(t, "eer", o)
+	c := NewCluster(t, withRaftc("eer"), o)
 	c.Campaign(1)
 	k := 0
 	prop := func(ids ...uint64) {
@@ -177,7 +188,7 @@ func TestConfChange(t *testing.T) {
 	prop(1, 2, 3)
 
 	// 1. A raftc learner joins: etcd leader, V1 AddLearnerNode.
-	c.AddNode(4, 'r')
+	c.AddNode(4, rune(raftcLetter[0]))
 	c.ProposeConfChange(1, CC{Changes: []CCSingle{{CCAddLearnerNode, 4}}})
 	c.Settle()
 	c.WaitCaughtUp(4, 5*o.Election)
@@ -223,7 +234,7 @@ func TestConfChange(t *testing.T) {
 	// 5. An etcd leader runs an implicit (auto-leave) joint change proposed by a raftc node:
 	// add raftc learner 6, remove etcd 1.
 	c.Transfer(3, 5)
-	c.AddNode(6, 'r')
+	c.AddNode(6, rune(raftcLetter[0]))
 	c.ProposeConfChange(3, CC{V2: true, Transition: TransitionAuto,
 		Changes: []CCSingle{{CCAddLearnerNode, 6}, {CCRemoveNode, 1}}})
 	c.Settle()
@@ -258,7 +269,7 @@ func TestConfChange(t *testing.T) {
 // caught up by a snapshot (Data = the app state), in both directions.
 func TestSnapshot(t *testing.T) {
 	o := defaultOpts()
-	c := NewCluster(t, "eer", o)
+	c := NewCluster(t, withRaftc("eer"), o)
 	k := 0
 	lagBehind := func(lead, lagger uint64) {
 		c.t.Helper()
@@ -304,7 +315,7 @@ func TestSnapshot(t *testing.T) {
 func TestPreVoteCheckQuorum(t *testing.T) {
 	o := defaultOpts()
 	o.PreVote, o.CheckQuorum = true, true
-	c := NewCluster(t, "eeerr", o)
+	c := NewCluster(t, withRaftc("eeerr"), o)
 	c.WaitLeader(20 * o.Election)
 	k := 0
 	prop := func(id uint64, n int) {
@@ -326,7 +337,7 @@ func TestPreVoteCheckQuorum(t *testing.T) {
 		c.fail("no %s follower", kind)
 		return 0
 	}
-	for _, kind := range []string{"etcd", "raftc"} {
+	for _, kind := range []string{"etcd", raftcKind} {
 		f := followerOf(kind)
 		lead := c.Leader()
 		term := c.Status(lead).Term
@@ -346,7 +357,7 @@ func TestPreVoteCheckQuorum(t *testing.T) {
 		c.Converge()
 	}
 
-	for _, kind := range []string{"etcd", "raftc"} {
+	for _, kind := range []string{"etcd", raftcKind} {
 		old := c.Leader()
 		if c.Kind(old) != kind {
 			c.TransferTick(old, followerOf(kind), 2*o.Election)
@@ -414,7 +425,7 @@ func readAll(c *Cluster, tag string) {
 }
 
 func readIndexScenario(t *testing.T, o Opts) {
-	c := NewCluster(t, "eerr", o)
+	c := NewCluster(t, withRaftc("eerr"), o)
 	k := 0
 	for _, lead := range []uint64{1, 3, 2, 4} {
 		if c.Leader() == 0 {
@@ -437,7 +448,7 @@ func readIndexScenario(t *testing.T, o Opts) {
 			// etcd v3.7 (and raftc, which follows it) send an 8-byte counter as the heartbeat
 			// context of ReadOnlySafe; v3.6 sends the request context of the read.
 			ctx := c.lastHbCtx[lead]
-			if c.Kind(lead) == "raftc" || etcdVersion() >= "v3.7" {
+			if c.Kind(lead) == raftcKind || etcdVersion() >= "v3.7" {
 				if len(ctx) != 8 {
 					c.fail("leader %d (%s): heartbeat context %q, want an 8-byte counter", lead,
 						c.Kind(lead), ctx)
@@ -490,7 +501,7 @@ func TestReadIndexLeaseBased(t *testing.T) {
 func TestRemoveLeader(t *testing.T) {
 	o := defaultOpts()
 	o.StepDownOnRemoval = true
-	c := NewCluster(t, "eerrr", o)
+	c := NewCluster(t, withRaftc("eerrr"), o)
 	k := 0
 	prop := func() {
 		for _, id := range c.Live() {

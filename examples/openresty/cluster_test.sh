@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# cluster_test.sh: three raftc-kv nodes in three nginx instances on loopback (docs/lua.md):
+# writes through each node; SIGKILL of the leader's nginx (its whole process group); a new
+# leader within the election timeout; no acknowledged write lost; the killed node restarts and
+# catches up; SIGTERM stops every node. Prints what it measured; the last line is
+# "openresty: ..." (exit 0 = passed). Env: RAFTKV_BASE_PORT (default 18300).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+base="${RAFTKV_BASE_PORT:-18300}"
+tick_ms=100
+tmp="$(mktemp -d)"
+declare -A pgid
+peers="1=http://127.0.0.1:$((base + 1)),2=http://127.0.0.1:$((base + 2)),3=http://127.0.0.1:$((base + 3))"
+
+fail() {
+    echo "openresty: FAILED: $*"
+    for n in 1 2 3; do
+        echo "--- node $n error.log (tail)"
+        tail -n 15 "$tmp/n$n/nginx/logs/error.log" 2>/dev/null || true
+    done
+    exit 1
+}
+cleanup() {
+    for n in "${!pgid[@]}"; do kill -KILL -- "-${pgid[$n]}" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+url() { echo "http://127.0.0.1:$((base + $1))"; }
+start() {
+    setsid "$here/raftc-kv" --id "$1" --listen "127.0.0.1:$((base + $1))" --data "$tmp/n$1" \
+        --peers "$peers" --tick-ms "$tick_ms" >"$tmp/n$1.out" 2>&1 &
+    pgid[$1]=$!
+}
+field() { sed -n "s/.*\"$2\":\"\{0,1\}\([A-Za-z0-9]*\).*/\1/p" <<<"$1"; }
+status() { curl -s -m 1 "$(url "$1")/status" || true; }
+leader_of() { # the id some live node reports as leader and that says it is leader
+    local n s
+    for n in "$@"; do
+        s="$(status "$n")"
+        if [ "$(field "$s" state)" = StateLeader ]; then echo "$n"; return; fi
+    done
+}
+now_ms() { date +%s%3N; }
+
+for n in 1 2 3; do start "$n"; done
+t0=$(now_ms); leader=""
+while [ -z "$leader" ] && [ $(( $(now_ms) - t0 )) -lt 15000 ]; do sleep 0.1; leader="$(leader_of 1 2 3)"; done
+[ -n "$leader" ] || fail "no leader elected within 15 s"
+echo "leader elected: node $leader after $(( $(now_ms) - t0 )) ms"
+
+declare -A acked=()
+code=""
+put() { # node key value: PUT; the status code in $code, the key recorded when acknowledged
+    code="$(curl -s -m 7 -o /dev/null -w '%{http_code}' -X PUT --data-binary "$3" "$(url "$1")/kv/$2" || true)"
+    if [ "$code" = 204 ]; then acked[$2]="$3"; fi
+}
+for i in $(seq 1 30); do
+    n=$(( (i % 3) + 1 ))
+    put "$n" "key-$i" "value-$i-via-$n"
+    [ "$code" = 204 ] || fail "PUT key-$i through node $n answered $code"
+done
+echo "30 writes acknowledged, through nodes 1, 2 and 3"
+
+term_before="$(field "$(status "$leader")" term)"
+echo "SIGKILL node $leader's nginx (process group ${pgid[$leader]}), term $term_before"
+kill -KILL -- "-${pgid[$leader]}"
+t_kill=$(now_ms)
+unset "pgid[$leader]"
+survivors=()
+for n in 1 2 3; do [ "$n" != "$leader" ] && survivors+=("$n"); done
+new=""
+while [ -z "$new" ] && [ $(( $(now_ms) - t_kill )) -lt 10000 ]; do
+    sleep 0.05
+    new="$(leader_of "${survivors[@]}")"
+done
+[ -n "$new" ] || fail "no new leader within 10 s of the SIGKILL"
+elapsed=$(( $(now_ms) - t_kill ))
+# etcd's randomized election timeout is in [election_tick, 2 * election_tick) ticks: a follower
+# notices the lost leader within that, then PreVote and Vote take a round trip each.
+limit=$(( 2 * 10 * tick_ms + 500 ))
+echo "new leader: node $new after $elapsed ms (election timeout $((10 * tick_ms))-$((20 * tick_ms)) ms)"
+[ "$elapsed" -le "$limit" ] || fail "new leader after $elapsed ms, over $limit ms"
+
+for i in $(seq 31 45); do
+    n="${survivors[$(( i % 2 ))]}"
+    put "$n" "key-$i" "value-$i-via-$n"
+    [ "$code" = 204 ] || fail "PUT key-$i through node $n after the failover answered $code"
+done
+echo "15 more writes acknowledged through the survivors"
+
+for n in "${survivors[@]}"; do
+    for k in "${!acked[@]}"; do
+        got="$(curl -s -m 7 "$(url "$n")/kv/$k" || true)"
+        [ "$got" = "${acked[$k]}" ] || fail "node $n: GET $k = '$got', want '${acked[$k]}'"
+    done
+done
+echo "all ${#acked[@]} acknowledged writes read back (linearizable) from nodes ${survivors[*]}"
+
+start "$leader"
+t_restart=$(now_ms)
+caught=false
+while [ $(( $(now_ms) - t_restart )) -lt 15000 ]; do
+    sleep 0.2
+    missing=0
+    for k in "${!acked[@]}"; do
+        got="$(curl -s -m 2 "$(url "$leader")/kv/$k?consistency=serializable" || true)"
+        [ "$got" = "${acked[$k]}" ] || { missing=1; break; }
+    done
+    if [ "$missing" = 0 ]; then caught=true; break; fi
+done
+$caught || fail "restarted node $leader did not catch up within 15 s"
+echo "restarted node $leader caught up after $(( $(now_ms) - t_restart )) ms"
+put "$leader" "key-after-restart" "v"
+[ "$code" = 204 ] || fail "PUT through the restarted node answered $code"
+
+bad="$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$(url 1)/kv/.." || true)"
+[ "$bad" = 400 ] || fail "GET /kv/.. answered $bad, want 400"
+bad="$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary 'garbage' "$(url 1)/raft" || true)"
+[ "$bad" = 400 ] || fail "POST /raft with garbage answered $bad, want 400"
+
+for n in "${!pgid[@]}"; do kill -TERM "${pgid[$n]}"; done
+for n in "${!pgid[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "${pgid[$n]}" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "${pgid[$n]}" 2>/dev/null && fail "node $n still running 10 s after SIGTERM"
+    unset "pgid[$n]"
+done
+echo "openresty: 3 nginx nodes; new leader $elapsed ms after SIGKILL; ${#acked[@]} acknowledged writes kept; restarted node caught up"

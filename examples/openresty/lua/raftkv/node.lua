@@ -1,0 +1,362 @@
+-- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+--
+-- node.lua: the raft node of one nginx instance, driven by a timer in worker 0 (the only worker
+-- that touches raftc). Other workers reach it through the shared dict `raftkv_ctl`: requests
+-- are pushed on the list "req" and incoming peer messages on "inbox"; results come back as
+-- "res:<seq>" keys; the node publishes "status" (JSON) and "applied". The state machine is the
+-- shared dict `raftkv_kv` ("k:<key>" -> value), which every worker reads.
+--
+-- Storage: raftc's MemoryStorage (raftc's durable disk storage is not available to the binding
+-- yet). A restarted nginx therefore starts empty, without bootstrapping, and catches up from its
+-- peers (entries or a snapshot); see docs/lua.md for what that means for safety.
+local cjson = require "cjson.safe"
+local raftc = require "raftc"
+local kvpb = require "raftkv.kvpb"
+local peer_mod = require "raftkv.peer"
+
+local pb = raftc.raftpb
+local ctl = ngx.shared.raftkv_ctl
+local kv = ngx.shared.raftkv_kv
+
+local M = {}
+
+local STATE_NAMES = { [raftc.StateFollower] = "StateFollower",
+                      [raftc.StateCandidate] = "StateCandidate",
+                      [raftc.StateLeader] = "StateLeader",
+                      [raftc.StatePreCandidate] = "StatePreCandidate" }
+
+local function log(level, fmt, ...) ngx.log(level, "raftkv: ", string.format(fmt, ...)) end
+
+-- The node's state: raft node, storage, members ({[id] = {url=, learner=}}), peers (senders),
+-- pending reads and the reports of the senders.
+local S = {}
+
+local function put_result(seq, status) ctl:set("res:" .. seq, status, 60) end
+
+local function report(id, ok, had_snap)
+    S.reports[#S.reports + 1] = { id = id, ok = ok, snap = had_snap }
+end
+
+local function ensure_peer(id)
+    local m = S.members[id]
+    if id == S.cfg.id or not m then return nil end
+    local p = S.peers[id]
+    if p and p.url == m.url then return p end
+    p = peer_mod.new(id, m.url, report)
+    S.peers[id] = p
+    ngx.thread.spawn(function() p:run(function() return S.stopping or S.peers[id] ~= p end) end)
+    return p
+end
+
+local function apply_snapshot_data(data)
+    local snap = kvpb.decode_snapshot(data)
+    if not snap then return end
+    kv:flush_all()
+    for _, p in ipairs(snap.pairs) do kv:set("k:" .. p.key, p.value) end
+    S.members = {}
+    for _, m in ipairs(snap.members) do S.members[m.id] = { url = m.url, learner = m.learner } end
+end
+
+local function snapshot_data()
+    local keys = kv:get_keys(0)
+    local pairs_ = {}
+    for _, k in ipairs(keys) do
+        if k:sub(1, 2) == "k:" then
+            local v = kv:get(k)
+            if v then pairs_[#pairs_ + 1] = { key = k:sub(3), value = v } end
+        end
+    end
+    table.sort(pairs_, function(a, b) return a.key < b.key end)
+    local ids = {}
+    for id in pairs(S.members) do ids[#ids + 1] = id end
+    table.sort(ids)
+    local members = {}
+    for _, id in ipairs(ids) do
+        members[#members + 1] = { id = id, url = S.members[id].url, learner = S.members[id].learner }
+    end
+    return kvpb.encode_snapshot{ pairs = pairs_, members = members }
+end
+
+local function shutdown()
+    -- a node that applied its own removal exits 0: ask the master for a graceful stop
+    S.stopping = true
+    local f = io.open(S.cfg.pid_file, "r")
+    if f then
+        local pid = f:read("*n")
+        f:close()
+        if pid then os.execute("kill -QUIT " .. pid) end
+    end
+end
+
+local function apply_conf_change(e)
+    local cs = S.node:apply_conf_change_entry(e)
+    -- the context of every conf change is the member's URL; learn who was added or removed by
+    -- comparing the new configuration with the members known
+    local kind = e.type == pb.EntryConfChange and 1 or 2
+    local url = pb.conf_change_context(kind, e.data)
+    local now = {}
+    for _, id in ipairs(cs.voters) do now[id] = false end
+    for _, id in ipairs(cs.learners) do now[id] = true end
+    for _, id in ipairs(cs.voters_outgoing or {}) do if now[id] == nil then now[id] = false end end
+    for id, learner in pairs(now) do
+        local m = S.members[id]
+        if not m then
+            S.members[id] = { url = url, learner = learner }
+        else
+            m.learner = learner
+        end
+    end
+    for id in pairs(S.members) do
+        if now[id] == nil then
+            S.members[id] = nil
+            S.peers[id] = nil
+        end
+    end
+    S.conf_waiters = S.conf_waiters or {}
+    for seq, w in pairs(S.conf_waiters) do
+        if w.index <= e.index then
+            put_result(seq, "ok")
+            S.conf_waiters[seq] = nil
+        end
+    end
+    -- a node that applies its own removal (it was in the configuration, now it is not) stops
+    if now[S.cfg.id] ~= nil then
+        S.in_config = true
+    elseif S.in_config then
+        shutdown()
+    end
+end
+
+local function apply_entries(entries)
+    for _, e in ipairs(entries) do
+        if e.type == pb.EntryNormal then
+            if e.data ~= "" then
+                local c = kvpb.decode_command(e.data)
+                if c then
+                    if c.op == kvpb.DELETE then kv:delete("k:" .. c.key) else kv:set("k:" .. c.key, c.value) end
+                    if c.node == S.cfg.id then put_result(c.seq, "ok") end
+                else
+                    log(ngx.ERR, "entry %d: undecodable command", e.index)
+                end
+            end
+        else
+            apply_conf_change(e)
+        end
+        S.applied = e.index
+    end
+    ctl:set("applied", S.applied)
+    -- linearizable reads wait for their read index to be applied
+    for seq, idx in pairs(S.reads_ready) do
+        if S.applied >= idx then
+            put_result(seq, "ok")
+            S.reads_ready[seq] = nil
+        end
+    end
+end
+
+local function maybe_snapshot()
+    local every = S.cfg.snapshot_entries
+    if every <= 0 or S.applied - S.snap_index < every then return end
+    local ok, err = pcall(function()
+        S.storage:create_snapshot(S.applied, S.node:conf_state(), snapshot_data())
+        S.storage:compact(S.applied)
+    end)
+    if ok then S.snap_index = S.applied else log(ngx.WARN, "snapshot: %s", tostring(err)) end
+end
+
+local function send(rd)
+    local by_peer, snaps = {}, {}
+    for i, m in ipairs(rd.messages) do
+        local list = by_peer[m.to]
+        if not list then
+            list = {}
+            by_peer[m.to] = list
+        end
+        list[#list + 1] = rd.message_bytes[i]
+        if m.type == pb.MsgSnap then snaps[m.to] = true end
+    end
+    for to, list in pairs(by_peer) do
+        local p = ensure_peer(to)
+        if p then p:send(list, snaps[to]) else S.node:report_unreachable(to) end
+    end
+end
+
+local function handle_ready()
+    local node, storage = S.node, S.storage
+    while node:has_ready() do
+        local rd = node:ready()
+        if rd.snapshot then
+            storage:apply_snapshot(rd.snapshot_bytes)
+            apply_snapshot_data(rd.snapshot.data)
+            S.applied = rd.snapshot.metadata.index
+            S.snap_index = S.applied
+            local cs = rd.snapshot.metadata.conf_state
+            for _, list in ipairs({ cs.voters, cs.learners }) do
+                for _, id in ipairs(list) do
+                    if id == S.cfg.id then S.in_config = true end
+                end
+            end
+        end
+        storage:append(rd.entry_bytes)
+        if rd.hard_state then storage:set_hard_state(rd.hard_state) end
+        send(rd)
+        apply_entries(rd.committed_entries)
+        for _, rs in ipairs(rd.read_states) do
+            local seq = tonumber(rs.request_ctx)
+            if seq and S.reads[seq] then
+                S.reads[seq] = nil
+                S.reads_ready[seq] = rs.index
+            end
+        end
+        node:advance(rd)
+    end
+    for seq, idx in pairs(S.reads_ready) do
+        if S.applied >= idx then
+            put_result(seq, "ok")
+            S.reads_ready[seq] = nil
+        end
+    end
+    maybe_snapshot()
+end
+
+-- Requests from the workers: "P<command>", "R<seq>", "C<seq> <op> <id> <url>", "L<id>".
+local function handle_request(r)
+    local kind, body = r:sub(1, 1), r:sub(2)
+    local node = S.node
+    if kind == "P" then
+        local c = kvpb.decode_command(body)
+        local ok, err = pcall(node.propose, node, body)
+        if not ok then
+            put_result(c and c.seq or 0, raftc.is_error(err, "ProposalDroppedError") and "503" or "504")
+        end
+    elseif kind == "R" then
+        local seq = tonumber(body)
+        if node:basic_status().lead == 0 then
+            put_result(seq, "503")
+        else
+            S.reads[seq] = true
+            local ok = pcall(node.read_index, node, body)
+            if not ok then put_result(seq, "503") end
+        end
+    elseif kind == "C" then
+        local seq, op, id, url = body:match("^(%d+) (%a+) (%d+) ?(.*)$")
+        seq, id = tonumber(seq), tonumber(id)
+        local cc
+        if op == "remove" then
+            cc = { type = pb.ConfChangeRemoveNode, node_id = id, context = url }
+        else
+            cc = { type = op == "learner" and pb.ConfChangeAddLearnerNode or pb.ConfChangeAddNode,
+                   node_id = id, context = url }
+        end
+        local last = S.storage:last_index()
+        local ok, err = pcall(node.propose_conf_change, node, cc)
+        if not ok then
+            put_result(seq, raftc.is_error(err, "ProposalDroppedError") and "503" or "504")
+        else
+            -- the conf change lands after the current last index (or is forwarded): answer
+            -- once a conf change past that index is applied
+            S.conf_waiters = S.conf_waiters or {}
+            S.conf_waiters[seq] = { index = last + 1 }
+        end
+    elseif kind == "L" then
+        pcall(node.transfer_leader, node, tonumber(body))
+    end
+end
+
+local function publish_status()
+    local st = S.node:basic_status()
+    local members, learners = {}, {}
+    for id, m in pairs(S.members) do
+        if m.learner then learners[tostring(id)] = m.url else members[tostring(id)] = m.url end
+    end
+    ctl:set("status", cjson.encode{
+        id = S.cfg.id, state = STATE_NAMES[st.raft_state], term = st.hard_state.term,
+        lead = st.lead, commit = st.hard_state.commit, applied = S.applied,
+        members = setmetatable(members, cjson.empty_table_mt or nil),
+        learners = setmetatable(learners, cjson.empty_table_mt or nil), impl = "openresty" })
+end
+
+local function loop(premature)
+    if premature then return end
+    local cfg = S.cfg
+    local tick = cfg.tick_ms / 1000
+    ngx.update_time()
+    local next_tick = ngx.now() + tick
+    while not ngx.worker.exiting() and not S.stopping do
+        local ok, err = pcall(function()
+            for _ = 1, 1024 do
+                local m = ctl:lpop("inbox")
+                if not m then break end
+                local sok, serr = pcall(S.node.step, S.node, m)
+                if not sok and not raftc.is_error(serr, "StepPeerNotFoundError") then
+                    log(ngx.INFO, "step: %s", tostring(serr))
+                end
+            end
+            for _ = 1, 1024 do
+                local r = ctl:lpop("req")
+                if not r then break end
+                handle_request(r)
+            end
+            ngx.update_time()
+            local now = ngx.now()
+            while now >= next_tick do
+                S.node:tick()
+                next_tick = next_tick + tick
+            end
+            handle_ready()
+            local reports = S.reports
+            S.reports = {}
+            for _, r in ipairs(reports) do
+                if not r.ok then S.node:report_unreachable(r.id) end
+                if r.snap then
+                    S.node:report_snapshot(r.id, r.ok and raftc.SnapshotFinish or raftc.SnapshotFailure)
+                end
+            end
+            publish_status()
+        end)
+        if not ok then
+            log(ngx.ERR, "raft loop: %s", tostring(err))
+            if S.node:failed() then
+                log(ngx.CRIT, "raft node failed: %s", S.node:last_error())
+                return
+            end
+        end
+        ngx.sleep(0.002)
+    end
+end
+
+-- Starts the node in this worker (worker 0).
+function M.start(cfg)
+    S.cfg = cfg
+    S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
+    S.applied, S.snap_index = 0, 0
+    S.storage = raftc.MemoryStorage()
+    S.node = raftc.RawNode{
+        id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = S.storage,
+        pre_vote = true, check_quorum = true, step_down_on_removal = true,
+        max_size_per_msg = 1024 * 1024, max_inflight_msgs = 256,
+        logger = function(level, text)
+            if level >= raftc.LOG_WARN then ngx.log(ngx.WARN, "raft: ", text)
+            elseif level >= raftc.LOG_INFO then ngx.log(ngx.INFO, "raft: ", text) end
+        end,
+    }
+    for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end
+    local marker = cfg.data .. "/started"
+    local f = io.open(marker, "r")
+    if f then
+        f:close()
+        log(ngx.WARN, "restart without durable state: catching up from the peers")
+    elseif not cfg.join then
+        local peers = {}
+        for _, id in ipairs(cfg.peer_ids) do peers[#peers + 1] = { id = id, context = cfg.peer_urls[id] } end
+        S.node:bootstrap(peers)
+    end
+    f = io.open(marker, "w")
+    if f then f:write("1\n") f:close() end
+    S.in_config = false
+    publish_status()
+    local ok, err = ngx.timer.at(0, loop)
+    if not ok then log(ngx.CRIT, "cannot start the raft loop: %s", err) end
+end
+
+return M
