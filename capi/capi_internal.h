@@ -62,6 +62,7 @@ enum {
 typedef struct capi_ready_body {
     rc_ready rd;
     struct raftc_sink entries, committed, messages, hard_state, snapshot;
+    struct raftc_sink packed; /* raftc_node_ready_packed's buffer (one item per part) */
 } capi_ready_body;
 
 /* The Ready view handed to the host, embedded in the node (a stale pointer stays safe to pass:

@@ -793,6 +793,21 @@ RAFTC_API int raftc_ready_committed_entry_info(uint64_t *term, uint64_t *index,
  * (e.g. RAFTC_MF_TO for routing before the bytes are needed). */
 RAFTC_API int raftc_ready_message_info(uint64_t *info, size_t n, const raftc_ready *rd,
                                        size_t i);
+/* etcd's RawNode.Ready as raftc_node_ready (same errors; *out receives the view, and may be
+ * NULL) plus the whole Ready packed into one buffer, so an FFI host reads a Ready with a single
+ * call. *buf and *len view memory owned by the node, valid as the Ready view (NULL/0 on failure).
+ * The buffer starts with uint64_t words w[] in the host's byte order:
+ *   w[0] = H, the number of header words (items follow them; later versions may add words
+ *   before H); w[1] = K, the number of fields; w[2 .. 2+K) = the fields of raftc_ready_info
+ *   (RAFTC_RD_*); then one (offset from *buf, length) pair per item, in this order: the
+ *   entries to persist, the committed entries, the messages (raftpb bytes each), the read
+ *   states' request contexts (raw), the HardState if RAFTC_RD_HAS_HARD_STATE and the Snapshot
+ *   if RAFTC_RD_HAS_SNAPSHOT (raftpb); then each read state's index; then each message's
+ *   destination (its `to`). RAFTC_EINVAL without buf or len. RAFTC_ENOMEM / RAFTC_ETOOLARGE
+ *   when packing failed: the Ready was accepted all the same, and *out (when given) still
+ *   reaches it through the raftc_ready_* accessors. */
+RAFTC_API int raftc_node_ready_packed(raftc_ready **out, const uint8_t **buf, size_t *len,
+                                      raftc_node *node);
 /* Appends every entry of the Ready (raftc_ready_entry 0..n-1) to ms, as raftc_memstorage_append
  * of their bytes would, without encoding and decoding them: the storage shares the payloads with
  * the node (no copy). Same errors as raftc_memstorage_append. */

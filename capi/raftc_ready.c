@@ -63,6 +63,8 @@ void capi_ready_view_free(raftc_node *node)
         rc_free(body_sink(b, s)->buf);
         rc_free(body_sink(b, s)->items);
     }
+    rc_free(b->packed.buf);
+    rc_free(b->packed.items);
     rc_free(b);
 }
 

@@ -24,14 +24,76 @@ extern "Python" int _pyraftc_st_snapshot(void *, raftc_sink *);
 extern "Python" void _pyraftc_log(void *, raftc_log_level, const char *, size_t);
 """
 
+# Helpers compiled into the module (see PREAMBLE).
+HELPER_DECLS = """
+typedef struct pyraftc_logbuf { unsigned char *buf; size_t len; size_t cap; } pyraftc_logbuf;
+void pyraftc_log_collect(void *, raftc_log_level, const char *, size_t);
+pyraftc_logbuf *pyraftc_logbuf_new(void);
+void pyraftc_logbuf_free(pyraftc_logbuf *);
+"""
+
+PREAMBLE = r"""
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "raftc.h"
+
+/* pyraftc keeps the GIL while raftc runs. Its calls are short and do no I/O, so releasing and
+ * retaking the GIL would cost more than most calls; and holding it makes every call atomic
+ * with respect to other Python threads, so a node that runs no Python code inside its calls
+ * (a MemoryStorage node with the collected logger below) needs no Python-level lock. */
+#undef Py_BEGIN_ALLOW_THREADS
+#undef Py_END_ALLOW_THREADS
+#define Py_BEGIN_ALLOW_THREADS {
+#define Py_END_ALLOW_THREADS }
+
+/* A node's log lines, collected during its calls and handed to the Python logger after them
+ * (no Python code runs inside raftc): records [u8 level][u32 length, host order][text]. */
+typedef struct pyraftc_logbuf { unsigned char *buf; size_t len; size_t cap; } pyraftc_logbuf;
+
+static void pyraftc_log_collect(void *ud, raftc_log_level level, const char *msg, size_t n)
+{
+    pyraftc_logbuf *lb = (pyraftc_logbuf *)ud;
+    uint32_t n32 = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    size_t need = lb->len + 5 + n32;
+    if (need > lb->cap) {
+        size_t cap = lb->cap ? lb->cap : 256;
+        while (cap < need)
+            cap *= 2;
+        unsigned char *p = (unsigned char *)realloc(lb->buf, cap);
+        if (p == NULL)
+            return; /* out of memory: the line is lost, not the process */
+        lb->buf = p;
+        lb->cap = cap;
+    }
+    unsigned char *d = lb->buf + lb->len;
+    d[0] = (unsigned char)level;
+    memcpy(d + 1, &n32, 4);
+    memcpy(d + 5, msg, n32);
+    lb->len = need;
+}
+
+static pyraftc_logbuf *pyraftc_logbuf_new(void)
+{
+    return (pyraftc_logbuf *)calloc(1, sizeof(pyraftc_logbuf));
+}
+
+static void pyraftc_logbuf_free(pyraftc_logbuf *lb)
+{
+    if (lb != NULL)
+        free(lb->buf);
+    free(lb);
+}
+"""
+
 
 def make_ffi(decls_path=DEFAULT_DECLS):
     """Returns the configured cffi.FFI builder."""
     with open(decls_path, encoding="utf-8") as f:
         decls = f.read()
     ffi = cffi.FFI()
-    ffi.cdef(decls + PYTHON_CALLBACKS)
-    ffi.set_source("pyraftc._raftc_cffi", '#include "raftc.h"\n')
+    ffi.cdef(decls + PYTHON_CALLBACKS + HELPER_DECLS)
+    ffi.set_source("pyraftc._raftc_cffi", PREAMBLE)
     return ffi
 
 

@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
-# bench_binding.py: the cost of driving raftc through pyraftc (cffi): ns per call for step,
-# propose and a trivial call (the FFI floor), and entries/s through an in-process 1-node and
-# 3-node cluster (propose -> Ready -> MemoryStorage -> messages -> apply -> advance).
+# bench_binding.py: what driving raftc through pyraftc (cffi) costs. Per hot call, the pyraftc
+# method beside the raw cffi call of the same C function and beside the FFI floor (the raw
+# cffi call of the cheapest function, raftc_node_has_ready), all measured in the same run;
+# then entries/s of a single voter (propose -> Ready -> MemoryStorage -> apply -> advance, the
+# loop of docs/python.md) and of an in-process 3-node cluster, beside the C figure of
+# raftc-bench (workload a) when --c-bench gives its path.
 #
-#   python bench/python/bench_binding.py [--quick] [--json]
+#   python bench/python/bench_binding.py [--quick] [--json] [--c-bench build/.../raftc-bench]
+#
+# Times are CPU time of this process (time.process_time_ns), so a loaded machine inflates them
+# less than wall time; the C figure is raftc-bench's own (wall clock).
 import argparse
 import json
+import os
+import subprocess
 import time
 
 import pyraftc
 from pyraftc import raftpb
+from pyraftc._ffi import lib
 
 
 def quiet(level, text):
@@ -30,8 +39,8 @@ def make_cluster(ids, **cfg):
     return nodes, storages
 
 
-def drive(nodes, storages, counter=None):
-    """Processes Readys and delivers messages until quiet; returns entries applied."""
+def drive(nodes, storages):
+    """Handles Readys and delivers messages until quiet; returns the entries node 1 applied."""
     applied = 0
     while True:
         queue = []
@@ -42,17 +51,16 @@ def drive(nodes, storages, counter=None):
             busy = True
             rd = n.ready()
             st = storages[i]
+            st.append(rd.entries)
             if rd.hard_state is not None:
                 st.set_hard_state(rd.hard_state)
-            if rd.entry_bytes:
-                st.append(rd.entry_bytes)
-            queue.extend(zip((m.to for m in rd.messages), rd.message_bytes))
+            queue.extend(zip(rd.message_to, rd.message_bytes))
             for e in rd.committed_entries:
                 if e.type == raftpb.EntryNormal:
                     if e.data and i == 1:
                         applied += 1
                 else:
-                    n.apply_conf_change_entry(e)
+                    n.apply_conf_change(e)
             n.advance()
         for to, b in queue:
             nodes[to].step(b)
@@ -67,82 +75,189 @@ def elect(nodes, storages):
     assert nodes[1].basic_status().raft_state == pyraftc.StateType.LEADER
 
 
-def timeit(fn, n):
-    t0 = time.perf_counter()
-    fn(n)
-    return (time.perf_counter() - t0) / n * 1e9
+def per_call(loop, n, rounds=5):
+    """Best of rounds of loop(n), in ns per iteration (CPU time)."""
+    best = None
+    for _ in range(rounds):
+        t0 = time.process_time_ns()
+        loop(n)
+        dt = (time.process_time_ns() - t0) / n
+        best = dt if best is None else min(best, dt)
+    return best
 
 
 def bench_calls(n):
-    nodes, storages = make_cluster([1, 2, 3])
+    nodes, storages = make_cluster([1, 2, 3], election_tick=1 << 29)
     elect(nodes, storages)
-    leader = nodes[1]
-    results = {}
-    results["has_ready (FFI floor) ns/call"] = timeit(
-        lambda k: [leader.has_ready() for _ in range(k)], n)
-    # step: heartbeat responses from a follower (a full decode + step each)
-    hb = raftpb.Message(type=raftpb.MsgHeartbeatResp, to=1, term=leader.basic_status()
-                        .hard_state.term, **{"from": 2})
-    hb_bytes = hb.SerializeToString()
-    results["step(bytes) ns/call"] = timeit(lambda k: [leader.step(hb_bytes) for _ in range(k)], n)
-    results["step(raftpb.Message) ns/call"] = timeit(
-        lambda k: [leader.step(hb) for _ in range(k)], n)
+    leader, follower = nodes[1], nodes[2]
+    ptr = leader._node
+    has_ready_c, tick_c, step_c, propose_c = (lib.raftc_node_has_ready, lib.raftc_node_tick,
+                                              lib.raftc_node_step, lib.raftc_node_propose)
+    res = {}
+
+    def raw_has_ready(k):
+        for _ in range(k):
+            has_ready_c(ptr)
+
+    def py_has_ready(k):
+        f = leader.has_ready
+        for _ in range(k):
+            f()
+    res["floor: raw cffi raftc_node_has_ready"] = per_call(raw_has_ready, n)
+    res["has_ready()"] = per_call(py_has_ready, n)
+
+    fptr = follower._node
+
+    def raw_tick(k):
+        for _ in range(k):
+            tick_c(fptr)
+
+    def py_tick(k):
+        f = follower.tick
+        for _ in range(k):
+            f()
+    # the calls' cluster has a huge election timeout: a follower's tick changes nothing else
+    res["raw cffi raftc_node_tick"] = per_call(raw_tick, n)
+    res["tick()"] = per_call(py_tick, n)
     drive(nodes, storages)
 
-    total_propose = 0.0
-    for _ in range(n // 512):
-        t1 = time.perf_counter()
-        for _j in range(512):
-            leader.propose(b"x" * 64)
-        total_propose += time.perf_counter() - t1
-        drive(nodes, storages)
-    results["propose ns/call (3-node leader)"] = total_propose / (n // 512 * 512) * 1e9
-    for nd in nodes.values():
+    hb_resp = raftpb.Message(type=raftpb.MsgHeartbeatResp, from_=2, to=1,
+                             term=leader.basic_status().term).SerializeToString()
+
+    def raw_step(k):
+        b, ln = hb_resp, len(hb_resp)
+        for _ in range(k):
+            step_c(ptr, b, ln)
+
+    def py_step(k):
+        f, b = leader.step, hb_resp
+        for _ in range(k):
+            f(b)
+    res["raw cffi raftc_node_step"] = per_call(raw_step, n)
+    res["step(bytes)"] = per_call(py_step, n)
+    drive(nodes, storages)
+
+    # propose on a single voter, 256 at a time, the Readys handled outside the timing
+    one, one_st = make_cluster([1])
+    elect(one, one_st)
+    single, sptr = one[1], one[1]._node
+    payload = b"x" * 16
+
+    def proposing(fn):
+        def loop(k):
+            spent = 0
+            done = 0
+            while done < k:
+                m = min(256, k - done)
+                t0 = time.process_time_ns()
+                fn(m)
+                spent += time.process_time_ns() - t0
+                done += m
+                drive(one, one_st)
+            return spent
+        return loop
+
+    def raw_propose(m):
+        p, ln = payload, len(payload)
+        for _ in range(m):
+            propose_c(sptr, p, ln)
+
+    def py_propose(m):
+        f, p = single.propose, payload
+        for _ in range(m):
+            f(p)
+    for name, fn in (("raw cffi raftc_node_propose", raw_propose), ("propose()", py_propose)):
+        loop = proposing(fn)
+        res[name] = min(loop(n) / n for _ in range(5))
+
+    # an empty Ready cycle (a Ready taken without has_ready() is valid and empty)
+    def py_empty_ready(k):
+        ready, advance = single.ready, single.advance
+        for _ in range(k):
+            ready()
+            advance()
+    res["ready()+advance(), empty Ready"] = per_call(py_empty_ready, n // 4)
+    for nd in list(nodes.values()) + list(one.values()):
         nd.close()
-    return results
+    return res
 
 
 def bench_throughput(ids, n, batch):
+    """Entries/s (CPU time) through the loop of docs/python.md."""
     nodes, storages = make_cluster(ids)
     elect(nodes, storages)
     leader = nodes[1]
-    payload = b"v" * 128
+    payload = b"v" * 16
     done = 0
-    t0 = time.perf_counter()
+    t0 = time.process_time_ns()
     while done < n:
         for _ in range(batch):
             leader.propose(payload)
         done += drive(nodes, storages)
-        if leader.basic_status().applied % 4096 < batch:
+        if done % 8192 < batch:
             for i, st in storages.items():
                 applied = nodes[i].basic_status().applied
-                if applied > st.first_index() + 100:
-                    st.compact(applied - 50)
-    dt = time.perf_counter() - t0
+                if applied > st.first_index() + 1000:
+                    st.compact(applied - 500)
+    dt = (time.process_time_ns() - t0) / 1e9
     for nd in nodes.values():
         nd.close()
     return done / dt
 
 
+def c_figures(path, quick):
+    """single_b1 / single_b64 entries/s from raftc-bench -w a (None if not available)."""
+    if not path or not os.access(path, os.X_OK):
+        return {}
+    out = subprocess.run([path, "-w", "a"] + (["--quick"] if quick else []),
+                         capture_output=True, text=True, check=False).stdout
+    figures = {}
+    for line in out.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        name = rec.get("name") or rec.get("bench")
+        if name in ("single_b1", "single_b64") and "entries_per_s" in rec:
+            figures[name] = rec["entries_per_s"]
+    return figures
+
+
 def main():
-    ap = argparse.ArgumentParser(description="pyraftc binding overhead benchmark")
+    ap = argparse.ArgumentParser(description="pyraftc binding cost benchmark")
     ap.add_argument("--quick", action="store_true", help="fewer iterations")
     ap.add_argument("--json", action="store_true", help="print JSON")
+    ap.add_argument("--c-bench", help="path of raftc-bench, for the C figures")
     args = ap.parse_args()
     n = 20_000 if args.quick else 200_000
-    res = bench_calls(n)
-    for ids, name in (([1], "1-node"), ([1, 2, 3], "3-node")):
+    calls = bench_calls(n)
+    floor = calls["floor: raw cffi raftc_node_has_ready"]
+    tput = {}
+    for ids, name in (([1], "single voter"), ([1, 2, 3], "3-node cluster")):
         for batch in (1, 64):
-            m = n // (4 if batch == 1 else 1)
-            res["%s entries/s (batch %d)" % (name, batch)] = bench_throughput(ids, m, batch)
-    res["library"] = pyraftc.library_version()
+            count = n if batch == 1 else 4 * n
+            tput["%s, batch %d" % (name, batch)] = bench_throughput(ids, count, batch)
+    cfig = c_figures(args.c_bench, args.quick)
+    res = {"library": pyraftc.library_version(), "load_average": os.getloadavg()[0],
+           "ns_per_call": calls, "entries_per_s": tput, "c_entries_per_s": cfig}
     if args.json:
         print(json.dumps(res, indent=2))
         return
-    print("pyraftc %s binding benchmark (%s)" % (res.pop("library"),
-                                                  "quick" if args.quick else "full"))
-    for k, v in res.items():
-        print("  %-36s %12.0f" % (k, v))
+    print("pyraftc %s binding benchmark (%s; CPU time; load average %.1f)"
+          % (res["library"], "quick" if args.quick else "full", res["load_average"]))
+    print("  %-36s %9s %9s %9s" % ("call", "ns/call", "x floor", "x raw"))
+    raw = {"has_ready()": floor, "tick()": calls["raw cffi raftc_node_tick"],
+           "step(bytes)": calls["raw cffi raftc_node_step"],
+           "propose()": calls["raw cffi raftc_node_propose"]}
+    for k, v in calls.items():
+        r = raw.get(k)
+        print("  %-36s %9.0f %9.2f %9s" % (k, v, v / floor, "%.2f" % (v / r) if r else "-"))
+    print("  %-36s %12s %12s" % ("workload", "entries/s", "C entries/s"))
+    for k, v in tput.items():
+        c = None
+        if k.startswith("single voter"):
+            c = cfig.get("single_b1" if k.endswith(" 1") else "single_b64")
+        print("  %-36s %12.0f %12s" % (k, v, "%.0f" % c if c else "-"))
 
 
 if __name__ == "__main__":

@@ -211,6 +211,8 @@ function M.encode_message(m)
     return b
 end
 
+local parts = { core.sink(), core.sink(), core.sink(), core.sink() }
+
 function M.decode_message(b)
     num.bytes("message bytes", b)
     local rc, info = B.message_decode(b)
@@ -221,13 +223,17 @@ function M.decode_message(b)
                 reject_hint = info[MF.REJECT_HINT], entries = {}, responses = {}, context = "" }
     if info[MF.N_ENTRIES] > 0 or info[MF.HAS_SNAPSHOT] ~= 0 or info[MF.N_RESPONSES] > 0 or
         #b > 0 then
-        local ents, snap, resps, ctx = core.sink(), core.sink(), core.sink(), core.sink()
+        -- module sinks, reset per call: every item is copied out before any recursion
+        local ents, snap, resps, ctx = parts[1], parts[2], parts[3], parts[4]
+        for i = 1, 4 do B.sink_reset(parts[i]) end
         check(B.message_decode_parts(ents, snap, resps, ctx, b))
-        m.entries = M.decode_entries(core.items(ents))
-        if B.sink_count(snap) > 0 then m.snapshot = M.decode_snapshot(core.first(snap)) end
+        local ent_bytes = core.items(ents)
+        local snap_bytes = B.sink_count(snap) > 0 and core.first(snap) or nil
         local rs = core.items(resps)
-        for i = 1, #rs do m.responses[i] = M.decode_message(rs[i]) end
         m.context = core.first(ctx)
+        m.entries = M.decode_entries(ent_bytes)
+        if snap_bytes then m.snapshot = M.decode_snapshot(snap_bytes) end
+        for i = 1, #rs do m.responses[i] = M.decode_message(rs[i]) end
     end
     return m
 end

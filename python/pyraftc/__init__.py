@@ -41,7 +41,9 @@ from .errors import (
     StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
     UnknownMessageTypeError,
 )
-from .node import BasicStatus, Progress, RawNode, Ready, ReadState, SoftState, Status
+from .node import (
+    BasicStatus, Progress, RawNode, Ready, ReadyEntries, ReadState, SoftState, Status,
+)
 from .storage import MemoryStorage, Storage
 
 if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
@@ -72,7 +74,8 @@ def abi_version() -> int:
 
 
 __all__ = [
-    "raftpb", "Config", "Peer", "RawNode", "Ready", "SoftState", "ReadState", "Progress",
+    "raftpb", "Config", "Peer", "RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState",
+    "Progress",
     "BasicStatus", "Status", "Storage", "MemoryStorage", "StateType", "ProgressStateType",
     "ReadOnlyOption", "SnapshotStatus", "LogLevel", "NO_LIMIT", "LOCAL_APPEND_THREAD",
     "LOCAL_APPLY_THREAD", "RaftError", "InvalidArgumentError", "OutOfMemoryError",

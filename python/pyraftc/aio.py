@@ -205,10 +205,7 @@ class Node:
                           ) -> pb.ConfState:
         """etcd's ApplyConfChange for a committed conf change (a ConfChange/ConfChangeV2, or
         the committed EntryConfChange/EntryConfChangeV2 entry itself); returns the ConfState."""
-        if isinstance(cc, pb.Entry):
-            cs: pb.ConfState = self._do(self._raw.apply_conf_change_entry, cc)
-        else:
-            cs = self._do(self._raw.apply_conf_change, cc)
+        cs: pb.ConfState = self._do(self._raw.apply_conf_change, cc)
         return cs
 
     def status(self) -> Status:

@@ -3,18 +3,21 @@
 # node.py: pyraftc.RawNode (etcd's RawNode over raftc_node) with Ready, Status and friends.
 """The raft node: :class:`RawNode`, its :class:`Ready` and status types."""
 import logging
+import struct
+import sys
 import threading
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import raftpb_pb2 as pb
-from ._codec import decode_entries, encode
+from ._codec import ReadyEntries, decode_entries, encode
 from ._ffi import Sink, as_bytes, as_u64, c_string, check, ffi, lib, strerror, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailedError, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
 
-__all__ = ["RawNode", "Ready", "SoftState", "ReadState", "Progress", "BasicStatus", "Status"]
+__all__ = ["RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState", "Progress",
+           "BasicStatus", "Status"]
 
 _RD_COUNT = lib.RAFTC_RD_COUNT
 _ST_COUNT = lib.RAFTC_ST_COUNT
@@ -125,75 +128,203 @@ class Status(BasicStatus):
         self.progress = progress
 
 
+_F_HAS_SS = 2 + lib.RAFTC_RD_HAS_SOFT_STATE
+_F_LEAD = 2 + lib.RAFTC_RD_LEAD
+_F_RAFT_STATE = 2 + lib.RAFTC_RD_RAFT_STATE
+_F_HAS_HS = 2 + lib.RAFTC_RD_HAS_HARD_STATE
+_F_TERM = 2 + lib.RAFTC_RD_TERM
+_F_VOTE = 2 + lib.RAFTC_RD_VOTE
+_F_COMMIT = 2 + lib.RAFTC_RD_COMMIT
+_F_N_ENTRIES = 2 + lib.RAFTC_RD_N_ENTRIES
+_F_HAS_SNAP = 2 + lib.RAFTC_RD_HAS_SNAPSHOT
+_F_N_COMMITTED = 2 + lib.RAFTC_RD_N_COMMITTED_ENTRIES
+_F_N_MESSAGES = 2 + lib.RAFTC_RD_N_MESSAGES
+_F_N_READ_STATES = 2 + lib.RAFTC_RD_N_READ_STATES
+_F_MUST_SYNC = 2 + lib.RAFTC_RD_MUST_SYNC
+# The fixed head of raftc_node_ready_packed's buffer: H, K and the K fields of the Ready.
+_HEAD = struct.Struct("=%dQ" % (2 + _RD_COUNT))
+_HEAD_UNPACK = _HEAD.unpack_from
+_EMPTY_HEAD = (2 + _RD_COUNT, _RD_COUNT) + (0,) * _RD_COUNT
+_NO_ENTRIES = ReadyEntries([])
+_WORDS: Dict[int, struct.Struct] = {}
+
+
+def _words(data: bytes, start: int, count: int) -> Tuple[int, ...]:
+    """count uint64 words of data from word index start."""
+    st = _WORDS.get(count)
+    if st is None:
+        st = _WORDS[count] = struct.Struct("=%dQ" % count)
+    words: Tuple[int, ...] = st.unpack_from(data, 8 * start)
+    return words
+
+
 class Ready:
     """etcd's Ready: what the application must persist, send and apply, copied out of the
-    node (valid forever). List fields decode lazily; the ``*_bytes`` fields give the raw raftpb
-    encodings (e.g. to put ``message_bytes[i]`` on the wire without re-encoding).
+    node in one piece (valid forever). Everything decodes lazily, on first access: the
+    ``*_bytes`` lists give the raw raftpb encodings (e.g. to put ``message_bytes[i]`` on the
+    wire, to ``message_to[i]``, without decoding the message).
 
     Attributes:
         soft_state: SoftState if it changed, else None.
         hard_state: raftpb.HardState to persist, or None when unchanged.
         read_states: list of ReadState.
-        entries: raftpb.Entry list to persist before sending messages.
+        entries: raftpb.Entry sequence to persist before sending messages.
         snapshot: raftpb.Snapshot to persist/apply, or None.
-        committed_entries: raftpb.Entry list to apply.
+        committed_entries: raftpb.Entry sequence to apply.
         messages: raftpb.Message list to send after persisting.
         must_sync: whether hard_state/entries must be synced to disk (etcd's MustSync).
     """
 
-    __slots__ = ("soft_state", "hard_state", "read_states", "snapshot", "must_sync",
-                 "entry_bytes", "committed_entry_bytes", "message_bytes", "_entries",
-                 "_committed", "_messages")
+    soft_state: Optional[SoftState] = None
+    _node: "Optional[RawNode]" = None
+    _gen = 0
+    _entries: Optional[ReadyEntries] = None
+    _committed: Optional[ReadyEntries] = None
+    _message_bytes: Optional[List[bytes]] = None
+    _messages: Optional[List[pb.Message]] = None
+    _hard_state: Optional[pb.HardState] = None
+    _read_states: Optional[List[ReadState]] = None
+    _snapshot: Optional[pb.Snapshot] = None
 
-    def __init__(self) -> None:
-        self.soft_state: Optional[SoftState] = None
-        self.hard_state: Optional[pb.HardState] = None
-        self.read_states: List[ReadState] = []
-        self.snapshot: Optional[pb.Snapshot] = None
-        self.must_sync = False
-        self.entry_bytes: List[bytes] = []
-        self.committed_entry_bytes: List[bytes] = []
-        self.message_bytes: List[bytes] = []
-        self._entries: Optional[List[pb.Entry]] = None
-        self._committed: Optional[List[pb.Entry]] = None
-        self._messages: Optional[List[pb.Message]] = None
+    def __init__(self, data: bytes = b"", head: Optional[Tuple[int, ...]] = None) -> None:
+        """A Ready from raftc_node_ready_packed's buffer and its head (no arguments: an empty
+        Ready)."""
+        self._data = data
+        h = self._h = _EMPTY_HEAD if head is None else head
+        if h[_F_HAS_SS]:
+            self.soft_state = SoftState(h[_F_LEAD], StateType(h[_F_RAFT_STATE]))
 
     @property
-    def entries(self) -> List[pb.Entry]:
+    def must_sync(self) -> bool:
+        """Whether hard_state/entries must be synced to disk before messages go out."""
+        return bool(self._h[_F_MUST_SYNC])
+
+    # The packed buffer's items: (offset, length) pairs after the head, entries first, then
+    # committed entries, messages, read-state contexts, HardState, Snapshot; then the read
+    # states' indexes and the messages' destinations.
+
+    def _items(self, first: int, count: int) -> List[bytes]:
+        if not count:
+            return []
+        data = self._data
+        w = _words(data, self._h[1] + 2 + 2 * first, 2 * count)
+        return [data[w[i]:w[i] + w[i + 1]] for i in range(0, 2 * count, 2)]
+
+    def _n_items(self) -> int:
+        h = self._h
+        n: int = (h[_F_N_ENTRIES] + h[_F_N_COMMITTED] + h[_F_N_MESSAGES]
+                  + h[_F_N_READ_STATES] + h[_F_HAS_HS] + h[_F_HAS_SNAP])
+        return n
+
+    @property
+    def entries(self) -> ReadyEntries:
         """Entries to persist (raftpb.Entry)."""
-        if self._entries is None:
-            self._entries = decode_entries(self.entry_bytes)
-        return self._entries
+        e = self._entries
+        if e is None:
+            n = self._h[_F_N_ENTRIES]
+            e = self._entries = ReadyEntries(self._items(0, n), self) if n else _NO_ENTRIES
+        return e
 
     @property
-    def committed_entries(self) -> List[pb.Entry]:
+    def committed_entries(self) -> ReadyEntries:
         """Committed entries to apply (raftpb.Entry)."""
-        if self._committed is None:
-            self._committed = decode_entries(self.committed_entry_bytes)
-        return self._committed
+        e = self._committed
+        if e is None:
+            h = self._h
+            n = h[_F_N_COMMITTED]
+            e = self._committed = (ReadyEntries(self._items(h[_F_N_ENTRIES], n)) if n
+                                   else _NO_ENTRIES)
+        return e
+
+    @property
+    def entry_bytes(self) -> List[bytes]:
+        """The entries to persist, as raftpb bytes."""
+        return self.entries.raw or []
+
+    @property
+    def committed_entry_bytes(self) -> List[bytes]:
+        """The committed entries, as raftpb bytes."""
+        return self.committed_entries.raw or []
+
+    @property
+    def message_bytes(self) -> List[bytes]:
+        """The messages to send, as raftpb bytes."""
+        m = self._message_bytes
+        if m is None:
+            h = self._h
+            m = self._message_bytes = self._items(h[_F_N_ENTRIES] + h[_F_N_COMMITTED],
+                                                  h[_F_N_MESSAGES])
+        return m
+
+    @property
+    def message_to(self) -> List[int]:
+        """The destination id of each message (``message_bytes[i]`` goes to
+        ``message_to[i]``), read without decoding the messages."""
+        h = self._h
+        n = h[_F_N_MESSAGES]
+        if not n:
+            return []
+        start = h[1] + 2 + 2 * self._n_items() + h[_F_N_READ_STATES]
+        return list(_words(self._data, start, n))
 
     @property
     def messages(self) -> List[pb.Message]:
         """Messages to send (raftpb.Message)."""
-        if self._messages is None:
-            self._messages = [pb.Message.FromString(b) for b in self.message_bytes]
-        return self._messages
+        m = self._messages
+        if m is None:
+            m = self._messages = [pb.Message.FromString(b) for b in self.message_bytes]
+        return m
+
+    @property
+    def hard_state(self) -> Optional[pb.HardState]:
+        """The raftpb.HardState to persist, or None when unchanged."""
+        h = self._h
+        if self._hard_state is None and h[_F_HAS_HS]:
+            self._hard_state = _hard_state(h[_F_TERM], h[_F_VOTE], h[_F_COMMIT])
+        return self._hard_state
+
+    @property
+    def read_states(self) -> List[ReadState]:
+        """etcd's ReadStates: answers to read_index requests."""
+        rs = self._read_states
+        if rs is None:
+            h = self._h
+            n = h[_F_N_READ_STATES]
+            rs = []
+            if n:
+                first = h[_F_N_ENTRIES] + h[_F_N_COMMITTED] + h[_F_N_MESSAGES]
+                idx = _words(self._data, h[1] + 2 + 2 * self._n_items(), n)
+                rs = [ReadState(i, c) for i, c in zip(idx, self._items(first, n))]
+            self._read_states = rs
+        return rs
+
+    @property
+    def snapshot(self) -> Optional[pb.Snapshot]:
+        """The raftpb.Snapshot to persist and apply, or None."""
+        if self._snapshot is None and self._h[_F_HAS_SNAP]:
+            self._snapshot = pb.Snapshot.FromString(self._items(self._n_items() - 1, 1)[0])
+        return self._snapshot
 
     def contains_updates(self) -> bool:
         """True if the Ready carries anything (etcd's containsUpdates)."""
-        return bool(self.soft_state is not None or self.hard_state is not None
-                    or self.read_states or self.entry_bytes or self.snapshot is not None
-                    or self.committed_entry_bytes or self.message_bytes)
+        return bool(self._h[_F_HAS_SS] or self._n_items())
+
+    def _view(self) -> Any:
+        """The node's Ready view if it is still this Ready's (else None); with node._lock."""
+        node = self._node
+        if node is None or node._gen != self._gen or node._closed:
+            return None
+        return node._rdpp[0]
 
     def __repr__(self) -> str:
+        h = self._h
         return ("Ready(soft_state=%r, hard_state=%s, entries=%d, snapshot=%s, committed=%d, "
                 "messages=%d, read_states=%d, must_sync=%s)"
-                % (self.soft_state, None if self.hard_state is None else
-                   "Term:%d Vote:%d Commit:%d" % (self.hard_state.term, self.hard_state.vote,
-                                                  self.hard_state.commit),
-                   len(self.entry_bytes), self.snapshot is not None,
-                   len(self.committed_entry_bytes), len(self.message_bytes),
-                   len(self.read_states), self.must_sync))
+                % (self.soft_state, "Term:%d Vote:%d Commit:%d" % (h[_F_TERM], h[_F_VOTE],
+                                                                  h[_F_COMMIT])
+                   if h[_F_HAS_HS] else None,
+                   h[_F_N_ENTRIES], bool(h[_F_HAS_SNAP]), h[_F_N_COMMITTED], h[_F_N_MESSAGES],
+                   h[_F_N_READ_STATES], self.must_sync))
 
 
 def _log_adapter(logger: Any) -> Any:
@@ -238,7 +369,16 @@ class RawNode:
     (or a ``with`` block) frees the C node; later calls raise :class:`pyraftc.StateError`.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __new__(cls, config: Config, *, sync_logging: bool = False) -> "RawNode":
+        # A node that runs Python code inside its calls (Python storage methods, or a logger
+        # called synchronously) must hold its lock on every call: see _LockedRawNode.
+        if cls is RawNode and isinstance(config, Config) and (
+                sync_logging or not _is_direct(config.storage)):
+            cls = _LockedRawNode
+        node: RawNode = object.__new__(cls)
+        return node
+
+    def __init__(self, config: Config, *, sync_logging: bool = False) -> None:
         if not isinstance(config, Config):
             raise TypeError("RawNode(config) needs a pyraftc.Config, not %s"
                             % type(config).__name__)
@@ -255,8 +395,12 @@ class RawNode:
         self._rdpp = ffi.new("raftc_ready **")
         self._p = ffi.new("const uint8_t **")
         self._n = ffi.new("size_t *")
-        self._rd_info = ffi.new("uint64_t[]", _RD_COUNT)
         self._st_info = ffi.new("uint64_t[]", _ST_COUNT)
+        self._logbuf: Any = None
+        self._log = self._ctx.log
+        self._closed = False
+        self._node: Any = ffi.NULL
+        self._gen = 0  # changes whenever the Ready view does (ready, advance)
 
         cfgpp = ffi.new("raftc_config **")
         check(lib.raftc_config_new(cfgpp))
@@ -283,9 +427,20 @@ class RawNode:
             check(lib.raftc_config_set_u64(cfg, opt, int(value)))
         if config.rand_seed:
             check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, config.rand_seed))
-        check(lib.raftc_config_set_logger(cfg, lib._pyraftc_log, self._handle))
         keep: Tuple[Any, ...] = (self._handle,)
-        if self._ctx.ms is not None and len(self._ctx.direct) == 6:
+        direct = self._ctx.ms is not None and len(self._ctx.direct) == 6
+        if direct and not sync_logging:
+            # Log lines are collected in C and given to the logger after each call, so no
+            # Python code runs inside raftc: see _drain_log.
+            self._logbuf = ffi.gc(lib.pyraftc_logbuf_new(), lib.pyraftc_logbuf_free)
+            if self._logbuf == ffi.NULL:
+                raise MemoryError("pyraftc: no memory for the log buffer")
+            keep += (self._logbuf,)
+            check(lib.raftc_config_set_logger(cfg, ffi.addressof(lib, "pyraftc_log_collect"),
+                                              self._logbuf))
+        else:
+            check(lib.raftc_config_set_logger(cfg, lib._pyraftc_log, self._handle))
+        if direct:
             check(lib.raftc_config_set_memstorage(cfg, self._ctx.ms))
             keep += (self._ctx.ms,)
         else:
@@ -296,50 +451,82 @@ class RawNode:
         errp = ffi.new("const char **")
         with self._lock:
             rc = lib.raftc_node_new(pp, errp, cfg)
+            self._drain_log()
             self._raise_pending()
         if rc < 0:
             text = c_string(errp[0]) if errp[0] != ffi.NULL else ""
             raise error_for_code(rc, text)
         # The destructor keeps the storage and the callback handle alive until the node is
         # freed, whatever order the garbage collector finalizes things in.
-        self._node: Any = ffi.gc(pp[0], _free_node(keep))
+        self._node = ffi.gc(pp[0], _free_node(keep))
         if isinstance(storage, MemoryStorage):
             storage._nodes.add(self)  # the storage refuses close() while this node is open
 
     # -- plumbing --------------------------------------------------------------------------
 
     def _ptr(self) -> Any:
-        node = self._node
-        if node is None:
-            raise StateError("raft node is closed")
         if self._storage_failure is not None:
             raise NodeFailedError(self._storage_failure, lib.RAFTC_EFAILED)
-        return node
+        if self._closed:
+            raise StateError("raft node is closed")
+        return self._node
+
+    def _drain_log(self) -> None:
+        """Hands the log lines collected in C since the last drain to the logger (an exception
+        it raises is re-raised after all lines, as if raised inside the call)."""
+        lb = self._logbuf
+        if lb is None or not lb.len:
+            return
+        data = ffi.buffer(lb.buf, lb.len)[:]
+        lb.len = 0
+        log, pos, end = self._log, 0, len(data)
+        while pos < end:
+            n = int.from_bytes(data[pos + 1:pos + 5], sys.byteorder)
+            text = data[pos + 5:pos + 5 + n].decode("utf-8", "replace")
+            try:
+                log(data[pos], text)
+            except BaseException as exc:  # noqa: B902 - re-raised below
+                if self._ctx.pending is None:
+                    self._ctx.pending = exc
+            pos += 5 + n
 
     def _inspect(self) -> Any:
         """The C node for read-only inspection, which works on a failed node too (as in C);
         StateError once closed."""
         node = self._node
-        if node is None:
+        if node is None or self._closed:
             raise StateError("raft node is closed")
         return node
 
     def _raise_pending(self) -> None:
         exc = self._ctx.pending
         if exc is not None:
-            # etcd panics on a storage failure: the node is unusable from now on, whatever the
-            # C library decided.
             self._ctx.pending = None
-            if self._storage_failure is None:
-                self._storage_failure = "storage failure: %s: %s" % (type(exc).__name__, exc)
+            if self._node_is_failed():
+                # etcd panics on a storage failure: the node is unusable from now on.
+                if self._storage_failure is None:
+                    self._storage_failure = "storage failure: %s: %s" % (type(exc).__name__,
+                                                                        exc)
             raise exc
 
+    def _node_is_failed(self) -> bool:
+        failed: bool = self._node != ffi.NULL and lib.raftc_node_is_failed(self._node) == 1
+        return failed
+
     def _result(self, node: Any, rc: int) -> None:
-        """Raises the pending callback exception, then the error of rc (call with the lock)."""
+        """Delivers collected log lines, raises a pending callback exception, then the error
+        of rc (call with the lock)."""
+        self._drain_log()
         self._raise_pending()
         if rc < 0:
             text = c_string(lib.raftc_node_last_error(node))
             raise error_for_code(rc, text or strerror(rc))
+
+    def _fail(self, rc: int) -> None:
+        """The error path of the lock-free calls: raises what rc means."""
+        with self._lock:
+            node = self._ptr()
+            self._result(node, rc)
 
     def _call(self, fn: Any, *args: Any) -> None:
         with self._lock:
@@ -349,16 +536,21 @@ class RawNode:
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Frees the C node (idempotent). Later calls raise StateError."""
+        """Frees the C node (idempotent). Later calls raise StateError (has_ready() returns
+        False)."""
         with self._lock:
-            node, self._node = self._node, None
-            if node is not None:
-                ffi.release(node)
+            if not self._closed:
+                self._drain_log()
+                self._closed = True
+                # A call running in another thread keeps its reference: the node is freed
+                # when the last one goes.
+                self._node = ffi.NULL
+                self._ctx.pending = None
 
     @property
     def closed(self) -> bool:
         """True after close()."""
-        return self._node is None
+        return self._closed
 
     def __enter__(self) -> "RawNode":
         return self
@@ -370,15 +562,17 @@ class RawNode:
     def failed(self) -> bool:
         """True once the node hit a broken invariant (every call then raises NodeFailedError)."""
         with self._lock:
-            if self._node is None:
-                return False
+            if self._closed:
+                return self._storage_failure is not None
             return self._storage_failure is not None or lib.raftc_node_is_failed(self._node) == 1
 
     @property
     def last_error(self) -> str:
         """Text of the last error of this node ("" if none; the panic text once failed)."""
         with self._lock:
-            if self._node is None:
+            if self._storage_failure is not None:
+                return self._storage_failure
+            if self._closed:
                 return ""
             if self._storage_failure is not None:
                 return self._storage_failure
@@ -403,19 +597,32 @@ class RawNode:
         lens = ffi.new("size_t[]", [len(p.context) for p in peers]) if n else ffi.NULL
         self._call(lib.raftc_node_bootstrap, ids, ctxs, lens, n)
 
+    # The hot calls (tick, campaign, propose, step, has_ready) make one C call without the
+    # lock: the GIL is held during it, and the node runs no Python code inside (see
+    # _LockedRawNode for nodes that do). Only the error path takes the lock.
+
     def tick(self) -> None:
         """Advances the logical clock by one tick."""
-        self._call(lib.raftc_node_tick)
+        rc = _tick(self._node)
+        if rc:
+            self._fail(rc)
 
     def campaign(self) -> None:
         """Starts an election (etcd's Campaign; refusals are log lines, not errors)."""
-        self._call(lib.raftc_node_campaign)
+        rc = _campaign(self._node)
+        if rc:
+            self._fail(rc)
 
     def propose(self, data: bytes) -> None:
-        """Proposes data to be appended to the log. Raises ProposalDroppedError when it cannot be
-        (no leader, leadership transfer, forwarding disabled, uncommitted size limit)."""
-        data = as_bytes("data", data)
-        self._call(lib.raftc_node_propose, data, len(data))
+        """Proposes data to be appended to the log. Raises ProposalDroppedError when it cannot
+        be (no leader, leadership transfer, forwarding disabled, uncommitted size limit)."""
+        try:
+            rc = _propose(self._node, data, len(data))
+        except TypeError:  # not bytes: bytearray/memoryview are copied, others refused
+            data = as_bytes("data", data)
+            rc = _propose(self._node, data, len(data))
+        if rc:
+            self._fail(rc)
 
     @staticmethod
     def _conf_change(cc: Any) -> Tuple[int, bytes]:
@@ -436,9 +643,14 @@ class RawNode:
         """propose_conf_change with pre-encoded bytes (kind RAFTC_CC_V1 / RAFTC_CC_V2)."""
         self._call(lib.raftc_node_propose_conf_change, kind, b, len(b))
 
-    def apply_conf_change(self, cc: Union[pb.ConfChange, pb.ConfChangeV2]) -> pb.ConfState:
+    def apply_conf_change(self, cc: Union[pb.ConfChange, pb.ConfChangeV2, pb.Entry]
+                          ) -> pb.ConfState:
         """Applies a committed configuration change (call it for every conf-change entry,
-        including ones raft cancelled) and returns the new ConfState."""
+        including ones raft cancelled) and returns the new ConfState. ``cc`` is the
+        ConfChange/ConfChangeV2, or the committed EntryConfChange/EntryConfChangeV2 entry
+        itself."""
+        if isinstance(cc, pb.Entry):
+            return self.apply_conf_change_entry(cc)
         kind, b = self._conf_change(cc)
         return self._apply_conf_change(kind, b)
 
@@ -463,65 +675,60 @@ class RawNode:
     def step(self, msg: Union[pb.Message, bytes]) -> None:
         """etcd's RawNode.Step: feeds a message from a peer (or a storage-thread response)
         into the node. ``msg`` is a raftpb.Message or its serialized bytes. Hostile bytes
-        raise DecodeError / UnknownMessageTypeError / TooLargeError; local types raise StepLocalMsgError,
+        raise DecodeError / UnknownMessageTypeError / TooLargeError; local types raise
+        StepLocalMsgError,
         responses from unknown peers StepPeerNotFoundError."""
-        b = encode("msg", msg, pb.Message)
-        self._call(lib.raftc_node_step, b, len(b))
+        try:
+            rc = _step(self._node, msg, len(msg))  # type: ignore[arg-type]
+        except TypeError:  # a raftpb.Message (or bytearray/memoryview, or a wrong type)
+            b = encode("msg", msg, pb.Message)
+            rc = _step(self._node, b, len(b))
+        if rc:
+            self._fail(rc)
 
     def has_ready(self) -> bool:
-        """True if a Ready with anything in it is available."""
-        with self._lock:
-            ready: int = lib.raftc_node_has_ready(self._ptr())
-        return ready == 1
+        """True if a Ready with anything in it is available (False once the node failed)."""
+        if _has_ready(self._node):
+            return True
+        if self._closed or self._storage_failure is not None:
+            self._ptr()  # raises
+        return False
 
     def ready(self) -> Ready:
         """etcd's RawNode.Ready: returns (and accepts) the pending Ready. In sync mode, raises
         StateError if the previous Ready was not advanced."""
-        return self._ready(False)[0]
+        with self._lock:
+            node = self._node
+            p, n = self._p, self._n
+            rc = _ready_packed(self._rdpp, p, n, node)
+            if rc:
+                self._ready_failed(node, rc)
+            data = ffi.buffer(p[0], n[0])[:]
+            rd = Ready(data, _HEAD_UNPACK(data))
+            self._gen += 1
+            rd._node, rd._gen = self, self._gen
+            lb = self._logbuf
+            if lb is not None and lb.len:
+                self._result(node, 0)
+            return rd
+
+    def _ready_failed(self, node: Any, rc: int) -> None:
+        self._ptr()
+        if self._rdpp[0] != ffi.NULL:
+            # Accepted but not copied out: an advance would acknowledge entries never
+            # persisted, so the node refuses all further work (as after a failure).
+            self._storage_failure = "ready: the Ready could not be packed: %s" % strerror(rc)
+            self._node = ffi.NULL
+        self._result(node, rc)
 
     def _ready(self, describe: bool) -> Tuple[Ready, str]:
+        """ready() and, with describe, etcd's DescribeReady text of it."""
         with self._lock:
-            node = self._ptr()
-            self._result(node, lib.raftc_node_ready(self._rdpp, node))
-            rd_ptr = self._rdpp[0]
-            info = self._rd_info
-            check(lib.raftc_ready_info(info, _RD_COUNT, rd_ptr))
-            p, n = self._p, self._n
-            rd = Ready()
-            if info[lib.RAFTC_RD_HAS_SOFT_STATE]:
-                rd.soft_state = SoftState(int(info[lib.RAFTC_RD_LEAD]),
-                                          StateType(info[lib.RAFTC_RD_RAFT_STATE]))
-            if info[lib.RAFTC_RD_HAS_HARD_STATE]:
-                rd.hard_state = _hard_state(info[lib.RAFTC_RD_TERM], info[lib.RAFTC_RD_VOTE],
-                                            info[lib.RAFTC_RD_COMMIT])
-            buf = ffi.buffer
-            out = rd.entry_bytes
-            for i in range(info[lib.RAFTC_RD_N_ENTRIES]):
-                check(lib.raftc_ready_entry(p, n, rd_ptr, i))
-                out.append(buf(p[0], n[0])[:])
-            if info[lib.RAFTC_RD_HAS_SNAPSHOT]:
-                check(lib.raftc_ready_snapshot(p, n, rd_ptr))
-                rd.snapshot = pb.Snapshot.FromString(buf(p[0], n[0])[:])
-            out = rd.committed_entry_bytes
-            for i in range(info[lib.RAFTC_RD_N_COMMITTED_ENTRIES]):
-                check(lib.raftc_ready_committed_entry(p, n, rd_ptr, i))
-                out.append(buf(p[0], n[0])[:])
-            out = rd.message_bytes
-            for i in range(info[lib.RAFTC_RD_N_MESSAGES]):
-                check(lib.raftc_ready_message(p, n, rd_ptr, i))
-                out.append(buf(p[0], n[0])[:])
-            n_rs = info[lib.RAFTC_RD_N_READ_STATES]
-            if n_rs:
-                idx = self._u64
-                for i in range(n_rs):
-                    check(lib.raftc_ready_read_state(idx, p, n, rd_ptr, i))
-                    rd.read_states.append(ReadState(int(idx[0]), buf(p[0], n[0])[:]
-                                                    if n[0] else b""))
-            rd.must_sync = bool(info[lib.RAFTC_RD_MUST_SYNC])
+            rd = self.ready()
             text = ""
             if describe:
                 sp = ffi.new("char **")
-                check(lib.raftc_ready_describe(sp, rd_ptr))
+                check(lib.raftc_ready_describe(sp, self._rdpp[0]))
                 text = take_string(sp)
             return rd, text
 
@@ -529,17 +736,22 @@ class RawNode:
         """etcd's RawNode.Advance: call after the last Ready was persisted, sent and applied
         (sync mode only; raises StateError without a Ready or with async storage writes).
         ``rd`` is accepted for etcd compatibility and ignored."""
-        self._call(lib.raftc_node_advance)
+        with self._lock:  # ends the Ready view: never while ready() reads it
+            node = self._node
+            rc = _advance(node)
+            self._gen += 1
+            if rc or (self._logbuf is not None and self._logbuf.len):
+                self._ptr()
+                self._result(node, rc)
 
     # -- status ----------------------------------------------------------------------------
 
     def basic_status(self) -> BasicStatus:
         """etcd's BasicStatus (works on a failed node too)."""
         with self._lock:
-            node = self._node
-            if node is None:
+            if self._closed:
                 raise StateError("raft node is closed")
-            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, self._node))
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
@@ -612,14 +824,58 @@ class RawNode:
         self._call(lib.raftc_node_report_snapshot, as_u64("id", id), int(status))
 
     def _set_randomized_election_timeout(self, timeout: int) -> None:
-        """Test hook: pins the current randomized election timeout (raftc_testing_control)."""
+        """Test hook: pins the current randomized election timeout."""
         value = int(timeout) if int(timeout) > 0 else 0  # <= 0 is refused with EINVAL
         self._call(
             lib.raftc_testing_control, lib.RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT, value
         )
 
     def __repr__(self) -> str:
-        if self._node is None:
+        if self._closed:
             return "<RawNode id=%d closed>" % self.config.id
         return "<RawNode id=%d>" % self.config.id
+
+
+class _LockedRawNode(RawNode):
+    """A RawNode whose calls run Python code inside raftc (storage methods written in Python,
+    or sync_logging): every call holds the node's lock, so another thread cannot enter the
+    node while one is suspended in that Python code."""
+
+    def tick(self) -> None:
+        self._call(_tick)
+
+    def campaign(self) -> None:
+        self._call(_campaign)
+
+    def propose(self, data: bytes) -> None:
+        data = as_bytes("data", data)
+        self._call(_propose, data, len(data))
+
+    def step(self, msg: Union[pb.Message, bytes]) -> None:
+        b = encode("msg", msg, pb.Message)
+        self._call(_step, b, len(b))
+
+    def has_ready(self) -> bool:
+        with self._lock:
+            ready: bool = _has_ready(self._ptr()) == 1
+            self._raise_pending()
+            return ready
+
+
+def _is_direct(storage: Any) -> bool:
+    """True for a MemoryStorage whose Storage methods are all the C ones."""
+    if not isinstance(storage, MemoryStorage):
+        return False
+    return all(getattr(type(storage), name) is getattr(MemoryStorage, name)
+               for name in _STORAGE_METHODS)
+
+
+_STORAGE_METHODS = ("initial_state", "entries", "term", "first_index", "last_index", "snapshot")
+_tick = lib.raftc_node_tick
+_campaign = lib.raftc_node_campaign
+_propose = lib.raftc_node_propose
+_step = lib.raftc_node_step
+_has_ready = lib.raftc_node_has_ready
+_advance = lib.raftc_node_advance
+_ready_packed = lib.raftc_node_ready_packed
 

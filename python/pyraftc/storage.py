@@ -8,7 +8,7 @@ import weakref
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from . import raftpb_pb2 as pb
-from ._codec import buffer_array, decode_entries, encode, encode_entries
+from ._codec import ReadyEntries, buffer_array, decode_entries, encode, encode_entries
 from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, def_extern, ffi, lib, strerror
 from .errors import RaftError, StateError, error_for_code
 
@@ -121,7 +121,21 @@ class MemoryStorage(Storage):
         """Appends entries (raftpb.Entry or bytes), truncating a conflicting tail; entries at
         or below the compaction point are ignored. Raises DecodeError for malformed bytes and
         NodeFailedError-coded RaftError for a gap (etcd panics: "missing log entry")."""
-        bufs = encode_entries("entries", entries)
+        if type(entries) is ReadyEntries and entries._decoded is None:
+            # A Ready's entries as the node made them: stored from the Ready itself.
+            if not entries.raw:
+                return
+            rd = entries._ready
+            if rd is not None:
+                with rd._node._lock:
+                    view = rd._view()
+                    if view is not None:
+                        _ms_check(lib.raftc_memstorage_append_ready(self._ms, view),
+                                  "missing log entry")
+                        return
+            bufs = entries.raw
+        else:
+            bufs = encode_entries("entries", entries)
         ptrs, lens, keep = buffer_array(bufs)
         with self._lock:
             _ms_check(lib.raftc_memstorage_append(self._ms, ptrs, lens, len(bufs)),

@@ -16,8 +16,10 @@ pytest.importorskip("aiohttp", reason="raftc-kv needs the kv extra: pip install 
 from pyraftc import raftpb  # noqa: E402
 from pyraftc.kv import wire  # noqa: E402
 from pyraftc.kv.cluster import Cluster, delete, get, put, request, retry  # noqa: E402
+from pyraftc.kv.logstore import DURABLE  # noqa: E402
 
 TICK_MS = 50
+needs_disk = pytest.mark.skipif(not DURABLE, reason="raftc-kv restarts need pyraftc.DiskStorage")
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +270,60 @@ def test_sigterm_exits_zero_quickly(tmp_path):
     statuses = c.stop(timeout=10)
     assert statuses == {1: 0}
     assert time.monotonic() - t0 < 10
+
+
+
+@needs_disk
+def test_restart_from_data_directory(tmp_path):
+    """A SIGKILLed follower restarts from its data directory and catches up; then the whole
+    cluster is SIGKILLed and restarted: every acknowledged write is still there."""
+    c = Cluster(str(tmp_path), tick_ms=TICK_MS, snapshot_entries=25)
+    c.start_all([1, 2, 3])
+    try:
+        lead = c.wait_leader()
+        victim = next(i for i in (1, 2, 3) if i != lead)
+        acked = {}
+        for i in range(40):
+            if i == 10:
+                c.kill(victim, signal.SIGKILL)
+            assert retry(put, url(c, lead), "k%d" % i, b"v%d" % i)[0].status == 204
+            acked["k%d" % i] = b"v%d" % i
+        c.restart(victim)
+        c.wait_applied(victim, c.nodes[lead].status()["commit"])
+        for k, v in acked.items():
+            r = get(url(c, victim), k, serializable=True)
+            assert (r.status, r.body) == (200, v), k
+        for i in (1, 2, 3):
+            c.kill(i, signal.SIGKILL)
+        for i in (1, 2, 3):
+            c.restart(i)
+        lead = c.wait_leader()
+        for k, v in acked.items():
+            r, _ = retry(get, url(c, lead), k)
+            assert (r.status, r.body) == (200, v), k
+    finally:
+        statuses = c.stop()
+    assert all(s == 0 for s in statuses.values()), statuses
+
+
+@needs_disk
+def test_node_removed_while_down_exits_after_restart(tmp_path):
+    """Node 3 is down (SIGKILL) while the others remove it, so it never receives the removal
+    entry; restarted from its data directory, it finds that the leader no longer counts it and
+    exits 0."""
+    c = Cluster(str(tmp_path), tick_ms=TICK_MS)
+    c.start_all([1, 2, 3])
+    try:
+        lead = c.wait_leader()
+        if lead == 3:
+            assert request(url(c, 3), "POST", "/leader/1").status == 202
+            lead = c.wait_leader(timeout=10, exclude=[3])
+        c.kill(3, signal.SIGKILL)
+        assert retry(request, url(c, lead), "DELETE", "/members/3")[0].status == 200
+        assert retry(put, url(c, lead), "after", b"v")[0].status == 204
+        c.restart(3)
+        assert c.wait_exit(3, 20) == 0
+        assert "removed while cut off" in c.tail(3)
+    finally:
+        statuses = c.stop()
+    assert statuses[1] == 0 and statuses[2] == 0, statuses

@@ -45,13 +45,62 @@ func (s *snap) proto() *pb.Snapshot {
 		ConfState: proto.Clone(s.cs).(*pb.ConfState), Index: &s.index, Term: &s.term}}
 }
 
-// harnessStorage is the built-in MemoryStorage whose Snapshot returns the History tip.
+// harnessStorage is the built-in MemoryStorage whose Snapshot returns the History tip, and
+// whose calls named in failing (storage-fail) fail with a storage error.
 type harnessStorage struct {
 	*raftc.MemoryStorage
 	history []*snap
+	failing map[string]bool
+}
+
+var errStorageFailure = errors.New("storage failure")
+
+func (s *harnessStorage) fail(call string) error {
+	if s.failing[call] {
+		return errStorageFailure
+	}
+	return nil
+}
+
+func (s *harnessStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
+	if err := s.fail("initial-state"); err != nil {
+		return nil, nil, err
+	}
+	return s.MemoryStorage.InitialState()
+}
+
+func (s *harnessStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
+	if err := s.fail("entries"); err != nil {
+		return nil, err
+	}
+	return s.MemoryStorage.Entries(lo, hi, maxSize)
+}
+
+func (s *harnessStorage) Term(i uint64) (uint64, error) {
+	if err := s.fail("term"); err != nil {
+		return 0, err
+	}
+	return s.MemoryStorage.Term(i)
+}
+
+func (s *harnessStorage) FirstIndex() (uint64, error) {
+	if err := s.fail("first-index"); err != nil {
+		return 0, err
+	}
+	return s.MemoryStorage.FirstIndex()
+}
+
+func (s *harnessStorage) LastIndex() (uint64, error) {
+	if err := s.fail("last-index"); err != nil {
+		return 0, err
+	}
+	return s.MemoryStorage.LastIndex()
 }
 
 func (s *harnessStorage) Snapshot() (*pb.Snapshot, error) {
+	if err := s.fail("snapshot"); err != nil {
+		return nil, err
+	}
 	return s.history[len(s.history)-1].proto(), nil
 }
 
@@ -64,6 +113,33 @@ type node struct {
 	heartbeatTick int
 	appendWork    []*pb.Message
 	applyWork     []*pb.Message
+	cfg           raftc.Config // what the node was opened with (restart reuses it)
+	panic         string       // the first PANIC text of the current raft node
+}
+
+// nodeLogger is a node's raft.Logger: the env's, recording the node's first PANIC text (the
+// failure text of a failed node, as raftc_node_last_error gives it).
+type nodeLogger struct {
+	*interactionEnv
+	n *node
+}
+
+func (l nodeLogger) Panic(v ...any) {
+	if msg := fmt.Sprint(v...); l.n.panic == "" {
+		l.n.panic = msg
+	}
+	l.interactionEnv.Panic(v...)
+}
+func (l nodeLogger) Panicf(format string, v ...any) { l.Panic(fmt.Sprintf(format, v...)) }
+func (l nodeLogger) Fatal(v ...any)                 { l.Panic(v...) }
+func (l nodeLogger) Fatalf(format string, v ...any) { l.Panic(fmt.Sprintf(format, v...)) }
+
+// failed is the error of a call on a failed node (the C driver's ia_check text).
+func failed(n *node, err error) error {
+	if n.panic != "" {
+		return cmdErrorf("node %d failed: %s", n.id, n.panic)
+	}
+	return cmdErrorf("node %d failed: %v", n.id, err)
 }
 
 // interactionEnv is one file's state: nodes, the global message queue, output and log level.
@@ -73,7 +149,6 @@ type interactionEnv struct {
 	root  *strings.Builder
 	out   *strings.Builder
 	lvl   int
-	panic string
 }
 
 type interactionSuite struct{}
@@ -118,15 +193,9 @@ func (e *interactionEnv) Fatal(v ...any)                 { e.Panic(v...) }
 func (e *interactionEnv) Fatalf(format string, v ...any) { e.Panic(fmt.Sprintf(format, v...)) }
 func (e *interactionEnv) Panicf(format string, v ...any) { e.Panic(fmt.Sprintf(format, v...)) }
 
-// Panic records raft's panic (the command then fails the file) and prints it as FATAL, as
-// etcd's harness logger does.
-func (e *interactionEnv) Panic(v ...any) {
-	msg := fmt.Sprint(v...)
-	if e.panic == "" {
-		e.panic = msg
-	}
-	e.log(4, msg)
-}
+// Panic prints raft's panic as FATAL, as etcd's harness logger does (etcd's test would abort;
+// the raftc node is failed, and its calls say so).
+func (e *interactionEnv) Panic(v ...any) { e.log(4, fmt.Sprint(v...)) }
 
 func (e *interactionEnv) setLevel(name string) error {
 	for i, n := range levelNames {
@@ -213,14 +282,14 @@ func (e *interactionEnv) nodeIDs(d *directive) ([]int, error) {
 	return ids, nil
 }
 
-// check maps a node call's error: a failed node is fatal; other errors are command errors
-// (ignored when fatalOnly).
+// check maps a node call's error: a failed node and other errors are command errors (plain
+// ones ignored when fatalOnly).
 func check(n *node, err error, fatalOnly bool) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, raftc.ErrFailed) {
-		return fatalf("node %d failed: %v", n.id, err)
+		return failed(n, err)
 	}
 	if fatalOnly {
 		return nil
@@ -246,6 +315,7 @@ type addOpts struct {
 	content                                                             []byte
 	maxInflight                                                         int
 	maxCommittedSizePerReady                                            uint64
+	maxSizePerMsg, maxUncommittedEntriesSize, maxInflightBytes          uint64
 	async, preVote, checkQuorum, disableCCValidation, stepDownOnRemoval bool
 	leaseBased                                                          bool
 }
@@ -277,6 +347,12 @@ func (o *addOpts) parse(key, val string) error {
 		o.checkQuorum, err = scanBool(val)
 	case "max-committed-size-per-ready":
 		o.maxCommittedSizePerReady, err = scanUint(val)
+	case "max-size-per-msg": // the project's options (tests/conformance/README.md)
+		o.maxSizePerMsg, err = scanUint(val)
+	case "max-uncommitted-entries-size":
+		o.maxUncommittedEntriesSize, err = scanUint(val)
+	case "max-inflight-bytes":
+		o.maxInflightBytes, err = scanUint(val)
 	case "disable-conf-change-validation":
 		o.disableCCValidation, err = scanBool(val)
 	case "step-down-on-removal":
@@ -315,22 +391,34 @@ func (e *interactionEnv) addNode(o *addOpts, bootstrap bool) error {
 	if o.leaseBased {
 		ro = raftc.ReadOnlyLeaseBased
 	}
-	rn, err := raftc.NewRawNode(&raftc.Config{
+	cfg := raftc.Config{
 		ID: n.id, ElectionTick: n.electionTick, HeartbeatTick: n.heartbeatTick, Storage: n.st,
-		Applied: o.index, MaxSizePerMsg: math.MaxUint64,
+		Applied: o.index, MaxSizePerMsg: o.maxSizePerMsg,
 		MaxCommittedSizePerReady: o.maxCommittedSizePerReady, MaxInflightMsgs: o.maxInflight,
-		CheckQuorum: o.checkQuorum, PreVote: o.preVote, ReadOnlyOption: ro,
+		MaxUncommittedEntriesSize: o.maxUncommittedEntriesSize,
+		MaxInflightBytes:          o.maxInflightBytes,
+		CheckQuorum:               o.checkQuorum, PreVote: o.preVote, ReadOnlyOption: ro,
 		DisableConfChangeValidation: o.disableCCValidation, StepDownOnRemoval: o.stepDownOnRemoval,
-		AsyncStorageWrites: o.async, Logger: e,
-	})
+		AsyncStorageWrites: o.async, Logger: nodeLogger{e, n},
+	}
+	if err := e.open(n, cfg); err != nil {
+		return err
+	}
+	e.nodes = append(e.nodes, n)
+	return nil
+}
+
+// open creates n's raft node over its storage with cfg (remembered in n.cfg).
+func (e *interactionEnv) open(n *node, cfg raftc.Config) error {
+	n.cfg, n.panic = cfg, ""
+	rn, err := raftc.NewRawNode(&cfg)
 	if err != nil {
 		if errors.Is(err, raftc.ErrFailed) {
-			return fatalf("NewRawNode: %v", err)
+			return cmdErrorf("raft: initialization failed")
 		}
 		return &cmdError{err.Error()}
 	}
 	n.rn = rn
-	e.nodes = append(e.nodes, n)
 	return nil
 }
 
@@ -342,7 +430,7 @@ func (e *interactionEnv) cmdAddNodes(d *directive) error {
 	if err != nil {
 		return err
 	}
-	o := &addOpts{maxInflight: math.MaxInt32}
+	o := &addOpts{maxInflight: math.MaxInt32, maxSizePerMsg: math.MaxUint64}
 	for _, a := range d.args[1:] {
 		for _, v := range a.vals {
 			if err := o.parse(a.key, v); err != nil {
@@ -691,10 +779,7 @@ func (e *interactionEnv) route(n *node, m *pb.Message) error {
 func (e *interactionEnv) processReady(n *node) error {
 	rd, err := n.rn.ReadyErr()
 	if err != nil {
-		if errors.Is(err, raftc.ErrFailed) {
-			return fatalf("node %d failed: %v", n.id, err)
-		}
-		return fatalf("Ready: %v", err)
+		return check(n, err, false) // a failed node, or Ready misuse
 	}
 	e.write(raft.DescribeReady(rd, nil))
 	if !n.async {
@@ -822,7 +907,7 @@ func (e *interactionEnv) deliver(typ int, rs []recipient) (int, error) {
 			n := e.nodes[to-1]
 			if err := n.rn.Step(m); err != nil {
 				if errors.Is(err, raftc.ErrFailed) {
-					return total, fatalf("node %d failed: %v", n.id, err)
+					return total, failed(n, err)
 				}
 				e.write(err.Error() + "\n")
 			}
@@ -1017,6 +1102,18 @@ func (e *interactionEnv) command(d *directive) error {
 		return e.tickN(d, false)
 	case "transfer-leadership":
 		return e.cmdTransferLeadership(d)
+	case "restart":
+		return e.cmdRestart(d)
+	case "storage-fail":
+		return e.cmdStorageFail(d)
+	case "storage-snapshot":
+		return e.cmdStorageSnapshot(d)
+	case "ready":
+		return e.cmdReady(d)
+	case "advance":
+		return e.cmdAdvance(d)
+	case "step-bytes":
+		return e.cmdStepBytes(d)
 	}
 	return cmdErrorf("unknown command")
 }
@@ -1030,8 +1127,6 @@ func (e *interactionEnv) handle(d *directive) (string, error) {
 	fatal := ""
 	if errors.As(err, &fe) {
 		fatal = fe.msg
-	} else if e.panic != "" {
-		fatal = "raft panicked: " + e.panic
 	}
 	if fatal != "" {
 		if so := e.root.String(); so != "" {

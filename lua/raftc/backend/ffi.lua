@@ -143,11 +143,13 @@ end
 function B.message_strip_responses(out, buf)
     return C.raftc_message_strip_responses(out, buf, #buf)
 end
+local fields_in = ffi.new("uint64_t[32]")
 function B.message_encode(out, fields, entries, snapshot, context)
-    local f, n = u64_array(fields)
+    local n = #fields
+    for i = 1, n do fields_in[i - 1] = u64_in(fields[i]) end
     local ptrs, lens, ne = buffers(entries)
-    return C.raftc_message_encode(out, f, n, ptrs, lens, ne, snapshot, len(snapshot), context,
-                                  len(context))
+    return C.raftc_message_encode(out, fields_in, n, ptrs, lens, ne, snapshot, len(snapshot),
+                                  context, len(context))
 end
 function B.entry_decode(buf)
     local rc = C.raftc_entry_decode(pu64, pu64 + 1, ptype, pp, plen, buf, #buf)

@@ -9,6 +9,7 @@
 """Closed-loop load test for raftc-kv (tools/kv-bench)."""
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import random
@@ -150,6 +151,34 @@ def report(result: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def plot(results: List[Dict[str, Any]], path: str, title: str) -> bool:
+    """Latency (p50, p99) against throughput, one point per round, as a PNG; False (with a
+    message) when matplotlib is not installed."""
+    try:  # optional, so imported by name (typed Any)
+        matplotlib: Any = importlib.import_module("matplotlib")
+        matplotlib.use("Agg")
+        plt: Any = importlib.import_module("matplotlib.pyplot")
+    except ImportError:
+        print("kv-bench: no plot (pip install matplotlib)", file=sys.stderr)
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    xs = [r["all"]["per_second"] for r in results]
+    for key, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
+        ax.plot(xs, [r["all"][key] for r in results], marker="o", label=label)
+    for r, x in zip(results, xs):
+        ax.annotate("%d conn" % r["connections"], (x, r["all"]["p50_ms"]),
+                    textcoords="offset points", xytext=(4, -12), fontsize=8)
+    ax.set_xlabel("requests/s (writes + reads)")
+    ax.set_ylabel("latency (ms)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print("kv-bench: plot written to %s" % path, file=sys.stderr)
+    return True
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="kv-bench", description=__doc__)
     ap.add_argument("--endpoints", help="base URLs of running nodes, comma-separated "
@@ -169,7 +198,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--value-size", type=int, default=100, help="bytes per value (default 100)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the key/operation choice")
     ap.add_argument("--json", help="write the results (a list of rounds) to this file")
+    ap.add_argument("--plot", help="PNG of latency against throughput over the rounds "
+                    "(needs matplotlib)")
+    ap.add_argument("--from-json", help="no load: report (and --plot) the rounds of an earlier "
+                    "--json file")
+    ap.add_argument("--title", default="raftc-kv (tools/kv-bench)", help="the plot's title")
     args = ap.parse_args(argv)
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved: List[Dict[str, Any]] = json.load(f)
+        for result in saved:
+            print(report(result))
+        if args.plot:
+            plot(saved, args.plot, args.title)
+        return 0
     rounds = [int(x) for x in args.connections.split(",") if x.strip()]
     if not rounds or min(rounds) <= 0 or not 0.0 <= args.reads <= 1.0:
         ap.error("need positive --connections and --reads in [0, 1]")
@@ -214,6 +256,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)
+    if args.plot and results:
+        plot(results, args.plot, args.title)
     if status:
         print("kv-bench: FAILED (no request succeeded, or a node did not stop cleanly)",
               file=sys.stderr)

@@ -63,10 +63,11 @@ class LogStore:
 
 
 class MemoryLogStore(LogStore):
-    """The log in memory (pyraftc.MemoryStorage): nothing survives the process."""
+    """The log in a pyraftc.MemoryStorage (by default a new one): nothing survives the
+    process."""
 
-    def __init__(self) -> None:
-        self.storage = self.ms = MemoryStorage()
+    def __init__(self, storage: Optional[MemoryStorage] = None) -> None:
+        self.storage = self.ms = storage if storage is not None else MemoryStorage()
 
     def has_state(self) -> bool:
         return False
@@ -90,43 +91,32 @@ class MemoryLogStore(LogStore):
             self.ms.compact(compact_to)
 
 
-class DiskLogStore(LogStore):
-    """The log on disk (pyraftc.DiskStorage: a write-ahead log and snapshot files under
-    ``<data>/raft``), with group commit: a Ready's writes are buffered and made durable by
-    one fsync (when the Ready's must_sync says so)."""
+class DiskLogStore(MemoryLogStore):
+    """The log on disk (pyraftc.DiskStorage, a MemoryStorage made durable: a write-ahead log
+    and snapshot files under ``path``), with group commit: a Ready's writes are buffered and
+    made durable by one fsync when the Ready's must_sync says so."""
 
     durable = True
 
     def __init__(self, path: str) -> None:
         assert _DISK is not None
-        self.ds: Any = _DISK.DiskStorage(path, sync=_DISK.SyncPolicy.GROUP)
-        self.storage = self.ds
+        super().__init__(_DISK.DiskStorage(path, sync=_DISK.SyncPolicy.GROUP))
+        self.ds: Any = self.ms
 
     def has_state(self) -> bool:
         hs, _ = self.ds.initial_state()
         return bool(hs.term or hs.vote or hs.commit or self.ds.last_index() > 0
                     or self.ds.snapshot().metadata.index)
 
-    def initial(self) -> Tuple[raftpb.HardState, raftpb.ConfState, raftpb.Snapshot]:
-        hs, cs = self.ds.initial_state()
-        return hs, cs, self.ds.snapshot()
-
     def save(self, rd: Ready) -> None:
-        if rd.snapshot is not None:
-            self.ds.apply_snapshot(rd.snapshot)
-        if rd.entry_bytes:
-            self.ds.append(rd.entry_bytes)
-        if rd.hard_state is not None:
-            self.ds.set_hard_state(rd.hard_state)
+        super().save(rd)
         if rd.must_sync or rd.snapshot is not None:
             self.ds.sync()
 
     def snapshot_and_compact(self, index: int, conf_state: raftpb.ConfState, data: bytes,
                              compact_to: int) -> None:
-        self.ds.create_snapshot(index, conf_state, data)
+        super().snapshot_and_compact(index, conf_state, data, compact_to)
         self.ds.sync()
-        if compact_to > self.ds.first_index():
-            self.ds.compact(compact_to)
 
     def close(self) -> None:
         self.ds.close()

@@ -10,7 +10,9 @@ import asyncio
 import logging
 import os
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple
+
+import aiohttp
 
 from .. import raftpb
 from ..aio import Node
@@ -27,6 +29,7 @@ __all__ = ["Options", "KVNode", "Outcome", "REQUEST_TIMEOUT"]
 
 REQUEST_TIMEOUT = 5.0        # seconds before a write, read or member change answers 504
 READ_RETRY = 1.0             # seconds before a ReadIndex without answer is asked again
+ORPHAN_CHECK = 2.0           # seconds between checks of a leaderless node for its removal
 MAX_CATCH_UP = 10000         # entries kept behind a snapshot for slow followers
 
 # Messages a node may send before the Ready's entries and hard state are durable: everything
@@ -138,7 +141,8 @@ class KVNode:
         self.node = Node(cfg, peers, tick_interval=o.tick_ms / 1000.0)
         await self.transport.start()
         self._tasks = [asyncio.ensure_future(self._run()),
-                       asyncio.ensure_future(self._read_loop())]
+                       asyncio.ensure_future(self._read_loop()),
+                       asyncio.ensure_future(self._watch_removal())]
 
     async def stop(self) -> None:
         """Stops raft once the Ready in progress is done, answers every waiting request (503 if
@@ -220,6 +224,38 @@ class KVNode:
                     if not f.done():
                         f.set_result(status)
                 break
+
+    async def _watch_removal(self) -> None:
+        """A follower removed while it was cut off never receives the entry that removes it:
+        the leader stops talking to it once the removal applies. While this node has no
+        leader, it asks its peers' /status every ORPHAN_CHECK seconds; a leader whose members
+        no longer hold this node, and which applied past this node's log, means this node was
+        removed: it exits 0 as if it had applied the removal."""
+        while True:
+            await asyncio.sleep(ORPHAN_CHECK)
+            if not self._was_member or self.lead != 0 or self.done.done():
+                continue
+            session = self.transport.session
+            if session is None:
+                continue
+            for peer in list(self.state.members):
+                url = self.peer_url(peer)
+                if peer == self.id or not url:
+                    continue
+                try:
+                    async with session.get(url + "/status", timeout=_STATUS_TIMEOUT) as resp:
+                        st = await resp.json() if resp.status == 200 else None
+                except (Exception, asyncio.TimeoutError):  # unreachable, not JSON, ...
+                    continue
+                if not isinstance(st, dict) or st.get("state") != "StateLeader":
+                    continue
+                ids = set(st.get("members", {})) | set(st.get("learners", {}))
+                if str(self.id) not in ids and st.get("applied", 0) > self.state.applied:
+                    log.info("node %d: leader %s no longer counts this node as a member: "
+                             "removed while cut off; exiting", self.id, st.get("id"))
+                    if not self.done.done():
+                        self.done.set_result(0)
+                    return
 
     async def _handle_ready(self, rd: Ready) -> None:
         node = self._need()
@@ -516,6 +552,9 @@ class KVNode:
             "learners": {str(i): u for i, u in self.state.learners().items()},
             "impl": "python",
         }
+
+
+_STATUS_TIMEOUT = aiohttp.ClientTimeout(total=1.0)
 
 
 def _removed_by(e: raftpb.Entry) -> List[int]:
