@@ -332,6 +332,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_con
     c.logger.ud = node;
     if (cfg->storage_kind == CAPI_STORAGE_MEM) {
         c.storage = rc_memstorage_storage(cfg->ms->ms);
+    } else if (cfg->storage_kind == CAPI_STORAGE_DISK) {
+        c.storage = ds_storage_view(cfg->ds->ds);
     } else {
         node->cb->cbs = cfg->cbs;
         c.storage.ops = &cb_storage_ops;

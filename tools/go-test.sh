@@ -5,7 +5,8 @@
 # are current (tools/gen-go-sources.sh --check), runs `go vet` and `go test -race` over the
 # module (the binding's tests, the datadriven driver over every etcd transcript and the
 # project's scenario files, the Node tests) with cgo's pointer checks on (GODEBUG=cgocheck=1,
-# the default), and builds the datadriven driver with the C driver's command line.
+# the default), then examples/go/raftexample twice: on raftc and, with -tags etcdraft, on etcd
+# raft itself (the same program and tests).
 #
 # Prints "go: N passed, M failed (...)" (top-level Go tests) and exits non-zero on any failure;
 # exit 77 (skipped) when `go` is not installed.
@@ -31,12 +32,23 @@ if ! go vet ./...; then
     exit 1
 fi
 
+example="$root/examples/go/raftexample"
+for tags in "" etcdraft; do
+    if ! (cd "$example" && go vet -tags "$tags" ./...); then
+        echo "go: 0 passed, 1 failed (go vet of examples/go/raftexample${tags:+ -tags $tags})"
+        exit 1
+    fi
+done
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 run=()
 [ -n "${RAFTC_GO_RUN:-}" ] && run=(-run "$RAFTC_GO_RUN")
 status=0
 go test -race -count=1 -v "${run[@]}" ./... >"$log" 2>&1 || status=$?
+# raftexample: the same program and test on raftc (the binding) and on etcd raft itself.
+(cd "$example" && go test -race -count=1 -v "${run[@]}" ./... && \
+    go test -race -count=1 -v -tags etcdraft "${run[@]}" ./...) >>"$log" 2>&1 || status=$?
 grep -E '^(--- FAIL|FAIL|ok|panic|fatal error)' "$log" || true
 passed=$(grep -c '^--- PASS' "$log" || true)
 failed=$(grep -c '^--- FAIL' "$log" || true)
@@ -44,5 +56,5 @@ if [ "$status" -ne 0 ]; then
     tail -80 "$log"
     [ "$failed" -eq 0 ] && failed=1
 fi
-echo "go: $passed passed, $failed failed (go vet, go test -race; generated C sources current)"
+echo "go: $passed passed, $failed failed (go vet, go test -race, raftexample on raftc and etcd raft; generated C sources current)"
 [ "$status" -eq 0 ]

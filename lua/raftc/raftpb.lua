@@ -168,7 +168,10 @@ end
 M.MF = MF
 
 local enc_msg = encoded("Message", B.message_encode)
-local function varint(n)
+
+-- A protobuf varint (n: an integer >= 0, up to 2^53 on LuaJIT): what frames messages on a
+-- stream (kv-protocol.md's peer transport) and what precedes a length-delimited field.
+function M.encode_varint(n)
     local out = {}
     repeat
         local b = n % 128
@@ -204,7 +207,7 @@ function M.encode_message(m)
         local parts = { b }
         for i = 1, #resp do
             local r = M.encode_message(resp[i])
-            parts[#parts + 1] = "\114" .. varint(#r) .. r
+            parts[#parts + 1] = "\114" .. M.encode_varint(#r) .. r
         end
         b = table.concat(parts)
     end

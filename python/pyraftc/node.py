@@ -15,6 +15,7 @@ from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailedError, StateError, error_for_code
 from .storage import MemoryStorage, _Context, callback_table
+from .diskstorage import DiskStorage
 
 __all__ = ["RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState", "Progress",
            "BasicStatus", "Status"]
@@ -440,7 +441,11 @@ class RawNode:
                                               self._logbuf))
         else:
             check(lib.raftc_config_set_logger(cfg, lib._pyraftc_log, self._handle))
-        if direct:
+        if direct and isinstance(storage, DiskStorage):
+            # the node reads the disk storage's in-memory copy and fails with the storage
+            check(lib.raftc_config_set_diskstorage(cfg, storage._ds_handle()))
+            keep += (storage._ds,)
+        elif direct:
             check(lib.raftc_config_set_memstorage(cfg, self._ctx.ms))
             keep += (self._ctx.ms,)
         else:
@@ -493,10 +498,9 @@ class RawNode:
     def _inspect(self) -> Any:
         """The C node for read-only inspection, which works on a failed node too (as in C);
         StateError once closed."""
-        node = self._node
-        if node is None or self._closed:
+        if self._closed:
             raise StateError("raft node is closed")
-        return node
+        return self._node
 
     def _raise_pending(self) -> None:
         exc = self._ctx.pending

@@ -27,6 +27,9 @@ BY_CONSTANT = {
     "RAFTC_ECONFCHANGE": pyraftc.ConfChangeError,
     "RAFTC_ENOTFOUND": pyraftc.NotFoundError,
     "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageTypeError,
+    "RAFTC_ECORRUPT": pyraftc.CorruptStorageError,
+    "RAFTC_ELOCKED": pyraftc.StorageLockedError,
+    "RAFTC_EIO": pyraftc.StorageIOError,
 }
 
 

@@ -327,3 +327,18 @@ def test_node_removed_while_down_exits_after_restart(tmp_path):
     finally:
         statuses = c.stop()
     assert statuses[1] == 0 and statuses[2] == 0, statuses
+
+
+def test_second_process_on_a_data_directory_refused(c3):
+    """A second process started on a node's data directory (while the node runs) exits 1."""
+    c = Cluster(os.path.join(c3.workdir, "same-dir"), tick_ms=TICK_MS)
+    dup = c.add(1)
+    dup.args = c.launcher + ["--id", "1", "--listen", "127.0.0.1:%d" % dup.port,
+                             "--data", c3.nodes[1].data, "--peers", c3.peers_flag([1, 2, 3])]
+    c._spawn(dup)
+    try:
+        assert c.wait_exit(1, 10) == 1
+    finally:
+        c.stop()
+    assert "cannot open" in c.tail(1)
+    assert c3.nodes[1].status() is not None  # the running node is unharmed

@@ -1,13 +1,31 @@
 -- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 --
 -- ffi_lib.lua: the state shared by the LuaJIT FFI backend: ffi.cdef of the generated declarations
--- (raftc.cdecls), the loaded libraftc, uint64 conversions, and the C callbacks (logger, storage)
+-- (bindings/raftc_decls.h), the loaded libraftc, uint64 conversions, and the C callbacks (logger, storage)
 -- that dispatch to Lua. Loaded once per Lua state; raftc.backend.ffi holds the C calls.
 local ffi = require "ffi"
 
 local M = {}
 
-ffi.cdef(require "raftc.cdecls")
+-- The declarations: bindings/raftc_decls.h (generated from raftc.h), found as
+-- $RAFTC_DECLS, else as raftc/raftc_decls.h on package.path (where the rockspec installs it),
+-- else in the checkout this file belongs to.
+local function read_decls()
+    local path = os.getenv("RAFTC_DECLS")
+    if not path or path == "" then
+        path = package.searchpath("raftc.raftc_decls", (package.path:gsub("%.lua", ".h")))
+    end
+    if not path then
+        local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+        path = here .. "/../../../bindings/raftc_decls.h"
+    end
+    local f, err = io.open(path, "rb")
+    if not f then error("raftc: cannot read the declarations raftc_decls.h: " .. tostring(err), 0) end
+    local text = f:read("*a")
+    f:close()
+    return text
+end
+ffi.cdef(read_decls())
 
 -- The library: $RAFTC_LIBRARY, else libraftc.so on package.cpath (where the rockspec installs
 -- it), else the dynamic linker's search (ffi.load("raftc")).

@@ -318,9 +318,12 @@ local function cmd_add_nodes(e, d)
 end
 
 -- ---- simple node actions ----
-local function cmd_campaign(e, d)
-    local n = first_node(e, d)
-    check(n, function() n.rn:campaign() end)
+-- A command calling one RawNode method without arguments on its first argument's node.
+local function node_method(method, fatal_only)
+    return function(e, d)
+        local n = first_node(e, d)
+        check(n, function() n.rn[method](n.rn) end, fatal_only)
+    end
 end
 
 local function cmd_propose(e, d)
@@ -361,10 +364,6 @@ local function cmd_transfer_leadership(e, d)
     check(n, function() n.rn:transfer_leader(to) end, true)
 end
 
-local function cmd_forget_leader(e, d)
-    local n = first_node(e, d)
-    check(n, function() n.rn:forget_leader() end, true)
-end
 
 local function cmd_report_unreachable(e, d)
     local ids = node_ids(e, d)
@@ -780,10 +779,6 @@ local function cmd_ready(e, d)
     e:write(text)
 end
 
-local function cmd_advance(e, d)
-    local n = first_node(e, d)
-    check(n, function() n.rn:advance() end)
-end
 
 -- step-bytes ID + hex input: steps the bytes as a raftpb Message.
 local function cmd_step_bytes(e, d)
@@ -797,7 +792,7 @@ local function cmd_step_bytes(e, d)
 end
 
 local COMMANDS = {
-    ["advance"] = cmd_advance,
+    ["advance"] = node_method("advance"),
     ["ready"] = cmd_ready,
     ["restart"] = cmd_restart,
     ["step-bytes"] = cmd_step_bytes,
@@ -805,10 +800,10 @@ local COMMANDS = {
     ["storage-snapshot"] = cmd_storage_snapshot,
     ["_breakpoint"] = function() end,
     ["add-nodes"] = cmd_add_nodes,
-    ["campaign"] = cmd_campaign,
+    ["campaign"] = node_method("campaign"),
     ["compact"] = cmd_compact,
     ["deliver-msgs"] = cmd_deliver_msgs,
-    ["forget-leader"] = cmd_forget_leader,
+    ["forget-leader"] = node_method("forget_leader", true),
     ["log-level"] = cmd_log_level,
     ["process-append-thread"] = cmd_process_append_thread,
     ["process-apply-thread"] = cmd_process_apply_thread,

@@ -91,8 +91,8 @@ async def serve(opts: Options) -> int:
     """Runs a node until SIGTERM/SIGINT (0), its own removal (0) or a failure (1)."""
     try:
         store = open_log_store(opts.data)
-    except (OSError, RuntimeError) as exc:
-        log.error("cannot open %s: %s", opts.data, exc)
+    except Exception as exc:  # OSError, a locked, corrupt or foreign directory, ...
+        log.error("cannot open %s: %s: %s", opts.data, type(exc).__name__, exc)
         return 1
     if not store.has_state():
         other = await claimed_elsewhere(opts)

@@ -80,7 +80,7 @@ class MemoryLogStore(LogStore):
         if rd.snapshot is not None:
             self.ms.apply_snapshot(rd.snapshot)
         if rd.entry_bytes:
-            self.ms.append(rd.entry_bytes)
+            self.ms.append(rd.entries)  # undecoded: the Ready's entries go in as they are
         if rd.hard_state is not None:
             self.ms.set_hard_state(rd.hard_state)
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 import aiohttp
 
@@ -309,7 +309,7 @@ class KVNode:
         self._members_changed()
         log.info("node %d: applied snapshot at index %d", self.id, snap.metadata.index)
 
-    def _apply(self, entries: List[raftpb.Entry]) -> None:
+    def _apply(self, entries: Sequence[raftpb.Entry]) -> None:
         node = self._need()
         state = self.state
         for e in entries:

@@ -5,20 +5,11 @@
 -- protobuf library (the Lua binding's raftpb codec is raftc's own C code), so this module
 -- encodes and decodes exactly these four messages: varint and length-delimited fields, unknown
 -- fields skipped, numbers up to 2^53 (the protocol's ids and sequence numbers).
+local varint = require("raftc.raftpb").encode_varint
+
 local M = {}
 
 M.PUT, M.DELETE = 0, 1
-
-local function varint(n)
-    local out = {}
-    repeat
-        local b = n % 128
-        n = (n - b) / 128
-        out[#out + 1] = string.char(n > 0 and b + 128 or b)
-    until n == 0
-    return table.concat(out)
-end
-M.varint = varint
 
 local function field_varint(num, v) return varint(num * 8) .. varint(v) end
 local function field_bytes(num, s) return varint(num * 8 + 2) .. varint(#s) .. s end

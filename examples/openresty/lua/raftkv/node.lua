@@ -127,6 +127,16 @@ local function apply_conf_change(e)
     end
 end
 
+-- Linearizable reads wait for their read index to be applied.
+local function answer_reads()
+    for seq, idx in pairs(S.reads_ready) do
+        if S.applied >= idx then
+            put_result(seq, "ok")
+            S.reads_ready[seq] = nil
+        end
+    end
+end
+
 local function apply_entries(entries)
     for _, e in ipairs(entries) do
         if e.type == pb.EntryNormal then
@@ -145,13 +155,7 @@ local function apply_entries(entries)
         S.applied = e.index
     end
     ctl:set("applied", S.applied)
-    -- linearizable reads wait for their read index to be applied
-    for seq, idx in pairs(S.reads_ready) do
-        if S.applied >= idx then
-            put_result(seq, "ok")
-            S.reads_ready[seq] = nil
-        end
-    end
+    answer_reads()
 end
 
 local function maybe_snapshot()
@@ -210,12 +214,7 @@ local function handle_ready()
         end
         node:advance(rd)
     end
-    for seq, idx in pairs(S.reads_ready) do
-        if S.applied >= idx then
-            put_result(seq, "ok")
-            S.reads_ready[seq] = nil
-        end
-    end
+    answer_reads()
     maybe_snapshot()
 end
 

@@ -1,0 +1,124 @@
+// Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+//
+// raftexample: the replicated key-value service of the project's key-value protocol
+// (docs/kv.md), written the way etcd's raftexample uses etcd raft. It runs on raftc through
+// the Go binding; `go build -tags etcdraft` builds the same program on etcd raft itself.
+//
+//	raftexample --id 1 --listen 127.0.0.1:9001 --data /tmp/kv1 \
+//	    --peers 1=http://127.0.0.1:9001,2=http://127.0.0.1:9002,3=http://127.0.0.1:9003
+//
+// Storage is raft's MemoryStorage (the protocol's disk storage is not in the binding yet): a
+// node cannot restart from its data directory, and refuses one it used before.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.etcd.io/raft/v3"
+)
+
+// parsePeers parses "1=URL,2=URL".
+func parsePeers(s string) (map[uint64]string, error) {
+	peers := map[uint64]string{}
+	for _, part := range strings.Split(s, ",") {
+		id, url, ok := strings.Cut(part, "=")
+		n, err := strconv.ParseUint(id, 10, 64)
+		if !ok || err != nil || n == 0 || url == "" {
+			return nil, fmt.Errorf("bad --peers entry %q (want ID=URL)", part)
+		}
+		peers[n] = strings.TrimRight(url, "/")
+	}
+	return peers, nil
+}
+
+// claimDataDir creates dir and marks it used; a directory used before is refused (memory
+// storage cannot restart from it).
+func claimDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	marker := filepath.Join(dir, "raftexample-memory-storage")
+	if _, err := os.Stat(marker); err == nil {
+		return fmt.Errorf("%s was used before and this build keeps raft state in memory: start with an empty data directory (and a new id, or --join after removing the old member)", dir)
+	}
+	return os.WriteFile(marker, []byte("raft state of this node lived in memory\n"), 0o644)
+}
+
+// server is one node with its HTTP listener.
+type server struct {
+	node *kvNode
+	http *http.Server
+	ln   net.Listener
+}
+
+func newServer(cfg nodeConfig, ln net.Listener) *server {
+	n := startKVNode(cfg)
+	s := &server{node: n, ln: ln, http: &http.Server{Handler: n.handler(), ReadHeaderTimeout: 10 * time.Second}}
+	go s.http.Serve(ln)
+	return s
+}
+
+// stop stops the node and its listener (requests in flight get their answers first).
+func (s *server) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.node.stop()
+	s.http.Shutdown(ctx)
+}
+
+func main() {
+	id := flag.Uint64("id", 0, "this node's raft id")
+	listen := flag.String("listen", "", "HOST:PORT to listen on (client API and peers)")
+	data := flag.String("data", "", "the node's data directory")
+	peersFlag := flag.String("peers", "", "1=URL,2=URL,... every member, this node included")
+	join := flag.Bool("join", false, "join an existing cluster (no bootstrap)")
+	tickMS := flag.Int("tick-ms", 100, "tick interval in milliseconds")
+	snapEntries := flag.Uint64("snapshot-entries", 10000, "snapshot every N applied entries (0 = never)")
+	logLevel := flag.String("log-level", "info", "debug, info, warning or error")
+	flag.Parse()
+	peers, err := parsePeers(*peersFlag)
+	if err != nil || *id == 0 || *listen == "" || *data == "" || *tickMS <= 0 {
+		fmt.Fprintf(os.Stderr, "raftexample: need --id, --listen, --data, --peers (%v)\n", err)
+		os.Exit(2)
+	}
+	if err := claimDataDir(*data); err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
+		os.Exit(1)
+	}
+	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", *id), log.LstdFlags)}
+	switch *logLevel {
+	case "debug":
+		lg.EnableDebug()
+	case "info", "warning", "error":
+	default:
+		fmt.Fprintf(os.Stderr, "raftexample: bad --log-level %q\n", *logLevel)
+		os.Exit(2)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
+		os.Exit(1)
+	}
+	s := newServer(nodeConfig{id: *id, peers: peers, join: *join, tick: time.Duration(*tickMS) * time.Millisecond,
+		snapshotEntries: *snapEntries, logger: lg}, ln)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case <-sigs:
+	case <-s.node.donec: // applied its own removal
+	}
+	s.stop()
+	os.Exit(0)
+}
