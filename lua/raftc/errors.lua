@@ -13,7 +13,8 @@ local NAMES = {
     [-8] = "CompactedError", [-9] = "UnavailableError", [-10] = "SnapshotOutOfDateError",
     [-11] = "SnapshotTemporarilyUnavailableError", [-12] = "StorageError", [-13] = "NodeFailedError",
     [-14] = "StateError", [-15] = "ConfigError", [-16] = "ConfChangeError", [-17] = "NotFoundError",
-    [-18] = "UnknownMessageTypeError",
+    [-18] = "UnknownMessageTypeError", [-19] = "CorruptStorageError", [-20] = "StorageLockedError",
+    [-21] = "StorageIOError", [-22] = "MessageRefusedError",
 }
 M.NAMES = NAMES
 M.CODES = {}

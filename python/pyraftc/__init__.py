@@ -36,15 +36,16 @@ from .describe import (
 from .enums import LogLevel, ProgressStateType, ReadOnlyOption, SnapshotStatus, StateType
 from .errors import (
     CompactedError, ConfChangeError, ConfigError, DecodeError, InvalidArgumentError,
-    NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError, RaftError,
-    SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError, StepLocalMsgError,
-    StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
-    UnknownMessageTypeError,
+    MessageRefusedError, NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError,
+    RaftError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError,
+    StepLocalMsgError, StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
+    UnknownMessageTypeError, CorruptStorageError, StorageLockedError, StorageIOError,
 )
 from .node import (
     BasicStatus, Progress, RawNode, Ready, ReadyEntries, ReadState, SoftState, Status,
 )
 from .storage import MemoryStorage, Storage
+from .diskstorage import DiskStorage, SyncPolicy
 
 if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
     from .errors import (  # noqa: F401
@@ -83,7 +84,8 @@ __all__ = [
     "StepPeerNotFoundError", "CompactedError", "UnavailableError", "SnapshotOutOfDateError",
     "SnapshotTemporarilyUnavailableError", "StorageError", "NodeFailedError", "StoppedError",
     "StateError", "ConfigError", "ConfChangeError", "NotFoundError", "UnknownMessageTypeError",
-    "describe_message", "describe_entry", "describe_entries",
+    "CorruptStorageError", "StorageLockedError", "StorageIOError", "DiskStorage", "SyncPolicy",
+    "MessageRefusedError", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",
 ]

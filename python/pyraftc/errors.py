@@ -22,7 +22,8 @@ __all__ = [
     "ProposalDroppedError", "StepLocalMsgError", "StepPeerNotFoundError", "CompactedError",
     "UnavailableError", "SnapshotOutOfDateError", "SnapshotTemporarilyUnavailableError",
     "StorageError", "NodeFailedError", "StateError", "ConfigError", "ConfChangeError",
-    "NotFoundError", "UnknownMessageTypeError", "StoppedError", "error_for_code",
+    "NotFoundError", "UnknownMessageTypeError", "StoppedError", "CorruptStorageError",
+    "StorageLockedError", "StorageIOError", "MessageRefusedError", "error_for_code",
 ]
 
 
@@ -139,6 +140,31 @@ class UnknownMessageTypeError(DecodeError):
     code = -18
 
 
+class CorruptStorageError(RaftError):
+    """Stored data failed its checks (a disk storage names the file and offset).
+    RAFTC_ECORRUPT."""
+    code = -19
+
+
+class StorageLockedError(RaftError):
+    """The disk storage's directory is open in another process. RAFTC_ELOCKED."""
+    code = -20
+
+
+class StorageIOError(RaftError):
+    """An I/O call of the disk storage failed; the storage is failed from then on.
+    RAFTC_EIO."""
+    code = -21
+
+
+class MessageRefusedError(RaftError, ValueError):
+    """A message no correct peer can send (a term that could wrap, entries that do not follow
+    their index, a self-addressed or misaddressed message, sender id 0, ...), refused by
+    step(); the node is unchanged and healthy, and the text names the sender, the field and the
+    value. raftc goes beyond etcd here (etcd panics or accepts). RAFTC_EREFUSED."""
+    code = -22
+
+
 class StoppedError(RaftError):
     """etcd's ErrStopped ("raft: stopped"): a request to a stopped :class:`pyraftc.aio.Node`.
     Raised by pyraftc itself (code 0)."""
@@ -150,7 +176,8 @@ _BY_CODE: Dict[int, Type[RaftError]] = {
                 ProposalDroppedError, StepLocalMsgError, StepPeerNotFoundError, CompactedError,
                 UnavailableError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError,
                 StorageError, NodeFailedError, StateError, ConfigError, ConfChangeError,
-                NotFoundError, UnknownMessageTypeError)
+                NotFoundError, UnknownMessageTypeError, CorruptStorageError,
+                StorageLockedError, StorageIOError, MessageRefusedError)
 }
 
 

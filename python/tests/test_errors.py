@@ -27,6 +27,10 @@ BY_CONSTANT = {
     "RAFTC_ECONFCHANGE": pyraftc.ConfChangeError,
     "RAFTC_ENOTFOUND": pyraftc.NotFoundError,
     "RAFTC_EUNKNOWN_TYPE": pyraftc.UnknownMessageTypeError,
+    "RAFTC_ECORRUPT": pyraftc.CorruptStorageError,
+    "RAFTC_ELOCKED": pyraftc.StorageLockedError,
+    "RAFTC_EIO": pyraftc.StorageIOError,
+    "RAFTC_EREFUSED": pyraftc.MessageRefusedError,
 }
 
 

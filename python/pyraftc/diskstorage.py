@@ -1,0 +1,157 @@
+# Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+#
+# diskstorage.py: pyraftc.DiskStorage, the crash-safe disk storage of raftc (raftc_diskstorage),
+# usable wherever a MemoryStorage is.
+"""The durable storage: a write-ahead log and snapshot files in a directory."""
+import enum
+import os
+from typing import Any, Iterable, Optional, Union
+
+from . import raftpb_pb2 as pb
+from ._codec import buffer_array, encode, encode_entries
+from ._ffi import as_bytes, as_u64, c_string, ffi, lib
+from .errors import StateError, error_for_code
+from .storage import EntryLike, MemoryStorage
+
+__all__ = ["DiskStorage", "SyncPolicy"]
+
+
+class SyncPolicy(enum.IntEnum):
+    """When a DiskStorage fsyncs (raftc_sync_policy)."""
+    #: every write call is durable when it returns (the default)
+    EACH = 0
+    #: writes are buffered until :meth:`DiskStorage.sync` (group commit)
+    GROUP = 1
+    #: never fsync: not crash-safe (tests and benchmarks)
+    NONE = 2
+
+
+def _free(ds: Any) -> None:
+    lib.raftc_diskstorage_free(ds)
+
+
+class DiskStorage(MemoryStorage):
+    """etcd's MemoryStorage made durable: a segmented write-ahead log (CRC32C per record) and
+    atomically written snapshot files in the directory ``path`` (created if absent, locked
+    while open). Reopening the same directory gives back every write that was made durable.
+
+    Reads are served from an in-memory copy (the same C code as MemoryStorage), so a
+    DiskStorage works exactly where a MemoryStorage does. Writes (``append``,
+    ``set_hard_state``, ``apply_snapshot``, ``create_snapshot``) reach the disk first; with
+    ``sync=SyncPolicy.EACH`` each is fsynced before returning, with ``SyncPolicy.GROUP`` call
+    :meth:`sync` once per Ready (or batch of Readys) before sending its messages.
+
+    Raises :class:`pyraftc.StorageLockedError` if another process has the directory open,
+    :class:`pyraftc.CorruptStorageError` (naming file and offset) for damaged data other than
+    a torn final write (which is cut off), :class:`pyraftc.StorageIOError` for I/O errors.
+    After an I/O error the storage is failed for good: writes raise
+    :class:`pyraftc.NodeFailedError`, nodes using it fail; reopen it to recover.
+    """
+
+    def __init__(self, path: Union[str, "os.PathLike[str]"], segment_size: int = 0,
+                 sync: SyncPolicy = SyncPolicy.EACH) -> None:
+        super().__init__()
+        ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
+        self._handle = None
+        opts = ffi.new("raftc_diskstorage_options *")
+        opts.struct_size = ffi.sizeof("raftc_diskstorage_options")
+        opts.segment_size = as_u64("segment_size", segment_size)
+        opts.sync_policy = int(SyncPolicy(sync))
+        pp = ffi.new("raftc_diskstorage **")
+        err = ffi.new("char[]", 512)
+        rc = lib.raftc_diskstorage_open(pp, err, 512, os.fsencode(os.fspath(path)), opts)
+        if rc < 0:
+            raise error_for_code(rc, c_string(err))
+        self._ds: Any = ffi.gc(pp[0], _free)
+        self.path = os.fspath(path)
+        msp = ffi.new("raftc_memstorage **")
+        self._check(lib.raftc_diskstorage_memstorage(msp, self._ds), "memstorage")
+        # Reads (and nodes) go through the in-memory copy; it lives as long as self._ds.
+        self._handle = msp[0]
+
+    def _check(self, code: int, what: str) -> None:
+        if code < 0:
+            text = c_string(lib.raftc_diskstorage_last_error(self._ds))
+            raise error_for_code(code, text or "%s failed" % what)
+
+    def _ds_handle(self) -> Any:
+        if self._ds is None:
+            raise StateError("storage is closed")
+        return self._ds
+
+    # -- writes (durable) -------------------------------------------------------------------
+
+    def append(self, entries: Iterable[EntryLike]) -> None:
+        """Appends entries durably, truncating a conflicting tail (see MemoryStorage.append)."""
+        bufs = encode_entries("entries", entries)
+        ptrs, lens, keep = buffer_array(bufs)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_append(self._ds_handle(), ptrs, lens, len(bufs)),
+                        "append")
+        del keep
+
+    def set_hard_state(self, hard_state: Union[pb.HardState, bytes]) -> None:
+        """Saves the HardState durably."""
+        b = encode("hard_state", hard_state, pb.HardState)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_set_hard_state(self._ds_handle(), b, len(b)),
+                        "set_hard_state")
+
+    def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
+        """Replaces the contents with a snapshot, durably (the snapshot file first)."""
+        b = encode("snapshot", snapshot, pb.Snapshot)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_apply_snapshot(self._ds_handle(), b, len(b)),
+                        "apply_snapshot")
+
+    def create_snapshot(self, i: int, conf_state: Optional[Union[pb.ConfState, bytes]] = None,
+                        data: bytes = b"") -> pb.Snapshot:
+        """Makes (and returns) a durable snapshot at index i; log segments and snapshot files
+        it makes obsolete are deleted."""
+        i = as_u64("i", i)
+        cs = b"" if conf_state is None else encode("conf_state", conf_state, pb.ConfState)
+        data = as_bytes("data", data)
+        csp = ffi.NULL if conf_state is None else cs
+        with self._lock:
+            sink = self._sink.reset()
+            self._check(lib.raftc_diskstorage_create_snapshot(sink.ptr, self._ds_handle(), i, csp,
+                                                              len(cs), data, len(data)),
+                        "create_snapshot")
+            return pb.Snapshot.FromString(sink.first())
+
+    def compact(self, compact_index: int) -> None:
+        """Discards in-memory entries before compact_index (the log on disk is trimmed by
+        snapshots)."""
+        compact_index = as_u64("compact_index", compact_index)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_compact(self._ds_handle(), compact_index), "compact")
+
+    def sync(self) -> None:
+        """Makes every write so far durable (the group commit point)."""
+        with self._lock:
+            self._check(lib.raftc_diskstorage_sync(self._ds_handle()), "sync")
+
+    def stat(self, key: str) -> int:
+        """A counter: ``"bytes_written"``, ``"torn_bytes"`` (cut off when opening) or
+        ``"failed"`` (1 once failed)."""
+        keys = {"bytes_written": lib.RAFTC_DS_BYTES_WRITTEN,
+                "torn_bytes": lib.RAFTC_DS_TORN_BYTES, "failed": lib.RAFTC_DS_FAILED}
+        if key not in keys:
+            raise ValueError("unknown stat %r" % (key,))
+        with self._lock:
+            self._check(lib.raftc_diskstorage_stat(self._u64, self._ds_handle(), keys[key]), "stat")
+            return int(self._u64[0])
+
+    def close(self) -> None:
+        """Writes out buffered records (no fsync), unlocks the directory and frees the storage
+        (idempotent); later calls raise StateError. Raises StateError while an open RawNode
+        uses the storage (close the node first)."""
+        with self._lock:
+            if any(not node.closed for node in self._nodes):
+                raise StateError("storage is used by an open RawNode; close the node first")
+            ds, self._ds, self._handle = self._ds, None, None
+            if ds is not None:
+                ffi.release(ds)
+
+    def __enter__(self) -> "DiskStorage":
+        return self
