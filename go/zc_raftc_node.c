@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "log.h"
+#include "pb_locate.h"
 
 /* ---- errors ---- */
 
@@ -305,6 +306,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_con
 {
     if (err != NULL)
         *err = "";
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || cfg == NULL) {
         if (err != NULL)
             *err = raftc_strerror(RAFTC_EINVAL);
@@ -482,6 +485,11 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     }
     if (rc == RC_WIRE_FALLBACK)
         rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    if (rc == RC_ERR_DECODE) {
+        char text[CAPI_ERR_TEXT_MAX];
+        return capi_node_result(node, rc,
+                                 rc_pb_locate_error(RC_PB_MESSAGE, buf, len, text, sizeof(text)));
+    }
     if (rc != RC_OK)
         return capi_node_result(node, rc, NULL);
     rc = rc_rawnode_step(node->rn, &m);
