@@ -90,7 +90,10 @@ typedef enum raftc_err {
     RAFTC_ECONFIG = -15,                /* invalid configuration */
     RAFTC_ECONFCHANGE = -16,            /* a conf change was refused */
     RAFTC_ENOTFOUND = -17,              /* no such item */
-    RAFTC_EUNKNOWN_TYPE = -18           /* message type outside etcd's enum */
+    RAFTC_EUNKNOWN_TYPE = -18,          /* message type outside etcd's enum */
+    RAFTC_ECORRUPT = -19,               /* stored data failed its checks (disk storage) */
+    RAFTC_ELOCKED = -20,                /* the storage directory is used by another process */
+    RAFTC_EIO = -21                     /* an I/O call failed (disk storage) */
 } raftc_err;
 
 /* Static text for an error code; etcd's error text where etcd has one (e.g. RAFTC_ESTEP_LOCAL_MSG
@@ -443,6 +446,97 @@ RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *h
 RAFTC_API const char *raftc_memstorage_last_error(const raftc_memstorage *ms);
 
 /* ======================================================================================
+ * Disk storage (a crash-safe write-ahead log and snapshot files; docs/storage.md)
+ *
+ * A directory holding a segmented write-ahead log (a CRC32C per record) and snapshot files
+ * written atomically, with an in-memory copy of the log that nodes read (like etcd's WAL plus
+ * MemoryStorage). Opening replays the log: a torn tail of the last segment (a crash during a
+ * write) is cut off; any other damage refuses to open with RAFTC_ECORRUPT and a text naming
+ * the file and offset. The directory is locked while open (RAFTC_ELOCKED for a second opener).
+ *
+ * Writes are durable when the call returns, as the sync policy says: RAFTC_SYNC_EACH fsyncs in
+ * every write call (raftc_diskstorage_save_ready only when the Ready's MustSync is set);
+ * RAFTC_SYNC_GROUP buffers writes until raftc_diskstorage_sync (one fsync for many Readys or
+ * nodes: call it before sending the Readys' messages); RAFTC_SYNC_NONE never fsyncs (not
+ * crash-safe; tests and benchmarks). Snapshots are always fsynced (except RAFTC_SYNC_NONE).
+ *
+ * A failed write, fsync or file operation fails the storage for good: every later write returns
+ * RAFTC_EFAILED, nodes reading it fail (RAFTC_ESTORAGE from their storage), and
+ * raftc_diskstorage_last_error() says what failed. Nothing is retried: after a failed fsync the
+ * kernel may have dropped the data, so it must never be acknowledged. Reopen to recover.
+ *
+ * Argument errors as for the memory storage (RAFTC_EINVAL, RAFTC_ETOOLARGE, RAFTC_EDECODE;
+ * RAFTC_EFAILED with etcd's panic text for a gap or a snapshot beyond the last index, leaving
+ * the storage unchanged and usable). One thread at a time, including the nodes that read it.
+ * ====================================================================================== */
+
+typedef struct raftc_diskstorage raftc_diskstorage;
+
+typedef enum raftc_sync_policy {
+    RAFTC_SYNC_EACH = 0,  /* fsync in every write call that needs it (the default) */
+    RAFTC_SYNC_GROUP = 1, /* fsync in raftc_diskstorage_sync only (group commit) */
+    RAFTC_SYNC_NONE = 2   /* never fsync (not crash-safe) */
+} raftc_sync_policy;
+
+/* Options of raftc_diskstorage_open. Zero-initialize, set struct_size, then the fields wanted;
+ * fields only grow at the end. */
+typedef struct raftc_diskstorage_options {
+    size_t struct_size;     /* sizeof(raftc_diskstorage_options) as compiled by the host */
+    uint64_t segment_size;  /* bytes per WAL segment, preallocated; 0: 64 MiB; at least 4096 */
+    int sync_policy;        /* raftc_sync_policy */
+} raftc_diskstorage_options;
+
+/* Opens the disk storage in directory path (created if absent; a fresh one is empty like a new
+ * memory storage) and replays it. opts may be NULL (defaults). On failure *out is NULL and, if
+ * err is not NULL, err (err_len bytes, NUL-terminated, truncated to fit) gets the reason:
+ * RAFTC_ELOCKED (another process has the directory open), RAFTC_ECORRUPT (naming the file and
+ * offset), RAFTC_EIO, RAFTC_EINVAL (bad options), RAFTC_ENOMEM. */
+RAFTC_API int raftc_diskstorage_open(raftc_diskstorage **out, char *err, size_t err_len,
+                                     const char *path, const raftc_diskstorage_options *opts);
+/* Writes out buffered records (no fsync: what was not synced is not promised), unlocks the
+ * directory and frees ds. NULL is a no-op. Nodes reading ds must be freed first. */
+RAFTC_API void raftc_diskstorage_free(raftc_diskstorage *ds);
+/* As raftc_memstorage_append, durably. */
+RAFTC_API int raftc_diskstorage_append(raftc_diskstorage *ds, const uint8_t *const *ents,
+                                       const size_t *lens, size_t n);
+/* As raftc_memstorage_set_hard_state, durably. */
+RAFTC_API int raftc_diskstorage_set_hard_state(raftc_diskstorage *ds, const uint8_t *buf,
+                                               size_t len);
+/* As raftc_memstorage_apply_snapshot: writes the snapshot file, then replaces the log with it;
+ * log segments and snapshot files it makes obsolete are deleted. */
+RAFTC_API int raftc_diskstorage_apply_snapshot(raftc_diskstorage *ds, const uint8_t *buf,
+                                               size_t len);
+/* As raftc_memstorage_create_snapshot (out may be NULL), durably; obsolete log segments and
+ * snapshot files are deleted. */
+RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstorage *ds,
+                                                uint64_t i, const uint8_t *conf_state,
+                                                size_t conf_state_len, const uint8_t *data,
+                                                size_t data_len);
+/* As raftc_memstorage_compact (the in-memory copy; the log on disk is trimmed by snapshots). */
+RAFTC_API int raftc_diskstorage_compact(raftc_diskstorage *ds, uint64_t compact_index);
+/* Makes every write so far durable (the group commit point; with RAFTC_SYNC_EACH a no-op
+ * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO. */
+RAFTC_API int raftc_diskstorage_sync(raftc_diskstorage *ds);
+/* The in-memory copy of the log as a memory storage handle, for reading (entries, term,
+ * snapshot, ...). Borrowed: valid while ds lives. Never write through it: such writes bypass
+ * the disk and are lost when the storage is reopened. RAFTC_EINVAL for NULL arguments. */
+RAFTC_API int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_diskstorage *ds);
+
+/* Keys of raftc_diskstorage_stat. */
+typedef enum raftc_diskstorage_stat_key {
+    RAFTC_DS_BYTES_WRITTEN = 0, /* bytes written to the log and snapshot files since opening */
+    RAFTC_DS_TORN_BYTES = 1,    /* bytes of a torn log tail cut off when opening */
+    RAFTC_DS_FAILED = 2         /* 1 if the storage has failed */
+} raftc_diskstorage_stat_key;
+
+/* *out = the value of key (a raftc_diskstorage_stat_key). RAFTC_EINVAL for NULL arguments or an
+ * unknown key. */
+RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds, int key);
+/* Why the storage failed (or the text of the last argument error), "" if none. Owned by ds,
+ * valid until its next call. Never NULL (a NULL ds gives ""). */
+RAFTC_API const char *raftc_diskstorage_last_error(const raftc_diskstorage *ds);
+
+/* ======================================================================================
  * Host storage callbacks (etcd's Storage interface implemented by the host)
  *
  * Every callback returns 0 or a RAFTC_E* code. The sentinel errors keep etcd's meaning where etcd
@@ -558,6 +652,10 @@ RAFTC_API int raftc_config_set_logger(raftc_config *cfg, raftc_log_fn fn, void *
 /* Uses a memory storage, replacing any storage set before (borrowed: it must outlive every
  * node created from this config). RAFTC_EINVAL for NULL arguments. */
 RAFTC_API int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *ms);
+/* Uses a disk storage, replacing any storage set before (borrowed: it must outlive every node
+ * created from this config). The nodes read its in-memory copy and fail once it has failed.
+ * RAFTC_EINVAL for NULL arguments. */
+RAFTC_API int raftc_config_set_diskstorage(raftc_config *cfg, raftc_diskstorage *ds);
 /* Uses host callbacks, replacing any storage set before (the table is copied; cbs->ud must
  * outlive the nodes). RAFTC_EINVAL (config unchanged) for NULL arguments, a struct_size
  * smaller than the first version of the table, or a NULL callback. */
@@ -625,7 +723,7 @@ typedef struct raftc_ready raftc_ready;
  * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
  * read during the call (storage and logger are captured). On failure *out is NULL and *err
  * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
- * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code).
+ * none as id"; "storage cannot be nil" without a storage), otherwise raftc_strerror(code).
  * RAFTC_EFAILED where etcd panics during creation (a storage failure, a HardState commit outside
  * the log, Applied beyond commit, ...): the PANIC line saying why goes to the config's logger.
  * RAFTC_EINVAL for NULL out/cfg, RAFTC_ENOMEM. */
@@ -799,6 +897,12 @@ RAFTC_API int raftc_node_ready_packed(raftc_ready **out, const uint8_t **buf, si
  * of their bytes would, without encoding and decoding them: the storage shares the payloads with
  * the node (no copy). Same errors as raftc_memstorage_append. */
 RAFTC_API int raftc_memstorage_append_ready(raftc_memstorage *ms, const raftc_ready *rd);
+/* Persists the Ready to ds in etcd's order (its snapshot, its entries, its HardState) straight
+ * from the node's structures (nothing is encoded or decoded twice), then fsyncs if the Ready's
+ * MustSync is set and the policy is RAFTC_SYNC_EACH. Once it returns RAFTC_OK (and, with
+ * RAFTC_SYNC_GROUP, raftc_diskstorage_sync did too) the Ready's messages may be sent.
+ * RAFTC_ESTATE for a stale Ready; otherwise as raftc_diskstorage_append. */
+RAFTC_API int raftc_diskstorage_save_ready(raftc_diskstorage *ds, const raftc_ready *rd);
 
 /* Indexes into the array filled by raftc_node_status_info (etcd's BasicStatus plus config). */
 typedef enum raftc_status_field {

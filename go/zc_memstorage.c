@@ -506,6 +506,12 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
     return rc;
 }
 
+void rc_memstorage_truncate_after(rc_memstorage *ms, uint64_t index)
+{
+    if (index < ms_last(ms))
+        ms_truncate(ms, index < ms->offset ? ms->offset + 1 : index + 1);
+}
+
 /* ---- the rc_storage view ---- */
 
 static int ms_op_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
