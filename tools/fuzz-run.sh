@@ -8,7 +8,8 @@
 #   tools/fuzz-run.sh
 # Environment:
 #   RAFTC_FUZZ_SECONDS   seconds per fuzzer (default 60)
-#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_wire_diff")
+#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_hostile
+#                        fuzz_wire_diff")
 #   RAFTC_FUZZ_PARALLEL  1 (default) runs the fuzzers side by side, 0 one after the other
 #   RAFTC_BUILD_ROOT     build root (default <repo>/build); the build goes to <root>/fuzz
 # Exit: 0 clean, 1 finding or build failure, 77 when clang cannot link -fsanitize=fuzzer.
@@ -18,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${RAFTC_BUILD_ROOT:-$root/build}/fuzz"
 seconds="${RAFTC_FUZZ_SECONDS:-60}"
-default_targets="fuzz_decode fuzz_cluster"
+default_targets="fuzz_decode fuzz_cluster fuzz_hostile"
 [ -f "$root/tests/fuzz/fuzz_wire_diff.c" ] && default_targets="$default_targets fuzz_wire_diff"
 targets="${RAFTC_FUZZ_TARGETS:-$default_targets}"
 parallel="${RAFTC_FUZZ_PARALLEL:-1}"
@@ -48,6 +49,8 @@ mkdir -p "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster" "$dir/artifacts"
 "$dir/tests/fuzz/fuzz_gen_corpus" "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster"
 # The differential codec fuzzer starts from the same raftpb values as fuzz_decode.
 cp -r "$work/seeds/fuzz_decode" "$work/seeds/fuzz_wire_diff"
+# The hostile-network fuzzer reads operations like fuzz_cluster (its own op table).
+cp -r "$work/seeds/fuzz_cluster" "$work/seeds/fuzz_hostile"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -60,7 +63,7 @@ run_one() { # <target>
         cp "$root/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null || true
     fi
     local maxlen=4096
-    [ "$t" = fuzz_cluster ] && maxlen=3000
+    [ "$t" = fuzz_cluster ] || [ "$t" = fuzz_hostile ] && maxlen=3000
     "$dir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$maxlen" -timeout=20 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
         "$corpus" >"$work/$t.log" 2>&1
@@ -93,6 +96,8 @@ for t in $targets; do
         ls -1 "$dir/artifacts/" | grep "^$t-" | sed "s|^|    $dir/artifacts/|" || true
     else
         echo "==== [fuzz] $t: clean (${stats:-?} runs, $(ls "$work/corpus/$t" | wc -l) corpus files)"
+        # fuzz_hostile prints what it injected at exit
+        grep -m1 -E "^$t: [0-9]+ inputs" "$work/$t.log" | sed 's/^/==== [fuzz] /' || true
     fi
 done
 exit "$status"

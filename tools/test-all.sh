@@ -121,9 +121,16 @@ if command -v abidiff >/dev/null 2>&1; then
 else
     summary+=("abi-baseline: skipped (abigail-tools not installed)")
 fi
-# libFuzzer: RAFTC_FUZZ_SECONDS per fuzzer (default 60, the two run side by side).
-run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer)" \
+# libFuzzer: RAFTC_FUZZ_SECONDS per fuzzer (default 60; the fuzzers run side by side, so the
+# step takes that long whatever their number).
+run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer, side by side)" \
     env RAFTC_BUILD_ROOT="$build_root" "$root/tools/fuzz-run.sh"
+# What fuzz_hostile injected into its live clusters (printed at its exit).
+hostile_fuzz_log="$build_root/fuzz/run/fuzz_hostile.log"
+if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; then
+    summary+=("fuzz-hostile: $(grep -m1 '^fuzz_hostile: ' "$hostile_fuzz_log" |
+        sed 's/^fuzz_hostile: //')")
+fi
 
 if command -v protoc-c >/dev/null 2>&1; then
     echo "==== [generated] tools/check-generated.sh"
@@ -252,10 +259,9 @@ fi
 
 # ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
 # The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
-# porcupine. Faults: partitions only for now -- raftc-kv keeps its log in memory until pyraftc
-# has a disk storage and refuses to restart a killed node; switch RAFTC_JEPSEN_FAULTS to
-# kill,partition then. About 2 minutes.
-jepsen_faults="${RAFTC_JEPSEN_FAULTS:-partition}"
+# porcupine. Faults: SIGKILLs with restarts from the data directories (raftc-kv on
+# pyraftc.DiskStorage) and partitions. About 2 minutes.
+jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
 echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
 jepsen_log="$build_root/jepsen-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
@@ -282,6 +288,27 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     fi
 else
     summary+=("sim-soak: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Hostile network (tests/sim --hostile; docs/testing.md) ----
+# The simulator with replayed, forged and mutated messages injected at up to one per genuine
+# delivery (RAFTC_HOSTILE_SECONDS, default 60): every forged message must be refused, no correct
+# node may fail, and every safety check holds.
+hostile_seconds="${RAFTC_HOSTILE_SECONDS:-60}"
+echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 1000"
+hostile_log="$build_root/sim-hostile.log"
+if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$hostile_seconds" -s 2000000 \
+        -- --hostile 1000 2>&1 | tee "$hostile_log"; then
+        summary+=("sim-hostile: $(tail -1 "$hostile_log" | sed 's/^sim-soak: //'); $(grep -m1 \
+            '^sim-soak: hostile:' "$hostile_log" | sed 's/^sim-soak: hostile: //'); failed correct nodes: 0")
+    else
+        summary+=("sim-hostile: FAILED $(tail -1 "$hostile_log")")
+        failed=1
+    fi
+else
+    summary+=("sim-hostile: FAILED (no gcc build of raftc-sim)")
     failed=1
 fi
 

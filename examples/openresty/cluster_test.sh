@@ -123,7 +123,7 @@ echo "all ${#acked[@]} acknowledged writes read back (linearizable) from nodes $
 start "$leader"
 t_restart=$(now_ms)
 caught=false
-while [ $(( $(now_ms) - t_restart )) -lt 15000 ]; do
+while [ $(( $(now_ms) - t_restart )) -lt 30000 ]; do
     sleep 0.2
     missing=0
     for k in "${!acked[@]}"; do
@@ -132,7 +132,7 @@ while [ $(( $(now_ms) - t_restart )) -lt 15000 ]; do
     done
     if [ "$missing" = 0 ]; then caught=true; break; fi
 done
-$caught || fail "restarted node $leader did not catch up within 15 s"
+$caught || fail "restarted node $leader did not catch up within 30 s"
 echo "restarted node $leader caught up after $(( $(now_ms) - t_restart )) ms"
 put "$leader" "key-after-restart" "v"
 [ "$code" = 204 ] || fail "PUT through the restarted node answered $code"

@@ -70,10 +70,12 @@ class Progress(NamedTuple):
 
 class BasicStatus:
     """etcd's BasicStatus: id, hard_state, soft_state (lead, raft_state), applied and
-    lead_transferee."""
+    lead_transferee; and raftc's ``refused``: messages step() refused as no correct peer's
+    (:class:`MessageRefusedError`, and etcd's :class:`StepLocalMsgError`) since the node was
+    created."""
 
     __slots__ = ("id", "hard_state", "soft_state", "applied", "lead_transferee", "is_voter",
-                 "is_learner")
+                 "is_learner", "refused")
 
     def __init__(self, info: Any) -> None:
         self.id = int(info[lib.RAFTC_ST_ID])
@@ -85,6 +87,7 @@ class BasicStatus:
         self.lead_transferee = int(info[lib.RAFTC_ST_LEAD_TRANSFEREE])
         self.is_voter = bool(info[lib.RAFTC_ST_IS_VOTER])
         self.is_learner = bool(info[lib.RAFTC_ST_IS_LEARNER])
+        self.refused = int(info[lib.RAFTC_ST_REFUSED])
 
     @property
     def lead(self) -> int:

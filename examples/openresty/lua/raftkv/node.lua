@@ -6,9 +6,9 @@
 -- "res:<seq>" keys; the node publishes "status" (JSON) and "applied". The state machine is the
 -- shared dict `raftkv_kv` ("k:<key>" -> value), which every worker reads.
 --
--- Storage: raftc's MemoryStorage (raftc's durable disk storage is not available to the binding
--- yet). A restarted nginx therefore starts empty, without bootstrapping, and catches up from its
--- peers (entries or a snapshot); see docs/lua.md for what that means for safety.
+-- Storage: raftc's DiskStorage in DATA/raft (a write-ahead log and snapshot files, fsynced before
+-- a Ready's messages go out). A node whose storage holds state restarts from it: the state
+-- machine is rebuilt from the last snapshot and the committed entries after it.
 local cjson = require "cjson.safe"
 local raftc = require "raftc"
 local kvpb = require "raftkv.kvpb"
@@ -44,7 +44,9 @@ local function ensure_peer(id)
     if p and p.url == m.url then return p end
     p = peer_mod.new(id, m.url, report)
     S.peers[id] = p
-    ngx.thread.spawn(function() p:run(function() return S.stopping or S.peers[id] ~= p end) end)
+    ngx.thread.spawn(function()
+        p:run(function() return S.stopping or ngx.worker.exiting() or S.peers[id] ~= p end)
+    end)
     return p
 end
 
@@ -199,8 +201,8 @@ local function handle_ready()
     local node, storage = S.node, S.storage
     while node:has_ready() do
         local rd = node:ready()
+        storage:save_ready(rd) -- HardState, entries and snapshot, durable before anything is sent
         if rd.snapshot then
-            storage:apply_snapshot(rd.snapshot_bytes)
             apply_snapshot_data(rd.snapshot.data)
             S.applied = rd.snapshot.metadata.index
             S.snap_index = S.applied
@@ -214,8 +216,6 @@ local function handle_ready()
                 end
             end
         end
-        storage:append(rd.entry_bytes)
-        if rd.hard_state then storage:set_hard_state(rd.hard_state) end
         send(rd)
         apply_entries(rd.committed_entries)
         for _, rs in ipairs(rd.read_states) do
@@ -381,44 +381,77 @@ local function watch_removal()
     end
 end
 
--- Starts the node in this worker (worker 0).
-function M.start(cfg)
-    S.cfg = cfg
-    S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
-    S.applied, S.snap_index = 0, 0
-    S.last_heard = ngx.now()
-    S.storage = raftc.MemoryStorage()
+-- Opens the storage (retrying while a previous worker 0 still holds its lock, e.g. during a
+-- reload), restores the state machine and creates the node.
+local function open(cfg)
+    local dir = cfg.data .. "/raft"
+    local storage
+    for _ = 1, 100 do
+        local ok, st = pcall(raftc.DiskStorage, dir)
+        if ok then storage = st break end
+        if not raftc.is_error(st, "StorageLockedError") then error(st, 0) end
+        ngx.sleep(0.1)
+    end
+    if not storage then error("storage " .. dir .. " stays locked", 0) end
+    S.storage = storage
+    local hs = storage:initial_state()
+    local snap = storage:snapshot()
+    local fresh = storage:last_index() == 0 and snap.metadata.index == 0 and hs.term == 0
+    kv:flush_all() -- shared memory outlives a worker: rebuild from the storage
+    S.applied, S.snap_index = snap.metadata.index, snap.metadata.index
+    if snap.metadata.index > 0 then
+        apply_snapshot_data(snap.data)
+        for _, list in ipairs({ snap.metadata.conf_state.voters, snap.metadata.conf_state.learners }) do
+            for _, id in ipairs(list) do
+                if id == cfg.id then S.in_cs = true end
+            end
+        end
+    end
     S.node = raftc.RawNode{
-        id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = S.storage,
-        pre_vote = true, check_quorum = true, step_down_on_removal = true,
+        id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = storage,
+        applied = S.applied, pre_vote = true, check_quorum = true, step_down_on_removal = true,
         max_size_per_msg = 1024 * 1024, max_inflight_msgs = 256,
         logger = function(level, text)
             if level >= raftc.LOG_WARN then ngx.log(ngx.WARN, "raft: ", text)
             elseif level >= raftc.LOG_INFO then ngx.log(ngx.INFO, "raft: ", text) end
         end,
     }
-    for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end
-    local marker = cfg.data .. "/started"
-    local f = io.open(marker, "r")
-    if f then
-        f:close()
-        log(ngx.WARN, "restart without durable state: catching up from the peers")
+    if not fresh then
+        log(ngx.WARN, "restarting from %s: term %d, commit %d, snapshot %d, last index %d", dir,
+            hs.term, hs.commit, snap.metadata.index, storage:last_index())
     elseif not cfg.join then
         local peers = {}
         for _, id in ipairs(cfg.peer_ids) do peers[#peers + 1] = { id = id, context = cfg.peer_urls[id] } end
         S.node:bootstrap(peers)
     end
-    f = io.open(marker, "w")
-    if f then f:write("1\n") f:close() end
-    f = io.open(cfg.data .. "/member", "r")
-    S.in_config = f ~= nil
-    S.in_cs = false
-    if f then f:close() end
+    ctl:set("applied", S.applied)
     publish_status()
-    local ok, err = ngx.timer.at(0, loop)
-    if not ok then log(ngx.CRIT, "cannot start the raft loop: %s", err) end
+end
+
+local function run(premature)
+    if premature then return end
+    local ok, err = pcall(open, S.cfg)
+    if not ok then
+        log(ngx.CRIT, "cannot start the raft node: %s", tostring(err))
+        return
+    end
     ok, err = ngx.timer.at(0, watch_removal)
     if not ok then log(ngx.CRIT, "cannot start the removal watch: %s", err) end
+    loop(false)
+end
+
+-- Starts the node in this worker (worker 0).
+function M.start(cfg)
+    S.cfg = cfg
+    S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
+    S.applied, S.snap_index, S.in_cs = 0, 0, false
+    S.last_heard = ngx.now()
+    for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end
+    local f = io.open(cfg.data .. "/member", "r")
+    S.in_config = f ~= nil
+    if f then f:close() end
+    local ok, err = ngx.timer.at(0, run)
+    if not ok then log(ngx.CRIT, "cannot start the raft loop: %s", err) end
 end
 
 return M
