@@ -443,7 +443,7 @@ static void test_power_cuts(void **state)
     const uint64_t seed = 20261204;
     print_message("power-cut seed %llu\n", (unsigned long long)seed);
     uint64_t rng = seed;
-    for (int round = 0; round < 300; round++) {
+    for (int round = 0; round < 150; round++) {
         ds_memvfs *m = new_fs(seed + (uint64_t)round);
         ds_storage *ds = open_ok(m, 4096);
         uint64_t acked_last = 0, term = 1;
