@@ -21,8 +21,9 @@ layers=(tests/conformance bench examples python tests/abi tests/fuzz tests/sim t
 # Deliberate exceptions: core-level tests that live beside the ABI ones (a path each), and the
 # CMake targets allowed to link raftc_static.
 allow_files=(tests/fuzz/fuzz_wire_diff.c # differential fuzzing of core/wire vs protobuf-c
+             tests/fuzz/fuzz_recovery.c # the disk storage's recovery on the in-memory files
              tests/crash/crash_power.c) # power cuts through the in-memory file layer
-allow_targets='fuzz_wire_diff|crash_power'
+allow_targets='fuzz_wire_diff|fuzz_recovery|crash_power'
 
 
 status=0
