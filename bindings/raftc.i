@@ -320,6 +320,7 @@ RLUA_HANDLE(raftc_memstorage, raftc_memstorage_free)
 RLUA_HANDLE(raftc_config, raftc_config_free)
 RLUA_HANDLE(raftc_node, raftc_node_free)
 RLUA_HANDLE(raftc_changer, raftc_changer_free)
+RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 /* a Ready is a view owned by its node: never freed from Lua */
 %typemap(in, numinputs=0) raftc_ready **out (raftc_ready *h_ = NULL) { $1 = &h_; }
 %typemap(argout) raftc_ready **out {
@@ -344,6 +345,10 @@ RLUA_HANDLE(raftc_changer, raftc_changer_free)
 %ignore raftc_memstorage_set_hard_state_fields;
 %ignore raftc_conf_state_ids;
 %ignore raftc_node_progress_ids;
+%ignore raftc_diskstorage_open;        /* hand-written below: options and the error text */
+%ignore raftc_diskstorage_memstorage;  /* hand-written below: a borrowed handle */
+%ignore raftc_node_ready_packed;
+%ignore raftc_diskstorage_options;
 
 %include "raftc_decls.h"
 
@@ -606,6 +611,46 @@ static int rlua_cb_snapshot(void *ud, raftc_sink *out)
     return rc;
 }
 
+/* diskstorage_open(path, segment_size, sync_policy) -> rc, ds (owned) or rc, nil, err */
+static int rlua_diskstorage_open(lua_State *L)
+{
+    raftc_diskstorage *ds = NULL;
+    raftc_diskstorage_options opts;
+    char err[512];
+    int rc;
+    const char *path = luaL_checkstring(L, 1);
+    memset(&opts, 0, sizeof opts);
+    opts.struct_size = sizeof opts;
+    opts.segment_size = rlua_tou64(L, 2);
+    opts.sync_policy = (int)luaL_checkinteger(L, 3);
+    err[0] = 0;
+    rc = raftc_diskstorage_open(&ds, err, sizeof err, path, &opts);
+    lua_pushinteger(L, rc);
+    if (rc != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 3;
+    }
+    SWIG_NewPointerObj(L, ds, SWIGTYPE_p_raftc_diskstorage, 1);
+    return 2;
+}
+
+/* diskstorage_memstorage(ds) -> rc, ms: borrowed (never freed from Lua; lives as long as ds) */
+static int rlua_diskstorage_memstorage(lua_State *L)
+{
+    raftc_diskstorage *ds = NULL;
+    raftc_memstorage *ms = NULL;
+    int rc;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&ds, SWIGTYPE_p_raftc_diskstorage, 0)))
+        return luaL_error(L, "raftc: diskstorage_memstorage needs a disk storage");
+    rc = raftc_diskstorage_memstorage(&ms, ds);
+    lua_pushinteger(L, rc);
+    if (rc != 0)
+        return 1;
+    SWIG_NewPointerObj(L, ms, SWIGTYPE_p_raftc_memstorage, 0);
+    return 2;
+}
+
 /* config_set_hooks(cfg, hooks, logger, storage) -> rc */
 static int rlua_config_set_hooks(lua_State *L)
 {
@@ -636,6 +681,8 @@ static int rlua_config_set_hooks(lua_State *L)
 %}
 
 %native(release) int rlua_release(lua_State *L);
+%native(diskstorage_open) int rlua_diskstorage_open(lua_State *L);
+%native(diskstorage_memstorage) int rlua_diskstorage_memstorage(lua_State *L);
 %native(conf_state_ids) int rlua_conf_state_ids(lua_State *L);
 %native(node_progress_ids) int rlua_node_progress_ids(lua_State *L);
 %native(hooks_new) int rlua_hooks_new(lua_State *L);

@@ -92,7 +92,10 @@ typedef enum raftc_err {
     RAFTC_EUNKNOWN_TYPE = -18,          /* message type outside etcd's enum */
     RAFTC_ECORRUPT = -19,               /* stored data failed its checks (disk storage) */
     RAFTC_ELOCKED = -20,                /* the storage directory is used by another process */
-    RAFTC_EIO = -21                     /* an I/O call failed (disk storage) */
+    RAFTC_EIO = -21,                    /* an I/O call failed (disk storage) */
+    RAFTC_EREFUSED = -22                /* a message no correct peer can send, refused; the
+                                         * node is unchanged and healthy (last_error says
+                                         * which sender, field and value) */
 } raftc_err;
 
 /* Static text for an error code; etcd's error text where etcd has one (e.g. RAFTC_ESTEP_LOCAL_MSG
@@ -389,7 +392,8 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms);
  * any conflicting tail; entries at or below the compaction point are ignored. n == 0 is a no-op
  * (ents/lens may then be NULL). All or nothing: on any error nothing is appended.
  * RAFTC_EDECODE for a malformed entry; RAFTC_EINVAL for a batch that is not contiguous (entry
- * i+1 is not at index(entry i) + 1: etcd trusts its caller here, raftc refuses); RAFTC_EFAILED
+ * i+1 is not at index(entry i) + 1: etcd trusts its caller here, raftc refuses) or whose
+ * indexes are 0 or would wrap past 2^64 - 2 (raftc_memstorage_last_error says which); RAFTC_EFAILED
  * when the batch starts after last index + 1 (etcd's panic "missing log entry [last: L, append
  * at: I]"). */
 RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
@@ -402,7 +406,7 @@ RAFTC_API int raftc_memstorage_set_hard_state_fields(raftc_memstorage *ms, uint6
                                                      uint64_t vote, uint64_t commit);
 /* etcd's ApplySnapshot: replaces the contents with a raftpb Snapshot (the log becomes empty
  * after the snapshot's index). RAFTC_ESNAP_OUT_OF_DATE if its index is not newer than the
- * current snapshot's (nothing changes). */
+ * current snapshot's, RAFTC_EINVAL (with a text) at index 2^64 - 1 (nothing changes). */
 RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_t *buf,
                                               size_t len);
 /* etcd's CreateSnapshot: makes a snapshot at index i (term taken from the log) with an optional
@@ -440,7 +444,9 @@ RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out);
 RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
                                              raftc_sink *conf_state);
 /* etcd's panic text of the last call on ms that returned RAFTC_EFAILED, e.g. "compact 7 is out
- * of bound lastindex(5)" ("" if none yet; other errors do not set it). Owned by ms, valid until
+ * of bound lastindex(5)", or why an append or snapshot was refused with RAFTC_EINVAL ("append
+ * batch is not contiguous: entry 1 has index 3, want 2") ("" if none yet; other errors do not
+ * set it). Owned by ms, valid until
  * the next failing call or raftc_memstorage_free. Never NULL (a NULL ms gives ""). */
 RAFTC_API const char *raftc_memstorage_last_error(const raftc_memstorage *ms);
 
@@ -762,7 +768,9 @@ RAFTC_API int raftc_node_campaign(raftc_node *node);
 RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
 /* Proposes a conf change: kind RAFTC_CC_V1 with raftpb ConfChange bytes, or RAFTC_CC_V2 with
  * raftpb ConfChangeV2 bytes (len 0 = empty V2 = leave the joint config). The bytes are checked
- * (RAFTC_EDECODE) and used verbatim as the entry data. RAFTC_EPROPOSAL_DROPPED as propose. */
+ * (RAFTC_EDECODE) and used verbatim as the entry data; RAFTC_EINVAL (with a text) if a change
+ * names RAFTC_LOCAL_APPEND_THREAD or RAFTC_LOCAL_APPLY_THREAD, which no node may have.
+ * RAFTC_EPROPOSAL_DROPPED as propose. */
 RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                              size_t len);
 /* etcd's ApplyConfChange: call when applying a committed conf-change entry, with the entry's
@@ -783,10 +791,15 @@ RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const u
 RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                            size_t len, raftc_sink *conf_state);
 /* etcd's RawNode.Step on a raftpb Message from the network (or a storage-thread response).
- * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes; RAFTC_ESTEP_LOCAL_MSG
- * for a local message type not from a local thread; RAFTC_ESTEP_PEER_NOT_FOUND for a response
- * from an unknown peer; RAFTC_EPROPOSAL_DROPPED for a dropped MsgProp. The last error text is
- * etcd's error text in each case. */
+ * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes (the last error text
+ * names the offset and the field); RAFTC_ESTEP_LOCAL_MSG for a local message type not from a
+ * local thread; RAFTC_ESTEP_PEER_NOT_FOUND for a response from an unknown peer (etcd's texts);
+ * RAFTC_EPROPOSAL_DROPPED for a dropped MsgProp. RAFTC_EREFUSED for a message no correct peer
+ * can send (docs/abi.md lists them: a term that could wrap, entries that do not follow the
+ * index, a self-addressed or misaddressed message, sender 0, a commit or acknowledgement beyond
+ * the log, ...): the node is unchanged and healthy, and the text names the sender, the field and
+ * the value. Nothing a peer sends fails the node (RAFTC_EFAILED comes only from the host's
+ * storage, or a bug). */
 RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len);
 
 /* etcd's HasReady: 1 if a Ready with anything to do is available, 0 if not (also for NULL and
@@ -917,7 +930,10 @@ typedef enum raftc_status_field {
                                     * voters */
     RAFTC_ST_IS_LEARNER = 9,
     RAFTC_ST_N_PROGRESS = 10,      /* peers tracked in the progress map (leader only, else 0) */
-    RAFTC_ST_COUNT = 11
+    RAFTC_ST_REFUSED = 11,         /* messages raftc_node_step refused as no correct peer's
+                                    * (RAFTC_EREFUSED, and etcd's RAFTC_ESTEP_LOCAL_MSG) since
+                                    * the node was created */
+    RAFTC_ST_COUNT = 12
 } raftc_status_field;
 
 /* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress*): read-only,

@@ -51,6 +51,7 @@ RAFTC_API const char *raftc_strerror(int code)
     case RAFTC_ECORRUPT: return "stored data is corrupt";
     case RAFTC_ELOCKED: return "storage directory is locked by another process";
     case RAFTC_EIO: return "input/output error";
+    case RAFTC_EREFUSED: return "message refused: no correct peer can send it";
     default: return "unknown error";
     }
 }

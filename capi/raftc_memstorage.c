@@ -79,9 +79,6 @@ int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *
             rc = RC_ERR_TOO_LARGE;
         else
             rc = decode_entry(pool, &e, ents[i], lens[i]);
-        /* the batch itself must be contiguous (the core assumes it; etcd trusts it). */
-        if (rc == RC_OK && es->n > 0 && e.index != es->v[es->n - 1].index + 1)
-            rc = RC_ERR_INVALID;
         if (rc == RC_OK)
             rc = rc_entries_push_move(es, &e);
         if (rc != RC_OK)

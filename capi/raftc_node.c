@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "log.h"
+#include "pb_locate.h"
 
 /* ---- errors ---- */
 
@@ -301,6 +302,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
 {
     if (err != NULL)
         *err = "";
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || cfg == NULL) {
         if (err != NULL)
             *err = raftc_strerror(RAFTC_EINVAL);
@@ -478,6 +481,11 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     }
     if (rc == RC_WIRE_FALLBACK)
         rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc == RC_ERR_DECODE) {
+        char text[RAFTC_ERR_TEXT_MAX];
+        return raftc_node_result(node, rc,
+                                 rc_pb_locate_error(RC_PB_MESSAGE, buf, len, text, sizeof(text)));
+    }
     if (rc != RC_OK)
         return raftc_node_result(node, rc, NULL);
     rc = rc_rawnode_step(node->rn, &m);

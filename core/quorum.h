@@ -37,6 +37,9 @@ int rc_majority_add(rc_majority *m, uint64_t id); /* idempotent */
 void rc_majority_remove(rc_majority *m, uint64_t id);
 bool rc_majority_contains(const rc_majority *m, uint64_t id);
 int rc_majority_copy(rc_majority *dst, const rc_majority *src);
+/* Builds *m (zeroed first) from ids in any order, repeats allowed, in O(n log n).
+ * RC_ERR_NOMEM (then *m is empty). */
+int rc_majority_from_ids(rc_majority *m, const uint64_t *ids, size_t n);
 void rc_majority_free(rc_majority *m);
 /* Empties the set, keeping its buffer. */
 void rc_majority_clear(rc_majority *m);

@@ -890,6 +890,11 @@ static int step_vote(rc_raft *r, const rc_message *m)
             " [logterm: %" U64 ", index: %" U64 "] at term %" U64,
             r->id, lt, li, r->vote, rc_msg_type_name(m->type), m->from, m->log_term, m->index,
             r->term);
+    /* A rejection carries this node's term; at term 0 (a log restored from a snapshot before
+     * any election, when a MsgPreVote does not raise the term) it has none to carry, where etcd
+     * panics ("term should be set"): the candidate learns the outcome by timing out. */
+    if (r->term == 0)
+        return RC_OK;
     return send_simple(r, vote_resp_type(m->type), m->from, r->term, 0, true);
 }
 

@@ -58,6 +58,11 @@ int rc_msgs_push(rc_msgs *ms, rc_message *m);
 void rc_msgs_clear(rc_msgs *ms);              /* frees the messages, keeps capacity */
 void rc_msgs_free(rc_msgs *ms);
 
+/* The largest term a message may carry: far enough below UINT64_MAX that a cluster can keep
+ * electing leaders (each election adds one) without the term wrapping to 0. No correct cluster
+ * gets near it (2^64 - 2^32 elections). */
+#define RC_MAX_TERM (UINT64_MAX - UINT64_C(0xffffffff))
+
 typedef struct rc_read_states { rc_read_state *v; size_t n, cap; } rc_read_states;
 
 typedef struct rc_raft rc_raft;
@@ -101,6 +106,7 @@ struct rc_raft {
     bool step_down_on_removal;
     bool async_storage_writes;
     bool failed;
+    uint64_t refused; /* messages refused by rc_raft_screen */
 };
 
 /* Whether the node is failed: a broken invariant in raft itself or a storage failure seen by
@@ -116,6 +122,21 @@ void rc_raft_free(rc_raft *r);
 /* Steps a message (local or from the network). m is borrowed. Returns RC_OK,
  * RC_ERR_PROPOSAL_DROPPED, RC_ERR_FAILED, ... */
 int rc_raft_step(rc_raft *r, const rc_message *m);
+/* Screens a message from outside the node (a peer, or the host's storage threads in async
+ * mode) before rc_raft_step: RC_ERR_REFUSED when no correct peer can send it (sender id 0 or
+ * reserved, self-addressed, wrongly addressed, a local type, a term that is missing, misplaced
+ * or could wrap, entries that do not follow the index contiguously or whose terms go down, an
+ * empty proposal or snapshot, a commit or acknowledgement beyond what the sender can know, a
+ * second leader in a term, a conf change naming a reserved id). Then *why (size bytes) names
+ * the sender, the field and the value, r->refused is incremented, a WARN line is logged, and
+ * nothing else changes. RC_OK lets the message through; RC_ERR_FAILED on a failed node. */
+int rc_raft_screen(rc_raft *r, const rc_message *m, char *why, size_t size);
+/* Whether no node may have this id: 0 (None) or a local thread target. */
+bool rc_id_is_reserved(uint64_t id);
+/* Decodes a conf change of entry type t (RC_ENTRY_CONF_CHANGE or _V2): RC_OK; RC_ERR_REFUSED
+ * with *bad set when a change names a local thread id (etcd cancels a change with node id 0,
+ * which stays allowed); the decoder's error when the bytes are no conf change. */
+int rc_conf_change_check_ids(rc_entry_type t, const uint8_t *data, size_t len, uint64_t *bad);
 int rc_raft_tick(rc_raft *r);
 void rc_raft_become_follower(rc_raft *r, uint64_t term, uint64_t lead);
 void rc_raft_become_candidate(rc_raft *r);

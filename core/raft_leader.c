@@ -49,7 +49,10 @@ static int maybe_send_snapshot(rc_raft *r, uint64_t to, rc_progress *pr, bool *s
     }
     if (rc_snapshot_is_empty(&snap)) {
         rc_snapshot_free(&snap);
-        return rc_raft_panic(r, "need non-empty snapshot");
+        return rc_raft_panic(r, "need non-empty snapshot: %" X64 " needs entries from index %" U64
+                             " for %" X64 ", which the log no longer has, and the storage's "
+                             "Snapshot() returned an empty snapshot",
+                             r->id, pr->next, to);
     }
     uint64_t sindex = snap.metadata.index, sterm = snap.metadata.term;
     rc_logf(&r->logger, RC_LOG_DEBUG,
@@ -399,8 +402,9 @@ static int check_conf_change(rc_raft *r, const rc_entry *e, size_t i, bool *refu
 
 static int step_prop(rc_raft *r, const rc_message *m)
 {
-    if (m->n_entries == 0)
-        return rc_raft_panic(r, "%" X64 " stepped empty MsgProp", r->id);
+    if (m->n_entries == 0) /* rc_raft_screen refuses one from a peer; the API never makes one */
+        return rc_raft_panic(r, "%" X64 " stepped empty MsgProp from %" X64
+                             ": a proposal carries at least one entry", r->id, m->from);
     if (rc_progress_map_get(&r->trk.progress, r->id) == NULL)
         return RC_ERR_PROPOSAL_DROPPED;
     if (r->lead_transferee != RC_NONE) {

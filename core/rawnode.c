@@ -6,6 +6,8 @@
  */
 #include "rawnode.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -240,6 +242,16 @@ int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uin
     RN_CHECK(rn);
     if (type != RC_ENTRY_CONF_CHANGE && type != RC_ENTRY_CONF_CHANGE_V2)
         return fail(rn, RC_ERR_INVALID, "not a conf change entry type");
+    uint64_t bad = RC_NONE;
+    int crc = rc_conf_change_check_ids(type, data, len, &bad);
+    if (crc == RC_ERR_REFUSED) {
+        snprintf(rn->err_buf, sizeof(rn->err_buf),
+                 "conf change names reserved id %" PRIx64 " (a local thread target, never a node)",
+                 bad);
+        return fail(rn, RC_ERR_INVALID, rn->err_buf);
+    }
+    if (crc != RC_OK)
+        return fail(rn, crc, crc == RC_ERR_NOMEM ? "out of memory" : "conf change does not decode");
     rc_entry e = {.type = type,
                   .data = {.data = len > 0 ? (uint8_t *)(uintptr_t)data : NULL, .len = len}};
     rc_message m = {.type = RC_MSG_PROP, .entries = &e, .n_entries = 1};
@@ -258,11 +270,18 @@ int rc_rawnode_apply_conf_change(rc_rawnode *rn, const rc_conf_change_v2 *cc, rc
 int rc_rawnode_step(rc_rawnode *rn, const rc_message *m)
 {
     RN_CHECK(rn);
-    if (rc_msg_is_local(m->type) && !rc_msg_is_local_target(m->from))
+    if (rc_msg_is_local(m->type) && !rc_msg_is_local_target(m->from)) {
+        rn->raft->refused++; /* etcd's own refusal of a peer's local message: counted too */
         return fail(rn, RC_ERR_STEP_LOCAL_MSG, "raft: cannot step raft local message");
+    }
     if (rc_msg_is_response(m->type) && !rc_msg_is_local_target(m->from) &&
         rc_progress_map_get(&rn->raft->trk.progress, m->from) == NULL)
         return fail(rn, RC_ERR_STEP_PEER_NOT_FOUND, "raft: cannot step as peer not found");
+    int rc = rc_raft_screen(rn->raft, m, rn->err_buf, sizeof(rn->err_buf));
+    if (rc == RC_ERR_REFUSED)
+        return fail(rn, rc, rn->err_buf);
+    if (rc != RC_OK)
+        return result(rn, rc);
     return result(rn, rc_raft_step(rn->raft, m));
 }
 

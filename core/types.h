@@ -45,6 +45,7 @@ typedef enum rc_err {
     RC_ERR_CORRUPT = -19,         /* stored data failed its checks (disk storage) */
     RC_ERR_LOCKED = -20,          /* the storage directory is in use by another process */
     RC_ERR_IO = -21,              /* an I/O call failed (disk storage) */
+    RC_ERR_REFUSED = -22,         /* a message no correct peer can send; the node is unchanged */
 } rc_err;
 
 /* etcd's raftpb.MessageType numbering. */

@@ -38,6 +38,7 @@ const (
 	codeConfChange          = int(C.RAFTC_ECONFCHANGE)
 	codeNotFound            = int(C.RAFTC_ENOTFOUND)
 	codeUnknownType         = int(C.RAFTC_EUNKNOWN_TYPE)
+	codeRefused             = int(C.RAFTC_EREFUSED)
 )
 
 const (

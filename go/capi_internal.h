@@ -13,6 +13,7 @@
 
 #include "raftc.h"
 #include "memstorage.h"
+#include "diskstorage.h"
 #include "raft.h"
 #include "rawnode.h"
 #include "strbuf.h"
@@ -39,8 +40,24 @@ struct raftc_memstorage {
     rc_entries scratch;  /* decoded batch of a large raftc_memstorage_append (array reused) */
 };
 
+/* The disk storage handle: the storage and a memory storage handle over its in-memory copy
+ * (raftc_diskstorage_memstorage). */
+struct raftc_diskstorage {
+    ds_storage *ds;
+    raftc_memstorage view;
+    rc_entries scratch; /* decoded batch of a large raftc_diskstorage_append (array reused) */
+};
+
+/* Decodes n raftpb entries into es (its array is used and grown), payloads into pool's slabs;
+ * the batch must be contiguous (RAFTC_EINVAL). On failure es is released. */
+int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
+                             const size_t *lens, size_t n);
+/* Drops a decoded batch's payload references (the storage took its own); keeps the array. */
+void raftc_entry_batch_release(rc_entries *es);
+
 typedef enum raftc_storage_kind {
-    RAFTC_STORAGE_NONE = 0, RAFTC_STORAGE_MEM = 1, RAFTC_STORAGE_CALLBACKS = 2
+    RAFTC_STORAGE_NONE = 0, RAFTC_STORAGE_MEM = 1, RAFTC_STORAGE_CALLBACKS = 2,
+    RAFTC_STORAGE_DISK = 3
 } raftc_storage_kind;
 
 struct raftc_config {
@@ -49,6 +66,7 @@ struct raftc_config {
     void *log_ud;
     raftc_storage_kind storage_kind;
     raftc_memstorage *ms;
+    raftc_diskstorage *ds;
     raftc_storage_callbacks cbs;
 };
 

@@ -39,6 +39,9 @@ var (
 	ErrConfChange  = errors.New("raftc: conf change refused")
 	ErrNotFound    = errors.New("raftc: not found")
 	ErrUnknownType = errors.New("raftc: unknown message type")
+	// ErrRefused: a message no correct peer can send, refused by Step; the node is unchanged
+	// and healthy (the message names the sender, the field and the value).
+	ErrRefused = errors.New("raftc: message refused: no correct peer can send it")
 )
 
 // Error is a raftc error: the library's code, its message and the sentinel it matches with
@@ -91,6 +94,8 @@ func sentinelFor(code int) error {
 		return ErrNotFound
 	case codeUnknownType:
 		return ErrUnknownType
+	case codeRefused:
+		return ErrRefused
 	}
 	return ErrInvalid
 }

@@ -59,5 +59,8 @@ int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index);
  * gap is RC_ERR_FAILED. Payloads in a blob are shared (a reference is taken), others (views,
  * plain heap) are copied into the storage's slabs. */
 int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n);
+/* Drops the entries after index (kept: the dummy and everything up to index; nothing happens
+ * if index >= the last index). Used by the disk storage's recovery. */
+void rc_memstorage_truncate_after(rc_memstorage *ms, uint64_t index);
 
 #endif

@@ -90,7 +90,13 @@ typedef enum raftc_err {
     RAFTC_ECONFIG = -15,                /* invalid configuration */
     RAFTC_ECONFCHANGE = -16,            /* a conf change was refused */
     RAFTC_ENOTFOUND = -17,              /* no such item */
-    RAFTC_EUNKNOWN_TYPE = -18           /* message type outside etcd's enum */
+    RAFTC_EUNKNOWN_TYPE = -18,          /* message type outside etcd's enum */
+    RAFTC_ECORRUPT = -19,               /* stored data failed its checks (disk storage) */
+    RAFTC_ELOCKED = -20,                /* the storage directory is used by another process */
+    RAFTC_EIO = -21,                    /* an I/O call failed (disk storage) */
+    RAFTC_EREFUSED = -22                /* a message no correct peer can send, refused; the
+                                         * node is unchanged and healthy (last_error says
+                                         * which sender, field and value) */
 } raftc_err;
 
 /* Static text for an error code; etcd's error text where etcd has one (e.g. RAFTC_ESTEP_LOCAL_MSG
@@ -387,7 +393,8 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms);
  * any conflicting tail; entries at or below the compaction point are ignored. n == 0 is a no-op
  * (ents/lens may then be NULL). All or nothing: on any error nothing is appended.
  * RAFTC_EDECODE for a malformed entry; RAFTC_EINVAL for a batch that is not contiguous (entry
- * i+1 is not at index(entry i) + 1: etcd trusts its caller here, raftc refuses); RAFTC_EFAILED
+ * i+1 is not at index(entry i) + 1: etcd trusts its caller here, raftc refuses) or whose
+ * indexes are 0 or would wrap past 2^64 - 2 (raftc_memstorage_last_error says which); RAFTC_EFAILED
  * when the batch starts after last index + 1 (etcd's panic "missing log entry [last: L, append
  * at: I]"). */
 RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
@@ -400,7 +407,7 @@ RAFTC_API int raftc_memstorage_set_hard_state_fields(raftc_memstorage *ms, uint6
                                                      uint64_t vote, uint64_t commit);
 /* etcd's ApplySnapshot: replaces the contents with a raftpb Snapshot (the log becomes empty
  * after the snapshot's index). RAFTC_ESNAP_OUT_OF_DATE if its index is not newer than the
- * current snapshot's (nothing changes). */
+ * current snapshot's, RAFTC_EINVAL (with a text) at index 2^64 - 1 (nothing changes). */
 RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_t *buf,
                                               size_t len);
 /* etcd's CreateSnapshot: makes a snapshot at index i (term taken from the log) with an optional
@@ -438,9 +445,102 @@ RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out);
 RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
                                              raftc_sink *conf_state);
 /* etcd's panic text of the last call on ms that returned RAFTC_EFAILED, e.g. "compact 7 is out
- * of bound lastindex(5)" ("" if none yet; other errors do not set it). Owned by ms, valid until
+ * of bound lastindex(5)", or why an append or snapshot was refused with RAFTC_EINVAL ("append
+ * batch is not contiguous: entry 1 has index 3, want 2") ("" if none yet; other errors do not
+ * set it). Owned by ms, valid until
  * the next failing call or raftc_memstorage_free. Never NULL (a NULL ms gives ""). */
 RAFTC_API const char *raftc_memstorage_last_error(const raftc_memstorage *ms);
+
+/* ======================================================================================
+ * Disk storage (a crash-safe write-ahead log and snapshot files; docs/storage.md)
+ *
+ * A directory holding a segmented write-ahead log (a CRC32C per record) and snapshot files
+ * written atomically, with an in-memory copy of the log that nodes read (like etcd's WAL plus
+ * MemoryStorage). Opening replays the log: a torn tail of the last segment (a crash during a
+ * write) is cut off; any other damage refuses to open with RAFTC_ECORRUPT and a text naming
+ * the file and offset. The directory is locked while open (RAFTC_ELOCKED for a second opener).
+ *
+ * Writes are durable when the call returns, as the sync policy says: RAFTC_SYNC_EACH fsyncs in
+ * every write call (raftc_diskstorage_save_ready only when the Ready's MustSync is set);
+ * RAFTC_SYNC_GROUP buffers writes until raftc_diskstorage_sync (one fsync for many Readys or
+ * nodes: call it before sending the Readys' messages); RAFTC_SYNC_NONE never fsyncs (not
+ * crash-safe; tests and benchmarks). Snapshots are always fsynced (except RAFTC_SYNC_NONE).
+ *
+ * A failed write, fsync or file operation fails the storage for good: every later write returns
+ * RAFTC_EFAILED, nodes reading it fail (RAFTC_ESTORAGE from their storage), and
+ * raftc_diskstorage_last_error() says what failed. Nothing is retried: after a failed fsync the
+ * kernel may have dropped the data, so it must never be acknowledged. Reopen to recover.
+ *
+ * Argument errors as for the memory storage (RAFTC_EINVAL, RAFTC_ETOOLARGE, RAFTC_EDECODE;
+ * RAFTC_EFAILED with etcd's panic text for a gap or a snapshot beyond the last index, leaving
+ * the storage unchanged and usable). One thread at a time, including the nodes that read it.
+ * ====================================================================================== */
+
+typedef struct raftc_diskstorage raftc_diskstorage;
+
+typedef enum raftc_sync_policy {
+    RAFTC_SYNC_EACH = 0,  /* fsync in every write call that needs it (the default) */
+    RAFTC_SYNC_GROUP = 1, /* fsync in raftc_diskstorage_sync only (group commit) */
+    RAFTC_SYNC_NONE = 2   /* never fsync (not crash-safe) */
+} raftc_sync_policy;
+
+/* Options of raftc_diskstorage_open. Zero-initialize, set struct_size, then the fields wanted;
+ * fields only grow at the end. */
+typedef struct raftc_diskstorage_options {
+    size_t struct_size;     /* sizeof(raftc_diskstorage_options) as compiled by the host */
+    uint64_t segment_size;  /* bytes per WAL segment, preallocated; 0: 64 MiB; at least 4096 */
+    int sync_policy;        /* raftc_sync_policy */
+} raftc_diskstorage_options;
+
+/* Opens the disk storage in directory path (created if absent; a fresh one is empty like a new
+ * memory storage) and replays it. opts may be NULL (defaults). On failure *out is NULL and, if
+ * err is not NULL, err (err_len bytes, NUL-terminated, truncated to fit) gets the reason:
+ * RAFTC_ELOCKED (another process has the directory open), RAFTC_ECORRUPT (naming the file and
+ * offset), RAFTC_EIO, RAFTC_EINVAL (bad options), RAFTC_ENOMEM. */
+RAFTC_API int raftc_diskstorage_open(raftc_diskstorage **out, char *err, size_t err_len,
+                                     const char *path, const raftc_diskstorage_options *opts);
+/* Writes out buffered records (no fsync: what was not synced is not promised), unlocks the
+ * directory and frees ds. NULL is a no-op. Nodes reading ds must be freed first. */
+RAFTC_API void raftc_diskstorage_free(raftc_diskstorage *ds);
+/* As raftc_memstorage_append, durably. */
+RAFTC_API int raftc_diskstorage_append(raftc_diskstorage *ds, const uint8_t *const *ents,
+                                       const size_t *lens, size_t n);
+/* As raftc_memstorage_set_hard_state, durably. */
+RAFTC_API int raftc_diskstorage_set_hard_state(raftc_diskstorage *ds, const uint8_t *buf,
+                                               size_t len);
+/* As raftc_memstorage_apply_snapshot: writes the snapshot file, then replaces the log with it;
+ * log segments and snapshot files it makes obsolete are deleted. */
+RAFTC_API int raftc_diskstorage_apply_snapshot(raftc_diskstorage *ds, const uint8_t *buf,
+                                               size_t len);
+/* As raftc_memstorage_create_snapshot (out may be NULL), durably; obsolete log segments and
+ * snapshot files are deleted. */
+RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstorage *ds,
+                                                uint64_t i, const uint8_t *conf_state,
+                                                size_t conf_state_len, const uint8_t *data,
+                                                size_t data_len);
+/* As raftc_memstorage_compact (the in-memory copy; the log on disk is trimmed by snapshots). */
+RAFTC_API int raftc_diskstorage_compact(raftc_diskstorage *ds, uint64_t compact_index);
+/* Makes every write so far durable (the group commit point; with RAFTC_SYNC_EACH a no-op
+ * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO. */
+RAFTC_API int raftc_diskstorage_sync(raftc_diskstorage *ds);
+/* The in-memory copy of the log as a memory storage handle, for reading (entries, term,
+ * snapshot, ...). Borrowed: valid while ds lives. Never write through it: such writes bypass
+ * the disk and are lost when the storage is reopened. RAFTC_EINVAL for NULL arguments. */
+RAFTC_API int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_diskstorage *ds);
+
+/* Keys of raftc_diskstorage_stat. */
+typedef enum raftc_diskstorage_stat_key {
+    RAFTC_DS_BYTES_WRITTEN = 0, /* bytes written to the log and snapshot files since opening */
+    RAFTC_DS_TORN_BYTES = 1,    /* bytes of a torn log tail cut off when opening */
+    RAFTC_DS_FAILED = 2         /* 1 if the storage has failed */
+} raftc_diskstorage_stat_key;
+
+/* *out = the value of key (a raftc_diskstorage_stat_key). RAFTC_EINVAL for NULL arguments or an
+ * unknown key. */
+RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds, int key);
+/* Why the storage failed (or the text of the last argument error), "" if none. Owned by ds,
+ * valid until its next call. Never NULL (a NULL ds gives ""). */
+RAFTC_API const char *raftc_diskstorage_last_error(const raftc_diskstorage *ds);
 
 /* ======================================================================================
  * Host storage callbacks (etcd's Storage interface implemented by the host)
@@ -558,6 +658,10 @@ RAFTC_API int raftc_config_set_logger(raftc_config *cfg, raftc_log_fn fn, void *
 /* Uses a memory storage, replacing any storage set before (borrowed: it must outlive every
  * node created from this config). RAFTC_EINVAL for NULL arguments. */
 RAFTC_API int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *ms);
+/* Uses a disk storage, replacing any storage set before (borrowed: it must outlive every node
+ * created from this config). The nodes read its in-memory copy and fail once it has failed.
+ * RAFTC_EINVAL for NULL arguments. */
+RAFTC_API int raftc_config_set_diskstorage(raftc_config *cfg, raftc_diskstorage *ds);
 /* Uses host callbacks, replacing any storage set before (the table is copied; cbs->ud must
  * outlive the nodes). RAFTC_EINVAL (config unchanged) for NULL arguments, a struct_size
  * smaller than the first version of the table, or a NULL callback. */
@@ -665,7 +769,9 @@ RAFTC_API int raftc_node_campaign(raftc_node *node);
 RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
 /* Proposes a conf change: kind RAFTC_CC_V1 with raftpb ConfChange bytes, or RAFTC_CC_V2 with
  * raftpb ConfChangeV2 bytes (len 0 = empty V2 = leave the joint config). The bytes are checked
- * (RAFTC_EDECODE) and used verbatim as the entry data. RAFTC_EPROPOSAL_DROPPED as propose. */
+ * (RAFTC_EDECODE) and used verbatim as the entry data; RAFTC_EINVAL (with a text) if a change
+ * names RAFTC_LOCAL_APPEND_THREAD or RAFTC_LOCAL_APPLY_THREAD, which no node may have.
+ * RAFTC_EPROPOSAL_DROPPED as propose. */
 RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                              size_t len);
 /* etcd's ApplyConfChange: call when applying a committed conf-change entry, with the entry's
@@ -686,10 +792,15 @@ RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const u
 RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
                                            size_t len, raftc_sink *conf_state);
 /* etcd's RawNode.Step on a raftpb Message from the network (or a storage-thread response).
- * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes; RAFTC_ESTEP_LOCAL_MSG
- * for a local message type not from a local thread; RAFTC_ESTEP_PEER_NOT_FOUND for a response
- * from an unknown peer; RAFTC_EPROPOSAL_DROPPED for a dropped MsgProp. The last error text is
- * etcd's error text in each case. */
+ * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes (the last error text
+ * names the offset and the field); RAFTC_ESTEP_LOCAL_MSG for a local message type not from a
+ * local thread; RAFTC_ESTEP_PEER_NOT_FOUND for a response from an unknown peer (etcd's texts);
+ * RAFTC_EPROPOSAL_DROPPED for a dropped MsgProp. RAFTC_EREFUSED for a message no correct peer
+ * can send (docs/abi.md lists them: a term that could wrap, entries that do not follow the
+ * index, a self-addressed or misaddressed message, sender 0, a commit or acknowledgement beyond
+ * the log, ...): the node is unchanged and healthy, and the text names the sender, the field and
+ * the value. Nothing a peer sends fails the node (RAFTC_EFAILED comes only from the host's
+ * storage, or a bug). */
 RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len);
 
 /* etcd's HasReady: 1 if a Ready with anything to do is available, 0 if not (also for NULL and
@@ -799,6 +910,12 @@ RAFTC_API int raftc_node_ready_packed(raftc_ready **out, const uint8_t **buf, si
  * of their bytes would, without encoding and decoding them: the storage shares the payloads with
  * the node (no copy). Same errors as raftc_memstorage_append. */
 RAFTC_API int raftc_memstorage_append_ready(raftc_memstorage *ms, const raftc_ready *rd);
+/* Persists the Ready to ds in etcd's order (its snapshot, its entries, its HardState) straight
+ * from the node's structures (nothing is encoded or decoded twice), then fsyncs if the Ready's
+ * MustSync is set and the policy is RAFTC_SYNC_EACH. Once it returns RAFTC_OK (and, with
+ * RAFTC_SYNC_GROUP, raftc_diskstorage_sync did too) the Ready's messages may be sent.
+ * RAFTC_ESTATE for a stale Ready; otherwise as raftc_diskstorage_append. */
+RAFTC_API int raftc_diskstorage_save_ready(raftc_diskstorage *ds, const raftc_ready *rd);
 
 /* Indexes into the array filled by raftc_node_status_info (etcd's BasicStatus plus config). */
 typedef enum raftc_status_field {
@@ -814,7 +931,10 @@ typedef enum raftc_status_field {
                                     * voters */
     RAFTC_ST_IS_LEARNER = 9,
     RAFTC_ST_N_PROGRESS = 10,      /* peers tracked in the progress map (leader only, else 0) */
-    RAFTC_ST_COUNT = 11
+    RAFTC_ST_REFUSED = 11,         /* messages raftc_node_step refused as no correct peer's
+                                    * (RAFTC_EREFUSED, and etcd's RAFTC_ESTEP_LOCAL_MSG) since
+                                    * the node was created */
+    RAFTC_ST_COUNT = 12
 } raftc_status_field;
 
 /* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress*): read-only,

@@ -43,6 +43,10 @@ typedef enum rc_err {
     RC_ERR_CONFCHANGE = -16,      /* a conf change was refused by the changer */
     RC_ERR_NOT_FOUND = -17,
     RC_ERR_UNKNOWN_TYPE = -18,    /* message type outside the enum */
+    RC_ERR_CORRUPT = -19,         /* stored data failed its checks (disk storage) */
+    RC_ERR_LOCKED = -20,          /* the storage directory is in use by another process */
+    RC_ERR_IO = -21,              /* an I/O call failed (disk storage) */
+    RC_ERR_REFUSED = -22,         /* a message no correct peer can send; the node is unchanged */
 } rc_err;
 
 /* etcd's raftpb.MessageType numbering. */

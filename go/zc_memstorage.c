@@ -56,21 +56,39 @@ struct rc_memstorage {
     char *last_error;     /* MS_ERROR_MAX bytes, allocated by the first failure */
 };
 
+static void ms_set_error(rc_memstorage *ms, const char *fmt, va_list ap)
+{
+    if (ms->last_error == NULL)
+        ms->last_error = rc_malloc(MS_ERROR_MAX);
+    if (ms->last_error != NULL)
+        vsnprintf(ms->last_error, MS_ERROR_MAX, fmt, ap);
+}
+
 /* Records etcd's panic text for rc_memstorage_last_error and returns RC_ERR_FAILED. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static int ms_panic(rc_memstorage *ms, const char *fmt, ...)
 {
-    if (ms->last_error == NULL)
-        ms->last_error = rc_malloc(MS_ERROR_MAX);
-    if (ms->last_error != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(ms->last_error, MS_ERROR_MAX, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    ms_set_error(ms, fmt, ap);
+    va_end(ap);
     return RC_ERR_FAILED;
+}
+
+/* Records why an argument is refused (where etcd trusts its caller) and returns
+ * RC_ERR_INVALID. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int ms_invalid(rc_memstorage *ms, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ms_set_error(ms, fmt, ap);
+    va_end(ap);
+    return RC_ERR_INVALID;
 }
 
 static uint64_t ms_last(const rc_memstorage *ms)
@@ -289,6 +307,9 @@ int rc_memstorage_snapshot(rc_memstorage *ms, rc_snapshot *out)
 
 int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap)
 {
+    if (snap->metadata.index == UINT64_MAX)
+        return ms_invalid(ms, "snapshot index %llu leaves no index for the log after it",
+                          U64(snap->metadata.index));
     if (ms->snapshot.metadata.index >= snap->metadata.index)
         return RC_ERR_SNAP_OUT_OF_DATE;
     rc_snapshot copy;
@@ -450,6 +471,15 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
 {
     if (n == 0)
         return RC_OK;
+    /* etcd trusts its caller to pass a contiguous batch; a batch that is not, or that would
+     * wrap past the largest index, is refused here instead of corrupting the log. */
+    if (ents[0].index == 0 || ents[0].index > UINT64_MAX - n)
+        return ms_invalid(ms, "append of %zu entries at index %llu: indexes must lie in [1, %llu)",
+                          n, U64(ents[0].index), U64(UINT64_MAX));
+    for (size_t i = 1; i < n; i++)
+        if (ents[i].index != ents[0].index + i)
+            return ms_invalid(ms, "append batch is not contiguous: entry %zu has index %llu, want %llu",
+                              i, U64(ents[i].index), U64(ents[0].index + i));
     uint64_t first = rc_memstorage_first_index(ms);
     uint64_t last = ents[0].index + n - 1;
     /* Nothing new. */
@@ -504,6 +534,12 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
     if (copies != small)
         rc_free(copies);
     return rc;
+}
+
+void rc_memstorage_truncate_after(rc_memstorage *ms, uint64_t index)
+{
+    if (index < ms_last(ms))
+        ms_truncate(ms, index < ms->offset ? ms->offset + 1 : index + 1);
 }
 
 /* ---- the rc_storage view ---- */

@@ -73,6 +73,27 @@ int rc_majority_copy(rc_majority *dst, const rc_majority *src)
     return RC_OK;
 }
 
+static int rc_cmp_u64(const void *a, const void *b);
+
+int rc_majority_from_ids(rc_majority *m, const uint64_t *ids, size_t n)
+{
+    memset(m, 0, sizeof(*m));
+    if (n == 0)
+        return RC_OK;
+    m->ids = rc_malloc(n * sizeof(uint64_t));
+    if (m->ids == NULL)
+        return RC_ERR_NOMEM;
+    memcpy(m->ids, ids, n * sizeof(uint64_t));
+    qsort(m->ids, n, sizeof(uint64_t), rc_cmp_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || m->ids[k - 1] != m->ids[i])
+            m->ids[k++] = m->ids[i];
+    m->n = k;
+    m->cap = n;
+    return RC_OK;
+}
+
 void rc_majority_free(rc_majority *m)
 {
     rc_free(m->ids);
@@ -196,12 +217,30 @@ rc_vote_result rc_joint_vote_result(const rc_joint *j, rc_vote_fn fn, void *ud)
 
 int rc_joint_ids(rc_majority *out, const rc_joint *j)
 {
-    int rc = rc_majority_copy(out, &j->incoming);
-    for (size_t i = 0; rc == RC_OK && i < j->outgoing.n; i++)
-        rc = rc_majority_add(out, j->outgoing.ids[i]);
-    if (rc != RC_OK)
-        rc_majority_free(out);
-    return rc;
+    /* Merge of the two sorted halves: linear. */
+    const rc_majority *a = &j->incoming, *b = &j->outgoing;
+    memset(out, 0, sizeof(*out));
+    if (a->n + b->n == 0)
+        return RC_OK;
+    out->ids = rc_malloc((a->n + b->n) * sizeof(uint64_t));
+    if (out->ids == NULL)
+        return RC_ERR_NOMEM;
+    size_t i = 0, k = 0, n = 0;
+    while (i < a->n || k < b->n) {
+        uint64_t v;
+        if (k >= b->n || (i < a->n && a->ids[i] < b->ids[k]))
+            v = a->ids[i++];
+        else if (i >= a->n || b->ids[k] < a->ids[i])
+            v = b->ids[k++];
+        else {
+            v = a->ids[i++];
+            k++;
+        }
+        out->ids[n++] = v;
+    }
+    out->n = n;
+    out->cap = a->n + b->n;
+    return RC_OK;
 }
 
 /* ---- text forms ---- */

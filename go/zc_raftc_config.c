@@ -154,6 +154,17 @@ RAFTC_API int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *m
         return RAFTC_EINVAL;
     cfg->storage_kind = RAFTC_STORAGE_MEM;
     cfg->ms = ms;
+    cfg->ds = NULL;
+    return RAFTC_OK;
+}
+
+RAFTC_API int raftc_config_set_diskstorage(raftc_config *cfg, raftc_diskstorage *ds)
+{
+    if (cfg == NULL || ds == NULL)
+        return RAFTC_EINVAL;
+    cfg->storage_kind = RAFTC_STORAGE_DISK;
+    cfg->ds = ds;
+    cfg->ms = NULL;
     return RAFTC_OK;
 }
 
@@ -170,5 +181,6 @@ RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
     cfg->cbs.struct_size = sizeof(cfg->cbs);
     cfg->storage_kind = RAFTC_STORAGE_CALLBACKS;
     cfg->ms = NULL;
+    cfg->ds = NULL;
     return RAFTC_OK;
 }

@@ -45,42 +45,34 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms)
     rc_free(ms);
 }
 
-/* Decodes an entry, its payload straight into the storage's slabs (which keep it: no second
- * copy); the batch holds one reference per payload until the append is done. */
-static int decode_entry(raftc_memstorage *ms, rc_entry *e, const uint8_t *buf, size_t len)
+/* Decodes an entry, its payload straight into pool's slabs (where the storage keeps it: no
+ * second copy). */
+static int decode_entry(rc_blob_pool *pool, rc_entry *e, const uint8_t *buf, size_t len)
 {
     const uint8_t *d;
     size_t dl;
     memset(e, 0, sizeof(*e));
     if (buf == NULL || rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, buf, len) != RC_OK)
         return rc_decode_entry(e, buf, len);
-    int rc = rc_bytes_set_pooled(&e->data, rc_memstorage_pool(ms->ms), d, dl);
+    int rc = rc_bytes_set_pooled(&e->data, pool, d, dl);
     if (rc != RC_OK)
         memset(e, 0, sizeof(*e));
     return rc;
 }
 
-/* Drops the batch's payload references (the storage took its own). */
-static void batch_release(rc_entries *es)
+void raftc_entry_batch_release(rc_entries *es)
 {
     for (size_t i = 0; i < es->n; i++)
         rc_bytes_free(&es->v[i].data);
     es->n = 0;
 }
 
-RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
-                                      const size_t *lens, size_t n)
+int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
+                             const size_t *lens, size_t n)
 {
-    CHECK_MS(ms);
-    if (n == 0)
-        return RAFTC_OK;
     if (ents == NULL || lens == NULL)
         return RAFTC_EINVAL;
-    /* Small batches decode into the stack, larger ones into a kept scratch array: no
-     * allocation in steady state, nothing retained by hosts that append a few at a time. */
-    rc_entry small[16];
-    rc_entries es = n <= 16 ? (rc_entries){small, 0, 16} : ms->scratch;
-    es.n = 0;
+    es->n = 0;
     int rc = RC_OK;
     for (size_t i = 0; i < n && rc == RC_OK; i++) {
         rc_entry e = {0};
@@ -89,18 +81,31 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
         else if (lens[i] > RAFTC_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
-            rc = decode_entry(ms, &e, ents[i], lens[i]);
-        /* the batch itself must be contiguous (the core assumes it; etcd trusts it). */
-        if (rc == RC_OK && es.n > 0 && e.index != es.v[es.n - 1].index + 1)
-            rc = RC_ERR_INVALID;
+            rc = decode_entry(pool, &e, ents[i], lens[i]);
         if (rc == RC_OK)
-            rc = rc_entries_push_move(&es, &e);
+            rc = rc_entries_push_move(es, &e);
         if (rc != RC_OK)
             rc_bytes_free(&e.data);
     }
+    if (rc != RC_OK)
+        raftc_entry_batch_release(es);
+    return rc;
+}
+
+RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const *ents,
+                                      const size_t *lens, size_t n)
+{
+    CHECK_MS(ms);
+    if (n == 0)
+        return RAFTC_OK;
+    /* Small batches decode into the stack, larger ones into a kept scratch array: no
+     * allocation in steady state, nothing retained by hosts that append a few at a time. */
+    rc_entry small[16];
+    rc_entries es = n <= 16 ? (rc_entries){small, 0, 16} : ms->scratch;
+    int rc = raftc_entry_batch_decode(&es, rc_memstorage_pool(ms->ms), ents, lens, n);
     if (rc == RC_OK)
         rc = rc_memstorage_append(ms->ms, es.v, es.n);
-    batch_release(&es);
+    raftc_entry_batch_release(&es);
     if (es.v != small)
         ms->scratch = es; /* kept for the next large batch; freed with the storage */
     return rc;

@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "log.h"
+#include "pb_locate.h"
 
 /* ---- errors ---- */
 
@@ -304,6 +305,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
 {
     if (err != NULL)
         *err = "";
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || cfg == NULL) {
         if (err != NULL)
             *err = raftc_strerror(RAFTC_EINVAL);
@@ -331,6 +334,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
     c.logger.ud = node;
     if (cfg->storage_kind == RAFTC_STORAGE_MEM) {
         c.storage = rc_memstorage_storage(cfg->ms->ms);
+    } else if (cfg->storage_kind == RAFTC_STORAGE_DISK) {
+        c.storage = ds_storage_view(cfg->ds->ds);
     } else {
         node->cb->cbs = cfg->cbs;
         c.storage.ops = &cb_storage_ops;
@@ -479,6 +484,11 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     }
     if (rc == RC_WIRE_FALLBACK)
         rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    if (rc == RC_ERR_DECODE) {
+        char text[RAFTC_ERR_TEXT_MAX];
+        return raftc_node_result(node, rc,
+                                 rc_pb_locate_error(RC_PB_MESSAGE, buf, len, text, sizeof(text)));
+    }
     if (rc != RC_OK)
         return raftc_node_result(node, rc, NULL);
     rc = rc_rawnode_step(node->rn, &m);

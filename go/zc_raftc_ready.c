@@ -370,6 +370,7 @@ RAFTC_API int raftc_node_status_info(const raftc_node *node, uint64_t *info, siz
         [RAFTC_ST_IS_VOTER] = rc_tracker_is_voter(&r->trk, r->id),
         [RAFTC_ST_IS_LEARNER] = r->is_learner,
         [RAFTC_ST_N_PROGRESS] = pm != NULL ? pm->n : 0,
+        [RAFTC_ST_REFUSED] = r->refused,
     };
     for (size_t i = 0; i < n && i < RAFTC_ST_COUNT; i++)
         info[i] = v[i];

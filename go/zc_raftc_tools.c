@@ -8,6 +8,7 @@
  */
 #include "raftc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "capi_internal.h" /* RAFTC_MAX_INPUT */
@@ -21,23 +22,58 @@
 
 /* ---- quorum ---- */
 
-/* An id -> value lookup over borrowed parallel arrays (first occurrence wins). */
+/* An id -> value lookup over borrowed parallel arrays (first occurrence wins): (id, position)
+ * pairs sorted by id then position and searched by bisection, so a lookup costs O(log n). */
+typedef struct raftc_lookup_key {
+    uint64_t id;
+    size_t pos;
+} raftc_lookup_key;
+
 typedef struct raftc_lookup {
-    const uint64_t *ids;
     const uint64_t *idx;
     const int *granted;
     size_t n;
+    raftc_lookup_key *keys;
 } raftc_lookup;
+
+static int raftc_lookup_cmp(const void *a, const void *b)
+{
+    const raftc_lookup_key *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Index over ids[0..n); RAFTC_ENOMEM. */
+static int raftc_lookup_init(raftc_lookup *l, const uint64_t *ids, const uint64_t *idx,
+                             const int *granted, size_t n)
+{
+    *l = (raftc_lookup){idx, granted, n, NULL};
+    if (n == 0)
+        return RAFTC_OK;
+    l->keys = rc_malloc(n * sizeof(*l->keys));
+    if (l->keys == NULL)
+        return RAFTC_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        l->keys[i] = (raftc_lookup_key){ids[i], i};
+    qsort(l->keys, n, sizeof(*l->keys), raftc_lookup_cmp);
+    return RAFTC_OK;
+}
 
 static bool raftc_lookup_find(const raftc_lookup *l, uint64_t id, size_t *pos)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        if (l->ids[i] == id) {
-            *pos = i;
-            return true;
-        }
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) { /* the first key whose id is >= id */
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->keys[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return false;
+    if (lo == l->n || l->keys[lo].id != id)
+        return false;
+    *pos = l->keys[lo].pos;
+    return true;
 }
 
 static bool raftc_lookup_acked(void *ud, uint64_t id, uint64_t *idx)
@@ -66,17 +102,10 @@ static bool raftc_list_ok(const void *p, size_t n)
 static int raftc_majority_from(rc_majority *m, const uint64_t *ids, size_t n)
 {
     memset(m, 0, sizeof(*m));
-    for (size_t i = 0; i < n; i++) {
-        if (ids[i] == 0) {
-            rc_majority_free(m);
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == 0)
             return RAFTC_EINVAL;
-        }
-        if (rc_majority_add(m, ids[i]) != RC_OK) {
-            rc_majority_free(m);
-            return RAFTC_ENOMEM;
-        }
-    }
-    return RAFTC_OK;
+    return rc_majority_from_ids(m, ids, n) == RC_OK ? RAFTC_OK : RAFTC_ENOMEM;
 }
 
 /* Builds the joint config from the two lists (validated). */
@@ -117,10 +146,13 @@ int raftc_quorum_committed(uint64_t *out_index, const uint64_t *incoming, size_t
     int rc = raftc_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         return rc;
-    raftc_lookup l = {acked_ids, acked_indexes, NULL, n_acked};
-    *out_index = rc_joint_committed(&j, raftc_lookup_acked, &l);
+    raftc_lookup l;
+    rc = raftc_lookup_init(&l, acked_ids, acked_indexes, NULL, n_acked);
+    if (rc == RAFTC_OK)
+        *out_index = rc_joint_committed(&j, raftc_lookup_acked, &l);
+    rc_free(l.keys);
     raftc_joint_free(&j);
-    return RAFTC_OK;
+    return rc;
 }
 
 int raftc_quorum_describe(char **out, const uint64_t *incoming, size_t n_incoming,
@@ -141,8 +173,11 @@ int raftc_quorum_describe(char **out, const uint64_t *incoming, size_t n_incomin
     raftc_joint_free(&j);
     if (rc != RC_OK)
         return RAFTC_ENOMEM;
-    raftc_lookup l = {acked_ids, acked_indexes, NULL, n_acked};
-    *out = rc_majority_describe(&all, raftc_lookup_acked, &l);
+    raftc_lookup l;
+    rc = raftc_lookup_init(&l, acked_ids, acked_indexes, NULL, n_acked);
+    if (rc == RAFTC_OK)
+        *out = rc_majority_describe(&all, raftc_lookup_acked, &l);
+    rc_free(l.keys);
     rc_majority_free(&all);
     return *out == NULL ? RAFTC_ENOMEM : RAFTC_OK;
 }
@@ -158,10 +193,13 @@ int raftc_quorum_vote_result(int *out_result, const uint64_t *incoming, size_t n
     int rc = raftc_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         return rc;
-    raftc_lookup l = {vote_ids, NULL, granted, n_votes};
-    *out_result = (int)rc_joint_vote_result(&j, raftc_lookup_vote, &l);
+    raftc_lookup l;
+    rc = raftc_lookup_init(&l, vote_ids, NULL, granted, n_votes);
+    if (rc == RAFTC_OK)
+        *out_result = (int)rc_joint_vote_result(&j, raftc_lookup_vote, &l);
+    rc_free(l.keys);
     raftc_joint_free(&j);
-    return RAFTC_OK;
+    return rc;
 }
 
 /* ---- changer ---- */

@@ -7,6 +7,7 @@
 # and compiles the result against libraftc (static).
 import argparse
 import os
+import re
 
 import cffi
 
@@ -46,6 +47,10 @@ PREAMBLE = r"""
 #undef Py_END_ALLOW_THREADS
 #define Py_BEGIN_ALLOW_THREADS {
 #define Py_END_ALLOW_THREADS }
+/* ... except around the calls that do file I/O (RELEASE_GIL_PREFIXES): their wrappers use
+ * these instead, so a fsync does not stop the other threads. */
+#define PYRAFTC_BEGIN_RELEASE_GIL { PyThreadState *_save = PyEval_SaveThread();
+#define PYRAFTC_END_RELEASE_GIL PyEval_RestoreThread(_save); }
 
 /* A node's log lines, collected during its calls and handed to the Python logger after them
  * (no Python code runs inside raftc): records [u8 level][u32 length, host order][text]. */
@@ -97,12 +102,36 @@ def make_ffi(decls_path=DEFAULT_DECLS):
     return ffi
 
 
+# C functions that may block on the disk: their wrappers release the GIL (see PREAMBLE).
+RELEASE_GIL_PREFIXES = ("raftc_diskstorage_",)
+
+
+def release_gil_around_io(code):
+    """code with the cffi wrappers of RELEASE_GIL_PREFIXES functions releasing the GIL."""
+    out, pos = [], 0
+    wrapper = re.compile(r"\n_cffi_f_(%s)\w*\(PyObject \*self" % "|".join(RELEASE_GIL_PREFIXES))
+    for m in wrapper.finditer(code):
+        end = code.index("\n}\n", m.end())
+        body = code[m.start():end]
+        body = body.replace("Py_BEGIN_ALLOW_THREADS", "PYRAFTC_BEGIN_RELEASE_GIL")
+        body = body.replace("Py_END_ALLOW_THREADS", "PYRAFTC_END_RELEASE_GIL")
+        out.append(code[pos:m.start()])
+        out.append(body)
+        pos = end
+    out.append(code[pos:])
+    return "".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description="emit pyraftc's cffi C source")
     ap.add_argument("--decls", default=DEFAULT_DECLS)
     ap.add_argument("--output", required=True)
     args = ap.parse_args()
     make_ffi(args.decls).emit_c_code(args.output)
+    with open(args.output, encoding="utf-8") as f:
+        code = f.read()
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(release_gil_around_io(code))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@
 #   tools/fuzz-run.sh
 # Environment:
 #   RAFTC_FUZZ_SECONDS   seconds per fuzzer (default 60)
+<<<<<<< HEAD
 #   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_wire_diff
 #                        fuzz_recovery"); fuzz_recovery runs a third of the time (it builds its
 #                        own inputs from a valid log, so it needs no corpus to reach deep)
+=======
+#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_hostile
+#                        fuzz_wire_diff")
+>>>>>>> main
 #   RAFTC_FUZZ_PARALLEL  1 (default) runs the fuzzers side by side, 0 one after the other
 #   RAFTC_BUILD_ROOT     build root (default <repo>/build); the build goes to <root>/fuzz
 # Exit: 0 clean, 1 finding or build failure, 77 when clang cannot link -fsanitize=fuzzer.
@@ -20,7 +25,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${RAFTC_BUILD_ROOT:-$root/build}/fuzz"
 seconds="${RAFTC_FUZZ_SECONDS:-60}"
-default_targets="fuzz_decode fuzz_cluster"
+default_targets="fuzz_decode fuzz_cluster fuzz_hostile"
 [ -f "$root/tests/fuzz/fuzz_wire_diff.c" ] && default_targets="$default_targets fuzz_wire_diff"
 default_targets="$default_targets fuzz_recovery"
 targets="${RAFTC_FUZZ_TARGETS:-$default_targets}"
@@ -57,6 +62,8 @@ printf '\000\011\001\001\040\000' >"$work/seeds/fuzz_recovery/cut"
 printf '\001RAFTCWAL' >"$work/seeds/fuzz_recovery/raw"
 # The differential codec fuzzer starts from the same raftpb values as fuzz_decode.
 cp -r "$work/seeds/fuzz_decode" "$work/seeds/fuzz_wire_diff"
+# The hostile-network fuzzer reads operations like fuzz_cluster (its own op table).
+cp -r "$work/seeds/fuzz_cluster" "$work/seeds/fuzz_hostile"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -68,10 +75,16 @@ run_one() { # <target>
     if [ -d "$root/tests/fuzz/corpus/$t" ]; then
         cp "$root/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null || true
     fi
+<<<<<<< HEAD
     local maxlen=4096 secs="$seconds"
     [ "$t" = fuzz_cluster ] && maxlen=3000
     [ "$t" = fuzz_recovery ] && secs=$(( seconds / 3 > 5 ? seconds / 3 : 5 ))
     "$dir/tests/fuzz/$t" -max_total_time="$secs" -max_len="$maxlen" -timeout=20 \
+=======
+    local maxlen=4096
+    [ "$t" = fuzz_cluster ] || [ "$t" = fuzz_hostile ] && maxlen=3000
+    "$dir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$maxlen" -timeout=20 \
+>>>>>>> main
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
         "$corpus" >"$work/$t.log" 2>&1
 }
@@ -103,6 +116,8 @@ for t in $targets; do
         ls -1 "$dir/artifacts/" | grep "^$t-" | sed "s|^|    $dir/artifacts/|" || true
     else
         echo "==== [fuzz] $t: clean (${stats:-?} runs, $(ls "$work/corpus/$t" | wc -l) corpus files)"
+        # fuzz_hostile prints what it injected at exit
+        grep -m1 -E "^$t: [0-9]+ inputs" "$work/$t.log" | sed 's/^/==== [fuzz] /' || true
     fi
 done
 exit "$status"

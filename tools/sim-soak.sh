@@ -75,6 +75,7 @@ done
 
 passed=0
 failed=0
+hostile=(0 0 0 0 0) # injected replayed forged mutated accepted (runs with --hostile)
 for log in "$out"/chunk-*.txt; do
     [ -f "$log" ] || continue
     line="$(grep -E '^sim: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)"
@@ -83,6 +84,11 @@ for log in "$out"/chunk-*.txt; do
         tail -5 "$log"
         failed=$((failed + 1))
         continue
+    fi
+    h="$(grep -E '^sim hostile: ' "$log" | tail -1 | grep -oE '[0-9]+' | head -5 | tr '\n' ' ' || true)"
+    if [ -n "$h" ]; then
+        read -r -a hv <<<"$h"
+        for i in 0 1 2 3 4; do hostile[i]=$((hostile[i] + hv[i])); done
     fi
     p="$(echo "$line" | awk '{print $2}')"
     f="$(echo "$line" | awk '{print $4}')"
@@ -95,5 +101,9 @@ for log in "$out"/chunk-*.txt; do
         echo "  reproduce: $sim --seed $seed ${extra[*]}   (trace: $out/seed-$seed.txt)"
     done < <(grep -oE '^FAILED seed=[0-9]+' "$log" | cut -d= -f2)
 done
+if [ "${hostile[0]}" -gt 0 ]; then
+    echo "sim-soak: hostile: ${hostile[0]} injected: ${hostile[1]} replayed, ${hostile[2]} forged" \
+         "(all refused), ${hostile[3]} mutated (${hostile[4]} accepted, receiver restarted)"
+fi
 echo "sim-soak: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,7 @@
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
-#      python -m pyraftc.datadriven, generated-file staleness) and
+#      python/tests/raftc_datadriven.py, generated-file staleness) and
 #      `mypy --strict python/pyraftc` (the package ships py.typed)
 #   5b. raftc-kv (docs/kv.md) on the Python step's venv: tools/demo.sh (the README's first
 #      command: a narrated 3-process cluster, exit 0 only if every check held) and a 5 s
@@ -19,10 +19,12 @@
 #   6. tools/lua-test.sh: the Lua binding (SWIG module for 5.4 and LuaJIT, busted specs on three
 #      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
-#      the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
-#   7. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
-#   8. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
-#   9. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
+#      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
+#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds;
+#      partitions only until raftc-kv restarts from disk)
+#   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
+#   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
+#  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
 # Build dirs live under $RAFTC_BUILD_ROOT (default: <repo>/build). Exit status is non-zero if any
 # step failed; every step runs regardless, and a summary is printed at the end.
 set -euo pipefail
@@ -119,9 +121,16 @@ if command -v abidiff >/dev/null 2>&1; then
 else
     summary+=("abi-baseline: skipped (abigail-tools not installed)")
 fi
-# libFuzzer: RAFTC_FUZZ_SECONDS per fuzzer (default 60, the two run side by side).
-run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer)" \
+# libFuzzer: RAFTC_FUZZ_SECONDS per fuzzer (default 60; the fuzzers run side by side, so the
+# step takes that long whatever their number).
+run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer, side by side)" \
     env RAFTC_BUILD_ROOT="$build_root" "$root/tools/fuzz-run.sh"
+# What fuzz_hostile injected into its live clusters (printed at its exit).
+hostile_fuzz_log="$build_root/fuzz/run/fuzz_hostile.log"
+if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; then
+    summary+=("fuzz-hostile: $(grep -m1 '^fuzz_hostile: ' "$hostile_fuzz_log" |
+        sed 's/^fuzz_hostile: //')")
+fi
 
 if command -v protoc-c >/dev/null 2>&1; then
     echo "==== [generated] tools/check-generated.sh"
@@ -169,9 +178,9 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc python/tests/typing_api.py"
+    echo "==== [mypy] mypy --strict python/pyraftc, typing_api.py, the datadriven driver"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
-        python/pyraftc python/tests/typing_api.py); then
+        python/pyraftc python/tests/typing_api.py python/tests/datadriven); then
         summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
     else
         summary+=("mypy: --strict FAILED (python/pyraftc)")
@@ -234,7 +243,7 @@ fi
 
 # ---- Conformance matrix (tools/conformance-matrix; docs/testing.md, tests/conformance/README.md) ----
 # Every etcd and project transcript through every driver: the gcc build's raftc-datadriven, the
-# Python step's venv (python -m pyraftc.datadriven), the Lua step's builds (lua/raftc-datadriven.lua
+# Python step's venv (python/tests/raftc_datadriven.py), the Lua step's builds (lua/raftc-datadriven.lua
 # on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
 # Each driver must exist: a missing one fails the step. About 10 s.
 echo "==== [conformance-matrix] tools/conformance-matrix --strict"
@@ -245,6 +254,21 @@ if RAFTC_BUILD_ROOT="$build_root" "$root/tools/conformance-matrix" --strict 2>&1
     summary+=("conformance-matrix: $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
 else
     summary+=("conformance-matrix: FAILED $(tail -1 "$matrix_log" | sed 's/^conformance-matrix: //')")
+    failed=1
+fi
+
+# ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
+# The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
+# porcupine. Faults: SIGKILLs with restarts from the data directories (raftc-kv on
+# pyraftc.DiskStorage) and partitions. About 2 minutes.
+jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
+echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
+jepsen_log="$build_root/jepsen-test.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
+    tee "$jepsen_log"; then
+    summary+=("jepsen: $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (raftc-kv, faults: $jepsen_faults)")
+else
+    summary+=("jepsen: FAILED $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (faults: $jepsen_faults)")
     failed=1
 fi
 
@@ -264,6 +288,27 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     fi
 else
     summary+=("sim-soak: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Hostile network (tests/sim --hostile; docs/testing.md) ----
+# The simulator with replayed, forged and mutated messages injected at up to one per genuine
+# delivery (RAFTC_HOSTILE_SECONDS, default 60): every forged message must be refused, no correct
+# node may fail, and every safety check holds.
+hostile_seconds="${RAFTC_HOSTILE_SECONDS:-60}"
+echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 1000"
+hostile_log="$build_root/sim-hostile.log"
+if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$hostile_seconds" -s 2000000 \
+        -- --hostile 1000 2>&1 | tee "$hostile_log"; then
+        summary+=("sim-hostile: $(tail -1 "$hostile_log" | sed 's/^sim-soak: //'); $(grep -m1 \
+            '^sim-soak: hostile:' "$hostile_log" | sed 's/^sim-soak: hostile: //'); failed correct nodes: 0")
+    else
+        summary+=("sim-hostile: FAILED $(tail -1 "$hostile_log")")
+        failed=1
+    fi
+else
+    summary+=("sim-hostile: FAILED (no gcc build of raftc-sim)")
     failed=1
 fi
 

@@ -74,5 +74,6 @@ void bench_single(size_t batch, size_t total);
 void bench_cluster(size_t payload, size_t total);
 void bench_codec(void);
 void bench_memory(void);
+void bench_quorum(void);
 
 #endif /* RAFTC_BENCH_UTIL_H */

@@ -1,8 +1,9 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * main.c: raftc-bench, the raftc side of bench/run. Usage: raftc-bench [--quick] [-w a|b|c|d|all]
- * [--run N]. Prints one JSON object per result line (same shape as bench/go).
+ * main.c: raftc-bench, the raftc side of bench/run. Usage: raftc-bench [--quick]
+ * [-w a|b|c|d|q|all] [--run N]. Prints one JSON object per result line (same shape as
+ * bench/go). Workload q (the quorum functions at up to 100,000 voters) runs only when asked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
                    i + 1 < argc) {
             bench_run_id = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|all] [--run N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|q|all] [--run N]\n", argv[0]);
             return 2;
         }
     }
@@ -46,5 +47,7 @@ int main(int argc, char **argv)
         bench_codec();
     if (all || strcmp(w, "d") == 0)
         bench_memory();
+    if (strcmp(w, "q") == 0) /* raftc only (etcd's quorum package is not benchmarked here) */
+        bench_quorum();
     return 0;
 }

@@ -4,12 +4,22 @@
 # cluster_test.sh: three raftc-kv nodes in three nginx instances on loopback (docs/lua.md):
 # writes through each node; SIGKILL of the leader's nginx (its whole process group); a new
 # leader within the election timeout; no acknowledged write lost; the killed node restarts and
-# catches up; SIGTERM stops every node. Prints what it measured; the last line is
-# "openresty: ..." (exit 0 = passed). Env: RAFTKV_BASE_PORT (default 18300).
+# catches up; membership: 409/404 answers, a learner joins, catches up and exits 0 when removed;
+# SIGTERM stops every node. Prints what it measured; the last line is
+# "openresty: ..." (exit 0 = passed). Env: RAFTKV_BASE_PORT (default: a random free range).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-base="${RAFTKV_BASE_PORT:-18300}"
+# four free loopback ports (the machine may run other tests): base+1 .. base+4
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+base="${RAFTKV_BASE_PORT:-}"
+if [ -z "$base" ]; then
+    for _ in $(seq 1 20); do
+        base=$(( 20000 + RANDOM % 20000 ))
+        port_free $((base + 1)) && port_free $((base + 2)) && port_free $((base + 3)) &&
+            port_free $((base + 4)) && break
+    done
+fi
 tick_ms=100
 tmp="$(mktemp -d)"
 declare -A pgid
@@ -17,7 +27,7 @@ peers="1=http://127.0.0.1:$((base + 1)),2=http://127.0.0.1:$((base + 2)),3=http:
 
 fail() {
     echo "openresty: FAILED: $*"
-    for n in 1 2 3; do
+    for n in 1 2 3 4; do
         echo "--- node $n error.log (tail)"
         tail -n 15 "$tmp/n$n/nginx/logs/error.log" 2>/dev/null || true
     done
@@ -41,7 +51,9 @@ leader_of() { # the id some live node reports as leader and that says it is lead
     local n s
     for n in "$@"; do
         s="$(status "$n")"
-        if [ "$(field "$s" state)" = StateLeader ]; then echo "$n"; return; fi
+        # the answer must come from our node n (not another process on a reused port)
+        if [ "$(field "$s" state)" = StateLeader ] && [ "$(field "$s" id)" = "$n" ] &&
+            [ "$(field "$s" impl)" = openresty ]; then echo "$n"; return; fi
     done
 }
 now_ms() { date +%s%3N; }
@@ -54,8 +66,16 @@ echo "leader elected: node $leader after $(( $(now_ms) - t0 )) ms"
 
 declare -A acked=()
 code=""
-put() { # node key value: PUT; the status code in $code, the key recorded when acknowledged
-    code="$(curl -s -m 7 -o /dev/null -w '%{http_code}' -X PUT --data-binary "$3" "$(url "$1")/kv/$2" || true)"
+put() { # node key value: PUT; the status code in $code, the key recorded when acknowledged.
+    # 503 means never proposed (e.g. a follower that has not heard from a new leader yet): the
+    # client may retry it, for up to 5 s.
+    local tries=0
+    while :; do
+        code="$(curl -s -m 7 -o /dev/null -w '%{http_code}' -X PUT --data-binary "$3" "$(url "$1")/kv/$2" || true)"
+        [ "$code" = 503 ] && [ "$tries" -lt 50 ] || break
+        tries=$((tries + 1))
+        sleep 0.1
+    done
     if [ "$code" = 204 ]; then acked[$2]="$3"; fi
 }
 for i in $(seq 1 30); do
@@ -67,7 +87,7 @@ echo "30 writes acknowledged, through nodes 1, 2 and 3"
 
 term_before="$(field "$(status "$leader")" term)"
 echo "SIGKILL node $leader's nginx (process group ${pgid[$leader]}), term $term_before"
-kill -KILL -- "-${pgid[$leader]}"
+kill -KILL -- "-${pgid[$leader]}" || fail "node $leader's nginx is not running"
 t_kill=$(now_ms)
 unset "pgid[$leader]"
 survivors=()
@@ -103,7 +123,7 @@ echo "all ${#acked[@]} acknowledged writes read back (linearizable) from nodes $
 start "$leader"
 t_restart=$(now_ms)
 caught=false
-while [ $(( $(now_ms) - t_restart )) -lt 15000 ]; do
+while [ $(( $(now_ms) - t_restart )) -lt 30000 ]; do
     sleep 0.2
     missing=0
     for k in "${!acked[@]}"; do
@@ -112,7 +132,7 @@ while [ $(( $(now_ms) - t_restart )) -lt 15000 ]; do
     done
     if [ "$missing" = 0 ]; then caught=true; break; fi
 done
-$caught || fail "restarted node $leader did not catch up within 15 s"
+$caught || fail "restarted node $leader did not catch up within 30 s"
 echo "restarted node $leader caught up after $(( $(now_ms) - t_restart )) ms"
 put "$leader" "key-after-restart" "v"
 [ "$code" = 204 ] || fail "PUT through the restarted node answered $code"
@@ -122,10 +142,42 @@ bad="$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$(url 1)/kv/.." || t
 bad="$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary 'garbage' "$(url 1)/raft" || true)"
 [ "$bad" = 400 ] || fail "POST /raft with garbage answered $bad, want 400"
 
+http() { curl -s -m 7 -o /dev/null -w '%{http_code}' "$@" || true; }
+lead="$(leader_of 1 2 3)"
+[ -n "$lead" ] || fail "no leader before the membership checks"
+other=$(( lead % 3 + 1 ))
+code="$(http -X POST --data-binary "$(url 9)" "$(url "$lead")/members/$other")"
+[ "$code" = 409 ] || fail "re-adding node $other at another URL answered $code, want 409"
+code="$(http -X DELETE "$(url "$lead")/members/9")"
+[ "$code" = 404 ] || fail "removing a non-member answered $code, want 404"
+code="$(http -X POST "$(url "$lead")/leader/9")"
+[ "$code" = 404 ] || fail "a transfer to a non-member answered $code, want 404"
+# a learner joins, catches up, and leaves (it exits 0 once it applies its own removal)
+peers4="$peers,4=$(url 4)"
+setsid "$here/raftc-kv" --id 4 --listen "127.0.0.1:$((base + 4))" --data "$tmp/n4" \
+    --peers "$peers4" --join --tick-ms "$tick_ms" >"$tmp/n4.out" 2>&1 &
+pgid[4]=$!
+code="$(http -X POST --data-binary "$(url 4)" "$(url "$lead")/members/4?learner=true")"
+[ "$code" = 200 ] || fail "adding learner 4 answered $code"
+t4=$(now_ms)
+until [ "$(curl -s -m 2 "$(url 4)/kv/key-1?consistency=serializable" || true)" = "${acked[key-1]}" ]; do
+    [ $(( $(now_ms) - t4 )) -lt 15000 ] || fail "learner 4 did not catch up within 15 s"
+    sleep 0.2
+done
+echo "learner 4 joined and caught up after $(( $(now_ms) - t4 )) ms"
+code="$(http -X DELETE "$(url "$lead")/members/4")"
+[ "$code" = 200 ] || fail "removing node 4 answered $code"
+for _ in $(seq 1 100); do kill -0 "${pgid[4]}" 2>/dev/null || break; sleep 0.1; done
+kill -0 "${pgid[4]}" 2>/dev/null && fail "node 4 still running 10 s after its removal"
+wait "${pgid[4]}" && rc4=0 || rc4=$?
+[ "$rc4" = 0 ] || fail "removed node 4 exited $rc4, want 0"
+unset "pgid[4]"
+echo "node 4 removed: it exited 0"
+
 for n in "${!pgid[@]}"; do kill -TERM "${pgid[$n]}"; done
 for n in "${!pgid[@]}"; do
     for _ in $(seq 1 100); do kill -0 "${pgid[$n]}" 2>/dev/null || break; sleep 0.1; done
     kill -0 "${pgid[$n]}" 2>/dev/null && fail "node $n still running 10 s after SIGTERM"
     unset "pgid[$n]"
 done
-echo "openresty: 3 nginx nodes; new leader $elapsed ms after SIGKILL; ${#acked[@]} acknowledged writes kept; restarted node caught up"
+echo "openresty: 3 nginx nodes; new leader $elapsed ms after SIGKILL; ${#acked[@]} acknowledged writes kept; restarted node caught up; a learner joined, caught up and left"

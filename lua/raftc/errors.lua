@@ -14,7 +14,7 @@ local NAMES = {
     [-11] = "SnapshotTemporarilyUnavailableError", [-12] = "StorageError", [-13] = "NodeFailedError",
     [-14] = "StateError", [-15] = "ConfigError", [-16] = "ConfChangeError", [-17] = "NotFoundError",
     [-18] = "UnknownMessageTypeError", [-19] = "CorruptStorageError", [-20] = "StorageLockedError",
-    [-21] = "StorageIOError",
+    [-21] = "StorageIOError", [-22] = "MessageRefusedError",
 }
 M.NAMES = NAMES
 M.CODES = {}

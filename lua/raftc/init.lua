@@ -33,6 +33,8 @@ local M = {
     is_error = errors.is_error,
     MemoryStorage = storage.new_memory_storage,
     Storage = storage.new_storage,
+    DiskStorage = storage.new_disk_storage,
+    SyncEach = K("SYNC_EACH"), SyncGroup = K("SYNC_GROUP"), SyncNone = K("SYNC_NONE"),
     RawNode = node.new,
     -- uint64 constants at or above 2^63, as their two's-complement Lua value (docs/lua.md)
     NO_LIMIT = -1,

@@ -157,7 +157,11 @@ function M.new(cfg)
     end
     local state = { storage = storage, logger = logger, pending = nil }
     local hooks
-    if plain then check(B.config_set_memstorage(c, storage._ms)) end
+    if plain and storage_mod.is_disk_storage(storage) then
+        check(B.config_set_diskstorage(c, storage:_handle()))
+    elseif plain then
+        check(B.config_set_memstorage(c, storage._ms))
+    end
     if logger ~= nil or not plain then
         hooks = B.hooks_new(storage_mod.dispatcher(state))
         check(B.config_set_hooks(c, hooks, logger ~= nil, not plain))
@@ -334,6 +338,8 @@ function RawNode:_ready(describe)
     local rc, rd = B.node_ready(self:_handle())
     if rc ~= 0 or self._state.pending ~= nil then self:_fail(rc) end
     local r = build_ready(B, rd)
+    rawset(r, "_view", rd) -- for DiskStorage:save_ready, valid until advance / the next ready
+    rawset(r, "_node", self)
     if describe then
         local text
         rc, text = B.ready_describe(rd)

@@ -100,7 +100,97 @@ function MemoryStorage:_snapshot_bytes()
 end
 function MemoryStorage:snapshot() return raftpb.decode_snapshot(MemoryStorage._snapshot_bytes(self)) end
 
-function M.is_memory_storage(s) return getmetatable(s) == MemoryStorage end
+local DiskStorage = setmetatable({}, { __index = MemoryStorage })
+DiskStorage.__index = DiskStorage
+M.DiskStorage = DiskStorage
+
+function M.is_memory_storage(s)
+    local mt = getmetatable(s)
+    return mt == MemoryStorage or mt == DiskStorage
+end
+
+function M.is_disk_storage(s) return getmetatable(s) == DiskStorage end
+
+-- ---- DiskStorage ----
+-- raftc.DiskStorage(path[, { segment_size = 0, sync = raftc.SyncEach }]): etcd's MemoryStorage
+-- made durable (a write-ahead log and snapshot files in directory path, created if absent and
+-- locked while open). Reads come from its in-memory copy, as MemoryStorage's; writes reach the
+-- disk first (fsynced as the sync policy says). Errors: StorageLockedError, CorruptStorageError
+-- (naming file and offset), StorageIOError; after an I/O error every write raises
+-- NodeFailedError and nodes using it fail: reopen to recover.
+function M.new_disk_storage(path, opts)
+    num.bytes("path", path)
+    opts = opts or {}
+    if type(opts) ~= "table" then errors.arg("DiskStorage options must be a table") end
+    for k in pairs(opts) do
+        if k ~= "segment_size" and k ~= "sync" then errors.arg("DiskStorage: unknown option %s", tostring(k)) end
+    end
+    local rc, ds, err = B.diskstorage_open(path, num.uint("segment_size", opts.segment_size or 0),
+        num.int("sync", opts.sync or K("SYNC_EACH"), K("SYNC_EACH"), K("SYNC_NONE")))
+    if rc ~= 0 then errors.raise(rc, (err and err ~= "") and err or B.strerror(rc)) end
+    local ms
+    rc, ms = B.diskstorage_memstorage(ds)
+    check(rc)
+    return setmetatable({ _ds = ds, _ms = ms, path = path }, DiskStorage)
+end
+
+function DiskStorage:_handle()
+    if self._ds == nil then errors.raise(K("ESTATE"), "storage is closed") end
+    return self._ds
+end
+
+local function ds_check(self, rc)
+    if rc ~= 0 then
+        local text = self._ds and B.diskstorage_last_error(self._ds) or ""
+        errors.raise(rc, text ~= "" and text or B.strerror(rc))
+    end
+end
+
+function DiskStorage:append(entries)
+    ds_check(self, B.diskstorage_append(self:_handle(), raftpb.encode_entries(entries)))
+end
+function DiskStorage:set_hard_state(hs)
+    ds_check(self, B.diskstorage_set_hard_state(self:_handle(), raftpb.encode_hard_state(hs)))
+end
+function DiskStorage:apply_snapshot(snap)
+    ds_check(self, B.diskstorage_apply_snapshot(self:_handle(), raftpb.encode_snapshot(snap)))
+end
+function DiskStorage:create_snapshot(i, conf_state, data)
+    local s = core.sink()
+    ds_check(self, B.diskstorage_create_snapshot(s, self:_handle(), num.uint("i", i),
+                                                 raftpb.encode_conf_state(conf_state),
+                                                 num.bytes("data", data, true)))
+    return raftpb.decode_snapshot(core.first(s))
+end
+function DiskStorage:compact(i)
+    ds_check(self, B.diskstorage_compact(self:_handle(), num.uint("compact_index", i)))
+end
+-- Makes every write so far durable (the group commit point of raftc.SyncGroup).
+function DiskStorage:sync() ds_check(self, B.diskstorage_sync(self:_handle())) end
+-- Persists a Ready's HardState, entries and snapshot in one call (fsynced when MustSync), while
+-- the Ready is the node's current one (before advance); then its messages may be sent.
+function DiskStorage:save_ready(rd)
+    local node = rd._node
+    if node == nil or node:closed() then errors.raise(K("ESTATE"), "the Ready's node is closed") end
+    ds_check(self, B.diskstorage_save_ready(self:_handle(), rd._view))
+end
+local STATS = { bytes_written = "DS_BYTES_WRITTEN", torn_bytes = "DS_TORN_BYTES", failed = "DS_FAILED" }
+-- A counter: "bytes_written", "torn_bytes" (cut off when opening) or "failed" (1 once failed).
+function DiskStorage:stat(key)
+    local k = STATS[key]
+    if not k then errors.arg("unknown stat %s", tostring(key)) end
+    local rc, v = B.diskstorage_stat(self:_handle(), K(k))
+    ds_check(self, rc)
+    return v
+end
+-- Writes out buffered records, unlocks the directory and frees the storage (idempotent). Close
+-- the nodes using it first.
+function DiskStorage:close()
+    local ds = self._ds
+    if ds == nil then return end
+    self._ds, self._ms = nil, nil
+    B.diskstorage_free(ds)
+end
 
 -- ---- Storage written in Lua ----
 local Storage = {}

@@ -201,3 +201,53 @@ describe("raftc.RawNode", function()
         assert.is_true(raftc.backend == "ffi" or raftc.backend == "swig")
     end)
 end)
+
+describe("raftc.DiskStorage", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+
+    it("persists a node's log and state across reopening", function()
+        local st = raftc.DiskStorage(dir, { sync = raftc.SyncEach })
+        assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, dir), "StorageLockedError"))
+        local node = raftc.RawNode{ id = 1, storage = st }
+        node:bootstrap{ 1 }
+        local function drain()
+            while node:has_ready() do
+                local rd = node:ready()
+                st:save_ready(rd)
+                for _, e in ipairs(rd.committed_entries) do
+                    if e.type ~= raftc.raftpb.EntryNormal then node:apply_conf_change_entry(e) end
+                end
+                node:advance(rd)
+            end
+        end
+        drain()
+        node:campaign()
+        drain()
+        node:propose("durable")
+        drain()
+        local last = st:last_index()
+        local hs = st:initial_state()
+        node:close()
+        st:close()
+        st:close() -- idempotent
+        assert.is_true(raftc.is_error(h.error_of(st.append, st, {}), "StateError"))
+
+        local again = raftc.DiskStorage(dir)
+        assert.are.equal(last, again:last_index())
+        assert.are.same(hs, again:initial_state())
+        local ents = again:entries(last, last + 1)
+        assert.are.equal("durable", ents[1].data)
+        local node2 = raftc.RawNode{ id = 1, storage = again, applied = last }
+        assert.are.equal(hs.term, node2:basic_status().hard_state.term)
+        node2:close()
+        again:close()
+        os.execute("rm -rf '" .. dir .. "'")
+    end)
+
+    it("refuses bad arguments", function()
+        assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, 5), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, "/tmp/x", { sync = 9 }), "InvalidArgumentError"))
+        assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, "/proc/nope/raftc"), "StorageIOError"))
+    end)
+end)

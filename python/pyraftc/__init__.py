@@ -36,9 +36,9 @@ from .describe import (
 from .enums import LogLevel, ProgressStateType, ReadOnlyOption, SnapshotStatus, StateType
 from .errors import (
     CompactedError, ConfChangeError, ConfigError, DecodeError, InvalidArgumentError,
-    NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError, RaftError,
-    SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError, StepLocalMsgError,
-    StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
+    MessageRefusedError, NodeFailedError, NotFoundError, OutOfMemoryError, ProposalDroppedError,
+    RaftError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError, StateError,
+    StepLocalMsgError, StepPeerNotFoundError, StoppedError, StorageError, TooLargeError, UnavailableError,
     UnknownMessageTypeError, CorruptStorageError, StorageLockedError, StorageIOError,
 )
 from .node import (
@@ -85,7 +85,7 @@ __all__ = [
     "SnapshotTemporarilyUnavailableError", "StorageError", "NodeFailedError", "StoppedError",
     "StateError", "ConfigError", "ConfChangeError", "NotFoundError", "UnknownMessageTypeError",
     "CorruptStorageError", "StorageLockedError", "StorageIOError", "DiskStorage", "SyncPolicy",
-    "describe_message", "describe_entry", "describe_entries",
+    "MessageRefusedError", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__",
 ]

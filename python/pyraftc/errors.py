@@ -23,7 +23,7 @@ __all__ = [
     "UnavailableError", "SnapshotOutOfDateError", "SnapshotTemporarilyUnavailableError",
     "StorageError", "NodeFailedError", "StateError", "ConfigError", "ConfChangeError",
     "NotFoundError", "UnknownMessageTypeError", "StoppedError", "CorruptStorageError",
-    "StorageLockedError", "StorageIOError", "error_for_code",
+    "StorageLockedError", "StorageIOError", "MessageRefusedError", "error_for_code",
 ]
 
 
@@ -157,6 +157,14 @@ class StorageIOError(RaftError):
     code = -21
 
 
+class MessageRefusedError(RaftError, ValueError):
+    """A message no correct peer can send (a term that could wrap, entries that do not follow
+    their index, a self-addressed or misaddressed message, sender id 0, ...), refused by
+    step(); the node is unchanged and healthy, and the text names the sender, the field and the
+    value. raftc goes beyond etcd here (etcd panics or accepts). RAFTC_EREFUSED."""
+    code = -22
+
+
 class StoppedError(RaftError):
     """etcd's ErrStopped ("raft: stopped"): a request to a stopped :class:`pyraftc.aio.Node`.
     Raised by pyraftc itself (code 0)."""
@@ -169,7 +177,7 @@ _BY_CODE: Dict[int, Type[RaftError]] = {
                 UnavailableError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError,
                 StorageError, NodeFailedError, StateError, ConfigError, ConfChangeError,
                 NotFoundError, UnknownMessageTypeError, CorruptStorageError,
-                StorageLockedError, StorageIOError)
+                StorageLockedError, StorageIOError, MessageRefusedError)
 }
 
 

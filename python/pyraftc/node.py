@@ -70,10 +70,12 @@ class Progress(NamedTuple):
 
 class BasicStatus:
     """etcd's BasicStatus: id, hard_state, soft_state (lead, raft_state), applied and
-    lead_transferee."""
+    lead_transferee; and raftc's ``refused``: messages step() refused as no correct peer's
+    (:class:`MessageRefusedError`, and etcd's :class:`StepLocalMsgError`) since the node was
+    created."""
 
     __slots__ = ("id", "hard_state", "soft_state", "applied", "lead_transferee", "is_voter",
-                 "is_learner")
+                 "is_learner", "refused")
 
     def __init__(self, info: Any) -> None:
         self.id = int(info[lib.RAFTC_ST_ID])
@@ -85,6 +87,7 @@ class BasicStatus:
         self.lead_transferee = int(info[lib.RAFTC_ST_LEAD_TRANSFEREE])
         self.is_voter = bool(info[lib.RAFTC_ST_IS_VOTER])
         self.is_learner = bool(info[lib.RAFTC_ST_IS_LEARNER])
+        self.refused = int(info[lib.RAFTC_ST_REFUSED])
 
     @property
     def lead(self) -> int:
@@ -430,7 +433,7 @@ class RawNode:
             check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, config.rand_seed))
         keep: Tuple[Any, ...] = (self._handle,)
         direct = self._ctx.ms is not None and len(self._ctx.direct) == 6
-        if direct and not sync_logging:
+        if not isinstance(self, _LockedRawNode):
             # Log lines are collected in C and given to the logger after each call, so no
             # Python code runs inside raftc: see _drain_log.
             self._logbuf = ffi.gc(lib.pyraftc_logbuf_new(), lib.pyraftc_logbuf_free)
@@ -838,9 +841,10 @@ class RawNode:
 
 
 class _LockedRawNode(RawNode):
-    """A RawNode whose calls run Python code inside raftc (storage methods written in Python,
-    or sync_logging): every call holds the node's lock, so another thread cannot enter the
-    node while one is suspended in that Python code."""
+    """A RawNode whose calls may let another thread run meanwhile (storage methods written in
+    Python, a sync_logging logger, a DiskStorage whose writes release the GIL): every call
+    holds the node's lock (a MemoryStorage's is the storage's lock), so another thread cannot
+    enter the node, or write its storage, while a call is in progress."""
 
     def tick(self) -> None:
         self._call(_tick)
@@ -864,8 +868,9 @@ class _LockedRawNode(RawNode):
 
 
 def _is_direct(storage: Any) -> bool:
-    """True for a MemoryStorage whose Storage methods are all the C ones."""
-    if not isinstance(storage, MemoryStorage):
+    """True for a MemoryStorage whose Storage methods are all the C ones. (Not a DiskStorage:
+    its writes release the GIL during their I/O, so its nodes need their lock.)"""
+    if not isinstance(storage, MemoryStorage) or isinstance(storage, DiskStorage):
         return False
     return all(getattr(type(storage), name) is getattr(MemoryStorage, name)
                for name in _STORAGE_METHODS)

@@ -47,6 +47,27 @@ def test_step_local_message_texts():
         c.nodes[1].step(raftpb.Message(type=raftpb.MsgAppResp, to=1, term=2, from_=9))
 
 
+def test_impossible_messages_refused():
+    """A message no correct peer can send is refused (MessageRefusedError), counted in
+    basic_status().refused, and leaves the node unchanged and working."""
+    c = three_node_leader()
+    node = c.nodes[2]
+    before = node.basic_status()
+    with pytest.raises(pyraftc.MessageRefusedError, match="MsgProp from 3: empty proposal"):
+        node.step(raftpb.Message(type=raftpb.MsgProp, to=2, from_=3))
+    with pytest.raises(pyraftc.MessageRefusedError, match="term 18446744073709551615 is above"):
+        node.step(raftpb.Message(type=raftpb.MsgHeartbeat, to=2, from_=1, term=2**64 - 1))
+    with pytest.raises(pyraftc.MessageRefusedError, match="addressed from this node to itself"):
+        node.step(raftpb.Message(type=raftpb.MsgHeartbeat, to=2, from_=2, term=before.term))
+    after = node.basic_status()
+    assert after.refused == before.refused + 3
+    assert (after.term, after.vote, after.commit, after.lead) == \
+        (before.term, before.vote, before.commit, before.lead)
+    assert isinstance(pyraftc.MessageRefusedError("x"), ValueError)
+    c.nodes[1].propose(b"still works")
+    c.stabilize()
+
+
 def test_hostile_bytes_fuzz():
     """Seeded random and mutated messages: RaftError or success, never a crash."""
     seed = 20260601

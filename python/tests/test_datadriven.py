@@ -1,7 +1,7 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
 # test_datadriven.py: etcd's datadriven transcripts replayed through the binding
-# (python -m pyraftc.datadriven), byte for byte. The transcripts live outside the repo in
+# (python/tests/raftc_datadriven.py), byte for byte. The transcripts live outside the repo in
 # ../shared/conformance/etcd (env RAFTC_ETCD_TESTDATA overrides); tests skip when absent.
 # The project's own scenario files (tests/conformance/testdata) run too when the checkout is
 # there. Nothing is xfail'ed: a file failing in C fails here as well.
@@ -13,12 +13,13 @@ import sys
 
 import pytest
 
-from pyraftc.datadriven import SUITES, run_file
+from datadriven import SUITES, run_file
 from helpers import REPO
 
 ETCD = os.environ.get("RAFTC_ETCD_TESTDATA") or os.path.join(REPO, "..", "shared",
                                                               "conformance", "etcd")
 OWN = os.path.join(REPO, "tests", "conformance", "testdata")
+DRIVER = os.path.join(REPO, "python", "tests", "raftc_datadriven.py")
 
 
 def files(base, suite):
@@ -72,7 +73,7 @@ def test_mismatch_reports_diff():
 def test_cli(tmp_path):
     f = tmp_path / "t.txt"
     f.write_text("echo\nhello\n----\nwrong\n")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "pyraftc.datadriven", *a],
+    run = lambda *a: subprocess.run([sys.executable, DRIVER, *a],
                                     capture_output=True, text=True)
     r = run("--suite=selftest", str(f))
     assert r.returncode == 1 and "FAIL" in r.stderr

@@ -30,6 +30,7 @@ BY_CONSTANT = {
     "RAFTC_ECORRUPT": pyraftc.CorruptStorageError,
     "RAFTC_ELOCKED": pyraftc.StorageLockedError,
     "RAFTC_EIO": pyraftc.StorageIOError,
+    "RAFTC_EREFUSED": pyraftc.MessageRefusedError,
 }
 
 

@@ -5,7 +5,7 @@
 import pytest
 
 from pyraftc import raftpb
-from pyraftc.datadriven import gostr
+from datadriven import gostr
 
 U64_MAX = (1 << 64) - 1
 I64_MAX = (1 << 63) - 1

@@ -83,7 +83,8 @@ static void deliver(cluster *c, size_t i)
     fz_node *to = node_of(c, m.to);
     if (to != NULL) {
         int rc = raftc_node_step(to->node, m.buf, m.len);
-        if (rc == RAFTC_EDECODE || rc == RAFTC_EUNKNOWN_TYPE || rc == RAFTC_ESTEP_LOCAL_MSG)
+        if (rc == RAFTC_EDECODE || rc == RAFTC_EUNKNOWN_TYPE || rc == RAFTC_ESTEP_LOCAL_MSG ||
+            rc == RAFTC_EREFUSED)
             fz_fail("node %llu refused a genuine %s: %s", (unsigned long long)m.to,
                     raftc_msg_type_name((int)m.type), raftc_strerror(rc));
     }

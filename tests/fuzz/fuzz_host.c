@@ -86,11 +86,36 @@ static void fz_log(void *ud, int level, const char *msg, size_t len)
     }
 }
 
+/* Creates n's node over its memory storage (Applied: the storage's snapshot index). */
+static int node_start(fz_node *n)
+{
+    raftc_config *cfg = NULL;
+    int rc = raftc_config_new(&cfg);
+    if (rc == RAFTC_OK) {
+        raftc_config_set_u64(cfg, RAFTC_OPT_ID, n->id);
+        raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, 10);
+        raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, 1);
+        raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, 4096);
+        raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, 8);
+        raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED, n->id);
+        raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, n->flags & 1);
+        raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, (n->flags >> 1) & 1);
+        raftc_config_set_logger(cfg, fz_log, n);
+        raftc_config_set_memstorage(cfg, n->ms);
+        rc = raftc_node_new(&n->node, cfg, NULL);
+    }
+    uint64_t first = 1;
+    raftc_memstorage_first_index(n->ms, &first);
+    n->applied = first - 1;
+    raftc_config_free(cfg);
+    return rc;
+}
+
 int fz_node_init(fz_node *n, uint64_t id, const uint64_t *voters, size_t n_voters, int flags)
 {
     memset(n, 0, sizeof(*n));
     n->id = id;
-    raftc_config *cfg = NULL;
+    n->flags = flags;
     raftc_sink *cs = NULL, *snap = NULL;
     int rc = raftc_memstorage_new(&n->ms);
     if (rc == RAFTC_OK)
@@ -112,25 +137,19 @@ int fz_node_init(fz_node *n, uint64_t id, const uint64_t *voters, size_t n_voter
     if (rc == RAFTC_OK)
         rc = raftc_memstorage_apply_snapshot(n->ms, p, len);
     if (rc == RAFTC_OK)
-        rc = raftc_config_new(&cfg);
-    if (rc == RAFTC_OK) {
-        raftc_config_set_u64(cfg, RAFTC_OPT_ID, id);
-        raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, 10);
-        raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, 1);
-        raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, 4096);
-        raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, 8);
-        raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED, id);
-        raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, flags & 1);
-        raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, (flags >> 1) & 1);
-        raftc_config_set_logger(cfg, fz_log, n);
-        raftc_config_set_memstorage(cfg, n->ms);
-        rc = raftc_node_new(&n->node, cfg, NULL);
-    }
-    n->applied = 1;
-    raftc_config_free(cfg);
+        rc = node_start(n);
     raftc_sink_free(cs);
     raftc_sink_free(snap);
     return rc;
+}
+
+int fz_node_restart(fz_node *n)
+{
+    raftc_node_free(n->node);
+    n->node = NULL;
+    n->panicked = 0;
+    n->panic[0] = '\0';
+    return node_start(n);
 }
 
 void fz_node_free(fz_node *n)

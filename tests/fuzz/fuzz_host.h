@@ -47,6 +47,7 @@ typedef struct fz_node {
     raftc_node *node;
     raftc_sink *scratch;
     uint64_t applied;
+    int flags;
     int conf_apply_failed; /* a committed conf change was refused at apply (etcd panics too) */
     int panicked;
     char panic[256];
@@ -56,6 +57,9 @@ typedef struct fz_node {
  * voters. flags: bit 0 PreVote, bit 1 CheckQuorum. Returns 0 or a RAFTC_E* code. */
 int fz_node_init(fz_node *n, uint64_t id, const uint64_t *voters, size_t n_voters, int flags);
 void fz_node_free(fz_node *n);
+/* Frees the node and creates it again over its storage: a crash and restart (whatever it had
+ * not persisted is gone). Returns 0 or a RAFTC_E* code. */
+int fz_node_restart(fz_node *n);
 
 /* Takes one Ready if there is one: persists it to the memory storage, queues its messages (q may
  * be NULL), applies committed entries (conf changes through raftc_node_apply_conf_change;

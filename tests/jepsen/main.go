@@ -5,7 +5,8 @@
 //
 //	raftc-jepsen --node-cmd 'raftc-kv' [--node-cmd 'other-impl' ...] [--seeds 1,2,3]
 //	             [--duration 15s] [--nodes 3] [--clients 4] [--keys 3] [--tick-ms 20]
-//	             [--snapshot-entries 64] [--soak 10m] [--workdir DIR] [--keep]
+//	             [--snapshot-entries 64] [--faults kill,partition] [--soak 10m]
+//	             [--workdir DIR] [--keep]
 //
 // Per seed: a fresh cluster on loopback (node i runs the ((i-1) mod k)-th --node-cmd, so several
 // commands make a mixed cluster), concurrent clients doing reads, writes and deletes on a few
@@ -55,6 +56,7 @@ type config struct {
 	tickMS, snapN        int
 	workdir              string
 	keep                 bool
+	kill, partition      bool // the nemesis's faults
 }
 
 func main() {
@@ -73,7 +75,21 @@ func main() {
 	flag.DurationVar(&soak, "soak", 0, "run consecutive seeds for this long")
 	flag.StringVar(&cfg.workdir, "workdir", "", "where runs keep their data (default: a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the data of passing seeds too")
+	faults := flag.String("faults", "kill,partition", "the nemesis's faults: kill (SIGKILL and "+
+		"restart), partition, or both")
 	flag.Parse()
+	for _, f := range strings.Split(*faults, ",") {
+		switch strings.TrimSpace(f) {
+		case "kill":
+			cfg.kill = true
+		case "partition":
+			cfg.partition = true
+		case "":
+		default:
+			fmt.Fprintf(os.Stderr, "unknown fault %q\n", f)
+			os.Exit(2)
+		}
+	}
 	if len(cfg.cmds) == 0 || cfg.nodes < 1 || cfg.clients < 1 || cfg.keys < 1 {
 		fmt.Fprintln(os.Stderr, "usage: raftc-jepsen --node-cmd CMD [flags] (see -h)")
 		os.Exit(2)
@@ -126,6 +142,9 @@ func main() {
 
 func runSeed(cfg config, seed int64) (err error) {
 	dir := filepath.Join(cfg.workdir, fmt.Sprintf("seed-%d", seed))
+	if err := os.RemoveAll(dir); err != nil { // every run starts from empty data directories
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -134,8 +153,10 @@ func runSeed(cfg config, seed int64) (err error) {
 		return err
 	}
 	h := &history{start: time.Now()}
-	nem := &nemesis{c: c, rng: rand.New(rand.NewSource(seed)), h: h}
-	nem.logf("start %d nodes: %v", cfg.nodes, cfg.cmds)
+	nem := &nemesis{c: c, rng: rand.New(rand.NewSource(seed)), h: h, kill: cfg.kill,
+		part: cfg.partition}
+	nem.logf("start %d nodes: %v (faults: kill %v, partition %v)", cfg.nodes, cfg.cmds,
+		cfg.kill, cfg.partition)
 	defer func() {
 		for _, e := range c.shutdown() {
 			if err == nil {

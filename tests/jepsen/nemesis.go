@@ -15,13 +15,14 @@ import (
 )
 
 type nemesis struct {
-	c      *cluster
-	rng    *rand.Rand
-	h      *history
-	mu     sync.Mutex
-	events []string
-	kills  int
-	parts  int
+	kill, part bool // which faults are on
+	c          *cluster
+	rng        *rand.Rand
+	h          *history
+	mu         sync.Mutex
+	events     []string
+	kills      int
+	parts      int
 }
 
 func (n *nemesis) logf(format string, args ...interface{}) {
@@ -73,7 +74,7 @@ func (n *nemesis) step() {
 		} else {
 			n.logf("restart node %d", nd.id)
 		}
-	case len(down) < minority && r < 0.75:
+	case n.kill && len(down) < minority && r < 0.75:
 		nd := n.c.nodes[n.rng.Intn(len(n.c.nodes))]
 		what := "node"
 		if n.rng.Intn(2) == 0 {
@@ -86,7 +87,7 @@ func (n *nemesis) step() {
 			n.kills++
 			n.logf("SIGKILL %s %d", what, nd.id)
 		}
-	case r < 0.9:
+	case n.part && r < 0.9:
 		perm := n.rng.Perm(len(ids))
 		k := 1 + n.rng.Intn(minority)
 		var a, b []uint64
@@ -104,7 +105,7 @@ func (n *nemesis) step() {
 			arrow = "->x"
 		}
 		n.logf("partition %v %s %v", a, arrow, b)
-	default:
+	case n.part:
 		n.c.links.set(nil)
 		n.logf("heal")
 	}

@@ -37,6 +37,7 @@ typedef struct sim_opts {
     const char *inject; /* checker self-test: "diverge", "dup", "stall" or NULL */
     bool quiet;
     size_t trace_len; /* --trace-len: events in the failure trace */
+    int hostile_pm;   /* --hostile PM: hostile injection at up to PM per mille (0 = off) */
 } sim_opts;
 
 /* Per-run parameters derived from the seed. */
@@ -47,6 +48,7 @@ typedef struct sim_params {
     uint64_t max_size_per_msg, max_inflight, max_committed_size;
     int loss_pm, dup_pm;   /* per mille per message */
     int max_delay;         /* units */
+    int hostile_pm;        /* hostile injections per genuine delivery, per mille (0 = off) */
 } sim_params;
 
 enum sim_slot_state { SLOT_UNUSED = 0, SLOT_UP, SLOT_DOWN, SLOT_RETIRED };
@@ -106,6 +108,11 @@ typedef struct sim_read {
     bool served;
 } sim_read;
 
+/* Hostile messages injected (sim_hostile.c). */
+typedef struct sim_hostile_totals {
+    uint64_t replayed, forged, mutated, mutants_accepted;
+} sim_hostile_totals;
+
 typedef struct sim {
     sim_opts opts;
     sim_params p;
@@ -143,6 +150,7 @@ typedef struct sim {
     /* stats */
     uint64_t n_crashes, n_restarts, n_snapshots, n_confchanges, n_transfers, n_reads_served,
         n_proposals_applied, n_partitions, n_delivered, n_dropped;
+    sim_hostile_totals hostile;
     /* scratch */
     raftc_sink *sk_a, *sk_b, *sk_c;
     /* failure */
@@ -229,6 +237,14 @@ void sim_net_heal(void);
 /* Replaces the partitions with a new random one (a split, an isolated node or one-way cuts);
  * with fewer than two live nodes it only heals. */
 void sim_net_partition(void);
+
+/* --- sim_hostile.c --- */
+/* After genuine message m was delivered: with the run's hostile rate, inject a replay, a forged
+ * or a mutated message and check the receiver's answer (see the file's header). */
+void sim_hostile_after_delivery(const sim_msg *m);
+/* Adds the run's counts to sim_hostile_total and frees the run's replay ring. */
+void sim_hostile_end_run(void);
+extern sim_hostile_totals sim_hostile_total;
 
 /* --- sim_check.c --- (the safety properties are listed at the top of sim_check.c) */
 /* Checks entries s is about to persist against what is known committed and logged. */

@@ -23,7 +23,7 @@ static void usage(void)
             "                 [--no-reorder] [--no-partition] [--no-crash] [--no-snapshot]\n"
             "                 [--no-confchange] [--no-transfer] [--no-readindex]\n"
             "                 [--soak COUNT] [--quiet] [--trace-len N]\n"
-            "                 [--inject diverge|dup|stall]\n");
+            "                 [--inject diverge|dup|stall] [--hostile PM]\n");
     exit(2);
 }
 
@@ -62,6 +62,11 @@ static void parse_args(int argc, char **argv, sim_opts *o)
             i++;
         } else if (strcmp(a, "--inject") == 0 && v) {
             o->inject = v;
+            i++;
+        } else if (strcmp(a, "--hostile") == 0 && v) {
+            o->hostile_pm = (int)parse_u64(v);
+            if (o->hostile_pm < 1 || o->hostile_pm > 1000)
+                usage();
             i++;
         } else if (strcmp(a, "--trace-len") == 0 && v) {
             o->trace_len = (size_t)parse_u64(v);
@@ -112,6 +117,8 @@ static void derive_params(void)
     p->loss_pm = S.opts.loss ? (int)sim_below(100) : 0;
     p->dup_pm = S.opts.dup ? (int)sim_below(50) : 0;
     p->max_delay = 2 + (int)sim_below(12);
+    /* Drawn last, and only with --hostile, so that other runs keep their seeds' behaviour. */
+    p->hostile_pm = S.opts.hostile_pm ? 1 + (int)sim_below((uint64_t)S.opts.hostile_pm) : 0;
 }
 
 static void print_config(FILE *f)
@@ -121,27 +128,32 @@ static void print_config(FILE *f)
     fprintf(f,
             "raftc-sim seed=%llu steps=%llu nodes=%d prevote=%d checkquorum=%d "
             "stepdownonremoval=%d election=%d heartbeat=%d maxsizepermsg=%lld maxinflight=%llu "
-            "maxcommittedsize=%llu loss=%d%% dup=%d%% maxdelay=%d units (tick=%d units)\n",
+            "maxcommittedsize=%llu loss=%d%% dup=%d%% maxdelay=%d units (tick=%d units) "
+            "hostile=%d\n",
             (unsigned long long)o->seed, (unsigned long long)o->steps, p->nodes, p->pre_vote,
             p->check_quorum, p->step_down_on_removal, p->election, p->heartbeat,
             p->max_size_per_msg == RAFTC_NO_LIMIT ? -1LL : (long long)p->max_size_per_msg,
             (unsigned long long)p->max_inflight, (unsigned long long)p->max_committed_size,
-            p->loss_pm / 10, p->dup_pm / 10, p->max_delay, SIM_UNITS_PER_TICK);
+            p->loss_pm / 10, p->dup_pm / 10, p->max_delay, SIM_UNITS_PER_TICK, p->hostile_pm);
     char nodes[16] = "";
     if (o->nodes)
         snprintf(nodes, sizeof nodes, " --nodes %d", o->nodes);
-    fprintf(f, "  reproduce: raftc-sim --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s\n",
+    char hostile[32] = "";
+    if (o->hostile_pm)
+        snprintf(hostile, sizeof hostile, " --hostile %d", o->hostile_pm);
+    fprintf(f, "  reproduce: raftc-sim --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
             (unsigned long long)o->seed, (unsigned long long)o->steps, nodes,
             o->loss ? "" : " --no-loss", o->dup ? "" : " --no-dup",
             o->reorder ? "" : " --no-reorder", o->partition ? "" : " --no-partition",
             o->crash ? "" : " --no-crash", o->snapshot ? "" : " --no-snapshot",
             o->confchange ? "" : " --no-confchange", o->transfer ? "" : " --no-transfer",
             o->readindex ? "" : " --no-readindex", o->inject ? " --inject " : "",
-            o->inject ? o->inject : "");
+            o->inject ? o->inject : "", hostile);
 }
 
 static void cleanup_run(void)
 {
+    sim_hostile_end_run();
     for (int i = 0; i < S.n_ids; i++)
         sim_slot_free(&S.slots[i]);
     sim_net_clear();
@@ -367,6 +379,12 @@ static int run_one(const sim_opts *opts)
                (unsigned long long)S.n_transfers, (unsigned long long)S.n_partitions,
                (unsigned long long)S.n_reads_served, (unsigned long long)S.n_delivered,
                (unsigned long long)S.n_dropped, S.n_ids);
+    if (!opts->quiet && S.p.hostile_pm)
+        printf("  hostile: %llu replayed, %llu forged (all refused), %llu mutated (%llu accepted, "
+               "receiver restarted)\n",
+               (unsigned long long)S.hostile.replayed, (unsigned long long)S.hostile.forged,
+               (unsigned long long)S.hostile.mutated,
+               (unsigned long long)S.hostile.mutants_accepted);
     cleanup_run();
     return 0;
 }
@@ -398,6 +416,16 @@ int main(int argc, char **argv)
     if (opts.soak)
         printf("raftc-sim: seeds %llu..%llu, %llu steps each\n", (unsigned long long)opts.seed,
                (unsigned long long)(opts.seed + count - 1), (unsigned long long)opts.steps);
+    if (opts.hostile_pm) {
+        const sim_hostile_totals *h = &sim_hostile_total;
+        printf("sim hostile: %llu injected: %llu replayed, %llu forged (all refused), %llu "
+               "mutated (%llu accepted, receiver restarted); runs failed: %llu (a failed correct "
+               "node fails its run)\n",
+               (unsigned long long)(h->replayed + h->forged + h->mutated),
+               (unsigned long long)h->replayed, (unsigned long long)h->forged,
+               (unsigned long long)h->mutated, (unsigned long long)h->mutants_accepted,
+               (unsigned long long)failed);
+    }
     printf("sim: %llu passed, %llu failed\n", (unsigned long long)passed,
            (unsigned long long)failed);
     return failed ? 1 : 0;

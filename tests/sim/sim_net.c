@@ -120,6 +120,7 @@ static void deliver(sim_msg *m)
     int rc = raftc_node_step(to->node, m->buf, m->len);
     if (rc != RAFTC_OK && rc != RAFTC_EPROPOSAL_DROPPED && rc != RAFTC_ESTEP_PEER_NOT_FOUND)
         sim_ck(rc, "raftc_node_step", to);
+    sim_hostile_after_delivery(m);
     if (m->type == RAFTC_MSG_SNAP)
         report_snapshot(m->from, m->to, RAFTC_SNAPSHOT_FINISH);
 }

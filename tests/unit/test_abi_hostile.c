@@ -204,7 +204,7 @@ static void check_rc_after(const host *h, int rc)
     assert_true(g_failed_before || !raftc_node_is_failed(h->node) || rc == RAFTC_EFAILED);
     if (!g_failed_before && raftc_node_is_failed(h->node))
         g_fail_rc = rc;
-    assert_true(rc <= 0 && rc >= RAFTC_EUNKNOWN_TYPE);
+    assert_true(rc <= 0 && rc >= RAFTC_EREFUSED);
     assert_non_null(raftc_node_last_error(h->node));
     if (raftc_node_is_failed(h->node)) {
         assert_true(h->panics > 0);
@@ -444,47 +444,6 @@ static void test_calls_out_of_order(void **state)
     check_rc(&h, raftc_node_step(h.node, w.b, n));
     n = msg(&w, RAFTC_MSG_STORAGE_APPLY_RESP, 1, RAFTC_LOCAL_APPLY_THREAD, 99);
     check_rc(&h, raftc_node_step(h.node, w.b, n));
-    host_close(&h);
-}
-
-/* A failed node refuses everything with RAFTC_EFAILED and keeps its PANIC text. */
-static void test_failed_node_refuses(void **state)
-{
-    (void)state;
-    host h;
-    static const uint64_t voters[3] = {1, 2, 3};
-    host_open(&h, 1, voters, 3, 0);
-    pbw w;
-    /* A leader's MsgApp whose commit is beyond the log: etcd panics ("tocommit(...) is out of
-     * range ..."). */
-    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 5);
-    pb_u64(&w, F_COMMIT, 1000);
-    int rc = raftc_node_step(h.node, w.b, w.n);
-    assert_int_equal(rc, RAFTC_EFAILED);
-    assert_true(raftc_node_is_failed(h.node));
-    assert_int_equal(h.panics, 1);
-    assert_non_null(strstr(h.panic, "is out of range"));
-    assert_string_equal(raftc_node_last_error(h.node), h.panic);
-    raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
-    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
-    assert_null(rd);
-    assert_int_equal(raftc_node_has_ready(h.node), 0);
-    assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_tick(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_campaign(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_propose(h.node, (const uint8_t *)"x", 1), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_read_index(h.node, NULL, 0), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_transfer_leader(h.node, 2), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_forget_leader(h.node), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_report_unreachable(h.node, 2), RAFTC_EFAILED);
-    assert_int_equal(raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FINISH),
-                     RAFTC_EFAILED);
-    /* read-only status still works */
-    uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
-    assert_string_equal(raftc_node_last_error(h.node), h.panic);
-    assert_int_equal(h.panics, 1);
     host_close(&h);
 }
 
@@ -858,7 +817,7 @@ static void test_lying_storage(void **state)
             msg(&w, RAFTC_MSG_APP_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
             pb_u64(&w, F_INDEX, pr[RAFTC_PR_NEXT] - 1);
             pb_u64(&w, F_REJECT, 1);
-            pb_u64(&w, 11 /* RejectHint */, 3);
+            pb_u64(&w, 11 /* RejectHint */, pr[RAFTC_PR_NEXT] - 1 < 3 ? pr[RAFTC_PR_NEXT] - 1 : 3);
             check_rc(&h, raftc_node_step(h.node, w.b, w.n));
             check_rc(&h, raftc_node_tick(h.node));
         }
@@ -879,6 +838,58 @@ static void test_lying_storage(void **state)
     }
 }
 
+/* A failed node refuses everything with RAFTC_EFAILED and keeps its PANIC text. Only the host
+ * can fail a node: here its storage's Term() fails. */
+static void test_failed_node_refuses(void **state)
+{
+    (void)state;
+    liar l = {liar_storage(), LIE_TERM_ERR, 0};
+    host h;
+    memset(&h, 0, sizeof(h));
+    h.ms = l.ms;
+    raftc_storage_callbacks cbs = {sizeof(cbs), &l, l_initial, l_entries, l_term, l_first,
+                                   l_last, l_snapshot};
+    raftc_config *cfg = NULL;
+    assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, 1), RAFTC_OK);
+    assert_int_equal(raftc_config_set_logger(cfg, on_log, &h), RAFTC_OK);
+    assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
+    const char *err = NULL;
+    assert_int_equal(raftc_node_new(&h.node, cfg, &err), RAFTC_OK);
+    raftc_config_free(cfg);
+    l.armed = 1;
+    pbw w;
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 5); /* for the step below */
+    int rc = raftc_node_campaign(h.node); /* reads the last term: the callback fails */
+    assert_int_equal(rc, RAFTC_EFAILED);
+    assert_true(raftc_node_is_failed(h.node));
+    int panics = h.panics; /* the first PANIC is the node's text */
+    assert_true(panics >= 1);
+    assert_string_equal(h.panic, lie_text[LIE_TERM_ERR]);
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
+    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
+    assert_null(rd);
+    assert_int_equal(raftc_node_has_ready(h.node), 0);
+    assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_tick(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_campaign(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_propose(h.node, (const uint8_t *)"x", 1), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_read_index(h.node, NULL, 0), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_transfer_leader(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_forget_leader(h.node), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_unreachable(h.node, 2), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FINISH),
+                     RAFTC_EFAILED);
+    /* read-only status still works */
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_string_equal(raftc_node_last_error(h.node), h.panic);
+    assert_int_equal(h.panics, panics); /* a failed node logs nothing more */
+    host_close(&h);
+}
+
 static void test_hostile_memstorage(void **state)
 {
     (void)state;
@@ -896,7 +907,8 @@ static void test_hostile_memstorage(void **state)
     /* a gap inside one batch is a bad argument; a gap after the last index is etcd's panic */
     assert_string_equal(raftc_memstorage_last_error(ms), "");
     assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
-    assert_string_equal(raftc_memstorage_last_error(ms), ""); /* only EFAILED sets it */
+    assert_string_equal(raftc_memstorage_last_error(ms),
+                        "append batch is not contiguous: entry 1 has index 3, want 2");
     assert_int_equal(raftc_memstorage_append(ms, &p[2], &len[2], 1), RAFTC_EFAILED);
     assert_string_equal(raftc_memstorage_last_error(ms),
                         "missing log entry [last: 0, append at: 7]");
@@ -926,6 +938,422 @@ static void test_hostile_memstorage(void **state)
     raftc_memstorage_free(ms);
 }
 
+/* ---- issue 12: no message from the network can fail a node ---- */
+
+/* Steps bytes into h's node and checks the promise for an impossible message: RAFTC_EREFUSED,
+ * the node healthy and unchanged (status, Ready), the refusal's text naming `want`. */
+static void expect_refused(host *h, const uint8_t *b, size_t n, const char *want)
+{
+    uint64_t before[RAFTC_ST_COUNT], after[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(h->node, before, RAFTC_ST_COUNT), RAFTC_OK);
+    int ready = raftc_node_has_ready(h->node);
+    int rc = raftc_node_step(h->node, b, n);
+    const char *text = raftc_node_last_error(h->node);
+    if (rc != RAFTC_EREFUSED || strstr(text, want) == NULL)
+        print_message("step: %s (%s), want refused naming \"%s\"\n", raftc_strerror(rc), text,
+                      want);
+    assert_int_equal(rc, RAFTC_EREFUSED);
+    assert_non_null(strstr(text, want));
+    assert_false(raftc_node_is_failed(h->node));
+    assert_int_equal(h->panics, 0);
+    assert_int_equal(raftc_node_status_info(h->node, after, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(after[RAFTC_ST_REFUSED], before[RAFTC_ST_REFUSED] + 1); /* counted */
+    after[RAFTC_ST_REFUSED] = before[RAFTC_ST_REFUSED];
+    assert_memory_equal(before, after, sizeof(before));
+    assert_int_equal(raftc_node_has_ready(h->node), ready);
+}
+
+static void expect_refused_msg(host *h, const pbw *w, const char *want)
+{
+    expect_refused(h, w->b, w->n, want);
+}
+
+/* An Entry {Term, Index, Type, Data} as raftpb bytes, appended to w as Message.entries. */
+static void pb_entry(pbw *w, uint64_t term, uint64_t index, int type, const uint8_t *data,
+                     size_t len)
+{
+    raftc_sink *s = sink();
+    const uint8_t *p;
+    size_t l;
+    assert_int_equal(raftc_entry_encode(s, term, index, type, data, len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(s, 0, &p, &l), RAFTC_OK);
+    pb_bytes(w, F_ENTRIES, p, l);
+    raftc_sink_free(s);
+}
+
+/* Node 1 of {1,2,3}, a follower of 2 at term 2 with entries 2..4 (term 2), commit 2. */
+static void host_follow(host *h)
+{
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(h, 1, voters, 3, 0);
+    pbw w;
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 1);
+    pb_u64(&w, F_INDEX, 1);
+    pb_u64(&w, F_COMMIT, 2);
+    for (uint64_t i = 2; i <= 4; i++)
+        pb_entry(&w, 2, i, RAFTC_ENTRY_NORMAL, (const uint8_t *)"e", 1);
+    assert_int_equal(raftc_node_step(h->node, w.b, w.n), RAFTC_OK);
+    host_settle(h);
+    assert_int_equal(status(h, RAFTC_ST_LEAD), 2);
+    assert_int_equal(status(h, RAFTC_ST_COMMIT), 2);
+}
+
+/* A heartbeat at term 2^64-1 (which later wrapped the follower's term to 0 and failed its
+ * leader too), and every term no cluster can reach. */
+static void test_refuse_term_overflow(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, UINT64_MAX);
+    expect_refused_msg(&h, &w, "term 18446744073709551615 is above");
+    msg(&w, RAFTC_MSG_VOTE, 1, 3, UINT64_MAX - 5);
+    expect_refused_msg(&h, &w, "the largest term a cluster can reach");
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 7); /* a log term above the message's term */
+    expect_refused_msg(&h, &w, "log term 7 is above the message term 2");
+    msg(&w, RAFTC_MSG_APP_RESP, 1, 2, 0); /* every message but MsgProp/MsgReadIndex has a term */
+    expect_refused_msg(&h, &w, "term 0");
+    host_close(&h);
+}
+
+/* A MsgApp whose entries do not follow its index (5 then 9, 5 then 4), or whose terms go down
+ * or above the message's: the next Ready used to hand the host a gapped batch. */
+static void test_refuse_append_gaps(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, 4);
+    pb_entry(&w, 2, 5, RAFTC_ENTRY_NORMAL, NULL, 0);
+    pb_entry(&w, 2, 9, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "MsgApp from 2: entry 1 has index 9, want 6");
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, 4);
+    pb_entry(&w, 2, 5, RAFTC_ENTRY_NORMAL, NULL, 0);
+    pb_entry(&w, 2, 4, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "entry 1 has index 4, want 6");
+    msg(&w, RAFTC_MSG_APP, 1, 2, 3);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, 4);
+    pb_entry(&w, 3, 5, RAFTC_ENTRY_NORMAL, NULL, 0);
+    pb_entry(&w, 2, 6, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "has term 2, below the term 3 before it");
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, 4);
+    pb_entry(&w, 5, 5, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "has term 5, above the message term 2");
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, UINT64_MAX - 1);
+    pb_entry(&w, 2, UINT64_MAX, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "overflows the log");
+    /* entries on a message type that carries none */
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 2);
+    pb_entry(&w, 2, 5, RAFTC_ENTRY_NORMAL, NULL, 0);
+    expect_refused_msg(&h, &w, "carries 1 entries");
+    host_close(&h);
+}
+
+/* Conf changes naming the local-thread ids: refused when proposed (the leader would address
+ * its storage thread), and in a forwarded proposal or an append. */
+static void test_refuse_reserved_conf_change(void **state)
+{
+    (void)state;
+    host h;
+    host_lead(&h);
+    raftc_sink *s = sink();
+    const uint8_t *p;
+    size_t len;
+    uint64_t bad[2] = {RAFTC_LOCAL_APPEND_THREAD, RAFTC_LOCAL_APPLY_THREAD};
+    for (int i = 0; i < 2; i++) {
+        raftc_sink_reset(s);
+        assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, bad[i], NULL, 0), 0);
+        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len),
+                         RAFTC_EINVAL);
+        assert_non_null(strstr(raftc_node_last_error(h.node), "names reserved id"));
+        pbw w;
+        msg(&w, RAFTC_MSG_PROP, 1, 2, 0);
+        pb_entry(&w, 0, 0, RAFTC_ENTRY_CONF_CHANGE, p, len);
+        expect_refused_msg(&h, &w, "is a conf change naming reserved id");
+        int types[1] = {RAFTC_CC_ADD_LEARNER_NODE};
+        raftc_sink_reset(s);
+        assert_int_equal(raftc_conf_change_v2_encode(s, 0, types, &bad[i], 1, NULL, 0), 0);
+        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V2, p, len),
+                         RAFTC_EINVAL);
+    }
+    assert_false(raftc_node_is_failed(h.node));
+    assert_int_equal(status(&h, RAFTC_ST_N_PROGRESS), 3);
+    raftc_sink_free(s);
+    host_close(&h);
+}
+
+/* Memory storage appends and snapshots at wrapping indexes. */
+static void test_refuse_wrapping_storage(void **state)
+{
+    (void)state;
+    raftc_memstorage *ms = NULL;
+    assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+    raftc_sink *s = sink();
+    const uint8_t *p[2];
+    size_t len[2];
+    assert_int_equal(raftc_entry_encode(s, 1, UINT64_MAX, RAFTC_ENTRY_NORMAL, NULL, 0), 0);
+    assert_int_equal(raftc_entry_encode(s, 1, 0, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(raftc_sink_get(s, i, &p[i], &len[i]), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
+    assert_string_equal(raftc_memstorage_last_error(ms), "append of 2 entries at index "
+                        "18446744073709551615: indexes must lie in [1, 18446744073709551615)");
+    assert_int_equal(raftc_memstorage_append(ms, &p[1], &len[1], 1), RAFTC_EINVAL);
+    uint64_t first = 0, last = 9;
+    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(last, 0);
+    raftc_sink_reset(s);
+    static const uint64_t voters[1] = {1};
+    assert_int_equal(raftc_conf_state_encode(s, voters, 1, NULL, 0, NULL, 0, NULL, 0, 0), 0);
+    assert_int_equal(raftc_sink_get(s, 0, &p[0], &len[0]), RAFTC_OK);
+    raftc_sink *snap = sink();
+    assert_int_equal(raftc_snapshot_encode(snap, UINT64_MAX, 1, p[0], len[0], NULL, 0), 0);
+    assert_int_equal(raftc_sink_get(snap, 0, &p[1], &len[1]), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_apply_snapshot(ms, p[1], len[1]), RAFTC_EINVAL);
+    assert_non_null(strstr(raftc_memstorage_last_error(ms), "snapshot index 18446744073709551615"));
+    assert_int_equal(raftc_memstorage_first_index(ms, &first), RAFTC_OK);
+    assert_int_equal(first, 1);
+    raftc_sink_free(snap);
+    raftc_sink_free(s);
+    raftc_memstorage_free(ms);
+}
+
+/* Commits and acknowledgements beyond what the sender can know: a heartbeat's commit beyond
+ * the follower's log, an ack beyond the leader's log (which cascaded into "need non-empty
+ * snapshot" at a leader that never saw the forged append), a reject hint above its index. */
+static void test_refuse_beyond_knowledge(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 2);
+    pb_u64(&w, F_COMMIT, UINT64_MAX);
+    expect_refused_msg(&h, &w, "commit 18446744073709551615 is beyond this node's last index 4");
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 2, 2);
+    pb_u64(&w, F_COMMIT, 4); /* within the log: fine */
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    /* a stale heartbeat is ignored as etcd ignores it, whatever its commit */
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 3, 1);
+    pb_u64(&w, F_COMMIT, UINT64_MAX);
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    host_close(&h);
+
+    host_lead(&h);
+    uint64_t term = status(&h, RAFTC_ST_TERM);
+    msg(&w, RAFTC_MSG_APP_RESP, 1, 2, term);
+    pb_u64(&w, F_INDEX, 1000);
+    expect_refused_msg(&h, &w, "acknowledged index 1000 is beyond the leader's last index 2");
+    msg(&w, RAFTC_MSG_APP_RESP, 1, 2, term);
+    pb_u64(&w, F_INDEX, 1);
+    pb_u64(&w, F_REJECT, 1);
+    pb_u64(&w, 11 /* RejectHint */, 2);
+    expect_refused_msg(&h, &w, "reject hint 2 is above the rejected index 1");
+    msg(&w, RAFTC_MSG_APP_RESP, 1, 2, term);
+    pb_u64(&w, F_INDEX, 2); /* a true ack */
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    host_settle(&h);
+    assert_false(raftc_node_is_failed(h.node));
+    host_close(&h);
+}
+
+/* The single messages that failed a node: an empty MsgProp (also forwarded to a leader), a
+ * message from a node to itself, a MsgProp carrying a term, a MsgReadIndex to itself. */
+static void test_refuse_single_killers(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    static const uint8_t empty_prop[] = {0x08, 0x02, 0x10, 0x01, 0x18, 0x02};
+    expect_refused(&h, empty_prop, sizeof(empty_prop), "MsgProp from 2: empty proposal");
+    pbw w;
+    msg(&w, RAFTC_MSG_PROP, 1, 3, 2);
+    pb_entry(&w, 0, 0, RAFTC_ENTRY_NORMAL, (const uint8_t *)"x", 1);
+    expect_refused_msg(&h, &w, "MsgProp from 3: carries term 2");
+    msg(&w, RAFTC_MSG_READ_INDEX, 1, 1, 2);
+    pb_entry(&w, 0, 0, RAFTC_ENTRY_NORMAL, (const uint8_t *)"r", 1);
+    expect_refused_msg(&h, &w, "MsgReadIndex from 1: carries term 2");
+    msg(&w, RAFTC_MSG_READ_INDEX, 1, 3, 0);
+    expect_refused_msg(&h, &w, "carries 0 entries, want 1");
+    /* a read request this node forwarded may come back to it: still handled */
+    msg(&w, RAFTC_MSG_READ_INDEX, 1, 1, 0);
+    pb_entry(&w, 0, 0, RAFTC_ENTRY_NORMAL, (const uint8_t *)"r", 1);
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    host_settle(&h);
+    host_close(&h);
+
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(&h, 2, voters, 3, 0);
+    static const uint8_t self_hb[] = {0x08, 0x08, 0x10, 0x02, 0x18, 0x02, 0x20, 0x02};
+    expect_refused(&h, self_hb, sizeof(self_hb), "MsgHeartbeat from 2: addressed from this node "
+                   "to itself");
+    host_close(&h);
+
+    host_lead(&h);
+    expect_refused(&h, empty_prop, sizeof(empty_prop), "empty proposal");
+    assert_false(raftc_node_is_failed(h.node));
+    host_close(&h);
+}
+
+/* Senders no node can be: id 0 (a vote from it recorded vote=0, so the node could vote twice in
+ * a term) and the local-thread ids; local message types from peers; misaddressed messages. */
+static void test_refuse_impossible_senders(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_VOTE, 1, 0, 3);
+    pb_u64(&w, F_LOGTERM, 2);
+    pb_u64(&w, F_INDEX, 9);
+    expect_refused_msg(&h, &w, "MsgVote: sender id 0");
+    assert_int_equal(status(&h, RAFTC_ST_VOTE), 0);
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, RAFTC_LOCAL_APPEND_THREAD, 2);
+    expect_refused_msg(&h, &w, "sender is a reserved local thread id");
+    msg(&w, RAFTC_MSG_HUP, 1, RAFTC_LOCAL_APPLY_THREAD, 0);
+    expect_refused_msg(&h, &w, "sender is a reserved local thread id");
+    msg(&w, RAFTC_MSG_STORAGE_APPEND_RESP, 1, RAFTC_LOCAL_APPEND_THREAD, 2);
+    expect_refused_msg(&h, &w, "storage thread responses need async storage writes");
+    msg(&w, RAFTC_MSG_FORGET_LEADER, 1, 3, 2);
+    expect_refused_msg(&h, &w, "a local message type no peer sends");
+    msg(&w, RAFTC_MSG_HEARTBEAT, 7, 2, 2);
+    expect_refused_msg(&h, &w, "addressed to 7, not to this node");
+    /* a second leader in term 2, and a transfer request sent to a follower of 2 */
+    msg(&w, RAFTC_MSG_HEARTBEAT, 1, 3, 2);
+    expect_refused_msg(&h, &w, "the leader of that term is 2");
+    msg(&w, RAFTC_MSG_TRANSFER_LEADER, 1, 3, 2);
+    expect_refused_msg(&h, &w, "sent to a follower of 2");
+    host_close(&h);
+}
+
+/* Snapshots no leader sends: empty, at a wrapping index, with reserved ids in the config. */
+static void test_refuse_bad_snapshots(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_SNAP, 1, 2, 2);
+    expect_refused_msg(&h, &w, "MsgSnap from 2: empty snapshot");
+    raftc_sink *cs = sink(), *snap = sink();
+    const uint8_t *p, *q;
+    size_t len, qlen;
+    uint64_t voters[2] = {1, RAFTC_LOCAL_APPEND_THREAD};
+    assert_int_equal(raftc_conf_state_encode(cs, voters, 2, NULL, 0, NULL, 0, NULL, 0, 0), 0);
+    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_snapshot_encode(snap, 10, 2, p, len, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_snapshot_encode(snap, UINT64_MAX, 2, p, len, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(snap, 0, &q, &qlen), RAFTC_OK);
+    msg(&w, RAFTC_MSG_SNAP, 1, 2, 2);
+    pb_bytes(&w, F_SNAPSHOT, q, qlen);
+    expect_refused_msg(&h, &w, "snapshot voters name reserved id ffffffffffffffff");
+    assert_int_equal(raftc_sink_get(snap, 1, &q, &qlen), RAFTC_OK);
+    msg(&w, RAFTC_MSG_SNAP, 1, 2, 2);
+    pb_bytes(&w, F_SNAPSHOT, q, qlen);
+    expect_refused_msg(&h, &w, "snapshot index 18446744073709551615 overflows the log");
+    raftc_sink_free(cs);
+    raftc_sink_free(snap);
+    host_close(&h);
+}
+
+/* A node at term 0 whose log came from a snapshot rejects a MsgPreVote from a candidate behind
+ * it: etcd panics there ("term should be set when sending MsgPreVoteResp", found by
+ * fuzz_hostile); raftc sends no rejection (the candidate times out) and stays healthy. */
+static void test_prevote_rejection_at_term_0(void **state)
+{
+    (void)state;
+    host h;
+    static const uint64_t voters[3] = {1, 2, 3};
+    host_open(&h, 1, voters, 3, 0);
+    assert_int_equal(status(&h, RAFTC_ST_TERM), 0);
+    pbw w;
+    msg(&w, RAFTC_MSG_PRE_VOTE, 1, 2, 1); /* log (0, 0): behind this node's (1, 1) */
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_OK);
+    assert_false(raftc_node_is_failed(h.node));
+    assert_int_equal(h.panics, 0);
+    host_settle(&h);
+    assert_int_equal(status(&h, RAFTC_ST_TERM), 0);
+    host_close(&h);
+}
+
+/* Malformed bytes: the text names the offset and the field. */
+static void test_malformed_text(void **state)
+{
+    (void)state;
+    host h;
+    host_follow(&h);
+    pbw w;
+    msg(&w, RAFTC_MSG_APP, 1, 2, 2);
+    pb_varint(&w, (F_ENTRIES << 3) | 2);
+    pb_varint(&w, 300); /* a length beyond the end */
+    assert_int_equal(raftc_node_step(h.node, w.b, w.n), RAFTC_EDECODE);
+    assert_string_equal(raftc_node_last_error(h.node),
+                        "malformed raftpb Message bytes: entries at offset 8: length 300 runs past "
+                        "the end (0 bytes left)");
+    static const uint8_t bad_type[] = {0x08, 0x03, 0x3a, 0x02, 0x08, 0x07};
+    assert_int_equal(raftc_node_step(h.node, bad_type, sizeof(bad_type)), RAFTC_EDECODE);
+    assert_string_equal(raftc_node_last_error(h.node),
+                        "malformed raftpb Message bytes: entries[0].Type at offset 4: value 7 is "
+                        "outside the enum (at most 2)");
+    assert_false(raftc_node_is_failed(h.node));
+    host_close(&h);
+}
+
+/* raftc_node_new sets *out to NULL on every failure, a NULL config included. */
+static void test_node_new_null_config(void **state)
+{
+    (void)state;
+    raftc_node *node = (raftc_node *)&node;
+    const char *err = NULL;
+    assert_int_equal(raftc_node_new(&node, NULL, &err), RAFTC_EINVAL);
+    assert_null(node);
+    assert_non_null(err);
+}
+
+/* The quorum functions at 100,000 voters (they were quadratic): the results, not the time. */
+static void test_quorum_at_scale(void **state)
+{
+    (void)state;
+    size_t n = 100000;
+    uint64_t *ids = malloc(n * sizeof(uint64_t)), *idx = malloc(n * sizeof(uint64_t));
+    int *granted = malloc(n * sizeof(int));
+    assert_non_null(ids);
+    assert_non_null(idx);
+    assert_non_null(granted);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = (uint64_t)(n - i); /* descending: the worst order for sorted insertion */
+        idx[i] = (uint64_t)(n - i);
+        granted[i] = i % 2 == 0;
+    }
+    uint64_t committed = 0;
+    assert_int_equal(raftc_quorum_committed(&committed, ids, n, NULL, 0, ids, idx, n), 0);
+    assert_int_equal(committed, n - n / 2); /* a quorum (n/2+1) acked n/2 and above */
+    int vr = 0;
+    assert_int_equal(raftc_quorum_vote_result(&vr, ids, n, ids, n / 2, ids, granted, n), 0);
+    assert_int_equal(vr, RAFTC_VOTE_LOST); /* exactly half granted: no majority */
+    granted[1] = 1;
+    assert_int_equal(raftc_quorum_vote_result(&vr, ids, n, NULL, 0, ids, granted, n), 0);
+    assert_int_equal(vr, RAFTC_VOTE_WON);
+    free(ids);
+    free(idx);
+    free(granted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -940,6 +1368,18 @@ int main(void)
         cmocka_unit_test(test_nested_and_lying_lengths),
         cmocka_unit_test(test_lying_storage),
         cmocka_unit_test(test_hostile_memstorage),
+        cmocka_unit_test(test_refuse_term_overflow),
+        cmocka_unit_test(test_refuse_append_gaps),
+        cmocka_unit_test(test_refuse_reserved_conf_change),
+        cmocka_unit_test(test_refuse_wrapping_storage),
+        cmocka_unit_test(test_refuse_beyond_knowledge),
+        cmocka_unit_test(test_refuse_single_killers),
+        cmocka_unit_test(test_refuse_impossible_senders),
+        cmocka_unit_test(test_refuse_bad_snapshots),
+        cmocka_unit_test(test_prevote_rejection_at_term_0),
+        cmocka_unit_test(test_malformed_text),
+        cmocka_unit_test(test_node_new_null_config),
+        cmocka_unit_test(test_quorum_at_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

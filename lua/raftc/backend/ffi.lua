@@ -261,6 +261,51 @@ function B.memstorage_snapshot(ms, out) return C.raftc_memstorage_snapshot(ms, o
 function B.memstorage_initial_state(ms, hs, cs) return C.raftc_memstorage_initial_state(ms, hs, cs) end
 function B.memstorage_last_error(ms) return string_of(C.raftc_memstorage_last_error(ms)) end
 
+-- ---- disk storage ----
+local new_ds = ffi.new("raftc_diskstorage *[1]")
+local errbuf = ffi.new("char[512]")
+local ds_opts = ffi.new("raftc_diskstorage_options")
+function B.diskstorage_open(path, segment_size, sync_policy)
+    ds_opts.struct_size = ffi.sizeof(ds_opts)
+    ds_opts.segment_size = u64_in(segment_size)
+    ds_opts.sync_policy = sync_policy
+    errbuf[0] = 0
+    local rc = C.raftc_diskstorage_open(new_ds, errbuf, 512, path, ds_opts)
+    if rc ~= 0 then return rc, nil, string_of(errbuf) end
+    return 0, ffi.gc(new_ds[0], C.raftc_diskstorage_free)
+end
+function B.diskstorage_free(ds) ffi.gc(ds, nil); C.raftc_diskstorage_free(ds) end
+function B.diskstorage_append(ds, list)
+    local ptrs, lens, n = buffers(list)
+    return C.raftc_diskstorage_append(ds, ptrs, lens, n)
+end
+function B.diskstorage_set_hard_state(ds, buf)
+    return C.raftc_diskstorage_set_hard_state(ds, buf, #buf)
+end
+function B.diskstorage_apply_snapshot(ds, buf)
+    return C.raftc_diskstorage_apply_snapshot(ds, buf, #buf)
+end
+function B.diskstorage_create_snapshot(out, ds, i, conf_state, data)
+    return C.raftc_diskstorage_create_snapshot(out, ds, u64_in(i), conf_state, len(conf_state),
+                                               data, len(data))
+end
+function B.diskstorage_compact(ds, i) return C.raftc_diskstorage_compact(ds, u64_in(i)) end
+function B.diskstorage_sync(ds) return C.raftc_diskstorage_sync(ds) end
+-- The borrowed in-memory copy: never freed from Lua (it lives as long as ds).
+function B.diskstorage_memstorage(ds)
+    local rc = C.raftc_diskstorage_memstorage(new_ms, ds)
+    if rc ~= 0 then return rc end
+    return 0, new_ms[0]
+end
+function B.diskstorage_stat(ds, key)
+    local rc = C.raftc_diskstorage_stat(pu64, ds, key)
+    if rc ~= 0 then return rc end
+    return 0, u64_out(pu64[0])
+end
+function B.diskstorage_last_error(ds) return string_of(C.raftc_diskstorage_last_error(ds)) end
+function B.diskstorage_save_ready(ds, rd) return C.raftc_diskstorage_save_ready(ds, rd) end
+function B.config_set_diskstorage(cfg, ds) return C.raftc_config_set_diskstorage(cfg, ds) end
+
 -- ---- config ----
 function B.config_new()
     local rc = C.raftc_config_new(new_cfg)

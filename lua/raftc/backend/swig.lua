@@ -9,7 +9,7 @@ local B = setmetatable({ name = "swig" }, { __index = S })
 
 local release = S.release
 B.sink_free, B.memstorage_free, B.config_free = release, release, release
-B.node_free, B.changer_free = release, release
+B.node_free, B.changer_free, B.diskstorage_free = release, release, release
 function B.hooks_free(_) end -- the hooks userdata releases its references when collected
 function B.constant(name) return S[name] end
 

@@ -1,7 +1,7 @@
 -- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 --
 -- raftc.datadriven: replays etcd raft's datadriven transcripts through the Lua binding, with the
--- command line of tests/conformance's raftc-datadriven and pyraftc.datadriven:
+-- command line of tests/conformance's raftc-datadriven and pyraftc's python/tests/datadriven:
 --   lua lua/raftc-datadriven.lua --suite=interaction|confchange|quorum|selftest
 --       [--rewrite | --rewrite=-] FILE...
 -- exit 0 if every file matched, 1 on a mismatch, 2 on usage/harness errors; --skip=TEXT prints

@@ -2,7 +2,7 @@
 --
 -- interaction.lua: the "interaction" datadriven suite (etcd's rafttest InteractionEnv,
 -- HARNESS.md §2-§3) over the Lua binding, the twin of tests/conformance/interaction_*.c and
--- pyraftc.datadriven.interaction. Nodes are raftc.RawNode over a MemoryStorage whose snapshot()
+-- python/tests/datadriven/interaction.py. Nodes are raftc.RawNode over a MemoryStorage whose snapshot()
 -- is overridden in Lua to return the History tip, so the Lua storage callback path is exercised.
 -- Values whose exact bytes matter (conf changes, snapshots, message parts) are built with the
 -- library's raftpb helpers, as the C driver builds them.

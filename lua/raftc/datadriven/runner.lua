@@ -1,7 +1,7 @@
 -- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 --
 -- runner.lua: reader, runner and rewriter for cockroachdb's datadriven format (HARNESS.md §1), the
--- Lua twin of tests/conformance/datadriven.c and pyraftc.datadriven.runner (same parsing, same
+-- Lua twin of tests/conformance/datadriven.c and python/tests/datadriven/runner.py (same parsing, same
 -- transcript rules, same exit codes: 0 matched / rewritten, 1 first mismatch, 2 harness error).
 -- A suite is { new_env = function() -> env, handle = function(env, d) -> output }; handle raises
 -- runner.fatal(text) for harness errors.

@@ -80,9 +80,12 @@ class MemoryLogStore(LogStore):
         if rd.snapshot is not None:
             self.ms.apply_snapshot(rd.snapshot)
         if rd.entry_bytes:
-            self.ms.append(rd.entries)  # undecoded: the Ready's entries go in as they are
+            self.ms.append(self._entries(rd))
         if rd.hard_state is not None:
             self.ms.set_hard_state(rd.hard_state)
+
+    def _entries(self, rd: Ready) -> Any:
+        return rd.entries  # undecoded: MemoryStorage takes a Ready's entries as they are
 
     def snapshot_and_compact(self, index: int, conf_state: raftpb.ConfState, data: bytes,
                              compact_to: int) -> None:
@@ -107,6 +110,9 @@ class DiskLogStore(MemoryLogStore):
         hs, _ = self.ds.initial_state()
         return bool(hs.term or hs.vote or hs.commit or self.ds.last_index() > 0
                     or self.ds.snapshot().metadata.index)
+
+    def _entries(self, rd: Ready) -> Any:
+        return rd.entry_bytes  # DiskStorage writes raftpb bytes
 
     def save(self, rd: Ready) -> None:
         super().save(rd)

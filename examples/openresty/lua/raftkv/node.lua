@@ -6,9 +6,9 @@
 -- "res:<seq>" keys; the node publishes "status" (JSON) and "applied". The state machine is the
 -- shared dict `raftkv_kv` ("k:<key>" -> value), which every worker reads.
 --
--- Storage: raftc's MemoryStorage (raftc's durable disk storage is not available to the binding
--- yet). A restarted nginx therefore starts empty, without bootstrapping, and catches up from its
--- peers (entries or a snapshot); see docs/lua.md for what that means for safety.
+-- Storage: raftc's DiskStorage in DATA/raft (a write-ahead log and snapshot files, fsynced before
+-- a Ready's messages go out). A node whose storage holds state restarts from it: the state
+-- machine is rebuilt from the last snapshot and the committed entries after it.
 local cjson = require "cjson.safe"
 local raftc = require "raftc"
 local kvpb = require "raftkv.kvpb"
@@ -44,7 +44,9 @@ local function ensure_peer(id)
     if p and p.url == m.url then return p end
     p = peer_mod.new(id, m.url, report)
     S.peers[id] = p
-    ngx.thread.spawn(function() p:run(function() return S.stopping or S.peers[id] ~= p end) end)
+    ngx.thread.spawn(function()
+        p:run(function() return S.stopping or ngx.worker.exiting() or S.peers[id] ~= p end)
+    end)
     return p
 end
 
@@ -77,8 +79,9 @@ local function snapshot_data()
     return kvpb.encode_snapshot{ pairs = pairs_, members = members }
 end
 
-local function shutdown()
+local function shutdown(why)
     -- a node that applied its own removal exits 0: ask the master for a graceful stop
+    log(ngx.WARN, "node %d stops: %s", S.cfg.id, why)
     S.stopping = true
     local f = io.open(S.cfg.pid_file, "r")
     if f then
@@ -86,6 +89,15 @@ local function shutdown()
         f:close()
         if pid then os.execute("kill -QUIT " .. pid) end
     end
+end
+
+-- This node has been in the configuration: remembered in DATA/member across restarts, so that
+-- a restarted node removed while it was down still knows to exit.
+local function mark_member()
+    if S.in_config then return end
+    S.in_config = true
+    local f = io.open(S.cfg.data .. "/member", "w")
+    if f then f:write("1\n") f:close() end
 end
 
 local function apply_conf_change(e)
@@ -119,12 +131,12 @@ local function apply_conf_change(e)
             S.conf_waiters[seq] = nil
         end
     end
-    -- a node that applies its own removal (it was in the configuration, now it is not) stops
-    if now[S.cfg.id] ~= nil then
-        S.in_config = true
-    elseif S.in_config then
-        shutdown()
-    end
+    -- a node that applies its own removal (it was in the last configuration applied, now it is
+    -- not) stops; replaying older configurations while catching up is no removal
+    local before = S.in_cs
+    S.in_cs = now[S.cfg.id] ~= nil
+    if S.in_cs then mark_member() end
+    if before and not S.in_cs then shutdown("it applied its own removal (entry " .. e.index .. ")") end
 end
 
 -- Linearizable reads wait for their read index to be applied.
@@ -189,20 +201,21 @@ local function handle_ready()
     local node, storage = S.node, S.storage
     while node:has_ready() do
         local rd = node:ready()
+        storage:save_ready(rd) -- HardState, entries and snapshot, durable before anything is sent
         if rd.snapshot then
-            storage:apply_snapshot(rd.snapshot_bytes)
             apply_snapshot_data(rd.snapshot.data)
             S.applied = rd.snapshot.metadata.index
             S.snap_index = S.applied
             local cs = rd.snapshot.metadata.conf_state
             for _, list in ipairs({ cs.voters, cs.learners }) do
                 for _, id in ipairs(list) do
-                    if id == S.cfg.id then S.in_config = true end
+                    if id == S.cfg.id then
+                        S.in_cs = true
+                        mark_member()
+                    end
                 end
             end
         end
-        storage:append(rd.entry_bytes)
-        if rd.hard_state then storage:set_hard_state(rd.hard_state) end
         send(rd)
         apply_entries(rd.committed_entries)
         for _, rs in ipairs(rd.read_states) do
@@ -218,7 +231,7 @@ local function handle_ready()
     maybe_snapshot()
 end
 
--- Requests from the workers: "P<command>", "R<seq>", "C<seq> <op> <id> <url>", "L<id>".
+-- Requests from the workers: "P<command>", "R<seq>", "C<seq> <op> <id> <url>", "L<seq> <id>".
 local function handle_request(r)
     local kind, body = r:sub(1, 1), r:sub(2)
     local node = S.node
@@ -247,6 +260,18 @@ local function handle_request(r)
             cc = { type = op == "learner" and pb.ConfChangeAddLearnerNode or pb.ConfChangeAddNode,
                    node_id = id, context = url }
         end
+        -- docs/kv.md's choices: an id at another URL or a URL another member has is 409, an
+        -- add that already holds is 200 without a conf change, removing a non-member is 404
+        local m = S.members[id]
+        if op ~= "remove" then
+            for mid, other in pairs(S.members) do
+                if mid ~= id and other.url == url then return put_result(seq, "409") end
+            end
+            if m and m.url ~= url then return put_result(seq, "409") end
+            if m and m.learner == (op == "learner") then return put_result(seq, "ok") end
+        elseif not m then
+            return put_result(seq, "404")
+        end
         local last = S.storage:last_index()
         local ok, err = pcall(node.propose_conf_change, node, cc)
         if not ok then
@@ -258,7 +283,11 @@ local function handle_request(r)
             S.conf_waiters[seq] = { index = last + 1 }
         end
     elseif kind == "L" then
-        pcall(node.transfer_leader, node, tonumber(body))
+        local seq, id = body:match("^(%d+) (%d+)$")
+        local m = S.members[tonumber(id)]
+        if not m or m.learner then return put_result(seq, "404") end
+        pcall(node.transfer_leader, node, tonumber(id))
+        put_result(seq, "ok")
     end
 end
 
@@ -286,6 +315,7 @@ local function loop(premature)
             for _ = 1, 1024 do
                 local m = ctl:lpop("inbox")
                 if not m then break end
+                S.last_heard = ngx.now()
                 local sok, serr = pcall(S.node.step, S.node, m)
                 if not sok and not raftc.is_error(serr, "StepPeerNotFoundError") then
                     log(ngx.INFO, "step: %s", tostring(serr))
@@ -324,37 +354,103 @@ local function loop(premature)
     end
 end
 
--- Starts the node in this worker (worker 0).
-function M.start(cfg)
-    S.cfg = cfg
-    S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
-    S.applied, S.snap_index = 0, 0
-    S.storage = raftc.MemoryStorage()
+-- A member removed while it could not hear about it (the leader stops replicating to a removed
+-- node, so it may never apply its own removal): every 2 s, a node that was in the configuration
+-- and has no leader (or heard nothing for two election timeouts) asks the members' /status; a leader whose membership lacks this node means
+-- it was removed, and it exits as if it had applied the removal (docs/kv.md).
+local function watch_removal()
+    while not ngx.worker.exiting() and not S.stopping do
+        ngx.sleep(2)
+        ngx.update_time()
+        local silent = ngx.now() - S.last_heard > 2 * 10 * S.cfg.tick_ms / 1000
+        if S.in_config and (silent or S.node:basic_status().lead == 0) then
+            for id, m in pairs(S.members) do
+                if id ~= S.cfg.id then
+                    local code, body = peer_mod.get(m.url, "/status")
+                    local st = code == 200 and cjson.decode(body)
+                    if st and st.state == "StateLeader" then
+                        local me = tostring(S.cfg.id)
+                        if (st.members or {})[me] == nil and (st.learners or {})[me] == nil then
+                            shutdown("leader " .. tostring(st.id) .. "'s configuration lacks it")
+                        end
+                        break
+                    end
+                end
+            end
+        end
+    end
+end
+
+-- Opens the storage (retrying while a previous worker 0 still holds its lock, e.g. during a
+-- reload), restores the state machine and creates the node.
+local function open(cfg)
+    local dir = cfg.data .. "/raft"
+    local storage
+    for _ = 1, 100 do
+        local ok, st = pcall(raftc.DiskStorage, dir)
+        if ok then storage = st break end
+        if not raftc.is_error(st, "StorageLockedError") then error(st, 0) end
+        ngx.sleep(0.1)
+    end
+    if not storage then error("storage " .. dir .. " stays locked", 0) end
+    S.storage = storage
+    local hs = storage:initial_state()
+    local snap = storage:snapshot()
+    local fresh = storage:last_index() == 0 and snap.metadata.index == 0 and hs.term == 0
+    kv:flush_all() -- shared memory outlives a worker: rebuild from the storage
+    S.applied, S.snap_index = snap.metadata.index, snap.metadata.index
+    if snap.metadata.index > 0 then
+        apply_snapshot_data(snap.data)
+        for _, list in ipairs({ snap.metadata.conf_state.voters, snap.metadata.conf_state.learners }) do
+            for _, id in ipairs(list) do
+                if id == cfg.id then S.in_cs = true end
+            end
+        end
+    end
     S.node = raftc.RawNode{
-        id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = S.storage,
-        pre_vote = true, check_quorum = true, step_down_on_removal = true,
+        id = cfg.id, election_tick = 10, heartbeat_tick = 1, storage = storage,
+        applied = S.applied, pre_vote = true, check_quorum = true, step_down_on_removal = true,
         max_size_per_msg = 1024 * 1024, max_inflight_msgs = 256,
         logger = function(level, text)
             if level >= raftc.LOG_WARN then ngx.log(ngx.WARN, "raft: ", text)
             elseif level >= raftc.LOG_INFO then ngx.log(ngx.INFO, "raft: ", text) end
         end,
     }
-    for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end
-    local marker = cfg.data .. "/started"
-    local f = io.open(marker, "r")
-    if f then
-        f:close()
-        log(ngx.WARN, "restart without durable state: catching up from the peers")
+    if not fresh then
+        log(ngx.WARN, "restarting from %s: term %d, commit %d, snapshot %d, last index %d", dir,
+            hs.term, hs.commit, snap.metadata.index, storage:last_index())
     elseif not cfg.join then
         local peers = {}
         for _, id in ipairs(cfg.peer_ids) do peers[#peers + 1] = { id = id, context = cfg.peer_urls[id] } end
         S.node:bootstrap(peers)
     end
-    f = io.open(marker, "w")
-    if f then f:write("1\n") f:close() end
-    S.in_config = false
+    ctl:set("applied", S.applied)
     publish_status()
-    local ok, err = ngx.timer.at(0, loop)
+end
+
+local function run(premature)
+    if premature then return end
+    local ok, err = pcall(open, S.cfg)
+    if not ok then
+        log(ngx.CRIT, "cannot start the raft node: %s", tostring(err))
+        return
+    end
+    ok, err = ngx.timer.at(0, watch_removal)
+    if not ok then log(ngx.CRIT, "cannot start the removal watch: %s", err) end
+    loop(false)
+end
+
+-- Starts the node in this worker (worker 0).
+function M.start(cfg)
+    S.cfg = cfg
+    S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
+    S.applied, S.snap_index, S.in_cs = 0, 0, false
+    S.last_heard = ngx.now()
+    for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end
+    local f = io.open(cfg.data .. "/member", "r")
+    S.in_config = f ~= nil
+    if f then f:close() end
+    local ok, err = ngx.timer.at(0, run)
     if not ok then log(ngx.CRIT, "cannot start the raft loop: %s", err) end
 end
 

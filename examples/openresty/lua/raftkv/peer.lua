@@ -28,14 +28,19 @@ function Peer:send(msgs, has_snap)
     self.queue[#self.queue + 1] = { body = kvpb.frame(msgs), snap = has_snap }
 end
 
-local function post(self, body)
-    if not self.host then return nil, "bad url " .. tostring(self.url) end
+-- One HTTP/1.1 request on a pooled connection to host:port; returns status, body or nil, err.
+local function request(host, port, pool, method, path, body)
     local sock = ngx.socket.tcp()
     sock:settimeouts(500, 2000, 2000)
-    local ok, err = sock:connect(self.host, self.port, { pool = "raftkv-" .. self.id })
+    local ok, err = sock:connect(host, port, { pool = pool })
     if not ok then return nil, err end
-    local req = "POST /raft HTTP/1.1\r\nHost: " .. self.host .. "\r\nContent-Type: " ..
-        "application/octet-stream\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body
+    local req = method .. " " .. path .. " HTTP/1.1\r\nHost: " .. host .. "\r\n"
+    if body then
+        req = req .. "Content-Type: application/octet-stream\r\nContent-Length: " .. #body ..
+            "\r\n\r\n" .. body
+    else
+        req = req .. "\r\n"
+    end
     ok, err = sock:send(req)
     if not ok then sock:close() return nil, err end
     local status_line
@@ -50,9 +55,26 @@ local function post(self, body)
         local n = line:lower():match("^content%-length:%s*(%d+)")
         if n then len = tonumber(n) end
     end
-    if len > 0 then sock:receive(len) end
+    local data = ""
+    if len > 0 then
+        data, err = sock:receive(len)
+        if not data then sock:close() return nil, err end
+    end
     sock:setkeepalive(60000, 4)
-    local code = tonumber(status_line:match("^HTTP/1%.%d (%d+)"))
+    return tonumber(status_line:match("^HTTP/1%.%d (%d+)")), data
+end
+
+-- GET url .. path (a peer's /status): status, body or nil, err.
+function M.get(url, path)
+    local host, port = url:match("^http://([^:/]+):(%d+)")
+    if not host then return nil, "bad url " .. tostring(url) end
+    return request(host, tonumber(port), "raftkv-get-" .. host .. ":" .. port, "GET", path)
+end
+
+local function post(self, body)
+    if not self.host then return nil, "bad url " .. tostring(self.url) end
+    local code, err = request(self.host, self.port, "raftkv-" .. self.id, "POST", "/raft", body)
+    if not code then return nil, err end
     if code ~= 204 then return nil, "status " .. tostring(code) end
     return true
 end
@@ -64,7 +86,13 @@ function Peer:run(stop)
         if item then
             local ok = post(self, item.body)
             self.report(self.id, ok == true, item.snap)
-            if not ok then ngx.sleep(0.05) end -- a peer that is down: raft probes it again
+            if not ok then
+                -- a peer that is down: drop what is queued (raft resends once the peer answers,
+                -- probing from what it acknowledged) instead of replaying stale batches later
+                for _, dropped in ipairs(self.queue) do self.report(self.id, false, dropped.snap) end
+                self.queue = {}
+                ngx.sleep(0.05)
+            end
         else
             ngx.sleep(0.002)
         end

@@ -17,7 +17,10 @@ local WAIT = 5 -- seconds before a 504
 local function finish(status, body, headers)
     ngx.status = status
     for k, v in pairs(headers or {}) do ngx.header[k] = v end
-    if body then ngx.print(body) end
+    if body then
+        ngx.header["Content-Length"] = #body -- not chunked: the peers' minimal client reads it
+        ngx.print(body)
+    end
     return ngx.exit(status)
 end
 
@@ -155,6 +158,8 @@ function M.members()
         return finish(405, "method not allowed\n", { Allow = "POST, DELETE" })
     end
     if r == "ok" then return finish(200, "ok\n") end
+    if r == "409" then return finish(409, "the id or the URL belongs to another member\n") end
+    if r == "404" then return finish(404, "not a member\n") end
     if r == "503" then return finish(503, "no leader\n", { ["Retry-After"] = "1" }) end
     return finish(504, "not applied within 5 s\n")
 end
@@ -162,8 +167,11 @@ end
 -- POST /leader/{id}
 function M.leader()
     local id = tonumber(ngx.var.uri:match("^/leader/(%d+)$") or "")
-    if not id or id < 1 or ngx.req.get_method() ~= "POST" then return finish(400, "bad request\n") end
-    ctl:rpush("req", "L" .. id)
+    if ngx.req.get_method() ~= "POST" then return finish(405, "method not allowed\n", { Allow = "POST" }) end
+    if not id or id < 1 then return finish(400, "bad leader id\n") end
+    local r = call(function(seq) return "L" .. seq .. " " .. id end)
+    if r == "404" then return finish(404, "not a voter\n") end
+    if r ~= "ok" then return finish(504, "not handled within 5 s\n") end
     return finish(202, "transfer requested\n")
 end
 

@@ -9,14 +9,14 @@
 """The ``interaction`` datadriven suite."""
 from typing import Any, Callable, List, Optional, Set, Tuple
 
-from .. import raftpb_pb2 as pb
-from .._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
-from ..config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
-from ..describe import describe_entries, describe_message
-from ..enums import ReadOnlyOption
-from ..errors import NodeFailedError, RaftError, StorageError
-from ..node import RawNode
-from ..storage import MemoryStorage
+from pyraftc import raftpb_pb2 as pb
+from pyraftc._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
+from pyraftc.config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
+from pyraftc.describe import describe_entries, describe_message
+from pyraftc.enums import ReadOnlyOption
+from pyraftc.errors import NodeFailedError, RaftError, StorageError
+from pyraftc.node import RawNode
+from pyraftc.storage import MemoryStorage
 from .gostr import StrconvError, atoi, parse_bool, parse_changes, parse_uint, quote
 from .runner import Directive, Fatal
 

@@ -1,7 +1,7 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
-# __main__.py: `python -m pyraftc.datadriven`, the CLI of tests/conformance/main.c in Python.
-"""python -m pyraftc.datadriven --suite=NAME [--rewrite | --rewrite=-] FILE..."""
+# __main__.py: the CLI of tests/conformance/main.c in Python (python/tests/raftc_datadriven.py).
+"""python python/tests/raftc_datadriven.py --suite=NAME [--rewrite | --rewrite=-] FILE..."""
 import os
 import sys
 from typing import List, Optional, TextIO
@@ -11,7 +11,7 @@ from .runner import Suite, run_file
 
 
 def _usage(f: TextIO) -> None:
-    f.write("usage: python -m pyraftc.datadriven --suite=NAME [--rewrite | --rewrite=-] "
+    f.write("usage: raftc_datadriven.py --suite=NAME [--rewrite | --rewrite=-] "
             "FILE...\nsuites: %s\n" % " ".join(SUITES))
 
 

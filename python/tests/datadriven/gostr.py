@@ -80,7 +80,7 @@ def parse_bool(s: str) -> bool:
 def parse_changes(text: str) -> Tuple[Tuple[int, int], ...]:
     """raftpb.ConfChangesFromString: tokens v<id> l<id> r<id> u<id> split on single spaces.
     Raises ValueError with etcd's text."""
-    from .. import raftpb_pb2 as pb
+    from pyraftc import raftpb_pb2 as pb
     ops = {"v": pb.ConfChangeAddNode, "l": pb.ConfChangeAddLearnerNode,
            "r": pb.ConfChangeRemoveNode, "u": pb.ConfChangeUpdateNode}
     if text == "":

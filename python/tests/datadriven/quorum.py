@@ -5,7 +5,7 @@
 """The ``quorum`` datadriven suite."""
 from typing import Dict, List
 
-from .. import tools
+from pyraftc import tools
 from .runner import Directive, Fatal
 
 
@@ -155,7 +155,7 @@ class QuorumSuite:
         return None
 
     def handle(self, env: object, d: Directive) -> str:
-        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
+        """Runs one directive (see :class:`~datadriven.runner.Suite`)."""
         c = _Case(d)
         inp = c.votes if d.cmd == "vote" else c.idxs
         if len(c.voters) != len(inp):

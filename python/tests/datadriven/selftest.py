@@ -20,7 +20,7 @@ class SelftestSuite:
         return _Env()
 
     def handle(self, env: object, d: Directive) -> str:
-        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
+        """Runs one directive (see :class:`~datadriven.runner.Suite`)."""
         assert isinstance(env, _Env)
         runs = env.runs
         env.runs += 1

@@ -1,11 +1,12 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
-# __init__.py: pyraftc.datadriven, the Python conformance driver (etcd's datadriven transcripts
-# replayed through the binding; same CLI contract as tests/conformance's raftc-datadriven).
+# __init__.py: datadriven, pyraftc's conformance driver: etcd's datadriven transcripts replayed
+# through the binding, with the CLI of tests/conformance's raftc-datadriven. Test tooling, not
+# part of the pyraftc package.
 """Replays etcd raft's datadriven transcripts through pyraftc.
 
-``python -m pyraftc.datadriven --suite=interaction|confchange|quorum|selftest [--rewrite |
---rewrite=-] FILE...`` -- exit 0 if every file matched, 1 on a mismatch (a unified diff goes to
+``python python/tests/raftc_datadriven.py --suite=interaction|confchange|quorum|selftest
+[--rewrite | --rewrite=-] FILE...`` -- exit 0 if every file matched, 1 on a mismatch (a unified diff goes to
 stderr), 2 on usage/harness errors; ``--skip=TEXT`` prints ``SKIPPED: TEXT`` and exits 77.
 """
 from typing import Dict, List, Optional

@@ -3,8 +3,8 @@
 # confchange.py: etcd's confchange/datadriven_test.go (HARNESS.md §5.1) over pyraftc.tools.Changer,
 # a port of tests/conformance/suite_confchange.c.
 """The ``confchange`` datadriven suite."""
-from .. import tools
-from ..errors import ConfChangeError
+from pyraftc import tools
+from pyraftc.errors import ConfChangeError
 from .gostr import StrconvError, parse_bool, parse_changes
 from .runner import Directive, Fatal
 
@@ -25,7 +25,7 @@ class ConfChangeSuite:
         return _Env()
 
     def handle(self, env: object, d: Directive) -> str:
-        """Runs one directive (see :class:`~pyraftc.datadriven.runner.Suite`)."""
+        """Runs one directive (see :class:`~datadriven.runner.Suite`)."""
         assert isinstance(env, _Env)
         try:
             return self._run(env, d)
