@@ -16,12 +16,8 @@ cd "$root"
 # Basenames of every header that is not the public one.
 mapfile -t forbidden < <( { ls core/*.h core/pb/*.h 2>/dev/null; ls capi/*.h 2>/dev/null |
     grep -v '/raftc\.h$'; } | xargs -r -n1 basename | LC_ALL=C sort -u)
-<<<<<<< HEAD
-layers=(tests/conformance bench examples python tests/abi tests/fuzz tests/sim tests/interop
+layers=(tests/conformance bench examples python tests/abi tests/fuzz tests/sim tests/interop tests/hostile
         tests/crash)
-=======
-layers=(tests/conformance bench examples python tests/abi tests/fuzz tests/sim tests/interop tests/hostile)
->>>>>>> main
 # Deliberate exceptions: core-level tests that live beside the ABI ones (a path each), and the
 # CMake targets allowed to link raftc_static.
 allow_files=(tests/fuzz/fuzz_wire_diff.c # differential fuzzing of core/wire vs protobuf-c

@@ -8,14 +8,9 @@
 #   tools/fuzz-run.sh
 # Environment:
 #   RAFTC_FUZZ_SECONDS   seconds per fuzzer (default 60)
-<<<<<<< HEAD
-#   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_wire_diff
-#                        fuzz_recovery"); fuzz_recovery runs a third of the time (it builds its
-#                        own inputs from a valid log, so it needs no corpus to reach deep)
-=======
 #   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_hostile
-#                        fuzz_wire_diff")
->>>>>>> main
+#                        fuzz_wire_diff fuzz_recovery"); fuzz_recovery runs a third of the time
+#                        (it builds its inputs from a valid log, so it needs no corpus to go deep)
 #   RAFTC_FUZZ_PARALLEL  1 (default) runs the fuzzers side by side, 0 one after the other
 #   RAFTC_BUILD_ROOT     build root (default <repo>/build); the build goes to <root>/fuzz
 # Exit: 0 clean, 1 finding or build failure, 77 when clang cannot link -fsanitize=fuzzer.
@@ -75,16 +70,10 @@ run_one() { # <target>
     if [ -d "$root/tests/fuzz/corpus/$t" ]; then
         cp "$root/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null || true
     fi
-<<<<<<< HEAD
     local maxlen=4096 secs="$seconds"
-    [ "$t" = fuzz_cluster ] && maxlen=3000
+    [ "$t" = fuzz_cluster ] || [ "$t" = fuzz_hostile ] && maxlen=3000
     [ "$t" = fuzz_recovery ] && secs=$(( seconds / 3 > 5 ? seconds / 3 : 5 ))
     "$dir/tests/fuzz/$t" -max_total_time="$secs" -max_len="$maxlen" -timeout=20 \
-=======
-    local maxlen=4096
-    [ "$t" = fuzz_cluster ] || [ "$t" = fuzz_hostile ] && maxlen=3000
-    "$dir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$maxlen" -timeout=20 \
->>>>>>> main
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
         "$corpus" >"$work/$t.log" 2>&1
 }
