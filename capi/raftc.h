@@ -728,7 +728,7 @@ typedef struct raftc_ready raftc_ready;
  * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
  * read during the call (storage and logger are captured). On failure *out is NULL and *err
  * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
- * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code).
+ * none as id"; "storage cannot be nil" without a storage), otherwise raftc_strerror(code).
  * RAFTC_EFAILED where etcd panics during creation (a storage failure, a HardState commit outside
  * the log, Applied beyond commit, ...): the PANIC line saying why goes to the config's logger.
  * RAFTC_EINVAL for NULL out/cfg, RAFTC_ENOMEM. */

@@ -311,8 +311,13 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
     }
     *out = NULL;
     if (cfg->storage_kind == RAFTC_STORAGE_NONE) {
+        /* The core's validation names the first problem, in etcd's order (a missing storage
+         * after the id and tick checks: "storage cannot be nil"). */
+        rc_config c = cfg->c;
+        const char *text = "storage cannot be nil";
+        (void)rc_config_validate(&c, &text);
         if (err != NULL)
-            *err = "no storage configured";
+            *err = text;
         return RAFTC_ECONFIG;
     }
     raftc_node *node = rc_calloc(1, sizeof(*node));

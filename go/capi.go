@@ -599,3 +599,36 @@ func readyAppendTo(ms *cMemStorage, rd *cReady) error {
 }
 
 func cInt(v int) C.int { return C.int(v) }
+
+// nodeReadyPacked is raftc_node_ready_packed: the Ready view and the whole Ready packed in one
+// buffer (a view of C memory, valid as the Ready view: copy what outlives it).
+func nodeReadyPacked(n *cNode) (*cReady, []byte, error) {
+	var rd *C.raftc_ready
+	var p *C.uint8_t
+	var l C.size_t
+	if err := nodeErr(n, C.raftc_node_ready_packed(&rd, &p, &l, n)); err != nil {
+		return nil, nil, err
+	}
+	if p == nil || l == 0 {
+		return rd, nil, nil
+	}
+	return rd, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(l)), nil
+}
+
+// Indexes of raftc_ready_info's fields in the packed header.
+const (
+	rdHasSoft     = C.RAFTC_RD_HAS_SOFT_STATE
+	rdLead        = C.RAFTC_RD_LEAD
+	rdRaftState   = C.RAFTC_RD_RAFT_STATE
+	rdHasHard     = C.RAFTC_RD_HAS_HARD_STATE
+	rdTerm        = C.RAFTC_RD_TERM
+	rdVote        = C.RAFTC_RD_VOTE
+	rdCommit      = C.RAFTC_RD_COMMIT
+	rdNEntries    = C.RAFTC_RD_N_ENTRIES
+	rdHasSnap     = C.RAFTC_RD_HAS_SNAPSHOT
+	rdNCommitted  = C.RAFTC_RD_N_COMMITTED_ENTRIES
+	rdNMessages   = C.RAFTC_RD_N_MESSAGES
+	rdNReadStates = C.RAFTC_RD_N_READ_STATES
+	rdMustSync    = C.RAFTC_RD_MUST_SYNC
+	rdCount       = C.RAFTC_RD_COUNT
+)

@@ -386,7 +386,8 @@ class RawNode:
         if not isinstance(config, Config):
             raise TypeError("RawNode(config) needs a pyraftc.Config, not %s"
                             % type(config).__name__)
-        config.validate()
+        if config.storage is None:
+            config.validate()  # raises the core's text ("storage cannot be nil" or earlier)
         storage = config.storage
         self.config = config
         self.storage = storage
@@ -406,31 +407,7 @@ class RawNode:
         self._node: Any = ffi.NULL
         self._gen = 0  # changes whenever the Ready view does (ready, advance)
 
-        cfgpp = ffi.new("raftc_config **")
-        check(lib.raftc_config_new(cfgpp))
-        cfg = ffi.gc(cfgpp[0], lib.raftc_config_free)
-        opts = (
-            (lib.RAFTC_OPT_ID, config.id), (lib.RAFTC_OPT_ELECTION_TICK, config.election_tick),
-            (lib.RAFTC_OPT_HEARTBEAT_TICK, config.heartbeat_tick),
-            (lib.RAFTC_OPT_APPLIED, config.applied),
-            (lib.RAFTC_OPT_MAX_SIZE_PER_MSG, config.max_size_per_msg),
-            (lib.RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, config.max_committed_size_per_ready),
-            (lib.RAFTC_OPT_MAX_UNCOMMITTED_ENTRIES_SIZE, config.max_uncommitted_entries_size),
-            (lib.RAFTC_OPT_MAX_INFLIGHT_MSGS, config.max_inflight_msgs),
-            (lib.RAFTC_OPT_MAX_INFLIGHT_BYTES, config.max_inflight_bytes),
-            (lib.RAFTC_OPT_READ_ONLY_OPTION, int(config.read_only_option)),
-            (lib.RAFTC_OPT_CHECK_QUORUM, config.check_quorum),
-            (lib.RAFTC_OPT_PRE_VOTE, config.pre_vote),
-            (lib.RAFTC_OPT_DISABLE_PROPOSAL_FORWARDING, config.disable_proposal_forwarding),
-            (lib.RAFTC_OPT_DISABLE_CONF_CHANGE_VALIDATION,
-             config.disable_conf_change_validation),
-            (lib.RAFTC_OPT_STEP_DOWN_ON_REMOVAL, config.step_down_on_removal),
-            (lib.RAFTC_OPT_ASYNC_STORAGE_WRITES, config.async_storage_writes),
-        )
-        for opt, value in opts:
-            check(lib.raftc_config_set_u64(cfg, opt, int(value)))
-        if config.rand_seed:
-            check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, config.rand_seed))
+        cfg = config._c_config()
         keep: Tuple[Any, ...] = (self._handle,)
         direct = self._ctx.ms is not None and len(self._ctx.direct) == 6
         if not isinstance(self, _LockedRawNode):

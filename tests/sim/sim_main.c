@@ -65,7 +65,7 @@ static void parse_args(int argc, char **argv, sim_opts *o)
             i++;
         } else if (strcmp(a, "--hostile") == 0 && v) {
             o->hostile_pm = (int)parse_u64(v);
-            if (o->hostile_pm < 1 || o->hostile_pm > 1000)
+            if (o->hostile_pm < 1 || o->hostile_pm > 10000)
                 usage();
             i++;
         } else if (strcmp(a, "--trace-len") == 0 && v) {
