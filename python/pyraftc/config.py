@@ -144,7 +144,7 @@ class Config:
             check(lib.raftc_config_set_memstorage(cfg, ms))
         nodepp = ffi.new("raftc_node **")
         errp = ffi.new("const char **")
-        rc = lib.raftc_node_new(nodepp, cfg, errp)
+        rc = lib.raftc_node_new(nodepp, errp, cfg)
         lib.raftc_node_free(nodepp[0])
         if rc < 0:
             raise error_for_code(rc, c_string(errp[0]) if errp[0] != ffi.NULL else "")

@@ -435,7 +435,7 @@ class RawNode:
         pp = ffi.new("raftc_node **")
         errp = ffi.new("const char **")
         with self._lock:
-            rc = lib.raftc_node_new(pp, cfg, errp)
+            rc = lib.raftc_node_new(pp, errp, cfg)
             self._drain_log()
             self._raise_pending()
         if rc < 0:
@@ -653,7 +653,7 @@ class RawNode:
         with self._lock:
             node = self._ptr()
             sink = self._sink.reset()
-            self._result(node, lib.raftc_node_apply_conf_change(node, kind, b, len(b), sink.ptr))
+            self._result(node, lib.raftc_node_apply_conf_change(sink.ptr, node, kind, b, len(b)))
             return pb.ConfState.FromString(sink.first())
 
     def step(self, msg: Union[pb.Message, bytes]) -> None:
@@ -712,7 +712,7 @@ class RawNode:
             text = ""
             if describe:
                 sp = ffi.new("char **")
-                check(lib.raftc_ready_describe(self._rdpp[0], sp))
+                check(lib.raftc_ready_describe(sp, self._rdpp[0]))
                 text = take_string(sp)
             return rd, text
 
@@ -735,7 +735,7 @@ class RawNode:
         with self._lock:
             if self._closed:
                 raise StateError("raft node is closed")
-            check(lib.raftc_node_status_info(self._node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, self._node))
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
@@ -743,19 +743,19 @@ class RawNode:
         failed node too."""
         with self._lock:
             node = self._inspect()
-            check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_config(node, sp))
+            check(lib.raftc_node_status_config(sp, node))
             config = take_string(sp)
             progress: Dict[int, Progress] = {}
             count = ffi.new("size_t *")
-            check(lib.raftc_node_progress_ids(node, ffi.NULL, 0, count))
+            check(lib.raftc_node_progress_ids(ffi.NULL, 0, count, node))
             if count[0]:
                 ids = ffi.new("uint64_t[]", count[0])
-                check(lib.raftc_node_progress_ids(node, ids, count[0], count))
+                check(lib.raftc_node_progress_ids(ids, count[0], count, node))
                 pr = ffi.new("uint64_t[]", _PR_COUNT)
                 for i in range(count[0]):
-                    check(lib.raftc_node_progress(node, ids[i], pr, _PR_COUNT))
+                    check(lib.raftc_node_progress_info(pr, _PR_COUNT, node, ids[i]))
                     progress[int(ids[i])] = Progress(
                         int(pr[lib.RAFTC_PR_MATCH]), int(pr[lib.RAFTC_PR_NEXT]),
                         ProgressStateType(pr[lib.RAFTC_PR_STATE]),
@@ -769,14 +769,14 @@ class RawNode:
         node too)."""
         with self._lock:
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_progress(self._inspect(), sp))
+            check(lib.raftc_node_status_progress(sp, self._inspect()))
             return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
         """The current configuration as a raftpb.ConfState (works on a failed node too)."""
         with self._lock:
             sink = self._sink.reset()
-            check(lib.raftc_node_conf_state(self._inspect(), sink.ptr))
+            check(lib.raftc_node_conf_state(sink.ptr, self._inspect()))
             return pb.ConfState.FromString(sink.first())
 
     # -- other requests --------------------------------------------------------------------
@@ -809,7 +809,10 @@ class RawNode:
 
     def _set_randomized_election_timeout(self, timeout: int) -> None:
         """Test hook: pins the current randomized election timeout."""
-        self._call(lib.raftc_node_test_set_randomized_election_timeout, int(timeout))
+        value = int(timeout) if int(timeout) > 0 else 0  # <= 0 is refused with EINVAL
+        self._call(
+            lib.raftc_testing_control, lib.RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT, value
+        )
 
     def __repr__(self) -> str:
         if self._closed:

@@ -86,7 +86,7 @@ static void target_of(const sim_slot *s, forge_target *t)
 static void describe(const char *what, const uint8_t *buf, size_t len)
 {
     char *text = NULL;
-    if (raftc_describe_message(&text, buf, len) == RAFTC_OK)
+    if (raftc_message_describe(&text, buf, len) == RAFTC_OK)
         sim_trace_owned(what, text);
     else
         sim_trace("%s<%zu bytes that do not decode>", what, len);
@@ -123,7 +123,7 @@ static void forge(sim_slot *s, const sim_msg *m)
         return;
     const uint8_t *p;
     size_t len;
-    sim_ck(raftc_sink_get(forged, 0, &p, &len), "forged item", NULL);
+    sim_ck(raftc_sink_get(&p, &len, forged, 0), "forged item", NULL);
     describe("HOSTILE forged ", p, len);
     uint64_t before[RAFTC_ST_COUNT], after[RAFTC_ST_COUNT];
     sim_node_status(s, before);
