@@ -56,7 +56,7 @@ static uint64_t append_for(raftc_diskstorage *ds, raftc_sink *enc, size_t n, uin
         for (size_t k = 0; k < n; k++)
             raftc_entry_encode(enc, 1, *next + k, RAFTC_ENTRY_NORMAL, payload, sizeof(payload));
         for (size_t k = 0; k < n; k++)
-            raftc_sink_get(enc, k, &ptrs[k], &lens[k]);
+            raftc_sink_get(&ptrs[k], &lens[k], enc, k);
         if (raftc_diskstorage_append(ds, ptrs, lens, n) != RAFTC_OK) {
             fprintf(stderr, "raftc-bench-disk: append: %s\n", raftc_diskstorage_last_error(ds));
             exit(1);
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
     raftc_memstorage *ms = NULL;
     uint64_t last = 0;
     raftc_diskstorage_memstorage(&ms, ds);
-    raftc_memstorage_last_index(ms, &last);
+    raftc_memstorage_last_index(&last, ms);
     printf("recovery: %" PRIu64 " entries (%d-byte payloads) replayed in %.3f s (%.2f M "
            "entries/s)\n", last, PAYLOAD, el, (double)last / el / 1e6);
     raftc_diskstorage_free(ds);

@@ -61,17 +61,17 @@ static bool read_state(raftc_diskstorage *ds, wl_state *st, char *why)
     uint64_t first = 0, last = 0;
     const uint8_t *p;
     size_t n;
-    ok = ok && raftc_memstorage_snapshot(ms, snap) == 0 && raftc_sink_get(snap, 0, &p, &n) == 0 &&
-         raftc_snapshot_info(p, n, &st->snap, &st->snap_term, NULL, NULL) == 0;
+    ok = ok && raftc_memstorage_snapshot(snap, ms) == 0 && raftc_sink_get(&p, &n, snap, 0) == 0 &&
+         raftc_snapshot_decode(&st->snap, &st->snap_term, NULL, NULL, p, n) == 0;
     uint64_t hsv[3] = {0};
-    ok = ok && raftc_memstorage_initial_state(ms, hs, NULL) == 0 &&
-         raftc_sink_get(hs, 0, &p, &n) == 0 &&
-         raftc_hard_state_decode(p, n, &hsv[0], &hsv[1], &hsv[2]) == 0;
+    ok = ok && raftc_memstorage_initial_state(hs, NULL, ms) == 0 &&
+         raftc_sink_get(&p, &n, hs, 0) == 0 &&
+         raftc_hard_state_decode(&hsv[0], &hsv[1], &hsv[2], p, n) == 0;
     st->hs_term = hsv[0];
     st->hs_vote = hsv[1];
     st->hs_commit = hsv[2];
-    ok = ok && raftc_memstorage_first_index(ms, &first) == 0 &&
-         raftc_memstorage_last_index(ms, &last) == 0;
+    ok = ok && raftc_memstorage_first_index(&first, ms) == 0 &&
+         raftc_memstorage_last_index(&last, ms) == 0;
     st->last = u64_of(ok ? 0 : -1, last);
     if (!ok) {
         snprintf(why, 200, "cannot read the storage");
@@ -80,19 +80,19 @@ static bool read_state(raftc_diskstorage *ds, wl_state *st, char *why)
         ok = false;
     } else {
         wl_reserve(st, last);
-        if (last >= first && raftc_memstorage_entries(ms, first, last + 1, RAFTC_NO_LIMIT,
-                                                      ents) != 0) {
+        if (last >= first && raftc_memstorage_entries(ents, ms, first, last + 1,
+                                                      RAFTC_NO_LIMIT) != 0) {
             snprintf(why, 200, "cannot read entries %" PRIu64 "..%" PRIu64, first, last);
             ok = false;
         }
         for (size_t k = 0; ok && last >= first && k <= last - first; k++) {
             uint64_t term, index;
-            int type;
+            raftc_entry_type type;
             const uint8_t *data;
             size_t dl;
             uint8_t want[WL_PAYLOAD_MAX];
-            if (raftc_sink_get(ents, k, &p, &n) != 0 ||
-                raftc_entry_info(p, n, &term, &index, &type, &data, &dl) != 0 ||
+            if (raftc_sink_get(&p, &n, ents, k) != 0 ||
+                raftc_entry_decode(&term, &index, &type, &data, &dl, p, n) != 0 ||
                 index != first + k || dl != wl_payload(want, index, term) ||
                 memcmp(data, want, dl) != 0) {
                 snprintf(why, 200, "entry %" PRIu64 " is wrong", first + k);
@@ -129,7 +129,7 @@ static int apply_op(raftc_diskstorage *ds, raftc_sink *enc, const wl_op *op)
                 return RAFTC_ENOMEM;
         }
         for (size_t k = 0; k < n; k++)
-            raftc_sink_get(enc, k, &ptrs[k], &lens[k]);
+            raftc_sink_get(&ptrs[k], &lens[k], enc, k);
         return raftc_diskstorage_append(ds, ptrs, lens, n);
     }
     case WL_HARDSTATE: {
@@ -137,7 +137,7 @@ static int apply_op(raftc_diskstorage *ds, raftc_sink *enc, const wl_op *op)
         size_t len;
         int rc = raftc_hard_state_encode(enc, op->a, op->b, op->c);
         if (rc == 0)
-            rc = raftc_sink_get(enc, 0, &p, &len);
+            rc = raftc_sink_get(&p, &len, enc, 0);
         return rc != 0 ? rc : raftc_diskstorage_set_hard_state(ds, p, len);
     }
     default:
