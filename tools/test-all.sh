@@ -312,6 +312,19 @@ else
     failed=1
 fi
 
+# ---- Disk storage crash harnesses (tests/crash; docs/storage.md) ----
+# Thousands of cuts over the gcc build: SIGKILLs of a writer process and power cuts through the
+# in-memory file layer, each checked against the acknowledged writes. About 60 s.
+echo "==== [crash] tools/crash-run.sh"
+crash_log="$build_root/crash-run.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/crash-run.sh" -b "$build_root/gcc" 2>&1 |
+    tee "$crash_log"; then
+    summary+=("$(tail -1 "$crash_log")")
+else
+    summary+=("crash: FAILED $(tail -1 "$crash_log" | sed 's/^crash: //')")
+    failed=1
+fi
+
 # ---- etcd interop (tools/interop-test.sh; docs/interop.md) ----
 # Mixed clusters of etcd raft (Go, v3.7.0 and v3.6.0) and raftc nodes exchanging raftpb bytes.
 # The raftc peer of the sanitizer build is used when it exists (memory errors and leaks under
