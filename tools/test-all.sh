@@ -303,15 +303,15 @@ else
 fi
 
 # ---- Hostile network (tests/sim --hostile; docs/testing.md) ----
-# The simulator with replayed, forged and mutated messages injected at up to one per genuine
-# delivery (RAFTC_HOSTILE_SECONDS, default 60): every forged message must be refused, no correct
-# node may fail, and every safety check holds.
+# The simulator with replayed, forged and mutated messages injected at up to four per genuine
+# delivery (a rate drawn per seed; RAFTC_HOSTILE_SECONDS, default 60): every forged message must
+# be refused, no correct node may fail, and every safety check holds.
 hostile_seconds="${RAFTC_HOSTILE_SECONDS:-60}"
-echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 1000"
+echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 4000"
 hostile_log="$build_root/sim-hostile.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$hostile_seconds" -s 2000000 \
-        -- --hostile 1000 2>&1 | tee "$hostile_log"; then
+        -- --hostile 4000 2>&1 | tee "$hostile_log"; then
         summary+=("sim-hostile: $(tail -1 "$hostile_log" | sed 's/^sim-soak: //'); $(grep -m1 \
             '^sim-soak: hostile:' "$hostile_log" | sed 's/^sim-soak: hostile: //'); failed correct nodes: 0")
     else
@@ -320,6 +320,19 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     fi
 else
     summary+=("sim-hostile: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Disk storage crash harnesses (tests/crash; docs/storage.md) ----
+# Thousands of cuts over the gcc build: SIGKILLs of a writer process and power cuts through the
+# in-memory file layer, each checked against the acknowledged writes. About 60 s.
+echo "==== [crash] tools/crash-run.sh"
+crash_log="$build_root/crash-run.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/crash-run.sh" -b "$build_root/gcc" 2>&1 |
+    tee "$crash_log"; then
+    summary+=("$(tail -1 "$crash_log")")
+else
+    summary+=("crash: FAILED $(tail -1 "$crash_log" | sed 's/^crash: //')")
     failed=1
 fi
 
