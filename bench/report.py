@@ -13,6 +13,8 @@ import statistics
 import sys
 
 RAFTC = "raftc"
+RAFTC_GO = "raftc-go"  # raftc through the Go binding (bench/go -tags raftcgo)
+OURS = (RAFTC, RAFTC_GO)
 
 # bench -> [(metric, unit, better, target_text, target_fn(raftc, etcd_ref) -> bool|None)]
 # target_fn receives the medians of raftc and of the newest etcd; None = not applicable.
@@ -71,9 +73,9 @@ BENCH_ORDER = ["single_b1", "single_b64", "cluster3_16", "cluster3_128", "cluste
 
 
 def lib_key(lib):
-    # raftc first, then etcd versions newest first
-    if lib == RAFTC:
-        return (0, "")
+    # raftc, raftc-go, then etcd versions newest first
+    if lib in OURS:
+        return (0, OURS.index(lib))
     return (1, "".join(chr(255 - ord(c)) for c in lib))
 
 
@@ -100,7 +102,7 @@ def load(paths):
 def summarize(rows, errors):
     libs = sorted({r["lib"] for r in rows} | {e.get("lib") for e in errors if e.get("lib")},
                   key=lib_key)
-    etcds = [l for l in libs if l != RAFTC]
+    etcds = [l for l in libs if l not in OURS]
     benches = sorted({r["bench"] for r in rows},
                      key=lambda b: (BENCH_ORDER.index(b) if b in BENCH_ORDER else 99, b))
     results = []
@@ -113,14 +115,17 @@ def summarize(rows, errors):
             if not runs:
                 continue
             med = {l: statistics.median(v) for l, v in runs.items()}
-            ratios = {}
+            ratios, go_ratios = {}, {}
             for e in etcds:
                 if RAFTC in med and med.get(e):
                     ratios[e] = med[RAFTC] / med[e]
+                if RAFTC_GO in med and med.get(e):
+                    go_ratios[e] = med[RAFTC_GO] / med[e]
             ref = med.get(etcds[0]) if etcds else None
             met = tfn(med.get(RAFTC), ref) if tfn else None
             results.append({"bench": b, "metric": metric, "unit": unit, "better": better,
                             "median": med, "runs": runs, "ratio_raftc_over": ratios,
+                            "ratio_raftc_go_over": go_ratios,
                             "target": ttext, "target_met": met})
     return libs, etcds, results
 
@@ -141,8 +146,11 @@ def fmt(v):
 
 
 def table(libs, etcds, results, markdown=False):
-    head = ["bench", "metric"] + libs + ["raftc/" + e.replace("etcd-", "") for e in etcds] + \
-        ["target", "met"]
+    go_cols = any(r.get("ratio_raftc_go_over") for r in results)
+    head = ["bench", "metric"] + libs + ["raftc/" + e.replace("etcd-", "") for e in etcds]
+    if go_cols:
+        head += ["raftc-go/" + e.replace("etcd-", "") for e in etcds]
+    head += ["target", "met"]
     lines = []
     for r in results:
         arrow = "^" if r["better"] == "higher" else "v"
@@ -150,6 +158,9 @@ def table(libs, etcds, results, markdown=False):
         row += [fmt(r["median"].get(l)) for l in libs]
         row += [("%.2fx" % r["ratio_raftc_over"][e]) if e in r["ratio_raftc_over"] else "-"
                 for e in etcds]
+        if go_cols:
+            gr = r.get("ratio_raftc_go_over", {})
+            row += [("%.2fx" % gr[e]) if e in gr else "-" for e in etcds]
         met = r["target_met"]
         row += [r["target"] or "", "" if met is None or not r["target"] else ("yes" if met else "no")]
         lines.append(row)

@@ -255,7 +255,7 @@ static void rlua_pairs(lua_State *L, int i, uint64_t **a64, int **aint, int firs
     rlua_pairs(L, $input, &a_, NULL, 1, NULL, &b_, NULL, NULL, &n_);
     $1 = ($1_ltype)(n_ ? a_ : NULL); $2 = ($2_ltype)(n_ ? b_ : NULL); $3 = n_;
 }
-%typemap(in, checkfn="lua_istable") (const int *types, const uint64_t *node_ids, size_t n) {
+%typemap(in, checkfn="lua_istable") (const raftc_cc_type *types, const uint64_t *node_ids, size_t n) {
     int *a_; uint64_t *b_; size_t n_;
     rlua_pairs(L, $input, NULL, &a_, 0, &b_, NULL, NULL, NULL, &n_);
     $1 = ($1_ltype)(n_ ? a_ : NULL); $2 = ($2_ltype)(n_ ? b_ : NULL); $3 = n_;
@@ -296,6 +296,14 @@ static void rlua_pairs(lua_State *L, int i, uint64_t **a64, int **aint, int firs
 /* SWIG would otherwise match the out-parameter typemaps above to const (input) arrays too */
 %typemap(argout) const uint64_t * ""
 %typemap(argout) const int * ""
+/* enum out-parameters: integers */
+%typemap(in, numinputs=0) raftc_entry_type * (raftc_entry_type v_ = RAFTC_ENTRY_NORMAL) { $1 = &v_; }
+%typemap(argout) raftc_entry_type * { lua_pushinteger(L, (lua_Integer)*$1); SWIG_arg++; }
+%typemap(in, numinputs=0) raftc_vote_result * (raftc_vote_result v_ = RAFTC_VOTE_PENDING) { $1 = &v_; }
+%typemap(argout) raftc_vote_result * { lua_pushinteger(L, (lua_Integer)*$1); SWIG_arg++; }
+%typemap(in, numinputs=0) raftc_msg_type * (raftc_msg_type v_ = RAFTC_MSG_HUP) { $1 = &v_; }
+%typemap(argout) raftc_msg_type * { lua_pushinteger(L, (lua_Integer)*$1); SWIG_arg++; }
+%typemap(argout) const raftc_cc_type * ""
 /* info arrays: every field, as a 1-based table */
 %typemap(in, numinputs=0) (uint64_t *info, size_t n) (uint64_t a_[32]) {
     memset(a_, 0, sizeof a_);
@@ -337,13 +345,13 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_config_set_storage_callbacks;
 %ignore raftc_config_set_bool;
 %ignore raftc_config_get_u64;
-%ignore raftc_message_entries;
+%ignore raftc_message_decode_entries;
 %ignore raftc_ready_entry_info;
 %ignore raftc_ready_committed_entry_info;
 %ignore raftc_ready_message_info;
 %ignore raftc_memstorage_append_ready;
 %ignore raftc_memstorage_set_hard_state_fields;
-%ignore raftc_conf_state_ids;
+%ignore raftc_conf_state_decode;
 %ignore raftc_node_progress_ids;
 %ignore raftc_diskstorage_open;        /* hand-written below: options and the error text */
 %ignore raftc_diskstorage_memstorage;  /* hand-written below: a borrowed handle */
@@ -371,21 +379,21 @@ static int rlua_release(lua_State *L)
     return 0;
 }
 
-/* conf_state_ids(buf, list) -> rc, ids, auto_leave */
-static int rlua_conf_state_ids(lua_State *L)
+/* conf_state_decode(buf, list) -> rc, ids, auto_leave */
+static int rlua_conf_state_decode(lua_State *L)
 {
     size_t len, n = 0;
     int auto_leave = 0, rc;
     const uint8_t *buf = (const uint8_t *)rlua_buffer(L, 1, &len);
-    int list = (int)luaL_checkinteger(L, 2);
+    raftc_conf_state_list list = (raftc_conf_state_list)luaL_checkinteger(L, 2);
     uint64_t *ids;
-    rc = raftc_conf_state_ids(buf, len, list, NULL, 0, &n, &auto_leave);
+    rc = raftc_conf_state_decode(NULL, 0, &n, &auto_leave, buf, len, list);
     if (rc != 0) {
         lua_pushinteger(L, rc);
         return 1;
     }
     ids = (uint64_t *)lua_newuserdata(L, (n ? n : 1) * sizeof(uint64_t));
-    rc = raftc_conf_state_ids(buf, len, list, ids, n, &n, &auto_leave);
+    rc = raftc_conf_state_decode(ids, n, &n, &auto_leave, buf, len, list);
     lua_pushinteger(L, rc);
     rlua_push_u64_table(L, ids, rc == 0 ? n : 0);
     lua_pushinteger(L, auto_leave);
@@ -401,13 +409,13 @@ static int rlua_node_progress_ids(lua_State *L)
     int rc;
     if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&node, SWIGTYPE_p_raftc_node, 0)))
         return luaL_error(L, "raftc: node_progress_ids needs a node");
-    rc = raftc_node_progress_ids(node, NULL, 0, &n);
+    rc = raftc_node_progress_ids(NULL, 0, &n, node);
     if (rc != 0) {
         lua_pushinteger(L, rc);
         return 1;
     }
     ids = (uint64_t *)lua_newuserdata(L, (n ? n : 1) * sizeof(uint64_t));
-    rc = raftc_node_progress_ids(node, ids, n, &n);
+    rc = raftc_node_progress_ids(ids, n, &n, node);
     lua_pushinteger(L, rc);
     rlua_push_u64_table(L, ids, rc == 0 ? n : 0);
     return 2;
@@ -514,13 +522,13 @@ static int rlua_push_arg(lua_State *T, uint64_t v)
 #endif
 }
 
-static void rlua_cb_log(void *ud, int level, const char *msg, size_t len)
+static void rlua_cb_log(void *ud, raftc_log_level level, const char *msg, size_t len)
 {
     rlua_hooks *h = (rlua_hooks *)ud;
     if (!h->T)
         return;
     rlua_begin(h, "log");
-    lua_pushinteger(h->T, level);
+    lua_pushinteger(h->T, (lua_Integer)level);
     lua_pushlstring(h->T, msg, len);
     (void)rlua_dispatch(h, 2, 0);
     lua_settop(h->T, 0);
@@ -540,7 +548,7 @@ static int rlua_cb_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs)
     return rc;
 }
 
-static int rlua_cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out)
+static int rlua_cb_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size)
 {
     rlua_hooks *h = (rlua_hooks *)ud;
     int rc, k, n;
@@ -584,7 +592,7 @@ static int rlua_cb_u64(rlua_hooks *h, const char *kind, int has_arg, uint64_t ar
     return rc;
 }
 
-static int rlua_cb_term(void *ud, uint64_t i, uint64_t *term)
+static int rlua_cb_term(void *ud, uint64_t *term, uint64_t i)
 {
     return rlua_cb_u64((rlua_hooks *)ud, "term", 1, i, term);
 }
@@ -683,7 +691,7 @@ static int rlua_config_set_hooks(lua_State *L)
 %native(release) int rlua_release(lua_State *L);
 %native(diskstorage_open) int rlua_diskstorage_open(lua_State *L);
 %native(diskstorage_memstorage) int rlua_diskstorage_memstorage(lua_State *L);
-%native(conf_state_ids) int rlua_conf_state_ids(lua_State *L);
+%native(conf_state_decode) int rlua_conf_state_decode(lua_State *L);
 %native(node_progress_ids) int rlua_node_progress_ids(lua_State *L);
 %native(hooks_new) int rlua_hooks_new(lua_State *L);
 %native(config_set_hooks) int rlua_config_set_hooks(lua_State *L);

@@ -75,42 +75,44 @@ RAFTC_API void raftc_free(void *p)
     rc_free(p);
 }
 
-RAFTC_API const char *raftc_msg_type_name(int type)
+RAFTC_API const char *raftc_msg_type_name(raftc_msg_type type)
 {
     return rc_msg_type_name((rc_msg_type)type);
 }
 
-RAFTC_API const char *raftc_entry_type_name(int type)
+RAFTC_API const char *raftc_entry_type_name(raftc_entry_type type)
 {
     return rc_entry_type_name((rc_entry_type)type);
 }
 
-RAFTC_API const char *raftc_state_type_name(int state)
+RAFTC_API const char *raftc_state_type_name(raftc_state_type state)
 {
     return rc_state_type_name((rc_state_type)state);
 }
 
-RAFTC_API const char *raftc_cc_type_name(int type)
+RAFTC_API const char *raftc_cc_type_name(raftc_cc_type type)
 {
     return rc_cc_type_name((rc_cc_type)type);
 }
 
-RAFTC_API const char *raftc_progress_state_name(int state)
+RAFTC_API const char *raftc_progress_state_name(raftc_progress_state state)
 {
     return rc_progress_state_name((rc_progress_state)state);
 }
 
-RAFTC_API int raftc_msg_type_from_name(const char *name)
+RAFTC_API int raftc_msg_type_parse(raftc_msg_type *out, const char *name)
 {
-    if (name == NULL)
-        return RAFTC_ENOTFOUND;
+    if (out == NULL || name == NULL)
+        return RAFTC_EINVAL;
     for (int t = 0; t < RC_MSG_TYPE_COUNT; t++)
-        if (strcmp(rc_msg_type_name((rc_msg_type)t), name) == 0)
-            return t;
+        if (strcmp(rc_msg_type_name((rc_msg_type)t), name) == 0) {
+            *out = (raftc_msg_type)t;
+            return RAFTC_OK;
+        }
     return RAFTC_ENOTFOUND;
 }
 
-int raftc_take_string(char **out, rc_strbuf *b)
+int capi_take_string(char **out, rc_strbuf *b)
 {
     *out = NULL;
     if (!rc_strbuf_ok(b)) {

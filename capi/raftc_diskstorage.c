@@ -71,10 +71,10 @@ RAFTC_API int raftc_diskstorage_append(raftc_diskstorage *ds, const uint8_t *con
         return ds_failed(ds->ds) ? RAFTC_EFAILED : RAFTC_OK;
     rc_entry small[16];
     rc_entries es = n <= 16 ? (rc_entries){small, 0, 16} : ds->scratch;
-    int rc = raftc_entry_batch_decode(&es, rc_memstorage_pool(ds_mirror(ds->ds)), ents, lens, n);
+    int rc = capi_entry_batch_decode(&es, rc_memstorage_pool(ds_mirror(ds->ds)), ents, lens, n);
     if (rc == RC_OK)
         rc = ds_append(ds->ds, es.v, es.n);
-    raftc_entry_batch_release(&es);
+    capi_entry_batch_release(&es);
     if (es.v != small)
         ds->scratch = es;
     return rc;
@@ -86,7 +86,7 @@ RAFTC_API int raftc_diskstorage_set_hard_state(raftc_diskstorage *ds, const uint
     CHECK_DS(ds);
     if (buf == NULL && len != 0)
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT)
+    if (len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_hard_state hs;
     int rc = rc_decode_hard_state(&hs, buf, len);
@@ -99,7 +99,7 @@ RAFTC_API int raftc_diskstorage_apply_snapshot(raftc_diskstorage *ds, const uint
     CHECK_DS(ds);
     if (buf == NULL && len != 0)
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT)
+    if (len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_snapshot s;
     int rc = rc_decode_snapshot(&s, buf, len);
@@ -118,7 +118,7 @@ RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstora
     CHECK_DS(ds);
     if ((conf_state == NULL && conf_state_len != 0) || (data == NULL && data_len != 0))
         return RAFTC_EINVAL;
-    if (conf_state_len > RAFTC_MAX_INPUT || data_len > RAFTC_MAX_INPUT)
+    if (conf_state_len > CAPI_MAX_INPUT || data_len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_conf_state cs = {0};
     int rc = RC_OK;
@@ -127,7 +127,7 @@ RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstora
     rc_snapshot s = {0};
     rc = ds_create_snapshot(ds->ds, i, conf_state != NULL ? &cs : NULL, data, data_len, &s);
     if (rc == RC_OK && out != NULL)
-        rc = raftc_sink_put_snapshot(out, &s);
+        rc = capi_sink_put_snapshot(out, &s);
     rc_snapshot_free(&s);
     rc_conf_state_free(&cs);
     return rc;
@@ -165,7 +165,8 @@ RAFTC_API int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_disksto
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds, int key)
+RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds,
+                                     raftc_diskstorage_stat_key key)
 {
     if (out == NULL)
         return RAFTC_EINVAL;

@@ -57,14 +57,14 @@ static int decode_entry(rc_blob_pool *pool, rc_entry *e, const uint8_t *buf, siz
     return rc;
 }
 
-void raftc_entry_batch_release(rc_entries *es)
+void capi_entry_batch_release(rc_entries *es)
 {
     for (size_t i = 0; i < es->n; i++)
         rc_bytes_free(&es->v[i].data);
     es->n = 0;
 }
 
-int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
+int capi_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
                              const size_t *lens, size_t n)
 {
     if (ents == NULL || lens == NULL)
@@ -75,7 +75,7 @@ int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *
         rc_entry e = {0};
         if (ents[i] == NULL && lens[i] != 0)
             rc = RC_ERR_INVALID;
-        else if (lens[i] > RAFTC_MAX_INPUT)
+        else if (lens[i] > CAPI_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
             rc = decode_entry(pool, &e, ents[i], lens[i]);
@@ -85,7 +85,7 @@ int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *
             rc_bytes_free(&e.data);
     }
     if (rc != RC_OK)
-        raftc_entry_batch_release(es);
+        capi_entry_batch_release(es);
     return rc;
 }
 
@@ -99,10 +99,10 @@ RAFTC_API int raftc_memstorage_append(raftc_memstorage *ms, const uint8_t *const
      * allocation in steady state, nothing retained by hosts that append a few at a time. */
     rc_entry small[16];
     rc_entries es = n <= 16 ? (rc_entries){small, 0, 16} : ms->scratch;
-    int rc = raftc_entry_batch_decode(&es, rc_memstorage_pool(ms->ms), ents, lens, n);
+    int rc = capi_entry_batch_decode(&es, rc_memstorage_pool(ms->ms), ents, lens, n);
     if (rc == RC_OK)
         rc = rc_memstorage_append(ms->ms, es.v, es.n);
-    raftc_entry_batch_release(&es);
+    capi_entry_batch_release(&es);
     if (es.v != small)
         ms->scratch = es; /* kept for the next large batch; freed with the storage */
     return rc;
@@ -114,7 +114,7 @@ RAFTC_API int raftc_memstorage_set_hard_state(raftc_memstorage *ms, const uint8_
     CHECK_MS(ms);
     if (buf == NULL && len != 0)
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT) /* same size limit as every other decode path */
+    if (len > CAPI_MAX_INPUT) /* same size limit as every other decode path */
         return RAFTC_ETOOLARGE;
     rc_hard_state hs;
     int rc = rc_decode_hard_state(&hs, buf, len);
@@ -137,7 +137,7 @@ RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_
     CHECK_MS(ms);
     if ((buf == NULL && len != 0))
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT)
+    if (len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_snapshot s;
     int rc = rc_decode_snapshot(&s, buf, len);
@@ -148,15 +148,15 @@ RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_
     return rc;
 }
 
-RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
-                                               const uint8_t *conf_state, size_t conf_state_len,
-                                               const uint8_t *data, size_t data_len,
-                                               raftc_sink *out)
+RAFTC_API int raftc_memstorage_create_snapshot(raftc_sink *out, raftc_memstorage *ms,
+                                               uint64_t i, const uint8_t *conf_state,
+                                               size_t conf_state_len, const uint8_t *data,
+                                               size_t data_len)
 {
     CHECK_MS(ms);
     if ((conf_state == NULL && conf_state_len != 0) || (data == NULL && data_len != 0))
         return RAFTC_EINVAL;
-    if (conf_state_len > RAFTC_MAX_INPUT || data_len > RAFTC_MAX_INPUT)
+    if (conf_state_len > CAPI_MAX_INPUT || data_len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_conf_state cs = {0};
     int rc = RC_OK;
@@ -169,7 +169,7 @@ RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
     rc = rc_memstorage_create_snapshot(ms->ms, i, conf_state != NULL ? &cs : NULL, data,
                                        data_len, &s);
     if (rc == RC_OK && out != NULL) {
-        rc = raftc_sink_put_snapshot(out, &s);
+        rc = capi_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     rc_conf_state_free(&cs);
@@ -182,7 +182,7 @@ RAFTC_API int raftc_memstorage_compact(raftc_memstorage *ms, uint64_t compact_in
     return rc_memstorage_compact(ms->ms, compact_index);
 }
 
-RAFTC_API int raftc_memstorage_first_index(raftc_memstorage *ms, uint64_t *out)
+RAFTC_API int raftc_memstorage_first_index(uint64_t *out, raftc_memstorage *ms)
 {
     CHECK_MS(ms);
     if (out == NULL)
@@ -191,7 +191,7 @@ RAFTC_API int raftc_memstorage_first_index(raftc_memstorage *ms, uint64_t *out)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_memstorage_last_index(raftc_memstorage *ms, uint64_t *out)
+RAFTC_API int raftc_memstorage_last_index(uint64_t *out, raftc_memstorage *ms)
 {
     CHECK_MS(ms);
     if (out == NULL)
@@ -200,7 +200,7 @@ RAFTC_API int raftc_memstorage_last_index(raftc_memstorage *ms, uint64_t *out)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_memstorage_term(raftc_memstorage *ms, uint64_t i, uint64_t *term)
+RAFTC_API int raftc_memstorage_term(uint64_t *term, raftc_memstorage *ms, uint64_t i)
 {
     CHECK_MS(ms);
     if (term == NULL)
@@ -208,8 +208,8 @@ RAFTC_API int raftc_memstorage_term(raftc_memstorage *ms, uint64_t i, uint64_t *
     return rc_memstorage_term(ms->ms, i, term);
 }
 
-RAFTC_API int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64_t hi,
-                                       uint64_t max_size, raftc_sink *out)
+RAFTC_API int raftc_memstorage_entries(raftc_sink *out, raftc_memstorage *ms, uint64_t lo,
+                                       uint64_t hi, uint64_t max_size)
 {
     CHECK_MS(ms);
     if (out == NULL)
@@ -220,13 +220,13 @@ RAFTC_API int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64
         uint8_t *b = NULL;
         size_t l = 0;
         int erc = rc_encode_entry(&b, &l, &es.v[i]);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = capi_sink_put_owned(out, b, l, erc);
     }
     rc_entries_free(&es);
     return rc;
 }
 
-RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out)
+RAFTC_API int raftc_memstorage_snapshot(raftc_sink *out, raftc_memstorage *ms)
 {
     CHECK_MS(ms);
     if (out == NULL)
@@ -234,14 +234,14 @@ RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out)
     rc_snapshot s = {0};
     int rc = rc_memstorage_snapshot(ms->ms, &s);
     if (rc == RC_OK) {
-        rc = raftc_sink_put_snapshot(out, &s);
+        rc = capi_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     return rc;
 }
 
-RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
-                                             raftc_sink *conf_state)
+RAFTC_API int raftc_memstorage_initial_state(raftc_sink *hard_state, raftc_sink *conf_state,
+                                             raftc_memstorage *ms)
 {
     CHECK_MS(ms);
     rc_hard_state hs = {0};
@@ -251,10 +251,10 @@ RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *h
         uint8_t *b = NULL;
         size_t l = 0;
         int erc = rc_encode_hard_state(&b, &l, &hs);
-        rc = raftc_sink_put_owned(hard_state, b, l, erc);
+        rc = capi_sink_put_owned(hard_state, b, l, erc);
     }
     if (rc == RC_OK && conf_state != NULL) {
-        rc = raftc_sink_put_conf_state(conf_state, &cs);
+        rc = capi_sink_put_conf_state(conf_state, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;

@@ -4,6 +4,7 @@
  * raftc_node.c: the public node handle over core/rawnode: lifecycle, logger and storage
  * adapters, argument checks and the input calls (tick, step, propose, ...).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 
 /* ---- errors ---- */
 
-int raftc_node_result(raftc_node *node, int rc, const char *text)
+int capi_node_result(raftc_node *node, int rc, const char *text)
 {
     bool has_storage_err = node->cb != NULL && node->cb->storage_err[0] != '\0';
     if (rc == RC_OK) {
@@ -33,9 +34,9 @@ int raftc_node_result(raftc_node *node, int rc, const char *text)
     if (text == NULL || text[0] == '\0')
         text = raftc_strerror(rc);
     if (node->err_buf == NULL)
-        node->err_buf = rc_malloc(RAFTC_ERR_TEXT_MAX);
+        node->err_buf = rc_malloc(CAPI_ERR_TEXT_MAX);
     if (node->err_buf != NULL) {
-        snprintf(node->err_buf, RAFTC_ERR_TEXT_MAX, "%s", text);
+        snprintf(node->err_buf, CAPI_ERR_TEXT_MAX, "%s", text);
         node->err = node->err_buf;
     } else {
         node->err = raftc_strerror(rc); /* static */
@@ -48,7 +49,7 @@ int raftc_node_result(raftc_node *node, int rc, const char *text)
 /* Returns the core's result with the rawnode's error text. */
 static int core_result(raftc_node *node, int rc)
 {
-    return raftc_node_result(node, rc, node->rn->err_text);
+    return capi_node_result(node, rc, node->rn->err_text);
 }
 
 #define NODE_CHECK(node)                                                                           \
@@ -56,7 +57,7 @@ static int core_result(raftc_node *node, int rc)
         if ((node) == NULL)                                                                        \
             return RAFTC_EINVAL;                                                                   \
         if (rc_raft_is_failed((node)->rn->raft))                                                   \
-            return raftc_node_result((node), RAFTC_EFAILED, NULL);                                 \
+            return capi_node_result((node), RAFTC_EFAILED, NULL);                                 \
     } while (0)
 
 RAFTC_API const char *raftc_node_last_error(const raftc_node *node)
@@ -74,7 +75,7 @@ RAFTC_API int raftc_node_is_failed(const raftc_node *node)
 static void node_log(void *ud, int level, const char *msg)
 {
     raftc_node *node = ud;
-    char detail[RAFTC_STORAGE_ERR_MAX];
+    char detail[CAPI_STORAGE_ERR_MAX];
     if (level >= RC_LOG_PANIC && node->cb != NULL && node->cb->storage_err[0] != '\0') {
         /* The PANIC caused by a storage callback's result: say what the callback did wrong
          * instead of the core's generic text ("storage failure"). */
@@ -139,7 +140,7 @@ static int cb_one_item(raftc_node *node, const char *name, const char *what, con
     if (cnt > 1)
         return cb_fail(node, "storage %s callback returned %zu %s items, want 1", name, cnt, what);
     if (cnt == 1)
-        raftc_sink_get(s, 0, p, n);
+        raftc_sink_get(p, n, s, 0);
     return RC_OK;
 }
 
@@ -184,7 +185,7 @@ static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_
 {
     raftc_node *node = cb_node(ud);
     int rc = cb_host_rc(node, "entries",
-                        node->cb->cbs.entries(node->cb->cbs.ud, lo, hi, max_size, node->cb->cb_a),
+                        node->cb->cbs.entries(node->cb->cbs.ud, node->cb->cb_a, lo, hi, max_size),
                         SOFT_ENTRIES);
     if (rc != RC_OK)
         return rc;
@@ -202,7 +203,7 @@ static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_
         const uint8_t *p = NULL;
         size_t n = 0;
         rc_entry e;
-        raftc_sink_get(node->cb->cb_a, i, &p, &n);
+        raftc_sink_get(&p, &n, node->cb->cb_a, i);
         int drc = rc_decode_entry(&e, p, n);
         if (drc != RC_OK)
             rc = drc == RC_ERR_NOMEM
@@ -230,7 +231,7 @@ static int cb_term(void *ud, uint64_t i, uint64_t *term)
 {
     raftc_node *node = ud;
     *term = 0;
-    return cb_host_rc(node, "term", node->cb->cbs.term(node->cb->cbs.ud, i, term), SOFT_TERM);
+    return cb_host_rc(node, "term", node->cb->cbs.term(node->cb->cbs.ud, term, i), SOFT_TERM);
 }
 
 static int cb_first_index(void *ud, uint64_t *index)
@@ -273,7 +274,7 @@ RAFTC_API void raftc_node_free(raftc_node *node)
     if (node == NULL)
         return;
     rc_rawnode_free(node->rn);
-    raftc_ready_view_free(node);
+    capi_ready_view_free(node);
     if (node->cb != NULL) {
         raftc_sink_free(node->cb->cb_a);
         raftc_sink_free(node->cb->cb_b);
@@ -286,9 +287,9 @@ RAFTC_API void raftc_node_free(raftc_node *node)
 }
 
 /* The storage callbacks' sinks and error text (memory-storage nodes need none). */
-static int node_alloc_callback_state(raftc_node *node, raftc_storage_kind kind)
+static int node_alloc_callback_state(raftc_node *node, capi_storage_kind kind)
 {
-    if (kind != RAFTC_STORAGE_CALLBACKS)
+    if (kind != CAPI_STORAGE_CALLBACKS)
         return RAFTC_OK;
     node->cb = rc_calloc(1, sizeof(*node->cb));
     if (node->cb == NULL)
@@ -298,7 +299,7 @@ static int node_alloc_callback_state(raftc_node *node, raftc_storage_kind kind)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err)
+RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_config *cfg)
 {
     if (err != NULL)
         *err = "";
@@ -310,9 +311,14 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
         return RAFTC_EINVAL;
     }
     *out = NULL;
-    if (cfg->storage_kind == RAFTC_STORAGE_NONE) {
+    if (cfg->storage_kind == CAPI_STORAGE_NONE) {
+        /* The core's validation names the first problem, in etcd's order (a missing storage
+         * after the id and tick checks: "storage cannot be nil"). */
+        rc_config c = cfg->c;
+        const char *text = "storage cannot be nil";
+        (void)rc_config_validate(&c, &text);
         if (err != NULL)
-            *err = "no storage configured";
+            *err = text;
         return RAFTC_ECONFIG;
     }
     raftc_node *node = rc_calloc(1, sizeof(*node));
@@ -329,9 +335,9 @@ RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const ch
     rc_config c = cfg->c;
     c.logger.fn = node_log;
     c.logger.ud = node;
-    if (cfg->storage_kind == RAFTC_STORAGE_MEM) {
+    if (cfg->storage_kind == CAPI_STORAGE_MEM) {
         c.storage = rc_memstorage_storage(cfg->ms->ms);
-    } else if (cfg->storage_kind == RAFTC_STORAGE_DISK) {
+    } else if (cfg->storage_kind == CAPI_STORAGE_DISK) {
         c.storage = ds_storage_view(cfg->ds->ds);
     } else {
         node->cb->cbs = cfg->cbs;
@@ -358,18 +364,18 @@ RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
 {
     NODE_CHECK(node);
     if ((ids == NULL && n != 0) || (contexts != NULL && context_lens == NULL))
-        return raftc_node_result(node, RAFTC_EINVAL, NULL);
-    if (n > RAFTC_MAX_INPUT / sizeof(rc_bytes))
-        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    if (n > CAPI_MAX_INPUT / sizeof(rc_bytes))
+        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
     rc_bytes *ctx = NULL;
     if (contexts != NULL && n > 0) {
         ctx = rc_calloc(n, sizeof(*ctx));
         if (ctx == NULL)
-            return raftc_node_result(node, RAFTC_ENOMEM, NULL);
+            return capi_node_result(node, RAFTC_ENOMEM, NULL);
         for (size_t i = 0; i < n; i++) {
             if (contexts[i] == NULL && context_lens[i] != 0) {
                 rc_free(ctx);
-                return raftc_node_result(node, RAFTC_EINVAL, NULL);
+                return capi_node_result(node, RAFTC_EINVAL, NULL);
             }
             ctx[i].data = context_lens[i] > 0 ? (uint8_t *)(uintptr_t)contexts[i] : NULL;
             ctx[i].len = context_lens[i];
@@ -396,9 +402,9 @@ RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t l
 {
     NODE_CHECK(node);
     if (data == NULL && len != 0)
-        return raftc_node_result(node, RAFTC_EINVAL, NULL);
-    if (len > RAFTC_MAX_INPUT)
-        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > CAPI_MAX_INPUT)
+        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
     return core_result(node, rc_rawnode_propose(node->rn, data, len));
 }
 
@@ -407,7 +413,7 @@ static int decode_cc(int kind, const uint8_t *buf, size_t len, rc_conf_change_v2
 {
     if (buf == NULL && len != 0)
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT)
+    if (len > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     rc_conf_change_v2 tmp;
     if (v2 == NULL)
@@ -430,32 +436,32 @@ static int decode_cc(int kind, const uint8_t *buf, size_t len, rc_conf_change_v2
     return rc;
 }
 
-RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
-                                             size_t len)
+RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, raftc_cc_kind kind,
+                                             const uint8_t *buf, size_t len)
 {
     NODE_CHECK(node);
     int rc = decode_cc(kind, buf, len, NULL);
     if (rc != RC_OK)
-        return raftc_node_result(node, rc, NULL);
+        return capi_node_result(node, rc, NULL);
     rc_entry_type t = kind == RAFTC_CC_V1 ? RC_ENTRY_CONF_CHANGE : RC_ENTRY_CONF_CHANGE_V2;
     return core_result(node, rc_rawnode_propose_conf_change(node->rn, t, buf, len));
 }
 
-RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
-                                           size_t len, raftc_sink *conf_state)
+RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *node,
+                                           raftc_cc_kind kind, const uint8_t *buf, size_t len)
 {
     NODE_CHECK(node);
     rc_conf_change_v2 cc;
     int rc = decode_cc(kind, buf, len, &cc);
     if (rc != RC_OK)
-        return raftc_node_result(node, rc, NULL);
+        return capi_node_result(node, rc, NULL);
     rc_conf_state cs = {0};
     rc = rc_rawnode_apply_conf_change(node->rn, &cc, &cs);
     rc_conf_change_v2_free(&cc);
     if (rc == RC_OK && conf_state != NULL) {
-        rc = raftc_sink_put_conf_state(conf_state, &cs);
+        rc = capi_sink_put_conf_state(conf_state, &cs);
         rc_conf_state_free(&cs);
-        return raftc_node_result(node, rc, NULL);
+        return capi_node_result(node, rc, NULL);
     }
     rc_conf_state_free(&cs);
     return core_result(node, rc);
@@ -465,9 +471,9 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
 {
     NODE_CHECK(node);
     if (buf == NULL && len != 0)
-        return raftc_node_result(node, RAFTC_EINVAL, NULL);
-    if (len > RAFTC_MAX_INPUT)
-        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > CAPI_MAX_INPUT)
+        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
     rc_message m;
     /* The common shapes decode into a reused entry array with payloads in the node's slabs
      * (no allocation per message once warm); anything else goes through the general decoder. */
@@ -480,14 +486,14 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
         return core_result(node, rc);
     }
     if (rc == RC_WIRE_FALLBACK)
-        rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+        rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc == RC_ERR_DECODE) {
-        char text[RAFTC_ERR_TEXT_MAX];
-        return raftc_node_result(node, rc,
+        char text[CAPI_ERR_TEXT_MAX];
+        return capi_node_result(node, rc,
                                  rc_pb_locate_error(RC_PB_MESSAGE, buf, len, text, sizeof(text)));
     }
     if (rc != RC_OK)
-        return raftc_node_result(node, rc, NULL);
+        return capi_node_result(node, rc, NULL);
     rc = rc_rawnode_step(node->rn, &m);
     rc_message_free(&m);
     return core_result(node, rc);
@@ -497,9 +503,9 @@ RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t
 {
     NODE_CHECK(node);
     if (ctx == NULL && len != 0)
-        return raftc_node_result(node, RAFTC_EINVAL, NULL);
-    if (len > RAFTC_MAX_INPUT)
-        return raftc_node_result(node, RAFTC_ETOOLARGE, NULL);
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > CAPI_MAX_INPUT)
+        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
     return core_result(node, rc_rawnode_read_index(node->rn, ctx, len));
 }
 
@@ -519,26 +525,32 @@ RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id)
 {
     NODE_CHECK(node);
     if (id == RAFTC_NONE)
-        return raftc_node_result(node, RAFTC_EINVAL, "id must not be 0");
+        return capi_node_result(node, RAFTC_EINVAL, "id must not be 0");
     return core_result(node, rc_rawnode_report_unreachable(node->rn, id));
 }
 
-RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int status)
+RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id,
+                                         raftc_snapshot_status status)
 {
     NODE_CHECK(node);
     if (id == RAFTC_NONE)
-        return raftc_node_result(node, RAFTC_EINVAL, "id must not be 0");
+        return capi_node_result(node, RAFTC_EINVAL, "id must not be 0");
     if (status != RAFTC_SNAPSHOT_FINISH && status != RAFTC_SNAPSHOT_FAILURE)
-        return raftc_node_result(node, RAFTC_EINVAL, "unknown snapshot status");
+        return capi_node_result(node, RAFTC_EINVAL, "unknown snapshot status");
     return core_result(node, rc_rawnode_report_snapshot(node->rn, id,
                                                         status == RAFTC_SNAPSHOT_FAILURE));
 }
 
-RAFTC_API int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout)
+RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value)
 {
     NODE_CHECK(node);
-    if (timeout <= 0)
-        return raftc_node_result(node, RAFTC_EINVAL, "timeout must be > 0");
-    rc_raft_set_randomized_election_timeout(node->rn->raft, timeout);
-    return raftc_node_result(node, RAFTC_OK, NULL);
+    switch (op) {
+    case RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT:
+        if (value == 0 || value > INT_MAX / 2)
+            return capi_node_result(node, RAFTC_EINVAL,
+                                    "randomized election timeout must be in [1, INT_MAX / 2]");
+        rc_raft_set_randomized_election_timeout(node->rn->raft, (int)value);
+        return capi_node_result(node, RAFTC_OK, NULL);
+    }
+    return capi_node_result(node, RAFTC_EINVAL, "unknown testing operation");
 }

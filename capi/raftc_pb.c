@@ -16,7 +16,7 @@
     do {                                                                                           \
         if ((buf) == NULL && (len) != 0)                                                           \
             return RAFTC_EINVAL;                                                                   \
-        if ((len) > RAFTC_MAX_INPUT)                                                               \
+        if ((len) > CAPI_MAX_INPUT)                                                               \
             return RAFTC_ETOOLARGE;                                                                \
     } while (0)
 
@@ -80,7 +80,7 @@ static bool scan_bytes_field(const uint8_t *b, size_t len, uint64_t field, const
 
 /* ---- messages ---- */
 
-RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info, size_t n)
+RAFTC_API int raftc_message_decode(uint64_t *info, size_t n, const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);
     if (info == NULL && n != 0)
@@ -88,24 +88,24 @@ RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info,
     rc_wire_fields f;
     size_t n_entries;
     if (buf != NULL && rc_wire_peek_fields(&f, &n_entries, buf, len) == RC_OK) {
-        raftc_info_put(info, n, RAFTC_MF_TYPE, f.type);
-        raftc_info_put(info, n, RAFTC_MF_TO, f.to);
-        raftc_info_put(info, n, RAFTC_MF_FROM, f.from);
-        raftc_info_put(info, n, RAFTC_MF_TERM, f.term);
-        raftc_info_put(info, n, RAFTC_MF_LOG_TERM, f.log_term);
-        raftc_info_put(info, n, RAFTC_MF_INDEX, f.index);
-        raftc_info_put(info, n, RAFTC_MF_COMMIT, f.commit);
-        raftc_info_put(info, n, RAFTC_MF_VOTE, f.vote);
-        raftc_info_put(info, n, RAFTC_MF_REJECT, f.reject);
-        raftc_info_put(info, n, RAFTC_MF_REJECT_HINT, f.reject_hint);
-        raftc_info_put(info, n, RAFTC_MF_N_ENTRIES, n_entries);
-        raftc_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, 0);
-        raftc_info_put(info, n, RAFTC_MF_N_RESPONSES, 0);
+        capi_info_put(info, n, RAFTC_MF_TYPE, f.type);
+        capi_info_put(info, n, RAFTC_MF_TO, f.to);
+        capi_info_put(info, n, RAFTC_MF_FROM, f.from);
+        capi_info_put(info, n, RAFTC_MF_TERM, f.term);
+        capi_info_put(info, n, RAFTC_MF_LOG_TERM, f.log_term);
+        capi_info_put(info, n, RAFTC_MF_INDEX, f.index);
+        capi_info_put(info, n, RAFTC_MF_COMMIT, f.commit);
+        capi_info_put(info, n, RAFTC_MF_VOTE, f.vote);
+        capi_info_put(info, n, RAFTC_MF_REJECT, f.reject);
+        capi_info_put(info, n, RAFTC_MF_REJECT_HINT, f.reject_hint);
+        capi_info_put(info, n, RAFTC_MF_N_ENTRIES, n_entries);
+        capi_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, 0);
+        capi_info_put(info, n, RAFTC_MF_N_RESPONSES, 0);
         return RAFTC_OK;
     }
     /* Outside the fast subset: the general decoder decides. */
     rc_message m;
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     uint64_t v[RAFTC_MF_COUNT] = {
@@ -125,7 +125,7 @@ static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
 {
     int rc = RC_OK;
     for (size_t i = 0; i < n && rc == RC_OK; i++)
-        rc = raftc_sink_put_entry(out, &ents[i]);
+        rc = capi_sink_put_entry(out, &ents[i]);
     return rc;
 }
 
@@ -140,10 +140,10 @@ static int put_entry_view(raftc_sink *out, const uint8_t *b, size_t l)
     if (rc_wire_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l) != RC_OK)
         return RAFTC_EDECODE;
     e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
-    return raftc_sink_put_entry(out, &e);
+    return capi_sink_put_entry(out, &e);
 }
 
-/* raftc_message_parts for a message the fast decoder accepted (no snapshot, no responses). */
+/* raftc_message_decode_parts for a message the fast decoder accepted (no snapshot, no responses). */
 static int parts_fast(const uint8_t *buf, size_t len, const rc_message *m, raftc_sink *entries,
                       raftc_sink *context)
 {
@@ -157,27 +157,27 @@ static int parts_fast(const uint8_t *buf, size_t len, const rc_message *m, raftc
     return rc;
 }
 
-RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *entries,
-                                  raftc_sink *snapshot, raftc_sink *responses,
-                                  raftc_sink *context)
+RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapshot,
+                                         raftc_sink *responses, raftc_sink *context,
+                                         const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);
     rc_message m;
     if (buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK)
         return parts_fast(buf, len, &m, entries, context);
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     if (entries != NULL)
         rc = put_entries(entries, m.entries, m.n_entries);
     if (rc == RC_OK && snapshot != NULL && m.snapshot != NULL) {
-        rc = raftc_sink_put_snapshot(snapshot, m.snapshot);
+        rc = capi_sink_put_snapshot(snapshot, m.snapshot);
     }
     for (size_t i = 0; rc == RC_OK && responses != NULL && i < m.n_responses; i++) {
         uint8_t *b = NULL;
         size_t l = 0;
         int erc = rc_encode_message(&b, &l, &m.responses[i]);
-        rc = raftc_sink_put_owned(responses, b, l, erc);
+        rc = capi_sink_put_owned(responses, b, l, erc);
     }
     if (rc == RC_OK && context != NULL)
         rc = raftc_sink_put(context, m.context.data, m.context.len);
@@ -215,8 +215,8 @@ static void collect_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs
     *n = k;
 }
 
-RAFTC_API int raftc_message_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs,
-                                    size_t *lens, size_t cap, size_t *n)
+RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, size_t cap,
+                                    size_t *n, const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);
     if (n == NULL || (cap > 0 && (ptrs == NULL || lens == NULL)))
@@ -226,7 +226,7 @@ RAFTC_API int raftc_message_entries(const uint8_t *buf, size_t len, const uint8_
     size_t count;
     if (buf == NULL || rc_wire_peek_fields(&f, &count, buf, len) != RC_OK) {
         rc_message m; /* outside the fast subset: the general decoder validates */
-        int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+        int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
         if (rc != RC_OK)
             return rc;
         rc_message_free(&m);
@@ -241,7 +241,7 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
     if (out == NULL)
         return RAFTC_EINVAL;
     rc_message m;
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     for (size_t i = 0; i < m.n_responses; i++)
@@ -252,7 +252,7 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
     uint8_t *b = NULL;
     size_t l = 0;
     int erc = rc_encode_message(&b, &l, &m);
-    rc = raftc_sink_put_owned(out, b, l, erc);
+    rc = capi_sink_put_owned(out, b, l, erc);
     rc_message_free(&m);
     return rc;
 }
@@ -261,7 +261,7 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
 static bool entries_canonical(const uint8_t *const *entries, const size_t *lens, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (lens[i] > RAFTC_MAX_INPUT || !rc_wire_entry_is_canonical(entries[i], lens[i]))
+        if (lens[i] > CAPI_MAX_INPUT || !rc_wire_entry_is_canonical(entries[i], lens[i]))
             return false;
     return true;
 }
@@ -298,7 +298,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
             info[RAFTC_MF_TYPE], info[RAFTC_MF_TO], info[RAFTC_MF_FROM], info[RAFTC_MF_TERM],
             info[RAFTC_MF_LOG_TERM], info[RAFTC_MF_INDEX], info[RAFTC_MF_COMMIT],
             info[RAFTC_MF_VOTE], info[RAFTC_MF_REJECT], info[RAFTC_MF_REJECT_HINT]};
-        return raftc_sink_put_fields_message(out, &f, entries, entry_lens, n_entries, context,
+        return capi_sink_put_fields_message(out, &f, entries, entry_lens, n_entries, context,
                                              context_len);
     }
     rc_message m = {
@@ -319,7 +319,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         rc_entry *e = &ev[i];
         if (entries[i] == NULL && entry_lens[i] != 0)
             rc = RC_ERR_INVALID;
-        else if (entry_lens[i] > RAFTC_MAX_INPUT)
+        else if (entry_lens[i] > CAPI_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else if (entries[i] != NULL && rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl,
                                                           entries[i], entry_lens[i]) == RC_OK)
@@ -338,7 +338,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
     if (rc == RC_OK)
         rc = rc_bytes_set(&m.context, context, context_len);
     if (rc == RC_OK)
-        rc = raftc_sink_put_message(out, &m);
+        rc = capi_sink_put_message(out, &m);
     for (size_t i = 0; i < m.n_entries; i++)
         if (!entry_is_view(entries[i], entry_lens[i]))
             rc_entry_free(&ev[i]);
@@ -352,8 +352,9 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
 
 /* ---- entries ---- */
 
-RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, uint64_t *index,
-                               int *type, const uint8_t **data, size_t *data_len)
+RAFTC_API int raftc_entry_decode(uint64_t *term, uint64_t *index, raftc_entry_type *type,
+                                 const uint8_t **data, size_t *data_len, const uint8_t *buf,
+                                 size_t len)
 {
     CHECK_BUF(buf, len);
     uint64_t t, i;
@@ -387,18 +388,18 @@ RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, u
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index, int type,
-                                 const uint8_t *data, size_t data_len)
+RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index,
+                                 raftc_entry_type type, const uint8_t *data, size_t data_len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
     CHECK_BUF(data, data_len);
-    if (type < RC_ENTRY_NORMAL || type > RC_ENTRY_CONF_CHANGE_V2)
+    if ((int)type < RAFTC_ENTRY_NORMAL || (int)type > RAFTC_ENTRY_CONF_CHANGE_V2)
         return RAFTC_EINVAL;
     rc_entry e = {.term = term, .index = index, .type = (rc_entry_type)type,
                   .data = {.data = data_len > 0 ? (uint8_t *)(uintptr_t)data : NULL,
                            .len = data_len}};
-    return raftc_sink_put_entry(out, &e);
+    return capi_sink_put_entry(out, &e);
 }
 
 /* ---- hard state ---- */
@@ -409,11 +410,11 @@ RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t v
     if (out == NULL)
         return RAFTC_EINVAL;
     rc_hard_state hs = {term, vote, commit};
-    return raftc_sink_put_hard_state(out, &hs);
+    return capi_sink_put_hard_state(out, &hs);
 }
 
-RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
-                                      uint64_t *vote, uint64_t *commit)
+RAFTC_API int raftc_hard_state_decode(uint64_t *term, uint64_t *vote, uint64_t *commit,
+                                      const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);
     rc_hard_state hs;
@@ -458,14 +459,14 @@ RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, s
     if (rc == RC_OK)
         rc = ids_from(&cs.learners_next, learners_next, n_learners_next);
     if (rc == RC_OK) {
-        rc = raftc_sink_put_conf_state(out, &cs);
+        rc = capi_sink_put_conf_state(out, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;
 }
 
-RAFTC_API int raftc_conf_state_ids(const uint8_t *buf, size_t len, int list, uint64_t *ids,
-                                   size_t cap, size_t *n, int *auto_leave)
+RAFTC_API int raftc_conf_state_decode(uint64_t *ids, size_t cap, size_t *n, int *auto_leave,
+                                   const uint8_t *buf, size_t len, raftc_conf_state_list list)
 {
     CHECK_BUF(buf, len);
     if ((ids == NULL && cap != 0) || n == NULL)
@@ -510,14 +511,14 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
     if (rc == RC_OK)
         rc = rc_bytes_set(&s.data, data, data_len);
     if (rc == RC_OK) {
-        rc = raftc_sink_put_snapshot(out, &s);
+        rc = capi_sink_put_snapshot(out, &s);
     }
     rc_snapshot_free(&s);
     return rc;
 }
 
-RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *index,
-                                  uint64_t *term, raftc_sink *conf_state, raftc_sink *data)
+RAFTC_API int raftc_snapshot_decode(uint64_t *index, uint64_t *term, raftc_sink *conf_state,
+                                  raftc_sink *data, const uint8_t *buf, size_t len)
 {
     CHECK_BUF(buf, len);
     rc_snapshot s;
@@ -529,7 +530,7 @@ RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *inde
     if (term != NULL)
         *term = s.metadata.term;
     if (conf_state != NULL) {
-        rc = raftc_sink_put_conf_state(conf_state, &s.metadata.conf_state);
+        rc = capi_sink_put_conf_state(conf_state, &s.metadata.conf_state);
     }
     if (rc == RC_OK && data != NULL)
         rc = raftc_sink_put(data, s.data.data, s.data.len);
@@ -539,10 +540,10 @@ RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *inde
 
 /* ---- conf changes ---- */
 
-RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_id,
+RAFTC_API int raftc_conf_change_encode(raftc_sink *out, raftc_cc_type type, uint64_t node_id,
                                        const uint8_t *context, size_t context_len)
 {
-    if (out == NULL || type < RC_CC_ADD_NODE || type > RC_CC_ADD_LEARNER_NODE)
+    if (out == NULL || (int)type < RAFTC_CC_ADD_NODE || (int)type > RAFTC_CC_ADD_LEARNER_NODE)
         return RAFTC_EINVAL;
     CHECK_BUF(context, context_len);
     rc_conf_change cc = {.type = (rc_cc_type)type, .node_id = node_id,
@@ -552,19 +553,19 @@ RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_
     uint8_t *b = NULL;
     size_t l = 0;
     int erc = rc_encode_conf_change(&b, &l, &cc);
-    return raftc_sink_put_owned(out, b, l, erc);
+    return capi_sink_put_owned(out, b, l, erc);
 }
 
-RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const int *types,
-                                          const uint64_t *node_ids, size_t n,
-                                          const uint8_t *context, size_t context_len)
+RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, raftc_cc_transition transition,
+                                          const raftc_cc_type *types, const uint64_t *node_ids,
+                                          size_t n, const uint8_t *context, size_t context_len)
 {
-    if (out == NULL || transition < RC_CC_TRANSITION_AUTO ||
-        transition > RC_CC_TRANSITION_JOINT_EXPLICIT || (n > 0 && (types == NULL ||
+    if (out == NULL || (int)transition < RAFTC_CC_TRANSITION_AUTO ||
+        (int)transition > RAFTC_CC_TRANSITION_JOINT_EXPLICIT || (n > 0 && (types == NULL ||
                                                                    node_ids == NULL)))
         return RAFTC_EINVAL;
     CHECK_BUF(context, context_len);
-    if (n > RAFTC_MAX_INPUT / sizeof(rc_cc_single))
+    if (n > CAPI_MAX_INPUT / sizeof(rc_cc_single))
         return RAFTC_ETOOLARGE;
     rc_conf_change_v2 cc = {.transition = (rc_cc_transition)transition,
                             .context = {.data = context_len > 0
@@ -578,7 +579,7 @@ RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const
     }
     int rc = RC_OK;
     for (size_t i = 0; i < n; i++) {
-        if (types[i] < RC_CC_ADD_NODE || types[i] > RC_CC_ADD_LEARNER_NODE)
+        if ((int)types[i] < RAFTC_CC_ADD_NODE || (int)types[i] > RAFTC_CC_ADD_LEARNER_NODE)
             rc = RAFTC_EINVAL;
         cc.changes[i].type = (rc_cc_type)types[i];
         cc.changes[i].node_id = node_ids[i];
@@ -587,14 +588,14 @@ RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const
         uint8_t *b = NULL;
         size_t l = 0;
         int erc = rc_encode_conf_change_v2(&b, &l, &cc);
-        rc = raftc_sink_put_owned(out, b, l, erc);
+        rc = capi_sink_put_owned(out, b, l, erc);
     }
     rc_free(cc.changes);
     return rc;
 }
 
-RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t *buf,
-                                        size_t len)
+RAFTC_API int raftc_conf_change_decode_context(raftc_sink *out, raftc_cc_kind kind,
+                                               const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -620,23 +621,23 @@ RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t
 
 /* ---- describe ---- */
 
-RAFTC_API int raftc_describe_message(char **out, const uint8_t *buf, size_t len)
+RAFTC_API int raftc_message_describe(char **out, const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
     *out = NULL;
     CHECK_BUF(buf, len);
     rc_message m;
-    int rc = rc_decode_message(&m, buf, len, RAFTC_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_message(&b, &m, "");
     rc_message_free(&m);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_entry(char **out, const uint8_t *buf, size_t len)
+RAFTC_API int raftc_entry_describe(char **out, const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -649,10 +650,10 @@ RAFTC_API int raftc_describe_entry(char **out, const uint8_t *buf, size_t len)
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_entry(&b, &e);
     rc_entry_free(&e);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, const size_t *lens,
+RAFTC_API int raftc_entry_describe_list(char **out, const uint8_t *const *ents, const size_t *lens,
                                      size_t n)
 {
     if (out == NULL)
@@ -664,7 +665,7 @@ RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, con
     for (size_t i = 0; i < n; i++) {
         rc_entry e;
         int rc = (ents[i] == NULL && lens[i] != 0) ? RC_ERR_INVALID
-                 : lens[i] > RAFTC_MAX_INPUT      ? RC_ERR_TOO_LARGE
+                 : lens[i] > CAPI_MAX_INPUT      ? RC_ERR_TOO_LARGE
                                                    : rc_decode_entry(&e, ents[i], lens[i]);
         if (rc != RC_OK) {
             rc_strbuf_free(&b);
@@ -674,10 +675,10 @@ RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, con
         rc_strbuf_putc(&b, '\n');
         rc_entry_free(&e);
     }
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t len)
+RAFTC_API int raftc_hard_state_describe(char **out, const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -690,10 +691,10 @@ RAFTC_API int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t l
     rc_strbuf b = RC_STRBUF_INIT;
     if (!rc_hard_state_is_empty(&hs))
         rc_describe_hard_state(&b, &hs);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t len)
+RAFTC_API int raftc_conf_state_describe(char **out, const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -706,10 +707,10 @@ RAFTC_API int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t l
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_conf_state(&b, &cs);
     rc_conf_state_free(&cs);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len)
+RAFTC_API int raftc_snapshot_describe(char **out, const uint8_t *buf, size_t len)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -722,10 +723,10 @@ RAFTC_API int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_snapshot(&b, &s);
     rc_snapshot_free(&s);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_describe_soft_state(char **out, uint64_t lead, int raft_state)
+RAFTC_API int raftc_soft_state_describe(char **out, uint64_t lead, raftc_state_type raft_state)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -733,5 +734,5 @@ RAFTC_API int raftc_describe_soft_state(char **out, uint64_t lead, int raft_stat
     rc_soft_state ss = {.lead = lead, .raft_state = (rc_state_type)raft_state};
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_soft_state(&b, &ss);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }

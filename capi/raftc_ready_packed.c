@@ -13,9 +13,9 @@
 /* Appends raw bytes as one item. */
 static int put_raw(raftc_sink *s, const uint8_t *p, size_t n)
 {
-    uint8_t *dst = raftc_sink_push(s, n);
+    uint8_t *dst = capi_sink_push(s, n);
     if (dst == NULL)
-        return n > RAFTC_MAX_INPUT ? RAFTC_ETOOLARGE : RAFTC_ENOMEM;
+        return n > CAPI_MAX_INPUT ? RAFTC_ETOOLARGE : RAFTC_ENOMEM;
     if (n > 0)
         memcpy(dst, p, n);
     return RAFTC_OK;
@@ -25,7 +25,7 @@ static int put_entries(raftc_sink *s, const rc_entries *es)
 {
     int rc = RAFTC_OK;
     for (size_t i = 0; i < es->n && rc == RAFTC_OK; i++)
-        rc = raftc_sink_put_entry(s, &es->v[i]);
+        rc = capi_sink_put_entry(s, &es->v[i]);
     return rc;
 }
 
@@ -36,13 +36,13 @@ static int put_parts(raftc_sink *s, const rc_ready *rd, bool hs, bool snap)
     if (rc == RAFTC_OK)
         rc = put_entries(s, &rd->committed_entries);
     for (size_t i = 0; i < rd->messages.n && rc == RAFTC_OK; i++)
-        rc = raftc_sink_put_message(s, &rd->messages.v[i]);
+        rc = capi_sink_put_message(s, &rd->messages.v[i]);
     for (size_t i = 0; i < rd->n_read_states && rc == RAFTC_OK; i++)
         rc = put_raw(s, rd->read_states[i].request_ctx.data, rd->read_states[i].request_ctx.len);
     if (hs && rc == RAFTC_OK)
-        rc = raftc_sink_put_hard_state(s, &rd->hard_state);
+        rc = capi_sink_put_hard_state(s, &rd->hard_state);
     if (snap && rc == RAFTC_OK)
-        rc = raftc_sink_put_snapshot(s, rd->snapshot);
+        rc = capi_sink_put_snapshot(s, rd->snapshot);
     return rc;
 }
 
@@ -62,16 +62,16 @@ RAFTC_API int raftc_node_ready_packed(raftc_ready **out, const uint8_t **buf, si
     if (len != NULL)
         *len = 0;
     if (buf == NULL || len == NULL)
-        return node == NULL ? RAFTC_EINVAL : raftc_node_result(node, RAFTC_EINVAL, NULL);
+        return node == NULL ? RAFTC_EINVAL : capi_node_result(node, RAFTC_EINVAL, NULL);
     raftc_ready *v;
-    int rc = raftc_node_ready(node, &v);
+    int rc = raftc_node_ready(&v, node);
     if (rc != RAFTC_OK)
         return rc;
     if (out != NULL)
         *out = v;
 
     uint64_t info[RAFTC_RD_COUNT];
-    raftc_ready_info(v, info, RAFTC_RD_COUNT);
+    raftc_ready_info(info, RAFTC_RD_COUNT, v);
     const rc_ready *rd = &v->body->rd;
     bool hs = info[RAFTC_RD_HAS_HARD_STATE] != 0, snap = info[RAFTC_RD_HAS_SNAPSHOT] != 0;
     size_t n_items = rd->entries.n + rd->committed_entries.n + rd->messages.n +
@@ -80,12 +80,12 @@ RAFTC_API int raftc_node_ready_packed(raftc_ready **out, const uint8_t **buf, si
 
     raftc_sink *s = &v->body->packed;
     raftc_sink_reset(s);
-    rc = raftc_sink_push(s, words * sizeof(uint64_t)) == NULL ? RAFTC_ENOMEM : RAFTC_OK;
+    rc = capi_sink_push(s, words * sizeof(uint64_t)) == NULL ? RAFTC_ENOMEM : RAFTC_OK;
     if (rc == RAFTC_OK)
         rc = put_parts(s, rd, hs, snap);
     if (rc != RAFTC_OK) {
         raftc_sink_reset(s);
-        return raftc_node_result(node, rc, NULL);
+        return capi_node_result(node, rc, NULL);
     }
 
     size_t k = 0;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capi_internal.h" /* RAFTC_MAX_INPUT */
+#include "capi_internal.h" /* CAPI_MAX_INPUT */
 #include "alloc.h"
 #include "codec.h"
 #include "confchange.h"
@@ -26,12 +26,12 @@ typedef struct raftc_lookup_key {
     size_t pos;
 } raftc_lookup_key;
 
-typedef struct raftc_lookup {
+typedef struct capi_lookup {
     const uint64_t *idx;
     const int *granted;
     size_t n;
     raftc_lookup_key *keys;
-} raftc_lookup;
+} capi_lookup;
 
 static int raftc_lookup_cmp(const void *a, const void *b)
 {
@@ -42,10 +42,10 @@ static int raftc_lookup_cmp(const void *a, const void *b)
 }
 
 /* Index over ids[0..n); RAFTC_ENOMEM. */
-static int raftc_lookup_init(raftc_lookup *l, const uint64_t *ids, const uint64_t *idx,
+static int raftc_lookup_init(capi_lookup *l, const uint64_t *ids, const uint64_t *idx,
                              const int *granted, size_t n)
 {
-    *l = (raftc_lookup){idx, granted, n, NULL};
+    *l = (capi_lookup){idx, granted, n, NULL};
     if (n == 0)
         return RAFTC_OK;
     l->keys = rc_malloc(n * sizeof(*l->keys));
@@ -57,7 +57,7 @@ static int raftc_lookup_init(raftc_lookup *l, const uint64_t *ids, const uint64_
     return RAFTC_OK;
 }
 
-static bool raftc_lookup_find(const raftc_lookup *l, uint64_t id, size_t *pos)
+static bool capi_lookup_find(const capi_lookup *l, uint64_t id, size_t *pos)
 {
     size_t lo = 0, hi = l->n;
     while (lo < hi) { /* the first key whose id is >= id */
@@ -73,30 +73,30 @@ static bool raftc_lookup_find(const raftc_lookup *l, uint64_t id, size_t *pos)
     return true;
 }
 
-static bool raftc_lookup_acked(void *ud, uint64_t id, uint64_t *idx)
+static bool capi_lookup_acked(void *ud, uint64_t id, uint64_t *idx)
 {
     size_t pos;
-    if (!raftc_lookup_find(ud, id, &pos))
+    if (!capi_lookup_find(ud, id, &pos))
         return false;
-    *idx = ((const raftc_lookup *)ud)->idx[pos];
+    *idx = ((const capi_lookup *)ud)->idx[pos];
     return true;
 }
 
-static bool raftc_lookup_vote(void *ud, uint64_t id, bool *granted)
+static bool capi_lookup_vote(void *ud, uint64_t id, bool *granted)
 {
     size_t pos;
-    if (!raftc_lookup_find(ud, id, &pos))
+    if (!capi_lookup_find(ud, id, &pos))
         return false;
-    *granted = ((const raftc_lookup *)ud)->granted[pos] != 0;
+    *granted = ((const capi_lookup *)ud)->granted[pos] != 0;
     return true;
 }
 
-static bool raftc_list_ok(const void *p, size_t n)
+static bool capi_list_ok(const void *p, size_t n)
 {
     return p != NULL || n == 0;
 }
 
-static int raftc_majority_from(rc_majority *m, const uint64_t *ids, size_t n)
+static int capi_majority_from(rc_majority *m, const uint64_t *ids, size_t n)
 {
     memset(m, 0, sizeof(*m));
     for (size_t i = 0; i < n; i++)
@@ -106,27 +106,27 @@ static int raftc_majority_from(rc_majority *m, const uint64_t *ids, size_t n)
 }
 
 /* Builds the joint config from the two lists (validated). */
-static int raftc_joint_from(rc_joint *j, const uint64_t *incoming, size_t n_incoming,
+static int capi_joint_from(rc_joint *j, const uint64_t *incoming, size_t n_incoming,
                             const uint64_t *outgoing, size_t n_outgoing)
 {
-    if (!raftc_list_ok(incoming, n_incoming) || !raftc_list_ok(outgoing, n_outgoing))
+    if (!capi_list_ok(incoming, n_incoming) || !capi_list_ok(outgoing, n_outgoing))
         return RAFTC_EINVAL;
-    int rc = raftc_majority_from(&j->incoming, incoming, n_incoming);
+    int rc = capi_majority_from(&j->incoming, incoming, n_incoming);
     if (rc != RAFTC_OK)
         return rc;
-    rc = raftc_majority_from(&j->outgoing, outgoing, n_outgoing);
+    rc = capi_majority_from(&j->outgoing, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         rc_majority_free(&j->incoming);
     return rc;
 }
 
-static void raftc_joint_free(rc_joint *j)
+static void capi_joint_free(rc_joint *j)
 {
     rc_majority_free(&j->incoming);
     rc_majority_free(&j->outgoing);
 }
 
-const char *raftc_vote_result_name(int result)
+const char *raftc_vote_result_name(raftc_vote_result result)
 {
     return rc_vote_result_name((rc_vote_result)result);
 }
@@ -137,18 +137,18 @@ int raftc_quorum_committed(uint64_t *out_index, const uint64_t *incoming, size_t
                            size_t n_acked)
 {
     rc_joint j;
-    if (out_index == NULL || !raftc_list_ok(acked_ids, n_acked) ||
-        !raftc_list_ok(acked_indexes, n_acked))
+    if (out_index == NULL || !capi_list_ok(acked_ids, n_acked) ||
+        !capi_list_ok(acked_indexes, n_acked))
         return RAFTC_EINVAL;
-    int rc = raftc_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
+    int rc = capi_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         return rc;
-    raftc_lookup l;
+    capi_lookup l;
     rc = raftc_lookup_init(&l, acked_ids, acked_indexes, NULL, n_acked);
     if (rc == RAFTC_OK)
-        *out_index = rc_joint_committed(&j, raftc_lookup_acked, &l);
+        *out_index = rc_joint_committed(&j, capi_lookup_acked, &l);
     rc_free(l.keys);
-    raftc_joint_free(&j);
+    capi_joint_free(&j);
     return rc;
 }
 
@@ -161,41 +161,41 @@ int raftc_quorum_describe(char **out, const uint64_t *incoming, size_t n_incomin
     if (out == NULL)
         return RAFTC_EINVAL;
     *out = NULL;
-    if (!raftc_list_ok(acked_ids, n_acked) || !raftc_list_ok(acked_indexes, n_acked))
+    if (!capi_list_ok(acked_ids, n_acked) || !capi_list_ok(acked_indexes, n_acked))
         return RAFTC_EINVAL;
-    int rc = raftc_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
+    int rc = capi_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         return rc;
     rc = rc_joint_ids(&all, &j);
-    raftc_joint_free(&j);
+    capi_joint_free(&j);
     if (rc != RC_OK)
         return RAFTC_ENOMEM;
-    raftc_lookup l;
+    capi_lookup l;
     rc = raftc_lookup_init(&l, acked_ids, acked_indexes, NULL, n_acked);
     if (rc == RAFTC_OK)
-        *out = rc_majority_describe(&all, raftc_lookup_acked, &l);
+        *out = rc_majority_describe(&all, capi_lookup_acked, &l);
     rc_free(l.keys);
     rc_majority_free(&all);
     return *out == NULL ? RAFTC_ENOMEM : RAFTC_OK;
 }
 
-int raftc_quorum_vote_result(int *out_result, const uint64_t *incoming, size_t n_incoming,
-                             const uint64_t *outgoing, size_t n_outgoing,
+int raftc_quorum_vote_result(raftc_vote_result *out_result, const uint64_t *incoming,
+                             size_t n_incoming, const uint64_t *outgoing, size_t n_outgoing,
                              const uint64_t *vote_ids, const int *granted, size_t n_votes)
 {
     rc_joint j;
-    if (out_result == NULL || !raftc_list_ok(vote_ids, n_votes) ||
-        !raftc_list_ok(granted, n_votes))
+    if (out_result == NULL || !capi_list_ok(vote_ids, n_votes) ||
+        !capi_list_ok(granted, n_votes))
         return RAFTC_EINVAL;
-    int rc = raftc_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
+    int rc = capi_joint_from(&j, incoming, n_incoming, outgoing, n_outgoing);
     if (rc != RAFTC_OK)
         return rc;
-    raftc_lookup l;
+    capi_lookup l;
     rc = raftc_lookup_init(&l, vote_ids, NULL, granted, n_votes);
     if (rc == RAFTC_OK)
-        *out_result = (int)rc_joint_vote_result(&j, raftc_lookup_vote, &l);
+        *out_result = (int)rc_joint_vote_result(&j, capi_lookup_vote, &l);
     rc_free(l.keys);
-    raftc_joint_free(&j);
+    capi_joint_free(&j);
     return rc;
 }
 
@@ -247,7 +247,7 @@ const char *raftc_changer_last_error(const raftc_changer *ch)
 }
 
 /* Installs the result of a changer call (or records its error) and maps the code. */
-static int raftc_changer_finish(raftc_changer *ch, int rc, rc_tracker_config *cfg,
+static int capi_changer_finish(raftc_changer *ch, int rc, rc_tracker_config *cfg,
                                 rc_progress_map *prs, char *err)
 {
     rc_free(ch->last_error);
@@ -258,11 +258,11 @@ static int raftc_changer_finish(raftc_changer *ch, int rc, rc_tracker_config *cf
 }
 
 /* Converts the ABI's parallel arrays into core changes (heap; *out NULL when n == 0). */
-static int raftc_changes_from(rc_cc_single **out, const int *types, const uint64_t *node_ids,
-                              size_t n)
+static int capi_changes_from(rc_cc_single **out, const raftc_cc_type *types,
+                             const uint64_t *node_ids, size_t n)
 {
     *out = NULL;
-    if (!raftc_list_ok(types, n) || !raftc_list_ok(node_ids, n))
+    if (!capi_list_ok(types, n) || !capi_list_ok(node_ids, n))
         return RAFTC_EINVAL;
     if (n == 0)
         return RAFTC_OK;
@@ -276,7 +276,8 @@ static int raftc_changes_from(rc_cc_single **out, const int *types, const uint64
     return RAFTC_OK;
 }
 
-int raftc_changer_simple(raftc_changer *ch, const int *types, const uint64_t *node_ids, size_t n)
+int raftc_changer_simple(raftc_changer *ch, const raftc_cc_type *types, const uint64_t *node_ids,
+                         size_t n)
 {
     rc_cc_single *ccs;
     rc_tracker_config cfg;
@@ -284,16 +285,16 @@ int raftc_changer_simple(raftc_changer *ch, const int *types, const uint64_t *no
     char *err = NULL;
     if (ch == NULL)
         return RAFTC_EINVAL;
-    int rc = raftc_changes_from(&ccs, types, node_ids, n);
+    int rc = capi_changes_from(&ccs, types, node_ids, n);
     if (rc != RAFTC_OK)
         return rc;
     rc_changer c = {&ch->trk, ch->last_index};
     rc = rc_changer_simple(&c, ccs, n, &cfg, &prs, &err);
     rc_free(ccs);
-    return raftc_changer_finish(ch, rc, &cfg, &prs, err);
+    return capi_changer_finish(ch, rc, &cfg, &prs, err);
 }
 
-int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave, const int *types,
+int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave, const raftc_cc_type *types,
                               const uint64_t *node_ids, size_t n)
 {
     rc_cc_single *ccs;
@@ -302,13 +303,13 @@ int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave, const int *type
     char *err = NULL;
     if (ch == NULL)
         return RAFTC_EINVAL;
-    int rc = raftc_changes_from(&ccs, types, node_ids, n);
+    int rc = capi_changes_from(&ccs, types, node_ids, n);
     if (rc != RAFTC_OK)
         return rc;
     rc_changer c = {&ch->trk, ch->last_index};
     rc = rc_changer_enter_joint(&c, auto_leave != 0, ccs, n, &cfg, &prs, &err);
     rc_free(ccs);
-    return raftc_changer_finish(ch, rc, &cfg, &prs, err);
+    return capi_changer_finish(ch, rc, &cfg, &prs, err);
 }
 
 int raftc_changer_leave_joint(raftc_changer *ch)
@@ -320,7 +321,7 @@ int raftc_changer_leave_joint(raftc_changer *ch)
         return RAFTC_EINVAL;
     rc_changer c = {&ch->trk, ch->last_index};
     int rc = rc_changer_leave_joint(&c, &cfg, &prs, &err);
-    return raftc_changer_finish(ch, rc, &cfg, &prs, err);
+    return capi_changer_finish(ch, rc, &cfg, &prs, err);
 }
 
 int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t len)
@@ -329,9 +330,9 @@ int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t l
     rc_tracker_config cfg;
     rc_progress_map prs;
     char *err = NULL;
-    if (ch == NULL || !raftc_list_ok(conf_state, len))
+    if (ch == NULL || !capi_list_ok(conf_state, len))
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT) /* same size limit as every other decode path */
+    if (len > CAPI_MAX_INPUT) /* same size limit as every other decode path */
         return RAFTC_ETOOLARGE;
     int rc = rc_decode_conf_state(&cs, conf_state, len);
     if (rc != RC_OK)
@@ -339,10 +340,10 @@ int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t l
     rc_changer c = {&ch->trk, ch->last_index};
     rc = rc_confchange_restore(&c, &cs, &cfg, &prs, &err);
     rc_conf_state_free(&cs);
-    return raftc_changer_finish(ch, rc, &cfg, &prs, err);
+    return capi_changer_finish(ch, rc, &cfg, &prs, err);
 }
 
-int raftc_changer_describe(const raftc_changer *ch, char **out)
+int raftc_changer_describe(char **out, const raftc_changer *ch)
 {
     if (out == NULL)
         return RAFTC_EINVAL;
@@ -357,7 +358,7 @@ int raftc_changer_describe(const raftc_changer *ch, char **out)
     return *out == NULL ? RAFTC_ENOMEM : RAFTC_OK;
 }
 
-int raftc_changer_conf_state(const raftc_changer *ch, raftc_sink *out)
+int raftc_changer_conf_state(raftc_sink *out, const raftc_changer *ch)
 {
     rc_conf_state cs;
     uint8_t *buf = NULL;

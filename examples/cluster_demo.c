@@ -56,7 +56,7 @@ _Noreturn static void die(const char *what, int rc, raftc_node *n)
     exit(1);
 }
 
-static void log_line(void *ud, int level, const char *msg, size_t len)
+static void log_line(void *ud, raftc_log_level level, const char *msg, size_t len)
 {
     (void)ud;
     if (verbose && level >= RAFTC_LOG_INFO)
@@ -96,9 +96,9 @@ static void kv_apply(demo_node *dn, const uint8_t *data, size_t len)
 static void send_msg(const uint8_t *buf, size_t len)
 {
     uint64_t info[RAFTC_MF_COUNT];
-    int rc = raftc_message_info(buf, len, info, RAFTC_MF_COUNT);
+    int rc = raftc_message_decode(info, RAFTC_MF_COUNT, buf, len);
     if (rc != RAFTC_OK)
-        die("raftc_message_info", rc, NULL);
+        die("raftc_message_decode", rc, NULL);
     if (queue_len == MAX_QUEUE)
         return; /* a full network drops messages; raft copes with loss */
     wire_msg *w = &queue[queue_len++];
@@ -117,42 +117,42 @@ static bool handle_ready(demo_node *dn)
     if (!raftc_node_has_ready(dn->node))
         return false;
     raftc_ready *rd;
-    int rc = raftc_node_ready(dn->node, &rd);
+    int rc = raftc_node_ready(&rd, dn->node);
     if (rc != RAFTC_OK)
         die("raftc_node_ready", rc, dn->node);
     uint64_t info[RAFTC_RD_COUNT];
-    raftc_ready_info(rd, info, RAFTC_RD_COUNT);
+    raftc_ready_info(info, RAFTC_RD_COUNT, rd);
 
     const uint8_t *buf;
     size_t len;
-    if (raftc_ready_snapshot(rd, &buf, &len) == RAFTC_OK &&
+    if (raftc_ready_snapshot(&buf, &len, rd) == RAFTC_OK &&
         (rc = raftc_memstorage_apply_snapshot(dn->storage, buf, len)) != RAFTC_OK)
         die("apply_snapshot", rc, NULL);
-    if (raftc_ready_hard_state(rd, &buf, &len) == RAFTC_OK &&
+    if (raftc_ready_hard_state(&buf, &len, rd) == RAFTC_OK &&
         (rc = raftc_memstorage_set_hard_state(dn->storage, buf, len)) != RAFTC_OK)
         die("set_hard_state", rc, NULL);
     for (size_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
-        raftc_ready_entry(rd, i, &buf, &len);
+        raftc_ready_entry(&buf, &len, rd, i);
         const uint8_t *one[1] = {buf};
         if ((rc = raftc_memstorage_append(dn->storage, one, &len, 1)) != RAFTC_OK)
             die("append", rc, NULL);
     }
     /* Everything is durable now, so every message may go out. */
     for (size_t i = 0; i < info[RAFTC_RD_N_MESSAGES]; i++) {
-        raftc_ready_message(rd, i, &buf, &len);
+        raftc_ready_message(&buf, &len, rd, i);
         send_msg(buf, len);
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
-        raftc_ready_committed_entry(rd, i, &buf, &len);
+        raftc_ready_committed_entry(&buf, &len, rd, i);
         uint64_t index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *data;
         size_t data_len;
-        if ((rc = raftc_entry_info(buf, len, NULL, &index, &type, &data, &data_len)) != RAFTC_OK)
+        if ((rc = raftc_entry_decode(NULL, &index, &type, &data, &data_len, buf, len)) != RAFTC_OK)
             die("entry_info", rc, NULL);
         if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
             int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
-            rc = raftc_node_apply_conf_change(dn->node, kind, data, data_len, NULL);
+            rc = raftc_node_apply_conf_change(NULL, dn->node, kind, data, data_len);
             if (rc != RAFTC_OK)
                 die("apply_conf_change", rc, dn->node);
         } else if (data_len > 0) {
@@ -202,7 +202,7 @@ static void settle(void)
 static uint64_t status_field(demo_node *dn, int field)
 {
     uint64_t info[RAFTC_ST_COUNT];
-    raftc_node_status_info(dn->node, info, RAFTC_ST_COUNT);
+    raftc_node_status_info(info, RAFTC_ST_COUNT, dn->node);
     return info[field];
 }
 
@@ -268,7 +268,7 @@ static void start_nodes(void)
         raftc_config_set_logger(cfg, log_line, NULL);
         raftc_config_set_memstorage(cfg, dn->storage);
         const char *err = NULL;
-        rc = raftc_node_new(&dn->node, cfg, &err);
+        rc = raftc_node_new(&dn->node, &err, cfg);
         raftc_config_free(cfg);
         if (rc != RAFTC_OK) {
             fprintf(stderr, "demo: raftc_node_new: %s\n", err ? err : raftc_strerror(rc));

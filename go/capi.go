@@ -121,7 +121,7 @@ func sinkItems(s *cSink) [][]byte {
 	for i := 0; i < n; i++ {
 		var p *C.uint8_t
 		var l C.size_t
-		C.raftc_sink_get(s, C.size_t(i), &p, &l)
+		C.raftc_sink_get(&p, &l, s, C.size_t(i))
 		out[i] = goBytes(p, l)
 		if out[i] == nil {
 			out[i] = []byte{}
@@ -178,7 +178,7 @@ func configNew() (*cConfig, error) {
 func configFree(c *cConfig) { C.raftc_config_free(c) }
 
 func configSetU64(c *cConfig, opt C.int, v uint64) int {
-	return int(C.raftc_config_set_u64(c, opt, C.uint64_t(v)))
+	return int(C.raftc_config_set_u64(c, C.raftc_option(opt), C.uint64_t(v)))
 }
 
 func configSetBool(c *cConfig, opt C.int, v bool) int {
@@ -186,7 +186,7 @@ func configSetBool(c *cConfig, opt C.int, v bool) int {
 	if v {
 		b = 1
 	}
-	return int(C.raftc_config_set_bool(c, opt, b))
+	return int(C.raftc_config_set_bool(c, C.raftc_option(opt), b))
 }
 
 func configSetMemStorage(c *cConfig, ms *cMemStorage) int {
@@ -272,7 +272,7 @@ func msCreateSnapshot(ms *cMemStorage, i uint64, cs, data []byte) ([]byte, error
 		return nil, err
 	}
 	defer sinkFree(s)
-	if err := msErr(ms, C.raftc_memstorage_create_snapshot(ms, C.uint64_t(i), bytesPtr(cs), C.size_t(len(cs)), bytesPtr(data), C.size_t(len(data)), s)); err != nil {
+	if err := msErr(ms, C.raftc_memstorage_create_snapshot(s, ms, C.uint64_t(i), bytesPtr(cs), C.size_t(len(cs)), bytesPtr(data), C.size_t(len(data)))); err != nil {
 		return nil, err
 	}
 	return sinkItems(s)[0], nil
@@ -284,19 +284,19 @@ func msCompact(ms *cMemStorage, i uint64) error {
 
 func msFirstIndex(ms *cMemStorage) uint64 {
 	var v C.uint64_t
-	C.raftc_memstorage_first_index(ms, &v)
+	C.raftc_memstorage_first_index(&v, ms)
 	return uint64(v)
 }
 
 func msLastIndex(ms *cMemStorage) uint64 {
 	var v C.uint64_t
-	C.raftc_memstorage_last_index(ms, &v)
+	C.raftc_memstorage_last_index(&v, ms)
 	return uint64(v)
 }
 
 func msTerm(ms *cMemStorage, i uint64) (uint64, error) {
 	var v C.uint64_t
-	if err := msErr(ms, C.raftc_memstorage_term(ms, C.uint64_t(i), &v)); err != nil {
+	if err := msErr(ms, C.raftc_memstorage_term(&v, ms, C.uint64_t(i))); err != nil {
 		return 0, err
 	}
 	return uint64(v), nil
@@ -308,7 +308,7 @@ func msEntries(ms *cMemStorage, lo, hi, maxSize uint64) ([][]byte, error) {
 		return nil, err
 	}
 	defer sinkFree(s)
-	if err := msErr(ms, C.raftc_memstorage_entries(ms, C.uint64_t(lo), C.uint64_t(hi), C.uint64_t(maxSize), s)); err != nil {
+	if err := msErr(ms, C.raftc_memstorage_entries(s, ms, C.uint64_t(lo), C.uint64_t(hi), C.uint64_t(maxSize))); err != nil {
 		return nil, err
 	}
 	return sinkItems(s), nil
@@ -320,7 +320,7 @@ func msSnapshot(ms *cMemStorage) ([]byte, error) {
 		return nil, err
 	}
 	defer sinkFree(s)
-	if err := msErr(ms, C.raftc_memstorage_snapshot(ms, s)); err != nil {
+	if err := msErr(ms, C.raftc_memstorage_snapshot(s, ms)); err != nil {
 		return nil, err
 	}
 	return sinkItems(s)[0], nil
@@ -337,7 +337,7 @@ func msInitialState(ms *cMemStorage) (hs, cs []byte, err error) {
 		return nil, nil, err
 	}
 	defer sinkFree(s2)
-	if err := msErr(ms, C.raftc_memstorage_initial_state(ms, s1, s2)); err != nil {
+	if err := msErr(ms, C.raftc_memstorage_initial_state(s1, s2, ms)); err != nil {
 		return nil, nil, err
 	}
 	return sinkItems(s1)[0], sinkItems(s2)[0], nil
@@ -352,7 +352,7 @@ type cReady = C.raftc_ready
 func nodeNew(c *cConfig) (*cNode, error) {
 	var n *C.raftc_node
 	var msg *C.char
-	if rc := int(C.raftc_node_new(&n, c, &msg)); rc != 0 {
+	if rc := int(C.raftc_node_new(&n, &msg, c)); rc != 0 {
 		text := ""
 		if msg != nil {
 			text = C.GoString(msg)
@@ -406,7 +406,7 @@ func nodeProposeConfChange(n *cNode, kind int, cc []byte) error {
 	if len(cc) > maxInput {
 		return newError(codeTooLarge, "")
 	}
-	return nodeErr(n, C.raftc_node_propose_conf_change(n, C.int(kind), bytesPtr(cc), C.size_t(len(cc))))
+	return nodeErr(n, C.raftc_node_propose_conf_change(n, C.raftc_cc_kind(kind), bytesPtr(cc), C.size_t(len(cc))))
 }
 
 // nodeApplyConfChange returns the resulting ConfState bytes.
@@ -419,7 +419,7 @@ func nodeApplyConfChange(n *cNode, kind int, cc []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer sinkFree(s)
-	if err := nodeErr(n, C.raftc_node_apply_conf_change(n, C.int(kind), bytesPtr(cc), C.size_t(len(cc)), s)); err != nil {
+	if err := nodeErr(n, C.raftc_node_apply_conf_change(s, n, C.raftc_cc_kind(kind), bytesPtr(cc), C.size_t(len(cc)))); err != nil {
 		return nil, err
 	}
 	return sinkItems(s)[0], nil
@@ -436,7 +436,7 @@ func nodeHasReady(n *cNode) bool { return C.raftc_node_has_ready(n) != 0 }
 
 func nodeReady(n *cNode) (*cReady, error) {
 	var rd *C.raftc_ready
-	if err := nodeErr(n, C.raftc_node_ready(n, &rd)); err != nil {
+	if err := nodeErr(n, C.raftc_node_ready(&rd, n)); err != nil {
 		return nil, err
 	}
 	return rd, nil
@@ -458,11 +458,16 @@ func nodeReportUnreachable(n *cNode, id uint64) error {
 }
 
 func nodeReportSnapshot(n *cNode, id uint64, status int) error {
-	return nodeErr(n, C.raftc_node_report_snapshot(n, C.uint64_t(id), C.int(status)))
+	return nodeErr(n, C.raftc_node_report_snapshot(n, C.uint64_t(id), C.raftc_snapshot_status(status)))
 }
 
 func nodeSetRandomizedElectionTimeout(n *cNode, t int) error {
-	return nodeErr(n, C.raftc_node_test_set_randomized_election_timeout(n, C.int(t)))
+	v := uint64(0) // t <= 0 is refused with RAFTC_EINVAL
+	if t > 0 {
+		v = uint64(t)
+	}
+	return nodeErr(n, C.raftc_testing_control(n, C.RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT,
+		C.uint64_t(v)))
 }
 
 // statusInfo holds the fields of raftc_node_status_info.
@@ -473,7 +478,7 @@ type statusInfo struct {
 
 func nodeStatusInfo(n *cNode) statusInfo {
 	var v [C.RAFTC_ST_COUNT]C.uint64_t
-	C.raftc_node_status_info(n, &v[0], C.RAFTC_ST_COUNT)
+	C.raftc_node_status_info(&v[0], C.RAFTC_ST_COUNT, n)
 	return statusInfo{
 		id: uint64(v[C.RAFTC_ST_ID]), term: uint64(v[C.RAFTC_ST_TERM]),
 		vote: uint64(v[C.RAFTC_ST_VOTE]), commit: uint64(v[C.RAFTC_ST_COMMIT]),
@@ -489,7 +494,7 @@ func nodeConfState(n *cNode) ([]byte, error) {
 		return nil, err
 	}
 	defer sinkFree(s)
-	if rc := C.raftc_node_conf_state(n, s); rc != 0 {
+	if rc := C.raftc_node_conf_state(s, n); rc != 0 {
 		return nil, newError(int(rc), "")
 	}
 	return sinkItems(s)[0], nil
@@ -497,11 +502,11 @@ func nodeConfState(n *cNode) ([]byte, error) {
 
 func nodeStatusProgressText(n *cNode) string {
 	var p *C.char
-	C.raftc_node_status_progress(n, &p)
+	C.raftc_node_status_progress(&p, n)
 	return takeString(p)
 }
 
-// progressInfo holds the fields of raftc_node_progress.
+// progressInfo holds the fields of raftc_node_progress_info.
 type progressInfo struct {
 	match, next, state, pendingSnapshot, inflight uint64
 	recentActive, paused, isLearner               bool
@@ -509,16 +514,16 @@ type progressInfo struct {
 
 func nodeProgress(n *cNode) map[uint64]progressInfo {
 	var cnt C.size_t
-	C.raftc_node_progress_ids(n, nil, 0, &cnt)
+	C.raftc_node_progress_ids(nil, 0, &cnt, n)
 	if cnt == 0 {
 		return nil
 	}
 	ids := make([]uint64, int(cnt))
-	C.raftc_node_progress_ids(n, u64Ptr(ids), cnt, &cnt)
+	C.raftc_node_progress_ids(u64Ptr(ids), cnt, &cnt, n)
 	out := make(map[uint64]progressInfo, len(ids))
 	for _, id := range ids {
 		var v [C.RAFTC_PR_COUNT]C.uint64_t
-		if C.raftc_node_progress(n, C.uint64_t(id), &v[0], C.RAFTC_PR_COUNT) != 0 {
+		if C.raftc_node_progress_info(&v[0], C.RAFTC_PR_COUNT, n, C.uint64_t(id)) != 0 {
 			continue
 		}
 		out[id] = progressInfo{
@@ -542,7 +547,7 @@ type readyInfo struct {
 
 func readyGetInfo(rd *cReady) readyInfo {
 	var v [C.RAFTC_RD_COUNT]C.uint64_t
-	C.raftc_ready_info(rd, &v[0], C.RAFTC_RD_COUNT)
+	C.raftc_ready_info(&v[0], C.RAFTC_RD_COUNT, rd)
 	return readyInfo{
 		hasSoft: v[C.RAFTC_RD_HAS_SOFT_STATE] != 0, hasHard: v[C.RAFTC_RD_HAS_HARD_STATE] != 0,
 		hasSnap: v[C.RAFTC_RD_HAS_SNAPSHOT] != 0, mustSync: v[C.RAFTC_RD_MUST_SYNC] != 0,
@@ -558,13 +563,13 @@ func readyGetInfo(rd *cReady) readyInfo {
 // entry); data is copied.
 func readyEntry(rd *cReady, i int, committed bool) (term, index uint64, typ int32, data []byte) {
 	var t, x C.uint64_t
-	var ty C.int
+	var ty C.raftc_entry_type
 	var p *C.uint8_t
 	var n C.size_t
 	if committed {
-		C.raftc_ready_committed_entry_info(rd, C.size_t(i), &t, &x, &ty, &p, &n)
+		C.raftc_ready_committed_entry_info(&t, &x, &ty, &p, &n, rd, C.size_t(i))
 	} else {
-		C.raftc_ready_entry_info(rd, C.size_t(i), &t, &x, &ty, &p, &n)
+		C.raftc_ready_entry_info(&t, &x, &ty, &p, &n, rd, C.size_t(i))
 	}
 	return uint64(t), uint64(x), int32(ty), goBytes(p, n)
 }
@@ -573,14 +578,14 @@ func readyEntry(rd *cReady, i int, committed bool) (term, index uint64, typ int3
 func readyMessage(rd *cReady, i int) []byte {
 	var p *C.uint8_t
 	var n C.size_t
-	C.raftc_ready_message(rd, C.size_t(i), &p, &n)
+	C.raftc_ready_message(&p, &n, rd, C.size_t(i))
 	return goBytes(p, n)
 }
 
 func readySnapshot(rd *cReady) []byte {
 	var p *C.uint8_t
 	var n C.size_t
-	C.raftc_ready_snapshot(rd, &p, &n)
+	C.raftc_ready_snapshot(&p, &n, rd)
 	return goBytes(p, n)
 }
 
@@ -588,7 +593,7 @@ func readyReadState(rd *cReady, i int) (uint64, []byte) {
 	var idx C.uint64_t
 	var p *C.uint8_t
 	var n C.size_t
-	C.raftc_ready_read_state(rd, C.size_t(i), &idx, &p, &n)
+	C.raftc_ready_read_state(&idx, &p, &n, rd, C.size_t(i))
 	return uint64(idx), goBytes(p, n)
 }
 
@@ -599,3 +604,36 @@ func readyAppendTo(ms *cMemStorage, rd *cReady) error {
 }
 
 func cInt(v int) C.int { return C.int(v) }
+
+// nodeReadyPacked is raftc_node_ready_packed: the Ready view and the whole Ready packed in one
+// buffer (a view of C memory, valid as the Ready view: copy what outlives it).
+func nodeReadyPacked(n *cNode) (*cReady, []byte, error) {
+	var rd *C.raftc_ready
+	var p *C.uint8_t
+	var l C.size_t
+	if err := nodeErr(n, C.raftc_node_ready_packed(&rd, &p, &l, n)); err != nil {
+		return nil, nil, err
+	}
+	if p == nil || l == 0 {
+		return rd, nil, nil
+	}
+	return rd, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(l)), nil
+}
+
+// Indexes of raftc_ready_info's fields in the packed header.
+const (
+	rdHasSoft     = C.RAFTC_RD_HAS_SOFT_STATE
+	rdLead        = C.RAFTC_RD_LEAD
+	rdRaftState   = C.RAFTC_RD_RAFT_STATE
+	rdHasHard     = C.RAFTC_RD_HAS_HARD_STATE
+	rdTerm        = C.RAFTC_RD_TERM
+	rdVote        = C.RAFTC_RD_VOTE
+	rdCommit      = C.RAFTC_RD_COMMIT
+	rdNEntries    = C.RAFTC_RD_N_ENTRIES
+	rdHasSnap     = C.RAFTC_RD_HAS_SNAPSHOT
+	rdNCommitted  = C.RAFTC_RD_N_COMMITTED_ENTRIES
+	rdNMessages   = C.RAFTC_RD_N_MESSAGES
+	rdNReadStates = C.RAFTC_RD_N_READ_STATES
+	rdMustSync    = C.RAFTC_RD_MUST_SYNC
+	rdCount       = C.RAFTC_RD_COUNT
+)

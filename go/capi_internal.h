@@ -4,8 +4,8 @@
  *
  * capi_internal.h: definitions shared by the capi source files (not installed, not public).
  */
-#ifndef RAFTC_CAPI_INTERNAL_H
-#define RAFTC_CAPI_INTERNAL_H
+#ifndef CAPI_INTERNAL_H
+#define CAPI_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,17 +21,17 @@
 #include "wire.h"
 
 /* Largest raftpb buffer accepted at the ABI edge (messages, entries, snapshots). */
-#define RAFTC_MAX_INPUT ((size_t)1 << 30)
+#define CAPI_MAX_INPUT ((size_t)1 << 30)
 
-typedef struct raftc_sink_item {
+typedef struct capi_sink_item {
     size_t off;
     size_t len;
-} raftc_sink_item;
+} capi_sink_item;
 
 struct raftc_sink {
     uint8_t *buf; /* items' bytes back to back, each followed by a NUL */
     size_t len, cap;
-    raftc_sink_item *items;
+    capi_sink_item *items;
     size_t n, cap_items;
 };
 
@@ -50,21 +50,21 @@ struct raftc_diskstorage {
 
 /* Decodes n raftpb entries into es (its array is used and grown), payloads into pool's slabs;
  * the batch must be contiguous (RAFTC_EINVAL). On failure es is released. */
-int raftc_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
+int capi_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,
                              const size_t *lens, size_t n);
 /* Drops a decoded batch's payload references (the storage took its own); keeps the array. */
-void raftc_entry_batch_release(rc_entries *es);
+void capi_entry_batch_release(rc_entries *es);
 
-typedef enum raftc_storage_kind {
-    RAFTC_STORAGE_NONE = 0, RAFTC_STORAGE_MEM = 1, RAFTC_STORAGE_CALLBACKS = 2,
-    RAFTC_STORAGE_DISK = 3
-} raftc_storage_kind;
+typedef enum capi_storage_kind {
+    CAPI_STORAGE_NONE = 0, CAPI_STORAGE_MEM = 1, CAPI_STORAGE_CALLBACKS = 2,
+    CAPI_STORAGE_DISK = 3
+} capi_storage_kind;
 
 struct raftc_config {
     rc_config c; /* storage and logger are filled by raftc_node_new */
     raftc_log_fn log_fn;
     void *log_ud;
-    raftc_storage_kind storage_kind;
+    capi_storage_kind storage_kind;
     raftc_memstorage *ms;
     raftc_diskstorage *ds;
     raftc_storage_callbacks cbs;
@@ -72,91 +72,91 @@ struct raftc_config {
 
 /* Sections of the Ready view, encoded to raftpb on first access (bits of raftc_ready.encoded). */
 enum {
-    RAFTC_VIEW_ENTRIES = 1, RAFTC_VIEW_COMMITTED = 2, RAFTC_VIEW_MESSAGES = 4,
-    RAFTC_VIEW_HARD_STATE = 8, RAFTC_VIEW_SNAPSHOT = 16
+    CAPI_VIEW_ENTRIES = 1, CAPI_VIEW_COMMITTED = 2, CAPI_VIEW_MESSAGES = 4,
+    CAPI_VIEW_HARD_STATE = 8, CAPI_VIEW_SNAPSHOT = 16
 };
 
 /* The Ready view's contents: the core Ready plus the raftpb encodings of the sections read so
  * far (hosts that use the field accessors never pay for encodings). */
-typedef struct raftc_ready_body {
+typedef struct capi_ready_body {
     rc_ready rd;
     struct raftc_sink entries, committed, messages, hard_state, snapshot;
     struct raftc_sink packed; /* raftc_node_ready_packed's buffer (one item per part) */
-} raftc_ready_body;
+} capi_ready_body;
 
 /* The Ready view handed to the host, embedded in the node (a stale pointer stays safe to pass:
  * it is then refused with RAFTC_ESTATE). The body is allocated by the node's first Ready and
  * released after an Advance of a Ready without entries, so idle nodes keep none. */
 struct raftc_ready {
     bool valid;
-    unsigned encoded;       /* RAFTC_VIEW_* bits */
-    raftc_ready_body *body; /* non-NULL while valid */
+    unsigned encoded;       /* CAPI_VIEW_* bits */
+    capi_ready_body *body; /* non-NULL while valid */
 };
 
 /* Frees the view's body (node->ready.body is NULL afterwards). */
-void raftc_ready_view_free(raftc_node *node);
+void capi_ready_view_free(raftc_node *node);
 
 /* Sizes of the node's text buffers (allocated only when needed: idle nodes keep none). */
-#define RAFTC_ERR_TEXT_MAX 512
-#define RAFTC_STORAGE_ERR_MAX 256
+#define CAPI_ERR_TEXT_MAX 512
+#define CAPI_STORAGE_ERR_MAX 256
 
 /* The host-callback storage adaptor's state (memory-storage nodes have none). */
-typedef struct raftc_node_cb {
+typedef struct capi_node_cb {
     raftc_storage_callbacks cbs;
     raftc_sink *cb_a, *cb_b; /* reused for storage callbacks */
-    char storage_err[RAFTC_STORAGE_ERR_MAX]; /* why a storage callback's result failed ("" if
+    char storage_err[CAPI_STORAGE_ERR_MAX]; /* why a storage callback's result failed ("" if
                               * none): replaces the core's generic text in the PANIC line it
                               * causes */
-} raftc_node_cb;
+} capi_node_cb;
 
 struct raftc_node {
     rc_rawnode *rn;
     raftc_log_fn log_fn;
     void *log_ud;
-    raftc_storage_kind storage_kind;
-    raftc_node_cb *cb;       /* callback storage only, else NULL */
+    capi_storage_kind storage_kind;
+    capi_node_cb *cb;       /* callback storage only, else NULL */
     struct raftc_ready ready;
     char *panic_text;        /* first PANIC log line (heap), NULL if none */
     rc_entries step_scratch; /* entry array reused by raftc_node_step (n == 0 between calls);
                               * released after an idle Advance */
     const char *err;         /* last error text: "", a static text, or err_buf */
-    char *err_buf;           /* RAFTC_ERR_TEXT_MAX bytes, allocated by the first error */
+    char *err_buf;           /* CAPI_ERR_TEXT_MAX bytes, allocated by the first error */
 };
 
 /* info[k] = v when k < n (hosts may pass info arrays shorter than the field list). Written
  * field by field: no intermediate array to copy from. */
-static inline void raftc_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
+static inline void capi_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
 {
     if (k < n)
         info[k] = v;
 }
 
 /* Records the text of a result on the node and returns rc. */
-int raftc_node_result(raftc_node *node, int rc, const char *text);
+int capi_node_result(raftc_node *node, int rc, const char *text);
 
 /* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
-#define RAFTC_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
+#define CAPI_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
 
 /* Puts a heap-encoded buffer into the sink and frees it; passes rc through. */
-int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
+int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
 /* Appends an item of len bytes and returns where to write them (the caller writes exactly len
  * bytes; the NUL after them is already in place), or NULL when out of memory / too large. The
  * pointer is valid until the next change of the sink. No allocation once the sink is warm. */
-uint8_t *raftc_sink_push(raftc_sink *s, size_t len);
+uint8_t *capi_sink_push(raftc_sink *s, size_t len);
 /* Encodes into s without intermediate buffers (core/wire); RAFTC_ENOMEM on failure. */
-int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e);
-int raftc_sink_put_message(raftc_sink *s, const rc_message *m);
+int capi_sink_put_entry(raftc_sink *s, const rc_entry *e);
+int capi_sink_put_message(raftc_sink *s, const rc_message *m);
 /* rc_wire_put_fields_message into one item of s (ents and ctx may point into s): the message
  * with scalars f, the canonical Entry bodies ents[0..n) copied verbatim and the context.
  * RAFTC_ETOOLARGE over the input limit, RAFTC_ENOMEM. */
-int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len);
-int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
+int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
 /* Encode a ConfState / Snapshot as one raftpb item of s (RAFTC_ENOMEM, or the codec's error). */
-int raftc_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs);
-int raftc_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap);
+int capi_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs);
+int capi_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
-int raftc_take_string(char **out, rc_strbuf *b);
+int capi_take_string(char **out, rc_strbuf *b);
 
 #endif

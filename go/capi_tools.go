@@ -59,7 +59,7 @@ func quorumVoteResult(a quorumArgs) (int, error) {
 	if len(granted) > 0 {
 		gp = &granted[0]
 	}
-	var out C.int
+	var out C.raftc_vote_result
 	rc := C.raftc_quorum_vote_result(&out, u64Ptr(a.inc), C.size_t(len(a.inc)), u64Ptr(a.out), C.size_t(len(a.out)),
 		u64Ptr(a.ids), gp, C.size_t(len(a.ids)))
 	if rc != 0 {
@@ -68,7 +68,7 @@ func quorumVoteResult(a quorumArgs) (int, error) {
 	return int(out), nil
 }
 
-func voteResultName(r int) string { return C.GoString(C.raftc_vote_result_name(C.int(r))) }
+func voteResultName(r int) string { return C.GoString(C.raftc_vote_result_name(C.raftc_vote_result(r))) }
 
 type cChanger = C.raftc_changer
 
@@ -98,16 +98,16 @@ func changerSetLastIndex(ch *cChanger, i uint64) {
 }
 
 // changeArrays converts (type, id) pairs into the C arrays of one call.
-func changeArrays(types []int32, ids []uint64) (*C.int, *C.uint64_t) {
+func changeArrays(types []int32, ids []uint64) (*C.raftc_cc_type, *C.uint64_t) {
 	if len(types) == 0 {
 		return nil, nil
 	}
-	ct := make([]C.int, len(types))
+	ct := make([]C.raftc_cc_type, len(types))
 	for i, t := range types {
-		ct[i] = C.int(t)
+		ct[i] = C.raftc_cc_type(t)
 	}
 	// ct is a Go slice of integers: passing its first element is a plain borrowed pointer.
-	return (*C.int)(unsafe.Pointer(&ct[0])), u64Ptr(ids)
+	return (*C.raftc_cc_type)(unsafe.Pointer(&ct[0])), u64Ptr(ids)
 }
 
 func changerSimple(ch *cChanger, types []int32, ids []uint64) error {
@@ -128,6 +128,6 @@ func changerLeaveJoint(ch *cChanger) error { return changerErr(ch, C.raftc_chang
 
 func changerDescribe(ch *cChanger) string {
 	var out *C.char
-	C.raftc_changer_describe(ch, &out)
+	C.raftc_changer_describe(&out, ch)
 	return takeString(out)
 }

@@ -36,6 +36,9 @@ int ds_path(char *out, const char *dir, const char *name);
 /* Reads the whole file at path into a heap buffer (*buf, rc_free; NULL for an empty file).
  * Errors name the file. */
 int ds_read_file(ds_vfs vfs, const char *path, uint8_t **buf, size_t *len, char *err);
+/* The same for the first max bytes at most; *size gets the file's size. */
+int ds_read_file_part(ds_vfs vfs, const char *path, size_t max, uint8_t **buf, size_t *len,
+                      uint64_t *size, char *err);
 
 /* Writes buf to dir/name durably and atomically: dir/name.tmp is written, fsynced, renamed over
  * dir/name, and the directory fsynced. On failure the temporary file is removed (best effort). */

@@ -4,17 +4,24 @@
  *
  * raftc.h: the public, stable C ABI of raftc (etcd raft semantics in C11).
  *
- * Conventions (apply to every function below unless its comment says otherwise):
- * - Opaque handles with create/free pairs; every *_free accepts NULL.
- * - Functions return int: 0 (RAFTC_OK) on success or a negative RAFTC_E* code. Codes are never
- *   renumbered. raftc_strerror() gives a static text for a code; node functions additionally
- *   leave a per-node text in raftc_node_last_error().
+ * Every declaration follows docs/conventions.md; in short:
+ * - Names are raftc_<module>_<verb>[_<object>], one module per handle or raftpb value (sink,
+ *   message, entry, hard_state, conf_state, snapshot, conf_change, memstorage, config, node,
+ *   ready, quorum, changer, testing). Bytes are read by *_decode, written by *_encode, printed by
+ *   *_describe.
+ * - Arguments: outputs first, then the handle acted on, then the inputs. A pointer is followed by
+ *   its length; an output array is (array, cap, &n); a field array is (info, n).
+ * - Enum parameters have their enum type; values outside the enum are refused (RAFTC_EINVAL).
+ * - Functions that can fail return 0 (RAFTC_OK) or a negative RAFTC_E* code, never renumbered.
+ *   raftc_strerror() gives a static text for a code; handles keep the text of their last error
+ *   (raftc_node_last_error, raftc_memstorage_last_error, raftc_changer_last_error).
  * - Raft values (messages, entries, hard state, conf state, conf changes, snapshots) cross the ABI
  *   as serialized raftpb protobuf bytes (etcd's wire format).
- * - Inputs are borrowed for the duration of the call. Outputs are either views owned by a handle
- *   (documented lifetime) or copied into a host-owned raftc_sink, or heap strings that the host
- *   releases with raftc_free().
- * - No structs by value, no bitfields, no varargs; ids/terms/indexes are uint64_t.
+ * - Inputs are borrowed for the duration of the call. Outputs are static strings, heap strings
+ *   released with raftc_free(), items copied into a host-owned raftc_sink, or views owned by a
+ *   handle for a documented lifetime. On failure, handle, string and view out pointers are set to
+ *   NULL where the contract says so; other outputs are then unspecified.
+ * - No structs by value, no bitfields, no varargs; ids, terms and indexes are uint64_t.
  * - A handle is used by one thread at a time (no internal locks); different handles may be used
  *   on different threads at once. A node and the memory storage it reads count as one handle.
  *   There is no hidden static state: the only global mutable state is the allocator hooks (set
@@ -24,8 +31,6 @@
  * - Bad input never aborts the process. Where etcd panics, raftc logs etcd's text at
  *   RAFTC_LOG_PANIC and the node enters a failed state: every later call returns RAFTC_EFAILED
  *   and raftc_node_last_error() returns the panic text (see "A failed node" below).
- * - Out pointers are set on success; on failure, handle/string/view out pointers are set to NULL
- *   (where documented) and other outputs are unspecified.
  */
 #ifndef RAFTC_H
 #define RAFTC_H
@@ -69,7 +74,7 @@ RAFTC_API int raftc_abi_version(void);
  * Errors
  * ====================================================================================== */
 
-/* Same numbers as the core's rc_err (core/types.h). Never renumbered. */
+/* Error codes: 0 or negative. Never renumbered; new codes are only added at the end. */
 typedef enum raftc_err {
     RAFTC_OK = 0,
     RAFTC_EINVAL = -1,                  /* invalid argument (NULL, id 0, bad enum value, ...) */
@@ -118,9 +123,9 @@ typedef void (*raftc_free_fn)(void *ud, void *ptr);
  * RAFTC_EINVAL if only some are NULL (nothing changes). */
 RAFTC_API int raftc_set_allocator(raftc_malloc_fn malloc_fn, raftc_realloc_fn realloc_fn,
                                   raftc_free_fn free_fn, void *ud);
-/* Releases memory the library handed to the host (the heap strings of raftc_describe_*,
- * raftc_ready_describe, raftc_node_status_progress/config, raftc_quorum_describe,
- * raftc_changer_describe). NULL is a no-op. Never for handles (use their *_free) or views. */
+/* Releases memory the library handed to the host (the heap strings of every *_describe function
+ * and of raftc_node_status_progress / raftc_node_status_config). NULL is a no-op. Never for
+ * handles (use their *_free) or views. */
 RAFTC_API void raftc_free(void *p);
 
 /* ======================================================================================
@@ -190,14 +195,14 @@ typedef enum raftc_snapshot_status {
 
 /* etcd's names: "MsgApp", "EntryNormal", "StateLeader", "ConfChangeAddNode", "StateProbe", ...
  * Static strings; values outside the enum give a fallback text (never NULL). */
-RAFTC_API const char *raftc_msg_type_name(int type);
-RAFTC_API const char *raftc_entry_type_name(int type);
-RAFTC_API const char *raftc_state_type_name(int state);
-RAFTC_API const char *raftc_cc_type_name(int type);
-RAFTC_API const char *raftc_progress_state_name(int state);
-/* Reverse of raftc_msg_type_name ("MsgApp" -> 3). RAFTC_ENOTFOUND (negative) if unknown or
- * NULL. */
-RAFTC_API int raftc_msg_type_from_name(const char *name);
+RAFTC_API const char *raftc_msg_type_name(raftc_msg_type type);
+RAFTC_API const char *raftc_entry_type_name(raftc_entry_type type);
+RAFTC_API const char *raftc_state_type_name(raftc_state_type state);
+RAFTC_API const char *raftc_cc_type_name(raftc_cc_type type);
+RAFTC_API const char *raftc_progress_state_name(raftc_progress_state state);
+/* Reverse of raftc_msg_type_name: sets *out to the type named name ("MsgApp" -> RAFTC_MSG_APP).
+ * RAFTC_EINVAL for a NULL argument, RAFTC_ENOTFOUND for an unknown name (*out unchanged). */
+RAFTC_API int raftc_msg_type_parse(raftc_msg_type *out, const char *name);
 
 /* ======================================================================================
  * Sinks: host-owned, growable lists of byte strings ("items")
@@ -226,7 +231,7 @@ RAFTC_API size_t raftc_sink_count(const raftc_sink *s);
 /* View of item i: *p (never NULL; points to a NUL byte for empty items; every item is followed
  * by a NUL byte) and *len. The view is valid until the next put/reset/free of this sink.
  * RAFTC_EINVAL for NULL arguments, RAFTC_ENOTFOUND if i is out of range. */
-RAFTC_API int raftc_sink_get(const raftc_sink *s, size_t i, const uint8_t **p, size_t *len);
+RAFTC_API int raftc_sink_get(const uint8_t **p, size_t *len, const raftc_sink *s, size_t i);
 
 /* ======================================================================================
  * raftpb helpers: build and inspect raftpb bytes without a protobuf library
@@ -239,7 +244,7 @@ RAFTC_API int raftc_sink_get(const raftc_sink *s, size_t i, const uint8_t **p, s
  * accept empty bytes as the zero value of the message.
  * ====================================================================================== */
 
-/* Indexes into the uint64_t array of raftc_message_info / raftc_message_encode. */
+/* Indexes into the uint64_t array of raftc_message_decode / raftc_message_encode. */
 typedef enum raftc_message_field {
     RAFTC_MF_TYPE = 0,
     RAFTC_MF_TO = 1,
@@ -259,19 +264,19 @@ typedef enum raftc_message_field {
 
 /* Decodes a raftpb Message and fills info[0..min(n, RAFTC_MF_COUNT)). RAFTC_EDECODE on
  * malformed bytes, RAFTC_EUNKNOWN_TYPE for a type outside the enum. */
-RAFTC_API int raftc_message_info(const uint8_t *buf, size_t len, uint64_t *info, size_t n);
+RAFTC_API int raftc_message_decode(uint64_t *info, size_t n, const uint8_t *buf, size_t len);
 /* Copies parts of a message into sinks (each may be NULL): entries (one encoded raftpb Entry
  * per item), snapshot (0 or 1 encoded Snapshot), responses (one encoded Message per item),
  * context (exactly one item, possibly empty). */
-RAFTC_API int raftc_message_parts(const uint8_t *buf, size_t len, raftc_sink *entries,
-                                  raftc_sink *snapshot, raftc_sink *responses,
-                                  raftc_sink *context);
-/* (Added in 0.1, a fast path.) Views of the message's Entry items inside buf, without copying:
+RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapshot,
+                                         raftc_sink *responses, raftc_sink *context,
+                                         const uint8_t *buf, size_t len);
+/* Views of the message's Entry items inside buf, without copying:
  * ptrs[i], lens[i] for i < min(cap, count) point into buf (raw raftpb Entry bytes, for
- * raftc_entry_info); *n gets the count (call with cap 0 to size the arrays). Same validation
- * and errors as raftc_message_info. */
-RAFTC_API int raftc_message_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs,
-                                    size_t *lens, size_t cap, size_t *n);
+ * raftc_entry_decode); *n gets the count (call with cap 0 to size the arrays). Same validation
+ * and errors as raftc_message_decode. */
+RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, size_t cap,
+                                    size_t *n, const uint8_t *buf, size_t len);
 /* Puts one item into out: the same message with its Responses removed (what etcd's harness
  * prints after "Processing:"). */
 RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len);
@@ -287,18 +292,20 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
 
 /* Decodes a raftpb Entry. Any out pointer may be NULL. *data is a view into buf (NULL with
  * *data_len 0 when the entry has no data). */
-RAFTC_API int raftc_entry_info(const uint8_t *buf, size_t len, uint64_t *term, uint64_t *index,
-                               int *type, const uint8_t **data, size_t *data_len);
+RAFTC_API int raftc_entry_decode(uint64_t *term, uint64_t *index, raftc_entry_type *type,
+                                 const uint8_t **data, size_t *data_len, const uint8_t *buf,
+                                 size_t len);
 /* Encodes a raftpb Entry into one item of out. */
-RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index, int type,
+RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index,
+                                 raftc_entry_type type,
                                  const uint8_t *data, size_t data_len);
 
 /* Encodes a raftpb HardState into one item of out / decodes one (any out pointer may be
  * NULL). */
 RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t vote,
                                       uint64_t commit);
-RAFTC_API int raftc_hard_state_decode(const uint8_t *buf, size_t len, uint64_t *term,
-                                      uint64_t *vote, uint64_t *commit);
+RAFTC_API int raftc_hard_state_decode(uint64_t *term, uint64_t *vote, uint64_t *commit,
+                                      const uint8_t *buf, size_t len);
 
 /* Encodes a raftpb ConfState (lists in the order given; any list may be NULL when its count
  * is 0). */
@@ -307,15 +314,15 @@ RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, s
                                       const uint64_t *voters_outgoing, size_t n_voters_outgoing,
                                       const uint64_t *learners_next, size_t n_learners_next,
                                       int auto_leave);
-/* Which list of a ConfState raftc_conf_state_ids reads. */
+/* Which list of a ConfState raftc_conf_state_decode reads. */
 typedef enum raftc_conf_state_list {
     RAFTC_CS_VOTERS = 0, RAFTC_CS_LEARNERS = 1, RAFTC_CS_VOTERS_OUTGOING = 2,
     RAFTC_CS_LEARNERS_NEXT = 3
 } raftc_conf_state_list;
 /* Decodes a raftpb ConfState: copies up to cap ids of the chosen list into ids (may be NULL when
  * cap is 0), sets *n to the list's full length and *auto_leave (optional). */
-RAFTC_API int raftc_conf_state_ids(const uint8_t *buf, size_t len, int list, uint64_t *ids,
-                                   size_t cap, size_t *n, int *auto_leave);
+RAFTC_API int raftc_conf_state_decode(uint64_t *ids, size_t cap, size_t *n, int *auto_leave,
+                                   const uint8_t *buf, size_t len, raftc_conf_state_list list);
 
 /* Encodes a raftpb Snapshot {Data, Metadata{ConfState, Index, Term}} into one item of out.
  * conf_state is raftpb ConfState bytes (NULL/0 = empty ConfState). */
@@ -324,20 +331,21 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
                                     const uint8_t *data, size_t data_len);
 /* Decodes a raftpb Snapshot. Any out pointer/sink may be NULL. conf_state receives one item (the
  * encoded ConfState) and data one item (the snapshot data, possibly empty). */
-RAFTC_API int raftc_snapshot_info(const uint8_t *buf, size_t len, uint64_t *index,
-                                  uint64_t *term, raftc_sink *conf_state, raftc_sink *data);
+RAFTC_API int raftc_snapshot_decode(uint64_t *index, uint64_t *term, raftc_sink *conf_state,
+                                  raftc_sink *data, const uint8_t *buf, size_t len);
 
 /* Encodes a raftpb ConfChange (v1; ID 0) into one item of out. */
-RAFTC_API int raftc_conf_change_encode(raftc_sink *out, int type, uint64_t node_id,
+RAFTC_API int raftc_conf_change_encode(raftc_sink *out, raftc_cc_type type, uint64_t node_id,
                                        const uint8_t *context, size_t context_len);
 /* Encodes a raftpb ConfChangeV2 with n changes (types[i], node_ids[i]) into one item of out. */
-RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, int transition, const int *types,
+RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, raftc_cc_transition transition,
+                                          const raftc_cc_type *types,
                                           const uint64_t *node_ids, size_t n,
                                           const uint8_t *context, size_t context_len);
 /* Puts the Context of a conf change (kind RAFTC_CC_V1 or RAFTC_CC_V2) into one item of out.
  * Empty bytes are a valid (empty) V2 change. */
-RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t *buf,
-                                        size_t len);
+RAFTC_API int raftc_conf_change_decode_context(raftc_sink *out, raftc_cc_kind kind,
+                                               const uint8_t *buf, size_t len);
 
 /* ======================================================================================
  * Describe: etcd's Describe* text forms (identical to etcd's util.go output)
@@ -345,26 +353,26 @@ RAFTC_API int raftc_conf_change_context(raftc_sink *out, int kind, const uint8_t
  * Each returns 0 and a NUL-terminated heap string in *out (release with raftc_free), or an
  * error with *out = NULL: RAFTC_EINVAL for a NULL out or bad arguments (as the raftpb helpers),
  * RAFTC_EDECODE for malformed bytes, RAFTC_ENOMEM. Stateless and reentrant. No trailing
- * newline unless the etcd form has one (raftc_describe_entries, raftc_ready_describe).
+ * newline unless the etcd form has one (raftc_entry_describe_list, raftc_ready_describe).
  * ====================================================================================== */
 
 /* etcd's DescribeMessage(m, nil) of a raftpb Message ("1->2 MsgApp Term:1 Log:1/2 ..."). */
-RAFTC_API int raftc_describe_message(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_message_describe(char **out, const uint8_t *buf, size_t len);
 /* etcd's DescribeEntry(e, nil) of a raftpb Entry ("1/4 EntryNormal \"data\""). */
-RAFTC_API int raftc_describe_entry(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_entry_describe(char **out, const uint8_t *buf, size_t len);
 /* n encoded entries, each described followed by "\n". */
-RAFTC_API int raftc_describe_entries(char **out, const uint8_t *const *ents, const size_t *lens,
+RAFTC_API int raftc_entry_describe_list(char **out, const uint8_t *const *ents, const size_t *lens,
                                      size_t n);
 /* etcd's DescribeHardState ("Term:3 Vote:2 Commit:9"); an empty (all-zero) one gives "". */
-RAFTC_API int raftc_describe_hard_state(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_hard_state_describe(char **out, const uint8_t *buf, size_t len);
 /* etcd's DescribeConfState ("Voters:[1] VotersOutgoing:[] Learners:[] LearnersNext:[]
  * AutoLeave:false"). */
-RAFTC_API int raftc_describe_conf_state(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_conf_state_describe(char **out, const uint8_t *buf, size_t len);
 /* etcd's DescribeSnapshot ("Index:11 Term:1 ConfState:..."). */
-RAFTC_API int raftc_describe_snapshot(char **out, const uint8_t *buf, size_t len);
+RAFTC_API int raftc_snapshot_describe(char **out, const uint8_t *buf, size_t len);
 /* etcd's DescribeSoftState: "Lead:%d State:<StateType>" (a state outside raftc_state_type
  * prints raftc_state_type_name's fallback). */
-RAFTC_API int raftc_describe_soft_state(char **out, uint64_t lead, int raft_state);
+RAFTC_API int raftc_soft_state_describe(char **out, uint64_t lead, raftc_state_type state);
 
 /* ======================================================================================
  * Memory storage (etcd's MemoryStorage)
@@ -415,35 +423,35 @@ RAFTC_API int raftc_memstorage_apply_snapshot(raftc_memstorage *ms, const uint8_
  * The log is not compacted (see raftc_memstorage_compact). RAFTC_ESNAP_OUT_OF_DATE if i <= the
  * current snapshot index, RAFTC_EFAILED if i > last index ("snapshot I is out of bound
  * lastindex(L)"). */
-RAFTC_API int raftc_memstorage_create_snapshot(raftc_memstorage *ms, uint64_t i,
-                                               const uint8_t *conf_state, size_t conf_state_len,
-                                               const uint8_t *data, size_t data_len,
-                                               raftc_sink *out);
+RAFTC_API int raftc_memstorage_create_snapshot(raftc_sink *out, raftc_memstorage *ms,
+                                               uint64_t i, const uint8_t *conf_state,
+                                               size_t conf_state_len, const uint8_t *data,
+                                               size_t data_len);
 /* etcd's Compact: discards the entries before compact_index (which becomes the dummy entry
  * whose term is kept). Never compact beyond the node's applied index. RAFTC_ECOMPACTED if
  * compact_index <= the current compaction index; RAFTC_EFAILED if compact_index > last index
  * ("compact I is out of bound lastindex(L)"). */
 RAFTC_API int raftc_memstorage_compact(raftc_memstorage *ms, uint64_t compact_index);
 /* etcd's FirstIndex / LastIndex into *out. RAFTC_EINVAL for NULL arguments only. */
-RAFTC_API int raftc_memstorage_first_index(raftc_memstorage *ms, uint64_t *out);
-RAFTC_API int raftc_memstorage_last_index(raftc_memstorage *ms, uint64_t *out);
+RAFTC_API int raftc_memstorage_first_index(uint64_t *out, raftc_memstorage *ms);
+RAFTC_API int raftc_memstorage_last_index(uint64_t *out, raftc_memstorage *ms);
 /* etcd's Term: the term of entry i into *term (valid for [first-1, last]; 0 on error).
  * RAFTC_ECOMPACTED below first-1, RAFTC_EUNAVAILABLE above last. */
-RAFTC_API int raftc_memstorage_term(raftc_memstorage *ms, uint64_t i, uint64_t *term);
+RAFTC_API int raftc_memstorage_term(uint64_t *term, raftc_memstorage *ms, uint64_t i);
 /* etcd's Entries: entries [lo, hi) limited to max_size encoded bytes (but at least one), one
  * encoded raftpb Entry per item appended to out. RAFTC_ECOMPACTED if lo <= the compaction
  * index, RAFTC_EUNAVAILABLE if the storage holds no entries, RAFTC_EFAILED if hi > last + 1 or
  * lo > hi (etcd's panics "entries' hi(H) is out of bound lastindex(L)" / "entries' lo(L) is
  * greater than hi(H)"). */
-RAFTC_API int raftc_memstorage_entries(raftc_memstorage *ms, uint64_t lo, uint64_t hi,
-                                       uint64_t max_size, raftc_sink *out);
+RAFTC_API int raftc_memstorage_entries(raftc_sink *out, raftc_memstorage *ms, uint64_t lo,
+                                       uint64_t hi, uint64_t max_size);
 /* etcd's Snapshot: the current snapshot as one encoded raftpb Snapshot item appended to out
  * (the empty snapshot before any was applied or created). */
-RAFTC_API int raftc_memstorage_snapshot(raftc_memstorage *ms, raftc_sink *out);
+RAFTC_API int raftc_memstorage_snapshot(raftc_sink *out, raftc_memstorage *ms);
 /* etcd's InitialState: the stored HardState (one item into hard_state) and the snapshot's
  * ConfState (one item into conf_state); either sink may be NULL. */
-RAFTC_API int raftc_memstorage_initial_state(raftc_memstorage *ms, raftc_sink *hard_state,
-                                             raftc_sink *conf_state);
+RAFTC_API int raftc_memstorage_initial_state(raftc_sink *hard_state, raftc_sink *conf_state,
+                                             raftc_memstorage *ms);
 /* etcd's panic text of the last call on ms that returned RAFTC_EFAILED, e.g. "compact 7 is out
  * of bound lastindex(5)", or why an append or snapshot was refused with RAFTC_EINVAL ("append
  * batch is not contiguous: entry 1 has index 3, want 2") ("" if none yet; other errors do not
@@ -535,9 +543,9 @@ typedef enum raftc_diskstorage_stat_key {
     RAFTC_DS_FAILED = 2         /* 1 if the storage has failed */
 } raftc_diskstorage_stat_key;
 
-/* *out = the value of key (a raftc_diskstorage_stat_key). RAFTC_EINVAL for NULL arguments or an
- * unknown key. */
-RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds, int key);
+/* *out = the value of key. RAFTC_EINVAL for NULL arguments or an unknown key. */
+RAFTC_API int raftc_diskstorage_stat(uint64_t *out, const raftc_diskstorage *ds,
+                                     raftc_diskstorage_stat_key key);
 /* Why the storage failed (or the text of the last argument error), "" if none. Owned by ds,
  * valid until its next call. Never NULL (a NULL ds gives ""). */
 RAFTC_API const char *raftc_diskstorage_last_error(const raftc_diskstorage *ds);
@@ -570,7 +578,8 @@ RAFTC_API const char *raftc_diskstorage_last_error(const raftc_diskstorage *ds);
  * calls, on their thread (raftc_node_new, and any call that reads the log: step, tick, propose,
  * ready, advance, has_ready, bootstrap, ...), must not call back into that node, and must not
  * keep the sink. A callback table may wrap a raftc_memstorage, e.g. the entries callback can simply
- * return raftc_memstorage_entries(ms, lo, hi, max_size, out).
+ * return raftc_memstorage_entries(out, ms, lo, hi, max_size). Callbacks take their ud first,
+ * then follow the argument order of every function (outputs, then inputs).
  * ====================================================================================== */
 
 typedef struct raftc_storage_callbacks {
@@ -581,12 +590,12 @@ typedef struct raftc_storage_callbacks {
      * hard_state and one raftpb ConfState item into conf_state (an empty item, or none, is the
      * zero value). */
     int (*initial_state)(void *ud, raftc_sink *hard_state, raftc_sink *conf_state);
-    /* etcd's Entries: put the entries [lo, hi) (lo < hi) as encoded raftpb Entry items, one per
-     * put, in index order starting at lo; at least one, at most hi - lo. Returning more than
-     * max_size bytes is allowed (the library trims, keeping at least one). */
-    int (*entries)(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out);
+    /* etcd's Entries: put the entries [lo, hi) (lo < hi) as encoded raftpb Entry items into out,
+     * one per put, in index order starting at lo; at least one, at most hi - lo. Returning more
+     * than max_size bytes is allowed (the library trims, keeping at least one). */
+    int (*entries)(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size);
     /* etcd's Term: the term of entry i into *term, valid for [first_index - 1, last_index]. */
-    int (*term)(void *ud, uint64_t i, uint64_t *term);
+    int (*term)(void *ud, uint64_t *term, uint64_t i);
     /* etcd's FirstIndex / LastIndex (first = last + 1 for an empty log). */
     int (*first_index)(void *ud, uint64_t *index);
     int (*last_index)(void *ud, uint64_t *index);
@@ -632,7 +641,7 @@ typedef enum raftc_log_level {
 
 /* Receives each log line, preformatted (etcd's text), without a trailing newline. msg is
  * NUL-terminated and valid only during the call. */
-typedef void (*raftc_log_fn)(void *ud, int level, const char *msg, size_t len);
+typedef void (*raftc_log_fn)(void *ud, raftc_log_level level, const char *msg, size_t len);
 
 /* Creates a config with the defaults listed above and no storage/logger into *out (NULL on
  * failure). RAFTC_EINVAL for a NULL out, RAFTC_ENOMEM. The config is a plain value holder:
@@ -645,12 +654,12 @@ RAFTC_API void raftc_config_free(raftc_config *cfg);
  * or a value out of range (a tick over INT_MAX / 2, max inflight msgs over INT32_MAX, a bool
  * over 1, a read-only option outside the enum); the config is then unchanged. Value consistency
  * (e.g. ElectionTick > HeartbeatTick, a non-zero id) is checked by raftc_node_new. */
-RAFTC_API int raftc_config_set_u64(raftc_config *cfg, int opt, uint64_t value);
+RAFTC_API int raftc_config_set_u64(raftc_config *cfg, raftc_option opt, uint64_t value);
 /* Sets a bool option (value != 0 is true). RAFTC_EINVAL for a NULL cfg or a non-bool key. */
-RAFTC_API int raftc_config_set_bool(raftc_config *cfg, int opt, int value);
+RAFTC_API int raftc_config_set_bool(raftc_config *cfg, raftc_option opt, int value);
 /* Reads an option into *value (bools as 0/1). RAFTC_EINVAL for NULL arguments or an unknown
  * key. */
-RAFTC_API int raftc_config_get_u64(const raftc_config *cfg, int opt, uint64_t *value);
+RAFTC_API int raftc_config_get_u64(uint64_t *value, const raftc_config *cfg, raftc_option opt);
 /* Sets the logger of the nodes created from now on (fn NULL = discard logs; PANIC lines are
  * still kept for raftc_node_last_error). ud is passed to fn and must outlive those nodes.
  * RAFTC_EINVAL for a NULL cfg. */
@@ -687,10 +696,11 @@ RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
  * A failed node:
  * - refuses every input and Ready call with RAFTC_EFAILED, without doing anything (tick, step,
  *   propose*, campaign, bootstrap, apply_conf_change, read_index, transfer_leader,
- *   forget_leader, report_*, ready, advance, the test hook); raftc_node_has_ready returns 0;
+ *   forget_leader, report_*, ready, advance, raftc_testing_control); raftc_node_has_ready
+ *   returns 0;
  * - still answers the read-only calls, with the state it had when it failed: is_failed,
  *   last_error (the first PANIC text, kept until raftc_node_free), status_info, status_progress,
- *   status_config, conf_state, progress_ids, progress; none of them changes last_error;
+ *   status_config, conf_state, progress_ids, progress_info; none of them changes last_error;
  * - keeps a Ready view taken before the failure readable (the calls that would end it are
  *   refused) until raftc_node_free, except that a raftc_node_ready or raftc_node_advance that
  *   itself fails the node ends the view (the raftc_ready_* accessors then return RAFTC_ESTATE);
@@ -704,22 +714,23 @@ typedef struct raftc_ready raftc_ready;
 /* A typical sync-mode loop, as etcd's interaction harness drives it:
  *
  *   while (raftc_node_has_ready(node)) {
- *       raftc_node_ready(node, &rd);            // raftc_ready_describe(rd, &text) = DescribeReady
- *       raftc_ready_info(rd, info, RAFTC_RD_COUNT);
- *       if (info[RAFTC_RD_HAS_HARD_STATE]) raftc_ready_hard_state(rd, &p, &n) -> persist
- *       if (info[RAFTC_RD_HAS_SNAPSHOT])   raftc_ready_snapshot(rd, &p, &n)   -> persist
+ *       raftc_node_ready(&rd, node);            // raftc_ready_describe(&text, rd) = DescribeReady
+ *       raftc_ready_info(info, RAFTC_RD_COUNT, rd);
+ *       if (info[RAFTC_RD_HAS_HARD_STATE]) raftc_ready_hard_state(&p, &n, rd) -> persist
+ *       if (info[RAFTC_RD_HAS_SNAPSHOT])   raftc_ready_snapshot(&p, &n, rd)   -> persist
  *       for i < info[RAFTC_RD_N_ENTRIES]:            raftc_ready_entry(rd, i, ...) -> persist
  *       for i < info[RAFTC_RD_N_COMMITTED_ENTRIES]:  raftc_ready_committed_entry(rd, i, ...),
- *           raftc_entry_info(...) -> apply; conf changes: raftc_node_apply_conf_change
+ *           raftc_entry_decode(...) -> apply; conf changes: raftc_node_apply_conf_change
  *       for i < info[RAFTC_RD_N_MESSAGES]:           raftc_ready_message(rd, i, ...) -> send
- *           (raftc_message_info gives To/Type; copy the bytes, the view dies at advance)
+ *           (raftc_message_decode gives To/Type; copy the bytes, the view dies at advance)
  *       raftc_node_advance(node);
  *   }
  *
  * Async mode: the same, minus persistence/apply/advance; messages to RAFTC_LOCAL_APPEND_THREAD /
- * RAFTC_LOCAL_APPLY_THREAD are queued by the host; after doing their work (raftc_message_info
- * for Term/Vote/Commit, raftc_message_parts for entries/snapshot/responses) the host delivers
- * each response with raftc_node_step (responses to other nodes go to the network).
+ * RAFTC_LOCAL_APPLY_THREAD are queued by the host; after doing their work
+ * (raftc_message_decode for Term/Vote/Commit, raftc_message_decode_parts for
+ * entries/snapshot/responses) the host delivers each response with raftc_node_step (responses
+ * to other nodes go to the network).
  * A storage whose Snapshot() differs from the memory storage (e.g. a host's state-machine
  * snapshot) is a raftc_storage_callbacks table forwarding the other calls to a
  * raftc_memstorage. Node state for printing: raftc_node_status_info (state, term, lead, voter),
@@ -729,11 +740,11 @@ typedef struct raftc_ready raftc_ready;
  * HardState, honours Applied and starts as a follower (logging "newRaft ..."). cfg is only
  * read during the call (storage and logger are captured). On failure *out is NULL and *err
  * (optional) points to a static text: etcd's validation text for RAFTC_ECONFIG (e.g. "cannot use
- * none as id"; "no storage configured" without a storage), otherwise raftc_strerror(code).
+ * none as id"; "storage cannot be nil" without a storage), otherwise raftc_strerror(code).
  * RAFTC_EFAILED where etcd panics during creation (a storage failure, a HardState commit outside
  * the log, Applied beyond commit, ...): the PANIC line saying why goes to the config's logger.
  * RAFTC_EINVAL for NULL out/cfg, RAFTC_ENOMEM. */
-RAFTC_API int raftc_node_new(raftc_node **out, const raftc_config *cfg, const char **err);
+RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_config *cfg);
 /* Frees a node and its Ready view (NULL is a no-op); works on failed nodes. The storage is not
  * touched (free it after its nodes). */
 RAFTC_API void raftc_node_free(raftc_node *node);
@@ -756,11 +767,14 @@ RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
                                    const uint8_t *const *contexts, const size_t *context_lens,
                                    size_t n);
 
-/* etcd's Tick: advances the logical clock by one tick (election or heartbeat timeout
- * handling). */
+/* Advances the node's logical clock by one tick (etcd's Tick): a follower or candidate that
+ * reaches its randomized election timeout campaigns; a leader sends heartbeats every
+ * RAFTC_OPT_HEARTBEAT_TICK ticks and, with RAFTC_OPT_CHECK_QUORUM, steps down after an election
+ * timeout without a quorum. */
 RAFTC_API int raftc_node_tick(raftc_node *node);
-/* etcd's Campaign (steps MsgHup): starts a (pre-)election when allowed (refusals are logs, not
- * errors). */
+/* Starts an election now (etcd's Campaign), a pre-vote first with RAFTC_OPT_PRE_VOTE. A node
+ * that may not campaign (a learner, a leader, pending conf changes not yet applied) only logs
+ * why; that is not an error. */
 RAFTC_API int raftc_node_campaign(raftc_node *node);
 /* etcd's Propose: proposes len bytes of data (copied; data may be NULL iff len == 0), appended
  * to the log by the leader, forwarded to it by followers. RAFTC_EPROPOSAL_DROPPED ("raft
@@ -772,8 +786,8 @@ RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t l
  * (RAFTC_EDECODE) and used verbatim as the entry data; RAFTC_EINVAL (with a text) if a change
  * names RAFTC_LOCAL_APPEND_THREAD or RAFTC_LOCAL_APPLY_THREAD, which no node may have.
  * RAFTC_EPROPOSAL_DROPPED as propose. */
-RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const uint8_t *buf,
-                                             size_t len);
+RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, raftc_cc_kind kind,
+                                             const uint8_t *buf, size_t len);
 /* etcd's ApplyConfChange: call when applying a committed conf-change entry, with the entry's
  * data and kind (RAFTC_CC_V1 for RAFTC_ENTRY_CONF_CHANGE, RAFTC_CC_V2 for
  * RAFTC_ENTRY_CONF_CHANGE_V2; empty V2 bytes = leave the joint config). Puts the resulting
@@ -789,8 +803,8 @@ RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, int kind, const u
  * every change; as in etcd, a V2 change with several changes or a joint transition then still
  * enters a joint config with equal halves (left again by auto-leave or an explicit leave).
  * Never cancel with empty V2 bytes: that is a request to leave the joint config. */
-RAFTC_API int raftc_node_apply_conf_change(raftc_node *node, int kind, const uint8_t *buf,
-                                           size_t len, raftc_sink *conf_state);
+RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *node,
+                                           raftc_cc_kind kind, const uint8_t *buf, size_t len);
 /* etcd's RawNode.Step on a raftpb Message from the network (or a storage-thread response).
  * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE / RAFTC_ETOOLARGE for bad bytes (the last error text
  * names the offset and the field); RAFTC_ESTEP_LOCAL_MSG for a local message type not from a
@@ -814,7 +828,7 @@ RAFTC_API int raftc_node_has_ready(const raftc_node *node);
  * On any other error *out is NULL, nothing was accepted, and the previous view is gone;
  * RAFTC_EFAILED when building the Ready met an etcd panic (e.g. a storage failure while reading
  * committed entries). */
-RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out);
+RAFTC_API int raftc_node_ready(raftc_ready **out, raftc_node *node);
 /* etcd's RawNode.Advance (sync mode only): steps the self-addressed acknowledgements of the
  * last Ready (own MsgAppResp / vote responses, stability and apply acks); the Ready's
  * HardState/Entries/Snapshot must be persisted and its CommittedEntries applied before.
@@ -852,45 +866,45 @@ typedef enum raftc_ready_field {
  * absent part, RAFTC_ENOMEM. Views they hand out live as long as the Ready view. */
 
 /* Fills info[0..min(n, RAFTC_RD_COUNT)) (absent values are 0). One call gives every scalar. */
-RAFTC_API int raftc_ready_info(const raftc_ready *rd, uint64_t *info, size_t n);
+RAFTC_API int raftc_ready_info(uint64_t *info, size_t n, const raftc_ready *rd);
 /* Views of the i-th entry to persist / committed entry / message, as raftpb bytes, valid as the
- * Ready. RAFTC_ENOTFOUND if i is out of range. Decode entries with raftc_entry_info and read
- * message routing with raftc_message_info. */
-RAFTC_API int raftc_ready_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                size_t *len);
-RAFTC_API int raftc_ready_committed_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                          size_t *len);
-RAFTC_API int raftc_ready_message(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                  size_t *len);
+ * Ready. RAFTC_ENOTFOUND if i is out of range. Decode entries with raftc_entry_decode and read
+ * message routing with raftc_message_decode. */
+RAFTC_API int raftc_ready_entry(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                size_t i);
+RAFTC_API int raftc_ready_committed_entry(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                          size_t i);
+RAFTC_API int raftc_ready_message(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                  size_t i);
 /* The HardState as raftpb bytes (RAFTC_ENOTFOUND when not in this Ready). */
-RAFTC_API int raftc_ready_hard_state(const raftc_ready *rd, const uint8_t **buf, size_t *len);
+RAFTC_API int raftc_ready_hard_state(const uint8_t **buf, size_t *len, const raftc_ready *rd);
 /* The snapshot as raftpb bytes (RAFTC_ENOTFOUND when not in this Ready). */
-RAFTC_API int raftc_ready_snapshot(const raftc_ready *rd, const uint8_t **buf, size_t *len);
+RAFTC_API int raftc_ready_snapshot(const uint8_t **buf, size_t *len, const raftc_ready *rd);
 /* The i-th ReadState (etcd's ReadStates[i]): *index and a view of its request context (the ctx
  * given to raftc_node_read_index); any out pointer may be NULL. */
-RAFTC_API int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *index,
-                                     const uint8_t **ctx, size_t *ctx_len);
+RAFTC_API int raftc_ready_read_state(uint64_t *index, const uint8_t **ctx, size_t *ctx_len,
+                                     const raftc_ready *rd, size_t i);
 /* etcd's DescribeReady(rd, nil) as a heap string (raftc_free): "Ready MustSync=...:\n..." or
  * "<empty Ready>". */
-RAFTC_API int raftc_ready_describe(const raftc_ready *rd, char **out);
+RAFTC_API int raftc_ready_describe(char **out, const raftc_ready *rd);
 
-/* ---- Ready fast paths (added in 0.1: no raftpb encoding or decoding) ----
+/* ---- Ready fields without raftpb encoding or decoding ----
  * The raftpb bytes above are encoded on first access to each part of a Ready; a host that
  * reads the fields below instead (as etcd's Go users read the Ready's structs) never pays for
  * them. Same validity and error rules as the byte accessors. */
-/* Fields of the i-th entry to persist / committed entry, as raftc_entry_info would decode them
+/* Fields of the i-th entry to persist / committed entry, as raftc_entry_decode would decode them
  * from raftc_ready_entry / raftc_ready_committed_entry. Any out pointer may be NULL; *data is
  * valid as the Ready (NULL with *data_len 0 when the entry has no data). */
-RAFTC_API int raftc_ready_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
-                                     uint64_t *index, int *type, const uint8_t **data,
-                                     size_t *data_len);
-RAFTC_API int raftc_ready_committed_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
-                                               uint64_t *index, int *type,
-                                               const uint8_t **data, size_t *data_len);
-/* The i-th message's fields, as raftc_message_info would decode them from raftc_ready_message
+RAFTC_API int raftc_ready_entry_info(uint64_t *term, uint64_t *index, raftc_entry_type *type,
+                                     const uint8_t **data, size_t *data_len, const raftc_ready *rd,
+                                     size_t i);
+RAFTC_API int raftc_ready_committed_entry_info(uint64_t *term, uint64_t *index,
+                                               raftc_entry_type *type, const uint8_t **data,
+                                               size_t *data_len, const raftc_ready *rd, size_t i);
+/* The i-th message's fields, as raftc_message_decode would decode them from raftc_ready_message
  * (e.g. RAFTC_MF_TO for routing before the bytes are needed). */
-RAFTC_API int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t *info,
-                                       size_t n);
+RAFTC_API int raftc_ready_message_info(uint64_t *info, size_t n, const raftc_ready *rd,
+                                       size_t i);
 /* etcd's RawNode.Ready as raftc_node_ready (same errors; *out receives the view, and may be
  * NULL) plus the whole Ready packed into one buffer, so an FFI host reads a Ready with a single
  * call. *buf and *len view memory owned by the node, valid as the Ready view (NULL/0 on failure).
@@ -937,22 +951,23 @@ typedef enum raftc_status_field {
     RAFTC_ST_COUNT = 12
 } raftc_status_field;
 
-/* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress*): read-only,
- * no storage access, last_error untouched; they work on failed nodes too (the state at the
- * failure). RAFTC_EINVAL for a NULL node or out argument, RAFTC_ENOMEM. */
+/* Status calls (raftc_node_status_*, raftc_node_conf_state, raftc_node_progress_ids,
+ * raftc_node_progress_info): read-only, no storage access, last_error untouched; they work on
+ * failed nodes too (the state at the failure). RAFTC_EINVAL for a NULL node or out argument,
+ * RAFTC_ENOMEM. */
 
 /* Fills info[0..min(n, RAFTC_ST_COUNT)) (info may be NULL iff n == 0). */
-RAFTC_API int raftc_node_status_info(const raftc_node *node, uint64_t *info, size_t n);
+RAFTC_API int raftc_node_status_info(uint64_t *info, size_t n, const raftc_node *node);
 /* etcd's ProgressMap.String() of the status ("%d: <Progress>\n" per peer ascending) as a heap
  * string; "" when the node is not the leader (etcd's Status has no progress then). */
-RAFTC_API int raftc_node_status_progress(const raftc_node *node, char **out);
+RAFTC_API int raftc_node_status_progress(char **out, const raftc_node *node);
 /* The tracker config as etcd's Config.String() ("voters=(1 2)&&(1) learners=(3)"), heap. */
-RAFTC_API int raftc_node_status_config(const raftc_node *node, char **out);
+RAFTC_API int raftc_node_status_config(char **out, const raftc_node *node);
 /* The config as one raftpb ConfState item appended to out (what raftc_node_apply_conf_change
  * last returned, or the restored one). */
-RAFTC_API int raftc_node_conf_state(const raftc_node *node, raftc_sink *out);
+RAFTC_API int raftc_node_conf_state(raftc_sink *out, const raftc_node *node);
 
-/* Indexes into the array filled by raftc_node_progress. */
+/* Indexes into the array filled by raftc_node_progress_info. */
 typedef enum raftc_progress_field {
     RAFTC_PR_MATCH = 0,
     RAFTC_PR_NEXT = 1,
@@ -967,11 +982,11 @@ typedef enum raftc_progress_field {
 
 /* Copies up to cap tracked peer ids (ascending) into ids and their total count into *n
  * (leader only; 0 peers otherwise). */
-RAFTC_API int raftc_node_progress_ids(const raftc_node *node, uint64_t *ids, size_t cap,
-                                      size_t *n);
+RAFTC_API int raftc_node_progress_ids(uint64_t *ids, size_t cap, size_t *n,
+                                      const raftc_node *node);
 /* The progress of peer id (leader only). RAFTC_ENOTFOUND if not tracked or not leader. */
-RAFTC_API int raftc_node_progress(const raftc_node *node, uint64_t id, uint64_t *info,
-                                  size_t n);
+RAFTC_API int raftc_node_progress_info(uint64_t *info, size_t n, const raftc_node *node,
+                                  uint64_t id);
 
 /* etcd's ReadIndex: requests a read state for len bytes of ctx (copied; the request's id, echoed
  * back); the result arrives in a later Ready's ReadStates (raftc_ready_read_state). A leader
@@ -988,11 +1003,30 @@ RAFTC_API int raftc_node_forget_leader(raftc_node *node);
 RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id);
 /* etcd's ReportSnapshot(id, status) with RAFTC_SNAPSHOT_FINISH / RAFTC_SNAPSHOT_FAILURE: the
  * outcome of sending a MsgSnap to id. RAFTC_EINVAL for id 0 or another status. */
-RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id, int status);
+RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id,
+                                         raftc_snapshot_status status);
 
-/* TEST HOOK (not for production): pins the current randomized election timeout to timeout
- * ticks (> 0, else RAFTC_EINVAL); raft re-rolls it on its next reset. */
-RAFTC_API int raftc_node_test_set_randomized_election_timeout(raftc_node *node, int timeout);
+/* ======================================================================================
+ * Testing: the single entry point for test drivers
+ *
+ * Conformance drivers (C, Python, Lua, Go) replay etcd's transcripts, which pin state that a
+ * production host never touches. Every such control goes through raftc_testing_control, one
+ * exported function in every build, so any FFI reaches it the same way. A production host has
+ * no reason to call it; new operations may be added in a minor release, and an operation may
+ * be removed only with an ABI version bump.
+ * ====================================================================================== */
+
+typedef enum raftc_testing_op {
+    /* Sets the node's current randomized election timeout to value ticks (1 .. INT_MAX / 2):
+     * the node campaigns once that many ticks pass without a leader (etcd's harness calls this
+     * SetRandomizedElectionTimeout). The node draws a new one at its next timer reset. */
+    RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT = 1
+} raftc_testing_op;
+
+/* Applies test operation op with argument value to node. RAFTC_EINVAL for a NULL node, an
+ * unknown op or a value out of the op's range (nothing changes); RAFTC_EFAILED on a failed
+ * node. */
+RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value);
 
 /* ======================================================================================
  * Tools (quorum / confchange functions for the conformance driver)
@@ -1018,7 +1052,7 @@ typedef enum raftc_vote_result {
 #define RAFTC_QUORUM_INDEX_INF UINT64_MAX
 
 /* "VotePending" / "VoteLost" / "VoteWon"; other values give "VoteResult(unknown)". Static. */
-RAFTC_API const char *raftc_vote_result_name(int result);
+RAFTC_API const char *raftc_vote_result_name(raftc_vote_result result);
 
 /* etcd's JointConfig.CommittedIndex: the largest index acknowledged by a majority of each
  * half. acked_ids[i] acknowledged acked_indexes[i]; voters absent from acked_ids count as 0,
@@ -1044,7 +1078,7 @@ RAFTC_API int raftc_quorum_describe(char **out, const uint64_t *incoming, size_t
 /* etcd's JointConfig.VoteResult: vote_ids[i] voted granted[i] (non-zero = yes); voters absent
  * from vote_ids have not voted yet. Sets *out_result to a raftc_vote_result. For a repeated id
  * the first occurrence wins. Errors as raftc_quorum_committed. */
-RAFTC_API int raftc_quorum_vote_result(int *out_result, const uint64_t *incoming,
+RAFTC_API int raftc_quorum_vote_result(raftc_vote_result *out_result, const uint64_t *incoming,
                                        size_t n_incoming, const uint64_t *outgoing,
                                        size_t n_outgoing, const uint64_t *vote_ids,
                                        const int *granted, size_t n_votes);
@@ -1072,17 +1106,29 @@ RAFTC_API int raftc_changer_set_last_index(raftc_changer *ch, uint64_t last_inde
  * refuses (text in raftc_changer_last_error, e.g. "removed all voters"; a type outside the enum
  * gives "unexpected conf type N"), RAFTC_EINVAL for NULL arguments, RAFTC_ENOMEM. */
 
-/* etcd's Changer.Simple: a change touching at most one voter, outside a joint config. */
-RAFTC_API int raftc_changer_simple(raftc_changer *ch, const int *types, const uint64_t *node_ids,
-                                   size_t n);
-/* etcd's Changer.EnterJoint(auto_leave != 0, changes): the current voters become the outgoing
- * half and the changes apply to the incoming half. */
-RAFTC_API int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave, const int *types,
+/* Applies the changes to a config that is not joint, in order, as one step that may add or
+ * remove at most one voter (etcd's Changer.Simple). Refused ("can't apply simple config change
+ * in joint config", "more than one voter changed in config change", "removed all voters", ...)
+ * with RAFTC_ECONFCHANGE. */
+RAFTC_API int raftc_changer_simple(raftc_changer *ch, const raftc_cc_type *types,
+                                   const uint64_t *node_ids, size_t n);
+/* Enters a joint config (etcd's Changer.EnterJoint): the current voters become the outgoing
+ * half, the changes apply to a copy that becomes the incoming half, and voters demoted to
+ * learners wait in learners_next until the joint config is left. auto_leave != 0 marks the
+ * config for automatic leaving by a node. Refused ("config is already joint", "can't make a
+ * zero-voter config joint", ...) with RAFTC_ECONFCHANGE. */
+RAFTC_API int raftc_changer_enter_joint(raftc_changer *ch, int auto_leave,
+                                        const raftc_cc_type *types,
                                         const uint64_t *node_ids, size_t n);
-/* etcd's Changer.LeaveJoint. */
+/* Leaves a joint config (etcd's Changer.LeaveJoint): the incoming half becomes the config, the
+ * outgoing half is dropped, learners_next become learners, voters left in neither half lose
+ * their progress, and auto_leave is cleared. RAFTC_ECONFCHANGE ("can't leave a non-joint
+ * config") outside a joint config. */
 RAFTC_API int raftc_changer_leave_joint(raftc_changer *ch);
-/* etcd's confchange.Restore: rebuilds the config from raftpb ConfState bytes, starting from
- * the current config (meant to be empty: create a fresh changer). RAFTC_EDECODE for malformed
+/* Rebuilds the config described by raftpb ConfState bytes (etcd's confchange.Restore): the
+ * voters, learners and, for a joint ConfState, the outgoing voters and learners_next are added
+ * as a series of changes starting from the current config (meant to be empty: create a fresh
+ * changer). RAFTC_EDECODE for malformed
  * bytes; other errors as above (the tracker is unchanged on any error). */
 RAFTC_API int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state, size_t len);
 
@@ -1090,14 +1136,15 @@ RAFTC_API int raftc_changer_restore(raftc_changer *ch, const uint8_t *conf_state
  * Owned by the changer, valid until the next call on it. Never NULL. */
 RAFTC_API const char *raftc_changer_last_error(const raftc_changer *ch);
 
-/* etcd's Config.String() + "\n" + ProgressMap.String(), e.g.
+/* The config and the progress of each tracked peer as text (etcd's Config.String() + "\n" +
+ * ProgressMap.String()), e.g.
  * "voters=(1 2)&&(1) autoleave\n1: StateProbe match=0 next=1\n2: StateProbe match=0 next=3\n".
  * *out is a heap string (raftc_free), NULL on error. RAFTC_EINVAL, RAFTC_ENOMEM. */
-RAFTC_API int raftc_changer_describe(const raftc_changer *ch, char **out);
+RAFTC_API int raftc_changer_describe(char **out, const raftc_changer *ch);
 
 /* Puts the config as one raftpb ConfState item (lists ascending) into out. RAFTC_EINVAL for
  * NULL arguments, RAFTC_ENOMEM. */
-RAFTC_API int raftc_changer_conf_state(const raftc_changer *ch, raftc_sink *out);
+RAFTC_API int raftc_changer_conf_state(raftc_sink *out, const raftc_changer *ch);
 
 #ifdef __cplusplus
 }

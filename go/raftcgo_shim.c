@@ -8,10 +8,10 @@
 static int st_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs) {
     return raftcgoInitialState((uintptr_t)ud, hs, cs);
 }
-static int st_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out) {
+static int st_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size) {
     return raftcgoEntries((uintptr_t)ud, lo, hi, max_size, out);
 }
-static int st_term(void *ud, uint64_t i, uint64_t *term) {
+static int st_term(void *ud, uint64_t *term, uint64_t i) {
     return raftcgoTerm((uintptr_t)ud, i, term);
 }
 static int st_first_index(void *ud, uint64_t *index) {
@@ -32,8 +32,8 @@ int raftcgo_config_set_go_storage(raftc_config *cfg, uintptr_t h) {
     return raftc_config_set_storage_callbacks(cfg, &cbs);
 }
 
-static void log_line(void *ud, int level, const char *msg, size_t len) {
-    raftcgoLog((uintptr_t)ud, level, (char *)msg, len);
+static void log_line(void *ud, raftc_log_level level, const char *msg, size_t len) {
+    raftcgoLog((uintptr_t)ud, (int)level, (char *)msg, len);
 }
 
 int raftcgo_config_set_go_logger(raftc_config *cfg, uintptr_t h) {

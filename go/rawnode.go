@@ -304,11 +304,24 @@ func (rn *RawNode) Ready() Ready {
 func (rn *RawNode) ReadyErr() (Ready, error) {
 	rn.lock()
 	defer rn.unlock()
-	crd, err := nodeReady(rn.n)
+	if rn.ms != nil {
+		rn.ms.pending = pendingReady{}
+	}
+	crd, buf, err := nodeReadyPacked(rn.n)
 	if err != nil {
 		return Ready{}, rn.note(err)
 	}
-	return buildReady(crd)
+	var rd Ready
+	if buf != nil {
+		rd, err = buildReadyPacked(buf)
+	} else { // packing failed (memory): the accessors still reach the accepted Ready
+		rd, err = buildReady(crd)
+	}
+	if err == nil && rn.ms != nil && len(rd.Entries) > 0 {
+		// MemoryStorage.Append of exactly these entries takes them from the view (no encoding).
+		rn.ms.pending = pendingReady{crd: crd, first: rd.Entries[0], n: len(rd.Entries)}
+	}
+	return rd, err
 }
 
 // buildReady copies a Ready view into etcd's Ready.
@@ -375,6 +388,9 @@ func (rn *RawNode) Advance(_ Ready) { _ = rn.AdvanceErr() }
 func (rn *RawNode) AdvanceErr() error {
 	rn.lock()
 	defer rn.unlock()
+	if rn.ms != nil {
+		rn.ms.pending = pendingReady{}
+	}
 	return rn.note(nodeAdvance(rn.n))
 }
 

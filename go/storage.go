@@ -23,8 +23,17 @@ type Storage = raft.Storage
 // concurrent use: every method holds its lock, and nodes reading it hold the same lock while
 // they run.
 type MemoryStorage struct {
-	mu sync.Mutex
-	ms *cMemStorage
+	mu      sync.Mutex
+	ms      *cMemStorage
+	pending pendingReady // the entries of the last Ready of a node on this storage
+}
+
+// pendingReady remembers the entries of the Ready a node built last (until its next Ready or
+// Advance), so that appending exactly those entries copies them from the Ready view in C.
+type pendingReady struct {
+	crd   *cReady
+	first *pb.Entry
+	n     int
 }
 
 var _ Storage = (*MemoryStorage)(nil)
@@ -164,11 +173,22 @@ func (s *MemoryStorage) Compact(compactIndex uint64) error {
 }
 
 // Append appends entries, truncating any conflicting tail. A gap after the last index is an
-// ErrFailed error (etcd panics); a batch that is not contiguous is ErrInvalid.
+// ErrFailed error (etcd panics); a batch that is not contiguous is ErrInvalid. Appending a
+// Ready's Entries slice as the Ready gave it (before Advance) takes them from the node
+// without encoding them; entries changed in place meanwhile are not seen then.
 func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	s.mu.Lock()
+	if p := s.pending; p.crd != nil && p.n == len(entries) && p.first == entries[0] {
+		s.pending = pendingReady{}
+		err := readyAppendTo(s.ms, p.crd)
+		s.mu.Unlock()
+		runtime.KeepAlive(s)
+		return err
+	}
+	s.mu.Unlock()
 	bufs, err := encodeEntries(entries)
 	if err != nil {
 		return err

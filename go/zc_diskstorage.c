@@ -9,10 +9,11 @@
  *
  * Recovery replays the WAL into a fresh mirror. The newest snapshot marker (index S, first
  * recorded at position P) names the snapshot file loaded first; then, in log order: entry
- * records are appended (those at or below S are ignored as compacted), except that when the
- * marker at P replaced the log (DS_SNAP_REPLACE) the entries written before P are skipped; an
- * older replacing marker drops the entries after S replayed so far (they were discarded when
- * it was written); HardState records set the HardState.
+ * records are appended (entries at or below S are ignored as compacted), except that when the
+ * marker at P replaced the log (DS_SNAP_REPLACE) the entries written before P are skipped; a
+ * record whose entries all lie at or below S, and an older replacing marker, drop the entries
+ * after S replayed so far (the log was cut below them when the record was written); HardState
+ * records set the HardState.
  */
 #include "diskstorage.h"
 
@@ -149,6 +150,10 @@ static int replay_entries(replay_ctx *c, const ds_rec *r, ds_pos pos)
     }
     if (rc == RC_OK && more < 0)
         rc = RC_ERR_CORRUPT;
+    /* An append ending at or below S cut the log there when it was written: entries above S
+     * replayed so far were discarded by it (later records bring back what followed). */
+    if (rc == RC_OK && es->n == 0)
+        rc_memstorage_truncate_after(c->ds->ms, c->snap);
     if (rc == RC_OK)
         rc = rc_memstorage_append(c->ds->ms, es->v, es->n);
     for (size_t i = 0; i < es->n; i++)

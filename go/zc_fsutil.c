@@ -61,6 +61,13 @@ int ds_path(char *out, const char *dir, const char *name)
 
 int ds_read_file(ds_vfs vfs, const char *path, uint8_t **buf, size_t *len, char *err)
 {
+    uint64_t size;
+    return ds_read_file_part(vfs, path, SIZE_MAX, buf, len, &size, err);
+}
+
+int ds_read_file_part(ds_vfs vfs, const char *path, size_t max, uint8_t **buf, size_t *len,
+                      uint64_t *file_size, char *err)
+{
     *buf = NULL;
     *len = 0;
     ds_file *f = NULL;
@@ -68,6 +75,9 @@ int ds_read_file(ds_vfs vfs, const char *path, uint8_t **buf, size_t *len, char 
     int e = vfs.ops->open(vfs.ud, path, 0, &f);
     if (e == 0)
         e = vfs.ops->size(vfs.ud, f, &size);
+    *file_size = size;
+    if (size > max)
+        size = max;
     if (e == 0 && size > SIZE_MAX / 2)
         e = -EFBIG;
     uint8_t *b = NULL;

@@ -61,7 +61,7 @@ static bool *bool_field(rc_config *c, int opt)
     }
 }
 
-RAFTC_API int raftc_config_set_u64(raftc_config *cfg, int opt, uint64_t v)
+RAFTC_API int raftc_config_set_u64(raftc_config *cfg, raftc_option opt, uint64_t v)
 {
     if (cfg == NULL)
         return RAFTC_EINVAL;
@@ -105,7 +105,7 @@ RAFTC_API int raftc_config_set_u64(raftc_config *cfg, int opt, uint64_t v)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_config_set_bool(raftc_config *cfg, int opt, int value)
+RAFTC_API int raftc_config_set_bool(raftc_config *cfg, raftc_option opt, int value)
 {
     if (cfg == NULL || !is_bool_opt(opt))
         return RAFTC_EINVAL;
@@ -113,7 +113,7 @@ RAFTC_API int raftc_config_set_bool(raftc_config *cfg, int opt, int value)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_config_get_u64(const raftc_config *cfg, int opt, uint64_t *value)
+RAFTC_API int raftc_config_get_u64(uint64_t *value, const raftc_config *cfg, raftc_option opt)
 {
     if (cfg == NULL || value == NULL)
         return RAFTC_EINVAL;
@@ -152,7 +152,7 @@ RAFTC_API int raftc_config_set_memstorage(raftc_config *cfg, raftc_memstorage *m
 {
     if (cfg == NULL || ms == NULL)
         return RAFTC_EINVAL;
-    cfg->storage_kind = RAFTC_STORAGE_MEM;
+    cfg->storage_kind = CAPI_STORAGE_MEM;
     cfg->ms = ms;
     cfg->ds = NULL;
     return RAFTC_OK;
@@ -162,7 +162,7 @@ RAFTC_API int raftc_config_set_diskstorage(raftc_config *cfg, raftc_diskstorage 
 {
     if (cfg == NULL || ds == NULL)
         return RAFTC_EINVAL;
-    cfg->storage_kind = RAFTC_STORAGE_DISK;
+    cfg->storage_kind = CAPI_STORAGE_DISK;
     cfg->ds = ds;
     cfg->ms = NULL;
     return RAFTC_OK;
@@ -171,7 +171,7 @@ RAFTC_API int raftc_config_set_diskstorage(raftc_config *cfg, raftc_diskstorage 
 RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
                                                  const raftc_storage_callbacks *cbs)
 {
-    if (cfg == NULL || cbs == NULL || cbs->struct_size < RAFTC_STORAGE_CALLBACKS_V1_SIZE)
+    if (cfg == NULL || cbs == NULL || cbs->struct_size < CAPI_STORAGE_CALLBACKS_V1_SIZE)
         return RAFTC_EINVAL;
     if (cbs->initial_state == NULL || cbs->entries == NULL || cbs->term == NULL ||
         cbs->first_index == NULL || cbs->last_index == NULL || cbs->snapshot == NULL)
@@ -179,7 +179,7 @@ RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
     memset(&cfg->cbs, 0, sizeof(cfg->cbs));
     memcpy(&cfg->cbs, cbs, sizeof(cfg->cbs));
     cfg->cbs.struct_size = sizeof(cfg->cbs);
-    cfg->storage_kind = RAFTC_STORAGE_CALLBACKS;
+    cfg->storage_kind = CAPI_STORAGE_CALLBACKS;
     cfg->ms = NULL;
     cfg->ds = NULL;
     return RAFTC_OK;

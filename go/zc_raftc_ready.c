@@ -20,19 +20,19 @@
         if ((node) == NULL)                                                                        \
             return RAFTC_EINVAL;                                                                   \
         if (rc_raft_is_failed((node)->rn->raft))                                                   \
-            return raftc_node_result((node), RAFTC_EFAILED, NULL);                                 \
+            return capi_node_result((node), RAFTC_EFAILED, NULL);                                 \
     } while (0)
 
 /* ---- the Ready view ---- */
 
 /* The sink of a section. */
-static struct raftc_sink *body_sink(raftc_ready_body *b, unsigned section)
+static struct raftc_sink *body_sink(capi_ready_body *b, unsigned section)
 {
     switch (section) {
-    case RAFTC_VIEW_ENTRIES: return &b->entries;
-    case RAFTC_VIEW_COMMITTED: return &b->committed;
-    case RAFTC_VIEW_MESSAGES: return &b->messages;
-    case RAFTC_VIEW_HARD_STATE: return &b->hard_state;
+    case CAPI_VIEW_ENTRIES: return &b->entries;
+    case CAPI_VIEW_COMMITTED: return &b->committed;
+    case CAPI_VIEW_MESSAGES: return &b->messages;
+    case CAPI_VIEW_HARD_STATE: return &b->hard_state;
     default: return &b->snapshot;
     }
 }
@@ -40,7 +40,7 @@ static struct raftc_sink *body_sink(raftc_ready_body *b, unsigned section)
 /* Drops the encodings (keeping the sinks' buffers) and invalidates the view. */
 static void view_clear_encodings(struct raftc_ready *v)
 {
-    for (unsigned s = RAFTC_VIEW_ENTRIES; s <= RAFTC_VIEW_SNAPSHOT; s <<= 1)
+    for (unsigned s = CAPI_VIEW_ENTRIES; s <= CAPI_VIEW_SNAPSHOT; s <<= 1)
         if (v->encoded & s)
             raftc_sink_reset(body_sink(v->body, s));
     v->encoded = 0;
@@ -55,14 +55,14 @@ static void view_clear(struct raftc_ready *v)
     view_clear_encodings(v);
 }
 
-void raftc_ready_view_free(raftc_node *node)
+void capi_ready_view_free(raftc_node *node)
 {
-    raftc_ready_body *b = node->ready.body;
+    capi_ready_body *b = node->ready.body;
     node->ready = (struct raftc_ready){0};
     if (b == NULL)
         return;
     rc_ready_free(&b->rd);
-    for (unsigned s = RAFTC_VIEW_ENTRIES; s <= RAFTC_VIEW_SNAPSHOT; s <<= 1) {
+    for (unsigned s = CAPI_VIEW_ENTRIES; s <= CAPI_VIEW_SNAPSHOT; s <<= 1) {
         rc_free(body_sink(b, s)->buf);
         rc_free(body_sink(b, s)->items);
     }
@@ -75,37 +75,37 @@ static int put_entries(raftc_sink *s, const rc_entries *es)
 {
     int rc = RC_OK;
     for (size_t i = 0; i < es->n && rc == RC_OK; i++)
-        rc = raftc_sink_put_entry(s, &es->v[i]);
+        rc = capi_sink_put_entry(s, &es->v[i]);
     return rc;
 }
 
-static bool view_has_snapshot(const raftc_ready_body *b)
+static bool view_has_snapshot(const capi_ready_body *b)
 {
     return !rc_snapshot_is_empty(b->rd.snapshot);
 }
 
 /* Encodes one section into its (empty) sink. */
-static int body_encode(raftc_ready_body *b, unsigned section)
+static int body_encode(capi_ready_body *b, unsigned section)
 {
     const rc_ready *rd = &b->rd;
     int rc = RC_OK;
     switch (section) {
-    case RAFTC_VIEW_ENTRIES:
+    case CAPI_VIEW_ENTRIES:
         return put_entries(&b->entries, &rd->entries);
-    case RAFTC_VIEW_COMMITTED:
+    case CAPI_VIEW_COMMITTED:
         return put_entries(&b->committed, &rd->committed_entries);
-    case RAFTC_VIEW_MESSAGES:
+    case CAPI_VIEW_MESSAGES:
         for (size_t i = 0; i < rd->messages.n && rc == RC_OK; i++)
-            rc = raftc_sink_put_message(&b->messages, &rd->messages.v[i]);
+            rc = capi_sink_put_message(&b->messages, &rd->messages.v[i]);
         return rc;
-    case RAFTC_VIEW_HARD_STATE:
+    case CAPI_VIEW_HARD_STATE:
         if (rc_hard_state_is_empty(&rd->hard_state))
             return RC_OK;
-        return raftc_sink_put_hard_state(&b->hard_state, &rd->hard_state);
+        return capi_sink_put_hard_state(&b->hard_state, &rd->hard_state);
     default: {
         if (!view_has_snapshot(b))
             return RC_OK;
-        return raftc_sink_put_snapshot(&b->snapshot, rd->snapshot);
+        return capi_sink_put_snapshot(&b->snapshot, rd->snapshot);
     }
     }
 }
@@ -136,48 +136,48 @@ RAFTC_API int raftc_node_has_ready(const raftc_node *node)
     return rc_rawnode_has_ready(node->rn) ? 1 : 0;
 }
 
-RAFTC_API int raftc_node_ready(raftc_node *node, raftc_ready **out)
+RAFTC_API int raftc_node_ready(raftc_ready **out, raftc_node *node)
 {
     if (out != NULL)
         *out = NULL;
     NODE_CHECK(node);
     if (out == NULL)
-        return raftc_node_result(node, RAFTC_EINVAL, NULL);
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
     struct raftc_ready *v = &node->ready;
     if (v->body == NULL) {
         v->body = rc_calloc(1, sizeof(*v->body));
         if (v->body == NULL)
-            return raftc_node_result(node, RAFTC_ENOMEM, NULL);
+            return capi_node_result(node, RAFTC_ENOMEM, NULL);
     }
     int rc = rc_rawnode_ready_into(node->rn, &v->body->rd);
     if (rc != RC_OK) {
         /* a refused call (two Readys) keeps the previous view; other errors reset it */
         if (rc != RC_ERR_STATE)
             view_clear(v);
-        return raftc_node_result(node, rc, node->rn->err_text);
+        return capi_node_result(node, rc, node->rn->err_text);
     }
     view_clear_encodings(v);
     v->valid = true;
     *out = v;
-    return raftc_node_result(node, RAFTC_OK, NULL);
+    return capi_node_result(node, RAFTC_OK, NULL);
 }
 
 RAFTC_API int raftc_node_advance(raftc_node *node)
 {
     NODE_CHECK(node);
     /* A Ready without entries (heartbeats, an idle group) releases the view's body. */
-    const raftc_ready_body *b = node->ready.body;
+    const capi_ready_body *b = node->ready.body;
     bool busy = b != NULL && (b->rd.entries.n > 0 || b->rd.committed_entries.n > 0);
     int rc = rc_rawnode_advance(node->rn);
     if (rc == RC_OK || rc == RC_ERR_FAILED) {
         view_clear(&node->ready);
         if (!busy) {
-            raftc_ready_view_free(node);
+            capi_ready_view_free(node);
             rc_free(node->step_scratch.v);
             node->step_scratch = (rc_entries){0};
         }
     }
-    return raftc_node_result(node, rc, node->rn->err_text);
+    return capi_node_result(node, rc, node->rn->err_text);
 }
 
 #define VIEW_CHECK(rd)                                                                             \
@@ -188,27 +188,27 @@ RAFTC_API int raftc_node_advance(raftc_node *node)
             return RAFTC_ESTATE;                                                                   \
     } while (0)
 
-RAFTC_API int raftc_ready_info(const raftc_ready *v, uint64_t *info, size_t n)
+RAFTC_API int raftc_ready_info(uint64_t *info, size_t n, const raftc_ready *v)
 {
     VIEW_CHECK(v);
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
     const rc_ready *rd = &v->body->rd;
     bool has_ss = rd->has_soft_state;
-    raftc_info_put(info, n, RAFTC_RD_HAS_SOFT_STATE, has_ss);
-    raftc_info_put(info, n, RAFTC_RD_LEAD, has_ss ? rd->soft_state.lead : 0);
-    raftc_info_put(info, n, RAFTC_RD_RAFT_STATE, has_ss ? (uint64_t)rd->soft_state.raft_state : 0);
-    raftc_info_put(info, n, RAFTC_RD_HAS_HARD_STATE, !rc_hard_state_is_empty(&rd->hard_state));
-    raftc_info_put(info, n, RAFTC_RD_TERM, rd->hard_state.term);
-    raftc_info_put(info, n, RAFTC_RD_VOTE, rd->hard_state.vote);
-    raftc_info_put(info, n, RAFTC_RD_COMMIT, rd->hard_state.commit);
-    raftc_info_put(info, n, RAFTC_RD_N_ENTRIES, rd->entries.n);
-    raftc_info_put(info, n, RAFTC_RD_HAS_SNAPSHOT, view_has_snapshot(v->body));
-    raftc_info_put(info, n, RAFTC_RD_N_COMMITTED_ENTRIES, rd->committed_entries.n);
-    raftc_info_put(info, n, RAFTC_RD_N_MESSAGES, rd->messages.n);
-    raftc_info_put(info, n, RAFTC_RD_N_MESSAGES_NOW, rd->n_messages_now);
-    raftc_info_put(info, n, RAFTC_RD_N_READ_STATES, rd->n_read_states);
-    raftc_info_put(info, n, RAFTC_RD_MUST_SYNC, rd->must_sync);
+    capi_info_put(info, n, RAFTC_RD_HAS_SOFT_STATE, has_ss);
+    capi_info_put(info, n, RAFTC_RD_LEAD, has_ss ? rd->soft_state.lead : 0);
+    capi_info_put(info, n, RAFTC_RD_RAFT_STATE, has_ss ? (uint64_t)rd->soft_state.raft_state : 0);
+    capi_info_put(info, n, RAFTC_RD_HAS_HARD_STATE, !rc_hard_state_is_empty(&rd->hard_state));
+    capi_info_put(info, n, RAFTC_RD_TERM, rd->hard_state.term);
+    capi_info_put(info, n, RAFTC_RD_VOTE, rd->hard_state.vote);
+    capi_info_put(info, n, RAFTC_RD_COMMIT, rd->hard_state.commit);
+    capi_info_put(info, n, RAFTC_RD_N_ENTRIES, rd->entries.n);
+    capi_info_put(info, n, RAFTC_RD_HAS_SNAPSHOT, view_has_snapshot(v->body));
+    capi_info_put(info, n, RAFTC_RD_N_COMMITTED_ENTRIES, rd->committed_entries.n);
+    capi_info_put(info, n, RAFTC_RD_N_MESSAGES, rd->messages.n);
+    capi_info_put(info, n, RAFTC_RD_N_MESSAGES_NOW, rd->n_messages_now);
+    capi_info_put(info, n, RAFTC_RD_N_READ_STATES, rd->n_read_states);
+    capi_info_put(info, n, RAFTC_RD_MUST_SYNC, rd->must_sync);
     return RAFTC_OK;
 }
 
@@ -222,41 +222,41 @@ static int view_item(const raftc_ready *rd, unsigned section, size_t i, const ui
     int rc = view_section(rd, section, &s);
     if (rc != RAFTC_OK)
         return rc;
-    return raftc_sink_get(s, i, buf, len);
+    return raftc_sink_get(buf, len, s, i);
 }
 
-RAFTC_API int raftc_ready_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                size_t *len)
+RAFTC_API int raftc_ready_entry(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                size_t i)
 {
-    return view_item(rd, RAFTC_VIEW_ENTRIES, i, buf, len);
+    return view_item(rd, CAPI_VIEW_ENTRIES, i, buf, len);
 }
 
-RAFTC_API int raftc_ready_committed_entry(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                          size_t *len)
+RAFTC_API int raftc_ready_committed_entry(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                          size_t i)
 {
-    return view_item(rd, RAFTC_VIEW_COMMITTED, i, buf, len);
+    return view_item(rd, CAPI_VIEW_COMMITTED, i, buf, len);
 }
 
-RAFTC_API int raftc_ready_message(const raftc_ready *rd, size_t i, const uint8_t **buf,
-                                  size_t *len)
+RAFTC_API int raftc_ready_message(const uint8_t **buf, size_t *len, const raftc_ready *rd,
+                                  size_t i)
 {
-    return view_item(rd, RAFTC_VIEW_MESSAGES, i, buf, len);
+    return view_item(rd, CAPI_VIEW_MESSAGES, i, buf, len);
 }
 
-RAFTC_API int raftc_ready_hard_state(const raftc_ready *rd, const uint8_t **buf, size_t *len)
+RAFTC_API int raftc_ready_hard_state(const uint8_t **buf, size_t *len, const raftc_ready *rd)
 {
-    return view_item(rd, RAFTC_VIEW_HARD_STATE, 0, buf, len);
+    return view_item(rd, CAPI_VIEW_HARD_STATE, 0, buf, len);
 }
 
-RAFTC_API int raftc_ready_snapshot(const raftc_ready *rd, const uint8_t **buf, size_t *len)
+RAFTC_API int raftc_ready_snapshot(const uint8_t **buf, size_t *len, const raftc_ready *rd)
 {
-    return view_item(rd, RAFTC_VIEW_SNAPSHOT, 0, buf, len);
+    return view_item(rd, CAPI_VIEW_SNAPSHOT, 0, buf, len);
 }
 
 /* ---- field accessors (no raftpb encoding) ---- */
 
 static int entry_fields(const rc_entries *es, size_t i, uint64_t *term, uint64_t *index,
-                        int *type, const uint8_t **data, size_t *data_len)
+                        raftc_entry_type *type, const uint8_t **data, size_t *data_len)
 {
     if (i >= es->n)
         return RAFTC_ENOTFOUND;
@@ -266,7 +266,7 @@ static int entry_fields(const rc_entries *es, size_t i, uint64_t *term, uint64_t
     if (index != NULL)
         *index = e->index;
     if (type != NULL)
-        *type = (int)e->type;
+        *type = (raftc_entry_type)e->type;
     if (data != NULL)
         *data = e->data.len > 0 ? e->data.data : NULL;
     if (data_len != NULL)
@@ -274,24 +274,24 @@ static int entry_fields(const rc_entries *es, size_t i, uint64_t *term, uint64_t
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_ready_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
-                                     uint64_t *index, int *type, const uint8_t **data,
-                                     size_t *data_len)
+RAFTC_API int raftc_ready_entry_info(uint64_t *term, uint64_t *index, raftc_entry_type *type,
+                                     const uint8_t **data, size_t *data_len, const raftc_ready *rd,
+                                     size_t i)
 {
     VIEW_CHECK(rd);
     return entry_fields(&rd->body->rd.entries, i, term, index, type, data, data_len);
 }
 
-RAFTC_API int raftc_ready_committed_entry_info(const raftc_ready *rd, size_t i, uint64_t *term,
-                                               uint64_t *index, int *type,
-                                               const uint8_t **data, size_t *data_len)
+RAFTC_API int raftc_ready_committed_entry_info(uint64_t *term, uint64_t *index,
+                                               raftc_entry_type *type, const uint8_t **data,
+                                               size_t *data_len, const raftc_ready *rd, size_t i)
 {
     VIEW_CHECK(rd);
     return entry_fields(&rd->body->rd.committed_entries, i, term, index, type, data, data_len);
 }
 
-RAFTC_API int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t *info,
-                                       size_t n)
+RAFTC_API int raftc_ready_message_info(uint64_t *info, size_t n, const raftc_ready *rd,
+                                       size_t i)
 {
     VIEW_CHECK(rd);
     if (info == NULL && n != 0)
@@ -300,28 +300,28 @@ RAFTC_API int raftc_ready_message_info(const raftc_ready *rd, size_t i, uint64_t
     if (i >= ms->n)
         return RAFTC_ENOTFOUND;
     const rc_message *m = &ms->v[i];
-    /* What raftc_message_info reads back from the encoding (a blank snapshot is not encoded). */
+    /* What raftc_message_decode reads back from the encoding (a blank snapshot is not encoded). */
     bool has_snap = m->snapshot != NULL && (m->type == RC_MSG_SNAP ||
                                             !rc_snapshot_is_empty(m->snapshot) ||
                                             m->snapshot->data.len > 0);
-    raftc_info_put(info, n, RAFTC_MF_TYPE, (uint64_t)m->type);
-    raftc_info_put(info, n, RAFTC_MF_TO, m->to);
-    raftc_info_put(info, n, RAFTC_MF_FROM, m->from);
-    raftc_info_put(info, n, RAFTC_MF_TERM, m->term);
-    raftc_info_put(info, n, RAFTC_MF_LOG_TERM, m->log_term);
-    raftc_info_put(info, n, RAFTC_MF_INDEX, m->index);
-    raftc_info_put(info, n, RAFTC_MF_COMMIT, m->commit);
-    raftc_info_put(info, n, RAFTC_MF_VOTE, m->vote);
-    raftc_info_put(info, n, RAFTC_MF_REJECT, m->reject);
-    raftc_info_put(info, n, RAFTC_MF_REJECT_HINT, m->reject_hint);
-    raftc_info_put(info, n, RAFTC_MF_N_ENTRIES, m->n_entries);
-    raftc_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, has_snap);
-    raftc_info_put(info, n, RAFTC_MF_N_RESPONSES, m->n_responses);
+    capi_info_put(info, n, RAFTC_MF_TYPE, (uint64_t)m->type);
+    capi_info_put(info, n, RAFTC_MF_TO, m->to);
+    capi_info_put(info, n, RAFTC_MF_FROM, m->from);
+    capi_info_put(info, n, RAFTC_MF_TERM, m->term);
+    capi_info_put(info, n, RAFTC_MF_LOG_TERM, m->log_term);
+    capi_info_put(info, n, RAFTC_MF_INDEX, m->index);
+    capi_info_put(info, n, RAFTC_MF_COMMIT, m->commit);
+    capi_info_put(info, n, RAFTC_MF_VOTE, m->vote);
+    capi_info_put(info, n, RAFTC_MF_REJECT, m->reject);
+    capi_info_put(info, n, RAFTC_MF_REJECT_HINT, m->reject_hint);
+    capi_info_put(info, n, RAFTC_MF_N_ENTRIES, m->n_entries);
+    capi_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, has_snap);
+    capi_info_put(info, n, RAFTC_MF_N_RESPONSES, m->n_responses);
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *index,
-                                     const uint8_t **ctx, size_t *ctx_len)
+RAFTC_API int raftc_ready_read_state(uint64_t *index, const uint8_t **ctx, size_t *ctx_len,
+                                     const raftc_ready *rd, size_t i)
 {
     VIEW_CHECK(rd);
     if (i >= rd->body->rd.n_read_states)
@@ -336,7 +336,7 @@ RAFTC_API int raftc_ready_read_state(const raftc_ready *rd, size_t i, uint64_t *
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_ready_describe(const raftc_ready *rd, char **out)
+RAFTC_API int raftc_ready_describe(char **out, const raftc_ready *rd)
 {
     if (out != NULL)
         *out = NULL;
@@ -345,12 +345,12 @@ RAFTC_API int raftc_ready_describe(const raftc_ready *rd, char **out)
         return RAFTC_EINVAL;
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_ready(&b, &rd->body->rd);
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
 /* ---- status ---- */
 
-RAFTC_API int raftc_node_status_info(const raftc_node *node, uint64_t *info, size_t n)
+RAFTC_API int raftc_node_status_info(uint64_t *info, size_t n, const raftc_node *node)
 {
     if (node == NULL || (info == NULL && n != 0))
         return RAFTC_EINVAL;
@@ -385,10 +385,10 @@ static int own_string(char **out, char *s)
         return RAFTC_OK;
     }
     rc_strbuf b = RC_STRBUF_INIT;
-    return raftc_take_string(out, &b);
+    return capi_take_string(out, &b);
 }
 
-RAFTC_API int raftc_node_status_progress(const raftc_node *node, char **out)
+RAFTC_API int raftc_node_status_progress(char **out, const raftc_node *node)
 {
     if (out != NULL)
         *out = NULL;
@@ -401,7 +401,7 @@ RAFTC_API int raftc_node_status_progress(const raftc_node *node, char **out)
     return s == NULL ? RAFTC_ENOMEM : own_string(out, s);
 }
 
-RAFTC_API int raftc_node_status_config(const raftc_node *node, char **out)
+RAFTC_API int raftc_node_status_config(char **out, const raftc_node *node)
 {
     if (out != NULL)
         *out = NULL;
@@ -411,21 +411,21 @@ RAFTC_API int raftc_node_status_config(const raftc_node *node, char **out)
     return s == NULL ? RAFTC_ENOMEM : own_string(out, s);
 }
 
-RAFTC_API int raftc_node_conf_state(const raftc_node *node, raftc_sink *out)
+RAFTC_API int raftc_node_conf_state(raftc_sink *out, const raftc_node *node)
 {
     if (node == NULL || out == NULL)
         return RAFTC_EINVAL;
     rc_conf_state cs = {0};
     int rc = rc_tracker_config_to_conf_state(&cs, &node->rn->raft->trk.config);
     if (rc == RC_OK) {
-        rc = raftc_sink_put_conf_state(out, &cs);
+        rc = capi_sink_put_conf_state(out, &cs);
     }
     rc_conf_state_free(&cs);
     return rc;
 }
 
-RAFTC_API int raftc_node_progress_ids(const raftc_node *node, uint64_t *ids, size_t cap,
-                                      size_t *n)
+RAFTC_API int raftc_node_progress_ids(uint64_t *ids, size_t cap, size_t *n,
+                                      const raftc_node *node)
 {
     if (node == NULL || n == NULL || (ids == NULL && cap != 0))
         return RAFTC_EINVAL;
@@ -436,7 +436,8 @@ RAFTC_API int raftc_node_progress_ids(const raftc_node *node, uint64_t *ids, siz
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_node_progress(const raftc_node *node, uint64_t id, uint64_t *info, size_t n)
+RAFTC_API int raftc_node_progress_info(uint64_t *info, size_t n, const raftc_node *node,
+                                       uint64_t id)
 {
     if (node == NULL || (info == NULL && n != 0))
         return RAFTC_EINVAL;

@@ -13,7 +13,7 @@
 #include "codec.h"
 #include "wire.h"
 
-static const uint8_t raftc_empty_item[1] = {0};
+static const uint8_t capi_empty_item[1] = {0};
 
 RAFTC_API int raftc_sink_new(raftc_sink **out)
 {
@@ -44,14 +44,14 @@ RAFTC_API int raftc_sink_put(raftc_sink *s, const void *p, size_t len)
 {
     if (s == NULL || (p == NULL && len != 0))
         return RAFTC_EINVAL;
-    if (len > RAFTC_MAX_INPUT || s->len > SIZE_MAX - len - 1)
+    if (len > CAPI_MAX_INPUT || s->len > SIZE_MAX - len - 1)
         return RAFTC_ETOOLARGE;
     void *buf = s->buf;
     if (rc_grow(&buf, &s->cap, s->len + len + 1, 1) != RC_OK)
         return RAFTC_ENOMEM;
     s->buf = buf;
     void *items = s->items;
-    if (rc_grow(&items, &s->cap_items, s->n + 1, sizeof(raftc_sink_item)) != RC_OK)
+    if (rc_grow(&items, &s->cap_items, s->n + 1, sizeof(capi_sink_item)) != RC_OK)
         return RAFTC_ENOMEM;
     s->items = items;
     if (len > 0)
@@ -64,9 +64,9 @@ RAFTC_API int raftc_sink_put(raftc_sink *s, const void *p, size_t len)
     return RAFTC_OK;
 }
 
-uint8_t *raftc_sink_push(raftc_sink *s, size_t len)
+uint8_t *capi_sink_push(raftc_sink *s, size_t len)
 {
-    if (len > RAFTC_MAX_INPUT || s->len > SIZE_MAX - len - 1)
+    if (len > CAPI_MAX_INPUT || s->len > SIZE_MAX - len - 1)
         return NULL;
     if (s->len + len + 1 > s->cap) {
         void *buf = s->buf;
@@ -76,7 +76,7 @@ uint8_t *raftc_sink_push(raftc_sink *s, size_t len)
     }
     if (s->n + 1 > s->cap_items) {
         void *items = s->items;
-        if (rc_grow(&items, &s->cap_items, s->n + 1, sizeof(raftc_sink_item)) != RC_OK)
+        if (rc_grow(&items, &s->cap_items, s->n + 1, sizeof(capi_sink_item)) != RC_OK)
             return NULL;
         s->items = items;
     }
@@ -94,18 +94,18 @@ RAFTC_API size_t raftc_sink_count(const raftc_sink *s)
     return s == NULL ? 0 : s->n;
 }
 
-RAFTC_API int raftc_sink_get(const raftc_sink *s, size_t i, const uint8_t **p, size_t *len)
+RAFTC_API int raftc_sink_get(const uint8_t **p, size_t *len, const raftc_sink *s, size_t i)
 {
     if (s == NULL || p == NULL || len == NULL)
         return RAFTC_EINVAL;
     if (i >= s->n)
         return RAFTC_ENOTFOUND;
     *len = s->items[i].len;
-    *p = *len == 0 ? raftc_empty_item : s->buf + s->items[i].off;
+    *p = *len == 0 ? capi_empty_item : s->buf + s->items[i].off;
     return RAFTC_OK;
 }
 
-int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc)
+int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc)
 {
     if (rc == RC_OK)
         rc = raftc_sink_put(s, buf, len);
@@ -113,20 +113,20 @@ int raftc_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc)
     return rc;
 }
 
-int raftc_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs)
+int capi_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
     int rc = rc_encode_conf_state(&buf, &len, cs);
-    return raftc_sink_put_owned(s, buf, len, rc);
+    return capi_sink_put_owned(s, buf, len, rc);
 }
 
-int raftc_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap)
+int capi_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
     int rc = rc_encode_snapshot(&buf, &len, snap);
-    return raftc_sink_put_owned(s, buf, len, rc);
+    return capi_sink_put_owned(s, buf, len, rc);
 }
 
 /* Sources may point into s itself (e.g. an item passed back as an entry payload). Writing in
@@ -137,14 +137,14 @@ typedef uint8_t *(*sink_put_fn)(uint8_t *p, const void *v);
 static int sink_put_encoded(raftc_sink *s, size_t n, sink_put_fn put, const void *v)
 {
     if (s->len + n + 1 <= s->cap && s->n < s->cap_items) {
-        put(raftc_sink_push(s, n), v);
+        put(capi_sink_push(s, n), v);
         return RAFTC_OK;
     }
     uint8_t *tmp = rc_malloc(n);
     if (tmp == NULL)
         return RAFTC_ENOMEM;
     put(tmp, v);
-    uint8_t *p = raftc_sink_push(s, n);
+    uint8_t *p = capi_sink_push(s, n);
     if (p != NULL)
         memcpy(p, tmp, n);
     rc_free(tmp);
@@ -192,14 +192,14 @@ static uint8_t *put_fields_message(uint8_t *p, const void *v)
 /* Copies an encoding of len bytes from tmp into a new item. */
 static int sink_put_small(raftc_sink *s, const uint8_t *tmp, size_t len)
 {
-    uint8_t *p = raftc_sink_push(s, len);
+    uint8_t *p = capi_sink_push(s, len);
     if (p == NULL)
         return RAFTC_ENOMEM;
     memcpy(p, tmp, len);
     return RAFTC_OK;
 }
 
-int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len)
 {
@@ -213,18 +213,18 @@ int raftc_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
     }
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        if (lens[i] > RAFTC_MAX_INPUT || total > RAFTC_MAX_INPUT)
+        if (lens[i] > CAPI_MAX_INPUT || total > CAPI_MAX_INPUT)
             return RAFTC_ETOOLARGE;
         total += lens[i];
     }
-    if (ctx_len > RAFTC_MAX_INPUT || total > RAFTC_MAX_INPUT)
+    if (ctx_len > CAPI_MAX_INPUT || total > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     fields_msg fm = {f, ents, lens, n, ctx, ctx_len};
     return sink_put_encoded(s, rc_wire_fields_message_size(f, lens, n, ctx_len),
                             put_fields_message, &fm);
 }
 
-int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e)
+int capi_sink_put_entry(raftc_sink *s, const rc_entry *e)
 {
     if (e->data.len <= SMALL_ENC_MAX - 4 * ITEM_OVERHEAD_MAX) {
         uint8_t tmp[SMALL_ENC_MAX];
@@ -233,14 +233,14 @@ int raftc_sink_put_entry(raftc_sink *s, const rc_entry *e)
     return sink_put_encoded(s, rc_wire_entry_size(e), put_entry, e);
 }
 
-int raftc_sink_put_message(raftc_sink *s, const rc_message *m)
+int capi_sink_put_message(raftc_sink *s, const rc_message *m)
 {
     if (!rc_wire_message_ok(m))
         return RAFTC_EINVAL;
     return sink_put_encoded(s, rc_wire_message_size(m), put_message, m);
 }
 
-int raftc_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs)
+int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs)
 {
     return sink_put_encoded(s, rc_wire_hard_state_size(hs), put_hard_state, hs);
 }

@@ -432,29 +432,78 @@ static int repair_tail(ds_wal *w, const char *path, uint64_t end, uint64_t size,
                   : ds_errf(err, ds_io_code(e), "%s %s: %s", what, path, ds_errno_text(e));
 }
 
+/* How far past the end of the valid data the last segment is read to look for a torn tail:
+ * more than the buffered writes that may be in flight at a crash (WAL_FLUSH_AT). */
+#define TAIL_WINDOW ((size_t)8 << 20)
+
+/* Whether deciding where the valid data of buf[0..len) ends needs more of the file: the
+ * record at end (and the one after it, for next_is_intact) or the tail window is cut off. */
+static bool need_more(const uint8_t *buf, size_t len, uint64_t size, size_t end)
+{
+    if (len >= size)
+        return false;
+    if (len - end < 2 * DS_REC_HEADER_SIZE)
+        return true;
+    uint64_t plen = (uint64_t)buf[end + 4] | (uint64_t)buf[end + 5] << 8 |
+                    (uint64_t)buf[end + 6] << 16 | (uint64_t)buf[end + 7] << 24;
+    if (!ds_all_zero(buf + end, DS_REC_HEADER_SIZE) && plen < DS_REC_MAX_PAYLOAD &&
+        plen + 2 * DS_REC_HEADER_SIZE > len - end)
+        return true;
+    return len - end < TAIL_WINDOW;
+}
+
+/* Checks the last segment, reading it in growing pieces (it is preallocated: mostly zeros);
+ * cuts a torn tail off. */
+static int open_last(ds_wal *w, size_t k, char *path, char *err)
+{
+    size_t want = (size_t)1 << 20;
+    for (;;) {
+        uint8_t *buf = NULL;
+        size_t len = 0, end = 0;
+        uint64_t size = 0;
+        int rc = seg_path(w, path, w->segs[k].seq) != RC_OK
+                     ? ds_errf(err, RC_ERR_TOO_LARGE, "path too long in %s", w->dir)
+                     : ds_read_file_part(w->vfs, path, want, &buf, &len, &size, err);
+        if (rc == RC_OK)
+            rc = check_segment(w, k, buf, len, path, &end, err);
+        bool more = rc == RC_OK && need_more(buf, len, size, end);
+        size_t torn = 0;
+        if (rc == RC_OK && !more)
+            for (size_t i = end; i < len; i++)
+                if (buf[i] != 0)
+                    torn = i + 1 - end;
+        rc_free(buf);
+        if (rc != RC_OK)
+            return rc;
+        if (more) {
+            want = want > SIZE_MAX / 4 ? SIZE_MAX : want * 4;
+            continue;
+        }
+        w->off = end;
+        if (torn > 0) {
+            w->torn_bytes = torn;
+            rc = repair_tail(w, path, end, size, err);
+        }
+        return rc;
+    }
+}
+
 static int open_existing(ds_wal *w, char *err)
 {
     char path[DS_PATH_MAX];
-    for (size_t k = 0; k < w->n_segs; k++) {
+    for (size_t k = 0; k + 1 < w->n_segs; k++) {
         uint8_t *buf = NULL;
         size_t len = 0, end = 0;
         int rc = read_segment(w, k, path, &buf, &len, err);
         if (rc == RC_OK)
             rc = check_segment(w, k, buf, len, path, &end, err);
-        bool last = k + 1 == w->n_segs;
-        bool torn = rc == RC_OK && last && !ds_all_zero(buf + end, len - end);
         rc_free(buf);
         if (rc != RC_OK)
             return rc;
-        if (torn) {
-            w->torn_bytes = len - end;
-            rc = repair_tail(w, path, end, len, err);
-            if (rc != RC_OK)
-                return rc;
-        }
-        if (last)
-            w->off = end;
     }
+    int rc = open_last(w, w->n_segs - 1, path, err);
+    if (rc != RC_OK)
+        return rc;
     int e = w->vfs.ops->open(w->vfs.ud, path, 0, &w->f);
     if (e == 0)
         e = w->vfs.ops->allocate(w->vfs.ud, w->f, w->segment_size);
@@ -531,7 +580,11 @@ int ds_wal_replay(ds_wal *w, ds_wal_replay_fn fn, void *ctx, char *err)
     for (size_t k = 0; k < w->n_segs; k++) {
         uint8_t *buf = NULL;
         size_t len = 0, off = 0;
-        int rc = read_segment(w, k, path, &buf, &len, err);
+        uint64_t size;
+        int rc = k + 1 < w->n_segs ? read_segment(w, k, path, &buf, &len, err)
+                 : seg_path(w, path, w->segs[k].seq) != RC_OK
+                     ? ds_errf(err, RC_ERR_TOO_LARGE, "path too long in %s", w->dir)
+                     : ds_read_file_part(w->vfs, path, (size_t)w->off, &buf, &len, &size, err);
         ds_rec r;
         while (rc == RC_OK) {
             size_t at = off;

@@ -17,18 +17,18 @@ DEFAULT_DECLS = os.path.join(HERE, "..", "bindings", "raftc_decls.h")
 # Callbacks implemented in Python (pyraftc/_storage.py, pyraftc/_logger.py).
 PYTHON_CALLBACKS = """
 extern "Python" int _pyraftc_st_initial_state(void *, raftc_sink *, raftc_sink *);
-extern "Python" int _pyraftc_st_entries(void *, uint64_t, uint64_t, uint64_t, raftc_sink *);
-extern "Python" int _pyraftc_st_term(void *, uint64_t, uint64_t *);
+extern "Python" int _pyraftc_st_entries(void *, raftc_sink *, uint64_t, uint64_t, uint64_t);
+extern "Python" int _pyraftc_st_term(void *, uint64_t *, uint64_t);
 extern "Python" int _pyraftc_st_first_index(void *, uint64_t *);
 extern "Python" int _pyraftc_st_last_index(void *, uint64_t *);
 extern "Python" int _pyraftc_st_snapshot(void *, raftc_sink *);
-extern "Python" void _pyraftc_log(void *, int, const char *, size_t);
+extern "Python" void _pyraftc_log(void *, raftc_log_level, const char *, size_t);
 """
 
 # Helpers compiled into the module (see PREAMBLE).
 HELPER_DECLS = """
 typedef struct pyraftc_logbuf { unsigned char *buf; size_t len; size_t cap; } pyraftc_logbuf;
-void pyraftc_log_collect(void *, int, const char *, size_t);
+void pyraftc_log_collect(void *, raftc_log_level, const char *, size_t);
 pyraftc_logbuf *pyraftc_logbuf_new(void);
 void pyraftc_logbuf_free(pyraftc_logbuf *);
 """
@@ -56,7 +56,7 @@ PREAMBLE = r"""
  * (no Python code runs inside raftc): records [u8 level][u32 length, host order][text]. */
 typedef struct pyraftc_logbuf { unsigned char *buf; size_t len; size_t cap; } pyraftc_logbuf;
 
-static void pyraftc_log_collect(void *ud, int level, const char *msg, size_t n)
+static void pyraftc_log_collect(void *ud, raftc_log_level level, const char *msg, size_t n)
 {
     pyraftc_logbuf *lb = (pyraftc_logbuf *)ud;
     uint32_t n32 = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;

@@ -65,7 +65,7 @@ int ds_wal_open(ds_wal **out, ds_vfs vfs, const char *dir, uint64_t segment_size
 void ds_wal_close(ds_wal *w);
 
 /* Calls fn for every record from the first segment on, in order (the log as checked by
- * ds_wal_open); a nonzero result stops and is returned. */
+ * ds_wal_open; call it before appending); a nonzero result stops and is returned. */
 typedef int (*ds_wal_replay_fn)(void *ctx, const ds_rec *rec, ds_pos pos);
 int ds_wal_replay(ds_wal *w, ds_wal_replay_fn fn, void *ctx, char *err);
 

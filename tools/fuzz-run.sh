@@ -9,7 +9,8 @@
 # Environment:
 #   RAFTC_FUZZ_SECONDS   seconds per fuzzer (default 60)
 #   RAFTC_FUZZ_TARGETS   fuzzers to run (default "fuzz_decode fuzz_cluster fuzz_hostile
-#                        fuzz_wire_diff")
+#                        fuzz_wire_diff fuzz_recovery"); fuzz_recovery runs a third of the time
+#                        (it builds its inputs from a valid log, so it needs no corpus to go deep)
 #   RAFTC_FUZZ_PARALLEL  1 (default) runs the fuzzers side by side, 0 one after the other
 #   RAFTC_BUILD_ROOT     build root (default <repo>/build); the build goes to <root>/fuzz
 # Exit: 0 clean, 1 finding or build failure, 77 when clang cannot link -fsanitize=fuzzer.
@@ -21,6 +22,7 @@ dir="${RAFTC_BUILD_ROOT:-$root/build}/fuzz"
 seconds="${RAFTC_FUZZ_SECONDS:-60}"
 default_targets="fuzz_decode fuzz_cluster fuzz_hostile"
 [ -f "$root/tests/fuzz/fuzz_wire_diff.c" ] && default_targets="$default_targets fuzz_wire_diff"
+default_targets="$default_targets fuzz_recovery"
 targets="${RAFTC_FUZZ_TARGETS:-$default_targets}"
 parallel="${RAFTC_FUZZ_PARALLEL:-1}"
 
@@ -45,8 +47,14 @@ cmake --build "$dir" -j "${RAFTC_JOBS:-2}" --target fuzz_gen_corpus $targets
 
 work="$dir/run"
 rm -rf "$work"
-mkdir -p "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster" "$dir/artifacts"
+mkdir -p "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster" "$work/seeds/fuzz_recovery" \
+    "$dir/artifacts"
 "$dir/tests/fuzz/fuzz_gen_corpus" "$work/seeds/fuzz_decode" "$work/seeds/fuzz_cluster"
+# fuzz_recovery: a built log as is, one damaged by a bit flip and by a cut, and a raw segment.
+printf '\000\001' >"$work/seeds/fuzz_recovery/built"
+printf '\000\007\000\000\100\001' >"$work/seeds/fuzz_recovery/flipped"
+printf '\000\011\001\001\040\000' >"$work/seeds/fuzz_recovery/cut"
+printf '\001RAFTCWAL' >"$work/seeds/fuzz_recovery/raw"
 # The differential codec fuzzer starts from the same raftpb values as fuzz_decode.
 cp -r "$work/seeds/fuzz_decode" "$work/seeds/fuzz_wire_diff"
 # The hostile-network fuzzer reads operations like fuzz_cluster (its own op table).
@@ -62,9 +70,10 @@ run_one() { # <target>
     if [ -d "$root/tests/fuzz/corpus/$t" ]; then
         cp "$root/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null || true
     fi
-    local maxlen=4096
+    local maxlen=4096 secs="$seconds"
     [ "$t" = fuzz_cluster ] || [ "$t" = fuzz_hostile ] && maxlen=3000
-    "$dir/tests/fuzz/$t" -max_total_time="$seconds" -max_len="$maxlen" -timeout=20 \
+    [ "$t" = fuzz_recovery ] && secs=$(( seconds / 3 > 5 ? seconds / 3 : 5 ))
+    "$dir/tests/fuzz/$t" -max_total_time="$secs" -max_len="$maxlen" -timeout=20 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
         "$corpus" >"$work/$t.log" 2>&1
 }

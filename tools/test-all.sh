@@ -20,8 +20,8 @@
 #      runtime/backend pairs, luarocks make); then tools/conformance-matrix --strict: every
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
 #      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
-#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds;
-#      partitions only until raftc-kv restarts from disk)
+#   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds),
+#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster
 #   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -262,9 +262,8 @@ else
 fi
 
 # ---- Jepsen-style test of raftc-kv (tests/jepsen, tools/jepsen-test.sh; docs/testing.md) ----
-# The Python step's raftc-kv, 3 fixed seeds of 15 s: concurrent clients, a seeded nemesis,
-# porcupine. Faults: SIGKILLs with restarts from the data directories (raftc-kv on
-# pyraftc.DiskStorage) and partitions. About 2 minutes.
+# The Python step's raftc-kv, 3 fixed seeds of 15 s: a leader tour, concurrent clients, a
+# seeded nemesis (SIGKILL and restart from disk, partitions), porcupine. About 2 minutes.
 jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
 echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
 jepsen_log="$build_root/jepsen-test.log"
@@ -273,6 +272,18 @@ if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen
     summary+=("jepsen: $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (raftc-kv, faults: $jepsen_faults)")
 else
     summary+=("jepsen: FAILED $(tail -1 "$jepsen_log" | sed 's/^jepsen: //') (faults: $jepsen_faults)")
+    failed=1
+fi
+
+# ---- Mixed-language clusters (tools/mixed-cluster-test.sh; docs/testing.md) ----
+# Every pair of raftc-kv implementations (Python, OpenResty, Go raftexample) in one 3-node
+# cluster under the Jepsen-style test. About 70 s.
+echo "==== [mixed] tools/mixed-cluster-test.sh"
+mixed_log="$build_root/mixed-cluster-test.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/mixed-cluster-test.sh" 2>&1 | tee "$mixed_log"; then
+    summary+=("mixed: $(tail -1 "$mixed_log" | sed 's/^mixed: //')")
+else
+    summary+=("mixed: FAILED $(tail -1 "$mixed_log" | sed 's/^mixed: //')")
     failed=1
 fi
 
@@ -296,15 +307,15 @@ else
 fi
 
 # ---- Hostile network (tests/sim --hostile; docs/testing.md) ----
-# The simulator with replayed, forged and mutated messages injected at up to one per genuine
-# delivery (RAFTC_HOSTILE_SECONDS, default 60): every forged message must be refused, no correct
-# node may fail, and every safety check holds.
+# The simulator with replayed, forged and mutated messages injected at up to four per genuine
+# delivery (a rate drawn per seed; RAFTC_HOSTILE_SECONDS, default 60): every forged message must
+# be refused, no correct node may fail, and every safety check holds.
 hostile_seconds="${RAFTC_HOSTILE_SECONDS:-60}"
-echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 1000"
+echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 4000"
 hostile_log="$build_root/sim-hostile.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$hostile_seconds" -s 2000000 \
-        -- --hostile 1000 2>&1 | tee "$hostile_log"; then
+        -- --hostile 4000 2>&1 | tee "$hostile_log"; then
         summary+=("sim-hostile: $(tail -1 "$hostile_log" | sed 's/^sim-soak: //'); $(grep -m1 \
             '^sim-soak: hostile:' "$hostile_log" | sed 's/^sim-soak: hostile: //'); failed correct nodes: 0")
     else
@@ -313,6 +324,19 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     fi
 else
     summary+=("sim-hostile: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Disk storage crash harnesses (tests/crash; docs/storage.md) ----
+# Thousands of cuts over the gcc build: SIGKILLs of a writer process and power cuts through the
+# in-memory file layer, each checked against the acknowledged writes. About 60 s.
+echo "==== [crash] tools/crash-run.sh"
+crash_log="$build_root/crash-run.log"
+if RAFTC_BUILD_ROOT="$build_root" "$root/tools/crash-run.sh" -b "$build_root/gcc" 2>&1 |
+    tee "$crash_log"; then
+    summary+=("$(tail -1 "$crash_log")")
+else
+    summary+=("crash: FAILED $(tail -1 "$crash_log" | sed 's/^crash: //')")
     failed=1
 fi
 

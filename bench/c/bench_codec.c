@@ -3,9 +3,9 @@
  *
  * bench_codec.c: workload (c), raftpb Message encode/decode through the ABI's raftpb helpers.
  * encode = raftc_entry_encode per entry + raftc_message_encode (from fields, as Go's Marshal
- * from structs); decode = raftc_message_info (+ raftc_message_entries, views of the entries in
- * the buffer, and raftc_entry_info per entry for MsgApp, as Go's Unmarshal yields the
- * entries' fields).
+ * from structs); decode = raftc_message_decode (+ raftc_message_decode_entries, views of the
+ * entries in the buffer, and raftc_entry_decode per entry for MsgApp, as Go's Unmarshal yields
+ * the entries' fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +36,7 @@ static int cc_encode(codec_case *c, int preencoded)
                 return rc;
     }
     for (size_t i = 0; i < c->n_ents; i++)
-        if ((rc = raftc_sink_get(c->ents, i, &ptrs[i], &lens[i])) != 0)
+        if ((rc = raftc_sink_get(&ptrs[i], &lens[i], c->ents, i)) != 0)
             return rc;
     raftc_sink_reset(c->out);
     return raftc_message_encode(c->out, c->info, RAFTC_MF_REJECT_HINT + 1, ptrs, lens, c->n_ents,
@@ -47,19 +47,19 @@ static int cc_decode(codec_case *c, const uint8_t *b, size_t l)
 {
     (void)c;
     uint64_t info[RAFTC_MF_COUNT];
-    int rc = raftc_message_info(b, l, info, RAFTC_MF_COUNT);
+    int rc = raftc_message_decode(info, RAFTC_MF_COUNT, b, l);
     if (rc != 0 || info[RAFTC_MF_N_ENTRIES] == 0)
         return rc;
     const uint8_t *ents[MAX_ENTS];
     size_t lens[MAX_ENTS], n = 0;
-    if ((rc = raftc_message_entries(b, l, ents, lens, MAX_ENTS, &n)) != 0)
+    if ((rc = raftc_message_decode_entries(ents, lens, MAX_ENTS, &n, b, l)) != 0)
         return rc;
     for (size_t i = 0; i < n && i < MAX_ENTS; i++) {
         const uint8_t *data;
         size_t dl;
         uint64_t term, index;
-        int type;
-        if ((rc = raftc_entry_info(ents[i], lens[i], &term, &index, &type, &data, &dl)) != 0)
+        raftc_entry_type type;
+        if ((rc = raftc_entry_decode(&term, &index, &type, &data, &dl, ents[i], lens[i])) != 0)
             return rc;
     }
     return 0;
@@ -144,7 +144,7 @@ void bench_codec(void)
         if (rc == 0)
             rc = cc_encode(&c, 0);
         if (rc == 0)
-            rc = raftc_sink_get(c.out, 0, &b, &l);
+            rc = raftc_sink_get(&b, &l, c.out, 0);
         /* decode a private copy: c.out is rewritten by the encode runs */
         uint8_t *copy = rc == 0 ? malloc(l ? l : 1) : NULL;
         if (rc == 0 && copy == NULL)

@@ -32,12 +32,12 @@ static int step_msg(bnode *n, int type, uint64_t from, uint64_t term, uint64_t l
     if (rc == 0 && entry != NULL)
         rc = raftc_entry_encode(es, entry[0], entry[1], RAFTC_ENTRY_NORMAL, NULL, 0);
     if (rc == 0 && entry != NULL)
-        rc = raftc_sink_get(es, 0, &eb, &el);
+        rc = raftc_sink_get(&eb, &el, es, 0);
     if (rc == 0)
         rc = raftc_message_encode(s, f, RAFTC_MF_REJECT_HINT + 1, entry ? &eb : NULL,
                                   entry ? &el : NULL, entry ? 1 : 0, NULL, 0, NULL, 0);
     if (rc == 0)
-        rc = raftc_sink_get(s, 0, &b, &l);
+        rc = raftc_sink_get(&b, &l, s, 0);
     if (rc == 0)
         rc = raftc_node_step(n->node, b, l);
     raftc_sink_free(s);

@@ -37,7 +37,7 @@ static void quorum_at(size_t n)
     }
     uint64_t t1 = bench_now_ns();
     for (int r = 0; r < reps && rc == 0; r++) {
-        int v = 0;
+        raftc_vote_result v = RAFTC_VOTE_PENDING;
         rc = raftc_quorum_vote_result(&v, ids, n, ids, n / 2, ids, granted, n);
         sink += (uint64_t)v;
     }

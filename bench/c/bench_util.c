@@ -125,11 +125,11 @@ int bnode_init(bnode *n, uint64_t id, const uint64_t *voters, size_t n_voters, c
     if (rc == 0)
         rc = raftc_conf_state_encode(cs, voters, n_voters, NULL, 0, NULL, 0, NULL, 0, 0);
     if (rc == 0)
-        rc = raftc_sink_get(cs, 0, &b, &l);
+        rc = raftc_sink_get(&b, &l, cs, 0);
     if (rc == 0)
         rc = raftc_snapshot_encode(snap, 1, 1, b, l, NULL, 0);
     if (rc == 0)
-        rc = raftc_sink_get(snap, 0, &sb, &sl);
+        rc = raftc_sink_get(&sb, &sl, snap, 0);
     if (rc == 0)
         rc = raftc_memstorage_apply_snapshot(n->ms, sb, sl);
     if (rc == 0)
@@ -149,7 +149,7 @@ int bnode_init(bnode *n, uint64_t id, const uint64_t *voters, size_t n_voters, c
     if (rc == 0)
         rc = raftc_config_set_memstorage(cfg, n->ms);
     if (rc == 0)
-        rc = raftc_node_new(&n->node, cfg, err);
+        rc = raftc_node_new(&n->node, err, cfg);
     raftc_config_free(cfg);
     raftc_sink_free(cs);
     raftc_sink_free(snap);
@@ -168,10 +168,10 @@ int bnode_handle_ready(bnode *n, bnode_send_fn send, void *ud, size_t *applied_d
     raftc_ready *rd = NULL;
     uint64_t info[RAFTC_RD_COUNT];
     size_t count = 0;
-    int rc = raftc_node_ready(n->node, &rd);
+    int rc = raftc_node_ready(&rd, n->node);
     if (rc != 0)
         return rc;
-    if ((rc = raftc_ready_info(rd, info, RAFTC_RD_COUNT)) != 0)
+    if ((rc = raftc_ready_info(info, RAFTC_RD_COUNT, rd)) != 0)
         return rc;
     if (info[RAFTC_RD_HAS_HARD_STATE]) {
         rc = raftc_memstorage_set_hard_state_fields(n->ms, info[RAFTC_RD_TERM],
@@ -187,16 +187,16 @@ int bnode_handle_ready(bnode *n, bnode_send_fn send, void *ud, size_t *applied_d
         const uint8_t *b;
         size_t l;
         uint64_t mi[RAFTC_MF_TO + 1];
-        if ((rc = raftc_ready_message_info(rd, i, mi, RAFTC_MF_TO + 1)) != 0)
+        if ((rc = raftc_ready_message_info(mi, RAFTC_MF_TO + 1, rd, i)) != 0)
             return rc;
-        if ((rc = raftc_ready_message(rd, i, &b, &l)) != 0)
+        if ((rc = raftc_ready_message(&b, &l, rd, i)) != 0)
             return rc;
         send(ud, mi[RAFTC_MF_TO], b, l);
     }
     for (size_t i = 0; i < (size_t)info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
         uint64_t index;
         size_t dl;
-        if ((rc = raftc_ready_committed_entry_info(rd, i, NULL, &index, NULL, NULL, &dl)) != 0)
+        if ((rc = raftc_ready_committed_entry_info(NULL, &index, NULL, NULL, &dl, rd, i)) != 0)
             return rc;
         count += dl > 0;
         n->applied = index;
@@ -219,7 +219,7 @@ int bnode_settle(bnode *n)
 static uint64_t bnode_status(const bnode *n, int field)
 {
     uint64_t st[RAFTC_ST_COUNT] = {0};
-    if (raftc_node_status_info(n->node, st, RAFTC_ST_COUNT) != 0)
+    if (raftc_node_status_info(st, RAFTC_ST_COUNT, n->node) != 0)
         return 0;
     return st[field];
 }
@@ -237,13 +237,13 @@ uint64_t bnode_term(const bnode *n)
 uint64_t bnode_first_index(bnode *n)
 {
     uint64_t i = 0;
-    raftc_memstorage_first_index(n->ms, &i);
+    raftc_memstorage_first_index(&i, n->ms);
     return i;
 }
 
 uint64_t bnode_last_index(bnode *n)
 {
     uint64_t i = 0;
-    raftc_memstorage_last_index(n->ms, &i);
+    raftc_memstorage_last_index(&i, n->ms);
     return i;
 }

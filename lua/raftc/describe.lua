@@ -14,14 +14,14 @@ local function text(rc, s)
     return s
 end
 
-function M.describe_message(m) return text(B.describe_message(raftpb.encode_message(m))) end
-function M.describe_entry(e) return text(B.describe_entry(raftpb.encode_entry(e))) end
-function M.describe_entries(list) return text(B.describe_entries(raftpb.encode_entries(list))) end
-function M.describe_hard_state(hs) return text(B.describe_hard_state(raftpb.encode_hard_state(hs))) end
-function M.describe_conf_state(cs) return text(B.describe_conf_state(raftpb.encode_conf_state(cs))) end
-function M.describe_snapshot(s) return text(B.describe_snapshot(raftpb.encode_snapshot(s))) end
+function M.describe_message(m) return text(B.message_describe(raftpb.encode_message(m))) end
+function M.describe_entry(e) return text(B.entry_describe(raftpb.encode_entry(e))) end
+function M.describe_entries(list) return text(B.entry_describe_list(raftpb.encode_entries(list))) end
+function M.describe_hard_state(hs) return text(B.hard_state_describe(raftpb.encode_hard_state(hs))) end
+function M.describe_conf_state(cs) return text(B.conf_state_describe(raftpb.encode_conf_state(cs))) end
+function M.describe_snapshot(s) return text(B.snapshot_describe(raftpb.encode_snapshot(s))) end
 function M.describe_soft_state(lead, state)
-    return text(B.describe_soft_state(num.uint("lead", lead), num.int("raft_state", state, -2 ^ 31, 2 ^ 31 - 1)))
+    return text(B.soft_state_describe(num.uint("lead", lead), num.int("raft_state", state, -2 ^ 31, 2 ^ 31 - 1)))
 end
 
 return M

@@ -288,7 +288,8 @@ end
 
 function RawNode:_apply_conf_change(kind, b)
     local s = core.sink()
-    call(self, self._B.node_apply_conf_change, kind, b, s)
+    local rc = self._B.node_apply_conf_change(s, self:_handle(), kind, b)
+    if rc ~= 0 or self._state.pending ~= nil then self:_fail(rc) end
     return core.first(s)
 end
 
@@ -392,7 +393,7 @@ function RawNode:status()
     check(rc)
     for _, id in ipairs(ids) do
         local p
-        rc, p = B.node_progress(h, id)
+        rc, p = B.node_progress_info(h, id)
         check(rc)
         st.progress[id] = { match = p[PR.MATCH], next = p[PR.NEXT], state = p[PR.STATE],
                             pending_snapshot = p[PR.PENDING_SNAPSHOT],
@@ -412,7 +413,7 @@ end
 
 function RawNode:conf_state()
     local s = core.sink()
-    check(self._B.node_conf_state(self:_inspect(), s))
+    check(self._B.node_conf_state(s, self:_inspect()))
     return raftpb.decode_conf_state(core.first(s))
 end
 
@@ -431,7 +432,9 @@ function RawNode:report_snapshot(id, status)
          num.int("status", status, K("SNAPSHOT_FINISH"), K("SNAPSHOT_FAILURE")))
 end
 function RawNode:_set_randomized_election_timeout(t)
-    call(self, self._B.node_test_set_randomized_election_timeout, num.int("timeout", t, -2 ^ 31, 2 ^ 31 - 1))
+    t = num.int("timeout", t, -2 ^ 31, 2 ^ 31 - 1)
+    -- raftc_testing_control; t <= 0 is refused with RAFTC_EINVAL
+    call(self, self._B.testing_control, K("TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT"), t > 0 and t or 0)
 end
 
 return M

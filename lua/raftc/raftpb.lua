@@ -69,7 +69,7 @@ function M.encode_entry(e)
 end
 
 function M.decode_entry(b)
-    local rc, term, index, typ, data = B.entry_info(num.bytes("entry bytes", b))
+    local rc, term, index, typ, data = B.entry_decode(num.bytes("entry bytes", b))
     check(rc)
     return { term = term, index = index, type = typ, data = data }
 end
@@ -129,7 +129,7 @@ function M.decode_conf_state(b)
     local cs = {}
     local auto
     for _, list in ipairs({ "VOTERS", "LEARNERS", "VOTERS_OUTGOING", "LEARNERS_NEXT" }) do
-        local rc, t, a = B.conf_state_ids(b, K("CS_" .. list))
+        local rc, t, a = B.conf_state_decode(b, K("CS_" .. list))
         check(rc)
         cs[list:lower()], auto = t, a
     end
@@ -152,7 +152,7 @@ end
 function M.decode_snapshot(b)
     num.bytes("snapshot bytes", b)
     local cs, data = core.sink(), core.sink()
-    local rc, index, term = B.snapshot_info(b, cs, data)
+    local rc, index, term = B.snapshot_decode(cs, data, b)
     check(rc)
     return { data = core.first(data),
              metadata = { conf_state = M.decode_conf_state(core.first(cs)), index = index,
@@ -218,7 +218,7 @@ local parts = { core.sink(), core.sink(), core.sink(), core.sink() }
 
 function M.decode_message(b)
     num.bytes("message bytes", b)
-    local rc, info = B.message_info(b)
+    local rc, info = B.message_decode(b)
     check(rc)
     local m = { type = info[MF.TYPE], to = info[MF.TO], from = info[MF.FROM],
                 term = info[MF.TERM], log_term = info[MF.LOG_TERM], index = info[MF.INDEX],
@@ -229,7 +229,7 @@ function M.decode_message(b)
         -- module sinks, reset per call: every item is copied out before any recursion
         local ents, snap, resps, ctx = parts[1], parts[2], parts[3], parts[4]
         for i = 1, 4 do B.sink_reset(parts[i]) end
-        check(B.message_parts(b, ents, snap, resps, ctx))
+        check(B.message_decode_parts(ents, snap, resps, ctx, b))
         local ent_bytes = core.items(ents)
         local snap_bytes = B.sink_count(snap) > 0 and core.first(snap) or nil
         local rs = core.items(resps)
@@ -284,7 +284,7 @@ end
 -- The context of an encoded conf change (kind RAFTC_CC_V1 / RAFTC_CC_V2).
 function M.conf_change_context(kind, b)
     local s = core.sink()
-    check(B.conf_change_context(s, kind, num.bytes("conf change bytes", b)))
+    check(B.conf_change_decode_context(s, kind, num.bytes("conf change bytes", b)))
     return core.first(s)
 end
 

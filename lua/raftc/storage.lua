@@ -49,9 +49,9 @@ end
 -- Makes a snapshot at index i (conf_state: ConfState table or bytes, data: string); returns it.
 function MemoryStorage:create_snapshot(i, conf_state, data)
     local s = core.sink()
-    ms_check(self, B.memstorage_create_snapshot(self._ms, num.uint("i", i),
+    ms_check(self, B.memstorage_create_snapshot(s, self._ms, num.uint("i", i),
                                                 raftpb.encode_conf_state(conf_state),
-                                                num.bytes("data", data, true), s))
+                                                num.bytes("data", data, true)))
     return raftpb.decode_snapshot(core.first(s))
 end
 
@@ -62,7 +62,7 @@ end
 -- The Storage interface (each also has a raw form returning bytes, used by node callbacks).
 function MemoryStorage:_initial_state_bytes()
     local hs, cs = core.sink(), core.sink()
-    ms_check(self, B.memstorage_initial_state(self._ms, hs, cs))
+    ms_check(self, B.memstorage_initial_state(hs, cs, self._ms))
     return core.first(hs), core.first(cs)
 end
 function MemoryStorage:initial_state()
@@ -71,7 +71,7 @@ function MemoryStorage:initial_state()
 end
 function MemoryStorage:_entries_bytes(lo, hi, max_size)
     local s = core.sink()
-    ms_check(self, B.memstorage_entries(self._ms, lo, hi, max_size, s))
+    ms_check(self, B.memstorage_entries(s, self._ms, lo, hi, max_size))
     return core.items(s)
 end
 function MemoryStorage:entries(lo, hi, max_size)
@@ -95,7 +95,7 @@ function MemoryStorage:last_index()
 end
 function MemoryStorage:_snapshot_bytes()
     local s = core.sink()
-    ms_check(self, B.memstorage_snapshot(self._ms, s))
+    ms_check(self, B.memstorage_snapshot(s, self._ms))
     return core.first(s)
 end
 function MemoryStorage:snapshot() return raftpb.decode_snapshot(MemoryStorage._snapshot_bytes(self)) end

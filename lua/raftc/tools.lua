@@ -106,7 +106,7 @@ function Changer:describe()
 end
 function Changer:conf_state()
     local s = core.sink()
-    check(B.changer_conf_state(self._ch, s))
+    check(B.changer_conf_state(s, self._ch))
     return raftpb.decode_conf_state(core.first(s))
 end
 

@@ -3,22 +3,32 @@
 # __init__.py: the pyraftc package: etcd raft semantics (raftc, C11) driven from Python.
 """pyraftc: a Python binding of raftc, etcd's raft (go.etcd.io/raft/v3) ported to C.
 
-Quick start::
+Quick start (a one-node cluster; run by python/tests/test_guide.py)::
 
     import pyraftc
-    from pyraftc import raftpb
 
     storage = pyraftc.MemoryStorage()
     node = pyraftc.RawNode(pyraftc.Config(id=1, storage=storage))
     node.bootstrap([pyraftc.Peer(id=1)])
+
+    def handle_ready():
+        while node.has_ready():
+            rd = node.ready()
+            if rd.snapshot is not None:          # persist: snapshot, entries, HardState
+                storage.apply_snapshot(rd.snapshot)
+            storage.append(rd.entries)
+            if rd.hard_state is not None:
+                storage.set_hard_state(rd.hard_state)
+            # ... send rd.messages, then apply rd.committed_entries:
+            for e in rd.committed_entries:
+                if e.type != pyraftc.raftpb.EntryNormal:
+                    node.apply_conf_change(e)    # the bootstrap configuration, first
+            node.advance()
+
+    handle_ready()      # apply the bootstrap configuration before campaigning
     node.campaign()
-    while node.has_ready():
-        rd = node.ready()
-        if rd.hard_state is not None:
-            storage.set_hard_state(rd.hard_state)
-        storage.append(rd.entries)
-        ...  # send rd.messages, apply rd.committed_entries
-        node.advance()
+    handle_ready()
+    assert node.status().raft_state == pyraftc.StateType.LEADER
 
 Names follow etcd's (snake_case). Raft values are :mod:`pyraftc.raftpb` protobuf objects;
 errors are :class:`RaftError` subclasses (``...Error``; the suffix-less names of pyraftc 0.1 are

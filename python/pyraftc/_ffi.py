@@ -108,7 +108,7 @@ class Sink:
 
     def item(self, i: int) -> bytes:
         """A copy of item i (raises InvalidArgumentError past the end)."""
-        check(lib.raftc_sink_get(self.ptr, i, self._p, self._n))
+        check(lib.raftc_sink_get(self._p, self._n, self.ptr, i))
         return view(self._p, self._n)
 
     def items(self) -> List[bytes]:

@@ -1,13 +1,13 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
 # config.py: pyraftc.Config (etcd's raft.Config) and pyraftc.Peer.
-"""Node configuration with etcd's field names, defaults and validation texts."""
+"""Node configuration with etcd's field names and defaults; validated by the C library."""
 import logging
 from typing import Any, Callable, Optional, Union
 
-from ._ffi import NO_LIMIT, as_bytes, as_u64
+from ._ffi import NO_LIMIT, as_bytes, as_u64, c_string, check, ffi, lib
 from .enums import ReadOnlyOption
-from .errors import ConfigError
+from .errors import error_for_code
 
 __all__ = ["Config", "Peer", "Logger", "NO_LIMIT", "LOCAL_APPEND_THREAD", "LOCAL_APPLY_THREAD"]
 
@@ -62,8 +62,9 @@ class Config:
     a callable ``(level, text)``; raft's log lines use etcd's texts. ``rand_seed`` seeds the
     election-timeout randomisation (0 = library default).
 
-    Types are checked on construction (TypeError/ValueError); :meth:`validate` applies etcd's
-    rules and raises :class:`pyraftc.ConfigError` with etcd's texts (RawNode calls it).
+    Types are checked on construction (TypeError/ValueError); :meth:`validate` has the C
+    library apply etcd's rules and raises :class:`pyraftc.ConfigError` with etcd's texts (as
+    RawNode does).
     """
 
     id: int
@@ -132,26 +133,49 @@ class Config:
         self.storage = storage
 
     def validate(self) -> None:
-        """etcd's Config.validate(): raises ConfigError with etcd's text on the first problem."""
-        err = None
-        if self.id == 0:
-            err = "cannot use none as id"
-        elif self.id in (LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD):
-            err = "cannot use local target as id"
-        elif self.heartbeat_tick <= 0:
-            err = "heartbeat tick must be greater than 0"
-        elif self.election_tick <= self.heartbeat_tick:
-            err = "election tick must be greater than heartbeat tick"
-        elif self.storage is None:
-            err = "storage cannot be nil"
-        elif self.max_inflight_msgs <= 0:
-            err = "max inflight messages must be greater than 0"
-        elif self.max_inflight_bytes != 0 and self.max_inflight_bytes < self.max_size_per_msg:
-            err = "max inflight bytes must be >= max message size"
-        elif self.read_only_option == ReadOnlyOption.LEASE_BASED and not self.check_quorum:
-            err = "CheckQuorum must be enabled when ReadOnlyOption is ReadOnlyLeaseBased"
-        if err is not None:
-            raise ConfigError(err)
+        """etcd's Config.validate(), done by the C library itself: raises ConfigError with
+        its (etcd's) text for the first problem. (RawNode validates the same way.)"""
+        cfg = self._c_config()
+        ms: Any = None
+        if self.storage is not None:  # any storage will do: the check never reads it
+            pp = ffi.new("raftc_memstorage **")
+            check(lib.raftc_memstorage_new(pp))
+            ms = ffi.gc(pp[0], lib.raftc_memstorage_free)
+            check(lib.raftc_config_set_memstorage(cfg, ms))
+        nodepp = ffi.new("raftc_node **")
+        errp = ffi.new("const char **")
+        rc = lib.raftc_node_new(nodepp, errp, cfg)
+        lib.raftc_node_free(nodepp[0])
+        if rc < 0:
+            raise error_for_code(rc, c_string(errp[0]) if errp[0] != ffi.NULL else "")
+
+    def _c_config(self) -> Any:
+        """A raftc_config with these options (no storage, no logger; freed when collected)."""
+        pp = ffi.new("raftc_config **")
+        check(lib.raftc_config_new(pp))
+        cfg = ffi.gc(pp[0], lib.raftc_config_free)
+        opts = (
+            (lib.RAFTC_OPT_ID, self.id), (lib.RAFTC_OPT_ELECTION_TICK, self.election_tick),
+            (lib.RAFTC_OPT_HEARTBEAT_TICK, self.heartbeat_tick),
+            (lib.RAFTC_OPT_APPLIED, self.applied),
+            (lib.RAFTC_OPT_MAX_SIZE_PER_MSG, self.max_size_per_msg),
+            (lib.RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, self.max_committed_size_per_ready),
+            (lib.RAFTC_OPT_MAX_UNCOMMITTED_ENTRIES_SIZE, self.max_uncommitted_entries_size),
+            (lib.RAFTC_OPT_MAX_INFLIGHT_MSGS, self.max_inflight_msgs),
+            (lib.RAFTC_OPT_MAX_INFLIGHT_BYTES, self.max_inflight_bytes),
+            (lib.RAFTC_OPT_READ_ONLY_OPTION, int(self.read_only_option)),
+            (lib.RAFTC_OPT_CHECK_QUORUM, self.check_quorum),
+            (lib.RAFTC_OPT_PRE_VOTE, self.pre_vote),
+            (lib.RAFTC_OPT_DISABLE_PROPOSAL_FORWARDING, self.disable_proposal_forwarding),
+            (lib.RAFTC_OPT_DISABLE_CONF_CHANGE_VALIDATION, self.disable_conf_change_validation),
+            (lib.RAFTC_OPT_STEP_DOWN_ON_REMOVAL, self.step_down_on_removal),
+            (lib.RAFTC_OPT_ASYNC_STORAGE_WRITES, self.async_storage_writes),
+        )
+        for opt, value in opts:
+            check(lib.raftc_config_set_u64(cfg, opt, int(value)))
+        if self.rand_seed:
+            check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, self.rand_seed))
+        return cfg
 
     def __repr__(self) -> str:
         fields = ", ".join("%s=%r" % (k, getattr(self, k))

@@ -31,38 +31,38 @@ def _describe(fn: Callable[..., int], b: bytes) -> str:
 
 def describe_message(m: Union[pb.Message, bytes]) -> str:
     """etcd's DescribeMessage(m, EntryFormatter=%q), without a trailing newline."""
-    return _describe(lib.raftc_describe_message, encode("m", m, pb.Message))
+    return _describe(lib.raftc_message_describe, encode("m", m, pb.Message))
 
 
 def describe_entry(e: Union[pb.Entry, bytes]) -> str:
     """etcd's DescribeEntry, e.g. ``1/4 EntryNormal "data"``."""
-    return _describe(lib.raftc_describe_entry, encode("e", e, pb.Entry))
+    return _describe(lib.raftc_entry_describe, encode("e", e, pb.Entry))
 
 
 def describe_entries(ents: Iterable[Union[pb.Entry, bytes]]) -> str:
     """etcd's DescribeEntries: each entry followed by a newline."""
     bufs = encode_entries("ents", ents)
     ptrs, lens, keep = buffer_array(bufs)
-    text = _call(lib.raftc_describe_entries, ptrs, lens, len(bufs))
+    text = _call(lib.raftc_entry_describe_list, ptrs, lens, len(bufs))
     del keep
     return text
 
 
 def describe_hard_state(hs: Union[pb.HardState, bytes]) -> str:
     """``Term:1 Vote:1 Commit:3`` ("" for an empty HardState)."""
-    return _describe(lib.raftc_describe_hard_state, encode("hs", hs, pb.HardState))
+    return _describe(lib.raftc_hard_state_describe, encode("hs", hs, pb.HardState))
 
 
 def describe_conf_state(cs: Union[pb.ConfState, bytes]) -> str:
     """``Voters:[1 2] VotersOutgoing:[] Learners:[] LearnersNext:[] AutoLeave:false``."""
-    return _describe(lib.raftc_describe_conf_state, encode("cs", cs, pb.ConfState))
+    return _describe(lib.raftc_conf_state_describe, encode("cs", cs, pb.ConfState))
 
 
 def describe_snapshot(s: Union[pb.Snapshot, bytes]) -> str:
     """``Index:11 Term:1 ConfState:...``."""
-    return _describe(lib.raftc_describe_snapshot, encode("s", s, pb.Snapshot))
+    return _describe(lib.raftc_snapshot_describe, encode("s", s, pb.Snapshot))
 
 
 def describe_soft_state(lead: int, raft_state: StateType) -> str:
     """``Lead:1 State:StateLeader``."""
-    return _call(lib.raftc_describe_soft_state, lead, int(raft_state))
+    return _call(lib.raftc_soft_state_describe, lead, int(raft_state))

@@ -386,7 +386,8 @@ class RawNode:
         if not isinstance(config, Config):
             raise TypeError("RawNode(config) needs a pyraftc.Config, not %s"
                             % type(config).__name__)
-        config.validate()
+        if config.storage is None:
+            config.validate()  # raises the core's text ("storage cannot be nil" or earlier)
         storage = config.storage
         self.config = config
         self.storage = storage
@@ -406,31 +407,7 @@ class RawNode:
         self._node: Any = ffi.NULL
         self._gen = 0  # changes whenever the Ready view does (ready, advance)
 
-        cfgpp = ffi.new("raftc_config **")
-        check(lib.raftc_config_new(cfgpp))
-        cfg = ffi.gc(cfgpp[0], lib.raftc_config_free)
-        opts = (
-            (lib.RAFTC_OPT_ID, config.id), (lib.RAFTC_OPT_ELECTION_TICK, config.election_tick),
-            (lib.RAFTC_OPT_HEARTBEAT_TICK, config.heartbeat_tick),
-            (lib.RAFTC_OPT_APPLIED, config.applied),
-            (lib.RAFTC_OPT_MAX_SIZE_PER_MSG, config.max_size_per_msg),
-            (lib.RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, config.max_committed_size_per_ready),
-            (lib.RAFTC_OPT_MAX_UNCOMMITTED_ENTRIES_SIZE, config.max_uncommitted_entries_size),
-            (lib.RAFTC_OPT_MAX_INFLIGHT_MSGS, config.max_inflight_msgs),
-            (lib.RAFTC_OPT_MAX_INFLIGHT_BYTES, config.max_inflight_bytes),
-            (lib.RAFTC_OPT_READ_ONLY_OPTION, int(config.read_only_option)),
-            (lib.RAFTC_OPT_CHECK_QUORUM, config.check_quorum),
-            (lib.RAFTC_OPT_PRE_VOTE, config.pre_vote),
-            (lib.RAFTC_OPT_DISABLE_PROPOSAL_FORWARDING, config.disable_proposal_forwarding),
-            (lib.RAFTC_OPT_DISABLE_CONF_CHANGE_VALIDATION,
-             config.disable_conf_change_validation),
-            (lib.RAFTC_OPT_STEP_DOWN_ON_REMOVAL, config.step_down_on_removal),
-            (lib.RAFTC_OPT_ASYNC_STORAGE_WRITES, config.async_storage_writes),
-        )
-        for opt, value in opts:
-            check(lib.raftc_config_set_u64(cfg, opt, int(value)))
-        if config.rand_seed:
-            check(lib.raftc_config_set_u64(cfg, lib.RAFTC_OPT_RAND_SEED, config.rand_seed))
+        cfg = config._c_config()
         keep: Tuple[Any, ...] = (self._handle,)
         direct = self._ctx.ms is not None and len(self._ctx.direct) == 6
         if not isinstance(self, _LockedRawNode):
@@ -458,7 +435,7 @@ class RawNode:
         pp = ffi.new("raftc_node **")
         errp = ffi.new("const char **")
         with self._lock:
-            rc = lib.raftc_node_new(pp, cfg, errp)
+            rc = lib.raftc_node_new(pp, errp, cfg)
             self._drain_log()
             self._raise_pending()
         if rc < 0:
@@ -676,7 +653,7 @@ class RawNode:
         with self._lock:
             node = self._ptr()
             sink = self._sink.reset()
-            self._result(node, lib.raftc_node_apply_conf_change(node, kind, b, len(b), sink.ptr))
+            self._result(node, lib.raftc_node_apply_conf_change(sink.ptr, node, kind, b, len(b)))
             return pb.ConfState.FromString(sink.first())
 
     def step(self, msg: Union[pb.Message, bytes]) -> None:
@@ -735,7 +712,7 @@ class RawNode:
             text = ""
             if describe:
                 sp = ffi.new("char **")
-                check(lib.raftc_ready_describe(self._rdpp[0], sp))
+                check(lib.raftc_ready_describe(sp, self._rdpp[0]))
                 text = take_string(sp)
             return rd, text
 
@@ -758,7 +735,7 @@ class RawNode:
         with self._lock:
             if self._closed:
                 raise StateError("raft node is closed")
-            check(lib.raftc_node_status_info(self._node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, self._node))
             return BasicStatus(self._st_info)
 
     def status(self) -> Status:
@@ -766,19 +743,19 @@ class RawNode:
         failed node too."""
         with self._lock:
             node = self._inspect()
-            check(lib.raftc_node_status_info(node, self._st_info, _ST_COUNT))
+            check(lib.raftc_node_status_info(self._st_info, _ST_COUNT, node))
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_config(node, sp))
+            check(lib.raftc_node_status_config(sp, node))
             config = take_string(sp)
             progress: Dict[int, Progress] = {}
             count = ffi.new("size_t *")
-            check(lib.raftc_node_progress_ids(node, ffi.NULL, 0, count))
+            check(lib.raftc_node_progress_ids(ffi.NULL, 0, count, node))
             if count[0]:
                 ids = ffi.new("uint64_t[]", count[0])
-                check(lib.raftc_node_progress_ids(node, ids, count[0], count))
+                check(lib.raftc_node_progress_ids(ids, count[0], count, node))
                 pr = ffi.new("uint64_t[]", _PR_COUNT)
                 for i in range(count[0]):
-                    check(lib.raftc_node_progress(node, ids[i], pr, _PR_COUNT))
+                    check(lib.raftc_node_progress_info(pr, _PR_COUNT, node, ids[i]))
                     progress[int(ids[i])] = Progress(
                         int(pr[lib.RAFTC_PR_MATCH]), int(pr[lib.RAFTC_PR_NEXT]),
                         ProgressStateType(pr[lib.RAFTC_PR_STATE]),
@@ -792,14 +769,14 @@ class RawNode:
         node too)."""
         with self._lock:
             sp = ffi.new("char **")
-            check(lib.raftc_node_status_progress(self._inspect(), sp))
+            check(lib.raftc_node_status_progress(sp, self._inspect()))
             return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
         """The current configuration as a raftpb.ConfState (works on a failed node too)."""
         with self._lock:
             sink = self._sink.reset()
-            check(lib.raftc_node_conf_state(self._inspect(), sink.ptr))
+            check(lib.raftc_node_conf_state(sink.ptr, self._inspect()))
             return pb.ConfState.FromString(sink.first())
 
     # -- other requests --------------------------------------------------------------------
@@ -832,7 +809,10 @@ class RawNode:
 
     def _set_randomized_election_timeout(self, timeout: int) -> None:
         """Test hook: pins the current randomized election timeout."""
-        self._call(lib.raftc_node_test_set_randomized_election_timeout, int(timeout))
+        value = int(timeout) if int(timeout) > 0 else 0  # <= 0 is refused with EINVAL
+        self._call(
+            lib.raftc_testing_control, lib.RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT, value
+        )
 
     def __repr__(self) -> str:
         if self._closed:

@@ -165,8 +165,8 @@ class MemoryStorage(Storage):
         data = as_bytes("data", data)
         with self._lock:
             sink = self._sink.reset()
-            _ms_check(lib.raftc_memstorage_create_snapshot(self._ms, i, cs, len(cs), data,
-                                                           len(data), sink.ptr),
+            _ms_check(lib.raftc_memstorage_create_snapshot(sink.ptr, self._ms, i, cs, len(cs),
+                                                           data, len(data)),
                       "snapshot %d is out of bound lastindex" % i)
             return pb.Snapshot.FromString(sink.first())
 
@@ -184,7 +184,7 @@ class MemoryStorage(Storage):
         """The saved (HardState, ConfState)."""
         hs, cs = Sink(), Sink()
         with self._lock:
-            _ms_check(lib.raftc_memstorage_initial_state(self._ms, hs.ptr, cs.ptr),
+            _ms_check(lib.raftc_memstorage_initial_state(hs.ptr, cs.ptr, self._ms),
                       "initial_state")
         return pb.HardState.FromString(hs.first()), pb.ConfState.FromString(cs.first())
 
@@ -194,7 +194,7 @@ class MemoryStorage(Storage):
         lo, hi, max_size = as_u64("lo", lo), as_u64("hi", hi), as_u64("max_size", max_size)
         with self._lock:
             sink = self._sink.reset()
-            _ms_check(lib.raftc_memstorage_entries(self._ms, lo, hi, max_size, sink.ptr),
+            _ms_check(lib.raftc_memstorage_entries(sink.ptr, self._ms, lo, hi, max_size),
                       "entries")
             return decode_entries(sink.items())
 
@@ -202,26 +202,26 @@ class MemoryStorage(Storage):
         """Term of entry i. Raises CompactedError or UnavailableError."""
         i = as_u64("i", i)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_term(self._ms, i, self._u64), "term")
+            _ms_check(lib.raftc_memstorage_term(self._u64, self._ms, i), "term")
             return int(self._u64[0])
 
     def first_index(self) -> int:
         """Index of the first available entry."""
         with self._lock:
-            _ms_check(lib.raftc_memstorage_first_index(self._ms, self._u64), "first_index")
+            _ms_check(lib.raftc_memstorage_first_index(self._u64, self._ms), "first_index")
             return int(self._u64[0])
 
     def last_index(self) -> int:
         """Index of the last entry."""
         with self._lock:
-            _ms_check(lib.raftc_memstorage_last_index(self._ms, self._u64), "last_index")
+            _ms_check(lib.raftc_memstorage_last_index(self._u64, self._ms), "last_index")
             return int(self._u64[0])
 
     def snapshot(self) -> pb.Snapshot:
         """The current snapshot."""
         with self._lock:
             sink = self._sink.reset()
-            _ms_check(lib.raftc_memstorage_snapshot(self._ms, sink.ptr), "snapshot")
+            _ms_check(lib.raftc_memstorage_snapshot(sink.ptr, self._ms), "snapshot")
             return pb.Snapshot.FromString(sink.first())
 
 
@@ -274,7 +274,7 @@ def _pyraftc_st_initial_state(ud: Any, hs_sink: Any, cs_sink: Any) -> int:
     ctx: _Context = ffi.from_handle(ud)
     try:
         if "initial_state" in ctx.direct:
-            rc: int = lib.raftc_memstorage_initial_state(ctx.ms, hs_sink, cs_sink)
+            rc: int = lib.raftc_memstorage_initial_state(hs_sink, cs_sink, ctx.ms)
             return rc
         result = ctx.storage.initial_state()
         if not isinstance(result, tuple) or len(result) != 2:
@@ -287,11 +287,11 @@ def _pyraftc_st_initial_state(ud: Any, hs_sink: Any, cs_sink: Any) -> int:
 
 
 @def_extern()
-def _pyraftc_st_entries(ud: Any, lo: int, hi: int, max_size: int, out: Any) -> int:
+def _pyraftc_st_entries(ud: Any, out: Any, lo: int, hi: int, max_size: int) -> int:
     ctx: _Context = ffi.from_handle(ud)
     try:
         if "entries" in ctx.direct:
-            rc: int = lib.raftc_memstorage_entries(ctx.ms, lo, hi, max_size, out)
+            rc: int = lib.raftc_memstorage_entries(out, ctx.ms, lo, hi, max_size)
             return rc
         ents = ctx.storage.entries(lo, hi, max_size)
         for b in encode_entries("Storage.entries()", ents):
@@ -309,7 +309,7 @@ def _u64_callback(ud: Any, out: Any, name: str, label: str, direct: Callable[...
     ctx: _Context = ffi.from_handle(ud)
     try:
         if name in ctx.direct:
-            return direct(ctx.ms, *args, out)
+            return direct(out, ctx.ms, *args)
         out[0] = as_u64(label, getattr(ctx.storage, name)(*args))
         return 0
     except BaseException as exc:  # noqa: B902
@@ -317,7 +317,7 @@ def _u64_callback(ud: Any, out: Any, name: str, label: str, direct: Callable[...
 
 
 @def_extern()
-def _pyraftc_st_term(ud: Any, i: int, out: Any) -> int:
+def _pyraftc_st_term(ud: Any, out: Any, i: int) -> int:
     return _u64_callback(ud, out, "term", "Storage.term()", lib.raftc_memstorage_term, i)
 
 
@@ -338,7 +338,7 @@ def _pyraftc_st_snapshot(ud: Any, out: Any) -> int:
     ctx: _Context = ffi.from_handle(ud)
     try:
         if "snapshot" in ctx.direct:
-            rc: int = lib.raftc_memstorage_snapshot(ctx.ms, out)
+            rc: int = lib.raftc_memstorage_snapshot(out, ctx.ms)
             return rc
         _put(out, encode("Storage.snapshot()", ctx.storage.snapshot(), pb.Snapshot))
         return 0

@@ -70,7 +70,7 @@ def vote_result(incoming: Sequence[int], outgoing: Sequence[int],
     out, n_out = _ids(outgoing)
     v_ids, n_v = _ids(list(votes.keys()))
     granted = ffi.new("int[]", [1 if v else 0 for v in votes.values()]) if n_v else ffi.NULL
-    res = ffi.new("int *")
+    res = ffi.new("raftc_vote_result *")
     _check(lib.raftc_quorum_vote_result(res, inc, n_inc, out, n_out, v_ids, granted, n_v))
     return VoteResult(res[0])
 
@@ -125,7 +125,7 @@ class Changer:
         changes = list(changes)
         if not changes:
             return ffi.NULL, ffi.NULL, 0
-        types = ffi.new("int[]", [int(t) for t, _ in changes])
+        types = ffi.new("raftc_cc_type[]", [int(t) for t, _ in changes])
         ids = ffi.new("uint64_t[]", [i for _, i in changes])
         return types, ids, len(changes)
 
@@ -150,13 +150,13 @@ class Changer:
     def describe(self) -> str:
         """etcd's Config.String() + "\\n" + ProgressMap.String()."""
         sp = ffi.new("char **")
-        _check(lib.raftc_changer_describe(self._ch, sp))
+        _check(lib.raftc_changer_describe(sp, self._ch))
         return take_string(sp)
 
     def conf_state(self) -> pb.ConfState:
         """The configuration as a raftpb.ConfState."""
         sink = Sink()
-        _check(lib.raftc_changer_conf_state(self._ch, sink.ptr))
+        _check(lib.raftc_changer_conf_state(sink.ptr, self._ch))
         return pb.ConfState.FromString(sink.first())
 
     @property

@@ -188,18 +188,25 @@ def test_no_leader_gives_503(tmp_path):
         assert c.stop() == {1: 0}
 
 
-def test_second_node_with_same_id_refused(c3):
-    c = Cluster(os.path.join(c3.workdir, "dup"), tick_ms=TICK_MS)
-    dup = c.add(2)
-    peers = ",".join("%d=%s" % (i, c3.nodes[i].url if i != 2 else dup.url) for i in (1, 2, 3))
-    c.nodes[2].args = c.launcher + ["--id", "2", "--listen", "127.0.0.1:%d" % dup.port,
-                                    "--data", dup.data, "--peers", peers]
-    c._spawn(dup)
+def start_refused(c3, subdir, node, data, peers):
+    """Starts one more process for id `node` beside cluster c3 (own port, given --data and
+    --peers); returns its exit status (None if still running after 10 s) and its log."""
+    c = Cluster(os.path.join(c3.workdir, subdir), tick_ms=TICK_MS)
+    n = c.add(node)
+    n.args = c.launcher + ["--id", str(node), "--listen", "127.0.0.1:%d" % n.port,
+                           "--data", data(n), "--peers", peers(n)]
+    c._spawn(n)
     try:
-        assert c.wait_exit(2, 10) == 1
+        return c.wait_exit(node, 10), c.tail(node)
     finally:
         c.stop()
-    assert "already running" in c.tail(2)
+
+
+def test_second_node_with_same_id_refused(c3):
+    status, text = start_refused(
+        c3, "dup", 2, lambda n: n.data,
+        lambda n: ",".join("%d=%s" % (i, c3.nodes[i].url if i != 2 else n.url) for i in (1, 2, 3)))
+    assert status == 1 and "already running" in text
 
 
 def test_membership_snapshot_and_self_removal(tmp_path):
@@ -331,14 +338,7 @@ def test_node_removed_while_down_exits_after_restart(tmp_path):
 
 def test_second_process_on_a_data_directory_refused(c3):
     """A second process started on a node's data directory (while the node runs) exits 1."""
-    c = Cluster(os.path.join(c3.workdir, "same-dir"), tick_ms=TICK_MS)
-    dup = c.add(1)
-    dup.args = c.launcher + ["--id", "1", "--listen", "127.0.0.1:%d" % dup.port,
-                             "--data", c3.nodes[1].data, "--peers", c3.peers_flag([1, 2, 3])]
-    c._spawn(dup)
-    try:
-        assert c.wait_exit(1, 10) == 1
-    finally:
-        c.stop()
-    assert "cannot open" in c.tail(1)
+    status, text = start_refused(c3, "same-dir", 1, lambda n: c3.nodes[1].data,
+                                 lambda n: c3.peers_flag([1, 2, 3]))
+    assert status == 1 and "cannot open" in text
     assert c3.nodes[1].status() is not None  # the running node is unharmed

@@ -34,8 +34,8 @@ int main()
                                                              nullptr, 0) != RAFTC_OK)
         failures++;
     raftc_sink_free(s);
-    int t = raftc_msg_type_from_name("MsgApp");
-    if (t != RAFTC_MSG_APP)
+    raftc_msg_type t = RAFTC_MSG_HUP;
+    if (raftc_msg_type_parse(&t, "MsgApp") != RAFTC_OK || t != RAFTC_MSG_APP)
         failures++;
     std::printf("header_cxx: %s\n", failures == 0 ? "ok" : "FAILED");
     return failures == 0 ? 0 : 1;

@@ -40,7 +40,7 @@ typedef struct ia_msg_hdr {
     int type;
     uint64_t to, from, term, commit, vote;
 } ia_msg_hdr;
-/* Reads the scalar header fields of raftpb Message bytes (raftc_message_info); 0 or RAFTC_E*. */
+/* Reads the scalar header fields of raftpb Message bytes (raftc_message_decode); 0 or RAFTC_E*. */
 int ia_msg_header(const uint8_t *b, size_t len, ia_msg_hdr *h);
 
 /* ---- environment ---- */

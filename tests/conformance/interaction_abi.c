@@ -12,7 +12,7 @@
 
 /* ---- logger ---- */
 
-static void log_cb(void *ud, int level, const char *msg, size_t len) {
+static void log_cb(void *ud, raftc_log_level level, const char *msg, size_t len) {
     (void)len;
     ia_log((ia_env *)ud, level, msg);
 }
@@ -25,31 +25,31 @@ static void log_cb(void *ud, int level, const char *msg, size_t len) {
 static int st_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs) {
     if (IA_FAILING(ud, IA_FAIL_INITIAL_STATE))
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_initial_state(((ia_node *)ud)->ms, hs, cs);
+    return raftc_memstorage_initial_state(hs, cs, ((ia_node *)ud)->ms);
 }
 
-static int st_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out) {
+static int st_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size) {
     if (IA_FAILING(ud, IA_FAIL_ENTRIES))
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_entries(((ia_node *)ud)->ms, lo, hi, max_size, out);
+    return raftc_memstorage_entries(out, ((ia_node *)ud)->ms, lo, hi, max_size);
 }
 
-static int st_term(void *ud, uint64_t i, uint64_t *term) {
+static int st_term(void *ud, uint64_t *term, uint64_t i) {
     if (IA_FAILING(ud, IA_FAIL_TERM))
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_term(((ia_node *)ud)->ms, i, term);
+    return raftc_memstorage_term(term, ((ia_node *)ud)->ms, i);
 }
 
 static int st_first_index(void *ud, uint64_t *index) {
     if (IA_FAILING(ud, IA_FAIL_FIRST_INDEX))
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_first_index(((ia_node *)ud)->ms, index);
+    return raftc_memstorage_first_index(index, ((ia_node *)ud)->ms);
 }
 
 static int st_last_index(void *ud, uint64_t *index) {
     if (IA_FAILING(ud, IA_FAIL_LAST_INDEX))
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_last_index(((ia_node *)ud)->ms, index);
+    return raftc_memstorage_last_index(index, ((ia_node *)ud)->ms);
 }
 
 static int st_snapshot(void *ud, raftc_sink *out) {
@@ -135,7 +135,7 @@ int ia_node_open(ia_env *e, ia_node *n, const ia_node_cfg *nc) {
                         raftc_strerror(rc));
     }
     const char *err = NULL;
-    rc = raftc_node_new(&n->rn, cfg, &err);
+    rc = raftc_node_new(&n->rn, &err, cfg);
     raftc_config_free(cfg);
     if (rc != RAFTC_OK) {
         n->rn = NULL;
@@ -155,7 +155,7 @@ bool ia_has_ready(ia_node *n) { return raftc_node_has_ready(n->rn) == 1; }
 
 void ia_describe_message(ia_env *e, const uint8_t *b, size_t len) {
     char *s = NULL;
-    int rc = raftc_describe_message(&s, b, len);
+    int rc = raftc_message_describe(&s, b, len);
     if (rc != RAFTC_OK) {
         ia_printf(e, "<describe failed: %s>", raftc_strerror(rc));
         return;

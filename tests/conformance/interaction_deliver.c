@@ -115,9 +115,11 @@ int ia_cmd_deliver_msgs(ia_env *e, const dd_directive *d) {
                 }
                 recipients_add(&rs, id, true);
             } else if (strcmp(a->key, "type") == 0) {
-                type = raftc_msg_type_from_name(a->vals[v]);
-                if (type < 0)
+                raftc_msg_type mt;
+                if (raftc_msg_type_parse(&mt, a->vals[v]) != RAFTC_OK)
                     rc = ia_fatal(e, "unknown message type %s", a->vals[v]);
+                else
+                    type = (int)mt;
             }
         }
     }

@@ -85,15 +85,15 @@ int ia_cmd_storage_snapshot(ia_env *e, const dd_directive *d) {
     const uint8_t *b = NULL, *db = NULL;
     size_t len = 0, dlen = 0;
     char *text = NULL;
-    rc = raftc_memstorage_snapshot(n->ms, snap);
+    rc = raftc_memstorage_snapshot(snap, n->ms);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(snap, 0, &b, &len);
+        rc = raftc_sink_get(&b, &len, snap, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_snapshot_info(b, len, NULL, NULL, NULL, data);
+        rc = raftc_snapshot_decode(NULL, NULL, NULL, data, b, len);
     if (rc == RAFTC_OK && raftc_sink_count(data) > 0)
-        rc = raftc_sink_get(data, 0, &db, &dlen);
+        rc = raftc_sink_get(&db, &dlen, data, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_describe_snapshot(&text, b, len);
+        rc = raftc_snapshot_describe(&text, b, len);
     if (rc == RAFTC_OK) {
         sbuf line = {0};
         char *s = su_strndup((const char *)db, dlen);
@@ -117,11 +117,11 @@ int ia_cmd_ready(ia_env *e, const dd_directive *d) {
     if (rc != IA_OK)
         return rc;
     raftc_ready *rd = NULL;
-    rc = raftc_node_ready(n->rn, &rd);
+    rc = raftc_node_ready(&rd, n->rn);
     if (rc != RAFTC_OK)
         return ia_check(e, n, rc);
     char *text = NULL;
-    rc = raftc_ready_describe(rd, &text);
+    rc = raftc_ready_describe(&text, rd);
     if (rc != RAFTC_OK)
         return ia_fail(e, "%s", raftc_strerror(rc));
     ia_puts(e, text);

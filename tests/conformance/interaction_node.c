@@ -101,7 +101,7 @@ static int add_node(ia_env *e, const add_opts *o, bool bootstrap) {
     size_t len;
     rc = raftc_conf_state_encode(cs, o->voters.v, o->voters.n, o->learners.v, o->learners.n,
                                  NULL, 0, NULL, 0, 0);
-    if (rc == RAFTC_OK && raftc_sink_get(cs, 0, &b, &len) == RAFTC_OK)
+    if (rc == RAFTC_OK && raftc_sink_get(&b, &len, cs, 0) == RAFTC_OK)
         sbuf_append(&s->cs, b, len);
     sbuf_append(&s->data, o->content.p, o->content.n);
     s->index = o->index;
@@ -114,11 +114,11 @@ static int add_node(ia_env *e, const add_opts *o, bool bootstrap) {
         } else {
             s->term = 1;
             rc = ia_snap_encode(s, snap);
-            if (rc == RAFTC_OK && raftc_sink_get(snap, 0, &b, &len) == RAFTC_OK)
+            if (rc == RAFTC_OK && raftc_sink_get(&b, &len, snap, 0) == RAFTC_OK)
                 rc = raftc_memstorage_apply_snapshot(n->ms, b, len);
             uint64_t fi = 0;
             if (rc == RAFTC_OK)
-                rc = raftc_memstorage_first_index(n->ms, &fi);
+                rc = raftc_memstorage_first_index(&fi, n->ms);
             if (rc != RAFTC_OK)
                 res = ia_fail(e, "%s", raftc_strerror(rc));
             else if (fi != o->index + 1)
@@ -210,7 +210,8 @@ int ia_cmd_set_randomized_election_timeout(ia_env *e, const dd_directive *d) {
         return ia_fatal_take(e, err);
     if (t == 0 || t > INT32_MAX || t < INT32_MIN)
         return ia_fatal(e, "timeout must be a non-zero int");
-    return ia_check(e, n, raftc_node_test_set_randomized_election_timeout(n->rn, (int)t));
+    return ia_check(e, n, raftc_testing_control(n->rn, RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT,
+                                               (uint64_t)t));
 }
 
 static int scan_node_arg(ia_env *e, const dd_directive *d, const char *key, uint64_t *out) {
@@ -263,7 +264,7 @@ int ia_cmd_send_snapshot(ia_env *e, const dd_directive *d) {
     if (!two)
         return ia_fatal(e, "send-snapshot: expected exactly two node IDs");
     uint64_t st[RAFTC_ST_COUNT] = {0};
-    raftc_node_status_info(from->rn, st, RAFTC_ST_COUNT);
+    raftc_node_status_info(st, RAFTC_ST_COUNT, from->rn);
     uint64_t info[RAFTC_MF_COUNT] = {0};
     info[RAFTC_MF_TYPE] = RAFTC_MSG_SNAP;
     info[RAFTC_MF_FROM] = from->id;
@@ -276,11 +277,11 @@ int ia_cmd_send_snapshot(ia_env *e, const dd_directive *d) {
     size_t slen = 0, mlen = 0;
     rc = ia_snap_encode(ia_history_tip(from), snap);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(snap, 0, &sb, &slen);
+        rc = raftc_sink_get(&sb, &slen, snap, 0);
     if (rc == RAFTC_OK)
         rc = raftc_message_encode(msg, info, RAFTC_MF_COUNT, NULL, NULL, 0, sb, slen, NULL, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(msg, 0, &mb, &mlen);
+        rc = raftc_sink_get(&mb, &mlen, msg, 0);
     if (rc == RAFTC_OK) {
         ia_msgq_push(&e->msgs, mb, mlen);
         ia_describe_message(e, mb, mlen);
@@ -347,7 +348,7 @@ int ia_cmd_propose_conf_change(ia_env *e, const dd_directive *d) {
     if (rc == IA_OK) {
         const uint8_t *b;
         size_t len;
-        raftc_sink_get(out, 0, &b, &len);
+        raftc_sink_get(&b, &len, out, 0);
         rc = ia_check(e, n, raftc_node_propose_conf_change(n->rn, kind, b, len));
     }
     raftc_sink_free(out);
@@ -359,8 +360,8 @@ int ia_cmd_propose_conf_change(ia_env *e, const dd_directive *d) {
 
 static int raft_log(ia_env *e, ia_node *n) {
     uint64_t fi = 0, li = 0;
-    raftc_memstorage_first_index(n->ms, &fi);
-    raftc_memstorage_last_index(n->ms, &li);
+    raftc_memstorage_first_index(&fi, n->ms);
+    raftc_memstorage_last_index(&li, n->ms);
     if (li < fi) {
         ia_printf(e, "log is empty: first index=%llu, last index=%llu", (unsigned long long)fi,
                   (unsigned long long)li);
@@ -369,7 +370,7 @@ static int raft_log(ia_env *e, ia_node *n) {
     raftc_sink *s = NULL;
     if (raftc_sink_new(&s) != RAFTC_OK)
         abort();
-    int rc = raftc_memstorage_entries(n->ms, fi, li + 1, RAFTC_NO_LIMIT, s);
+    int rc = raftc_memstorage_entries(s, n->ms, fi, li + 1, RAFTC_NO_LIMIT);
     int res = IA_OK;
     if (rc != RAFTC_OK) {
         res = ia_fail(e, "%s", raftc_strerror(rc));
@@ -380,9 +381,9 @@ static int raft_log(ia_env *e, ia_node *n) {
         if (b == NULL || lens == NULL)
             abort();
         for (size_t i = 0; i < k; i++)
-            raftc_sink_get(s, i, &b[i], &lens[i]);
+            raftc_sink_get(&b[i], &lens[i], s, i);
         char *text = NULL;
-        rc = raftc_describe_entries(&text, b, lens, k);
+        rc = raftc_entry_describe_list(&text, b, lens, k);
         if (rc == RAFTC_OK)
             ia_puts(e, text);
         else
@@ -424,7 +425,7 @@ int ia_cmd_raft_state(ia_env *e, const dd_directive *d) {
     (void)d;
     for (size_t i = 0; i < e->n_nodes; i++) {
         uint64_t st[RAFTC_ST_COUNT] = {0};
-        raftc_node_status_info(e->nodes[i]->rn, st, RAFTC_ST_COUNT);
+        raftc_node_status_info(st, RAFTC_ST_COUNT, e->nodes[i]->rn);
         ia_printf(e, "%llu: %s %s Term:%llu Lead:%llu\n", (unsigned long long)st[RAFTC_ST_ID],
                   raftc_state_type_name((int)st[RAFTC_ST_RAFT_STATE]),
                   st[RAFTC_ST_IS_VOTER] ? "(Voter)" : "(Non-Voter)",
@@ -439,7 +440,7 @@ int ia_cmd_status(ia_env *e, const dd_directive *d) {
     if (rc != IA_OK)
         return rc;
     char *s = NULL;
-    rc = raftc_node_status_progress(n->rn, &s);
+    rc = raftc_node_status_progress(&s, n->rn);
     if (rc != RAFTC_OK)
         return ia_check(e, n, rc);
     ia_puts(e, s);

@@ -34,7 +34,7 @@ static void ents_free(ents *es) {
 static void ents_from_sink(ents *es, const raftc_sink *s) {
     ents_init(es, raftc_sink_count(s));
     for (size_t i = 0; i < es->n; i++)
-        raftc_sink_get(s, i, &es->b[i], &es->len[i]);
+        raftc_sink_get(&es->b[i], &es->len[i], s, i);
 }
 
 /* Maps a memory-storage result: etcd returns its errors, and panics where raftc says FAILED. */
@@ -58,7 +58,7 @@ static int process_append(ia_env *e, ia_node *n, uint64_t term, uint64_t vote, u
     }
     uint64_t snap_index = 0;
     if (snap != NULL) {
-        rc = raftc_snapshot_info(snap, snap_len, &snap_index, NULL, NULL, NULL);
+        rc = raftc_snapshot_decode(&snap_index, NULL, NULL, NULL, snap, snap_len);
         if (rc != RAFTC_OK)
             return ia_fail(e, "%s", raftc_strerror(rc));
     }
@@ -77,10 +77,10 @@ static int process_append(ia_env *e, ia_node *n, uint64_t term, uint64_t vote, u
 /* Applies one committed entry to the appender state machine and records the new History tip. */
 static int apply_entry(ia_env *e, ia_node *n, const uint8_t *b, size_t len) {
     uint64_t term = 0, index = 0;
-    int type = 0;
+    raftc_entry_type type = 0;
     const uint8_t *data = NULL;
     size_t data_len = 0;
-    int rc = raftc_entry_info(b, len, &term, &index, &type, &data, &data_len);
+    int rc = raftc_entry_decode(&term, &index, &type, &data, &data_len, b, len);
     if (rc != RAFTC_OK)
         return ia_fail(e, "%s", raftc_strerror(rc));
 
@@ -90,11 +90,11 @@ static int apply_entry(ia_env *e, ia_node *n, const uint8_t *b, size_t len) {
     int res = IA_OK;
     if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
         int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
-        rc = raftc_conf_change_context(update, kind, data, data_len);
+        rc = raftc_conf_change_decode_context(update, kind, data, data_len);
         if (rc != RAFTC_OK) {
             res = ia_fail(e, "%s", raftc_strerror(rc));
         } else {
-            rc = raftc_node_apply_conf_change(n->rn, kind, data, data_len, cs);
+            rc = raftc_node_apply_conf_change(cs, n->rn, kind, data, data_len);
             res = ia_check(e, n, rc);
         }
     } else {
@@ -107,11 +107,11 @@ static int apply_entry(ia_env *e, ia_node *n, const uint8_t *b, size_t len) {
         sbuf_append(&s->data, prev->data.p, prev->data.n);
         const uint8_t *u;
         size_t ulen;
-        if (raftc_sink_get(update, 0, &u, &ulen) == RAFTC_OK)
+        if (raftc_sink_get(&u, &ulen, update, 0) == RAFTC_OK)
             sbuf_append(&s->data, u, ulen);
         s->index = index;
         s->term = term;
-        if (raftc_sink_count(cs) > 0 && raftc_sink_get(cs, 0, &u, &ulen) == RAFTC_OK)
+        if (raftc_sink_count(cs) > 0 && raftc_sink_get(&u, &ulen, cs, 0) == RAFTC_OK)
             sbuf_append(&s->cs, u, ulen);
         else
             sbuf_append(&s->cs, prev->cs.p, prev->cs.n);
@@ -154,26 +154,26 @@ static int route_message(ia_env *e, ia_node *n, const uint8_t *b, size_t len) {
 
 int ia_process_ready(ia_env *e, ia_node *n) {
     raftc_ready *rd = NULL;
-    int rc = raftc_node_ready(n->rn, &rd);
+    int rc = raftc_node_ready(&rd, n->rn);
     if (rc != RAFTC_OK)
         return ia_check(e, n, rc); /* a failed node, or Ready misuse (RAFTC_ESTATE) */
     char *desc = NULL;
-    rc = raftc_ready_describe(rd, &desc);
+    rc = raftc_ready_describe(&desc, rd);
     if (rc != RAFTC_OK)
         return ia_fatal(e, "raftc_ready_describe: %s", raftc_strerror(rc));
     ia_puts(e, desc);
     raftc_free(desc);
 
     uint64_t info[RAFTC_RD_COUNT] = {0};
-    raftc_ready_info(rd, info, RAFTC_RD_COUNT);
+    raftc_ready_info(info, RAFTC_RD_COUNT, rd);
     if (!n->async) {
         ents es;
         ents_init(&es, info[RAFTC_RD_N_ENTRIES]);
         for (size_t i = 0; i < es.n; i++)
-            raftc_ready_entry(rd, i, &es.b[i], &es.len[i]);
+            raftc_ready_entry(&es.b[i], &es.len[i], rd, i);
         const uint8_t *snap = NULL;
         size_t snap_len = 0;
-        if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(rd, &snap, &snap_len) != RAFTC_OK)
+        if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(&snap, &snap_len, rd) != RAFTC_OK)
             snap = NULL;
         uint64_t term = 0, vote = 0, commit = 0;
         if (info[RAFTC_RD_HAS_HARD_STATE]) {
@@ -187,7 +187,7 @@ int ia_process_ready(ia_env *e, ia_node *n) {
             return rc;
         ents_init(&es, info[RAFTC_RD_N_COMMITTED_ENTRIES]);
         for (size_t i = 0; i < es.n; i++)
-            raftc_ready_committed_entry(rd, i, &es.b[i], &es.len[i]);
+            raftc_ready_committed_entry(&es.b[i], &es.len[i], rd, i);
         rc = process_apply(e, n, &es);
         ents_free(&es);
         if (rc != IA_OK)
@@ -196,7 +196,7 @@ int ia_process_ready(ia_env *e, ia_node *n) {
     for (size_t i = 0; i < info[RAFTC_RD_N_MESSAGES]; i++) {
         const uint8_t *b;
         size_t len;
-        if (raftc_ready_message(rd, i, &b, &len) != RAFTC_OK)
+        if (raftc_ready_message(&b, &len, rd, i) != RAFTC_OK)
             return ia_fatal(e, "raftc_ready_message %zu failed", i);
         rc = route_message(e, n, b, len);
         if (rc != IA_OK)
@@ -219,7 +219,7 @@ static int process_thread(ia_env *e, ia_node *n, bool append) {
         raftc_sink_new(&resps) != RAFTC_OK || raftc_sink_new(&stripped) != RAFTC_OK)
         abort();
     int res = IA_OK;
-    int rc = raftc_message_parts(m.b, m.len, entries, snap, resps, NULL);
+    int rc = raftc_message_decode_parts(entries, snap, resps, NULL, m.b, m.len);
     if (rc == RAFTC_OK)
         rc = raftc_message_strip_responses(stripped, m.b, m.len);
     if (rc != RAFTC_OK) {
@@ -228,7 +228,7 @@ static int process_thread(ia_env *e, ia_node *n, bool append) {
     }
     const uint8_t *b;
     size_t len;
-    raftc_sink_get(stripped, 0, &b, &len);
+    raftc_sink_get(&b, &len, stripped, 0);
     ia_puts(e, "Processing:\n");
     ia_describe_message(e, b, len);
     ia_puts(e, "\n");
@@ -239,7 +239,7 @@ static int process_thread(ia_env *e, ia_node *n, bool append) {
         const uint8_t *sb = NULL;
         size_t slen = 0;
         if (raftc_sink_count(snap) > 0)
-            raftc_sink_get(snap, 0, &sb, &slen);
+            raftc_sink_get(&sb, &slen, snap, 0);
         res = process_append(e, n, m.h.term, m.h.vote, m.h.commit, &es, sb, slen);
     } else {
         res = process_apply(e, n, &es);
@@ -249,7 +249,7 @@ static int process_thread(ia_env *e, ia_node *n, bool append) {
         goto out;
     ia_puts(e, "Responses:\n");
     for (size_t i = 0; i < raftc_sink_count(resps); i++) {
-        raftc_sink_get(resps, i, &b, &len);
+        raftc_sink_get(&b, &len, resps, i);
         ia_describe_message(e, b, len);
         ia_puts(e, "\n");
         ia_msgq_push(&e->msgs, b, len);

@@ -57,7 +57,7 @@ char *ia_parse_bool(const char *s, bool *out) {
 
 int ia_msg_header(const uint8_t *b, size_t len, ia_msg_hdr *h) {
     uint64_t info[RAFTC_MF_COUNT] = {0};
-    int rc = raftc_message_info(b, len, info, RAFTC_MF_COUNT);
+    int rc = raftc_message_decode(info, RAFTC_MF_COUNT, b, len);
     h->type = (int)info[RAFTC_MF_TYPE];
     h->to = info[RAFTC_MF_TO];
     h->from = info[RAFTC_MF_FROM];

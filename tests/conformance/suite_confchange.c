@@ -82,7 +82,7 @@ static char *cc_run(cc_env *e, const dd_directive *d, char **fatal)
         return NULL;
     }
     char *desc = NULL;
-    if (raftc_changer_describe(e->ch, &desc) != RAFTC_OK) {
+    if (raftc_changer_describe(&desc, e->ch) != RAFTC_OK) {
         fatalf(fatal, "raftc_changer_describe failed");
         return NULL;
     }

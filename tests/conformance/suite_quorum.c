@@ -254,7 +254,7 @@ static int q_cmd_committed(q_case *c, sbuf *out, char **fatal)
     return 0;
 }
 
-static int q_vote(int *r, const u64vec *in, const u64vec *outg, const u64vec *ids,
+static int q_vote(raftc_vote_result *r, const u64vec *in, const u64vec *outg, const u64vec *ids,
                   const int *granted, char **fatal)
 {
     int rc = raftc_quorum_vote_result(r, in->v, in->n, outg->v, outg->n, ids->v, granted, ids->n);
@@ -266,7 +266,7 @@ static int q_vote(int *r, const u64vec *in, const u64vec *outg, const u64vec *id
 static int q_cmd_vote(q_case *c, sbuf *out, char **fatal)
 {
     u64vec empty = {0};
-    int r, ar;
+    raftc_vote_result r = RAFTC_VOTE_PENDING, ar = RAFTC_VOTE_PENDING;
     q_make_lookup(c, &c->votes);
     int *granted = calloc(c->l_ids.n ? c->l_ids.n : 1, sizeof(int));
     if (granted == NULL)

@@ -303,7 +303,7 @@ static inline bool go_parse_bool(const char *s, bool *out)
 
 /* Parallel arrays of conf change operations (types[i] is a RAFTC_CC_* type). */
 typedef struct su_cc_list {
-    int *types;
+    raftc_cc_type *types;
     uint64_t *ids;
     size_t n, cap;
 } su_cc_list;
@@ -352,9 +352,9 @@ static inline int su_cc_parse(su_cc_list *l, const char *input, sbuf *err)
             return 1;
         }
         size_t cap = l->cap; /* both arrays share l->cap */
-        l->types = su_grow(l->types, &cap, l->n + 1, sizeof(int));
+        l->types = su_grow(l->types, &cap, l->n + 1, sizeof(raftc_cc_type));
         l->ids = su_grow(l->ids, &l->cap, l->n + 1, sizeof(uint64_t));
-        l->types[l->n] = type;
+        l->types[l->n] = (raftc_cc_type)type;
         l->ids[l->n] = id;
         l->n++;
         if (sp == NULL)

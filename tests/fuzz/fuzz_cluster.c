@@ -48,7 +48,7 @@ static void check(cluster *c)
             continue;
         }
         uint64_t st[RAFTC_ST_COUNT];
-        if (raftc_node_status_info(n->node, st, RAFTC_ST_COUNT) != RAFTC_OK)
+        if (raftc_node_status_info(st, RAFTC_ST_COUNT, n->node) != RAFTC_OK)
             fz_fail("status_info failed");
         if (st[RAFTC_ST_RAFT_STATE] != RAFTC_STATE_LEADER || st[RAFTC_ST_TERM] >= MAX_TERM)
             continue;
@@ -101,7 +101,7 @@ static void conf_change(fz_node *n, unsigned arg, uint8_t extra)
     if (arg < 8) {
         rc = raftc_conf_change_encode(s, (int)(arg & 3), target, NULL, 0);
     } else if (arg < 12) {
-        int types[2] = {(int)(arg & 3), (int)((extra >> 2) & 3)};
+        raftc_cc_type types[2] = {(raftc_cc_type)(arg & 3), (raftc_cc_type)((extra >> 2) & 3)};
         uint64_t ids[2] = {target, 1 + ((extra >> 4) & 3)};
         kind = RAFTC_CC_V2;
         rc = raftc_conf_change_v2_encode(s, (extra >> 6) % 3, types, ids, 2, NULL, 0);
@@ -111,7 +111,7 @@ static void conf_change(fz_node *n, unsigned arg, uint8_t extra)
     }
     const uint8_t *p = NULL;
     size_t len = 0;
-    if (rc == RAFTC_OK && raftc_sink_get(s, 0, &p, &len) == RAFTC_OK)
+    if (rc == RAFTC_OK && raftc_sink_get(&p, &len, s, 0) == RAFTC_OK)
         (void)raftc_node_propose_conf_change(n->node, kind, p, len);
     raftc_sink_free(s);
 }

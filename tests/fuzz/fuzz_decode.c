@@ -30,37 +30,38 @@ static void decode_values(const uint8_t *d, size_t n, raftc_sink *s)
     uint64_t info[RAFTC_MF_COUNT], a, b, c;
     const uint8_t *p;
     size_t len, cnt;
-    int t, al;
+    raftc_entry_type t;
+    int al;
     char *str = NULL;
-    (void)raftc_message_info(d, n, info, RAFTC_MF_COUNT);
-    (void)raftc_message_parts(d, n, s, s, s, s);
+    (void)raftc_message_decode(info, RAFTC_MF_COUNT, d, n);
+    (void)raftc_message_decode_parts(s, s, s, s, d, n);
     (void)raftc_message_strip_responses(s, d, n);
-    (void)raftc_entry_info(d, n, &a, &b, &t, &p, &len);
-    (void)raftc_hard_state_decode(d, n, &a, &b, &c);
+    (void)raftc_entry_decode(&a, &b, &t, &p, &len, d, n);
+    (void)raftc_hard_state_decode(&a, &b, &c, d, n);
     uint64_t ids[8];
     for (int l = 0; l < 5; l++) /* 4 is outside the enum */
-        (void)raftc_conf_state_ids(d, n, l, ids, 8, &cnt, &al);
-    (void)raftc_snapshot_info(d, n, &a, &b, s, s);
-    (void)raftc_conf_change_context(s, RAFTC_CC_V1, d, n);
-    (void)raftc_conf_change_context(s, RAFTC_CC_V2, d, n);
-    (void)raftc_conf_change_context(s, 7, d, n);
-    check_str(raftc_describe_message(&str, d, n), str, "describe_message");
+        (void)raftc_conf_state_decode(ids, 8, &cnt, &al, d, n, l);
+    (void)raftc_snapshot_decode(&a, &b, s, s, d, n);
+    (void)raftc_conf_change_decode_context(s, RAFTC_CC_V1, d, n);
+    (void)raftc_conf_change_decode_context(s, RAFTC_CC_V2, d, n);
+    (void)raftc_conf_change_decode_context(s, 7, d, n);
+    check_str(raftc_message_describe(&str, d, n), str, "describe_message");
     str = NULL;
-    check_str(raftc_describe_entry(&str, d, n), str, "describe_entry");
+    check_str(raftc_entry_describe(&str, d, n), str, "describe_entry");
     str = NULL;
-    check_str(raftc_describe_hard_state(&str, d, n), str, "describe_hard_state");
+    check_str(raftc_hard_state_describe(&str, d, n), str, "describe_hard_state");
     str = NULL;
-    check_str(raftc_describe_conf_state(&str, d, n), str, "describe_conf_state");
+    check_str(raftc_conf_state_describe(&str, d, n), str, "describe_conf_state");
     str = NULL;
-    check_str(raftc_describe_snapshot(&str, d, n), str, "describe_snapshot");
+    check_str(raftc_snapshot_describe(&str, d, n), str, "describe_snapshot");
     /* The input split in two entries. */
     const uint8_t *ents[2] = {d, d + n / 2};
     size_t lens[2] = {n / 2, n - n / 2};
     str = NULL;
-    check_str(raftc_describe_entries(&str, ents, lens, 2), str, "describe_entries");
+    check_str(raftc_entry_describe_list(&str, ents, lens, 2), str, "describe_entries");
     /* Every item the parts put in the sink must be readable. */
     for (size_t i = 0; i < raftc_sink_count(s); i++)
-        if (raftc_sink_get(s, i, &p, &len) != RAFTC_OK || p == NULL)
+        if (raftc_sink_get(&p, &len, s, i) != RAFTC_OK || p == NULL)
             fz_fail("sink item %zu unreadable", i);
     raftc_sink_reset(s);
 }
@@ -85,21 +86,21 @@ static void decode_storage(const uint8_t *d, size_t n, raftc_sink *s)
     }
     (void)raftc_memstorage_append(ms, ents, lens, k);
     uint64_t first = 0, last = 0, term = 0;
-    if (raftc_memstorage_first_index(ms, &first) == RAFTC_OK &&
-        raftc_memstorage_last_index(ms, &last) == RAFTC_OK) {
-        (void)raftc_memstorage_term(ms, last, &term);
-        (void)raftc_memstorage_entries(ms, first, last + 1, RAFTC_NO_LIMIT, s);
+    if (raftc_memstorage_first_index(&first, ms) == RAFTC_OK &&
+        raftc_memstorage_last_index(&last, ms) == RAFTC_OK) {
+        (void)raftc_memstorage_term(&term, ms, last);
+        (void)raftc_memstorage_entries(s, ms, first, last + 1, RAFTC_NO_LIMIT);
     }
-    (void)raftc_memstorage_snapshot(ms, s);
-    (void)raftc_memstorage_initial_state(ms, s, s);
+    (void)raftc_memstorage_snapshot(s, ms);
+    (void)raftc_memstorage_initial_state(s, s, ms);
     raftc_memstorage_free(ms);
 
     raftc_changer *ch = NULL;
     if (raftc_changer_new(&ch, 4, 0) == RAFTC_OK) {
         char *str = NULL;
         (void)raftc_changer_restore(ch, d, n);
-        check_str(raftc_changer_describe(ch, &str), str, "changer_describe");
-        (void)raftc_changer_conf_state(ch, s);
+        check_str(raftc_changer_describe(&str, ch), str, "changer_describe");
+        (void)raftc_changer_conf_state(s, ch);
     }
     raftc_changer_free(ch);
     raftc_sink_reset(s);
@@ -127,12 +128,12 @@ static int live_node(fz_node *n, int lead)
     }
     uint64_t st[RAFTC_ST_COUNT] = {0};
     if (rc == RAFTC_OK)
-        rc = raftc_node_status_info(n->node, st, RAFTC_ST_COUNT);
+        rc = raftc_node_status_info(st, RAFTC_ST_COUNT, n->node);
     info[RAFTC_MF_TERM] = st[RAFTC_ST_TERM];
     if (rc == RAFTC_OK)
         rc = raftc_message_encode(s, info, RAFTC_MF_COUNT, NULL, NULL, 0, NULL, 0, NULL, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(s, 0, &p, &len);
+        rc = raftc_sink_get(&p, &len, s, 0);
     if (rc == RAFTC_OK)
         rc = raftc_node_step(n->node, p, len);
     while (rc == RAFTC_OK && fz_node_process_ready(n, NULL, NULL, 1) > 0) {
@@ -166,9 +167,9 @@ static void decode_node(const uint8_t *d, size_t n, raftc_sink *s)
     (void)raftc_node_propose_conf_change(node.node, RAFTC_CC_V1, d, n);
     (void)raftc_node_propose_conf_change(node.node, RAFTC_CC_V2, d, n);
     if (!raftc_node_is_failed(node.node))
-        (void)raftc_node_apply_conf_change(node.node, n > 0 && (d[0] & 2) ? RAFTC_CC_V2
-                                                                          : RAFTC_CC_V1,
-                                           d, n, s);
+        (void)raftc_node_apply_conf_change(s, node.node,
+                                           n > 0 && (d[0] & 2) ? RAFTC_CC_V2
+                                                                          : RAFTC_CC_V1, d, n);
     if (raftc_node_is_failed(node.node)) {
         const char *e = raftc_node_last_error(node.node);
         if (raftc_node_tick(node.node) != RAFTC_EFAILED || e == NULL || !node.panicked)

@@ -34,7 +34,7 @@ uint64_t fz_hash(const uint8_t *p, size_t len)
 int fz_queue_push(fz_queue *q, const uint8_t *buf, size_t len)
 {
     uint64_t info[RAFTC_MF_COUNT];
-    if (q->n >= FZ_MAX_QUEUE || raftc_message_info(buf, len, info, RAFTC_MF_COUNT) != RAFTC_OK)
+    if (q->n >= FZ_MAX_QUEUE || raftc_message_decode(info, RAFTC_MF_COUNT, buf, len) != RAFTC_OK)
         return -1;
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 64;
@@ -76,7 +76,7 @@ void fz_queue_free(fz_queue *q)
     memset(q, 0, sizeof(*q));
 }
 
-static void fz_log(void *ud, int level, const char *msg, size_t len)
+static void fz_log(void *ud, raftc_log_level level, const char *msg, size_t len)
 {
     fz_node *n = ud;
     (void)len;
@@ -102,10 +102,10 @@ static int node_start(fz_node *n)
         raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, (n->flags >> 1) & 1);
         raftc_config_set_logger(cfg, fz_log, n);
         raftc_config_set_memstorage(cfg, n->ms);
-        rc = raftc_node_new(&n->node, cfg, NULL);
+        rc = raftc_node_new(&n->node, NULL, cfg);
     }
     uint64_t first = 1;
-    raftc_memstorage_first_index(n->ms, &first);
+    raftc_memstorage_first_index(&first, n->ms);
     n->applied = first - 1;
     raftc_config_free(cfg);
     return rc;
@@ -129,11 +129,11 @@ int fz_node_init(fz_node *n, uint64_t id, const uint64_t *voters, size_t n_voter
     const uint8_t *p = NULL;
     size_t len = 0;
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(cs, 0, &p, &len);
+        rc = raftc_sink_get(&p, &len, cs, 0);
     if (rc == RAFTC_OK)
         rc = raftc_snapshot_encode(snap, 1, 1, p, len, NULL, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(snap, 0, &p, &len);
+        rc = raftc_sink_get(&p, &len, snap, 0);
     if (rc == RAFTC_OK)
         rc = raftc_memstorage_apply_snapshot(n->ms, p, len);
     if (rc == RAFTC_OK)
@@ -192,23 +192,23 @@ static int persist(fz_node *n, const raftc_ready *rd, const uint64_t *info, int 
     const uint8_t *p = NULL;
     size_t len = 0;
     int rc = RAFTC_OK;
-    if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(rd, &p, &len) == RAFTC_OK) {
+    if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(&p, &len, rd) == RAFTC_OK) {
         rc = persist_rc(raftc_memstorage_apply_snapshot(n->ms, p, len), strict, n, "snapshot");
         if (rc != RAFTC_OK)
             return rc;
         uint64_t index = 0;
-        raftc_snapshot_info(p, len, &index, NULL, NULL, NULL);
+        raftc_snapshot_decode(&index, NULL, NULL, NULL, p, len);
         if (index > n->applied)
             n->applied = index;
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_ENTRIES] && rc == RAFTC_OK; i++) {
-        if (raftc_ready_entry(rd, i, &p, &len) != RAFTC_OK)
+        if (raftc_ready_entry(&p, &len, rd, i) != RAFTC_OK)
             fz_fail("ready entry %zu missing", i);
         const uint8_t *ents[1] = {p};
         rc = persist_rc(raftc_memstorage_append(n->ms, ents, &len, 1), strict, n, "entries");
     }
     if (rc == RAFTC_OK && info[RAFTC_RD_HAS_HARD_STATE] &&
-        raftc_ready_hard_state(rd, &p, &len) == RAFTC_OK)
+        raftc_ready_hard_state(&p, &len, rd) == RAFTC_OK)
         rc = persist_rc(raftc_memstorage_set_hard_state(n->ms, p, len), strict, n, "hard state");
     return rc;
 }
@@ -220,9 +220,9 @@ static int apply(fz_node *n, const raftc_ready *rd, const uint64_t *info, fz_com
         const uint8_t *p = NULL, *data = NULL;
         size_t len = 0, dlen = 0;
         uint64_t term = 0, index = 0;
-        int type = 0;
-        if (raftc_ready_committed_entry(rd, i, &p, &len) != RAFTC_OK ||
-            raftc_entry_info(p, len, &term, &index, &type, &data, &dlen) != RAFTC_OK)
+        raftc_entry_type type = RAFTC_ENTRY_NORMAL;
+        if (raftc_ready_committed_entry(&p, &len, rd, i) != RAFTC_OK ||
+            raftc_entry_decode(&term, &index, &type, &data, &dlen, p, len) != RAFTC_OK)
             fz_fail("committed entry %zu unreadable", i);
         if (strict && index != n->applied + 1)
             fz_fail("node %llu applies index %llu after %llu", (unsigned long long)n->id,
@@ -231,7 +231,7 @@ static int apply(fz_node *n, const raftc_ready *rd, const uint64_t *info, fz_com
         n->applied = index;
         if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
             int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
-            int rc = raftc_node_apply_conf_change(n->node, kind, data, dlen, NULL);
+            int rc = raftc_node_apply_conf_change(NULL, n->node, kind, data, dlen);
             if (rc != RAFTC_OK) {
                 n->conf_apply_failed = 1;
                 return rc;
@@ -247,10 +247,10 @@ int fz_node_process_ready(fz_node *n, fz_queue *q, fz_commits *commits, int stri
         return 0;
     raftc_ready *rd = NULL;
     uint64_t info[RAFTC_RD_COUNT];
-    int rc = raftc_node_ready(n->node, &rd);
+    int rc = raftc_node_ready(&rd, n->node);
     if (rc != RAFTC_OK)
         return rc;
-    if (raftc_ready_info(rd, info, RAFTC_RD_COUNT) != RAFTC_OK)
+    if (raftc_ready_info(info, RAFTC_RD_COUNT, rd) != RAFTC_OK)
         fz_fail("ready_info failed");
     if (info[RAFTC_RD_N_MESSAGES_NOW] > info[RAFTC_RD_N_MESSAGES])
         fz_fail("N_MESSAGES_NOW %llu > N_MESSAGES %llu",
@@ -262,7 +262,7 @@ int fz_node_process_ready(fz_node *n, fz_queue *q, fz_commits *commits, int stri
     for (size_t i = 0; i < info[RAFTC_RD_N_MESSAGES]; i++) {
         const uint8_t *p = NULL;
         size_t len = 0;
-        if (raftc_ready_message(rd, i, &p, &len) != RAFTC_OK)
+        if (raftc_ready_message(&p, &len, rd, i) != RAFTC_OK)
             fz_fail("ready message %zu missing", i);
         if (q != NULL)
             (void)fz_queue_push(q, p, len); /* a full queue drops, like a network */
@@ -271,11 +271,11 @@ int fz_node_process_ready(fz_node *n, fz_queue *q, fz_commits *commits, int stri
         uint64_t index = 0;
         const uint8_t *ctx = NULL;
         size_t clen = 0;
-        if (raftc_ready_read_state(rd, i, &index, &ctx, &clen) != RAFTC_OK)
+        if (raftc_ready_read_state(&index, &ctx, &clen, rd, i) != RAFTC_OK)
             fz_fail("read state %zu missing", i);
     }
     char *text = NULL;
-    if (raftc_ready_describe(rd, &text) == RAFTC_OK && text == NULL)
+    if (raftc_ready_describe(&text, rd) == RAFTC_OK && text == NULL)
         fz_fail("describe returned NULL text");
     raftc_free(text);
     rc = apply(n, rd, info, commits, strict);
@@ -290,11 +290,11 @@ int fz_node_compact(fz_node *n)
     const uint8_t *cs = NULL;
     size_t cs_len = 0;
     raftc_sink_reset(n->scratch);
-    int rc = raftc_node_conf_state(n->node, n->scratch);
+    int rc = raftc_node_conf_state(n->scratch, n->node);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(n->scratch, 0, &cs, &cs_len);
+        rc = raftc_sink_get(&cs, &cs_len, n->scratch, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_memstorage_create_snapshot(n->ms, n->applied, cs, cs_len, NULL, 0, NULL);
+        rc = raftc_memstorage_create_snapshot(NULL, n->ms, n->applied, cs, cs_len, NULL, 0);
     if (rc == RAFTC_OK)
         rc = raftc_memstorage_compact(n->ms, n->applied);
     return rc;

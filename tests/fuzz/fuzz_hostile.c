@@ -97,7 +97,7 @@ static void check(hostile *h)
         if (h->chaos || raftc_node_is_failed(n->node))
             continue;
         uint64_t st[RAFTC_ST_COUNT];
-        if (raftc_node_status_info(n->node, st, RAFTC_ST_COUNT) != RAFTC_OK)
+        if (raftc_node_status_info(st, RAFTC_ST_COUNT, n->node) != RAFTC_OK)
             fz_fail("status_info failed");
         if (st[RAFTC_ST_RAFT_STATE] != RAFTC_STATE_LEADER || st[RAFTC_ST_TERM] >= MAX_TERM)
             continue;
@@ -183,7 +183,7 @@ static void forge(hostile *h, size_t i)
     if (to == NULL || raftc_node_is_failed(to->node))
         return;
     uint64_t before[RAFTC_ST_COUNT], after[RAFTC_ST_COUNT];
-    if (raftc_node_status_info(to->node, before, RAFTC_ST_COUNT) != RAFTC_OK)
+    if (raftc_node_status_info(before, RAFTC_ST_COUNT, to->node) != RAFTC_OK)
         fz_fail("status_info failed");
     forge_target t = {to->id, before[RAFTC_ST_TERM], before[RAFTC_ST_LEAD],
                       (int)before[RAFTC_ST_RAFT_STATE], false};
@@ -193,7 +193,7 @@ static void forge(hostile *h, size_t i)
         return;
     const uint8_t *p;
     size_t len;
-    if (raftc_sink_get(h->forged, 0, &p, &len) != RAFTC_OK)
+    if (raftc_sink_get(&p, &len, h->forged, 0) != RAFTC_OK)
         fz_fail("forged item missing");
     int ready = raftc_node_has_ready(to->node);
     int rc = raftc_node_step(to->node, p, len);
@@ -202,7 +202,7 @@ static void forge(hostile *h, size_t i)
     if (!forge_refused(rc))
         fz_fail("node %llu accepted a forged message (%s): %s", (unsigned long long)to->id, rule,
                 raftc_strerror(rc));
-    if (raftc_node_status_info(to->node, after, RAFTC_ST_COUNT) != RAFTC_OK)
+    if (raftc_node_status_info(after, RAFTC_ST_COUNT, to->node) != RAFTC_OK)
         fz_fail("status_info failed");
     if (memcmp(before, after, RAFTC_ST_REFUSED * sizeof(uint64_t)) != 0 ||
         after[RAFTC_ST_REFUSED] < before[RAFTC_ST_REFUSED] ||

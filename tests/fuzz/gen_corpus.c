@@ -36,7 +36,7 @@ static void write_last(const char *dir, const char *name, raftc_sink *s)
     const uint8_t *p = NULL;
     size_t len = 0;
     size_t n = raftc_sink_count(s);
-    if (n > 0 && raftc_sink_get(s, n - 1, &p, &len) == RAFTC_OK)
+    if (n > 0 && raftc_sink_get(&p, &len, s, n - 1) == RAFTC_OK)
         write_file(dir, name, p, len);
 }
 
@@ -53,17 +53,17 @@ static void gen_decode(const char *dir)
     write_last(dir, "conf_state", css);
     const uint8_t *cs = NULL;
     size_t cs_len = 0;
-    raftc_sink_get(css, 0, &cs, &cs_len);
+    raftc_sink_get(&cs, &cs_len, css, 0);
     raftc_snapshot_encode(snaps, 10, 3, cs, cs_len, (const uint8_t *)"data", 4);
     write_last(dir, "snapshot", snaps);
     const uint8_t *snap = NULL;
     size_t snap_len = 0;
-    raftc_sink_get(snaps, 0, &snap, &snap_len);
+    raftc_sink_get(&snap, &snap_len, snaps, 0);
     raftc_hard_state_encode(s, 5, 2, 9);
     write_last(dir, "hard_state", s);
     raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, 4, (const uint8_t *)"ctx", 3);
     write_last(dir, "conf_change_v1", s);
-    int types[2] = {RAFTC_CC_ADD_LEARNER_NODE, RAFTC_CC_REMOVE_NODE};
+    raftc_cc_type types[2] = {RAFTC_CC_ADD_LEARNER_NODE, RAFTC_CC_REMOVE_NODE};
     uint64_t ids[2] = {4, 3};
     raftc_conf_change_v2_encode(s, RAFTC_CC_TRANSITION_JOINT_EXPLICIT, types, ids, 2, NULL, 0);
     write_last(dir, "conf_change_v2", s);
@@ -74,7 +74,7 @@ static void gen_decode(const char *dir)
     const uint8_t *ep[3];
     size_t el[3];
     for (size_t i = 0; i < 3; i++)
-        raftc_sink_get(ents, i, &ep[i], &el[i]);
+        raftc_sink_get(&ep[i], &el[i], ents, i);
     for (int t = 0; t <= RAFTC_MSG_FORGET_LEADER; t++) {
         uint64_t info[RAFTC_MF_COUNT] = {0};
         info[RAFTC_MF_TYPE] = (uint64_t)t;

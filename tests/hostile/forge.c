@@ -39,20 +39,20 @@ static void parts_free(parts *m)
 static int parts_open(parts *m, const uint8_t *buf, size_t len)
 {
     memset(m, 0, sizeof(*m));
-    if (raftc_message_info(buf, len, m->info, RAFTC_MF_COUNT) != RAFTC_OK ||
+    if (raftc_message_decode(m->info, RAFTC_MF_COUNT, buf, len) != RAFTC_OK ||
         m->info[RAFTC_MF_N_RESPONSES] != 0 || raftc_sink_new(&m->ents) != RAFTC_OK ||
         raftc_sink_new(&m->snap) != RAFTC_OK || raftc_sink_new(&m->ctx) != RAFTC_OK ||
         raftc_sink_new(&m->scratch) != RAFTC_OK ||
-        raftc_message_parts(buf, len, m->ents, m->snap, NULL, m->ctx) != RAFTC_OK)
+        raftc_message_decode_parts(m->ents, m->snap, NULL, m->ctx, buf, len) != RAFTC_OK)
         return -1;
     m->n_ents = raftc_sink_count(m->ents);
     if (m->n_ents > 64)
         return -1;
     for (size_t i = 0; i < m->n_ents; i++)
-        raftc_sink_get(m->ents, i, &m->ent_p[i], &m->ent_l[i]);
+        raftc_sink_get(&m->ent_p[i], &m->ent_l[i], m->ents, i);
     if (raftc_sink_count(m->snap) > 0)
-        raftc_sink_get(m->snap, 0, &m->snap_p, &m->snap_l);
-    raftc_sink_get(m->ctx, 0, &m->ctx_p, &m->ctx_l);
+        raftc_sink_get(&m->snap_p, &m->snap_l, m->snap, 0);
+    raftc_sink_get(&m->ctx_p, &m->ctx_l, m->ctx, 0);
     return 0;
 }
 
@@ -68,14 +68,18 @@ static int set_entry(parts *m, size_t i, uint64_t term, uint64_t index, int type
 {
     if (raftc_entry_encode(m->scratch, term, index, type, data, dlen) != RAFTC_OK)
         return -1;
-    return raftc_sink_get(m->scratch, raftc_sink_count(m->scratch) - 1, &m->ent_p[i],
-                          &m->ent_l[i]);
+    return raftc_sink_get(&m->ent_p[i], &m->ent_l[i], m->scratch,
+                          raftc_sink_count(m->scratch) - 1);
 }
 
 static int entry_fields(const parts *m, size_t i, uint64_t *term, uint64_t *index, int *type,
                         const uint8_t **data, size_t *dlen)
 {
-    return raftc_entry_info(m->ent_p[i], m->ent_l[i], term, index, type, data, dlen);
+    raftc_entry_type t = RAFTC_ENTRY_NORMAL;
+    int rc = raftc_entry_decode(term, index, &t, data, dlen, m->ent_p[i], m->ent_l[i]);
+    if (type != NULL)
+        *type = (int)t;
+    return rc;
 }
 
 /* A conf change naming a reserved id, as an entry: its type and bytes (kept in m->scratch). */
@@ -84,7 +88,7 @@ static int reserved_conf_change(parts *m, uint64_t id, int *type, const uint8_t 
     *type = RAFTC_ENTRY_CONF_CHANGE;
     if (raftc_conf_change_encode(m->scratch, RAFTC_CC_ADD_NODE, id, NULL, 0) != RAFTC_OK)
         return -1;
-    return raftc_sink_get(m->scratch, raftc_sink_count(m->scratch) - 1, p, l);
+    return raftc_sink_get(p, l, m->scratch, raftc_sink_count(m->scratch) - 1);
 }
 
 /* A snapshot at (index, term) whose ConfState holds voters[0..n). */
@@ -98,13 +102,13 @@ static int set_snapshot(parts *m, uint64_t index, uint64_t term, const uint64_t 
     size_t l;
     int rc = raftc_conf_state_encode(cs, voters, n, NULL, 0, NULL, 0, NULL, 0, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(cs, 0, &p, &l);
+        rc = raftc_sink_get(&p, &l, cs, 0);
     if (rc == RAFTC_OK)
         rc = raftc_snapshot_encode(m->scratch, index, term, p, l, NULL, 0);
     raftc_sink_free(cs);
     if (rc != RAFTC_OK)
         return -1;
-    return raftc_sink_get(m->scratch, raftc_sink_count(m->scratch) - 1, &m->snap_p, &m->snap_l);
+    return raftc_sink_get(&m->snap_p, &m->snap_l, m->scratch, raftc_sink_count(m->scratch) - 1);
 }
 
 static bool is_termless(uint64_t type)
@@ -355,7 +359,7 @@ static size_t mutate_field(uint8_t *dst, size_t cap, const uint8_t *base, size_t
         m.info[field] = v;
         const uint8_t *p;
         size_t l;
-        if (parts_encode(out, &m) == RAFTC_OK && raftc_sink_get(out, 0, &p, &l) == RAFTC_OK &&
+        if (parts_encode(out, &m) == RAFTC_OK && raftc_sink_get(&p, &l, out, 0) == RAFTC_OK &&
             l <= cap) {
             memcpy(dst, p, l);
             n = l;
@@ -422,9 +426,9 @@ int forge_check_ready(raftc_node *node, char *why, size_t size)
         return 0;
     raftc_ready *rd = NULL;
     uint64_t info[RAFTC_RD_COUNT];
-    int rc = raftc_node_ready(node, &rd);
+    int rc = raftc_node_ready(&rd, node);
     if (rc == RAFTC_OK)
-        rc = raftc_ready_info(rd, info, RAFTC_RD_COUNT);
+        rc = raftc_ready_info(info, RAFTC_RD_COUNT, rd);
     if (rc != RAFTC_OK) {
         snprintf(why, size, "Ready refused: %s (%s)", raftc_strerror(rc),
                  raftc_node_last_error(node));
@@ -433,7 +437,7 @@ int forge_check_ready(raftc_node *node, char *why, size_t size)
     uint64_t prev = 0;
     for (uint64_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
         uint64_t index = 0;
-        if (raftc_ready_entry_info(rd, (size_t)i, NULL, &index, NULL, NULL, NULL) != RAFTC_OK ||
+        if (raftc_ready_entry_info(NULL, &index, NULL, NULL, NULL, rd, (size_t)i) != RAFTC_OK ||
             (i > 0 && index != prev + 1)) {
             snprintf(why, size, "Ready entry %llu has index %llu after %llu",
                      (unsigned long long)i, (unsigned long long)index, (unsigned long long)prev);

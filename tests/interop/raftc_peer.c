@@ -16,7 +16,7 @@
  *   'h' campaign             'x' transfer leader (u64 id)   'r' read index (request context)
  *   'n' snapshot at the applied index (u64 compact index or 0, then the snapshot data)
  *   'f' report snapshot (u64 id, u8 status)               'u' report unreachable (u64 id)
- *   'd' describe a raftpb Message (raftc_describe_message) 'q' status only   'z' exit
+ *   'd' describe a raftpb Message (raftc_message_describe) 'q' status only   'z' exit
  *   'P' the leader's progress map (raftc_node_status_progress)
  *
  * After every command the peer drains the node's Readys (persist snapshot / hard state / entries
@@ -137,7 +137,7 @@ static void record_result(int rc)
     record2('X', code, 4, text, strlen(text));
 }
 
-static void log_line(void *ud, int level, const char *msg, size_t len)
+static void log_line(void *ud, raftc_log_level level, const char *msg, size_t len)
 {
     (void)ud;
     if (level < RAFTC_LOG_INFO)
@@ -152,28 +152,28 @@ static void log_line(void *ud, int level, const char *msg, size_t len)
 static int handle_ready(void)
 {
     raftc_ready *rd;
-    int rc = raftc_node_ready(node, &rd);
+    int rc = raftc_node_ready(&rd, node);
     if (rc != RAFTC_OK)
         return rc;
     uint64_t info[RAFTC_RD_COUNT];
-    if ((rc = raftc_ready_info(rd, info, RAFTC_RD_COUNT)) != RAFTC_OK)
+    if ((rc = raftc_ready_info(info, RAFTC_RD_COUNT, rd)) != RAFTC_OK)
         return rc;
     const uint8_t *p;
     size_t len;
-    if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(rd, &p, &len) == RAFTC_OK) {
+    if (info[RAFTC_RD_HAS_SNAPSHOT] && raftc_ready_snapshot(&p, &len, rd) == RAFTC_OK) {
         if ((rc = raftc_memstorage_apply_snapshot(storage, p, len)) != RAFTC_OK)
             return rc;
         uint64_t index = 0;
-        if ((rc = raftc_snapshot_info(p, len, &index, NULL, NULL, NULL)) != RAFTC_OK)
+        if ((rc = raftc_snapshot_decode(&index, NULL, NULL, NULL, p, len)) != RAFTC_OK)
             return rc;
         applied = index;
         record('S', p, len);
     }
-    if (info[RAFTC_RD_HAS_HARD_STATE] && raftc_ready_hard_state(rd, &p, &len) == RAFTC_OK &&
+    if (info[RAFTC_RD_HAS_HARD_STATE] && raftc_ready_hard_state(&p, &len, rd) == RAFTC_OK &&
         (rc = raftc_memstorage_set_hard_state(storage, p, len)) != RAFTC_OK)
         return rc;
     for (size_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
-        if ((rc = raftc_ready_entry(rd, i, &p, &len)) != RAFTC_OK)
+        if ((rc = raftc_ready_entry(&p, &len, rd, i)) != RAFTC_OK)
             return rc;
         const uint8_t *one[1] = {p};
         if ((rc = raftc_memstorage_append(storage, one, &len, 1)) != RAFTC_OK)
@@ -181,7 +181,7 @@ static int handle_ready(void)
     }
     /* Everything is durable: all messages may go out. */
     for (size_t i = 0; i < info[RAFTC_RD_N_MESSAGES]; i++) {
-        if ((rc = raftc_ready_message(rd, i, &p, &len)) != RAFTC_OK)
+        if ((rc = raftc_ready_message(&p, &len, rd, i)) != RAFTC_OK)
             return rc;
         record('M', p, len);
     }
@@ -189,25 +189,25 @@ static int handle_ready(void)
         uint64_t index;
         const uint8_t *ctx;
         size_t ctx_len;
-        if ((rc = raftc_ready_read_state(rd, i, &index, &ctx, &ctx_len)) != RAFTC_OK)
+        if ((rc = raftc_ready_read_state(&index, &ctx, &ctx_len, rd, i)) != RAFTC_OK)
             return rc;
         uint8_t ib[8];
         put_u64(ib, index);
         record2('R', ib, 8, ctx, ctx_len);
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
-        if ((rc = raftc_ready_committed_entry(rd, i, &p, &len)) != RAFTC_OK)
+        if ((rc = raftc_ready_committed_entry(&p, &len, rd, i)) != RAFTC_OK)
             return rc;
         uint64_t index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *data;
         size_t data_len;
-        if ((rc = raftc_entry_info(p, len, NULL, &index, &type, &data, &data_len)) != RAFTC_OK)
+        if ((rc = raftc_entry_decode(NULL, &index, &type, &data, &data_len, p, len)) != RAFTC_OK)
             return rc;
         record('E', p, len);
         if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
             int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
-            if ((rc = raftc_node_apply_conf_change(node, kind, data, data_len, NULL)) !=
+            if ((rc = raftc_node_apply_conf_change(NULL, node, kind, data, data_len)) !=
                 RAFTC_OK)
                 return rc;
         }
@@ -233,7 +233,7 @@ static void record_status(void)
     uint64_t st[RAFTC_ST_COUNT];
     uint8_t b[8 * RAFTC_ST_COUNT];
     memset(st, 0, sizeof(st));
-    raftc_node_status_info(node, st, RAFTC_ST_COUNT);
+    raftc_node_status_info(st, RAFTC_ST_COUNT, node);
     st[RAFTC_ST_APPLIED] = applied;
     for (size_t i = 0; i < RAFTC_ST_COUNT; i++)
         put_u64(b + 8 * i, st[i]);
@@ -241,8 +241,8 @@ static void record_status(void)
     raftc_sink *cs = NULL;
     const uint8_t *p = NULL;
     size_t len = 0;
-    if (raftc_sink_new(&cs) == RAFTC_OK && raftc_node_conf_state(node, cs) == RAFTC_OK &&
-        raftc_sink_get(cs, 0, &p, &len) == RAFTC_OK)
+    if (raftc_sink_new(&cs) == RAFTC_OK && raftc_node_conf_state(cs, node) == RAFTC_OK &&
+        raftc_sink_get(&p, &len, cs, 0) == RAFTC_OK)
         record('C', p, len);
     raftc_sink_free(cs);
 }
@@ -258,11 +258,11 @@ static int take_snapshot(uint64_t compact, const uint8_t *data, size_t len)
     const uint8_t *csp = NULL;
     size_t cslen = 0;
     if (rc == RAFTC_OK)
-        rc = raftc_node_conf_state(node, cs);
+        rc = raftc_node_conf_state(cs, node);
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(cs, 0, &csp, &cslen);
+        rc = raftc_sink_get(&csp, &cslen, cs, 0);
     if (rc == RAFTC_OK)
-        rc = raftc_memstorage_create_snapshot(storage, applied, csp, cslen, data, len, NULL);
+        rc = raftc_memstorage_create_snapshot(NULL, storage, applied, csp, cslen, data, len);
     if (rc == RAFTC_OK && compact > 0)
         rc = raftc_memstorage_compact(storage, compact);
     raftc_sink_free(cs);
@@ -277,10 +277,10 @@ static int propose_encoded_cc(const uint8_t *p, size_t len)
     uint32_t n = get_u32(p + 2);
     if (n > MAX_IDS || len != 6 + (size_t)n * 9)
         return RAFTC_EINVAL;
-    int types[MAX_IDS];
+    raftc_cc_type types[MAX_IDS];
     uint64_t ids[MAX_IDS];
     for (uint32_t i = 0; i < n; i++) {
-        types[i] = p[6 + 9 * i];
+        types[i] = (raftc_cc_type)p[6 + 9 * i];
         ids[i] = get_u64(p + 6 + 9 * i + 1);
     }
     raftc_sink *out = NULL;
@@ -296,7 +296,7 @@ static int propose_encoded_cc(const uint8_t *p, size_t len)
     const uint8_t *cc = NULL;
     size_t cclen = 0;
     if (rc == RAFTC_OK)
-        rc = raftc_sink_get(out, 0, &cc, &cclen);
+        rc = raftc_sink_get(&cc, &cclen, out, 0);
     if (rc == RAFTC_OK)
         rc = raftc_node_propose_conf_change(node, v2 ? RAFTC_CC_V2 : RAFTC_CC_V1, cc, cclen);
     raftc_sink_free(out);
@@ -306,7 +306,7 @@ static int propose_encoded_cc(const uint8_t *p, size_t len)
 static int describe(const uint8_t *p, size_t len)
 {
     char *text = NULL;
-    int rc = raftc_describe_message(&text, p, len);
+    int rc = raftc_message_describe(&text, p, len);
     if (rc == RAFTC_OK)
         record('D', text, strlen(text));
     raftc_free(text);
@@ -316,7 +316,7 @@ static int describe(const uint8_t *p, size_t len)
 static int progress(void)
 {
     char *text = NULL;
-    int rc = raftc_node_status_progress(node, &text);
+    int rc = raftc_node_status_progress(&text, node);
     if (rc == RAFTC_OK)
         record('D', text, strlen(text));
     raftc_free(text);
@@ -489,9 +489,9 @@ static void initial_snapshot(const options *o)
     if (raftc_sink_new(&cs) != RAFTC_OK || raftc_sink_new(&snap) != RAFTC_OK ||
         raftc_conf_state_encode(cs, o->voters, o->n_voters, o->learners, o->n_learners, NULL, 0,
                                 NULL, 0, 0) != RAFTC_OK ||
-        raftc_sink_get(cs, 0, &csp, &cslen) != RAFTC_OK ||
+        raftc_sink_get(&csp, &cslen, cs, 0) != RAFTC_OK ||
         raftc_snapshot_encode(snap, 1, 1, csp, cslen, NULL, 0) != RAFTC_OK ||
-        raftc_sink_get(snap, 0, &sp, &slen) != RAFTC_OK ||
+        raftc_sink_get(&sp, &slen, snap, 0) != RAFTC_OK ||
         raftc_memstorage_apply_snapshot(storage, sp, slen) != RAFTC_OK)
         die("initial snapshot failed");
     raftc_sink_free(cs);
@@ -526,7 +526,7 @@ static void start(const options *o)
     if (rc != RAFTC_OK)
         die("config option refused");
     const char *err = NULL;
-    rc = raftc_node_new(&node, cfg, &err);
+    rc = raftc_node_new(&node, &err, cfg);
     raftc_config_free(cfg);
     if (rc != RAFTC_OK) {
         fprintf(stderr, "raftc-interop-peer: raftc_node_new: %s\n", err ? err : "?");

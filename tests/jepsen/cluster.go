@@ -8,6 +8,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net"
 	"net/http"
 	"os"
@@ -40,8 +41,26 @@ type cluster struct {
 	status *http.Client
 }
 
+// portRNG picks listen ports below the kernel's ephemeral range (32768-60999 on Linux), so the
+// short gap between choosing a node's port and the node binding it is not filled by some
+// process's outgoing connection or :0 listener (the machine may run other tests).
+var portRNG = rand.New(rand.NewSource(time.Now().UnixNano() ^ int64(os.Getpid())<<20))
+
+// listenFree listens on a free loopback port in [20000, 32000).
+func listenFree() (net.Listener, error) {
+	var err error
+	for try := 0; try < 200; try++ {
+		var ln net.Listener
+		ln, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 20000+portRNG.Intn(12000)))
+		if err == nil {
+			return ln, nil
+		}
+	}
+	return nil, err
+}
+
 func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenFree()
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +245,36 @@ func (c *cluster) converge(timeout time.Duration) ([]*nodeStatus, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	if ex := c.exitedNodes(); ex != "" {
+		why += "; " + ex
+	}
 	return last, fmt.Errorf("no convergence within %v (%s)", timeout, why)
+}
+
+// exitedNodes describes the nodes whose process ended without the nemesis killing it, with
+// the last line of their log.
+func (c *cluster) exitedNodes() string {
+	var out []string
+	for _, nd := range c.nodes {
+		nd.mu.Lock()
+		cmd, exited := nd.cmd, nd.exited
+		nd.mu.Unlock()
+		if cmd == nil {
+			continue
+		}
+		select {
+		case <-exited:
+			last := ""
+			if b, err := os.ReadFile(nd.logf); err == nil {
+				lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+				last = lines[len(lines)-1]
+			}
+			out = append(out, fmt.Sprintf("node %d exited (%s): %s", nd.id,
+				cmd.ProcessState, last))
+		default:
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 func (c *cluster) shutdown() []error {

@@ -10,7 +10,8 @@
 //
 // Per seed: a fresh cluster on loopback (node i runs the ((i-1) mod k)-th --node-cmd, so several
 // commands make a mixed cluster), concurrent clients doing reads, writes and deletes on a few
-// keys through every node, and a seeded nemesis (SIGKILLs and restarts, partitions through the
+// keys through every node (after a leader tour: every node leads in turn and takes writes and
+// reads through every node), and a seeded nemesis (SIGKILLs and restarts, partitions through the
 // proxies in front of every node). Then everything heals, every node must converge on one
 // leader and applied index, a final linearizable read of every key goes through every node and
 // a serializable read on every node must agree with it (every node applied the same state),
@@ -57,6 +58,7 @@ type config struct {
 	workdir              string
 	keep                 bool
 	kill, partition      bool // the nemesis's faults
+	leaderTour           bool
 }
 
 func main() {
@@ -75,6 +77,8 @@ func main() {
 	flag.DurationVar(&soak, "soak", 0, "run consecutive seeds for this long")
 	flag.StringVar(&cfg.workdir, "workdir", "", "where runs keep their data (default: a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the data of passing seeds too")
+	flag.BoolVar(&cfg.leaderTour, "leader-tour", true, "first make every node leader in turn, "+
+		"writing and reading through every node under each")
 	faults := flag.String("faults", "kill,partition", "the nemesis's faults: kill (SIGKILL and "+
 		"restart), partition, or both")
 	flag.Parse()
@@ -164,6 +168,9 @@ func runSeed(cfg config, seed int64) (err error) {
 			}
 		}
 		_ = os.WriteFile(filepath.Join(dir, "nemesis.log"), []byte(nem.String()+"\n"), 0o644)
+		if err != nil {
+			writeHistory(h.ops, h.dropped, filepath.Join(dir, "history.txt"))
+		}
 		if err == nil && !cfg.keep {
 			os.RemoveAll(dir)
 		} else if err != nil {
@@ -177,6 +184,11 @@ func runSeed(cfg config, seed int64) (err error) {
 	}
 	if _, err := c.converge(30 * time.Second); err != nil {
 		return fmt.Errorf("the fresh cluster: %v", err)
+	}
+	if cfg.leaderTour {
+		if err := leaderTour(c, h, cfg.keys, nem); err != nil {
+			return err
+		}
 	}
 
 	stop := make(chan struct{})

@@ -52,7 +52,7 @@ type proxy struct {
 
 // startProxy listens on a free loopback port for node `to` whose real base URL is target.
 func startProxy(to uint64, target string, l *links) (*proxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenFree()
 	if err != nil {
 		return nil, err
 	}

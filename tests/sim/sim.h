@@ -37,7 +37,8 @@ typedef struct sim_opts {
     const char *inject; /* checker self-test: "diverge", "dup", "stall" or NULL */
     bool quiet;
     size_t trace_len; /* --trace-len: events in the failure trace */
-    int hostile_pm;   /* --hostile PM: hostile injection at up to PM per mille (0 = off) */
+    int hostile_pm;   /* --hostile PM: hostile injections at up to PM per mille of deliveries
+                       * (up to 10000; 0 = off) */
 } sim_opts;
 
 /* Per-run parameters derived from the seed. */

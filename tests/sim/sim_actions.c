@@ -119,7 +119,7 @@ static void action_confchange(void)
     if (n_ops == 0)
         return;
     int op = ops[sim_below((uint64_t)n_ops)];
-    int types[2];
+    raftc_cc_type types[2];
     uint64_t ids[2];
     size_t n = 1;
     sim_slot *joiner = NULL;
@@ -170,7 +170,7 @@ static void action_confchange(void)
     }
     const uint8_t *buf;
     size_t len;
-    sim_ck(raftc_sink_get(S.sk_c, 0, &buf, &len), "cc item", l);
+    sim_ck(raftc_sink_get(&buf, &len, S.sk_c, 0), "cc item", l);
     rc = raftc_node_propose_conf_change(l->node, kind, buf, len);
     sim_trace("n%llu CONFCHANGE %s n%llu (then remove n%llu) (%s, transition %d) -> %s",
               (unsigned long long)l->id, op_names[op], (unsigned long long)ids[0],
@@ -215,9 +215,9 @@ void sim_note_config(uint64_t index, const uint8_t *cs, size_t len)
     S.n_latest_cc_ids = 0;
     for (int list = RAFTC_CS_VOTERS; list <= RAFTC_CS_LEARNERS_NEXT; list++) {
         size_t n = 0;
-        sim_ck(raftc_conf_state_ids(cs, len, list, S.latest_cc_ids + S.n_latest_cc_ids,
-                                    SIM_MAX_IDS, &n, NULL),
-               "raftc_conf_state_ids", NULL);
+        sim_ck(raftc_conf_state_decode(S.latest_cc_ids + S.n_latest_cc_ids, SIM_MAX_IDS, &n, NULL,
+                                    cs, len, list),
+               "raftc_conf_state_decode", NULL);
         for (size_t i = 0; i < n; i++) {
             sim_slot *m = sim_slot_of(S.latest_cc_ids[S.n_latest_cc_ids + i]);
             if (m != NULL)
@@ -255,7 +255,7 @@ void sim_membership_gc(void)
         l->applied != st[RAFTC_ST_COMMIT])
         return;
     uint64_t last = 0;
-    sim_ck(raftc_memstorage_last_index(l->ms, &last), "last_index", l);
+    sim_ck(raftc_memstorage_last_index(&last, l->ms), "last_index", l);
     if (last != st[RAFTC_ST_COMMIT])
         return;
     /* The leader of the newest term has applied its whole log: a node outside its config can

@@ -79,7 +79,7 @@ static sim_commit *commit_at(uint64_t index)
 static uint64_t storage_term(sim_slot *s, uint64_t index, int *rc)
 {
     uint64_t t = 0;
-    *rc = raftc_memstorage_term(s->ms, index, &t);
+    *rc = raftc_memstorage_term(&t, s->ms, index);
     return t;
 }
 
@@ -89,20 +89,20 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
      * entries must be the committed ones. */
     uint64_t commit = 0;
     raftc_sink_reset(S.sk_a);
-    sim_ck(raftc_memstorage_initial_state(s->ms, S.sk_a, NULL), "initial_state", s);
+    sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
     const uint8_t *hs;
     size_t hs_len;
-    if (raftc_sink_get(S.sk_a, 0, &hs, &hs_len) == RAFTC_OK)
-        raftc_hard_state_decode(hs, hs_len, NULL, NULL, &commit);
+    if (raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
+        raftc_hard_state_decode(NULL, NULL, &commit, hs, hs_len);
     uint64_t prev_term = 0;
     bool prev_known = false;
     for (size_t k = 0; k < n; k++) {
         uint64_t term, index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *data;
         size_t dlen;
-        sim_ck(raftc_entry_info(ents[k], lens[k], &term, &index, &type, &data, &dlen),
-               "raftc_entry_info", s);
+        sim_ck(raftc_entry_decode(&term, &index, &type, &data, &dlen, ents[k], lens[k]),
+               "raftc_entry_decode", s);
         if (k == 0 && index > 0) {
             int rc;
             prev_term = storage_term(s, index - 1, &rc);
@@ -259,11 +259,11 @@ uint64_t sim_max_term(void)
             term = st[RAFTC_ST_TERM];
         } else if (s->state == SLOT_DOWN) {
             raftc_sink_reset(S.sk_a);
-            sim_ck(raftc_memstorage_initial_state(s->ms, S.sk_a, NULL), "initial_state", s);
+            sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
             const uint8_t *p;
             size_t n;
-            if (raftc_sink_get(S.sk_a, 0, &p, &n) == RAFTC_OK)
-                raftc_hard_state_decode(p, n, &term, NULL, NULL);
+            if (raftc_sink_get(&p, &n, S.sk_a, 0) == RAFTC_OK)
+                raftc_hard_state_decode(&term, NULL, NULL, p, n);
         }
         if (term > max)
             max = term;
@@ -293,21 +293,21 @@ void sim_conf_of(const sim_slot *s, sim_conf *c)
 {
     memset(c, 0, sizeof *c);
     raftc_sink_reset(S.sk_a);
-    sim_ck(raftc_node_conf_state(s->node, S.sk_a), "raftc_node_conf_state", s);
+    sim_ck(raftc_node_conf_state(S.sk_a, s->node), "raftc_node_conf_state", s);
     const uint8_t *p;
     size_t n;
-    sim_ck(raftc_sink_get(S.sk_a, 0, &p, &n), "conf state item", s);
-    sim_ck(raftc_conf_state_ids(p, n, RAFTC_CS_VOTERS, c->voters, SIM_MAX_IDS, &c->n_voters,
-                                &c->auto_leave),
+    sim_ck(raftc_sink_get(&p, &n, S.sk_a, 0), "conf state item", s);
+    sim_ck(raftc_conf_state_decode(c->voters, SIM_MAX_IDS, &c->n_voters, &c->auto_leave, p, n,
+                                RAFTC_CS_VOTERS),
            "conf_state_ids", s);
-    sim_ck(raftc_conf_state_ids(p, n, RAFTC_CS_LEARNERS, c->learners, SIM_MAX_IDS,
-                                &c->n_learners, NULL),
+    sim_ck(raftc_conf_state_decode(c->learners, SIM_MAX_IDS, &c->n_learners, NULL, p,
+                                n, RAFTC_CS_LEARNERS),
            "conf_state_ids", s);
-    sim_ck(raftc_conf_state_ids(p, n, RAFTC_CS_VOTERS_OUTGOING, c->outgoing, SIM_MAX_IDS,
-                                &c->n_outgoing, NULL),
+    sim_ck(raftc_conf_state_decode(c->outgoing, SIM_MAX_IDS, &c->n_outgoing, NULL, p,
+                                n, RAFTC_CS_VOTERS_OUTGOING),
            "conf_state_ids", s);
-    sim_ck(raftc_conf_state_ids(p, n, RAFTC_CS_LEARNERS_NEXT, c->learners_next, SIM_MAX_IDS,
-                                &c->n_learners_next, NULL),
+    sim_ck(raftc_conf_state_decode(c->learners_next, SIM_MAX_IDS, &c->n_learners_next, NULL, p,
+                                n, RAFTC_CS_LEARNERS_NEXT),
            "conf_state_ids", s);
 }
 
@@ -337,8 +337,8 @@ bool sim_stranded(const sim_slot *s, uint64_t leader_term)
 static void leader_complete(sim_slot *l, uint64_t term)
 {
     uint64_t first = 0, last = 0;
-    sim_ck(raftc_memstorage_first_index(l->ms, &first), "first_index", l);
-    sim_ck(raftc_memstorage_last_index(l->ms, &last), "last_index", l);
+    sim_ck(raftc_memstorage_first_index(&first, l->ms), "first_index", l);
+    sim_ck(raftc_memstorage_last_index(&last, l->ms), "last_index", l);
     for (uint64_t i = first; i <= S.max_committed; i++) {
         sim_commit *c = &S.commits[i];
         if (c->set && c->obs_term < term)
@@ -391,15 +391,15 @@ void sim_check_full_logs(void)
             continue;
         scan_log *g = &logs[n++];
         g->s = s;
-        sim_ck(raftc_memstorage_first_index(s->ms, &g->first), "first_index", s);
-        sim_ck(raftc_memstorage_last_index(s->ms, &g->last), "last_index", s);
+        sim_ck(raftc_memstorage_first_index(&g->first, s->ms), "first_index", s);
+        sim_ck(raftc_memstorage_last_index(&g->last, s->ms), "last_index", s);
         raftc_sink_reset(S.sk_a);
-        sim_ck(raftc_memstorage_initial_state(s->ms, S.sk_a, NULL), "initial_state", s);
+        sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
         const uint8_t *p;
         size_t len;
         g->commit = 0;
-        if (raftc_sink_get(S.sk_a, 0, &p, &len) == RAFTC_OK)
-            raftc_hard_state_decode(p, len, NULL, NULL, &g->commit);
+        if (raftc_sink_get(&p, &len, S.sk_a, 0) == RAFTC_OK)
+            raftc_hard_state_decode(NULL, NULL, &g->commit, p, len);
         size_t cnt = g->last >= g->first ? (size_t)(g->last - g->first + 1) : 0;
         g->terms = sim_xmalloc((cnt + 1) * sizeof(uint64_t));
         for (uint64_t j = g->first; j <= g->last; j++) {

@@ -1,8 +1,9 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * sim_hostile.c: the hostile network of --hostile PM. After a genuine delivery, with the run's
- * rate (drawn per seed in 1..PM per mille), the receiver also gets one of:
+ * sim_hostile.c: the hostile network of --hostile PM. After a genuine delivery, at the run's
+ * rate (drawn per seed in 1..PM per mille; above 1000, several per delivery), the receiver also
+ * gets one of:
  *  - a replay: an earlier genuine message (any type but MsgProp, which raft does not dedupe)
  *    delivered again to its destination. Raft tolerates that, so it must be handled like any
  *    message: refusing it would refuse a legitimate message, and every safety check holds.
@@ -85,7 +86,7 @@ static void target_of(const sim_slot *s, forge_target *t)
 static void describe(const char *what, const uint8_t *buf, size_t len)
 {
     char *text = NULL;
-    if (raftc_describe_message(&text, buf, len) == RAFTC_OK)
+    if (raftc_message_describe(&text, buf, len) == RAFTC_OK)
         sim_trace_owned(what, text);
     else
         sim_trace("%s<%zu bytes that do not decode>", what, len);
@@ -122,7 +123,7 @@ static void forge(sim_slot *s, const sim_msg *m)
         return;
     const uint8_t *p;
     size_t len;
-    sim_ck(raftc_sink_get(forged, 0, &p, &len), "forged item", NULL);
+    sim_ck(raftc_sink_get(&p, &len, forged, 0), "forged item", NULL);
     describe("HOSTILE forged ", p, len);
     uint64_t before[RAFTC_ST_COUNT], after[RAFTC_ST_COUNT];
     sim_node_status(s, before);
@@ -167,15 +168,19 @@ void sim_hostile_after_delivery(const sim_msg *m)
         return;
     remember(m);
     sim_slot *s = sim_slot_of(m->to);
-    if (S.healing || s == NULL || s->state != SLOT_UP || !sim_chance(S.p.hostile_pm))
+    if (S.healing || s == NULL)
         return;
-    uint64_t kind = sim_below(10);
-    if (kind < 4)
-        replay();
-    else if (kind < 8)
-        forge(s, m);
-    else
-        mutate(s, m);
+    /* rate/1000 injections per delivery, plus one more with probability (rate % 1000)/1000 */
+    int n = S.p.hostile_pm / 1000 + (sim_chance(S.p.hostile_pm % 1000) ? 1 : 0);
+    for (int i = 0; i < n && s->state == SLOT_UP; i++) {
+        uint64_t kind = sim_below(10);
+        if (kind < 4)
+            replay();
+        else if (kind < 8)
+            forge(s, m);
+        else
+            mutate(s, m);
+    }
 }
 
 void sim_hostile_end_run(void)

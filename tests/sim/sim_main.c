@@ -65,7 +65,7 @@ static void parse_args(int argc, char **argv, sim_opts *o)
             i++;
         } else if (strcmp(a, "--hostile") == 0 && v) {
             o->hostile_pm = (int)parse_u64(v);
-            if (o->hostile_pm < 1 || o->hostile_pm > 1000)
+            if (o->hostile_pm < 1 || o->hostile_pm > 10000)
                 usage();
             i++;
         } else if (strcmp(a, "--trace-len") == 0 && v) {
@@ -182,7 +182,7 @@ static void trace_status(void)
         sim_node_status(s, st);
         char *cfg = NULL;
         if (s->node != NULL)
-            raftc_node_status_config(s->node, &cfg);
+            raftc_node_status_config(&cfg, s->node);
         sim_trace("status n%llu: slot %d %s term %llu lead %llu commit %llu applied %llu "
                   "config %s",
                   (unsigned long long)s->id, s->state,
@@ -193,7 +193,7 @@ static void trace_status(void)
                   (unsigned long long)s->applied, cfg ? cfg : "-");
         raftc_free(cfg);
         char *pr = NULL;
-        if (s->node != NULL && raftc_node_status_progress(s->node, &pr) == RAFTC_OK &&
+        if (s->node != NULL && raftc_node_status_progress(&pr, s->node) == RAFTC_OK &&
             pr && pr[0])
             sim_trace("progress n%llu:\n%s", (unsigned long long)s->id, pr);
         raftc_free(pr);

@@ -39,7 +39,7 @@ static void drop(const sim_msg *m, const char *why)
 {
     S.n_dropped++;
     char *text = NULL;
-    raftc_describe_message(&text, m->buf, m->len);
+    raftc_message_describe(&text, m->buf, m->len);
     char prefix[64];
     snprintf(prefix, sizeof prefix, "net DROP (%s) ", why);
     sim_trace_owned(prefix, text);
@@ -76,7 +76,7 @@ static uint64_t delay(void)
 void sim_net_send(uint64_t from, const uint8_t *buf, size_t len)
 {
     uint64_t info[RAFTC_MF_COUNT];
-    sim_ck(raftc_message_info(buf, len, info, RAFTC_MF_COUNT), "raftc_message_info", NULL);
+    sim_ck(raftc_message_decode(info, RAFTC_MF_COUNT, buf, len), "raftc_message_decode", NULL);
     int type = (int)info[RAFTC_MF_TYPE];
     sim_msg m = {(uint8_t *)buf, len, from, info[RAFTC_MF_TO], 0, 0, type};
     if (S.opts.inject && strcmp(S.opts.inject, "stall") == 0 && S.heals_ok >= 1) {
@@ -114,7 +114,7 @@ static void deliver(sim_msg *m)
         return;
     }
     char *text = NULL;
-    raftc_describe_message(&text, m->buf, m->len);
+    raftc_message_describe(&text, m->buf, m->len);
     sim_trace_owned("deliver ", text);
     S.n_delivered++;
     int rc = raftc_node_step(to->node, m->buf, m->len);

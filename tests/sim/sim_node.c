@@ -31,7 +31,7 @@ int sim_count_live(void)
     return n;
 }
 
-static void log_line(void *ud, int level, const char *msg, size_t len)
+static void log_line(void *ud, raftc_log_level level, const char *msg, size_t len)
 {
     sim_slot *s = ud;
     if (level < RAFTC_LOG_INFO)
@@ -45,7 +45,7 @@ void sim_node_status(const sim_slot *s, uint64_t *st)
 {
     memset(st, 0, sizeof(uint64_t) * RAFTC_ST_COUNT);
     if (s->node != NULL)
-        raftc_node_status_info(s->node, st, RAFTC_ST_COUNT);
+        raftc_node_status_info(st, RAFTC_ST_COUNT, s->node);
 }
 
 /* Storage callbacks: a raftc_memstorage, except that Snapshot() hands out a fresh state
@@ -53,27 +53,27 @@ void sim_node_status(const sim_slot *s, uint64_t *st)
  * still be caught up; now and then it is temporarily unavailable. */
 static int cb_initial_state(void *ud, raftc_sink *hs, raftc_sink *cs)
 {
-    return raftc_memstorage_initial_state(((sim_slot *)ud)->ms, hs, cs);
+    return raftc_memstorage_initial_state(hs, cs, ((sim_slot *)ud)->ms);
 }
 
-static int cb_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, raftc_sink *out)
+static int cb_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max_size)
 {
-    return raftc_memstorage_entries(((sim_slot *)ud)->ms, lo, hi, max_size, out);
+    return raftc_memstorage_entries(out, ((sim_slot *)ud)->ms, lo, hi, max_size);
 }
 
-static int cb_term(void *ud, uint64_t i, uint64_t *term)
+static int cb_term(void *ud, uint64_t *term, uint64_t i)
 {
-    return raftc_memstorage_term(((sim_slot *)ud)->ms, i, term);
+    return raftc_memstorage_term(term, ((sim_slot *)ud)->ms, i);
 }
 
 static int cb_first_index(void *ud, uint64_t *index)
 {
-    return raftc_memstorage_first_index(((sim_slot *)ud)->ms, index);
+    return raftc_memstorage_first_index(index, ((sim_slot *)ud)->ms);
 }
 
 static int cb_last_index(void *ud, uint64_t *index)
 {
-    return raftc_memstorage_last_index(((sim_slot *)ud)->ms, index);
+    return raftc_memstorage_last_index(index, ((sim_slot *)ud)->ms);
 }
 
 static uint8_t *sm_encode(const sim_slot *s, size_t *len);
@@ -86,14 +86,14 @@ static int cb_snapshot(void *ud, raftc_sink *out)
     if (s->applied > s->snap_index && s->conf_state_len > 0) {
         size_t len;
         uint8_t *data = sm_encode(s, &len);
-        int rc = raftc_memstorage_create_snapshot(s->ms, s->applied, s->conf_state,
-                                                  s->conf_state_len, data, len, NULL);
+        int rc = raftc_memstorage_create_snapshot(NULL, s->ms, s->applied,
+                                                  s->conf_state, s->conf_state_len, data, len);
         free(data);
         if (rc != RAFTC_OK)
             return rc;
         s->snap_index = s->applied;
     }
-    return raftc_memstorage_snapshot(s->ms, out);
+    return raftc_memstorage_snapshot(out, s->ms);
 }
 
 void sim_node_start(sim_slot *s)
@@ -117,7 +117,7 @@ void sim_node_start(sim_slot *s)
                                    cb_term,     cb_first_index, cb_last_index,  cb_snapshot};
     raftc_config_set_storage_callbacks(cfg, &cbs);
     const char *err = NULL;
-    int rc = raftc_node_new(&s->node, cfg, &err);
+    int rc = raftc_node_new(&s->node, &err, cfg);
     raftc_config_free(cfg);
     if (rc != RAFTC_OK)
         sim_fail("raftc_node_new(n%llu, applied=%llu): %s", (unsigned long long)s->id,
@@ -206,19 +206,19 @@ static void sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
     uint64_t index = 0, term = 0;
     raftc_sink_reset(S.sk_b);
     raftc_sink_reset(S.sk_c);
-    sim_ck(raftc_snapshot_info(snap, snap_len, &index, &term, S.sk_b, S.sk_c),
-           "raftc_snapshot_info", s);
+    sim_ck(raftc_snapshot_decode(&index, &term, S.sk_b, S.sk_c, snap, snap_len),
+           "raftc_snapshot_decode", s);
     sm_clear(s);
     s->applied = index;
     s->snap_index = index;
     const uint8_t *p;
     size_t n;
-    if (raftc_sink_count(S.sk_b) > 0 && raftc_sink_get(S.sk_b, 0, &p, &n) == RAFTC_OK && n > 0) {
+    if (raftc_sink_count(S.sk_b) > 0 && raftc_sink_get(&p, &n, S.sk_b, 0) == RAFTC_OK && n > 0) {
         s->conf_state = sim_xmalloc(n);
         memcpy(s->conf_state, p, n);
         s->conf_state_len = n;
     }
-    if (raftc_sink_count(S.sk_c) > 0 && raftc_sink_get(S.sk_c, 0, &p, &n) == RAFTC_OK && n > 0) {
+    if (raftc_sink_count(S.sk_c) > 0 && raftc_sink_get(&p, &n, S.sk_c, 0) == RAFTC_OK && n > 0) {
         uint64_t hdr[2];
         if (n < 16)
             sim_fail("n%llu: snapshot %llu has malformed state machine data",
@@ -243,10 +243,10 @@ static void sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
 void sim_node_restart(sim_slot *s)
 {
     raftc_sink_reset(S.sk_a);
-    sim_ck(raftc_memstorage_snapshot(s->ms, S.sk_a), "raftc_memstorage_snapshot", s);
+    sim_ck(raftc_memstorage_snapshot(S.sk_a, s->ms), "raftc_memstorage_snapshot", s);
     const uint8_t *snap;
     size_t snap_len;
-    sim_ck(raftc_sink_get(S.sk_a, 0, &snap, &snap_len), "snapshot item", s);
+    sim_ck(raftc_sink_get(&snap, &snap_len, S.sk_a, 0), "snapshot item", s);
     uint8_t *copy = sim_xmalloc(snap_len);
     memcpy(copy, snap, snap_len);
     sm_restore(s, copy, snap_len);
@@ -257,7 +257,7 @@ void sim_node_restart(sim_slot *s)
               (unsigned long long)s->applied);
     sim_node_start(s);
     uint64_t last = 0;
-    sim_ck(raftc_memstorage_last_index(s->ms, &last), "last_index", s);
+    sim_ck(raftc_memstorage_last_index(&last, s->ms), "last_index", s);
     if (s->initial && last == 0 && s->snap_index == 0) {
         /* It crashed before its bootstrap Ready was persisted: bootstrap again. */
         uint64_t peers[SIM_MAX_LIVE];
@@ -274,13 +274,13 @@ void sim_node_snapshot(sim_slot *s)
         return;
     size_t len;
     uint8_t *data = sm_encode(s, &len);
-    int rc = raftc_memstorage_create_snapshot(s->ms, s->applied, s->conf_state,
-                                              s->conf_state_len, data, len, NULL);
+    int rc = raftc_memstorage_create_snapshot(NULL, s->ms, s->applied,
+                                              s->conf_state, s->conf_state_len, data, len);
     free(data);
     sim_ck(rc, "raftc_memstorage_create_snapshot", s);
     s->snap_index = s->applied;
     uint64_t first = 0;
-    sim_ck(raftc_memstorage_first_index(s->ms, &first), "first_index", s);
+    sim_ck(raftc_memstorage_first_index(&first, s->ms), "first_index", s);
     uint64_t keep = sim_below(s->applied < 40 ? s->applied : 40);
     uint64_t c = s->applied - keep;
     if (c > first - 1 && c >= 1)
@@ -295,7 +295,7 @@ static void send_range(sim_slot *s, raftc_ready *rd, uint64_t lo, uint64_t hi)
     for (uint64_t i = lo; i < hi; i++) {
         const uint8_t *buf;
         size_t len;
-        sim_ck(raftc_ready_message(rd, i, &buf, &len), "raftc_ready_message", s);
+        sim_ck(raftc_ready_message(&buf, &len, rd, i), "raftc_ready_message", s);
         sim_net_send(s->id, buf, len);
     }
 }
@@ -303,10 +303,10 @@ static void send_range(sim_slot *s, raftc_ready *rd, uint64_t lo, uint64_t hi)
 static void apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
 {
     uint64_t term, index;
-    int type;
+    raftc_entry_type type;
     const uint8_t *data;
     size_t dlen;
-    sim_ck(raftc_entry_info(buf, len, &term, &index, &type, &data, &dlen), "raftc_entry_info", s);
+    sim_ck(raftc_entry_decode(&term, &index, &type, &data, &dlen, buf, len), "raftc_entry_decode", s);
     if (index != s->applied + 1)
         sim_fail("n%llu: committed entry %llu/%llu handed out with applied=%llu (expected index "
                  "%llu)",
@@ -316,18 +316,18 @@ static void apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
     if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
         int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
         raftc_sink_reset(S.sk_a);
-        sim_ck(raftc_node_apply_conf_change(s->node, kind, data, dlen, S.sk_a),
+        sim_ck(raftc_node_apply_conf_change(S.sk_a, s->node, kind, data, dlen),
                "raftc_node_apply_conf_change", s);
         const uint8_t *cs;
         size_t cs_len;
-        sim_ck(raftc_sink_get(S.sk_a, 0, &cs, &cs_len), "conf state item", s);
+        sim_ck(raftc_sink_get(&cs, &cs_len, S.sk_a, 0), "conf state item", s);
         free(s->conf_state);
         s->conf_state = sim_xmalloc(cs_len);
         memcpy(s->conf_state, cs, cs_len);
         s->conf_state_len = cs_len;
         sim_note_config(index, cs, cs_len);
         char *text = NULL;
-        raftc_describe_conf_state(&text, cs, cs_len);
+        raftc_conf_state_describe(&text, cs, cs_len);
         char prefix[64];
         snprintf(prefix, sizeof prefix, "n%llu applied conf change at %llu -> ",
                  (unsigned long long)s->id, (unsigned long long)index);
@@ -365,11 +365,11 @@ static void serve_reads(sim_slot *s)
 static bool handle_ready(sim_slot *s)
 {
     raftc_ready *rd = NULL;
-    sim_ck(raftc_node_ready(s->node, &rd), "raftc_node_ready", s);
+    sim_ck(raftc_node_ready(&rd, s->node), "raftc_node_ready", s);
     uint64_t info[RAFTC_RD_COUNT];
-    sim_ck(raftc_ready_info(rd, info, RAFTC_RD_COUNT), "raftc_ready_info", s);
+    sim_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", s);
     char *text = NULL;
-    raftc_ready_describe(rd, &text);
+    raftc_ready_describe(&text, rd);
     char prefix[32];
     snprintf(prefix, sizeof prefix, "n%llu ", (unsigned long long)s->id);
     sim_trace_owned(prefix, text);
@@ -390,13 +390,13 @@ static bool handle_ready(sim_slot *s)
     const uint8_t *buf;
     size_t len;
     if (info[RAFTC_RD_HAS_SNAPSHOT]) {
-        sim_ck(raftc_ready_snapshot(rd, &buf, &len), "raftc_ready_snapshot", s);
+        sim_ck(raftc_ready_snapshot(&buf, &len, rd), "raftc_ready_snapshot", s);
         sim_ck(raftc_memstorage_apply_snapshot(s->ms, buf, len), "raftc_memstorage_apply_snapshot",
                s);
         sm_restore(s, buf, len);
     }
     if (info[RAFTC_RD_HAS_HARD_STATE]) {
-        sim_ck(raftc_ready_hard_state(rd, &buf, &len), "raftc_ready_hard_state", s);
+        sim_ck(raftc_ready_hard_state(&buf, &len, rd), "raftc_ready_hard_state", s);
         sim_ck(raftc_memstorage_set_hard_state(s->ms, buf, len), "raftc_memstorage_set_hard_state",
                s);
     }
@@ -405,7 +405,7 @@ static bool handle_ready(sim_slot *s)
         const uint8_t **ents = sim_xmalloc(n_ents * sizeof *ents);
         size_t *lens = sim_xmalloc(n_ents * sizeof *lens);
         for (size_t i = 0; i < n_ents; i++)
-            sim_ck(raftc_ready_entry(rd, i, &ents[i], &lens[i]), "raftc_ready_entry", s);
+            sim_ck(raftc_ready_entry(&ents[i], &lens[i], rd, i), "raftc_ready_entry", s);
         int rc = raftc_memstorage_append(s->ms, ents, lens, n_ents);
         if (rc == RAFTC_OK)
             sim_check_persisted(s, ents, lens, n_ents);
@@ -422,14 +422,14 @@ static bool handle_ready(sim_slot *s)
     send_range(s, rd, info[RAFTC_RD_N_MESSAGES_NOW], info[RAFTC_RD_N_MESSAGES]);
 
     for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
-        sim_ck(raftc_ready_committed_entry(rd, i, &buf, &len), "raftc_ready_committed_entry", s);
+        sim_ck(raftc_ready_committed_entry(&buf, &len, rd, i), "raftc_ready_committed_entry", s);
         apply_entry(s, buf, len);
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_READ_STATES]; i++) {
         uint64_t index;
         const uint8_t *ctx;
         size_t ctx_len;
-        sim_ck(raftc_ready_read_state(rd, i, &index, &ctx, &ctx_len), "raftc_ready_read_state",
+        sim_ck(raftc_ready_read_state(&index, &ctx, &ctx_len, rd, i), "raftc_ready_read_state",
                s);
         uint64_t read_id = 0;
         if (ctx_len != 8)

@@ -71,7 +71,7 @@ typedef struct host {
     char panic[512];
 } host;
 
-static void on_log(void *ud, int level, const char *text, size_t len)
+static void on_log(void *ud, raftc_log_level level, const char *text, size_t len)
 {
     host *h = ud;
     assert_non_null(text);
@@ -96,9 +96,9 @@ static void host_open(host *h, uint64_t id, const uint64_t *voters, size_t nv, i
     const uint8_t *p;
     size_t len;
     assert_int_equal(raftc_conf_state_encode(cs, voters, nv, NULL, 0, NULL, 0, NULL, 0, 0), 0);
-    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, cs, 0), RAFTC_OK);
     assert_int_equal(raftc_snapshot_encode(snap, 1, 1, p, len, NULL, 0), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(snap, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, snap, 0), RAFTC_OK);
     assert_int_equal(raftc_memstorage_apply_snapshot(h->ms, p, len), RAFTC_OK);
     raftc_sink_free(cs);
     raftc_sink_free(snap);
@@ -109,7 +109,7 @@ static void host_open(host *h, uint64_t id, const uint64_t *voters, size_t nv, i
     assert_int_equal(raftc_config_set_logger(cfg, on_log, h), RAFTC_OK);
     assert_int_equal(raftc_config_set_memstorage(cfg, h->ms), RAFTC_OK);
     const char *err = NULL;
-    assert_int_equal(raftc_node_new(&h->node, cfg, &err), RAFTC_OK);
+    assert_int_equal(raftc_node_new(&h->node, &err, cfg), RAFTC_OK);
     raftc_config_free(cfg);
 }
 
@@ -126,33 +126,33 @@ static int host_cycle(host *h)
         return 0;
     raftc_ready *rd = NULL;
     uint64_t in[RAFTC_RD_COUNT];
-    assert_int_equal(raftc_node_ready(h->node, &rd), RAFTC_OK);
-    assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(&rd, h->node), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in, RAFTC_RD_COUNT, rd), RAFTC_OK);
     const uint8_t *p;
     size_t len;
     if (in[RAFTC_RD_HAS_SNAPSHOT]) {
-        assert_int_equal(raftc_ready_snapshot(rd, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_ready_snapshot(&p, &len, rd), RAFTC_OK);
         assert_int_equal(raftc_memstorage_apply_snapshot(h->ms, p, len), RAFTC_OK);
     }
     for (size_t i = 0; i < in[RAFTC_RD_N_ENTRIES]; i++) {
-        assert_int_equal(raftc_ready_entry(rd, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_ready_entry(&p, &len, rd, i), RAFTC_OK);
         assert_int_equal(raftc_memstorage_append(h->ms, &p, &len, 1), RAFTC_OK);
     }
     if (in[RAFTC_RD_HAS_HARD_STATE]) {
-        assert_int_equal(raftc_ready_hard_state(rd, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_ready_hard_state(&p, &len, rd), RAFTC_OK);
         assert_int_equal(raftc_memstorage_set_hard_state(h->ms, p, len), RAFTC_OK);
     }
     for (size_t i = 0; i < in[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
         const uint8_t *data;
         size_t dlen;
-        int type;
-        assert_int_equal(raftc_ready_committed_entry(rd, i, &p, &len), RAFTC_OK);
-        assert_int_equal(raftc_entry_info(p, len, NULL, NULL, &type, &data, &dlen), RAFTC_OK);
+        raftc_entry_type type;
+        assert_int_equal(raftc_ready_committed_entry(&p, &len, rd, i), RAFTC_OK);
+        assert_int_equal(raftc_entry_decode(NULL, NULL, &type, &data, &dlen, p, len), RAFTC_OK);
         if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2)
             assert_int_equal(raftc_node_apply_conf_change(
-                                 h->node, type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1
-                                                                          : RAFTC_CC_V2,
-                                 data, dlen, NULL),
+                                 NULL, h->node,
+                                 type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1
+                                                                          : RAFTC_CC_V2, data, dlen),
                              RAFTC_OK);
     }
     assert_int_equal(raftc_node_advance(h->node), RAFTC_OK);
@@ -168,7 +168,7 @@ static void host_settle(host *h)
 static uint64_t status(const host *h, int field)
 {
     uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h->node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, h->node), RAFTC_OK);
     return st[field];
 }
 
@@ -270,9 +270,9 @@ static void test_unknown_and_local_types(void **state)
         n = msg(&w, unknown[i], 1, 2, 1);
         assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_EUNKNOWN_TYPE);
         uint64_t info[RAFTC_MF_COUNT];
-        assert_int_equal(raftc_message_info(w.b, n, info, RAFTC_MF_COUNT), RAFTC_EUNKNOWN_TYPE);
+        assert_int_equal(raftc_message_decode(info, RAFTC_MF_COUNT, w.b, n), RAFTC_EUNKNOWN_TYPE);
         char *s = NULL;
-        int rc = raftc_describe_message(&s, w.b, n);
+        int rc = raftc_message_describe(&s, w.b, n);
         assert_true(rc == RAFTC_OK || rc < 0);
         raftc_free(s);
     }
@@ -312,7 +312,7 @@ static void test_reserved_ids(void **state)
         int rc = raftc_config_set_u64(cfg, RAFTC_OPT_ID, bad[i]);
         raftc_node *node = NULL;
         const char *err = NULL;
-        int rc2 = raftc_node_new(&node, cfg, &err);
+        int rc2 = raftc_node_new(&node, &err, cfg);
         /* Refused at set time or at node creation, with a text. */
         assert_true(rc == RAFTC_EINVAL || rc2 == RAFTC_ECONFIG || rc2 == RAFTC_EINVAL);
         assert_null(node);
@@ -343,7 +343,7 @@ static void test_reserved_ids(void **state)
     for (size_t i = 0; i < 3 && !raftc_node_is_failed(h.node); i++) {
         raftc_sink_reset(s);
         assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, bad[i], NULL, 0), 0);
-        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
         check_rc(&h, raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len));
         check_rc(&h, raftc_node_transfer_leader(h.node, bad[i]));
         assert_int_equal(raftc_node_report_unreachable(h.node, RAFTC_NONE), RAFTC_EINVAL);
@@ -365,20 +365,20 @@ static void test_removed_peer(void **state)
     const uint8_t *p;
     size_t len;
     assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_REMOVE_NODE, 3, NULL, 0), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
     assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len), RAFTC_OK);
     host_settle(&h);
     /* Commit through 2's ack of everything. */
     pbw w;
     uint64_t term = status(&h, RAFTC_ST_TERM), last = 0;
-    assert_int_equal(raftc_memstorage_last_index(h.ms, &last), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&last, h.ms), RAFTC_OK);
     size_t n = msg(&w, RAFTC_MSG_APP_RESP, 1, 2, term);
     pb_u64(&w, F_INDEX, last);
     n = w.n;
     assert_int_equal(raftc_node_step(h.node, w.b, n), RAFTC_OK);
     host_settle(&h);
     char *cfg = NULL;
-    assert_int_equal(raftc_node_status_config(h.node, &cfg), RAFTC_OK);
+    assert_int_equal(raftc_node_status_config(&cfg, h.node), RAFTC_OK);
     assert_string_equal(cfg, "voters=(1 2)");
     raftc_free(cfg);
     n = msg(&w, RAFTC_MSG_APP_RESP, 1, 3, term);
@@ -407,34 +407,34 @@ static void test_calls_out_of_order(void **state)
     /* advance with no Ready taken */
     assert_int_equal(raftc_node_advance(h.node), RAFTC_ESTATE);
     assert_int_equal(raftc_node_campaign(h.node), RAFTC_OK);
-    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(&rd, h.node), RAFTC_OK);
     uint64_t in[RAFTC_RD_COUNT];
-    assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in, RAFTC_RD_COUNT, rd), RAFTC_OK);
     /* a second Ready before advance: refused, the first view stays valid */
-    assert_int_equal(raftc_node_ready(h.node, &rd2), RAFTC_ESTATE);
+    assert_int_equal(raftc_node_ready(&rd2, h.node), RAFTC_ESTATE);
     assert_null(rd2);
     assert_string_equal(raftc_node_last_error(h.node),
                         "two accepted Ready structs without call to Advance");
     uint64_t in2[RAFTC_RD_COUNT];
-    assert_int_equal(raftc_ready_info(rd, in2, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in2, RAFTC_RD_COUNT, rd), RAFTC_OK);
     assert_memory_equal(in, in2, sizeof(in));
     /* out-of-range views */
     const uint8_t *p;
     size_t len;
-    assert_int_equal(raftc_ready_entry(rd, 1000, &p, &len), RAFTC_ENOTFOUND);
-    assert_int_equal(raftc_ready_message(rd, SIZE_MAX, &p, &len), RAFTC_ENOTFOUND);
-    assert_int_equal(raftc_ready_committed_entry(rd, 1000, &p, &len), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_entry(&p, &len, rd, 1000), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_message(&p, &len, rd, SIZE_MAX), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_committed_entry(&p, &len, rd, 1000), RAFTC_ENOTFOUND);
     uint64_t idx;
-    assert_int_equal(raftc_ready_read_state(rd, 1000, &idx, &p, &len), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_ready_read_state(&idx, &p, &len, rd, 1000), RAFTC_ENOTFOUND);
     /* bad sizes for the info arrays */
-    assert_int_equal(raftc_ready_info(rd, in2, 0), RAFTC_OK);
-    assert_int_equal(raftc_ready_info(rd, in2, 3), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in2, 0, rd), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in2, 3, rd), RAFTC_OK);
     host_close(&h);
 
     /* advance in async mode is refused; steps of made-up storage responses do not crash */
     host_open(&h, 1, voters, 1, 1);
     assert_int_equal(raftc_node_campaign(h.node), RAFTC_OK);
-    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(&rd, h.node), RAFTC_OK);
     assert_int_equal(raftc_node_advance(h.node), RAFTC_ESTATE);
     pbw w;
     size_t n = msg(&w, RAFTC_MSG_STORAGE_APPEND_RESP, 1, RAFTC_LOCAL_APPEND_THREAD, 99);
@@ -461,33 +461,33 @@ static void test_oversized_lengths(void **state)
     assert_int_equal(raftc_node_read_index(h.node, tiny, huge), RAFTC_ETOOLARGE);
     assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, tiny, huge),
                      RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_node_apply_conf_change(h.node, RAFTC_CC_V2, tiny, huge, NULL),
+    assert_int_equal(raftc_node_apply_conf_change(NULL, h.node, RAFTC_CC_V2, tiny, huge),
                      RAFTC_ETOOLARGE);
     assert_false(raftc_node_is_failed(h.node));
     uint64_t info[RAFTC_MF_COUNT];
-    assert_int_equal(raftc_message_info(tiny, huge, info, RAFTC_MF_COUNT), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_message_decode(info, RAFTC_MF_COUNT, tiny, huge), RAFTC_ETOOLARGE);
     raftc_sink *s = sink();
-    assert_int_equal(raftc_message_parts(tiny, huge, s, s, s, s), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_message_decode_parts(s, s, s, s, tiny, huge), RAFTC_ETOOLARGE);
     assert_int_equal(raftc_message_strip_responses(s, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_entry_info(tiny, huge, NULL, NULL, NULL, NULL, NULL),
+    assert_int_equal(raftc_entry_decode(NULL, NULL, NULL, NULL, NULL, tiny, huge),
                      RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_hard_state_decode(tiny, huge, NULL, NULL, NULL), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_snapshot_info(tiny, huge, NULL, NULL, s, s), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_hard_state_decode(NULL, NULL, NULL, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_snapshot_decode(NULL, NULL, s, s, tiny, huge), RAFTC_ETOOLARGE);
     size_t cnt;
-    assert_int_equal(raftc_conf_state_ids(tiny, huge, RAFTC_CS_VOTERS, NULL, 0, &cnt, NULL),
+    assert_int_equal(raftc_conf_state_decode(NULL, 0, &cnt, NULL, tiny, huge, RAFTC_CS_VOTERS),
                      RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_conf_change_context(s, RAFTC_CC_V1, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_conf_change_decode_context(s, RAFTC_CC_V1, tiny, huge), RAFTC_ETOOLARGE);
     assert_int_equal(raftc_memstorage_apply_snapshot(h.ms, tiny, huge), RAFTC_ETOOLARGE);
     assert_int_equal(raftc_memstorage_set_hard_state(h.ms, tiny, huge), RAFTC_ETOOLARGE);
     const uint8_t *ents[1] = {tiny};
     assert_int_equal(raftc_memstorage_append(h.ms, ents, &huge, 1), RAFTC_ETOOLARGE);
     char *str = NULL;
-    assert_int_equal(raftc_describe_message(&str, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_describe_entry(&str, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_describe_hard_state(&str, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_describe_conf_state(&str, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_describe_snapshot(&str, tiny, huge), RAFTC_ETOOLARGE);
-    assert_int_equal(raftc_describe_entries(&str, ents, &huge, 1), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_message_describe(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_entry_describe(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_hard_state_describe(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_conf_state_describe(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_snapshot_describe(&str, tiny, huge), RAFTC_ETOOLARGE);
+    assert_int_equal(raftc_entry_describe_list(&str, ents, &huge, 1), RAFTC_ETOOLARGE);
     assert_null(str);
     raftc_changer *ch = NULL;
     assert_int_equal(raftc_changer_new(&ch, 4, 0), RAFTC_OK);
@@ -551,9 +551,9 @@ static void test_nested_and_lying_lengths(void **state)
     int rc = raftc_node_step(h.node, a.b, a.n);
     assert_true(rc == RAFTC_EDECODE || rc == RAFTC_ESTEP_LOCAL_MSG);
     uint64_t info[RAFTC_MF_COUNT];
-    assert_int_equal(raftc_message_info(a.b, a.n, info, RAFTC_MF_COUNT), RAFTC_EDECODE);
+    assert_int_equal(raftc_message_decode(info, RAFTC_MF_COUNT, a.b, a.n), RAFTC_EDECODE);
     char *s = NULL;
-    assert_int_equal(raftc_describe_message(&s, a.b, a.n), RAFTC_EDECODE);
+    assert_int_equal(raftc_message_describe(&s, a.b, a.n), RAFTC_EDECODE);
     assert_null(s);
     /* A length-delimited field claiming more bytes than there are (2^63, 2^32, len+1). */
     uint64_t lies[] = {(uint64_t)1 << 63, (uint64_t)1 << 32, 5};
@@ -563,7 +563,7 @@ static void test_nested_and_lying_lengths(void **state)
         pb_varint(&a, lies[i]);
         a.b[a.n++] = 0x08;
         assert_int_equal(raftc_node_step(h.node, a.b, a.n), RAFTC_EDECODE);
-        assert_int_equal(raftc_message_info(a.b, a.n, info, RAFTC_MF_COUNT), RAFTC_EDECODE);
+        assert_int_equal(raftc_message_decode(info, RAFTC_MF_COUNT, a.b, a.n), RAFTC_EDECODE);
     }
     /* A truncated varint, a 11-byte varint, wire types 3/4 (groups) and 6/7. */
     const uint8_t bad[][12] = {{0x08, 0x80},
@@ -634,24 +634,24 @@ static int l_initial(void *ud, raftc_sink *hs, raftc_sink *cs)
         return raftc_sink_put(cs, "\x08", 1) == 0 ? raftc_hard_state_encode(hs, 1, 0, 20) : -1;
     case LIE_INITIAL_TWO:
         raftc_hard_state_encode(hs, 1, 0, 20);
-        return raftc_memstorage_initial_state(l->ms, hs, cs);
-    default: return raftc_memstorage_initial_state(l->ms, hs, cs);
+        return raftc_memstorage_initial_state(hs, cs, l->ms);
+    default: return raftc_memstorage_initial_state(hs, cs, l->ms);
     }
 }
 
-static int l_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sink *out)
+static int l_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max)
 {
     liar *l = ud;
     if (!l->armed)
-        return raftc_memstorage_entries(l->ms, lo, hi, max, out);
+        return raftc_memstorage_entries(out, l->ms, lo, hi, max);
     raftc_sink *tmp = sink();
-    int rc = raftc_memstorage_entries(l->ms, lo, hi, max, tmp);
+    int rc = raftc_memstorage_entries(tmp, l->ms, lo, hi, max);
     const uint8_t *p;
     size_t len;
     switch (l->mode) {
     case LIE_ENTRIES_TOO_MANY:
         for (size_t i = 0; rc == 0 && i < raftc_sink_count(tmp); i++)
-            if (raftc_sink_get(tmp, i, &p, &len) == 0)
+            if (raftc_sink_get(&p, &len, tmp, i) == 0)
                 raftc_sink_put(out, p, len);
         for (uint64_t i = hi; rc == 0 && i < hi + 3; i++)
             raftc_entry_encode(out, 1, i, RAFTC_ENTRY_NORMAL, NULL, 0);
@@ -665,25 +665,25 @@ static int l_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sin
     case LIE_BAD_CODE: rc = 12345; break;
     default:
         for (size_t i = 0; rc == 0 && i < raftc_sink_count(tmp); i++)
-            if (raftc_sink_get(tmp, i, &p, &len) == 0)
+            if (raftc_sink_get(&p, &len, tmp, i) == 0)
                 raftc_sink_put(out, p, len);
     }
     raftc_sink_free(tmp);
     return rc;
 }
 
-static int l_term(void *ud, uint64_t i, uint64_t *term)
+static int l_term(void *ud, uint64_t *term, uint64_t i)
 {
     liar *l = ud;
     if (l->armed && l->mode == LIE_TERM_ERR)
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_term(l->ms, i, term);
+    return raftc_memstorage_term(term, l->ms, i);
 }
 
 static int l_first(void *ud, uint64_t *index)
 {
     liar *l = ud;
-    int rc = raftc_memstorage_first_index(l->ms, index);
+    int rc = raftc_memstorage_first_index(index, l->ms);
     if (l->armed && l->mode == LIE_FIRST_AFTER_LAST)
         *index += 100;
     if (l->armed && l->mode == LIE_FIRST_ERR)
@@ -696,7 +696,7 @@ static int l_last(void *ud, uint64_t *index)
     liar *l = ud;
     if (l->armed && l->mode == LIE_LAST_ERR)
         return RAFTC_ESTORAGE;
-    return raftc_memstorage_last_index(l->ms, index);
+    return raftc_memstorage_last_index(index, l->ms);
 }
 
 static int l_snapshot(void *ud, raftc_sink *out)
@@ -706,9 +706,9 @@ static int l_snapshot(void *ud, raftc_sink *out)
         return raftc_sink_put(out, "\x12\x05\x01", 3);
     if (l->armed && l->mode == LIE_SNAPSHOT_ERR)
         return RAFTC_EINVAL;
-    int rc = raftc_memstorage_snapshot(l->ms, out);
+    int rc = raftc_memstorage_snapshot(out, l->ms);
     if (rc == 0 && l->armed && l->mode == LIE_SNAPSHOT_TWO)
-        rc = raftc_memstorage_snapshot(l->ms, out);
+        rc = raftc_memstorage_snapshot(out, l->ms);
     return rc;
 }
 
@@ -727,7 +727,7 @@ static raftc_memstorage *liar_storage(void)
     for (size_t i = 0; i < raftc_sink_count(s); i++) {
         const uint8_t *p;
         size_t len;
-        assert_int_equal(raftc_sink_get(s, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p, &len, s, i), RAFTC_OK);
         assert_int_equal(raftc_memstorage_append(tmp.ms, &p, &len, 1), RAFTC_OK);
     }
     assert_int_equal(raftc_memstorage_set_hard_state_fields(tmp.ms, 1, 0, 20), RAFTC_OK);
@@ -743,8 +743,8 @@ static void liar_compact(liar *l, uint64_t i)
     const uint8_t *p;
     size_t len;
     assert_int_equal(raftc_conf_state_encode(cs, voters, 3, NULL, 0, NULL, 0, NULL, 0, 0), 0);
-    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_create_snapshot(l->ms, i, p, len, NULL, 0, NULL), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, cs, 0), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_create_snapshot(NULL, l->ms, i, p, len, NULL, 0), RAFTC_OK);
     assert_int_equal(raftc_memstorage_compact(l->ms, i), RAFTC_OK);
     raftc_sink_free(cs);
 }
@@ -769,7 +769,7 @@ static void test_lying_storage(void **state)
         assert_int_equal(raftc_config_set_logger(cfg, on_log, &h), RAFTC_OK);
         assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
         const char *err = NULL;
-        int rc = raftc_node_new(&h.node, cfg, &err);
+        int rc = raftc_node_new(&h.node, &err, cfg);
         raftc_config_free(cfg);
         if (mode >= LIE_INITIAL_ERR && mode <= LIE_INITIAL_TWO) {
             /* creation fails; the PANIC line (the logger's) says why */
@@ -789,7 +789,7 @@ static void test_lying_storage(void **state)
         for (int i = 0; i < 8 && !raftc_node_is_failed(h.node); i++) {
             if (raftc_node_has_ready(h.node)) {
                 raftc_ready *rd = NULL;
-                check_rc(&h, rc = raftc_node_ready(h.node, &rd));
+                check_rc(&h, rc = raftc_node_ready(&rd, h.node));
                 if (rc == RAFTC_OK)
                     check_rc(&h, raftc_node_advance(h.node));
                 continue;
@@ -808,10 +808,10 @@ static void test_lying_storage(void **state)
             /* follower 2 rejects the leader's probe (at its Next-1) with hint 3: the leader
              * probes from 4 (term 3, entries 4..; a snapshot once compacted) */
             uint64_t pr[RAFTC_PR_COUNT];
-            assert_int_equal(raftc_node_progress(h.node, 2, pr, RAFTC_PR_COUNT), RAFTC_OK);
+            assert_int_equal(raftc_node_progress_info(pr, RAFTC_PR_COUNT, h.node, 2), RAFTC_OK);
             if (pr[RAFTC_PR_STATE] == RAFTC_PROGRESS_SNAPSHOT) {
                 check_rc(&h, raftc_node_report_snapshot(h.node, 2, RAFTC_SNAPSHOT_FAILURE));
-                assert_int_equal(raftc_node_progress(h.node, 2, pr, RAFTC_PR_COUNT), RAFTC_OK);
+                assert_int_equal(raftc_node_progress_info(pr, RAFTC_PR_COUNT, h.node, 2), RAFTC_OK);
             }
             pbw w;
             msg(&w, RAFTC_MSG_APP_RESP, 1, 2, status(&h, RAFTC_ST_TERM));
@@ -855,7 +855,7 @@ static void test_failed_node_refuses(void **state)
     assert_int_equal(raftc_config_set_logger(cfg, on_log, &h), RAFTC_OK);
     assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
     const char *err = NULL;
-    assert_int_equal(raftc_node_new(&h.node, cfg, &err), RAFTC_OK);
+    assert_int_equal(raftc_node_new(&h.node, &err, cfg), RAFTC_OK);
     raftc_config_free(cfg);
     l.armed = 1;
     pbw w;
@@ -868,7 +868,7 @@ static void test_failed_node_refuses(void **state)
     assert_string_equal(h.panic, lie_text[LIE_TERM_ERR]);
     assert_string_equal(raftc_node_last_error(h.node), h.panic);
     raftc_ready *rd = (raftc_ready *)&w; /* must be reset to NULL */
-    assert_int_equal(raftc_node_ready(h.node, &rd), RAFTC_EFAILED);
+    assert_int_equal(raftc_node_ready(&rd, h.node), RAFTC_EFAILED);
     assert_null(rd);
     assert_int_equal(raftc_node_has_ready(h.node), 0);
     assert_int_equal(raftc_node_advance(h.node), RAFTC_EFAILED);
@@ -884,7 +884,7 @@ static void test_failed_node_refuses(void **state)
                      RAFTC_EFAILED);
     /* read-only status still works */
     uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h.node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, h.node), RAFTC_OK);
     assert_string_equal(raftc_node_last_error(h.node), h.panic);
     assert_int_equal(h.panics, panics); /* a failed node logs nothing more */
     host_close(&h);
@@ -903,7 +903,7 @@ static void test_hostile_memstorage(void **state)
     assert_int_equal(raftc_entry_encode(s, 1, 3, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
     assert_int_equal(raftc_entry_encode(s, 1, 7, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
     for (size_t i = 0; i < 3; i++)
-        assert_int_equal(raftc_sink_get(s, i, &p[i], &len[i]), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p[i], &len[i], s, i), RAFTC_OK);
     /* a gap inside one batch is a bad argument; a gap after the last index is etcd's panic */
     assert_string_equal(raftc_memstorage_last_error(ms), "");
     assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
@@ -914,26 +914,26 @@ static void test_hostile_memstorage(void **state)
                         "missing log entry [last: 0, append at: 7]");
     assert_string_equal(raftc_memstorage_last_error(NULL), "");
     uint64_t last = 99;
-    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&last, ms), RAFTC_OK);
     assert_int_equal(last, 0);
     /* out-of-range queries */
     uint64_t t;
-    assert_int_equal(raftc_memstorage_term(ms, UINT64_MAX, &t), RAFTC_EUNAVAILABLE);
+    assert_int_equal(raftc_memstorage_term(&t, ms, UINT64_MAX), RAFTC_EUNAVAILABLE);
     raftc_sink_reset(s);
-    assert_true(raftc_memstorage_entries(ms, 5, 2, 0, s) < 0); /* lo > hi */
-    assert_true(raftc_memstorage_entries(ms, 0, UINT64_MAX, 0, s) < 0);
+    assert_true(raftc_memstorage_entries(s, ms, 5, 2, 0) < 0); /* lo > hi */
+    assert_true(raftc_memstorage_entries(s, ms, 0, UINT64_MAX, 0) < 0);
     assert_int_equal(raftc_memstorage_compact(ms, UINT64_MAX), RAFTC_EFAILED);
     assert_string_equal(raftc_memstorage_last_error(ms),
                         "compact 18446744073709551615 is out of bound lastindex(0)");
     /* the storage is not failed: it still works */
     assert_int_equal(raftc_memstorage_append(ms, p, len, 1), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&last, ms), RAFTC_OK);
     assert_int_equal(last, 1);
-    assert_int_equal(raftc_memstorage_create_snapshot(ms, UINT64_MAX, NULL, 0, NULL, 0, NULL),
+    assert_int_equal(raftc_memstorage_create_snapshot(NULL, ms, UINT64_MAX, NULL, 0, NULL, 0),
                      RAFTC_EFAILED);
     /* snapshot with garbage conf state bytes */
-    assert_true(raftc_memstorage_create_snapshot(ms, 0, (const uint8_t *)"\xff", 1, NULL, 0,
-                                                 NULL) < 0);
+    assert_true(raftc_memstorage_create_snapshot(NULL, ms, 0, (const uint8_t *)"\xff", 1, NULL,
+                                                 0) < 0);
     raftc_sink_free(s);
     raftc_memstorage_free(ms);
 }
@@ -945,7 +945,7 @@ static void test_hostile_memstorage(void **state)
 static void expect_refused(host *h, const uint8_t *b, size_t n, const char *want)
 {
     uint64_t before[RAFTC_ST_COUNT], after[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h->node, before, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_status_info(before, RAFTC_ST_COUNT, h->node), RAFTC_OK);
     int ready = raftc_node_has_ready(h->node);
     int rc = raftc_node_step(h->node, b, n);
     const char *text = raftc_node_last_error(h->node);
@@ -956,7 +956,7 @@ static void expect_refused(host *h, const uint8_t *b, size_t n, const char *want
     assert_non_null(strstr(text, want));
     assert_false(raftc_node_is_failed(h->node));
     assert_int_equal(h->panics, 0);
-    assert_int_equal(raftc_node_status_info(h->node, after, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_status_info(after, RAFTC_ST_COUNT, h->node), RAFTC_OK);
     assert_int_equal(after[RAFTC_ST_REFUSED], before[RAFTC_ST_REFUSED] + 1); /* counted */
     after[RAFTC_ST_REFUSED] = before[RAFTC_ST_REFUSED];
     assert_memory_equal(before, after, sizeof(before));
@@ -976,7 +976,7 @@ static void pb_entry(pbw *w, uint64_t term, uint64_t index, int type, const uint
     const uint8_t *p;
     size_t l;
     assert_int_equal(raftc_entry_encode(s, term, index, type, data, len), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(s, 0, &p, &l), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &l, s, 0), RAFTC_OK);
     pb_bytes(w, F_ENTRIES, p, l);
     raftc_sink_free(s);
 }
@@ -1076,7 +1076,7 @@ static void test_refuse_reserved_conf_change(void **state)
     for (int i = 0; i < 2; i++) {
         raftc_sink_reset(s);
         assert_int_equal(raftc_conf_change_encode(s, RAFTC_CC_ADD_NODE, bad[i], NULL, 0), 0);
-        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
         assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V1, p, len),
                          RAFTC_EINVAL);
         assert_non_null(strstr(raftc_node_last_error(h.node), "names reserved id"));
@@ -1084,10 +1084,10 @@ static void test_refuse_reserved_conf_change(void **state)
         msg(&w, RAFTC_MSG_PROP, 1, 2, 0);
         pb_entry(&w, 0, 0, RAFTC_ENTRY_CONF_CHANGE, p, len);
         expect_refused_msg(&h, &w, "is a conf change naming reserved id");
-        int types[1] = {RAFTC_CC_ADD_LEARNER_NODE};
+        raftc_cc_type types[1] = {RAFTC_CC_ADD_LEARNER_NODE};
         raftc_sink_reset(s);
         assert_int_equal(raftc_conf_change_v2_encode(s, 0, types, &bad[i], 1, NULL, 0), 0);
-        assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
         assert_int_equal(raftc_node_propose_conf_change(h.node, RAFTC_CC_V2, p, len),
                          RAFTC_EINVAL);
     }
@@ -1109,24 +1109,24 @@ static void test_refuse_wrapping_storage(void **state)
     assert_int_equal(raftc_entry_encode(s, 1, UINT64_MAX, RAFTC_ENTRY_NORMAL, NULL, 0), 0);
     assert_int_equal(raftc_entry_encode(s, 1, 0, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
     for (size_t i = 0; i < 2; i++)
-        assert_int_equal(raftc_sink_get(s, i, &p[i], &len[i]), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p[i], &len[i], s, i), RAFTC_OK);
     assert_int_equal(raftc_memstorage_append(ms, p, len, 2), RAFTC_EINVAL);
     assert_string_equal(raftc_memstorage_last_error(ms), "append of 2 entries at index "
                         "18446744073709551615: indexes must lie in [1, 18446744073709551615)");
     assert_int_equal(raftc_memstorage_append(ms, &p[1], &len[1], 1), RAFTC_EINVAL);
     uint64_t first = 0, last = 9;
-    assert_int_equal(raftc_memstorage_last_index(ms, &last), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&last, ms), RAFTC_OK);
     assert_int_equal(last, 0);
     raftc_sink_reset(s);
     static const uint64_t voters[1] = {1};
     assert_int_equal(raftc_conf_state_encode(s, voters, 1, NULL, 0, NULL, 0, NULL, 0, 0), 0);
-    assert_int_equal(raftc_sink_get(s, 0, &p[0], &len[0]), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p[0], &len[0], s, 0), RAFTC_OK);
     raftc_sink *snap = sink();
     assert_int_equal(raftc_snapshot_encode(snap, UINT64_MAX, 1, p[0], len[0], NULL, 0), 0);
-    assert_int_equal(raftc_sink_get(snap, 0, &p[1], &len[1]), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p[1], &len[1], snap, 0), RAFTC_OK);
     assert_int_equal(raftc_memstorage_apply_snapshot(ms, p[1], len[1]), RAFTC_EINVAL);
     assert_non_null(strstr(raftc_memstorage_last_error(ms), "snapshot index 18446744073709551615"));
-    assert_int_equal(raftc_memstorage_first_index(ms, &first), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_first_index(&first, ms), RAFTC_OK);
     assert_int_equal(first, 1);
     raftc_sink_free(snap);
     raftc_sink_free(s);
@@ -1255,14 +1255,14 @@ static void test_refuse_bad_snapshots(void **state)
     size_t len, qlen;
     uint64_t voters[2] = {1, RAFTC_LOCAL_APPEND_THREAD};
     assert_int_equal(raftc_conf_state_encode(cs, voters, 2, NULL, 0, NULL, 0, NULL, 0, 0), 0);
-    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, cs, 0), RAFTC_OK);
     assert_int_equal(raftc_snapshot_encode(snap, 10, 2, p, len, NULL, 0), RAFTC_OK);
     assert_int_equal(raftc_snapshot_encode(snap, UINT64_MAX, 2, p, len, NULL, 0), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(snap, 0, &q, &qlen), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&q, &qlen, snap, 0), RAFTC_OK);
     msg(&w, RAFTC_MSG_SNAP, 1, 2, 2);
     pb_bytes(&w, F_SNAPSHOT, q, qlen);
     expect_refused_msg(&h, &w, "snapshot voters name reserved id ffffffffffffffff");
-    assert_int_equal(raftc_sink_get(snap, 1, &q, &qlen), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&q, &qlen, snap, 1), RAFTC_OK);
     msg(&w, RAFTC_MSG_SNAP, 1, 2, 2);
     pb_bytes(&w, F_SNAPSHOT, q, qlen);
     expect_refused_msg(&h, &w, "snapshot index 18446744073709551615 overflows the log");
@@ -1320,7 +1320,7 @@ static void test_node_new_null_config(void **state)
     (void)state;
     raftc_node *node = (raftc_node *)&node;
     const char *err = NULL;
-    assert_int_equal(raftc_node_new(&node, NULL, &err), RAFTC_EINVAL);
+    assert_int_equal(raftc_node_new(&node, &err, NULL), RAFTC_EINVAL);
     assert_null(node);
     assert_non_null(err);
 }
@@ -1343,7 +1343,7 @@ static void test_quorum_at_scale(void **state)
     uint64_t committed = 0;
     assert_int_equal(raftc_quorum_committed(&committed, ids, n, NULL, 0, ids, idx, n), 0);
     assert_int_equal(committed, n - n / 2); /* a quorum (n/2+1) acked n/2 and above */
-    int vr = 0;
+    raftc_vote_result vr = RAFTC_VOTE_PENDING;
     assert_int_equal(raftc_quorum_vote_result(&vr, ids, n, ids, n / 2, ids, granted, n), 0);
     assert_int_equal(vr, RAFTC_VOTE_LOST); /* exactly half granted: no majority */
     granted[1] = 1;

@@ -53,39 +53,39 @@ static int hit(faulty *f, cb_kind k)
 static int f_initial(void *ud, raftc_sink *hs, raftc_sink *cs)
 {
     faulty *f = ud;
-    return hit(f, CB_INITIAL) ? f->fail_rc : raftc_memstorage_initial_state(f->ms, hs, cs);
+    return hit(f, CB_INITIAL) ? f->fail_rc : raftc_memstorage_initial_state(hs, cs, f->ms);
 }
 
-static int f_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max, raftc_sink *out)
+static int f_entries(void *ud, raftc_sink *out, uint64_t lo, uint64_t hi, uint64_t max)
 {
     faulty *f = ud;
     if (hit(f, CB_ENTRIES))
         return f->fail_rc;
     if (f->sentinel_rc == RAFTC_ECOMPACTED && lo >= f->sentinel_lo && lo <= f->sentinel_hi)
         return RAFTC_ECOMPACTED;
-    return raftc_memstorage_entries(f->ms, lo, hi, max, out);
+    return raftc_memstorage_entries(out, f->ms, lo, hi, max);
 }
 
-static int f_term(void *ud, uint64_t i, uint64_t *term)
+static int f_term(void *ud, uint64_t *term, uint64_t i)
 {
     faulty *f = ud;
     if (hit(f, CB_TERM))
         return f->fail_rc;
     if (f->sentinel_rc != 0 && i >= f->sentinel_lo && i <= f->sentinel_hi)
         return f->sentinel_rc;
-    return raftc_memstorage_term(f->ms, i, term);
+    return raftc_memstorage_term(term, f->ms, i);
 }
 
 static int f_first(void *ud, uint64_t *index)
 {
     faulty *f = ud;
-    return hit(f, CB_FIRST) ? f->fail_rc : raftc_memstorage_first_index(f->ms, index);
+    return hit(f, CB_FIRST) ? f->fail_rc : raftc_memstorage_first_index(index, f->ms);
 }
 
 static int f_last(void *ud, uint64_t *index)
 {
     faulty *f = ud;
-    return hit(f, CB_LAST) ? f->fail_rc : raftc_memstorage_last_index(f->ms, index);
+    return hit(f, CB_LAST) ? f->fail_rc : raftc_memstorage_last_index(index, f->ms);
 }
 
 static int f_snapshot(void *ud, raftc_sink *out)
@@ -95,7 +95,7 @@ static int f_snapshot(void *ud, raftc_sink *out)
         return f->fail_rc;
     if (f->snap_temp_unavailable)
         return RAFTC_ESNAP_TEMP_UNAVAILABLE;
-    return raftc_memstorage_snapshot(f->ms, out);
+    return raftc_memstorage_snapshot(out, f->ms);
 }
 
 /* ---- the host: node 1 of {1,2,3}; peers 2 and 3 are played by hand-made messages ---- */
@@ -110,7 +110,7 @@ typedef struct host {
     const char *fail_op; /* and its name */
 } host;
 
-static void on_log(void *ud, int level, const char *text, size_t len)
+static void on_log(void *ud, raftc_log_level level, const char *text, size_t len)
 {
     host *h = ud;
     (void)len;
@@ -140,16 +140,16 @@ static raftc_memstorage *make_storage(void)
     const uint8_t *p;
     size_t len;
     put_conf_state(s);
-    assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
     assert_int_equal(raftc_snapshot_encode(s, 1, 1, p, len, NULL, 0), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(s, 1, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, s, 1), RAFTC_OK);
     assert_int_equal(raftc_memstorage_apply_snapshot(ms, p, len), RAFTC_OK);
     raftc_sink_reset(s);
     for (uint64_t i = 2; i <= 20; i++)
         assert_int_equal(raftc_entry_encode(s, 1, i, RAFTC_ENTRY_NORMAL, (const uint8_t *)"v", 1),
                          RAFTC_OK);
     for (size_t i = 0; i < raftc_sink_count(s); i++) {
-        assert_int_equal(raftc_sink_get(s, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&p, &len, s, i), RAFTC_OK);
         assert_int_equal(raftc_memstorage_append(ms, &p, &len, 1), RAFTC_OK);
     }
     assert_int_equal(raftc_memstorage_set_hard_state_fields(ms, 1, 0, 20), RAFTC_OK);
@@ -175,7 +175,7 @@ static int host_open(host *h, int fail_cb, long fail_at, int fail_rc)
     assert_int_equal(raftc_config_set_logger(cfg, on_log, h), RAFTC_OK);
     assert_int_equal(raftc_config_set_storage_callbacks(cfg, &cbs), RAFTC_OK);
     const char *err = NULL;
-    int rc = raftc_node_new(&h->node, cfg, &err);
+    int rc = raftc_node_new(&h->node, &err, cfg);
     raftc_config_free(cfg);
     assert_non_null(err);
     return rc;
@@ -211,7 +211,7 @@ static int g_was_failed;
 static uint64_t status(host *h, int field)
 {
     uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(h->node, st, RAFTC_ST_COUNT), RAFTC_OK); /* always */
+    assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, h->node), RAFTC_OK); /* always */
     return st[field];
 }
 
@@ -231,7 +231,7 @@ static void step(host *h, uint64_t type, uint64_t from, uint64_t index, int reje
                      RAFTC_OK);
     const uint8_t *p;
     size_t len;
-    assert_int_equal(raftc_sink_get(s, 0, &p, &len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
     CALL(h, raftc_node_step(h->node, p, len));
     raftc_sink_free(s);
 }
@@ -242,11 +242,11 @@ static void step(host *h, uint64_t type, uint64_t from, uint64_t index, int reje
 static void probe(host *h, uint64_t from, uint64_t hint)
 {
     uint64_t pr[RAFTC_PR_COUNT];
-    if (raftc_node_progress(h->node, from, pr, RAFTC_PR_COUNT) != RAFTC_OK)
+    if (raftc_node_progress_info(pr, RAFTC_PR_COUNT, h->node, from) != RAFTC_OK)
         return;
     if (pr[RAFTC_PR_STATE] == RAFTC_PROGRESS_SNAPSHOT) {
         CALL(h, raftc_node_report_snapshot(h->node, from, RAFTC_SNAPSHOT_FAILURE));
-        assert_int_equal(raftc_node_progress(h->node, from, pr, RAFTC_PR_COUNT), RAFTC_OK);
+        assert_int_equal(raftc_node_progress_info(pr, RAFTC_PR_COUNT, h->node, from), RAFTC_OK);
     }
     /* a follower's hint never exceeds the index it rejects */
     uint64_t index = pr[RAFTC_PR_NEXT] - 1;
@@ -259,31 +259,31 @@ static int g_failed_advances; /* advances that failed the node (the sweep reache
 static void host_cycle(host *h)
 {
     raftc_ready *rd = NULL;
-    if (CALL(h, raftc_node_ready(h->node, &rd)) != RAFTC_OK) {
+    if (CALL(h, raftc_node_ready(&rd, h->node)) != RAFTC_OK) {
         assert_null(rd);
         return;
     }
     uint64_t in[RAFTC_RD_COUNT];
-    assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(in, RAFTC_RD_COUNT, rd), RAFTC_OK);
     const uint8_t *p;
     size_t len;
     for (size_t i = 0; i < in[RAFTC_RD_N_ENTRIES]; i++) {
-        assert_int_equal(raftc_ready_entry(rd, i, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_ready_entry(&p, &len, rd, i), RAFTC_OK);
         assert_int_equal(raftc_memstorage_append(h->f.ms, &p, &len, 1), RAFTC_OK);
     }
     if (in[RAFTC_RD_HAS_HARD_STATE]) {
-        assert_int_equal(raftc_ready_hard_state(rd, &p, &len), RAFTC_OK);
+        assert_int_equal(raftc_ready_hard_state(&p, &len, rd), RAFTC_OK);
         assert_int_equal(raftc_memstorage_set_hard_state(h->f.ms, p, len), RAFTC_OK);
     }
     for (size_t i = 0; i < in[RAFTC_RD_N_MESSAGES]; i++) {
         uint64_t mi[RAFTC_MF_COUNT];
-        assert_int_equal(raftc_ready_message(rd, i, &p, &len), RAFTC_OK);
-        assert_int_equal(raftc_message_info(p, len, mi, RAFTC_MF_COUNT), RAFTC_OK);
+        assert_int_equal(raftc_ready_message(&p, &len, rd, i), RAFTC_OK);
+        assert_int_equal(raftc_message_decode(mi, RAFTC_MF_COUNT, p, len), RAFTC_OK);
         h->n_snap_msgs += mi[RAFTC_MF_TYPE] == RAFTC_MSG_SNAP;
     }
     if (CALL(h, raftc_node_advance(h->node)) == RAFTC_EFAILED) {
         /* the view died with the advance that failed the node */
-        assert_int_equal(raftc_ready_info(rd, in, RAFTC_RD_COUNT), RAFTC_ESTATE);
+        assert_int_equal(raftc_ready_info(in, RAFTC_RD_COUNT, rd), RAFTC_ESTATE);
         g_failed_advances++;
     }
 }
@@ -295,8 +295,8 @@ static void host_compact(host *h, uint64_t i)
     const uint8_t *p;
     size_t len;
     put_conf_state(cs);
-    assert_int_equal(raftc_sink_get(cs, 0, &p, &len), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_create_snapshot(h->f.ms, i, p, len, NULL, 0, NULL),
+    assert_int_equal(raftc_sink_get(&p, &len, cs, 0), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_create_snapshot(NULL, h->f.ms, i, p, len, NULL, 0),
                      RAFTC_OK);
     assert_int_equal(raftc_memstorage_compact(h->f.ms, i), RAFTC_OK);
     raftc_sink_free(cs);
@@ -331,7 +331,7 @@ static void host_script(host *h)
             compacted = 1;
         }
         uint64_t last = 0;
-        assert_int_equal(raftc_memstorage_last_index(h->f.ms, &last), RAFTC_OK);
+        assert_int_equal(raftc_memstorage_last_index(&last, h->f.ms), RAFTC_OK);
         step(h, RAFTC_MSG_APP_RESP, 3, last, 0, 0); /* 3 is up to date: commits */
         probe(h, 2, 3);                             /* 2 has only 1..3 */
         CALL(h, raftc_node_propose(h->node, (const uint8_t *)"p", 1));
@@ -346,16 +346,16 @@ static void host_script(host *h)
     assert_int_equal(raftc_node_has_ready(h->node), 0);
     assert_string_equal(raftc_node_last_error(h->node), h->panic);
     char *text = NULL;
-    assert_int_equal(raftc_node_status_config(h->node, &text), RAFTC_OK);
+    assert_int_equal(raftc_node_status_config(&text, h->node), RAFTC_OK);
     assert_string_equal(text, "voters=(1 2 3)");
     raftc_free(text);
-    assert_int_equal(raftc_node_status_progress(h->node, &text), RAFTC_OK);
+    assert_int_equal(raftc_node_status_progress(&text, h->node), RAFTC_OK);
     raftc_free(text);
     raftc_sink *cs = sink();
-    assert_int_equal(raftc_node_conf_state(h->node, cs), RAFTC_OK);
+    assert_int_equal(raftc_node_conf_state(cs, h->node), RAFTC_OK);
     raftc_sink_free(cs);
     size_t n = 0;
-    assert_int_equal(raftc_node_progress_ids(h->node, NULL, 0, &n), RAFTC_OK);
+    assert_int_equal(raftc_node_progress_ids(NULL, 0, &n, h->node), RAFTC_OK);
 }
 
 /* ---- tests ---- */

@@ -7,7 +7,7 @@
  *    raftc_memstorage_append_ready stores what raftc_memstorage_append of the bytes stores,
  *    over a 3-node cluster with proposals, drops and compactions;
  *  - raftc_message_encode's lean path (canonical entries copied verbatim, one-pass scalars) is
- *    byte-identical to protobuf-c's encoding of the same message, and raftc_message_info's
+ *    byte-identical to protobuf-c's encoding of the same message, and raftc_message_decode's
  *    field scanner agrees with protobuf-c's decoder;
  *  - rc_wire_decode_message_pooled gives the struct rc_decode_message gives;
  *  - the compact memory storage behaves as a naive reference log under random appends (with
@@ -88,9 +88,9 @@ static void node_init(tnode *t, uint64_t id)
     assert_int_equal(raftc_sink_new(&cs), RAFTC_OK);
     assert_int_equal(raftc_sink_new(&snap), RAFTC_OK);
     assert_int_equal(raftc_conf_state_encode(cs, voters, NODES, NULL, 0, NULL, 0, NULL, 0, 0), 0);
-    assert_int_equal(raftc_sink_get(cs, 0, &b, &l), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&b, &l, cs, 0), RAFTC_OK);
     assert_int_equal(raftc_snapshot_encode(snap, 1, 1, b, l, NULL, 0), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(snap, 0, &sb, &sl), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&sb, &sl, snap, 0), RAFTC_OK);
     assert_int_equal(raftc_memstorage_new(&t->ms), RAFTC_OK);
     assert_int_equal(raftc_memstorage_new(&t->ref), RAFTC_OK);
     assert_int_equal(raftc_memstorage_apply_snapshot(t->ms, sb, sl), RAFTC_OK);
@@ -103,7 +103,7 @@ static void node_init(tnode *t, uint64_t id)
     assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, 4096), RAFTC_OK);
     assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, 8), RAFTC_OK);
     assert_int_equal(raftc_config_set_memstorage(cfg, t->ms), RAFTC_OK);
-    assert_int_equal(raftc_node_new(&t->node, cfg, NULL), RAFTC_OK);
+    assert_int_equal(raftc_node_new(&t->node, NULL, cfg), RAFTC_OK);
     raftc_config_free(cfg);
     raftc_sink_free(cs);
     raftc_sink_free(snap);
@@ -114,10 +114,10 @@ static void check_entry(const uint8_t *b, size_t l, uint64_t term, uint64_t inde
                         const uint8_t *data, size_t dl)
 {
     uint64_t t2, i2;
-    int ty2;
+    raftc_entry_type ty2;
     const uint8_t *d2;
     size_t dl2;
-    assert_int_equal(raftc_entry_info(b, l, &t2, &i2, &ty2, &d2, &dl2), RAFTC_OK);
+    assert_int_equal(raftc_entry_decode(&t2, &i2, &ty2, &d2, &dl2, b, l), RAFTC_OK);
     assert_int_equal(term, t2);
     assert_int_equal(index, i2);
     assert_int_equal(type, ty2);
@@ -133,12 +133,12 @@ static void handle_ready(tnet *net, int k)
     tnode *t = &net->n[k];
     raftc_ready *rd;
     uint64_t info[RAFTC_RD_COUNT];
-    assert_int_equal(raftc_node_ready(t->node, &rd), RAFTC_OK);
-    assert_int_equal(raftc_ready_info(rd, info, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_ready(&rd, t->node), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(info, RAFTC_RD_COUNT, rd), RAFTC_OK);
     if (info[RAFTC_RD_HAS_HARD_STATE]) {
         const uint8_t *b;
         size_t l;
-        assert_int_equal(raftc_ready_hard_state(rd, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_hard_state(&b, &l, rd), RAFTC_OK);
         assert_int_equal(raftc_memstorage_set_hard_state(t->ms, b, l), RAFTC_OK);
         assert_int_equal(raftc_memstorage_set_hard_state(t->ref, b, l), RAFTC_OK);
     }
@@ -146,18 +146,18 @@ static void handle_ready(tnet *net, int k)
     int fields_only = rnd_below(4) == 0;
     for (size_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
         uint64_t term, index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *d, *b;
         size_t dl, l;
-        assert_int_equal(raftc_ready_entry_info(rd, i, &term, &index, &type, &d, &dl), RAFTC_OK);
+        assert_int_equal(raftc_ready_entry_info(&term, &index, &type, &d, &dl, rd, i), RAFTC_OK);
         if (fields_only)
             continue;
-        assert_int_equal(raftc_ready_entry(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_entry(&b, &l, rd, i), RAFTC_OK);
         check_entry(b, l, term, index, type, d, dl);
         assert_int_equal(raftc_memstorage_append(t->ref, &b, &l, 1), RAFTC_OK);
     }
-    assert_int_equal(raftc_ready_entry_info(rd, info[RAFTC_RD_N_ENTRIES], NULL, NULL, NULL, NULL,
-                                            NULL),
+    assert_int_equal(raftc_ready_entry_info(NULL, NULL, NULL, NULL, NULL, rd,
+                                            info[RAFTC_RD_N_ENTRIES]),
                      RAFTC_ENOTFOUND);
     if (info[RAFTC_RD_N_ENTRIES] > 0) {
         assert_int_equal(raftc_memstorage_append_ready(t->ms, rd), RAFTC_OK);
@@ -165,28 +165,28 @@ static void handle_ready(tnet *net, int k)
             for (size_t i = 0; i < info[RAFTC_RD_N_ENTRIES]; i++) {
                 const uint8_t *b;
                 size_t l;
-                assert_int_equal(raftc_ready_entry(rd, i, &b, &l), RAFTC_OK);
+                assert_int_equal(raftc_ready_entry(&b, &l, rd, i), RAFTC_OK);
                 assert_int_equal(raftc_memstorage_append(t->ref, &b, &l, 1), RAFTC_OK);
             }
         }
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
         uint64_t term, index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *d, *b;
         size_t dl, l;
-        assert_int_equal(raftc_ready_committed_entry_info(rd, i, &term, &index, &type, &d, &dl),
+        assert_int_equal(raftc_ready_committed_entry_info(&term, &index, &type, &d, &dl, rd, i),
                          RAFTC_OK);
-        assert_int_equal(raftc_ready_committed_entry(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_committed_entry(&b, &l, rd, i), RAFTC_OK);
         check_entry(b, l, term, index, type, d, dl);
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_MESSAGES]; i++) {
         uint64_t fast[RAFTC_MF_COUNT], slow[RAFTC_MF_COUNT];
         const uint8_t *b;
         size_t l;
-        assert_int_equal(raftc_ready_message_info(rd, i, fast, RAFTC_MF_COUNT), RAFTC_OK);
-        assert_int_equal(raftc_ready_message(rd, i, &b, &l), RAFTC_OK);
-        assert_int_equal(raftc_message_info(b, l, slow, RAFTC_MF_COUNT), RAFTC_OK);
+        assert_int_equal(raftc_ready_message_info(fast, RAFTC_MF_COUNT, rd, i), RAFTC_OK);
+        assert_int_equal(raftc_ready_message(&b, &l, rd, i), RAFTC_OK);
+        assert_int_equal(raftc_message_decode(slow, RAFTC_MF_COUNT, b, l), RAFTC_OK);
         assert_memory_equal(fast, slow, sizeof(fast));
         if (rnd_below(10) == 0 || fast[RAFTC_MF_TO] < 1 || fast[RAFTC_MF_TO] > NODES)
             continue; /* dropped */
@@ -209,10 +209,10 @@ static void handle_ready(tnet *net, int k)
 static void check_storages(tnode *t)
 {
     uint64_t f1, f2, l1, l2;
-    assert_int_equal(raftc_memstorage_first_index(t->ms, &f1), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_first_index(t->ref, &f2), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_last_index(t->ms, &l1), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_last_index(t->ref, &l2), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_first_index(&f1, t->ms), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_first_index(&f2, t->ref), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&l1, t->ms), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_last_index(&l2, t->ref), RAFTC_OK);
     assert_int_equal(f1, f2);
     assert_int_equal(l1, l2);
     if (l1 < f1)
@@ -220,14 +220,14 @@ static void check_storages(tnode *t)
     raftc_sink *a, *b;
     assert_int_equal(raftc_sink_new(&a), RAFTC_OK);
     assert_int_equal(raftc_sink_new(&b), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_entries(t->ms, f1, l1 + 1, UINT64_MAX, a), RAFTC_OK);
-    assert_int_equal(raftc_memstorage_entries(t->ref, f1, l1 + 1, UINT64_MAX, b), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_entries(a, t->ms, f1, l1 + 1, UINT64_MAX), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_entries(b, t->ref, f1, l1 + 1, UINT64_MAX), RAFTC_OK);
     assert_int_equal(raftc_sink_count(a), raftc_sink_count(b));
     for (size_t i = 0; i < raftc_sink_count(a); i++) {
         const uint8_t *pa, *pb;
         size_t la, lb;
-        assert_int_equal(raftc_sink_get(a, i, &pa, &la), RAFTC_OK);
-        assert_int_equal(raftc_sink_get(b, i, &pb, &lb), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&pa, &la, a, i), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&pb, &lb, b, i), RAFTC_OK);
         assert_int_equal(la, lb);
         assert_memory_equal(pa, pb, la);
     }
@@ -270,8 +270,8 @@ static void test_ready_fast_paths(void **state)
         if (round % 97 == 96) {
             for (int k = 0; k < NODES; k++) {
                 uint64_t st[RAFTC_ST_COUNT], first;
-                assert_int_equal(raftc_node_status_info(net.n[k].node, st, RAFTC_ST_COUNT), 0);
-                assert_int_equal(raftc_memstorage_first_index(net.n[k].ms, &first), RAFTC_OK);
+                assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, net.n[k].node), 0);
+                assert_int_equal(raftc_memstorage_first_index(&first, net.n[k].ms), RAFTC_OK);
                 uint64_t to = st[RAFTC_ST_APPLIED] > 3 ? st[RAFTC_ST_APPLIED] - 3 : 0;
                 if (to >= first) {
                     assert_int_equal(raftc_memstorage_compact(net.n[k].ms, to), RAFTC_OK);
@@ -283,7 +283,7 @@ static void test_ready_fast_paths(void **state)
             check_storages(&net.n[k]);
     }
     uint64_t st[RAFTC_ST_COUNT];
-    assert_int_equal(raftc_node_status_info(net.n[0].node, st, RAFTC_ST_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, net.n[0].node), RAFTC_OK);
     assert_true(st[RAFTC_ST_COMMIT] > 100); /* the run did replicate */
     for (int k = 0; k < NODES; k++) {
         raftc_node_free(net.n[k].node);
@@ -293,7 +293,7 @@ static void test_ready_fast_paths(void **state)
     free(net.q);
 }
 
-/* ---- raftc_message_encode / raftc_message_info vs protobuf-c ---- */
+/* ---- raftc_message_encode / raftc_message_decode vs protobuf-c ---- */
 
 static uint64_t rnd_val(void)
 {
@@ -335,7 +335,7 @@ static void test_message_encode_info(void **state)
             assert_int_equal(rc_bytes_set(&ev[i].data, data, dl), RC_OK);
         }
         for (size_t i = 0; i < n; i++)
-            assert_int_equal(raftc_sink_get(ents, i, &ptrs[i], &lens[i]), RAFTC_OK);
+            assert_int_equal(raftc_sink_get(&ptrs[i], &lens[i], ents, i), RAFTC_OK);
         for (size_t b = 0; b < cl; b++)
             ctx[b] = (uint8_t)rnd();
         raftc_sink_reset(out);
@@ -344,7 +344,7 @@ static void test_message_encode_info(void **state)
                          RAFTC_OK);
         const uint8_t *got;
         size_t got_len;
-        assert_int_equal(raftc_sink_get(out, 0, &got, &got_len), RAFTC_OK);
+        assert_int_equal(raftc_sink_get(&got, &got_len, out, 0), RAFTC_OK);
         /* protobuf-c's bytes of the same message */
         rc_message m = {.type = (rc_msg_type)f[RAFTC_MF_TYPE], .to = f[RAFTC_MF_TO],
                         .from = f[RAFTC_MF_FROM], .term = f[RAFTC_MF_TERM],
@@ -361,7 +361,7 @@ static void test_message_encode_info(void **state)
         assert_memory_equal(got, want, got_len);
         /* and the field scanner reads back what protobuf-c reads */
         uint64_t info[RAFTC_MF_COUNT];
-        assert_int_equal(raftc_message_info(got, got_len, info, RAFTC_MF_COUNT), RAFTC_OK);
+        assert_int_equal(raftc_message_decode(info, RAFTC_MF_COUNT, got, got_len), RAFTC_OK);
         rc_message back;
         assert_int_equal(rc_pb_decode_message(&back, want, want_len, 0), RC_OK);
         assert_int_equal(info[RAFTC_MF_TYPE], back.type);
@@ -375,17 +375,17 @@ static void test_message_encode_info(void **state)
         assert_int_equal(info[RAFTC_MF_REJECT], back.reject);
         assert_int_equal(info[RAFTC_MF_REJECT_HINT], back.reject_hint);
         assert_int_equal(info[RAFTC_MF_N_ENTRIES], back.n_entries);
-        /* the entry views are the items raftc_message_parts copies */
+        /* the entry views are the items raftc_message_decode_parts copies */
         const uint8_t *views[4];
         size_t view_lens[4], nv = 99;
-        assert_int_equal(raftc_message_entries(got, got_len, views, view_lens, 4, &nv), RAFTC_OK);
+        assert_int_equal(raftc_message_decode_entries(views, view_lens, 4, &nv, got, got_len), RAFTC_OK);
         assert_int_equal(nv, n);
         raftc_sink_reset(ents);
-        assert_int_equal(raftc_message_parts(got, got_len, ents, NULL, NULL, NULL), RAFTC_OK);
+        assert_int_equal(raftc_message_decode_parts(ents, NULL, NULL, NULL, got, got_len), RAFTC_OK);
         for (size_t i = 0; i < n; i++) {
             const uint8_t *pp;
             size_t pl;
-            assert_int_equal(raftc_sink_get(ents, i, &pp, &pl), RAFTC_OK);
+            assert_int_equal(raftc_sink_get(&pp, &pl, ents, i), RAFTC_OK);
             assert_int_equal(pl, view_lens[i]);
             assert_memory_equal(pp, views[i], pl);
         }
@@ -447,8 +447,8 @@ static void test_message_encode_noncanonical(void **state)
                      RAFTC_OK);
     const uint8_t *x, *y;
     size_t lx, ly;
-    assert_int_equal(raftc_sink_get(a, 0, &x, &lx), RAFTC_OK);
-    assert_int_equal(raftc_sink_get(b, 0, &y, &ly), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&x, &lx, a, 0), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&y, &ly, b, 0), RAFTC_OK);
     assert_int_equal(lx, ly);
     assert_memory_equal(x, y, lx);
     raftc_sink_free(a);

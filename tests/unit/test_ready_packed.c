@@ -94,7 +94,7 @@ static void handle_ready(pnet *net, int k)
     assert_int_equal(raftc_node_ready_packed(&rd, &buf, &len, net->node[k]), RAFTC_OK);
     assert_non_null(rd);
     assert_non_null(buf);
-    assert_int_equal(raftc_ready_info(rd, info, RAFTC_RD_COUNT), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(info, RAFTC_RD_COUNT, rd), RAFTC_OK);
     uint64_t h = word(buf, 0);
     assert_int_equal(word(buf, 1), RAFTC_RD_COUNT);
     for (size_t i = 0; i < RAFTC_RD_COUNT; i++)
@@ -107,34 +107,34 @@ static void handle_ready(pnet *net, int k)
     assert_true(h * 8 <= len);
     size_t it = 0;
     for (size_t i = 0; i < ne; i++, it++) {
-        assert_int_equal(raftc_ready_entry(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_entry(&b, &l, rd, i), RAFTC_OK);
         check_item(buf, len, base, it, b, l);
     }
     for (size_t i = 0; i < nc; i++, it++) {
-        assert_int_equal(raftc_ready_committed_entry(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_committed_entry(&b, &l, rd, i), RAFTC_OK);
         check_item(buf, len, base, it, b, l);
     }
     for (size_t i = 0; i < nm; i++, it++) {
         uint64_t mf[RAFTC_MF_COUNT];
-        assert_int_equal(raftc_ready_message(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_message(&b, &l, rd, i), RAFTC_OK);
         check_item(buf, len, base, it, b, l);
-        assert_int_equal(raftc_message_info(b, l, mf, RAFTC_MF_COUNT), RAFTC_OK);
+        assert_int_equal(raftc_message_decode(mf, RAFTC_MF_COUNT, b, l), RAFTC_OK);
         assert_int_equal(word(buf, base + 2 * items + nr + i), mf[RAFTC_MF_TO]);
     }
     for (size_t i = 0; i < nr; i++, it++) {
         uint64_t index;
-        assert_int_equal(raftc_ready_read_state(rd, i, &index, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_read_state(&index, &b, &l, rd, i), RAFTC_OK);
         check_item(buf, len, base, it, b, l);
         assert_int_equal(word(buf, base + 2 * items + i), index);
         net->read_states++;
     }
     if (hs) {
-        assert_int_equal(raftc_ready_hard_state(rd, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_hard_state(&b, &l, rd), RAFTC_OK);
         check_item(buf, len, base, it++, b, l);
         net->hard_states++;
     }
     if (snap) {
-        assert_int_equal(raftc_ready_snapshot(rd, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_snapshot(&b, &l, rd), RAFTC_OK);
         check_item(buf, len, base, it++, b, l);
         assert_int_equal(raftc_memstorage_apply_snapshot(net->ms[k], b, l), RAFTC_OK);
         net->snapshots++;
@@ -143,7 +143,7 @@ static void handle_ready(pnet *net, int k)
     if (ne > 0)
         assert_int_equal(raftc_memstorage_append_ready(net->ms[k], rd), RAFTC_OK);
     if (hs) {
-        assert_int_equal(raftc_ready_hard_state(rd, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_hard_state(&b, &l, rd), RAFTC_OK);
         assert_int_equal(raftc_memstorage_set_hard_state(net->ms[k], b, l), RAFTC_OK);
     }
     for (size_t i = 0; i < nm; i++) {
@@ -151,24 +151,24 @@ static void handle_ready(pnet *net, int k)
         if (to < 1 || to > NODES || rnd_below(12) == 0 || (int)to - 1 == net->cut ||
             k == net->cut)
             continue;
-        assert_int_equal(raftc_ready_message(rd, i, &b, &l), RAFTC_OK);
+        assert_int_equal(raftc_ready_message(&b, &l, rd, i), RAFTC_OK);
         queue(net, to, b, l);
     }
     for (size_t i = 0; i < nc; i++) {
         uint64_t index;
-        int type;
+        raftc_entry_type type;
         const uint8_t *d;
         size_t dl;
-        assert_int_equal(raftc_ready_committed_entry_info(rd, i, NULL, &index, &type, &d, &dl),
+        assert_int_equal(raftc_ready_committed_entry_info(NULL, &index, &type, &d, &dl, rd, i),
                          RAFTC_OK);
         if (type != RAFTC_ENTRY_NORMAL) {
             raftc_sink *cs;
             assert_int_equal(raftc_sink_new(&cs), RAFTC_OK);
-            assert_int_equal(raftc_node_apply_conf_change(net->node[k],
+            assert_int_equal(raftc_node_apply_conf_change(cs,
+                                                          net->node[k],
                                                           type == RAFTC_ENTRY_CONF_CHANGE
                                                               ? RAFTC_CC_V1
-                                                              : RAFTC_CC_V2,
-                                                          d, dl, cs),
+                                                              : RAFTC_CC_V2, d, dl),
                              RAFTC_OK);
             raftc_sink_free(cs);
         }
@@ -223,7 +223,7 @@ static void test_packed_matches_accessors(void **state)
         assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, ids[k]), RAFTC_OK);
         assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED, ids[k]), RAFTC_OK);
         assert_int_equal(raftc_config_set_memstorage(cfg, net.ms[k]), RAFTC_OK);
-        assert_int_equal(raftc_node_new(&net.node[k], cfg, NULL), RAFTC_OK);
+        assert_int_equal(raftc_node_new(&net.node[k], NULL, cfg), RAFTC_OK);
         raftc_config_free(cfg);
         assert_int_equal(raftc_node_bootstrap(net.node[k], ids, NULL, NULL, NODES), RAFTC_OK);
     }
@@ -241,10 +241,10 @@ static void test_packed_matches_accessors(void **state)
                 size_t l;
                 assert_int_equal(raftc_sink_new(&cs), RAFTC_OK);
                 assert_int_equal(raftc_sink_new(&snap), RAFTC_OK);
-                assert_int_equal(raftc_node_conf_state(net.node[k], cs), RAFTC_OK);
-                assert_int_equal(raftc_sink_get(cs, 0, &b, &l), RAFTC_OK);
-                assert_int_equal(raftc_memstorage_create_snapshot(net.ms[k], net.applied[k], b, l,
-                                                                  NULL, 0, snap),
+                assert_int_equal(raftc_node_conf_state(cs, net.node[k]), RAFTC_OK);
+                assert_int_equal(raftc_sink_get(&b, &l, cs, 0), RAFTC_OK);
+                assert_int_equal(raftc_memstorage_create_snapshot(snap, net.ms[k], net.applied[k], b,
+                                                                  l, NULL, 0),
                                  RAFTC_OK);
                 assert_int_equal(raftc_memstorage_compact(net.ms[k], net.applied[k]), RAFTC_OK);
                 raftc_sink_free(snap);
@@ -299,7 +299,7 @@ static void test_packed_bad_arguments(void **state)
     assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
     assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, 1), RAFTC_OK);
     assert_int_equal(raftc_config_set_memstorage(cfg, ms), RAFTC_OK);
-    assert_int_equal(raftc_node_new(&node, cfg, NULL), RAFTC_OK);
+    assert_int_equal(raftc_node_new(&node, NULL, cfg), RAFTC_OK);
     raftc_config_free(cfg);
     assert_int_equal(raftc_node_bootstrap(node, &id, NULL, NULL, 1), RAFTC_OK);
     assert_int_equal(raftc_node_ready_packed(&rd, NULL, &len, node), RAFTC_EINVAL);

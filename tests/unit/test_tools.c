@@ -18,7 +18,7 @@ static void test_quorum_args(void **state)
 {
     (void)state;
     uint64_t idx = 1;
-    int r = 0;
+    raftc_vote_result r = RAFTC_VOTE_PENDING;
     const uint64_t v[] = {1, 2, 3}, bad[] = {1, 0};
     const uint64_t ids[] = {1, 2, 1}, vals[] = {5, 7, 100};
     assert_int_equal(raftc_quorum_committed(NULL, v, 3, NULL, 0, NULL, NULL, 0), RAFTC_EINVAL);
@@ -68,7 +68,7 @@ static void test_changer(void **state)
     assert_string_equal(raftc_changer_last_error(ch), "");
     assert_string_equal(raftc_changer_last_error(NULL), "");
 
-    int types[] = {RAFTC_CC_ADD_NODE, RAFTC_CC_ADD_NODE};
+    raftc_cc_type types[] = {RAFTC_CC_ADD_NODE, RAFTC_CC_ADD_NODE};
     uint64_t ids[] = {1, 2};
     assert_int_equal(raftc_changer_simple(ch, types, ids, 2), RAFTC_ECONFCHANGE);
     assert_string_equal(raftc_changer_last_error(ch),
@@ -78,33 +78,33 @@ static void test_changer(void **state)
     assert_int_equal(raftc_changer_set_last_index(ch, 4), RAFTC_OK);
     assert_int_equal(raftc_changer_simple(ch, types, ids, 1), RAFTC_OK);
     assert_string_equal(raftc_changer_last_error(ch), ""); /* cleared by success */
-    int t2[] = {RAFTC_CC_ADD_NODE, RAFTC_CC_ADD_LEARNER_NODE};
+    raftc_cc_type t2[] = {RAFTC_CC_ADD_NODE, RAFTC_CC_ADD_LEARNER_NODE};
     uint64_t i2[] = {2, 3};
     assert_int_equal(raftc_changer_enter_joint(ch, 1, t2, i2, 2), RAFTC_OK);
-    assert_int_equal(raftc_changer_describe(ch, &s), RAFTC_OK);
+    assert_int_equal(raftc_changer_describe(&s, ch), RAFTC_OK);
     assert_string_equal(s, "voters=(1 2)&&(1) learners=(3) autoleave\n"
                            "1: StateProbe match=0 next=4\n2: StateProbe match=0 next=4\n"
                            "3: StateProbe match=0 next=4 learner\n");
     raftc_free(s);
-    int bogus[] = {9};
+    raftc_cc_type bogus[] = {(raftc_cc_type)9};
     assert_int_equal(raftc_changer_enter_joint(ch, 0, bogus, ids, 1), RAFTC_ECONFCHANGE);
     assert_string_equal(raftc_changer_last_error(ch), "config is already joint");
 
     /* the config as a ConfState, restored into a fresh changer */
     raftc_sink *sink = NULL;
     assert_int_equal(raftc_sink_new(&sink), RAFTC_OK);
-    assert_int_equal(raftc_changer_conf_state(ch, sink), RAFTC_OK);
+    assert_int_equal(raftc_changer_conf_state(sink, ch), RAFTC_OK);
     assert_int_equal(raftc_sink_count(sink), 1);
     const uint8_t *cs;
     size_t cs_len;
-    assert_int_equal(raftc_sink_get(sink, 0, &cs, &cs_len), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&cs, &cs_len, sink, 0), RAFTC_OK);
     raftc_changer *ch2 = NULL;
     assert_int_equal(raftc_changer_new(&ch2, 10, 0), RAFTC_OK);
     assert_int_equal(raftc_changer_set_last_index(ch2, 4), RAFTC_OK);
     assert_int_equal(raftc_changer_restore(ch2, cs, cs_len), RAFTC_OK);
     char *s2 = NULL;
-    assert_int_equal(raftc_changer_describe(ch, &s), RAFTC_OK);
-    assert_int_equal(raftc_changer_describe(ch2, &s2), RAFTC_OK);
+    assert_int_equal(raftc_changer_describe(&s, ch), RAFTC_OK);
+    assert_int_equal(raftc_changer_describe(&s2, ch2), RAFTC_OK);
     assert_string_equal(s, s2);
     raftc_free(s);
     raftc_free(s2);
@@ -114,8 +114,8 @@ static void test_changer(void **state)
     assert_int_equal(raftc_changer_leave_joint(ch), RAFTC_OK);
     assert_int_equal(raftc_changer_leave_joint(ch), RAFTC_ECONFCHANGE);
     assert_string_equal(raftc_changer_last_error(ch), "can't leave a non-joint config");
-    assert_int_equal(raftc_changer_describe(NULL, &s), RAFTC_EINVAL);
-    assert_int_equal(raftc_changer_conf_state(NULL, sink), RAFTC_EINVAL);
+    assert_int_equal(raftc_changer_describe(&s, NULL), RAFTC_EINVAL);
+    assert_int_equal(raftc_changer_conf_state(sink, NULL), RAFTC_EINVAL);
     raftc_sink_free(sink);
     raftc_changer_free(ch);
     raftc_changer_free(ch2);

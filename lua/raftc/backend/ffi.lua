@@ -20,6 +20,9 @@ local pstr = ffi.new("char *[1]")
 local perr = ffi.new("const char *[1]")
 local pu64 = ffi.new("uint64_t[3]")
 local pint = ffi.new("int[1]")
+local ptype = ffi.new("raftc_entry_type[1]")
+local pvote = ffi.new("raftc_vote_result[1]")
+local pmsg = ffi.new("raftc_msg_type[1]")
 local info = ffi.new("uint64_t[32]")
 local new_sink = ffi.new("raftc_sink *[1]")
 local new_ms = ffi.new("raftc_memstorage *[1]")
@@ -71,12 +74,12 @@ local function buffers(list)
     return ptrs, lens, n
 end
 
--- Two parallel arrays from a list of pairs {a, b}: a as uint64 (or int when a_int), b as uint64,
+-- Two parallel arrays from a list of pairs {a, b}: a as uint64 (or raftc_cc_type when a_int), b as uint64,
 -- int or buffer ("u64", "int", "buf"). Buffers: NULL arrays when every one is empty.
 local function pairs_arrays(list, a_int, b_kind)
     local n = #list
     if n == 0 then return nil, nil, nil, 0 end
-    local a = ffi.new(a_int and "int[?]" or "uint64_t[?]", n)
+    local a = ffi.new(a_int and "raftc_cc_type[?]" or "uint64_t[?]", n)
     local b, lens
     if b_kind == "buf" then
         b, lens = ffi.new("const uint8_t *[?]", n), ffi.new("size_t[?]", n)
@@ -113,7 +116,11 @@ function B.state_type_name(t) return string_of(C.raftc_state_type_name(t)) end
 function B.cc_type_name(t) return string_of(C.raftc_cc_type_name(t)) end
 function B.progress_state_name(t) return string_of(C.raftc_progress_state_name(t)) end
 function B.vote_result_name(t) return string_of(C.raftc_vote_result_name(t)) end
-function B.msg_type_from_name(s) return C.raftc_msg_type_from_name(s) end
+function B.msg_type_parse(s)
+    local rc = C.raftc_msg_type_parse(pmsg, s)
+    if rc ~= 0 then return rc end
+    return 0, tonumber(pmsg[0])
+end
 function B.constant(name) return C[name] end
 
 -- ---- sinks ----
@@ -126,12 +133,12 @@ function B.sink_free(s) ffi.gc(s, nil); C.raftc_sink_free(s) end
 function B.sink_reset(s) C.raftc_sink_reset(s) end
 function B.sink_put(s, str) return C.raftc_sink_put(s, str, #str) end
 function B.sink_count(s) return tonumber(C.raftc_sink_count(s)) end
-function B.sink_get(s, i) return view(C.raftc_sink_get(s, i, pp, plen)) end
+function B.sink_get(s, i) return view(C.raftc_sink_get(pp, plen, s, i)) end
 
 -- ---- raftpb helpers ----
-function B.message_info(buf) return info_table(C.raftc_message_info(buf, #buf, info, C.RAFTC_MF_COUNT), C.RAFTC_MF_COUNT) end
-function B.message_parts(buf, entries, snapshot, responses, context)
-    return C.raftc_message_parts(buf, #buf, entries, snapshot, responses, context)
+function B.message_decode(buf) return info_table(C.raftc_message_decode(info, C.RAFTC_MF_COUNT, buf, #buf), C.RAFTC_MF_COUNT) end
+function B.message_decode_parts(entries, snapshot, responses, context, buf)
+    return C.raftc_message_decode_parts(entries, snapshot, responses, context, buf, #buf)
 end
 function B.message_strip_responses(out, buf)
     return C.raftc_message_strip_responses(out, buf, #buf)
@@ -144,11 +151,11 @@ function B.message_encode(out, fields, entries, snapshot, context)
     return C.raftc_message_encode(out, fields_in, n, ptrs, lens, ne, snapshot, len(snapshot),
                                   context, len(context))
 end
-function B.entry_info(buf)
-    local rc = C.raftc_entry_info(buf, #buf, pu64, pu64 + 1, pint, pp, plen)
+function B.entry_decode(buf)
+    local rc = C.raftc_entry_decode(pu64, pu64 + 1, ptype, pp, plen, buf, #buf)
     if rc ~= 0 then return rc end
     local data = plen[0] > 0 and string_of(pp[0], plen[0]) or ""
-    return 0, u64_out(pu64[0]), u64_out(pu64[1]), pint[0], data
+    return 0, u64_out(pu64[0]), u64_out(pu64[1]), tonumber(ptype[0]), data
 end
 function B.entry_encode(out, term, index, typ, data)
     return C.raftc_entry_encode(out, u64_in(term), u64_in(index), typ, data, len(data))
@@ -157,7 +164,7 @@ function B.hard_state_encode(out, term, vote, commit)
     return C.raftc_hard_state_encode(out, u64_in(term), u64_in(vote), u64_in(commit))
 end
 function B.hard_state_decode(buf)
-    local rc = C.raftc_hard_state_decode(buf, #buf, pu64, pu64 + 1, pu64 + 2)
+    local rc = C.raftc_hard_state_decode(pu64, pu64 + 1, pu64 + 2, buf, #buf)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0]), u64_out(pu64[1]), u64_out(pu64[2])
 end
@@ -168,12 +175,12 @@ function B.conf_state_encode(out, voters, learners, voters_outgoing, learners_ne
     local ln, nln = u64_array(learners_next)
     return C.raftc_conf_state_encode(out, v, nv, l, nl, vo, nvo, ln, nln, auto_leave)
 end
-function B.conf_state_ids(buf, list)
-    local rc = C.raftc_conf_state_ids(buf, #buf, list, nil, 0, plen, pint)
+function B.conf_state_decode(buf, list)
+    local rc = C.raftc_conf_state_decode(nil, 0, plen, pint, buf, #buf, list)
     if rc ~= 0 then return rc end
     local n = tonumber(plen[0])
     local ids = ffi.new("uint64_t[?]", n + 1)
-    rc = C.raftc_conf_state_ids(buf, #buf, list, ids, n, plen, pint)
+    rc = C.raftc_conf_state_decode(ids, n, plen, pint, buf, #buf, list)
     if rc ~= 0 then return rc end
     local t = {}
     for i = 0, n - 1 do t[i + 1] = u64_out(ids[i]) end
@@ -183,8 +190,8 @@ function B.snapshot_encode(out, index, term, conf_state, data)
     return C.raftc_snapshot_encode(out, u64_in(index), u64_in(term), conf_state, len(conf_state),
                                    data, len(data))
 end
-function B.snapshot_info(buf, conf_state, data)
-    local rc = C.raftc_snapshot_info(buf, #buf, pu64, pu64 + 1, conf_state, data)
+function B.snapshot_decode(conf_state, data, buf)
+    local rc = C.raftc_snapshot_decode(pu64, pu64 + 1, conf_state, data, buf, #buf)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0]), u64_out(pu64[1])
 end
@@ -195,26 +202,26 @@ function B.conf_change_v2_encode(out, transition, changes, context)
     local types, ids, _, n = pairs_arrays(changes, true, "u64")
     return C.raftc_conf_change_v2_encode(out, transition, types, ids, n, context, len(context))
 end
-function B.conf_change_context(out, kind, buf)
-    return C.raftc_conf_change_context(out, kind, buf, #buf)
+function B.conf_change_decode_context(out, kind, buf)
+    return C.raftc_conf_change_decode_context(out, kind, buf, #buf)
 end
 
 -- ---- describe ----
-function B.describe_message(buf) return heap_string(C.raftc_describe_message(pstr, buf, #buf)) end
-function B.describe_entry(buf) return heap_string(C.raftc_describe_entry(pstr, buf, #buf)) end
-function B.describe_entries(list)
+function B.message_describe(buf) return heap_string(C.raftc_message_describe(pstr, buf, #buf)) end
+function B.entry_describe(buf) return heap_string(C.raftc_entry_describe(pstr, buf, #buf)) end
+function B.entry_describe_list(list)
     local ptrs, lens, n = buffers(list)
-    return heap_string(C.raftc_describe_entries(pstr, ptrs, lens, n))
+    return heap_string(C.raftc_entry_describe_list(pstr, ptrs, lens, n))
 end
-function B.describe_hard_state(buf)
-    return heap_string(C.raftc_describe_hard_state(pstr, buf, #buf))
+function B.hard_state_describe(buf)
+    return heap_string(C.raftc_hard_state_describe(pstr, buf, #buf))
 end
-function B.describe_conf_state(buf)
-    return heap_string(C.raftc_describe_conf_state(pstr, buf, #buf))
+function B.conf_state_describe(buf)
+    return heap_string(C.raftc_conf_state_describe(pstr, buf, #buf))
 end
-function B.describe_snapshot(buf) return heap_string(C.raftc_describe_snapshot(pstr, buf, #buf)) end
-function B.describe_soft_state(lead, state)
-    return heap_string(C.raftc_describe_soft_state(pstr, u64_in(lead), state))
+function B.snapshot_describe(buf) return heap_string(C.raftc_snapshot_describe(pstr, buf, #buf)) end
+function B.soft_state_describe(lead, state)
+    return heap_string(C.raftc_soft_state_describe(pstr, u64_in(lead), state))
 end
 
 -- ---- memory storage ----
@@ -234,31 +241,31 @@ end
 function B.memstorage_apply_snapshot(ms, buf)
     return C.raftc_memstorage_apply_snapshot(ms, buf, #buf)
 end
-function B.memstorage_create_snapshot(ms, i, conf_state, data, out)
-    return C.raftc_memstorage_create_snapshot(ms, u64_in(i), conf_state, len(conf_state), data,
-                                              len(data), out)
+function B.memstorage_create_snapshot(out, ms, i, conf_state, data)
+    return C.raftc_memstorage_create_snapshot(out, ms, u64_in(i), conf_state, len(conf_state),
+                                              data, len(data))
 end
 function B.memstorage_compact(ms, i) return C.raftc_memstorage_compact(ms, u64_in(i)) end
 function B.memstorage_first_index(ms)
-    local rc = C.raftc_memstorage_first_index(ms, pu64)
+    local rc = C.raftc_memstorage_first_index(pu64, ms)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0])
 end
 function B.memstorage_last_index(ms)
-    local rc = C.raftc_memstorage_last_index(ms, pu64)
+    local rc = C.raftc_memstorage_last_index(pu64, ms)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0])
 end
 function B.memstorage_term(ms, i)
-    local rc = C.raftc_memstorage_term(ms, u64_in(i), pu64)
+    local rc = C.raftc_memstorage_term(pu64, ms, u64_in(i))
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0])
 end
-function B.memstorage_entries(ms, lo, hi, max_size, out)
-    return C.raftc_memstorage_entries(ms, u64_in(lo), u64_in(hi), u64_in(max_size), out)
+function B.memstorage_entries(out, ms, lo, hi, max_size)
+    return C.raftc_memstorage_entries(out, ms, u64_in(lo), u64_in(hi), u64_in(max_size))
 end
-function B.memstorage_snapshot(ms, out) return C.raftc_memstorage_snapshot(ms, out) end
-function B.memstorage_initial_state(ms, hs, cs) return C.raftc_memstorage_initial_state(ms, hs, cs) end
+function B.memstorage_snapshot(out, ms) return C.raftc_memstorage_snapshot(out, ms) end
+function B.memstorage_initial_state(hs, cs, ms) return C.raftc_memstorage_initial_state(hs, cs, ms) end
 function B.memstorage_last_error(ms) return string_of(C.raftc_memstorage_last_error(ms)) end
 
 -- ---- disk storage ----
@@ -342,7 +349,7 @@ end
 
 -- ---- node ----
 function B.node_new(cfg)
-    local rc = C.raftc_node_new(new_node, cfg, perr)
+    local rc = C.raftc_node_new(new_node, perr, cfg)
     if rc ~= 0 then
         return rc, nil, perr[0] ~= nil and string_of(perr[0]) or ""
     end
@@ -361,34 +368,34 @@ function B.node_propose(node, data) return C.raftc_node_propose(node, data, #dat
 function B.node_propose_conf_change(node, kind, buf)
     return C.raftc_node_propose_conf_change(node, kind, buf, #buf)
 end
-function B.node_apply_conf_change(node, kind, buf, out)
-    return C.raftc_node_apply_conf_change(node, kind, buf, #buf, out)
+function B.node_apply_conf_change(out, node, kind, buf)
+    return C.raftc_node_apply_conf_change(out, node, kind, buf, #buf)
 end
 function B.node_step(node, buf) return C.raftc_node_step(node, buf, #buf) end
 function B.node_has_ready(node) return C.raftc_node_has_ready(node) end
 function B.node_ready(node)
-    local rc = C.raftc_node_ready(node, new_rd)
+    local rc = C.raftc_node_ready(new_rd, node)
     if rc ~= 0 then return rc end
     return 0, new_rd[0]
 end
 function B.node_advance(node) return C.raftc_node_advance(node) end
-function B.node_status_info(node) return info_table(C.raftc_node_status_info(node, info, C.RAFTC_ST_COUNT), C.RAFTC_ST_COUNT) end
-function B.node_status_progress(node) return heap_string(C.raftc_node_status_progress(node, pstr)) end
-function B.node_status_config(node) return heap_string(C.raftc_node_status_config(node, pstr)) end
-function B.node_conf_state(node, out) return C.raftc_node_conf_state(node, out) end
+function B.node_status_info(node) return info_table(C.raftc_node_status_info(info, C.RAFTC_ST_COUNT, node), C.RAFTC_ST_COUNT) end
+function B.node_status_progress(node) return heap_string(C.raftc_node_status_progress(pstr, node)) end
+function B.node_status_config(node) return heap_string(C.raftc_node_status_config(pstr, node)) end
+function B.node_conf_state(out, node) return C.raftc_node_conf_state(out, node) end
 function B.node_progress_ids(node)
-    local rc = C.raftc_node_progress_ids(node, nil, 0, plen)
+    local rc = C.raftc_node_progress_ids(nil, 0, plen, node)
     if rc ~= 0 then return rc end
     local n = tonumber(plen[0])
     local ids = ffi.new("uint64_t[?]", n + 1)
-    rc = C.raftc_node_progress_ids(node, ids, n, plen)
+    rc = C.raftc_node_progress_ids(ids, n, plen, node)
     if rc ~= 0 then return rc end
     local t = {}
     for i = 0, n - 1 do t[i + 1] = u64_out(ids[i]) end
     return 0, t
 end
-function B.node_progress(node, id)
-    return info_table(C.raftc_node_progress(node, u64_in(id), info, C.RAFTC_PR_COUNT), C.RAFTC_PR_COUNT)
+function B.node_progress_info(node, id)
+    return info_table(C.raftc_node_progress_info(info, C.RAFTC_PR_COUNT, node, u64_in(id)), C.RAFTC_PR_COUNT)
 end
 function B.node_read_index(node, ctx) return C.raftc_node_read_index(node, ctx, #ctx) end
 function B.node_transfer_leader(node, id) return C.raftc_node_transfer_leader(node, u64_in(id)) end
@@ -399,24 +406,24 @@ end
 function B.node_report_snapshot(node, id, status)
     return C.raftc_node_report_snapshot(node, u64_in(id), status)
 end
-function B.node_test_set_randomized_election_timeout(node, t)
-    return C.raftc_node_test_set_randomized_election_timeout(node, t)
+function B.testing_control(node, op, value)
+    return C.raftc_testing_control(node, op, u64_in(value))
 end
 
 -- ---- ready ----
-function B.ready_info(rd) return info_table(C.raftc_ready_info(rd, info, C.RAFTC_RD_COUNT), C.RAFTC_RD_COUNT) end
-function B.ready_entry(rd, i) return view(C.raftc_ready_entry(rd, i, pp, plen)) end
-function B.ready_committed_entry(rd, i) return view(C.raftc_ready_committed_entry(rd, i, pp, plen)) end
-function B.ready_message(rd, i) return view(C.raftc_ready_message(rd, i, pp, plen)) end
-function B.ready_hard_state(rd) return view(C.raftc_ready_hard_state(rd, pp, plen)) end
-function B.ready_snapshot(rd) return view(C.raftc_ready_snapshot(rd, pp, plen)) end
+function B.ready_info(rd) return info_table(C.raftc_ready_info(info, C.RAFTC_RD_COUNT, rd), C.RAFTC_RD_COUNT) end
+function B.ready_entry(rd, i) return view(C.raftc_ready_entry(pp, plen, rd, i)) end
+function B.ready_committed_entry(rd, i) return view(C.raftc_ready_committed_entry(pp, plen, rd, i)) end
+function B.ready_message(rd, i) return view(C.raftc_ready_message(pp, plen, rd, i)) end
+function B.ready_hard_state(rd) return view(C.raftc_ready_hard_state(pp, plen, rd)) end
+function B.ready_snapshot(rd) return view(C.raftc_ready_snapshot(pp, plen, rd)) end
 function B.ready_read_state(rd, i)
-    local rc = C.raftc_ready_read_state(rd, i, pu64, pp, plen)
+    local rc = C.raftc_ready_read_state(pu64, pp, plen, rd, i)
     if rc ~= 0 then return rc end
     local ctx = plen[0] > 0 and string_of(pp[0], plen[0]) or ""
     return 0, u64_out(pu64[0]), ctx
 end
-function B.ready_describe(rd) return heap_string(C.raftc_ready_describe(rd, pstr)) end
+function B.ready_describe(rd) return heap_string(C.raftc_ready_describe(pstr, rd)) end
 
 -- ---- tools ----
 function B.quorum_committed(incoming, outgoing, acked)
@@ -437,9 +444,9 @@ function B.quorum_vote_result(incoming, outgoing, votes)
     local inc, ninc = u64_array(incoming)
     local out, nout = u64_array(outgoing)
     local ids, granted, _, n = pairs_arrays(votes, false, "int")
-    local rc = C.raftc_quorum_vote_result(pint, inc, ninc, out, nout, ids, granted, n)
+    local rc = C.raftc_quorum_vote_result(pvote, inc, ninc, out, nout, ids, granted, n)
     if rc ~= 0 then return rc end
-    return 0, pint[0]
+    return 0, tonumber(pvote[0])
 end
 function B.changer_new(max_inflight, max_inflight_bytes)
     local rc = C.raftc_changer_new(new_ch, u64_in(max_inflight), u64_in(max_inflight_bytes))
@@ -459,7 +466,7 @@ end
 function B.changer_leave_joint(ch) return C.raftc_changer_leave_joint(ch) end
 function B.changer_restore(ch, buf) return C.raftc_changer_restore(ch, buf, #buf) end
 function B.changer_last_error(ch) return string_of(C.raftc_changer_last_error(ch)) end
-function B.changer_describe(ch) return heap_string(C.raftc_changer_describe(ch, pstr)) end
-function B.changer_conf_state(ch, out) return C.raftc_changer_conf_state(ch, out) end
+function B.changer_describe(ch) return heap_string(C.raftc_changer_describe(pstr, ch)) end
+function B.changer_conf_state(out, ch) return C.raftc_changer_conf_state(out, ch) end
 
 return B

@@ -96,7 +96,8 @@ end
 
 M.log_cb = ffi.cast("raftc_log_fn", function(ud, level, msg, len)
     local d = lookup(ud)
-    if d then pcall(d, "log", level, ffi.string(msg, len)) end
+    -- level is a raftc_log_level: LuaJIT passes enums as cdata, the dispatch wants a number
+    if d then pcall(d, "log", tonumber(level), ffi.string(msg, len)) end
 end)
 
 local cbs = {}
@@ -108,8 +109,8 @@ cbs.initial_state = ffi.cast("int (*)(void *, raftc_sink *, raftc_sink *)",
         if rc ~= 0 then return rc end
         return put(cs, c)
     end)
-cbs.entries = ffi.cast("int (*)(void *, uint64_t, uint64_t, uint64_t, raftc_sink *)",
-    function(ud, lo, hi, max_size, out)
+cbs.entries = ffi.cast("int (*)(void *, raftc_sink *, uint64_t, uint64_t, uint64_t)",
+    function(ud, out, lo, hi, max_size)
         -- max_size is a byte budget: one beyond 2^53 is no limit (raftc.NO_LIMIT)
         local ok, l, h = pcall(function() return M.u64_out(lo), M.u64_out(hi) end)
         local m = max_size <= EXACT and tonumber(max_size) or -1
@@ -123,7 +124,7 @@ cbs.entries = ffi.cast("int (*)(void *, uint64_t, uint64_t, uint64_t, raftc_sink
         end
         return 0
     end)
-cbs.term = ffi.cast("int (*)(void *, uint64_t, uint64_t *)", function(ud, i, out)
+cbs.term = ffi.cast("int (*)(void *, uint64_t *, uint64_t)", function(ud, out, i)
     local ok, li = pcall(M.u64_out, i)
     if not ok then return ESTORAGE end
     local rc, v = call(ud, "term", li)

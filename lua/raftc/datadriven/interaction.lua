@@ -29,7 +29,7 @@ local function is_cmd_error(e) return getmetatable(e) == CmdError end
 
 -- ---- messages in flight ----
 local function new_msg(b)
-    local rc, info = B.message_info(b)
+    local rc, info = B.message_decode(b)
     core.check(rc)
     return { b = b, type = info[MF.TYPE], to = info[MF.TO], from = info[MF.FROM],
              term = info[MF.TERM], commit = info[MF.COMMIT], vote = info[MF.VOTE] }
@@ -550,7 +550,7 @@ local function process_thread(e, n, append)
     end
     local m = table.remove(q, 1)
     local ents, snap, resps, stripped = core.sink(), core.sink(), core.sink(), core.sink()
-    local rc = B.message_parts(m.b, ents, snap, resps, nil)
+    local rc = B.message_decode_parts(ents, snap, resps, nil, m.b)
     if rc == 0 then rc = B.message_strip_responses(stripped, m.b) end
     if rc ~= 0 then fatal("undecodable storage message: " .. rc) end
     e:write("Processing:\n")
@@ -649,8 +649,9 @@ local function cmd_deliver_msgs(e, d)
                 end
                 rs[#rs + 1] = { id, true }
             elseif a.key == "type" then
-                typ = B.msg_type_from_name(v)
-                if typ < 0 then fatal("unknown message type " .. v) end
+                local rc, t = B.msg_type_parse(v)
+                if rc ~= 0 then fatal("unknown message type " .. v) end
+                typ = t
             end
         end
     end

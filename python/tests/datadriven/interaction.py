@@ -37,7 +37,7 @@ class _Msg:
     def __init__(self, b: bytes) -> None:
         self.b = b
         info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
-        lib.raftc_message_info(b, len(b), info, lib.RAFTC_MF_COUNT)
+        lib.raftc_message_decode(info, lib.RAFTC_MF_COUNT, b, len(b))
         self.type = int(info[lib.RAFTC_MF_TYPE])
         self.to = int(info[lib.RAFTC_MF_TO])
         self.frm = int(info[lib.RAFTC_MF_FROM])
@@ -526,7 +526,7 @@ def _cmd_propose_conf_change(e: Env, d: Directive) -> None:
         rc = lib.raftc_conf_change_encode(sink.ptr, ccs[0][0], ccs[0][1], ffi.NULL, 0)
         kind = lib.RAFTC_CC_V1
     else:
-        types = ffi.new("int[]", [t for t, _ in ccs]) if ccs else ffi.NULL
+        types = ffi.new("raftc_cc_type[]", [t for t, _ in ccs]) if ccs else ffi.NULL
         nids = ffi.new("uint64_t[]", [i for _, i in ccs]) if ccs else ffi.NULL
         rc = lib.raftc_conf_change_v2_encode(sink.ptr, transition, types, nids, len(ccs),
                                              ffi.NULL, 0)
@@ -592,7 +592,7 @@ def _process_append(e: Env, n: _Node, hs: Tuple[int, int, int], ents: List[bytes
     snap_index = 0
     if snap is not None:
         idx = ffi.new("uint64_t *")
-        rc = lib.raftc_snapshot_info(snap, len(snap), idx, ffi.NULL, ffi.NULL, ffi.NULL)
+        rc = lib.raftc_snapshot_decode(idx, ffi.NULL, ffi.NULL, ffi.NULL, snap, len(snap))
         if rc < 0:
             raise CmdError(strerror(rc))
         snap_index = int(idx[0])
@@ -612,7 +612,7 @@ def _apply_entry(e: Env, n: _Node, b: bytes) -> None:
     if ent.type in (pb.EntryConfChange, pb.EntryConfChangeV2):
         kind = lib.RAFTC_CC_V1 if ent.type == pb.EntryConfChange else lib.RAFTC_CC_V2
         sink = Sink()
-        rc = lib.raftc_conf_change_context(sink.ptr, kind, ent.data, len(ent.data))
+        rc = lib.raftc_conf_change_decode_context(sink.ptr, kind, ent.data, len(ent.data))
         if rc < 0:
             raise CmdError(strerror(rc))
         update = sink.first()
@@ -669,7 +669,7 @@ def _process_thread(e: Env, n: _Node, append: bool) -> None:
         return
     m = q.pop(0)
     ents, snap, resps, stripped = Sink(), Sink(), Sink(), Sink()
-    rc = lib.raftc_message_parts(m.b, len(m.b), ents.ptr, snap.ptr, resps.ptr, ffi.NULL)
+    rc = lib.raftc_message_decode_parts(ents.ptr, snap.ptr, resps.ptr, ffi.NULL, m.b, len(m.b))
     if rc >= 0:
         rc = lib.raftc_message_strip_responses(stripped.ptr, m.b, len(m.b))
     if rc < 0:
@@ -765,9 +765,10 @@ def _cmd_deliver_msgs(e: Env, d: Directive) -> None:
                     raise Fatal("can't both deliver and drop msgs to %d" % rid)
                 rs.append((rid, True))
             elif a.key == "type":
-                typ = lib.raftc_msg_type_from_name(v.encode())
-                if typ < 0:
+                mt = ffi.new("raftc_msg_type *")
+                if lib.raftc_msg_type_parse(mt, v.encode()) != lib.RAFTC_OK:
                     raise Fatal("unknown message type %s" % v)
+                typ = int(mt[0])
     if _deliver(e, typ, rs) == 0:
         e.write("no messages\n")
 
@@ -860,7 +861,7 @@ def _cmd_storage_snapshot(e: Env, d: Directive) -> None:
     snap = MemoryStorage.snapshot(n.storage)
     b = snap.SerializeToString()
     sp = ffi.new("char **")
-    rc = lib.raftc_describe_snapshot(sp, b, len(b))
+    rc = lib.raftc_snapshot_describe(sp, b, len(b))
     if rc < 0:
         raise CmdError(strerror(rc))
     text = c_string(sp[0])

@@ -216,7 +216,7 @@ func (p *raftcPeer) Snapshot(compact uint64, data []byte) error {
 
 func (p *raftcPeer) Status() Status { return p.status }
 
-// Describe is raftc's DescribeMessage of raftpb bytes (raftc_describe_message).
+// Describe is raftc's DescribeMessage of raftpb bytes (raftc_message_describe).
 func (p *raftcPeer) Describe(b []byte) string {
 	out, err := p.call('d', b)
 	if err != nil {

@@ -21,7 +21,10 @@ local function read_varint(s, pos)
         local b = s:byte(i)
         v = v + (b % 128) * mul
         if b < 128 then
-            if v > 2 ^ 53 then return nil end
+            -- Above 2^53 the double is approximate, which is harmless: ids stay below 2^53
+            -- (kv-protocol.md) and the only larger values are other nodes' seq numbers (Python
+            -- and Go use nanosecond clocks), which this node never compares. Refusing them
+            -- would drop those nodes' commands and diverge from the cluster.
             return v, i + 1
         end
         mul = mul * 128

@@ -1,0 +1,129 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * bench_disk.c: raftc-bench-disk, the disk storage's benchmark (docs/performance.md,
+ * "Disk storage"), through raftc.h only:
+ *   - fsync'd entries/s: appends of B entries (128-byte payloads), each append fsynced
+ *     (RAFTC_SYNC_EACH), for B = 1 and 64;
+ *   - bytes written per entry (log bytes handed to the file system / entries);
+ *   - recovery time: opening (replaying) a log of N entries (default 1,000,000).
+ * Usage: raftc-bench-disk [--dir D] [--seconds S] [--recover N]
+ * The directory (default: a fresh one under /tmp) must be on the disk to measure: the figures
+ * are the file system's. Prints one line per figure.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "raftc.h"
+
+#define PAYLOAD 128
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static raftc_diskstorage *open_ds(const char *path, int policy)
+{
+    raftc_diskstorage_options o = {sizeof(o), 0, policy};
+    raftc_diskstorage *ds = NULL;
+    char err[512];
+    if (raftc_diskstorage_open(&ds, err, sizeof(err), path, &o) != RAFTC_OK) {
+        fprintf(stderr, "raftc-bench-disk: open %s: %s\n", path, err);
+        exit(1);
+    }
+    return ds;
+}
+
+/* Appends batches of n entries from index *next until `seconds` passed (or `max` entries). */
+static uint64_t append_for(raftc_diskstorage *ds, raftc_sink *enc, size_t n, uint64_t *next,
+                           double seconds, uint64_t max)
+{
+    uint8_t payload[PAYLOAD];
+    memset(payload, 'x', sizeof(payload));
+    const uint8_t *ptrs[1024];
+    size_t lens[1024];
+    uint64_t done = 0;
+    double t0 = now();
+    while (done < max && (seconds <= 0 || now() - t0 < seconds)) {
+        raftc_sink_reset(enc);
+        for (size_t k = 0; k < n; k++)
+            raftc_entry_encode(enc, 1, *next + k, RAFTC_ENTRY_NORMAL, payload, sizeof(payload));
+        for (size_t k = 0; k < n; k++)
+            raftc_sink_get(&ptrs[k], &lens[k], enc, k);
+        if (raftc_diskstorage_append(ds, ptrs, lens, n) != RAFTC_OK) {
+            fprintf(stderr, "raftc-bench-disk: append: %s\n", raftc_diskstorage_last_error(ds));
+            exit(1);
+        }
+        *next += n;
+        done += n;
+    }
+    return done;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL;
+    double seconds = 3;
+    uint64_t recover_n = 1000000;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--recover") == 0 && i + 1 < argc)
+            recover_n = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: %s [--dir D] [--seconds S] [--recover N]\n", argv[0]);
+            return 2;
+        }
+    }
+    char tmpl[] = "/tmp/raftc-bench-disk-XXXXXX";
+    if (dir == NULL && (dir = mkdtemp(tmpl)) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    printf("raftc-bench-disk: directory %s, %d-byte payloads\n", dir, PAYLOAD);
+    raftc_sink *enc = NULL;
+    raftc_sink_new(&enc);
+    char path[4200];
+    static const size_t batches[] = {1, 64};
+    for (size_t b = 0; b < 2; b++) {
+        snprintf(path, sizeof(path), "%s/fsync-%zu", dir, batches[b]);
+        raftc_diskstorage *ds = open_ds(path, RAFTC_SYNC_EACH);
+        uint64_t next = 1, w0 = 0, w1 = 0;
+        raftc_diskstorage_stat(&w0, ds, RAFTC_DS_BYTES_WRITTEN);
+        double t0 = now();
+        uint64_t n = append_for(ds, enc, batches[b], &next, seconds, UINT64_MAX);
+        double el = now() - t0;
+        raftc_diskstorage_stat(&w1, ds, RAFTC_DS_BYTES_WRITTEN);
+        printf("fsync'd appends, batch %2zu: %10.0f entries/s (%8.0f fsyncs/s), %.1f bytes "
+               "written per entry\n", batches[b], (double)n / el, (double)n / batches[b] / el,
+               (double)(w1 - w0) / (double)n);
+        raftc_diskstorage_free(ds);
+    }
+    snprintf(path, sizeof(path), "%s/recover", dir);
+    raftc_diskstorage *ds = open_ds(path, RAFTC_SYNC_NONE);
+    uint64_t next = 1;
+    append_for(ds, enc, 1000, &next, 0, recover_n);
+    raftc_diskstorage_sync(ds);
+    raftc_diskstorage_free(ds);
+    double t0 = now();
+    ds = open_ds(path, RAFTC_SYNC_EACH);
+    double el = now() - t0;
+    raftc_memstorage *ms = NULL;
+    uint64_t last = 0;
+    raftc_diskstorage_memstorage(&ms, ds);
+    raftc_memstorage_last_index(&last, ms);
+    printf("recovery: %" PRIu64 " entries (%d-byte payloads) replayed in %.3f s (%.2f M "
+           "entries/s)\n", last, PAYLOAD, el, (double)last / el / 1e6);
+    raftc_diskstorage_free(ds);
+    raftc_sink_free(enc);
+    return last == recover_n ? 0 : 1;
+}
