@@ -17,11 +17,11 @@
  * Versions
  * ====================================================================================== */
 
-static const int RAFTC_VERSION_MAJOR = 0;
-static const int RAFTC_VERSION_MINOR = 1;
+static const int RAFTC_VERSION_MAJOR = 1;
+static const int RAFTC_VERSION_MINOR = 0;
 static const int RAFTC_VERSION_PATCH = 0;
 /* ABI major: bumped on any incompatible ABI change (tied to the SONAME). */
-static const int RAFTC_ABI_VERSION = 0;
+static const int RAFTC_ABI_VERSION = 1;
 
 /* "MAJOR.MINOR.PATCH" of the library actually loaded (static string). */
 const char *raftc_version(void);

@@ -57,12 +57,12 @@ extern "C" {
  * Versions
  * ====================================================================================== */
 
-#define RAFTC_VERSION_MAJOR 0
-#define RAFTC_VERSION_MINOR 1
+#define RAFTC_VERSION_MAJOR 1
+#define RAFTC_VERSION_MINOR 0
 #define RAFTC_VERSION_PATCH 0
-#define RAFTC_VERSION_STRING "0.1.0"
+#define RAFTC_VERSION_STRING "1.0.0"
 /* ABI major: bumped on any incompatible ABI change (tied to the SONAME). */
-#define RAFTC_ABI_VERSION 0
+#define RAFTC_ABI_VERSION 1
 
 /* "MAJOR.MINOR.PATCH" of the library actually loaded (static string). */
 RAFTC_API const char *raftc_version(void);
