@@ -802,7 +802,9 @@ RAFTC_API int raftc_node_is_failed(const raftc_node *node);
  * RAFTC_EINVAL if n == 0 ("must provide at least one peer to Bootstrap") or an id is 0,
  * RAFTC_ESTATE if the storage is not empty ("can't bootstrap a nonempty Storage"),
  * RAFTC_ESTORAGE if the storage's last_index callback fails (etcd returns that error; the node is
- * not failed). */
+ * not failed). RAFTC_EFAILED, with the node failed, when the log refuses the entries (etcd
+ * panics): bootstrapping again after a Ready of the first bootstrap was advanced but not
+ * persisted, so the storage is still empty while the node's log is committed. */
 RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
                                    const uint8_t *const *contexts, const size_t *context_lens,
                                    size_t n);
