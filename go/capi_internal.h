@@ -14,6 +14,7 @@
 #include "raftc.h"
 #include "memstorage.h"
 #include "diskstorage.h"
+#include "writer.h"
 #include "raft.h"
 #include "rawnode.h"
 #include "strbuf.h"
@@ -40,10 +41,11 @@ struct raftc_memstorage {
     rc_entries scratch;  /* decoded batch of a large raftc_memstorage_append (array reused) */
 };
 
-/* The disk storage handle: the storage and a memory storage handle over its in-memory copy
- * (raftc_diskstorage_memstorage). */
+/* The disk storage handle: the storage, its async writer (when opened with async_writes) and a
+ * memory storage handle over its in-memory copy (raftc_diskstorage_memstorage). */
 struct raftc_diskstorage {
     ds_storage *ds;
+    ds_writer *writer; /* the async writer thread, or NULL */
     raftc_memstorage view;
     rc_entries scratch; /* decoded batch of a large raftc_diskstorage_append (array reused) */
 };

@@ -53,7 +53,7 @@ echo "== luarocks make (5.4 and 5.1) into fresh trees"
 for v in 5.4 5.1; do
     tree="$build_root/lua/rocktree-$v"
     rm -rf "$tree"
-    (cd "$root" && luarocks --lua-version="$v" make --tree "$tree" raftc-0.1.0-1.rockspec) \
+    (cd "$root" && luarocks --lua-version="$v" make --tree "$tree" raftc-1.0.0-1.rockspec) \
         >"$build_root/lua/luarocks-$v.log" 2>&1 || {
         cat "$build_root/lua/luarocks-$v.log"
         echo "lua: FAILED (luarocks --lua-version=$v make)"

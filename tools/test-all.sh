@@ -380,15 +380,15 @@ fi
 
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
 echo "==== [bench] bench/run --quick --no-plot"
-if command -v go >/dev/null 2>&1; then
+if command -v go >/dev/null 2>&1 && command -v cargo >/dev/null 2>&1; then
     if "$root/bench/run" --quick --no-plot --out "$build_root/bench-quick.json"; then
-        summary+=("bench: bench/run --quick produced results for raftc and etcd raft")
+        summary+=("bench: bench/run --quick produced results for raftc, etcd raft and raft-rs")
     else
         summary+=("bench: bench/run --quick FAILED")
         failed=1
     fi
 else
-    summary+=("bench: skipped (no Go toolchain; bench/run needs Go for the etcd side)")
+    summary+=("bench: skipped (no Go or no cargo; bench/run needs Go for etcd, cargo for raft-rs)")
 fi
 
 echo
