@@ -382,7 +382,7 @@ fi
 echo "==== [bench] bench/run --quick --no-plot"
 if command -v go >/dev/null 2>&1 && command -v cargo >/dev/null 2>&1; then
     if "$root/bench/run" --quick --no-plot --out "$build_root/bench-quick.json"; then
-        summary+=("bench: bench/run --quick produced results for raftc, etcd raft and raft-rs")
+        summary+=("bench: bench/run --quick produced results for raftc, etcd raft, raft-rs and canonical/raft")
     else
         summary+=("bench: bench/run --quick FAILED")
         failed=1
