@@ -49,6 +49,13 @@ struct raftc_diskstorage {
     rc_entries scratch; /* decoded batch of a large raftc_diskstorage_append (array reused) */
 };
 
+/* The in-memory file systems of the tests (raftc_memfs.c). capi_memfs_resolve: 0 if path does
+ * not name one (or they are off), 1 with *vfs and *dir (inside path) set, or RAFTC_EINVAL /
+ * RAFTC_ENOMEM for a bad "memfs:" path. capi_memfs_control runs RAFTC_TESTING_MEMFS and
+ * RAFTC_TESTING_MEMFS_POWER_CUT. */
+int capi_memfs_resolve(const char *path, ds_vfs *vfs, const char **dir);
+int capi_memfs_control(raftc_testing_op op, uint64_t value);
+
 /* Decodes n raftpb entries into es (its array is used and grown), payloads into pool's slabs;
  * the batch must be contiguous (RAFTC_EINVAL). On failure es is released. */
 int capi_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *const *ents,

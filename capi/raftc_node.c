@@ -504,6 +504,13 @@ RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id,
 
 RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value)
 {
+    switch (op) {
+    case RAFTC_TESTING_MEMFS:
+    case RAFTC_TESTING_MEMFS_POWER_CUT:
+        return node == NULL ? capi_memfs_control(op, value) : RAFTC_EINVAL;
+    default:
+        break;
+    }
     CAPI_NODE_CHECK(node);
     switch (op) {
     case RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT:
@@ -512,6 +519,7 @@ RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint6
                                     "randomized election timeout must be in [1, INT_MAX / 2]");
         rc_raft_set_randomized_election_timeout(node->rn->raft, (int)value);
         return capi_node_result(node, RAFTC_OK, NULL);
+    default:
+        return capi_node_result(node, RAFTC_EINVAL, "unknown testing operation");
     }
-    return capi_node_result(node, RAFTC_EINVAL, "unknown testing operation");
 }
