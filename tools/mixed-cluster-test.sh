@@ -23,7 +23,7 @@ mkdir -p "$build_root/mixed"
 # name | command | restarts from disk (yes/no) | how to check it exists
 impls=(
     "python|$build_root/python-venv/bin/raftc-kv|yes"
-    "openresty|$root/examples/openresty/raftc-kv|no"
+    "openresty|$root/examples/openresty/raftc-kv|yes"
     "go|$build_root/mixed/raftexample|no"
 )
 
