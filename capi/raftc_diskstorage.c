@@ -54,8 +54,13 @@ RAFTC_API int raftc_diskstorage_open(raftc_diskstorage **out, char *err, size_t 
     raftc_diskstorage *h = NULL;
     if (rc == RAFTC_OK && (h = rc_calloc(1, sizeof(*h))) == NULL)
         rc = ds_errf(text, RAFTC_ENOMEM, "out of memory");
+    ds_vfs vfs = ds_vfs_posix();
+    const char *dir = path;
+    int mem = rc == RAFTC_OK ? capi_memfs_resolve(path, &vfs, &dir) : 0;
+    if (mem < 0)
+        rc = ds_errf(text, mem, "invalid in-memory file system path %s", path);
     if (rc == RAFTC_OK)
-        rc = ds_open(&h->ds, ds_vfs_posix(), path, &o, text);
+        rc = ds_open(&h->ds, vfs, dir, &o, text);
     if (rc == RAFTC_OK && async && (rc = ds_writer_start(&h->writer, h->ds)) != RAFTC_OK) {
         ds_errf(text, rc, "cannot start the async writer thread");
         ds_close(h->ds);

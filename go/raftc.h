@@ -1068,11 +1068,26 @@ typedef enum raftc_testing_op {
     /* Sets the node's current randomized election timeout to value ticks (1 .. INT_MAX / 2):
      * the node campaigns once that many ticks pass without a leader (etcd's harness calls this
      * SetRandomizedElectionTimeout). The node draws a new one at its next timer reset. */
-    RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT = 1
+    RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT = 1,
+    /* In-memory file systems for disk storage tests (node must be NULL). value 1 switches them
+     * on: raftc_diskstorage_open then opens a path "memfs:<machine>/<dir>" (machine a decimal
+     * number) on the in-memory files of that machine, created empty on first use, instead of
+     * the disk. value 0 switches them off and frees every machine (storages on them must be
+     * freed first). Off by default, where such a path is an ordinary relative path. */
+    RAFTC_TESTING_MEMFS = 2,
+    /* Cuts the power of in-memory machine value (node must be NULL): every write not fsynced,
+     * and every file creation, rename or removal not made durable by a directory fsync, is
+     * dropped or kept as a random prefix (the first dropped write possibly torn), as the
+     * machine's deterministic sequence decides. Storages open on it fail (RAFTC_EIO or
+     * RAFTC_EFAILED) and must be freed; opening again recovers what survived.
+     * RAFTC_ENOTFOUND for a machine never used (or the file systems off). */
+    RAFTC_TESTING_MEMFS_POWER_CUT = 3
 } raftc_testing_op;
 
-/* Applies test operation op with argument value to node. RAFTC_EINVAL for a NULL node, an
- * unknown op or a value out of the op's range (nothing changes); RAFTC_EFAILED on a failed
+/* Applies test operation op with argument value to node (NULL for the RAFTC_TESTING_MEMFS
+ * operations, which act on the process). RAFTC_EINVAL for a NULL node (a non-NULL one for the
+ * MEMFS operations), an unknown op or a value out of the op's range (nothing changes);
+ * RAFTC_EFAILED on a failed node; as each op says. Not thread-safe with other calls on the same
  * node. */
 RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value);
 
