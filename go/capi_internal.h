@@ -140,8 +140,28 @@ static inline void capi_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
         info[k] = v;
 }
 
+/* Refuses a NULL buffer with a non-zero length (RAFTC_EINVAL) and one over CAPI_MAX_INPUT
+ * (RAFTC_ETOOLARGE): the first check of every function reading host bytes. */
+#define CAPI_CHECK_BUF(buf, len)                                                                   \
+    do {                                                                                           \
+        if ((buf) == NULL && (len) != 0)                                                           \
+            return RAFTC_EINVAL;                                                                   \
+        if ((len) > CAPI_MAX_INPUT)                                                                \
+            return RAFTC_ETOOLARGE;                                                                \
+    } while (0)
+
 /* Records the text of a result on the node and returns rc. */
 int capi_node_result(raftc_node *node, int rc, const char *text);
+
+/* The first check of every node call that does work: RAFTC_EINVAL for a NULL node, and
+ * RAFTC_EFAILED (with the panic text as the last error) once the node is failed. */
+#define CAPI_NODE_CHECK(node)                                                                      \
+    do {                                                                                           \
+        if ((node) == NULL)                                                                        \
+            return RAFTC_EINVAL;                                                                   \
+        if (rc_raft_is_failed((node)->rn->raft))                                                   \
+            return capi_node_result((node), RAFTC_EFAILED, NULL);                                  \
+    } while (0)
 
 /* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
 #define CAPI_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)

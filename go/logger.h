@@ -8,7 +8,13 @@
 #ifndef RC_LOGGER_H
 #define RC_LOGGER_H
 
+#include <inttypes.h>
 #include <stdbool.h>
+
+/* printf conversions of a uint64_t in the core's texts (log lines, error texts), as in
+ * "index %" U64 " at term %" X64. The one definition. */
+#define U64 PRIu64
+#define X64 PRIx64
 
 typedef enum rc_log_level {
     RC_LOG_DEBUG = 0, RC_LOG_INFO = 1, RC_LOG_WARN = 2, RC_LOG_ERROR = 3, RC_LOG_FATAL = 4,

@@ -48,11 +48,6 @@ typedef struct rc_config {
  * etcd's text ("cannot use none as id", "heartbeat tick must be greater than 0", ...). */
 int rc_config_validate(rc_config *c, const char **err_text);
 
-/* A growable list of messages; owns them deeply. */
-typedef struct rc_msgs {
-    rc_message *v;
-    size_t n, cap;
-} rc_msgs;
 /* Moves *m in; *m keeps its scalars but owns nothing afterwards (rc_message_free is a no-op).
  * On RC_ERR_NOMEM *m is freed. */
 int rc_msgs_push(rc_msgs *ms, rc_message *m);
