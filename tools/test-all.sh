@@ -21,7 +21,8 @@
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
 #      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
 #   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds),
-#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster
+#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster,
+#      then all of them in one
 #   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -277,7 +278,8 @@ fi
 
 # ---- Mixed-language clusters (tools/mixed-cluster-test.sh; docs/testing.md) ----
 # Every pair of raftc-kv implementations (Python, OpenResty, Go raftexample) in one 3-node
-# cluster under the Jepsen-style test. About 70 s.
+# cluster, then all three in one, under the Jepsen-style test (SIGKILLs of the nodes that
+# restart from disk, partitions). About 90 s.
 echo "==== [mixed] tools/mixed-cluster-test.sh"
 mixed_log="$build_root/mixed-cluster-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/mixed-cluster-test.sh" 2>&1 | tee "$mixed_log"; then

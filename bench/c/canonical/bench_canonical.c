@@ -2,7 +2,7 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * bench_canonical.c: canonical-bench, the canonical/raft (libraft 0.15) side of bench/run, over
- * the in-memory backend of cio.h. Usage: canonical-bench [--quick] [-w a|b|all] [--run N];
+ * the in-memory backend of cio.h. Usage: canonical-bench [--quick] [-w a|b|a1|all] [--run N];
  * one JSON object per result line, the shape of bench/c. Workloads:
  * (a) one voter: raft_apply of 1 or 64 entries (single_b1, single_b64: one raft_apply per entry;
  *     single_p64: one raft_apply with 64 buffers), then the loop runs until the completions are
@@ -435,7 +435,7 @@ int main(int argc, char **argv)
                    i + 1 < argc) {
             run_id = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--quick] [-w a|b|all] [--run N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [-w a|b|a1|all] [--run N]\n", argv[0]);
             return 2;
         }
     }
@@ -454,6 +454,8 @@ int main(int argc, char **argv)
         bench_cluster(1024, pick(20000, 200000));
         bench_cluster(65536, pick(1000, 20000));
     }
+    if (strcmp(w, "a1") == 0) /* single_b1 alone, 10x longer: the loop to profile */
+        bench_single(1, 0, pick(500000, 5000000));
     raft_heap_set_default();
     return 0;
 }
