@@ -2,23 +2,14 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * raftc_pb.c: raftpb helpers of the public ABI: build and inspect messages, entries, hard and
- * conf states, snapshots and conf changes, and the Describe* texts over raftpb bytes.
+ * conf states, snapshots and conf changes (their Describe* texts: raftc_describe.c).
  */
 #include <string.h>
 
 #include "capi_internal.h"
 #include "alloc.h"
 #include "codec.h"
-#include "describe.h"
 #include "wire.h"
-
-#define CHECK_BUF(buf, len)                                                                        \
-    do {                                                                                           \
-        if ((buf) == NULL && (len) != 0)                                                           \
-            return RAFTC_EINVAL;                                                                   \
-        if ((len) > CAPI_MAX_INPUT)                                                               \
-            return RAFTC_ETOOLARGE;                                                                \
-    } while (0)
 
 /* ---- a minimal protobuf field scanner (for views into already validated bytes) ---- */
 
@@ -82,7 +73,7 @@ static bool scan_bytes_field(const uint8_t *b, size_t len, uint64_t field, const
 
 RAFTC_API int raftc_message_decode(uint64_t *info, size_t n, const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
     rc_wire_fields f;
@@ -161,7 +152,7 @@ RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapsh
                                          raftc_sink *responses, raftc_sink *context,
                                          const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     rc_message m;
     if (buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK)
         return parts_fast(buf, len, &m, entries, context);
@@ -218,7 +209,7 @@ static void collect_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs
 RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, size_t cap,
                                     size_t *n, const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     if (n == NULL || (cap > 0 && (ptrs == NULL || lens == NULL)))
         return RAFTC_EINVAL;
     *n = 0;
@@ -237,7 +228,7 @@ RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, s
 
 RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     if (out == NULL)
         return RAFTC_EINVAL;
     rc_message m;
@@ -285,8 +276,8 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         return RAFTC_EINVAL;
     if (n_entries > 0 && (entries == NULL || entry_lens == NULL))
         return RAFTC_EINVAL;
-    CHECK_BUF(snapshot, snapshot_len);
-    CHECK_BUF(context, context_len);
+    CAPI_CHECK_BUF(snapshot, snapshot_len);
+    CAPI_CHECK_BUF(context, context_len);
     if (info[RAFTC_MF_TYPE] >= RC_MSG_TYPE_COUNT)
         return RAFTC_EUNKNOWN_TYPE;
     if (info[RAFTC_MF_REJECT] > 1)
@@ -356,7 +347,7 @@ RAFTC_API int raftc_entry_decode(uint64_t *term, uint64_t *index, raftc_entry_ty
                                  const uint8_t **data, size_t *data_len, const uint8_t *buf,
                                  size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     uint64_t t, i;
     rc_entry_type ty;
     const uint8_t *p = NULL;
@@ -393,7 +384,7 @@ RAFTC_API int raftc_entry_encode(raftc_sink *out, uint64_t term, uint64_t index,
 {
     if (out == NULL)
         return RAFTC_EINVAL;
-    CHECK_BUF(data, data_len);
+    CAPI_CHECK_BUF(data, data_len);
     if ((int)type < RAFTC_ENTRY_NORMAL || (int)type > RAFTC_ENTRY_CONF_CHANGE_V2)
         return RAFTC_EINVAL;
     rc_entry e = {.term = term, .index = index, .type = (rc_entry_type)type,
@@ -416,7 +407,7 @@ RAFTC_API int raftc_hard_state_encode(raftc_sink *out, uint64_t term, uint64_t v
 RAFTC_API int raftc_hard_state_decode(uint64_t *term, uint64_t *vote, uint64_t *commit,
                                       const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     rc_hard_state hs;
     int rc = rc_decode_hard_state(&hs, buf, len);
     if (rc != RC_OK)
@@ -468,7 +459,7 @@ RAFTC_API int raftc_conf_state_encode(raftc_sink *out, const uint64_t *voters, s
 RAFTC_API int raftc_conf_state_decode(uint64_t *ids, size_t cap, size_t *n, int *auto_leave,
                                    const uint8_t *buf, size_t len, raftc_conf_state_list list)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     if ((ids == NULL && cap != 0) || n == NULL)
         return RAFTC_EINVAL;
     rc_conf_state cs;
@@ -502,8 +493,8 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
 {
     if (out == NULL)
         return RAFTC_EINVAL;
-    CHECK_BUF(conf_state, conf_state_len);
-    CHECK_BUF(data, data_len);
+    CAPI_CHECK_BUF(conf_state, conf_state_len);
+    CAPI_CHECK_BUF(data, data_len);
     rc_snapshot s = {.metadata = {.index = index, .term = term}};
     int rc = RC_OK;
     if (conf_state_len > 0)
@@ -520,7 +511,7 @@ RAFTC_API int raftc_snapshot_encode(raftc_sink *out, uint64_t index, uint64_t te
 RAFTC_API int raftc_snapshot_decode(uint64_t *index, uint64_t *term, raftc_sink *conf_state,
                                   raftc_sink *data, const uint8_t *buf, size_t len)
 {
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     rc_snapshot s;
     int rc = rc_decode_snapshot(&s, buf, len);
     if (rc != RC_OK)
@@ -545,7 +536,7 @@ RAFTC_API int raftc_conf_change_encode(raftc_sink *out, raftc_cc_type type, uint
 {
     if (out == NULL || (int)type < RAFTC_CC_ADD_NODE || (int)type > RAFTC_CC_ADD_LEARNER_NODE)
         return RAFTC_EINVAL;
-    CHECK_BUF(context, context_len);
+    CAPI_CHECK_BUF(context, context_len);
     rc_conf_change cc = {.type = (rc_cc_type)type, .node_id = node_id,
                          .context = {.data = context_len > 0 ? (uint8_t *)(uintptr_t)context
                                                              : NULL,
@@ -564,7 +555,7 @@ RAFTC_API int raftc_conf_change_v2_encode(raftc_sink *out, raftc_cc_transition t
         (int)transition > RAFTC_CC_TRANSITION_JOINT_EXPLICIT || (n > 0 && (types == NULL ||
                                                                    node_ids == NULL)))
         return RAFTC_EINVAL;
-    CHECK_BUF(context, context_len);
+    CAPI_CHECK_BUF(context, context_len);
     if (n > CAPI_MAX_INPUT / sizeof(rc_cc_single))
         return RAFTC_ETOOLARGE;
     rc_conf_change_v2 cc = {.transition = (rc_cc_transition)transition,
@@ -599,7 +590,7 @@ RAFTC_API int raftc_conf_change_decode_context(raftc_sink *out, raftc_cc_kind ki
 {
     if (out == NULL)
         return RAFTC_EINVAL;
-    CHECK_BUF(buf, len);
+    CAPI_CHECK_BUF(buf, len);
     int rc;
     if (kind == RAFTC_CC_V1) {
         rc_conf_change cc;
@@ -617,122 +608,4 @@ RAFTC_API int raftc_conf_change_decode_context(raftc_sink *out, raftc_cc_kind ki
         rc = raftc_sink_put(out, cc.context.data, cc.context.len);
     rc_conf_change_v2_free(&cc);
     return rc;
-}
-
-/* ---- describe ---- */
-
-RAFTC_API int raftc_message_describe(char **out, const uint8_t *buf, size_t len)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    CHECK_BUF(buf, len);
-    rc_message m;
-    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
-    if (rc != RC_OK)
-        return rc;
-    rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_message(&b, &m, "");
-    rc_message_free(&m);
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_entry_describe(char **out, const uint8_t *buf, size_t len)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    CHECK_BUF(buf, len);
-    rc_entry e;
-    int rc = rc_decode_entry(&e, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_entry(&b, &e);
-    rc_entry_free(&e);
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_entry_describe_list(char **out, const uint8_t *const *ents, const size_t *lens,
-                                     size_t n)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    if (n > 0 && (ents == NULL || lens == NULL))
-        return RAFTC_EINVAL;
-    rc_strbuf b = RC_STRBUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        rc_entry e;
-        int rc = (ents[i] == NULL && lens[i] != 0) ? RC_ERR_INVALID
-                 : lens[i] > CAPI_MAX_INPUT      ? RC_ERR_TOO_LARGE
-                                                   : rc_decode_entry(&e, ents[i], lens[i]);
-        if (rc != RC_OK) {
-            rc_strbuf_free(&b);
-            return rc;
-        }
-        rc_describe_entry(&b, &e);
-        rc_strbuf_putc(&b, '\n');
-        rc_entry_free(&e);
-    }
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_hard_state_describe(char **out, const uint8_t *buf, size_t len)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    CHECK_BUF(buf, len);
-    rc_hard_state hs;
-    int rc = rc_decode_hard_state(&hs, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    rc_strbuf b = RC_STRBUF_INIT;
-    if (!rc_hard_state_is_empty(&hs))
-        rc_describe_hard_state(&b, &hs);
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_conf_state_describe(char **out, const uint8_t *buf, size_t len)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    CHECK_BUF(buf, len);
-    rc_conf_state cs;
-    int rc = rc_decode_conf_state(&cs, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_conf_state(&b, &cs);
-    rc_conf_state_free(&cs);
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_snapshot_describe(char **out, const uint8_t *buf, size_t len)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    CHECK_BUF(buf, len);
-    rc_snapshot s;
-    int rc = rc_decode_snapshot(&s, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_snapshot(&b, &s);
-    rc_snapshot_free(&s);
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_soft_state_describe(char **out, uint64_t lead, raftc_state_type raft_state)
-{
-    if (out == NULL)
-        return RAFTC_EINVAL;
-    *out = NULL;
-    rc_soft_state ss = {.lead = lead, .raft_state = (rc_state_type)raft_state};
-    rc_strbuf b = RC_STRBUF_INIT;
-    rc_describe_soft_state(&b, &ss);
-    return capi_take_string(out, &b);
 }
