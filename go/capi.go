@@ -39,6 +39,9 @@ const (
 	codeNotFound            = int(C.RAFTC_ENOTFOUND)
 	codeUnknownType         = int(C.RAFTC_EUNKNOWN_TYPE)
 	codeRefused             = int(C.RAFTC_EREFUSED)
+	codeCorrupt             = int(C.RAFTC_ECORRUPT)
+	codeLocked              = int(C.RAFTC_ELOCKED)
+	codeIO                  = int(C.RAFTC_EIO)
 )
 
 const (

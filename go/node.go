@@ -221,8 +221,10 @@ func learnerIn(id uint64, cs *pb.ConfState) bool {
 
 // memberOf reports whether the node is in its own configuration.
 func (rn *RawNode) memberOf() bool {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return false
+	}
 	si := nodeStatusInfo(rn.n)
 	return si.isVoter || si.isLearner
 }

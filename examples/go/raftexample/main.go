@@ -7,8 +7,8 @@
 //	raftexample --id 1 --listen 127.0.0.1:9001 --data /tmp/kv1 \
 //	    --peers 1=http://127.0.0.1:9001,2=http://127.0.0.1:9002,3=http://127.0.0.1:9003
 //
-// Storage is raft's MemoryStorage (the protocol's disk storage is not in the binding yet): a
-// node cannot restart from its data directory, and refuses one it used before.
+// The raft state lives in DATA/raft (raftc's disk storage: a write-ahead log and snapshots); a
+// node restarts from it with the same command line, and SIGKILL loses no acknowledged write.
 package main
 
 import (
@@ -20,7 +20,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,19 +42,6 @@ func parsePeers(s string) (map[uint64]string, error) {
 	return peers, nil
 }
 
-// claimDataDir creates dir and marks it used; a directory used before is refused (memory
-// storage cannot restart from it).
-func claimDataDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	marker := filepath.Join(dir, "raftexample-memory-storage")
-	if _, err := os.Stat(marker); err == nil {
-		return fmt.Errorf("%s was used before and this build keeps raft state in memory: start with an empty data directory (and a new id, or --join after removing the old member)", dir)
-	}
-	return os.WriteFile(marker, []byte("raft state of this node lived in memory\n"), 0o644)
-}
-
 // server is one node with its HTTP listener.
 type server struct {
 	node *kvNode
@@ -63,11 +49,14 @@ type server struct {
 	ln   net.Listener
 }
 
-func newServer(cfg nodeConfig, ln net.Listener) *server {
-	n := startKVNode(cfg)
+func newServer(cfg nodeConfig, ln net.Listener) (*server, error) {
+	n, err := startKVNode(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &server{node: n, ln: ln, http: &http.Server{Handler: n.handler(), ReadHeaderTimeout: 10 * time.Second}}
 	go s.http.Serve(ln)
-	return s
+	return s, nil
 }
 
 // stop stops the node and its listener (requests in flight get their answers first).
@@ -93,10 +82,6 @@ func main() {
 		fmt.Fprintf(os.Stderr, "raftexample: need --id, --listen, --data, --peers (%v)\n", err)
 		os.Exit(2)
 	}
-	if err := claimDataDir(*data); err != nil {
-		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
-		os.Exit(1)
-	}
 	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", *id), log.LstdFlags)}
 	switch *logLevel {
 	case "debug":
@@ -111,8 +96,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
 		os.Exit(1)
 	}
-	s := newServer(nodeConfig{id: *id, peers: peers, join: *join, tick: time.Duration(*tickMS) * time.Millisecond,
-		snapshotEntries: *snapEntries, logger: lg}, ln)
+	s, err := newServer(nodeConfig{id: *id, peers: peers, join: *join, data: *data,
+		tick: time.Duration(*tickMS) * time.Millisecond, snapshotEntries: *snapEntries, logger: lg}, ln)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: cannot open %s: %v\n", *data, err)
+		os.Exit(1)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	select {
