@@ -477,6 +477,7 @@ func nodeSetRandomizedElectionTimeout(n *cNode, t int) error {
 type statusInfo struct {
 	id, term, vote, commit, lead, state, applied, transferee uint64
 	isVoter, isLearner                                       bool
+	refused                                                  uint64 // RAFTC_ST_REFUSED
 }
 
 func nodeStatusInfo(n *cNode) statusInfo {
@@ -488,6 +489,7 @@ func nodeStatusInfo(n *cNode) statusInfo {
 		lead: uint64(v[C.RAFTC_ST_LEAD]), state: uint64(v[C.RAFTC_ST_RAFT_STATE]),
 		applied: uint64(v[C.RAFTC_ST_APPLIED]), transferee: uint64(v[C.RAFTC_ST_LEAD_TRANSFEREE]),
 		isVoter: v[C.RAFTC_ST_IS_VOTER] != 0, isLearner: v[C.RAFTC_ST_IS_LEARNER] != 0,
+		refused: uint64(v[C.RAFTC_ST_REFUSED]),
 	}
 }
 

@@ -329,6 +329,19 @@ func (n *node) ApplyConfChange(cc pb.ConfChangeI) *pb.ConfState {
 	}
 }
 
+// Refused is RawNode.Refused for the Node's RawNode: messages Step refused as no correct
+// peer's (raftc's addition; 0 after Stop). Node.Step does not report a message's own errors,
+// as etcd's does not: this count is where refusals show. Reach it with a type assertion:
+// nd.(interface{ Refused() uint64 }).
+func (n *node) Refused() uint64 {
+	c := make(chan uint64, 1)
+	err := n.submit(context.Background(), n.recvc, func(rn *RawNode) error { c <- rn.Refused(); return nil }, true)
+	if err != nil {
+		return 0
+	}
+	return <-c
+}
+
 // Status returns the node's status (the zero Status after Stop).
 func (n *node) Status() Status {
 	c := make(chan Status)

@@ -466,6 +466,19 @@ func (rn *RawNode) BasicStatus() BasicStatus {
 	}
 }
 
+// Refused is the number of messages Step refused since the node was created because no correct
+// peer can send them (errors wrapping ErrRefused, and etcd's ErrStepLocalMsg): a forged or
+// corrupted message, refused with the node unchanged and healthy (raftc's addition; pyraftc's
+// BasicStatus.refused, RAFTC_ST_REFUSED). etcd panics on, or accepts, many of them.
+func (rn *RawNode) Refused() uint64 {
+	var si statusInfo
+	if rn.lock() == nil {
+		si = nodeStatusInfo(rn.n)
+	}
+	rn.unlock()
+	return si.refused
+}
+
 // Status returns the current status of the given group: the BasicStatus, the configuration
 // and, on the leader, the progress of every peer.
 func (rn *RawNode) Status() Status {
