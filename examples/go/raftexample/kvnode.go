@@ -23,6 +23,9 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// claimTimeout bounds each /status question of the duplicate-id check.
+const claimTimeout = 500 * time.Millisecond
+
 type nodeConfig struct {
 	id              uint64
 	peers           map[uint64]string // --peers
@@ -64,9 +67,10 @@ func startKVNode(cfg nodeConfig) (*kvNode, error) {
 	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
 		return nil, err
 	}
-	store, err := openLogStore(filepath.Join(cfg.data, "raft"))
+	dir := filepath.Join(cfg.data, "raft")
+	store, err := openLogStore(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot open %s: %w", dir, err)
 	}
 	n := &kvNode{cfg: cfg, store: store, kv: map[string][]byte{},
 		members: map[uint64]string{}, learners: map[uint64]string{}, confState: &pb.ConfState{},
@@ -76,6 +80,9 @@ func startKVNode(cfg nodeConfig) (*kvNode, error) {
 		seq:   uint64(time.Now().UnixNano()),
 		stopc: make(chan struct{}), donec: make(chan struct{})}
 	restart, err := n.hasState()
+	if err == nil && !restart {
+		err = checkFreshStart(cfg)
+	}
 	if err != nil {
 		store.close()
 		return nil, err
@@ -105,6 +112,18 @@ func startKVNode(cfg nodeConfig) (*kvNode, error) {
 	}
 	go n.run()
 	return n, nil
+}
+
+// checkFreshStart refuses a start on an empty data directory that cannot work: this node
+// missing from --peers, or its id already served by another node (docs/kv.md).
+func checkFreshStart(cfg nodeConfig) error {
+	if _, ok := cfg.peers[cfg.id]; !ok {
+		return fmt.Errorf("node %d is not in --peers", cfg.id)
+	}
+	if at := claimedElsewhere(cfg.id, cfg.peers, claimTimeout); at != "" {
+		return fmt.Errorf("node %d is already running at %s: refusing to start a second node with the same id", cfg.id, at)
+	}
+	return nil
 }
 
 // hasState reports whether the store holds raft state from an earlier run.

@@ -20,27 +20,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"go.etcd.io/raft/v3"
 )
-
-// parsePeers parses "1=URL,2=URL".
-func parsePeers(s string) (map[uint64]string, error) {
-	peers := map[uint64]string{}
-	for _, part := range strings.Split(s, ",") {
-		id, url, ok := strings.Cut(part, "=")
-		n, err := strconv.ParseUint(id, 10, 64)
-		if !ok || err != nil || n == 0 || url == "" {
-			return nil, fmt.Errorf("bad --peers entry %q (want ID=URL)", part)
-		}
-		peers[n] = strings.TrimRight(url, "/")
-	}
-	return peers, nil
-}
 
 // server is one node with its HTTP listener.
 type server struct {
@@ -68,7 +52,7 @@ func (s *server) stop() {
 }
 
 func main() {
-	id := flag.Uint64("id", 0, "this node's raft id")
+	idFlag := flag.String("id", "", "this node's raft id (1 to 2^64-3)")
 	listen := flag.String("listen", "", "HOST:PORT to listen on (client API and peers)")
 	data := flag.String("data", "", "the node's data directory")
 	peersFlag := flag.String("peers", "", "1=URL,2=URL,... every member, this node included")
@@ -77,12 +61,25 @@ func main() {
 	snapEntries := flag.Uint64("snapshot-entries", 10000, "snapshot every N applied entries (0 = never)")
 	logLevel := flag.String("log-level", "info", "debug, info, warning or error")
 	flag.Parse()
-	peers, err := parsePeers(*peersFlag)
-	if err != nil || *id == 0 || *listen == "" || *data == "" || *tickMS <= 0 {
-		fmt.Fprintf(os.Stderr, "raftexample: need --id, --listen, --data, --peers (%v)\n", err)
+	id, err := parseID(*idFlag)
+	var peers map[uint64]string
+	if err == nil {
+		peers, err = parsePeers(*peersFlag)
+	}
+	if err == nil {
+		err = checkListen(*listen)
+	}
+	if err == nil && *data == "" {
+		err = fmt.Errorf("need --data")
+	}
+	if err == nil && *tickMS <= 0 {
+		err = fmt.Errorf("--tick-ms must be positive")
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: %v (need --id, --listen, --data, --peers)\n", err)
 		os.Exit(2)
 	}
-	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", *id), log.LstdFlags)}
+	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", id), log.LstdFlags)}
 	switch *logLevel {
 	case "debug":
 		lg.EnableDebug()
@@ -96,10 +93,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
 		os.Exit(1)
 	}
-	s, err := newServer(nodeConfig{id: *id, peers: peers, join: *join, data: *data,
+	s, err := newServer(nodeConfig{id: id, peers: peers, join: *join, data: *data,
 		tick: time.Duration(*tickMS) * time.Millisecond, snapshotEntries: *snapEntries, logger: lg}, ln)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "raftexample: cannot open %s: %v\n", *data, err)
+		fmt.Fprintf(os.Stderr, "raftexample: node %d: %v\n", id, err)
 		os.Exit(1)
 	}
 	sigs := make(chan os.Signal, 1)
