@@ -106,8 +106,8 @@ int rc_host_envelope_encode(uint8_t **buf, size_t *len, const rc_host_outbox *o,
     size_t size = o->n_msgs * sizeof(Multiraftpb__GroupMessage) +
                   o->n_hbs * sizeof(Multiraftpb__Heartbeat) +
                   o->n_resps * sizeof(Multiraftpb__HeartbeatResponse) + n * sizeof(void *);
-    uint8_t *block = size > 0 ? rc_malloc(size) : NULL;
-    if (size > 0 && block == NULL)
+    uint8_t *block = rc_malloc(size > 0 ? size : 1);
+    if (block == NULL)
         return RC_ERR_NOMEM;
     Multiraftpb__GroupMessage *gm = (Multiraftpb__GroupMessage *)block;
     Multiraftpb__Heartbeat *hb = (Multiraftpb__Heartbeat *)(gm + o->n_msgs);
