@@ -619,7 +619,8 @@ static int rlua_cb_snapshot(void *ud, raftc_sink *out)
     return rc;
 }
 
-/* diskstorage_open(path, segment_size, sync_policy) -> rc, ds (owned) or rc, nil, err */
+/* diskstorage_open(path, segment_size, sync_policy[, async_writes]) -> rc, ds (owned) or
+ * rc, nil, err */
 static int rlua_diskstorage_open(lua_State *L)
 {
     raftc_diskstorage *ds = NULL;
@@ -631,6 +632,7 @@ static int rlua_diskstorage_open(lua_State *L)
     opts.struct_size = sizeof opts;
     opts.segment_size = rlua_tou64(L, 2);
     opts.sync_policy = (int)luaL_checkinteger(L, 3);
+    opts.async_writes = (int)luaL_optinteger(L, 4, 0);
     err[0] = 0;
     rc = raftc_diskstorage_open(&ds, err, sizeof err, path, &opts);
     lua_pushinteger(L, rc);

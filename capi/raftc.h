@@ -57,12 +57,12 @@ extern "C" {
  * Versions
  * ====================================================================================== */
 
-#define RAFTC_VERSION_MAJOR 0
-#define RAFTC_VERSION_MINOR 1
+#define RAFTC_VERSION_MAJOR 1
+#define RAFTC_VERSION_MINOR 0
 #define RAFTC_VERSION_PATCH 0
-#define RAFTC_VERSION_STRING "0.1.0"
+#define RAFTC_VERSION_STRING "1.0.0"
 /* ABI major: bumped on any incompatible ABI change (tied to the SONAME). */
-#define RAFTC_ABI_VERSION 0
+#define RAFTC_ABI_VERSION 1
 
 /* "MAJOR.MINOR.PATCH" of the library actually loaded (static string). */
 RAFTC_API const char *raftc_version(void);
@@ -480,7 +480,8 @@ RAFTC_API const char *raftc_memstorage_last_error(const raftc_memstorage *ms);
  *
  * Argument errors as for the memory storage (RAFTC_EINVAL, RAFTC_ETOOLARGE, RAFTC_EDECODE;
  * RAFTC_EFAILED with etcd's panic text for a gap or a snapshot beyond the last index, leaving
- * the storage unchanged and usable). One thread at a time, including the nodes that read it.
+ * the storage unchanged and usable). One thread at a time, including the nodes that read it
+ * (the async writer's own thread excepted; see raftc_diskstorage_submit).
  * ====================================================================================== */
 
 typedef struct raftc_diskstorage raftc_diskstorage;
@@ -497,6 +498,7 @@ typedef struct raftc_diskstorage_options {
     size_t struct_size;     /* sizeof(raftc_diskstorage_options) as compiled by the host */
     uint64_t segment_size;  /* bytes per WAL segment, preallocated; 0: 64 MiB; at least 4096 */
     int sync_policy;        /* raftc_sync_policy */
+    int async_writes;       /* non-zero: run the async writer thread (raftc_diskstorage_submit) */
 } raftc_diskstorage_options;
 
 /* Opens the disk storage in directory path (created if absent; a fresh one is empty like a new
@@ -535,11 +537,49 @@ RAFTC_API int raftc_diskstorage_sync(raftc_diskstorage *ds);
  * the disk and are lost when the storage is reopened. RAFTC_EINVAL for NULL arguments. */
 RAFTC_API int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_diskstorage *ds);
 
+/* Async storage writes (etcd's AsyncStorageWrites), with options.async_writes set: the storage
+ * owns a writer thread (the core stays thread-free). A node configured with
+ * RAFTC_OPT_ASYNC_STORAGE_WRITES puts MsgStorageAppend messages to RAFTC_LOCAL_APPEND_THREAD
+ * in its Readys; the host hands them to the writer (raftc_diskstorage_submit, or
+ * raftc_diskstorage_submit_ready straight from the Ready) instead of persisting them itself,
+ * and keeps driving the node. The thread persists them in order, in batches of everything queued (the
+ * snapshot, entries and HardState of each; one fsync per batch when any message must sync by
+ * etcd's rule: entries, a new term or vote; RAFTC_SYNC_EACH and RAFTC_SYNC_GROUP behave alike,
+ * RAFTC_SYNC_NONE never fsyncs), then releases their Responses:
+ * raftc_diskstorage_take_responses gives them to the host, which steps those addressed to its
+ * node (the MsgStorageAppendResp) and sends the others (e.g. MsgAppResp, vote responses). A
+ * response is only released once its message and every earlier one is durable.
+ * While the writer runs: raftc_diskstorage_append, _set_hard_state, _apply_snapshot and
+ * _save_ready return RAFTC_ESTATE (the writer makes those writes); _create_snapshot, _compact,
+ * _sync and the node's reads may be called at any time (the storage locks what they share with
+ * the thread); the memory storage handle of raftc_diskstorage_memstorage may only be read while
+ * no submitted message is pending (every one reported done by take_responses). A failed write
+ * fails the storage as above: queued messages are dropped, no response of theirs is released,
+ * submit returns RAFTC_EFAILED and take_responses returns RAFTC_EFAILED once the responses of
+ * what was persisted before have been taken. raftc_diskstorage_free persists what is queued,
+ * then stops the thread. All calls on the handle still come from one host thread at a time. */
+
+/* Queues one MsgStorageAppend addressed to RAFTC_LOCAL_APPEND_THREAD (raftpb Message bytes,
+ * copied) for the writer thread. RAFTC_ESTATE without the writer (async_writes not set),
+ * RAFTC_EDECODE / RAFTC_EUNKNOWN_TYPE for malformed bytes, RAFTC_EINVAL for another message,
+ * RAFTC_EFAILED once the storage failed, RAFTC_ENOMEM. */
+RAFTC_API int raftc_diskstorage_submit(raftc_diskstorage *ds, const uint8_t *buf, size_t len);
+/* Waits up to timeout_ms milliseconds (0: no wait; negative: until something completes) while
+ * submitted messages are pending and none has been persisted since the last call; then appends
+ * to out the Responses of every message persisted since the last call, in order (one raftpb
+ * Message per item) and sets *done to how many messages were persisted (0 after a timeout or
+ * when nothing is pending). RAFTC_ESTATE without the writer, RAFTC_EFAILED once the storage
+ * failed and everything persisted before has been taken, RAFTC_EINVAL for NULL arguments,
+ * RAFTC_ENOMEM (the responses are lost: the storage fails). */
+RAFTC_API int raftc_diskstorage_take_responses(raftc_sink *out, uint64_t *done,
+                                               raftc_diskstorage *ds, int timeout_ms);
+
 /* Keys of raftc_diskstorage_stat. */
 typedef enum raftc_diskstorage_stat_key {
     RAFTC_DS_BYTES_WRITTEN = 0, /* bytes written to the log and snapshot files since opening */
     RAFTC_DS_TORN_BYTES = 1,    /* bytes of a torn log tail cut off when opening */
-    RAFTC_DS_FAILED = 2         /* 1 if the storage has failed */
+    RAFTC_DS_FAILED = 2,        /* 1 if the storage has failed */
+    RAFTC_DS_PENDING = 3        /* messages submitted to the async writer, not yet persisted */
 } raftc_diskstorage_stat_key;
 
 /* *out = the value of key. RAFTC_EINVAL for NULL arguments or an unknown key. */
@@ -761,7 +801,9 @@ RAFTC_API int raftc_node_is_failed(const raftc_node *node);
  * RAFTC_EINVAL if n == 0 ("must provide at least one peer to Bootstrap") or an id is 0,
  * RAFTC_ESTATE if the storage is not empty ("can't bootstrap a nonempty Storage"),
  * RAFTC_ESTORAGE if the storage's last_index callback fails (etcd returns that error; the node is
- * not failed). */
+ * not failed). RAFTC_EFAILED, with the node failed, when the log refuses the entries (etcd
+ * panics): bootstrapping again after a Ready of the first bootstrap was advanced but not
+ * persisted, so the storage is still empty while the node's log is committed. */
 RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
                                    const uint8_t *const *contexts, const size_t *context_lens,
                                    size_t n);
@@ -929,6 +971,12 @@ RAFTC_API int raftc_memstorage_append_ready(raftc_memstorage *ms, const raftc_re
  * RAFTC_SYNC_GROUP, raftc_diskstorage_sync did too) the Ready's messages may be sent.
  * RAFTC_ESTATE for a stale Ready; otherwise as raftc_diskstorage_append. */
 RAFTC_API int raftc_diskstorage_save_ready(raftc_diskstorage *ds, const raftc_ready *rd);
+/* Async storage writes (see raftc_diskstorage_submit): queues every MsgStorageAppend of the Ready (the messages addressed to
+ * RAFTC_LOCAL_APPEND_THREAD, in order), copied from the node's structures without encoding
+ * them; the host still routes the Ready's other messages. RAFTC_ESTATE without the writer or
+ * for a stale Ready; otherwise as raftc_diskstorage_submit (on an error the messages before it
+ * are queued). */
+RAFTC_API int raftc_diskstorage_submit_ready(raftc_diskstorage *ds, const raftc_ready *rd);
 
 /* Indexes into the array filled by raftc_node_status_info (etcd's BasicStatus plus config). */
 typedef enum raftc_status_field {
@@ -1019,11 +1067,26 @@ typedef enum raftc_testing_op {
     /* Sets the node's current randomized election timeout to value ticks (1 .. INT_MAX / 2):
      * the node campaigns once that many ticks pass without a leader (etcd's harness calls this
      * SetRandomizedElectionTimeout). The node draws a new one at its next timer reset. */
-    RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT = 1
+    RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT = 1,
+    /* In-memory file systems for disk storage tests (node must be NULL). value 1 switches them
+     * on: raftc_diskstorage_open then opens a path "memfs:<machine>/<dir>" (machine a decimal
+     * number) on the in-memory files of that machine, created empty on first use, instead of
+     * the disk. value 0 switches them off and frees every machine (storages on them must be
+     * freed first). Off by default, where such a path is an ordinary relative path. */
+    RAFTC_TESTING_MEMFS = 2,
+    /* Cuts the power of in-memory machine value (node must be NULL): every write not fsynced,
+     * and every file creation, rename or removal not made durable by a directory fsync, is
+     * dropped or kept as a random prefix (the first dropped write possibly torn), as the
+     * machine's deterministic sequence decides. Storages open on it fail (RAFTC_EIO or
+     * RAFTC_EFAILED) and must be freed; opening again recovers what survived.
+     * RAFTC_ENOTFOUND for a machine never used (or the file systems off). */
+    RAFTC_TESTING_MEMFS_POWER_CUT = 3
 } raftc_testing_op;
 
-/* Applies test operation op with argument value to node. RAFTC_EINVAL for a NULL node, an
- * unknown op or a value out of the op's range (nothing changes); RAFTC_EFAILED on a failed
+/* Applies test operation op with argument value to node (NULL for the RAFTC_TESTING_MEMFS
+ * operations, which act on the process). RAFTC_EINVAL for a NULL node (a non-NULL one for the
+ * MEMFS operations), an unknown op or a value out of the op's range (nothing changes);
+ * RAFTC_EFAILED on a failed node; as each op says. Not thread-safe with other calls on the same
  * node. */
 RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value);
 

@@ -15,50 +15,11 @@
 #include "log.h"
 #include "pb_locate.h"
 
-/* ---- errors ---- */
-
-int capi_node_result(raftc_node *node, int rc, const char *text)
-{
-    bool has_storage_err = node->cb != NULL && node->cb->storage_err[0] != '\0';
-    if (rc == RC_OK) {
-        node->err = "";
-        if (has_storage_err)
-            node->cb->storage_err[0] = '\0';
-        return rc;
-    }
-    if (rc == RC_ERR_FAILED && node->panic_text != NULL)
-        text = node->panic_text;
-    /* A storage failure etcd returns instead of panicking on (Bootstrap's LastIndex). */
-    if (rc == RC_ERR_STORAGE && has_storage_err)
-        text = node->cb->storage_err;
-    if (text == NULL || text[0] == '\0')
-        text = raftc_strerror(rc);
-    if (node->err_buf == NULL)
-        node->err_buf = rc_malloc(CAPI_ERR_TEXT_MAX);
-    if (node->err_buf != NULL) {
-        snprintf(node->err_buf, CAPI_ERR_TEXT_MAX, "%s", text);
-        node->err = node->err_buf;
-    } else {
-        node->err = raftc_strerror(rc); /* static */
-    }
-    if (has_storage_err)
-        node->cb->storage_err[0] = '\0'; /* never carried into a later call */
-    return rc;
-}
-
 /* Returns the core's result with the rawnode's error text. */
 static int core_result(raftc_node *node, int rc)
 {
     return capi_node_result(node, rc, node->rn->err_text);
 }
-
-#define NODE_CHECK(node)                                                                           \
-    do {                                                                                           \
-        if ((node) == NULL)                                                                        \
-            return RAFTC_EINVAL;                                                                   \
-        if (rc_raft_is_failed((node)->rn->raft))                                                   \
-            return capi_node_result((node), RAFTC_EFAILED, NULL);                                 \
-    } while (0)
 
 RAFTC_API const char *raftc_node_last_error(const raftc_node *node)
 {
@@ -362,7 +323,7 @@ RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
                                    const uint8_t *const *contexts, const size_t *context_lens,
                                    size_t n)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if ((ids == NULL && n != 0) || (contexts != NULL && context_lens == NULL))
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     if (n > CAPI_MAX_INPUT / sizeof(rc_bytes))
@@ -388,19 +349,19 @@ RAFTC_API int raftc_node_bootstrap(raftc_node *node, const uint64_t *ids,
 
 RAFTC_API int raftc_node_tick(raftc_node *node)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     return core_result(node, rc_rawnode_tick(node->rn));
 }
 
 RAFTC_API int raftc_node_campaign(raftc_node *node)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     return core_result(node, rc_rawnode_campaign(node->rn));
 }
 
 RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (data == NULL && len != 0)
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     if (len > CAPI_MAX_INPUT)
@@ -439,7 +400,7 @@ static int decode_cc(int kind, const uint8_t *buf, size_t len, rc_conf_change_v2
 RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, raftc_cc_kind kind,
                                              const uint8_t *buf, size_t len)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     int rc = decode_cc(kind, buf, len, NULL);
     if (rc != RC_OK)
         return capi_node_result(node, rc, NULL);
@@ -450,7 +411,7 @@ RAFTC_API int raftc_node_propose_conf_change(raftc_node *node, raftc_cc_kind kin
 RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *node,
                                            raftc_cc_kind kind, const uint8_t *buf, size_t len)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     rc_conf_change_v2 cc;
     int rc = decode_cc(kind, buf, len, &cc);
     if (rc != RC_OK)
@@ -469,24 +430,16 @@ RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *n
 
 RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (buf == NULL && len != 0)
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     if (len > CAPI_MAX_INPUT)
         return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
-    rc_message m;
-    /* The common shapes decode into a reused entry array with payloads in the node's slabs
-     * (no allocation per message once warm); anything else goes through the general decoder. */
-    int rc = buf == NULL ? RC_WIRE_FALLBACK
-                         : rc_wire_decode_message_pooled(&m, buf, len, &node->step_scratch,
-                                                         &node->rn->pool);
-    if (rc == RC_OK) {
-        rc = rc_rawnode_step(node->rn, &m);
-        rc_wire_release_pooled_message(&m);
-        return core_result(node, rc);
-    }
-    if (rc == RC_WIRE_FALLBACK)
-        rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    /* Read once, by the core's codec: the common shapes into a reused entry array with payloads
+     * in the node's slabs (no allocation per message once warm), anything else by protobuf-c. */
+    rc_step_message sm;
+    int rc = rc_decode_step_message(&sm, buf, len, CAPI_MAX_INPUT, &node->step_scratch,
+                                    &node->rn->pool);
     if (rc == RC_ERR_DECODE) {
         char text[CAPI_ERR_TEXT_MAX];
         return capi_node_result(node, rc,
@@ -494,14 +447,14 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     }
     if (rc != RC_OK)
         return capi_node_result(node, rc, NULL);
-    rc = rc_rawnode_step(node->rn, &m);
-    rc_message_free(&m);
+    rc = rc_rawnode_step(node->rn, &sm.m);
+    rc_step_message_release(&sm);
     return core_result(node, rc);
 }
 
 RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t len)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (ctx == NULL && len != 0)
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     if (len > CAPI_MAX_INPUT)
@@ -511,19 +464,19 @@ RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t
 
 RAFTC_API int raftc_node_transfer_leader(raftc_node *node, uint64_t transferee)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     return core_result(node, rc_rawnode_transfer_leader(node->rn, transferee));
 }
 
 RAFTC_API int raftc_node_forget_leader(raftc_node *node)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     return core_result(node, rc_rawnode_forget_leader(node->rn));
 }
 
 RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (id == RAFTC_NONE)
         return capi_node_result(node, RAFTC_EINVAL, "id must not be 0");
     return core_result(node, rc_rawnode_report_unreachable(node->rn, id));
@@ -532,7 +485,7 @@ RAFTC_API int raftc_node_report_unreachable(raftc_node *node, uint64_t id)
 RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id,
                                          raftc_snapshot_status status)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (id == RAFTC_NONE)
         return capi_node_result(node, RAFTC_EINVAL, "id must not be 0");
     if (status != RAFTC_SNAPSHOT_FINISH && status != RAFTC_SNAPSHOT_FAILURE)
@@ -543,7 +496,14 @@ RAFTC_API int raftc_node_report_snapshot(raftc_node *node, uint64_t id,
 
 RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint64_t value)
 {
-    NODE_CHECK(node);
+    switch (op) {
+    case RAFTC_TESTING_MEMFS:
+    case RAFTC_TESTING_MEMFS_POWER_CUT:
+        return node == NULL ? capi_memfs_control(op, value) : RAFTC_EINVAL;
+    default:
+        break;
+    }
+    CAPI_NODE_CHECK(node);
     switch (op) {
     case RAFTC_TESTING_SET_RANDOMIZED_ELECTION_TIMEOUT:
         if (value == 0 || value > INT_MAX / 2)
@@ -551,6 +511,7 @@ RAFTC_API int raftc_testing_control(raftc_node *node, raftc_testing_op op, uint6
                                     "randomized election timeout must be in [1, INT_MAX / 2]");
         rc_raft_set_randomized_election_timeout(node->rn->raft, (int)value);
         return capi_node_result(node, RAFTC_OK, NULL);
+    default:
+        return capi_node_result(node, RAFTC_EINVAL, "unknown testing operation");
     }
-    return capi_node_result(node, RAFTC_EINVAL, "unknown testing operation");
 }

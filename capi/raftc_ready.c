@@ -2,7 +2,7 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * raftc_ready.c: the public Ready/Advance cycle (the node-owned Ready view with raftpb
- * encodings) and the status accessors.
+ * encodings).
  */
 #include <string.h>
 
@@ -10,15 +10,6 @@
 #include "alloc.h"
 #include "codec.h"
 #include "describe.h"
-#include "tracker.h"
-
-#define NODE_CHECK(node)                                                                           \
-    do {                                                                                           \
-        if ((node) == NULL)                                                                        \
-            return RAFTC_EINVAL;                                                                   \
-        if (rc_raft_is_failed((node)->rn->raft))                                                   \
-            return capi_node_result((node), RAFTC_EFAILED, NULL);                                 \
-    } while (0)
 
 /* ---- the Ready view ---- */
 
@@ -137,7 +128,7 @@ RAFTC_API int raftc_node_ready(raftc_ready **out, raftc_node *node)
 {
     if (out != NULL)
         *out = NULL;
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     if (out == NULL)
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     struct raftc_ready *v = &node->ready;
@@ -161,7 +152,7 @@ RAFTC_API int raftc_node_ready(raftc_ready **out, raftc_node *node)
 
 RAFTC_API int raftc_node_advance(raftc_node *node)
 {
-    NODE_CHECK(node);
+    CAPI_NODE_CHECK(node);
     /* A Ready without entries (heartbeats, an idle group) releases the view's body. */
     const capi_ready_body *b = node->ready.body;
     bool busy = b != NULL && (b->rd.entries.n > 0 || b->rd.committed_entries.n > 0);
@@ -343,116 +334,4 @@ RAFTC_API int raftc_ready_describe(char **out, const raftc_ready *rd)
     rc_strbuf b = RC_STRBUF_INIT;
     rc_describe_ready(&b, &rd->body->rd);
     return capi_take_string(out, &b);
-}
-
-/* ---- status ---- */
-
-RAFTC_API int raftc_node_status_info(uint64_t *info, size_t n, const raftc_node *node)
-{
-    if (node == NULL || (info == NULL && n != 0))
-        return RAFTC_EINVAL;
-    const rc_raft *r = node->rn->raft;
-    rc_basic_status st;
-    rc_rawnode_basic_status(node->rn, &st);
-    const rc_progress_map *pm = rc_rawnode_progress(node->rn);
-    uint64_t v[RAFTC_ST_COUNT] = {
-        [RAFTC_ST_ID] = st.id,
-        [RAFTC_ST_TERM] = st.hard_state.term,
-        [RAFTC_ST_VOTE] = st.hard_state.vote,
-        [RAFTC_ST_COMMIT] = st.hard_state.commit,
-        [RAFTC_ST_LEAD] = st.soft_state.lead,
-        [RAFTC_ST_RAFT_STATE] = (uint64_t)st.soft_state.raft_state,
-        [RAFTC_ST_APPLIED] = st.applied,
-        [RAFTC_ST_LEAD_TRANSFEREE] = st.lead_transferee,
-        [RAFTC_ST_IS_VOTER] = rc_tracker_is_voter(&r->trk, r->id),
-        [RAFTC_ST_IS_LEARNER] = r->is_learner,
-        [RAFTC_ST_N_PROGRESS] = pm != NULL ? pm->n : 0,
-        [RAFTC_ST_REFUSED] = r->refused,
-    };
-    for (size_t i = 0; i < n && i < RAFTC_ST_COUNT; i++)
-        info[i] = v[i];
-    return RAFTC_OK;
-}
-
-/* Returns a heap string or an empty heap string for NULL. */
-static int own_string(char **out, char *s)
-{
-    if (s != NULL) {
-        *out = s;
-        return RAFTC_OK;
-    }
-    rc_strbuf b = RC_STRBUF_INIT;
-    return capi_take_string(out, &b);
-}
-
-RAFTC_API int raftc_node_status_progress(char **out, const raftc_node *node)
-{
-    if (out != NULL)
-        *out = NULL;
-    if (node == NULL || out == NULL)
-        return RAFTC_EINVAL;
-    const rc_progress_map *pm = rc_rawnode_progress(node->rn);
-    if (pm == NULL)
-        return own_string(out, NULL);
-    char *s = rc_progress_map_string(pm);
-    return s == NULL ? RAFTC_ENOMEM : own_string(out, s);
-}
-
-RAFTC_API int raftc_node_status_config(char **out, const raftc_node *node)
-{
-    if (out != NULL)
-        *out = NULL;
-    if (node == NULL || out == NULL)
-        return RAFTC_EINVAL;
-    char *s = rc_tracker_config_string(&node->rn->raft->trk.config);
-    return s == NULL ? RAFTC_ENOMEM : own_string(out, s);
-}
-
-RAFTC_API int raftc_node_conf_state(raftc_sink *out, const raftc_node *node)
-{
-    if (node == NULL || out == NULL)
-        return RAFTC_EINVAL;
-    rc_conf_state cs = {0};
-    int rc = rc_tracker_config_to_conf_state(&cs, &node->rn->raft->trk.config);
-    if (rc == RC_OK) {
-        rc = capi_sink_put_conf_state(out, &cs);
-    }
-    rc_conf_state_free(&cs);
-    return rc;
-}
-
-RAFTC_API int raftc_node_progress_ids(uint64_t *ids, size_t cap, size_t *n,
-                                      const raftc_node *node)
-{
-    if (node == NULL || n == NULL || (ids == NULL && cap != 0))
-        return RAFTC_EINVAL;
-    const rc_progress_map *pm = rc_rawnode_progress(node->rn);
-    *n = pm != NULL ? pm->n : 0;
-    for (size_t i = 0; i < *n && i < cap; i++)
-        ids[i] = pm->v[i].id;
-    return RAFTC_OK;
-}
-
-RAFTC_API int raftc_node_progress_info(uint64_t *info, size_t n, const raftc_node *node,
-                                       uint64_t id)
-{
-    if (node == NULL || (info == NULL && n != 0))
-        return RAFTC_EINVAL;
-    const rc_progress_map *pm = rc_rawnode_progress(node->rn);
-    const rc_progress *pr = pm != NULL ? rc_progress_map_get(pm, id) : NULL;
-    if (pr == NULL)
-        return RAFTC_ENOTFOUND;
-    uint64_t v[RAFTC_PR_COUNT] = {
-        [RAFTC_PR_MATCH] = pr->match,
-        [RAFTC_PR_NEXT] = pr->next,
-        [RAFTC_PR_STATE] = (uint64_t)pr->state,
-        [RAFTC_PR_PENDING_SNAPSHOT] = pr->pending_snapshot,
-        [RAFTC_PR_RECENT_ACTIVE] = pr->recent_active,
-        [RAFTC_PR_PAUSED] = rc_progress_is_paused(pr),
-        [RAFTC_PR_IS_LEARNER] = pr->is_learner,
-        [RAFTC_PR_INFLIGHT] = rc_inflights_count(&pr->inflights),
-    };
-    for (size_t i = 0; i < n && i < RAFTC_PR_COUNT; i++)
-        info[i] = v[i];
-    return RAFTC_OK;
 }

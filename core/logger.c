@@ -12,6 +12,8 @@
 
 void rc_logf(const rc_logger *lg, rc_log_level level, const char *fmt, ...)
 {
+    if (lg != NULL && level >= RC_LOG_PANIC && lg->failed != NULL)
+        *lg->failed = true;
     if (lg == NULL || lg->fn == NULL)
         return;
     char line[RC_LOG_LINE_MAX];

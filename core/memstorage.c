@@ -18,7 +18,6 @@
 #include "alloc.h"
 #include "log.h"
 
-#define U64(x) ((unsigned long long)(x))
 #define MS_ERROR_MAX 160
 
 /* meta[k] of a stored entry: payload length in the low 30 bits (payloads are < 1 GiB, the
@@ -120,6 +119,10 @@ static uint64_t ms_term_of(const rc_memstorage *ms, uint64_t i)
 /* Position of the blob run covering index i (0 if none starts at or before i). */
 static size_t ms_blob_pos(const rc_memstorage *ms, uint64_t i)
 {
+    /* Reads are mostly of the newest entries (committed entries right after their append):
+     * the last run first. */
+    if (ms->n_blobs > 0 && ms->blobs[ms->n_blobs - 1].first <= i)
+        return ms->n_blobs - 1;
     size_t lo = 0, hi = ms->n_blobs;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -237,10 +240,10 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
     if (lo <= ms->offset)
         return RC_ERR_COMPACTED;
     if (hi > ms_last(ms) + 1)
-        return ms_panic(ms, "entries' hi(%llu) is out of bound lastindex(%llu)", U64(hi),
-                        U64(ms_last(ms)));
+        return ms_panic(ms, "entries' hi(%" U64 ") is out of bound lastindex(%" U64 ")", hi,
+                        (ms_last(ms)));
     if (lo > hi)
-        return ms_panic(ms, "entries' lo(%llu) is greater than hi(%llu)", U64(lo), U64(hi));
+        return ms_panic(ms, "entries' lo(%" U64 ") is greater than hi(%" U64 ")", lo, hi);
     /* Only the dummy entry. */
     if (ms->n == 0)
         return RC_ERR_UNAVAILABLE;
@@ -305,8 +308,8 @@ int rc_memstorage_snapshot(rc_memstorage *ms, rc_snapshot *out)
 int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap)
 {
     if (snap->metadata.index == UINT64_MAX)
-        return ms_invalid(ms, "snapshot index %llu leaves no index for the log after it",
-                          U64(snap->metadata.index));
+        return ms_invalid(ms, "snapshot index %" U64 " leaves no index for the log after it",
+                          snap->metadata.index);
     if (ms->snapshot.metadata.index >= snap->metadata.index)
         return RC_ERR_SNAP_OUT_OF_DATE;
     rc_snapshot copy;
@@ -329,8 +332,8 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
     if (i <= ms->snapshot.metadata.index)
         return RC_ERR_SNAP_OUT_OF_DATE;
     if (i > ms_last(ms))
-        return ms_panic(ms, "snapshot %llu is out of bound lastindex(%llu)", U64(i),
-                        U64(ms_last(ms)));
+        return ms_panic(ms, "snapshot %" U64 " is out of bound lastindex(%" U64 ")", i,
+                        (ms_last(ms)));
     uint64_t term = 0;
     rc_memstorage_term(ms, i, &term);
     /* Build everything that can fail first, so a failure leaves ms unchanged. */
@@ -370,8 +373,8 @@ int rc_memstorage_compact(rc_memstorage *ms, uint64_t compact_index)
     if (compact_index <= ms->offset)
         return RC_ERR_COMPACTED;
     if (compact_index > ms_last(ms))
-        return ms_panic(ms, "compact %llu is out of bound lastindex(%llu)", U64(compact_index),
-                        U64(ms_last(ms)));
+        return ms_panic(ms, "compact %" U64 " is out of bound lastindex(%" U64 ")", compact_index,
+                        (ms_last(ms)));
     /* Entry compact_index becomes the new dummy: it keeps its index and term, loses its
      * payload. */
     size_t k = (size_t)(compact_index - ms->offset);
@@ -471,12 +474,12 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
     /* etcd trusts its caller to pass a contiguous batch; a batch that is not, or that would
      * wrap past the largest index, is refused here instead of corrupting the log. */
     if (ents[0].index == 0 || ents[0].index > UINT64_MAX - n)
-        return ms_invalid(ms, "append of %zu entries at index %llu: indexes must lie in [1, %llu)",
-                          n, U64(ents[0].index), U64(UINT64_MAX));
+        return ms_invalid(ms, "append of %zu entries at index %" U64 ": indexes must lie in [1, %" U64 ")",
+                          n, ents[0].index, UINT64_MAX);
     for (size_t i = 1; i < n; i++)
         if (ents[i].index != ents[0].index + i)
-            return ms_invalid(ms, "append batch is not contiguous: entry %zu has index %llu, want %llu",
-                              i, U64(ents[i].index), U64(ents[0].index + i));
+            return ms_invalid(ms, "append batch is not contiguous: entry %zu has index %" U64 ", want %" U64,
+                              i, ents[i].index, (ents[0].index + i));
     uint64_t first = rc_memstorage_first_index(ms);
     uint64_t last = ents[0].index + n - 1;
     /* Nothing new. */
@@ -489,8 +492,8 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
         n -= skip;
     }
     if (ents[0].index > ms_last(ms) + 1)
-        return ms_panic(ms, "missing log entry [last: %llu, append at: %llu]",
-                        U64(ms_last(ms)), U64(ents[0].index));
+        return ms_panic(ms, "missing log entry [last: %" U64 ", append at: %" U64 "]",
+                        (ms_last(ms)), ents[0].index);
     for (size_t i = 0; i < n; i++)
         if (ents[i].data.len > MS_LEN_MAX)
             return RC_ERR_TOO_LARGE;

@@ -30,7 +30,7 @@ int rc_msgs_push(rc_msgs *ms, rc_message *m)
     return RC_OK;
 }
 
-void rc_msgs_clear(rc_msgs *ms)
+void rc_msgs_clear_slow(rc_msgs *ms)
 {
     for (size_t i = 0; i < ms->n; i++)
         if (rc_message_owns_memory(&ms->v[i]))
@@ -154,6 +154,7 @@ static int raft_init(rc_raft *r, const rc_config *cin)
     rc_config c = *cin;
     r->id = c.id;
     r->logger = c.logger;
+    r->logger.failed = &r->failed; /* every PANIC line fails the node */
     r->max_msg_size = c.max_size_per_msg;
     r->max_uncommitted_size = c.max_uncommitted_entries_size;
     rc_tracker_init(&r->trk, c.max_inflight_msgs, c.max_inflight_bytes);
@@ -386,9 +387,9 @@ int rc_raft_become_leader(rc_raft *r)
     rc_entry empty;
     memset(&empty, 0, sizeof(empty));
     bool accepted = false;
+    /* etcd panics if the empty entry is dropped; an entry without payload never is (the
+     * uncommitted size limit only drops entries that add to it). */
     RC_TRY(rc_raft_append_entry(r, &empty, 1, &accepted));
-    if (!accepted)
-        return rc_raft_panic(r, "empty entry was dropped");
     rc_logf(&r->logger, RC_LOG_INFO, "%" X64 " became leader at term %" U64, r->id, r->term);
     return RC_OK;
 }

@@ -10,8 +10,6 @@
 #include <inttypes.h>
 #include "raft.h"
 
-#define X64 PRIx64
-#define U64 PRIu64
 
 /* Propagates a non-OK status. */
 #define RC_TRY(expr)                                                                               \

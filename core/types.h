@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "blob.h"
 
 #define RC_NONE 0u
 #define RC_LOCAL_APPEND_THREAD UINT64_MAX
@@ -76,32 +77,6 @@ typedef enum rc_cc_transition {
 typedef enum rc_state_type {
     RC_STATE_FOLLOWER = 0, RC_STATE_CANDIDATE = 1, RC_STATE_LEADER = 2, RC_STATE_PRE_CANDIDATE = 3
 } rc_state_type;
-
-/* A reference-counted, immutable block of payload bytes (types.c): one payload, or many packed
- * into a slab by an rc_blob_pool. Copies of rc_bytes that live in a blob share it (no copy). */
-typedef struct rc_blob rc_blob;
-
-typedef struct rc_bytes {
-    uint8_t *data; /* NULL iff len == 0 */
-    size_t len;
-    /* The blob data lives in (one reference held by this rc_bytes), or NULL: then data is either
-     * plain heap memory owned by this rc_bytes (rc_free) or a borrowed view that its creator
-     * never frees. rc_bytes_set and the decoders always produce blob-backed bytes. */
-    rc_blob *owner;
-} rc_bytes;
-
-/* Released full-size slabs kept for reuse by a pool (types.c); outlives the pool while slabs
- * from it are still referenced. */
-typedef struct rc_blob_cache rc_blob_cache;
-
-/* Packs small payloads into shared slabs (growing 256 B .. 16 KiB); released full-size slabs
- * come back to the pool's cache (up to 8), so a busy node's steady state allocates nothing.
- * Zero-initialize; one pool per node or storage (not thread-safe). */
-typedef struct rc_blob_pool {
-    rc_blob *cur;          /* the slab being filled (the pool holds one reference), or NULL */
-    size_t next_cap;       /* size of the next slab */
-    rc_blob_cache *cache;  /* NULL until the first full-size slab */
-} rc_blob_pool;
 
 typedef struct rc_entry {
     uint64_t term;
@@ -178,6 +153,17 @@ struct rc_message {
     size_t n_responses;
 };
 
+/* The scalar fields of a Message (what the ABI's info arrays carry). */
+typedef struct rc_message_fields {
+    uint64_t type, to, from, term, log_term, index, commit, vote, reject, reject_hint;
+} rc_message_fields;
+
+/* A growable list of messages; owns them deeply (rc_msgs_* in raft.h). */
+typedef struct rc_msgs {
+    rc_message *v;
+    size_t n, cap;
+} rc_msgs;
+
 typedef struct rc_cc_single {
     rc_cc_type type;
     uint64_t node_id;
@@ -200,19 +186,6 @@ typedef struct rc_conf_change_v2 {
 } rc_conf_change_v2;
 
 /* ---- helpers (types.c) ---- */
-
-/* Copies len bytes into *dst (allocating); returns RC_ERR_NOMEM on failure. */
-int rc_bytes_set(rc_bytes *dst, const void *src, size_t len);
-/* Same, into the pool's current slab (a fresh blob for payloads over a quarter slab). */
-int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len);
-/* *dst = a copy of *src: shares src's blob when it has one (no allocation), else copies. */
-int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src);
-/* Releases b's data (blob reference, plain heap, or nothing for a view) and zeroes *b. */
-void rc_bytes_free(rc_bytes *b);
-/* Drops the pool's slab reference (payloads in it stay valid while referenced) and its cache. */
-void rc_blob_pool_free(rc_blob_pool *pool);
-/* Frees the cached spare slabs (an idle node keeps none). */
-void rc_blob_pool_trim(rc_blob_pool *pool);
 
 /* Shares src's payload blob when it has one (see rc_bytes_copy). */
 int rc_entry_copy(rc_entry *dst, const rc_entry *src);

@@ -14,11 +14,11 @@
 #include "raftc.h"
 #include "memstorage.h"
 #include "diskstorage.h"
+#include "writer.h"
 #include "raft.h"
 #include "rawnode.h"
 #include "strbuf.h"
 #include "types.h"
-#include "wire.h"
 
 /* Largest raftpb buffer accepted at the ABI edge (messages, entries, snapshots). */
 #define CAPI_MAX_INPUT ((size_t)1 << 30)
@@ -40,13 +40,21 @@ struct raftc_memstorage {
     rc_entries scratch;  /* decoded batch of a large raftc_memstorage_append (array reused) */
 };
 
-/* The disk storage handle: the storage and a memory storage handle over its in-memory copy
- * (raftc_diskstorage_memstorage). */
+/* The disk storage handle: the storage, its async writer (when opened with async_writes) and a
+ * memory storage handle over its in-memory copy (raftc_diskstorage_memstorage). */
 struct raftc_diskstorage {
     ds_storage *ds;
+    ds_writer *writer; /* the async writer thread, or NULL */
     raftc_memstorage view;
     rc_entries scratch; /* decoded batch of a large raftc_diskstorage_append (array reused) */
 };
+
+/* The in-memory file systems of the tests (raftc_memfs.c). capi_memfs_resolve: 0 if path does
+ * not name one (or they are off), 1 with *vfs and *dir (inside path) set, or RAFTC_EINVAL /
+ * RAFTC_ENOMEM for a bad "memfs:" path. capi_memfs_control runs RAFTC_TESTING_MEMFS and
+ * RAFTC_TESTING_MEMFS_POWER_CUT. */
+int capi_memfs_resolve(const char *path, ds_vfs *vfs, const char **dir);
+int capi_memfs_control(raftc_testing_op op, uint64_t value);
 
 /* Decodes n raftpb entries into es (its array is used and grown), payloads into pool's slabs;
  * the batch must be contiguous (RAFTC_EINVAL). On failure es is released. */
@@ -131,8 +139,28 @@ static inline void capi_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
         info[k] = v;
 }
 
+/* Refuses a NULL buffer with a non-zero length (RAFTC_EINVAL) and one over CAPI_MAX_INPUT
+ * (RAFTC_ETOOLARGE): the first check of every function reading host bytes. */
+#define CAPI_CHECK_BUF(buf, len)                                                                   \
+    do {                                                                                           \
+        if ((buf) == NULL && (len) != 0)                                                           \
+            return RAFTC_EINVAL;                                                                   \
+        if ((len) > CAPI_MAX_INPUT)                                                                \
+            return RAFTC_ETOOLARGE;                                                                \
+    } while (0)
+
 /* Records the text of a result on the node and returns rc. */
 int capi_node_result(raftc_node *node, int rc, const char *text);
+
+/* The first check of every node call that does work: RAFTC_EINVAL for a NULL node, and
+ * RAFTC_EFAILED (with the panic text as the last error) once the node is failed. */
+#define CAPI_NODE_CHECK(node)                                                                      \
+    do {                                                                                           \
+        if ((node) == NULL)                                                                        \
+            return RAFTC_EINVAL;                                                                   \
+        if (rc_raft_is_failed((node)->rn->raft))                                                   \
+            return capi_node_result((node), RAFTC_EFAILED, NULL);                                  \
+    } while (0)
 
 /* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
 #define CAPI_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
@@ -143,13 +171,14 @@ int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
  * bytes; the NUL after them is already in place), or NULL when out of memory / too large. The
  * pointer is valid until the next change of the sink. No allocation once the sink is warm. */
 uint8_t *capi_sink_push(raftc_sink *s, size_t len);
-/* Encodes into s without intermediate buffers (core/wire); RAFTC_ENOMEM on failure. */
+/* Encodes into s without intermediate buffers (the codec's *_to encoders); RAFTC_ENOMEM on
+ * failure. */
 int capi_sink_put_entry(raftc_sink *s, const rc_entry *e);
 int capi_sink_put_message(raftc_sink *s, const rc_message *m);
-/* rc_wire_put_fields_message into one item of s (ents and ctx may point into s): the message
+/* rc_encode_message_fields_to into one item of s (ents and ctx may point into s): the message
  * with scalars f, the canonical Entry bodies ents[0..n) copied verbatim and the context.
  * RAFTC_ETOOLARGE over the input limit, RAFTC_ENOMEM. */
-int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+int capi_sink_put_fields_message(raftc_sink *s, const rc_message_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len);
 int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);

@@ -7,6 +7,7 @@
 #ifndef RC_DESCRIBE_H
 #define RC_DESCRIBE_H
 
+#include "ready.h"
 #include "strbuf.h"
 #include "types.h"
 
@@ -25,8 +26,7 @@ void rc_describe_conf_changes(rc_strbuf *b, const rc_cc_single *ccs, size_t n);
 void rc_describe_target(rc_strbuf *b, uint64_t id);
 /* Go's %v of []ReadState: "[{12 [114 99]} {13 []}]". */
 void rc_describe_read_states(rc_strbuf *b, const rc_read_state *rs, size_t n);
-/* DescribeReady(rd, nil): "Ready MustSync=%t:\n<sections>" or "<empty Ready>" (rawnode.h). */
-struct rc_ready;
-void rc_describe_ready(rc_strbuf *b, const struct rc_ready *rd);
+/* DescribeReady(rd, nil): "Ready MustSync=%t:\n<sections>" or "<empty Ready>". */
+void rc_describe_ready(rc_strbuf *b, const rc_ready *rd);
 
 #endif

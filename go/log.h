@@ -2,14 +2,13 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * log.h: the raft log (etcd's raftLog and unstable): the stable storage view plus the unstable
- * tail (entries and snapshot not yet persisted), commit/applying/applied tracking and
+ * log.h: the raft log (etcd's raftLog): the stable storage view plus the unstable tail
+ * (unstable.h: entries and snapshot not yet persisted), commit/applying/applied tracking and
  * committed-entry paging.
  *
  * Error convention: functions return RC_OK or an rc_err. Where etcd panics, the function logs
- * the etcd text at RC_LOG_PANIC through log->logger and returns RC_ERR_FAILED; the caller (raft)
- * then marks the node failed. Storage failures other than COMPACTED/UNAVAILABLE are treated the
- * same way.
+ * the etcd text at RC_LOG_PANIC through log->logger, which fails the node (logger.h), and returns
+ * RC_ERR_FAILED. Storage failures other than COMPACTED/UNAVAILABLE are treated the same way.
  *
  * Entry slices handed out (rc_entries) are deep copies owned by the caller unless noted.
  */
@@ -21,17 +20,9 @@
 #include "logger.h"
 #include "storage.h"
 #include "types.h"
+#include "unstable.h"
 
 #define RC_NO_LIMIT UINT64_MAX
-
-typedef struct rc_unstable {
-    rc_snapshot *snapshot;        /* incoming unstable snapshot, NULL if none */
-    rc_entries entries;           /* entries not yet written to storage */
-    uint64_t offset;              /* index of entries.v[0] */
-    bool snapshot_in_progress;    /* snapshot is being written (accepted in a Ready) */
-    uint64_t offset_in_progress;  /* entries [offset, offset_in_progress) are being written */
-    const rc_logger *logger;
-} rc_unstable;
 
 typedef struct rc_raft_log {
     rc_storage storage;
@@ -47,31 +38,6 @@ typedef struct rc_raft_log {
      * etcd panic (already logged at RC_LOG_PANIC). Raft should check it and fail the node. */
     bool failed;
 } rc_raft_log;
-
-/* ---- unstable ---- */
-bool rc_unstable_maybe_first_index(const rc_unstable *u, uint64_t *i);
-bool rc_unstable_maybe_last_index(const rc_unstable *u, uint64_t *i);
-bool rc_unstable_maybe_term(const rc_unstable *u, uint64_t i, uint64_t *t);
-/* Entries not yet in progress, as a borrowed view (valid until the next mutation). */
-void rc_unstable_next_entries(const rc_unstable *u, const rc_entry **ents, size_t *n);
-/* The snapshot if not yet in progress, else NULL (borrowed). */
-const rc_snapshot *rc_unstable_next_snapshot(const rc_unstable *u);
-void rc_unstable_accept_in_progress(rc_unstable *u);
-/* etcd's stableTo(entryID): drops unstable entries up to index if (index, term) matches an
- * unstable entry; otherwise logs (INFO) why it is ignored. */
-void rc_unstable_stable_to(rc_unstable *u, uint64_t index, uint64_t term);
-void rc_unstable_stable_snap_to(rc_unstable *u, uint64_t index);
-int rc_unstable_restore(rc_unstable *u, const rc_snapshot *s); /* deep copy */
-/* etcd's truncateAndAppend (deep copies). RC_ERR_FAILED (logged) if ents[0].index leaves a gap
- * after the unstable tail; RC_ERR_NOMEM leaves u unchanged. n == 0 is a no-op. */
-int rc_unstable_truncate_and_append(rc_unstable *u, const rc_entry *ents, size_t n);
-/* Same, but takes ownership of the entries' data on success (ents[i].data is zeroed); on
- * failure the caller keeps ownership. */
-int rc_unstable_truncate_and_append_move(rc_unstable *u, rc_entry *ents, size_t n);
-/* Borrowed view of unstable entries [lo, hi); RC_ERR_FAILED if out of bounds. */
-int rc_unstable_slice(const rc_unstable *u, uint64_t lo, uint64_t hi, const rc_entry **ents,
-                      size_t *n);
-void rc_unstable_free(rc_unstable *u);
 
 /* ---- raft log ---- */
 /* Initializes from storage: committed = applied = applying = FirstIndex-1; unstable offset =

@@ -11,7 +11,7 @@
 #include <inttypes.h>
 
 #include "codec.h"
-#include "rawnode.h"
+#include "ready.h"
 
 void rc_describe_target(rc_strbuf *b, uint64_t id)
 {

@@ -14,7 +14,6 @@
 #include "codec.h"
 #include "log.h"
 
-#define U64(x) ((unsigned long long)(x))
 
 /* Functions that cannot return an error record etcd panics here. The log is never a const
  * object (it lives inside rc_raft), so writing the flag through a const view is defined. */
@@ -136,10 +135,10 @@ void rc_log_free(rc_raft_log *l)
 int rc_log_format(char *buf, size_t size, const rc_raft_log *l)
 {
     snprintf(buf, size,
-             "committed=%llu, applied=%llu, applying=%llu, unstable.offset=%llu, "
-             "unstable.offsetInProgress=%llu, len(unstable.Entries)=%zu",
-             U64(l->committed), U64(l->applied), U64(l->applying), U64(l->unstable.offset),
-             U64(l->unstable.offset_in_progress), l->unstable.entries.n);
+             "committed=%" U64 ", applied=%" U64 ", applying=%" U64 ", unstable.offset=%" U64 ", "
+             "unstable.offsetInProgress=%" U64 ", len(unstable.Entries)=%zu",
+             l->committed, l->applied, l->applying, l->unstable.offset,
+             l->unstable.offset_in_progress, l->unstable.entries.n);
     return RC_OK;
 }
 
@@ -254,8 +253,8 @@ int rc_log_find_conflict(const rc_raft_log *l, const rc_entry *ents, size_t n, u
             continue;
         if (ents[i].index <= rc_log_last_index(l)) {
             rc_logf(l->logger, RC_LOG_INFO,
-                    "found conflict at index %llu [existing term: %llu, conflicting term: %llu]",
-                    U64(ents[i].index), U64(rc == RC_OK ? t : 0), U64(ents[i].term));
+                    "found conflict at index %" U64 " [existing term: %" U64 ", conflicting term: %" U64 "]",
+                    ents[i].index, (rc == RC_OK ? t : 0), ents[i].term);
         }
         *out = ents[i].index;
         return RC_OK;
@@ -294,8 +293,8 @@ static int log_append(rc_raft_log *l, rc_entry *ents, size_t n, bool move, uint6
     if (n > 0) {
         uint64_t after = ents[0].index - 1;
         if (after < l->committed) {
-            rc_logf(l->logger, RC_LOG_PANIC, "after(%llu) is out of range [committed(%llu)]",
-                    U64(after), U64(l->committed));
+            rc_logf(l->logger, RC_LOG_PANIC, "after(%" U64 ") is out of range [committed(%" U64 ")]",
+                    after, l->committed);
             return RC_ERR_FAILED;
         }
         if (move)
@@ -333,14 +332,14 @@ int rc_log_maybe_append(rc_raft_log *l, uint64_t index, uint64_t log_term, uint6
     if (rc != RC_OK)
         return rc;
     if (ci != 0 && ci <= l->committed) {
-        rc_logf(l->logger, RC_LOG_PANIC, "entry %llu conflict with committed entry [committed(%llu)]",
-                U64(ci), U64(l->committed));
+        rc_logf(l->logger, RC_LOG_PANIC, "entry %" U64 " conflict with committed entry [committed(%" U64 ")]",
+                ci, l->committed);
         return RC_ERR_FAILED;
     }
     if (ci != 0) {
         uint64_t off = index + 1;
         if (ci < off || ci - off > n) {
-            rc_logf(l->logger, RC_LOG_PANIC, "index, %llu, is out of range [%zu]", U64(ci - off),
+            rc_logf(l->logger, RC_LOG_PANIC, "index, %" U64 ", is out of range [%zu]", (ci - off),
                     n);
             return RC_ERR_FAILED;
         }
@@ -362,7 +361,7 @@ int rc_log_maybe_append(rc_raft_log *l, uint64_t index, uint64_t log_term, uint6
 static int log_check_bounds(const rc_raft_log *l, uint64_t lo, uint64_t hi)
 {
     if (lo > hi) {
-        rc_logf(l->logger, RC_LOG_PANIC, "invalid slice %llu > %llu", U64(lo), U64(hi));
+        rc_logf(l->logger, RC_LOG_PANIC, "invalid slice %" U64 " > %" U64, lo, hi);
         return RC_ERR_FAILED;
     }
     uint64_t fi = rc_log_first_index(l);
@@ -370,8 +369,8 @@ static int log_check_bounds(const rc_raft_log *l, uint64_t lo, uint64_t hi)
         return RC_ERR_COMPACTED;
     uint64_t li = rc_log_last_index(l);
     if (hi > li + 1) {
-        rc_logf(l->logger, RC_LOG_PANIC, "slice[%llu,%llu) out of bound [%llu,%llu]", U64(lo),
-                U64(hi), U64(fi), U64(li));
+        rc_logf(l->logger, RC_LOG_PANIC, "slice[%" U64 ",%" U64 ") out of bound [%" U64 ",%" U64 "]", lo,
+                hi, fi, li);
         return RC_ERR_FAILED;
     }
     return l->failed ? RC_ERR_FAILED : RC_OK;
@@ -401,8 +400,8 @@ static int log_copy_stable(const rc_raft_log *l, uint64_t lo, uint64_t cut, uint
     }
     if (rc == RC_ERR_UNAVAILABLE) {
         rc_entries_truncate(out, start);
-        rc_logf(l->logger, RC_LOG_PANIC, "entries[%llu:%llu) is unavailable from storage",
-                U64(lo), U64(cut));
+        rc_logf(l->logger, RC_LOG_PANIC, "entries[%" U64 ":%" U64 ") is unavailable from storage",
+                lo, cut);
         return RC_ERR_FAILED;
     }
     if (rc != RC_OK) {
@@ -483,7 +482,7 @@ int rc_log_scan(const rc_raft_log *l, uint64_t lo, uint64_t hi, uint64_t page_si
         if (rc != RC_OK)
             break;
         if (page.n == 0) {
-            rc_logf(l->logger, RC_LOG_PANIC, "got 0 entries in [%llu, %llu)", U64(lo), U64(hi));
+            rc_logf(l->logger, RC_LOG_PANIC, "got 0 entries in [%" U64 ", %" U64 ")", lo, hi);
             rc = RC_ERR_FAILED;
             break;
         }
@@ -572,8 +571,8 @@ int rc_log_next_committed_ents(const rc_raft_log *l, bool allow_unstable, rc_ent
     uint64_t lo = l->applying + 1;
     uint64_t hi = rc_log_max_appliable_index(l, allow_unstable) + 1;
     if (l->applying_ents_size >= l->max_applying_ents_size) {
-        rc_logf(l->logger, RC_LOG_PANIC, "applying entry size (%llu-%llu)=%lld not positive",
-                U64(l->max_applying_ents_size), U64(l->applying_ents_size),
+        rc_logf(l->logger, RC_LOG_PANIC, "applying entry size (%" U64 "-%" U64 ")=%lld not positive",
+                l->max_applying_ents_size, l->applying_ents_size,
                 (long long)(l->max_applying_ents_size - l->applying_ents_size));
         return RC_ERR_FAILED;
     }
@@ -593,9 +592,9 @@ int rc_log_commit_to(rc_raft_log *l, uint64_t tocommit)
     uint64_t last = rc_log_last_index(l);
     if (last < tocommit) {
         rc_logf(l->logger, RC_LOG_PANIC,
-                "tocommit(%llu) is out of range [lastIndex(%llu)]. Was the raft log corrupted, "
+                "tocommit(%" U64 ") is out of range [lastIndex(%" U64 ")]. Was the raft log corrupted, "
                 "truncated, or lost?",
-                U64(tocommit), U64(last));
+                tocommit, last);
         return RC_ERR_FAILED;
     }
     l->committed = tocommit;
@@ -619,8 +618,8 @@ int rc_log_applied_to(rc_raft_log *l, uint64_t i, uint64_t size)
 {
     if (l->committed < i || i < l->applied) {
         rc_logf(l->logger, RC_LOG_PANIC,
-                "applied(%llu) is out of range [prevApplied(%llu), committed(%llu)]", U64(i),
-                U64(l->applied), U64(l->committed));
+                "applied(%" U64 ") is out of range [prevApplied(%" U64 "), committed(%" U64 ")]", i,
+                l->applied, l->committed);
         return RC_ERR_FAILED;
     }
     l->applied = i;
@@ -635,8 +634,8 @@ int rc_log_accept_applying(rc_raft_log *l, uint64_t i, uint64_t size, bool allow
 {
     if (l->committed < i) {
         rc_logf(l->logger, RC_LOG_PANIC,
-                "applying(%llu) is out of range [prevApplying(%llu), committed(%llu)]", U64(i),
-                U64(l->applying), U64(l->committed));
+                "applying(%" U64 ") is out of range [prevApplying(%" U64 "), committed(%" U64 ")]", i,
+                l->applying, l->committed);
         l->failed = true;
         return RC_ERR_FAILED;
     }
@@ -679,8 +678,8 @@ int rc_log_restore(rc_raft_log *l, const rc_snapshot *s)
     int rc = rc_unstable_restore(&l->unstable, s);
     if (rc != RC_OK)
         return rc;
-    rc_logf(l->logger, RC_LOG_INFO, "log [%s] starts to restore snapshot [index: %llu, term: %llu]",
-            desc, U64(s->metadata.index), U64(s->metadata.term));
+    rc_logf(l->logger, RC_LOG_INFO, "log [%s] starts to restore snapshot [index: %" U64 ", term: %" U64 "]",
+            desc, s->metadata.index, s->metadata.term);
     l->committed = s->metadata.index;
     return RC_OK;
 }

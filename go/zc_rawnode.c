@@ -191,8 +191,13 @@ int rc_rawnode_bootstrap(rc_rawnode *rn, const uint64_t *ids, const rc_bytes *co
     uint64_t li = 0;
     rc = rc_log_append(&r->raft_log, ents.v, ents.n, &li);
     rc_entries_free(&ents);
-    if (rc != RC_OK)
+    /* The node is already a follower at term 1: a failure here (the log's PANIC when a Ready
+     * of an earlier bootstrap was advanced but not persisted, or an allocation failure) cannot
+     * be undone, so it fails the node. */
+    if (rc != RC_OK) {
+        r->failed = true;
         return result(rn, rc);
+    }
     r->raft_log.committed = n;
     for (size_t i = 0; i < n; i++) {
         rc_cc_single one = {.type = RC_CC_ADD_NODE, .node_id = ids[i]};
@@ -201,8 +206,10 @@ int rc_rawnode_bootstrap(rc_rawnode *rn, const uint64_t *ids, const rc_bytes *co
         rc_conf_state cs = {0};
         rc = rc_raft_apply_conf_change(r, &v2, &cs);
         rc_conf_state_free(&cs);
-        if (rc != RC_OK)
+        if (rc != RC_OK) {
+            r->failed = true;
             return result(rn, rc);
+        }
     }
     return result(rn, RC_OK);
 }

@@ -8,10 +8,12 @@
  * snapshot that are not yet persisted, with in-progress tracking of what was handed out for
  * writing.
  */
+#include "unstable.h"
+
 #include <string.h>
 
 #include "alloc.h"
-#include "log.h"
+#include "log.h" /* rc_entries_splice */
 
 /* Capacity kept around when the tail shrinks, so a busy node's steady state (batches of
  * proposals, a few rounds in flight) does not reallocate; an idle node frees the array

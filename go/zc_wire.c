@@ -243,7 +243,7 @@ uint8_t *rc_wire_put_message(uint8_t *p, const rc_message *m)
     return p;
 }
 
-size_t rc_wire_fields_message_size(const rc_wire_fields *f, const size_t *lens, size_t n,
+size_t rc_wire_fields_message_size(const rc_message_fields *f, const size_t *lens, size_t n,
                                    size_t context_len)
 {
     size_t s = sz_opt(f->type) + sz_opt(f->to) + sz_opt(f->from) + sz_opt(f->term) +
@@ -255,7 +255,7 @@ size_t rc_wire_fields_message_size(const rc_wire_fields *f, const size_t *lens, 
     return s;
 }
 
-uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_wire_fields *f,
+uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_message_fields *f,
                                     const uint8_t *const *ents, const size_t *lens, size_t n,
                                     const uint8_t *context, size_t context_len)
 {
@@ -582,11 +582,11 @@ static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, msg_store
     return RC_OK;
 }
 
-int rc_wire_peek_fields(rc_wire_fields *f, size_t *n_entries, const uint8_t *buf, size_t len)
+int rc_wire_peek_fields(rc_message_fields *f, size_t *n_entries, const uint8_t *buf, size_t len)
 {
     rd r = rd_init(buf, len);
     unsigned seen = 0;
-    *f = (rc_wire_fields){0};
+    *f = (rc_message_fields){0};
     *n_entries = 0;
     while (r.p < r.end) {
         unsigned fl, wt;

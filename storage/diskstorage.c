@@ -15,6 +15,8 @@
 #include "diskstorage.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,18 +36,50 @@ struct ds_storage {
     rc_memstorage *ms;
     ds_options opts;
     uint64_t snap_bytes; /* snapshot file bytes written */
-    bool failed;
+    atomic_bool failed;
     char err[DS_ERR_MAX];
+    /* With a writer thread (ds_set_threaded): io is held by every write (the log and the
+     * mirror change under it), mu by every change of the mirror and every read of it by the
+     * raft-facing view; io before mu. */
+    bool threaded;
+    pthread_mutex_t io, mu;
+    char err_copy[DS_ERR_MAX]; /* ds_last_error's copy while threaded */
 };
+
+/* ---- locks (no-ops until ds_set_threaded) ---- */
+
+static void io_lock(ds_storage *ds)
+{
+    if (ds->threaded)
+        pthread_mutex_lock(&ds->io);
+}
+
+static void io_unlock(ds_storage *ds)
+{
+    if (ds->threaded)
+        pthread_mutex_unlock(&ds->io);
+}
+
+static void mu_lock(ds_storage *ds)
+{
+    if (ds->threaded)
+        pthread_mutex_lock(&ds->mu);
+}
+
+static void mu_unlock(ds_storage *ds)
+{
+    if (ds->threaded)
+        pthread_mutex_unlock(&ds->mu);
+}
 
 /* ---- failure ---- */
 
 /* Takes the WAL's failure (or an error of our own) as the storage's: failed for good. */
 static int ds_fail(ds_storage *ds, int rc, const char *text)
 {
-    ds->failed = true;
     if (text != ds->err)
         snprintf(ds->err, sizeof(ds->err), "%s", text);
+    ds->failed = true; /* after the text: a failed storage's text is stable */
     return rc == RC_ERR_NOMEM ? rc : rc == RC_ERR_FAILED ? rc : RC_ERR_IO;
 }
 
@@ -270,6 +304,8 @@ int ds_open(ds_storage **out, ds_vfs vfs, const char *dir, const ds_options *opt
     }
     memcpy(ds->dir, dir, dl);
     ds->dir[dl] = 0;
+    pthread_mutex_init(&ds->io, NULL);
+    pthread_mutex_init(&ds->mu, NULL);
     ds->vfs = vfs;
     ds->opts = o;
     int rc = RC_OK;
@@ -309,8 +345,23 @@ void ds_close(ds_storage *ds)
     rc_memstorage_free(ds->ms);
     if (ds->lock != NULL)
         ds->vfs.ops->close(ds->vfs.ud, ds->lock);
+    pthread_mutex_destroy(&ds->io);
+    pthread_mutex_destroy(&ds->mu);
     rc_free(ds->dir);
     rc_free(ds);
+}
+
+void ds_mark_failed(ds_storage *ds, int rc, const char *text)
+{
+    io_lock(ds);
+    if (!ds->failed)
+        ds_fail(ds, rc, text);
+    io_unlock(ds);
+}
+
+void ds_set_threaded(ds_storage *ds)
+{
+    ds->threaded = true;
 }
 
 /* ---- accessors ---- */
@@ -320,9 +371,14 @@ rc_memstorage *ds_mirror(ds_storage *ds)
     return ds->ms;
 }
 
-const char *ds_last_error(const ds_storage *ds)
+const char *ds_last_error(ds_storage *ds)
 {
-    return ds->err;
+    if (!ds->threaded || ds->failed) /* a failed storage's text never changes */
+        return ds->err;
+    io_lock(ds);
+    memcpy(ds->err_copy, ds->err, sizeof(ds->err_copy));
+    io_unlock(ds);
+    return ds->err_copy;
 }
 
 bool ds_failed(const ds_storage *ds)
@@ -341,6 +397,9 @@ uint64_t ds_bytes_written(const ds_storage *ds)
 }
 
 /* ---- writes ---- */
+
+/* Every public write holds io for its whole length (nothing when not threaded); the mirror
+ * changes under mu as well, so the view never sees it half-changed. */
 
 static int maybe_sync(ds_storage *ds, bool must)
 {
@@ -374,8 +433,12 @@ static int check_append(ds_storage *ds, const rc_entry *ents, size_t n, size_t *
     }
     if (ents[0].index < first)
         *skip = (size_t)(first - ents[0].index);
-    if (ents[*skip].index > rc_memstorage_last_index(ds->ms) + 1)
-        return rc_memstorage_append(ds->ms, ents + *skip, n - *skip); /* etcd's panic text */
+    if (ents[*skip].index > rc_memstorage_last_index(ds->ms) + 1) {
+        mu_lock(ds); /* refuses without changing the log; sets etcd's panic text */
+        int rc = rc_memstorage_append(ds->ms, ents + *skip, n - *skip);
+        mu_unlock(ds);
+        return rc;
+    }
     return RC_OK;
 }
 
@@ -388,7 +451,9 @@ static int append(ds_storage *ds, const rc_entry *ents, size_t n)
     rc = wal_result(ds, ds_wal_append_entries(ds->wal, ents + skip, n - skip));
     if (rc != RC_OK)
         return rc;
+    mu_lock(ds);
     rc = rc_memstorage_append(ds->ms, ents + skip, n - skip);
+    mu_unlock(ds);
     if (rc != RC_OK) /* out of memory: the log holds entries the mirror lacks */
         return ds_fail(ds, rc, "out of memory appending to the in-memory mirror");
     return RC_OK;
@@ -396,25 +461,36 @@ static int append(ds_storage *ds, const rc_entry *ents, size_t n)
 
 int ds_append(ds_storage *ds, const rc_entry *ents, size_t n)
 {
+    io_lock(ds);
     int rc = ds_check(ds);
-    if (rc != RC_OK || n == 0)
-        return rc;
-    rc = append(ds, ents, n);
-    return rc == RC_OK ? maybe_sync(ds, true) : rc;
+    if (rc == RC_OK && n > 0) {
+        rc = append(ds, ents, n);
+        rc = rc == RC_OK ? maybe_sync(ds, true) : rc;
+    }
+    io_unlock(ds);
+    return rc;
 }
 
 static int set_hard_state(ds_storage *ds, const rc_hard_state *hs)
 {
     int rc = wal_result(ds, ds_wal_set_hard_state(ds->wal, hs));
-    return rc == RC_OK ? rc_memstorage_set_hard_state(ds->ms, hs) : rc;
+    if (rc != RC_OK)
+        return rc;
+    mu_lock(ds);
+    rc = rc_memstorage_set_hard_state(ds->ms, hs);
+    mu_unlock(ds);
+    return rc;
 }
 
 int ds_set_hard_state(ds_storage *ds, const rc_hard_state *hs)
 {
+    io_lock(ds);
     int rc = ds_check(ds);
     if (rc == RC_OK)
         rc = set_hard_state(ds, hs);
-    return rc == RC_OK ? maybe_sync(ds, true) : rc;
+    rc = rc == RC_OK ? maybe_sync(ds, true) : rc;
+    io_unlock(ds);
+    return rc;
 }
 
 /* Makes the snapshot file and its marker durable, then drops what it covers from disk. */
@@ -437,52 +513,74 @@ static void drop_covered(ds_storage *ds, const rc_snapshot *s)
     remove_other_snaps(ds, s->metadata.term, s->metadata.index);
 }
 
-int ds_apply_snapshot(ds_storage *ds, const rc_snapshot *snap)
+/* The current snapshot's index (the mirror's snapshot is copied under mu: it shares its
+ * payload with readers). */
+static int snapshot_index(ds_storage *ds, uint64_t *index)
 {
-    int rc = ds_check(ds);
-    if (rc != RC_OK)
-        return rc;
     rc_snapshot cur;
-    if ((rc = rc_memstorage_snapshot(ds->ms, &cur)) != RC_OK)
-        return rc;
-    uint64_t cur_index = cur.metadata.index;
-    rc_snapshot_free(&cur);
-    if (snap->metadata.index <= cur_index)
-        return RC_ERR_SNAP_OUT_OF_DATE;
-    rc = persist_snapshot(ds, snap, DS_SNAP_REPLACE);
-    if (rc == RC_OK && (rc = rc_memstorage_apply_snapshot(ds->ms, snap)) != RC_OK)
-        return ds_fail(ds, rc, "out of memory applying a snapshot to the in-memory mirror");
+    mu_lock(ds);
+    int rc = rc_memstorage_snapshot(ds->ms, &cur);
+    *index = cur.metadata.index;
     if (rc == RC_OK)
-        drop_covered(ds, snap);
+        rc_snapshot_free(&cur);
+    mu_unlock(ds);
     return rc;
 }
 
-int ds_create_snapshot(ds_storage *ds, uint64_t i, const rc_conf_state *cs, const void *data,
-                       size_t len, rc_snapshot *out)
+static int apply_snapshot(ds_storage *ds, const rc_snapshot *snap)
 {
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    int rc = ds_check(ds);
+    uint64_t cur_index = 0;
+    int rc = snapshot_index(ds, &cur_index);
     if (rc != RC_OK)
         return rc;
+    if (snap->metadata.index <= cur_index)
+        return RC_ERR_SNAP_OUT_OF_DATE;
+    rc = persist_snapshot(ds, snap, DS_SNAP_REPLACE);
+    if (rc != RC_OK)
+        return rc;
+    mu_lock(ds);
+    rc = rc_memstorage_apply_snapshot(ds->ms, snap);
+    mu_unlock(ds);
+    if (rc != RC_OK)
+        return ds_fail(ds, rc, "out of memory applying a snapshot to the in-memory mirror");
+    drop_covered(ds, snap);
+    return RC_OK;
+}
+
+int ds_apply_snapshot(ds_storage *ds, const rc_snapshot *snap)
+{
+    io_lock(ds);
+    int rc = ds_check(ds);
+    if (rc == RC_OK)
+        rc = apply_snapshot(ds, snap);
+    io_unlock(ds);
+    return rc;
+}
+
+static int create_snapshot(ds_storage *ds, uint64_t i, const rc_conf_state *cs,
+                           const void *data, size_t len, rc_snapshot *out)
+{
     /* The mirror makes (and checks) the snapshot; it is written to disk before the mirror
      * adopts it. */
-    rc_snapshot s = {0};
-    rc = rc_memstorage_snapshot(ds->ms, &s);
-    uint64_t cur = s.metadata.index;
-    rc_snapshot_free(&s);
+    uint64_t cur = 0;
+    int rc = snapshot_index(ds, &cur);
     if (rc != RC_OK)
         return rc;
     if (i <= cur)
         return RC_ERR_SNAP_OUT_OF_DATE;
     uint64_t term = 0;
-    if (i > rc_memstorage_last_index(ds->ms))
-        return rc_memstorage_create_snapshot(ds->ms, i, cs, data, len, NULL); /* etcd's text */
+    if (i > rc_memstorage_last_index(ds->ms)) {
+        mu_lock(ds); /* refuses without changing anything; sets etcd's text */
+        rc = rc_memstorage_create_snapshot(ds->ms, i, cs, data, len, NULL);
+        mu_unlock(ds);
+        return rc;
+    }
     rc_memstorage_term(ds->ms, i, &term);
     rc_conf_state cur_cs = {0};
     rc_hard_state hs;
     if (cs == NULL && (rc = rc_memstorage_initial_state(ds->ms, &hs, &cur_cs)) != RC_OK)
         return rc;
+    rc_snapshot s = {0};
     s.metadata.index = i;
     s.metadata.term = term;
     s.metadata.conf_state = cs != NULL ? *cs : cur_cs;
@@ -491,79 +589,179 @@ int ds_create_snapshot(ds_storage *ds, uint64_t i, const rc_conf_state *cs, cons
     rc_conf_state_free(&cur_cs);
     if (rc != RC_OK)
         return rc;
+    mu_lock(ds);
     rc = rc_memstorage_create_snapshot(ds->ms, i, cs, data, len, out);
+    mu_unlock(ds);
     if (rc != RC_OK)
         return ds_fail(ds, rc, "out of memory adopting a snapshot in the in-memory mirror");
     drop_covered(ds, &s);
     return RC_OK;
 }
 
+int ds_create_snapshot(ds_storage *ds, uint64_t i, const rc_conf_state *cs, const void *data,
+                       size_t len, rc_snapshot *out)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
+    io_lock(ds);
+    int rc = ds_check(ds);
+    if (rc == RC_OK)
+        rc = create_snapshot(ds, i, cs, data, len, out);
+    io_unlock(ds);
+    return rc;
+}
+
 int ds_compact(ds_storage *ds, uint64_t compact_index)
 {
+    io_lock(ds);
     int rc = ds_check(ds);
-    return rc != RC_OK ? rc : rc_memstorage_compact(ds->ms, compact_index);
+    if (rc == RC_OK) {
+        mu_lock(ds);
+        rc = rc_memstorage_compact(ds->ms, compact_index);
+        mu_unlock(ds);
+    }
+    io_unlock(ds);
+    return rc;
+}
+
+/* Writes one Ready's (or MsgStorageAppend's) parts in etcd's order, without syncing. */
+static int save_parts(ds_storage *ds, const rc_snapshot *snap, const rc_entry *ents, size_t n,
+                      const rc_hard_state *hs)
+{
+    int rc = RC_OK;
+    if (snap != NULL && !rc_snapshot_is_empty(snap))
+        rc = apply_snapshot(ds, snap);
+    if (rc == RC_OK && n > 0)
+        rc = append(ds, ents, n);
+    if (rc == RC_OK && !rc_hard_state_is_empty(hs))
+        rc = set_hard_state(ds, hs);
+    return rc;
 }
 
 int ds_save_ready(ds_storage *ds, const rc_ready *rd)
 {
+    io_lock(ds);
     int rc = ds_check(ds);
-    if (rc != RC_OK)
-        return rc;
-    if (rd->snapshot != NULL && !rc_snapshot_is_empty(rd->snapshot))
-        rc = ds_apply_snapshot(ds, rd->snapshot);
-    if (rc == RC_OK && rd->entries.n > 0)
-        rc = append(ds, rd->entries.v, rd->entries.n);
-    if (rc == RC_OK && !rc_hard_state_is_empty(&rd->hard_state))
-        rc = set_hard_state(ds, &rd->hard_state);
-    return rc == RC_OK ? maybe_sync(ds, rd->must_sync) : rc;
+    if (rc == RC_OK)
+        rc = save_parts(ds, rd->snapshot, rd->entries.v, rd->entries.n, &rd->hard_state);
+    rc = rc == RC_OK ? maybe_sync(ds, rd->must_sync) : rc;
+    io_unlock(ds);
+    return rc;
+}
+
+int ds_save_appends(ds_storage *ds, const rc_message *msgs, size_t n)
+{
+    io_lock(ds);
+    int rc = ds_check(ds);
+    bool must = false;
+    for (size_t k = 0; k < n && rc == RC_OK; k++) {
+        const rc_message *m = &msgs[k];
+        rc_hard_state hs = {m->term, m->vote, m->commit};
+        /* etcd's MustSync: new entries, or a new term or vote (snapshots sync themselves) */
+        must = must || m->n_entries > 0 ||
+               (!rc_hard_state_is_empty(&hs) &&
+                (hs.term != ds->wal->hs.term || hs.vote != ds->wal->hs.vote));
+        rc = save_parts(ds, m->snapshot, m->entries, m->n_entries, &hs);
+    }
+    if (rc == RC_OK)
+        rc = ds->opts.sync == DS_SYNC_NONE ? wal_result(ds, ds_wal_flush(ds->wal))
+                                           : wal_result(ds, must ? ds_wal_sync(ds->wal)
+                                                                 : ds_wal_flush(ds->wal));
+    io_unlock(ds);
+    return rc;
 }
 
 int ds_sync(ds_storage *ds)
 {
+    io_lock(ds);
     int rc = ds_check(ds);
-    if (rc != RC_OK || ds->opts.sync == DS_SYNC_NONE)
-        return rc == RC_OK ? wal_result(ds, ds_wal_flush(ds->wal)) : rc;
-    return wal_result(ds, ds_wal_sync(ds->wal));
+    if (rc == RC_OK)
+        rc = wal_result(ds, ds->opts.sync == DS_SYNC_NONE ? ds_wal_flush(ds->wal)
+                                                          : ds_wal_sync(ds->wal));
+    io_unlock(ds);
+    return rc;
 }
 
 /* ---- the raft-facing view ---- */
 
+/* While threaded, what the view returns must not share payload blobs with the mirror (their
+ * reference counts are not atomic): copies are made under mu. */
+static int own_bytes(rc_bytes *b)
+{
+    if (b->owner == NULL)
+        return RC_OK;
+    rc_bytes own;
+    int rc = rc_bytes_set(&own, b->data, b->len);
+    rc_bytes_free(b);
+    *b = own;
+    return rc;
+}
+
 static int v_initial_state(void *ud, rc_hard_state *hs, rc_conf_state *cs)
 {
     ds_storage *ds = ud;
-    return ds->failed ? RC_ERR_STORAGE : rc_memstorage_initial_state(ds->ms, hs, cs);
+    if (ds->failed)
+        return RC_ERR_STORAGE;
+    mu_lock(ds);
+    int rc = rc_memstorage_initial_state(ds->ms, hs, cs);
+    mu_unlock(ds);
+    return rc;
 }
 
 static int v_entries(void *ud, uint64_t lo, uint64_t hi, uint64_t max_size, rc_entries *out)
 {
     ds_storage *ds = ud;
-    return ds->failed ? RC_ERR_STORAGE : rc_memstorage_entries(ds->ms, lo, hi, max_size, out);
+    if (ds->failed)
+        return RC_ERR_STORAGE;
+    size_t from = out->n;
+    mu_lock(ds);
+    int rc = rc_memstorage_entries(ds->ms, lo, hi, max_size, out);
+    for (size_t i = from; ds->threaded && rc == RC_OK && i < out->n; i++)
+        rc = own_bytes(&out->v[i].data);
+    mu_unlock(ds);
+    return rc;
 }
 
 static int v_term(void *ud, uint64_t i, uint64_t *term)
 {
     ds_storage *ds = ud;
-    return ds->failed ? RC_ERR_STORAGE : rc_memstorage_term(ds->ms, i, term);
+    if (ds->failed)
+        return RC_ERR_STORAGE;
+    mu_lock(ds);
+    int rc = rc_memstorage_term(ds->ms, i, term);
+    mu_unlock(ds);
+    return rc;
 }
 
 static int v_first_index(void *ud, uint64_t *index)
 {
     ds_storage *ds = ud;
+    mu_lock(ds);
     *index = rc_memstorage_first_index(ds->ms);
+    mu_unlock(ds);
     return ds->failed ? RC_ERR_STORAGE : RC_OK;
 }
 
 static int v_last_index(void *ud, uint64_t *index)
 {
     ds_storage *ds = ud;
+    mu_lock(ds);
     *index = rc_memstorage_last_index(ds->ms);
+    mu_unlock(ds);
     return ds->failed ? RC_ERR_STORAGE : RC_OK;
 }
 
 static int v_snapshot(void *ud, rc_snapshot *out)
 {
     ds_storage *ds = ud;
-    return ds->failed ? RC_ERR_STORAGE : rc_memstorage_snapshot(ds->ms, out);
+    if (ds->failed)
+        return RC_ERR_STORAGE;
+    mu_lock(ds);
+    int rc = rc_memstorage_snapshot(ds->ms, out);
+    if (rc == RC_OK && ds->threaded && (rc = own_bytes(&out->data)) != RC_OK)
+        rc_snapshot_free(out);
+    mu_unlock(ds);
+    return rc;
 }
 
 static const rc_storage_ops view_ops = {

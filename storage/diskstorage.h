@@ -10,7 +10,9 @@
  *
  * Any failed write, fsync or file operation fails the storage for good (RC_ERR_FAILED from
  * every later write; RC_ERR_STORAGE from the raft-facing reads, which fails the node): data the
- * kernel may have dropped is never acknowledged and never retried. Not thread-safe.
+ * kernel may have dropped is never acknowledged and never retried. One thread at a time, unless
+ * ds_set_threaded was called (a writer thread, writer.h): then every call may come from either
+ * of two threads.
  */
 #ifndef DS_DISKSTORAGE_H
 #define DS_DISKSTORAGE_H
@@ -52,7 +54,7 @@ rc_storage ds_storage_view(ds_storage *ds);
 /* The mirror (borrowed; reads only). */
 rc_memstorage *ds_mirror(ds_storage *ds);
 /* Why the storage failed, or the last error text ("" if none). */
-const char *ds_last_error(const ds_storage *ds);
+const char *ds_last_error(ds_storage *ds);
 bool ds_failed(const ds_storage *ds);
 /* How many bytes of a torn tail opening cut off the log. */
 uint64_t ds_torn_bytes(const ds_storage *ds);
@@ -73,5 +75,17 @@ int ds_compact(ds_storage *ds, uint64_t compact_index);
 int ds_save_ready(ds_storage *ds, const rc_ready *rd);
 /* Makes everything written so far durable (the group commit point). */
 int ds_sync(ds_storage *ds);
+/* Persists MsgStorageAppend messages in order (each: snapshot, entries, HardState from its
+ * term/vote/commit when not all zero), then fsyncs once if any of them must sync by etcd's
+ * rule (entries, a new term or vote; snapshots are synced when written) and the policy is not
+ * DS_SYNC_NONE, whatever else the policy says: the async writer's batch (writer.h). */
+int ds_save_appends(ds_storage *ds, const rc_message *msgs, size_t n);
+/* Makes ds safe to use from two threads (a writer thread and the thread driving the nodes):
+ * from now on every write holds a lock for its length, mirror changes and the view's reads
+ * another, and the view returns copies instead of sharing payloads with the mirror. Call
+ * before the second thread starts; cannot be undone. */
+void ds_set_threaded(ds_storage *ds);
+/* Fails the storage for good with text (as a failed write would), unless it already failed. */
+void ds_mark_failed(ds_storage *ds, int rc, const char *text);
 
 #endif

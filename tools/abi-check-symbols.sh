@@ -9,7 +9,8 @@
 # Without a path, builds the shared library in $RAFTC_BUILD_ROOT/abi-symbols (default
 # <repo>/build/abi-symbols). Fails (exit 1) when an exported symbol is missing from the list or
 # the list names a symbol no longer exported (a removal breaks the ABI: bump RAFTC_ABI_VERSION),
-# and when the header and the library disagree. --update rewrites the list from the library.
+# when the header and the library disagree, and when the library's SONAME is not
+# libraftc.so.<RAFTC_ABI_VERSION of the header>. --update rewrites the list from the library.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,7 +80,15 @@ report "new exported symbols not in ${list#$root/} (run with --update)" "$added"
 report "exported symbols not declared RAFTC_API in capi/raftc.h" "$undeclared"
 report "RAFTC_API declarations not exported by the library" "$unexported"
 
+# The SONAME carries the header's ABI major (the build reads it from the header).
+abi="$(sed -n 's/^#define[ \t]*RAFTC_ABI_VERSION[ \t]*\([0-9]*\).*/\1/p' "$header")"
+soname="$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')"
+if [ "$soname" != "libraftc.so.$abi" ]; then
+    echo "abi-check-symbols: SONAME is '$soname', want libraftc.so.$abi (RAFTC_ABI_VERSION)"
+    status=1
+fi
+
 if [ "$status" -eq 0 ]; then
-    echo "abi-check-symbols: OK ($(wc -l <"$tmp/actual") symbols match ${list#$root/} and raftc.h)"
+    echo "abi-check-symbols: OK, SONAME libraftc.so.$abi, $(wc -l <"$tmp/actual") symbols match ${list#$root/} and raftc.h"
 fi
 exit "$status"

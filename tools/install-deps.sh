@@ -12,7 +12,7 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
       libcmocka-dev valgrind python3 python3-venv python3-dev ca-certificates
       g++ abigail-tools libclang-rt-dev luajit2 libluajit2-5.1-dev lua5.4 liblua5.4-dev
       liblua5.1-0-dev swig lua-busted luarocks nginx libnginx-mod-http-lua lua-resty-core
-      lua-resty-lrucache curl)
+      lua-resty-lrucache curl libraft-dev libuv1-dev)
 # g++: the C++ header test (tests/abi); abigail-tools: abidw/abidiff for
 # tools/abi-check-baseline.sh; libclang-rt-dev: libFuzzer + sanitizer runtimes for the
 # installed clang (tools/fuzz-run.sh); luajit: tools/check-decls-luajit.sh (bindings/raftc_decls.h
@@ -22,6 +22,8 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
 # libluajit-5.1-dev), lua5.4 + liblua5.4-dev, liblua5.1-0-dev (luarocks' 5.1 rock build), swig,
 # lua-busted, luarocks; nginx + libnginx-mod-http-lua + lua-resty-core/lrucache for the OpenResty
 # example and its cluster test (examples/openresty; curl drives it).
+# libraft-dev + libuv1-dev: canonical/raft 0.15 (the C raft library under dqlite), a peer in
+# bench/run (bench/c/canonical; its static libraft.a and libuv's uv_buf_t).
 
 have_all() {
     local t

@@ -3,7 +3,8 @@
 #
 # lua-test.sh: the Lua binding's CI step (docs/lua.md):
 #   1. tools/build-lua.sh: libraftc + the SWIG module for Lua 5.4 and LuaJIT;
-#   2. the busted specs (lua/spec) on lua5.4 (SWIG), luajit (FFI) and luajit (SWIG);
+#   2. the busted specs (lua/spec) on lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), and the
+#      OpenResty example's (examples/openresty/spec: its kvpb codec) on luajit (FFI);
 #   3. `luarocks make` of the rockspec from the checkout, for Lua 5.4 and for 5.1 (LuaJIT), each
 #      into a fresh tree, and a node created from each installed rock;
 #   4. examples/openresty/cluster_test.sh: three nginx instances running the key-value service,
@@ -38,12 +39,21 @@ for combo in "lua5.4 swig" "luajit ffi" "luajit swig"; do
     n="$(grep -c '^ok ' "$log" || true)"
     specs="$specs $1/$2:$n"
 done
+echo "== busted on luajit (ffi): examples/openresty/spec"
+log="$build_root/lua/busted-openresty.log"
+if ! (cd "$root/examples/openresty/spec" && "$root/tools/lua-run.sh" luajit ffi \
+        "$(command -v busted)" --lpath='./?.lua;../lua/?.lua' -o TAP .) >"$log" 2>&1; then
+    cat "$log"
+    echo "lua: FAILED (busted on examples/openresty/spec)"
+    exit 1
+fi
+specs="$specs openresty:$(grep -c '^ok ' "$log" || true)"
 
 echo "== luarocks make (5.4 and 5.1) into fresh trees"
 for v in 5.4 5.1; do
     tree="$build_root/lua/rocktree-$v"
     rm -rf "$tree"
-    (cd "$root" && luarocks --lua-version="$v" make --tree "$tree" raftc-0.1.0-1.rockspec) \
+    (cd "$root" && luarocks --lua-version="$v" make --tree "$tree" raftc-1.0.0-1.rockspec) \
         >"$build_root/lua/luarocks-$v.log" 2>&1 || {
         cat "$build_root/lua/luarocks-$v.log"
         echo "lua: FAILED (luarocks --lua-version=$v make)"

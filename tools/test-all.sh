@@ -21,7 +21,8 @@
 #      datadriven transcript through every driver (C, Python, Lua 5.4 SWIG, LuaJIT FFI and SWIG,
 #      Go, the etcd oracle on real etcd raft v3.7.0); files x drivers matrix
 #   7. tools/jepsen-test.sh: the Jepsen-style test of raftc-kv (porcupine over fixed seeds),
-#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster
+#      then tools/mixed-cluster-test.sh: every pair of raftc-kv implementations in one cluster,
+#      then all of them in one
 #   8. tools/sim-soak.sh: the fault simulator over consecutive seeds for a time budget
 #   9. tools/interop-test.sh: mixed etcd raft (v3.7.0, v3.6.0) / raftc clusters over raftpb bytes
 #  10. bench/run --quick: the benchmark harness runs end to end (no timing assertions)
@@ -277,7 +278,8 @@ fi
 
 # ---- Mixed-language clusters (tools/mixed-cluster-test.sh; docs/testing.md) ----
 # Every pair of raftc-kv implementations (Python, OpenResty, Go raftexample) in one 3-node
-# cluster under the Jepsen-style test. About 70 s.
+# cluster, then all three in one, under the Jepsen-style test (SIGKILLs of the nodes that
+# restart from disk, partitions). About 90 s.
 echo "==== [mixed] tools/mixed-cluster-test.sh"
 mixed_log="$build_root/mixed-cluster-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/mixed-cluster-test.sh" 2>&1 | tee "$mixed_log"; then
@@ -380,15 +382,15 @@ fi
 
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
 echo "==== [bench] bench/run --quick --no-plot"
-if command -v go >/dev/null 2>&1; then
+if command -v go >/dev/null 2>&1 && command -v cargo >/dev/null 2>&1; then
     if "$root/bench/run" --quick --no-plot --out "$build_root/bench-quick.json"; then
-        summary+=("bench: bench/run --quick produced results for raftc and etcd raft")
+        summary+=("bench: bench/run --quick produced results for raftc, etcd raft, raft-rs and canonical/raft")
     else
         summary+=("bench: bench/run --quick FAILED")
         failed=1
     fi
 else
-    summary+=("bench: skipped (no Go toolchain; bench/run needs Go for the etcd side)")
+    summary+=("bench: skipped (no Go or no cargo; bench/run needs Go for etcd, cargo for raft-rs)")
 fi
 
 echo

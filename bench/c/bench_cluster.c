@@ -22,6 +22,7 @@ typedef struct wire {
 typedef struct cluster {
     bnode n[NODES];
     wire q, q2;
+    uint64_t msgs, bytes; /* messages delivered and their raftpb bytes */
 } cluster;
 
 static void wire_send(void *ud, uint64_t to, const uint8_t *b, size_t l)
@@ -75,6 +76,8 @@ static int cluster_pump(cluster *c, size_t *applied, const char **where, const b
         memcpy(hdr, c->q2.buf + off, sizeof hdr);
         const uint8_t *b = c->q2.buf + off + sizeof hdr;
         off = (off + sizeof hdr + (size_t)hdr[1] + 7) & ~(size_t)7;
+        c->msgs++;
+        c->bytes += hdr[1];
         if (hdr[0] < 1 || hdr[0] > NODES)
             continue;
         int rc = raftc_node_step(c->n[hdr[0] - 1].node, b, (size_t)hdr[1]);
@@ -141,7 +144,7 @@ static int cluster_run(cluster *c, const char *name, const uint8_t *payload, siz
 
 void bench_cluster(size_t size, size_t total)
 {
-    char name[32], fields[256];
+    char name[32], fields[512];
     snprintf(name, sizeof name, "cluster3_%zu", size);
     cluster c;
     memset(&c, 0, sizeof c);
@@ -178,14 +181,18 @@ void bench_cluster(size_t size, size_t total)
         cluster_free(&c);
         return;
     }
+    uint64_t m0 = c.msgs, b0 = c.bytes;
     uint64_t t0 = bench_now_ns();
     rc = cluster_run(&c, name, payload, size, batch, total, &last_compact);
     uint64_t t1 = bench_now_ns();
     if (rc == 0) {
         double s = (double)(t1 - t0) / 1e9;
         snprintf(fields, sizeof fields,
-                 "\"entries\":%zu,\"payload\":%zu,\"entries_per_s\":%.1f,\"mb_per_s\":%.2f",
-                 total, size, (double)total / s, (double)total * (double)size / s / 1e6);
+                 "\"entries\":%zu,\"payload\":%zu,\"entries_per_s\":%.1f,\"mb_per_s\":%.2f,"
+                 "\"msgs_per_entry\":%.4f,\"wire_bytes_per_entry\":%.2f,"
+                 "\"persists\":\"HardState (term, vote, commit) when changed + entries\"",
+                 total, size, (double)total / s, (double)total * (double)size / s / 1e6,
+                 (double)(c.msgs - m0) / (double)total, (double)(c.bytes - b0) / (double)total);
         bench_emit(name, fields);
     }
     free(payload);

@@ -70,10 +70,12 @@ uint64_t bnode_last_index(bnode *n);
 int bench_idle_group(bnode *n, int leader, const char **err);
 
 /* Workloads (each prints its result lines). */
-void bench_single(size_t batch, size_t total);
+/* one_msg: the batch goes in one MsgProp (raftc_node_step) instead of batch propose calls. */
+void bench_single(size_t batch, int one_msg, size_t total);
 void bench_cluster(size_t payload, size_t total);
 void bench_codec(void);
 void bench_memory(void);
 void bench_quorum(void);
+void bench_memcpy(void);
 
 #endif /* RAFTC_BENCH_UTIL_H */

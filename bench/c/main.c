@@ -3,7 +3,8 @@
  *
  * main.c: raftc-bench, the raftc side of bench/run. Usage: raftc-bench [--quick]
  * [-w a|b|c|d|q|all] [--run N]. Prints one JSON object per result line (same shape as
- * bench/go). Workload q (the quorum functions at up to 100,000 voters) runs only when asked.
+ * bench/go). Workload q (the quorum functions at up to 100,000 voters) runs only when asked;
+ * so does a1 (single_b1 alone, 10x longer: the loop to profile, docs/performance.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,19 +35,23 @@ int main(int argc, char **argv)
         return 1;
     }
     if (all || strcmp(w, "a") == 0) {
-        bench_single(1, bench_pick(50000, 500000));
-        bench_single(64, bench_pick(200000, 2000000));
+        bench_single(1, 0, bench_pick(50000, 500000));
+        bench_single(64, 0, bench_pick(200000, 2000000));
+        bench_single(64, 1, bench_pick(200000, 2000000));
     }
     if (all || strcmp(w, "b") == 0) {
         bench_cluster(16, bench_pick(20000, 300000));
         bench_cluster(128, bench_pick(20000, 300000));
         bench_cluster(1024, bench_pick(20000, 200000));
         bench_cluster(65536, bench_pick(1000, 20000));
+        bench_memcpy(); /* the copy limit, measured beside the 64 KiB figure */
     }
     if (all || strcmp(w, "c") == 0)
         bench_codec();
     if (all || strcmp(w, "d") == 0)
         bench_memory();
+    if (strcmp(w, "a1") == 0)
+        bench_single(1, 0, bench_pick(500000, 5000000));
     if (strcmp(w, "q") == 0) /* raftc only (etcd's quorum package is not benchmarked here) */
         bench_quorum();
     return 0;

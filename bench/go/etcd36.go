@@ -64,6 +64,17 @@ func (n *node) firstIndex() uint64     { i, _ := n.st.FirstIndex(); return i }
 func (n *node) lastIndex() uint64      { i, _ := n.st.LastIndex(); return i }
 func (n *node) compact(i uint64)       { _ = n.st.Compact(i) }
 
+// proposeMsg steps one MsgProp carrying k entries with payload p (a host batching its writes).
+func (n *node) proposeMsg(p []byte, k int) error {
+	id := n.rn.BasicStatus().ID
+	m := pb.Message{Type: pb.MsgProp, From: id, To: id}
+	m.Entries = make([]pb.Entry, k)
+	for i := range m.Entries {
+		m.Entries[i].Data = p
+	}
+	return n.rn.Step(m)
+}
+
 func (n *node) step(b []byte) error {
 	var m pb.Message
 	if err := m.Unmarshal(b); err != nil {

@@ -75,6 +75,17 @@ func (n *node) firstIndex() uint64     { i, _ := n.st.FirstIndex(); return i }
 func (n *node) lastIndex() uint64      { i, _ := n.st.LastIndex(); return i }
 func (n *node) compact(i uint64)       { _ = n.st.Compact(i) }
 
+// proposeMsg steps one MsgProp carrying k entries with payload p (a host batching its writes).
+func (n *node) proposeMsg(p []byte, k int) error {
+	id := n.rn.BasicStatus().ID
+	m := &pb.Message{Type: pb.MsgProp.Enum(), From: proto.Uint64(id), To: proto.Uint64(id)}
+	m.Entries = make([]*pb.Entry, k)
+	for i := range m.Entries {
+		m.Entries[i] = &pb.Entry{Data: p}
+	}
+	return n.rn.Step(m)
+}
+
 // bytesStepper is the Go binding's StepBytes: a message straight from the network, decoded by
 // raftc (etcd's RawNode has no such call, so etcd decodes with its generated code below).
 type bytesStepper interface{ StepBytes(b []byte) error }

@@ -64,8 +64,12 @@ func settle(n *node) {
 
 // ---- (a) one voter: propose -> ready -> persist -> commit -> apply -> advance ----
 
-func benchSingle(batch, total int) {
+// oneMsg: the batch goes in one MsgProp (Step) instead of batch Propose calls.
+func benchSingle(batch int, oneMsg bool, total int) {
 	bench := fmt.Sprintf("single_b%d", batch)
+	if oneMsg {
+		bench = fmt.Sprintf("single_p%d", batch)
+	}
 	n := newNode(1, []uint64{1})
 	n.campaign()
 	settle(n)
@@ -77,7 +81,13 @@ func benchSingle(batch, total int) {
 	run := func(count int) bool {
 		applied, stall := 0, 0
 		for applied < count {
-			for j := 0; j < batch; j++ {
+			if oneMsg {
+				if err := n.proposeMsg(payload, batch); err != nil {
+					emitErr(bench, "step MsgProp: "+err.Error())
+					return false
+				}
+			}
+			for j := 0; j < batch && !oneMsg; j++ {
 				if err := n.propose(payload); err != nil {
 					emitErr(bench, "propose: "+err.Error())
 					return false
@@ -127,8 +137,9 @@ type wireMsg struct {
 }
 
 type cluster struct {
-	nodes []*node
-	q, q2 []wireMsg
+	nodes      []*node
+	q, q2      []wireMsg
+	msgs, byts uint64 // messages delivered and their raftpb bytes
 }
 
 func newCluster() *cluster {
@@ -155,6 +166,8 @@ func (c *cluster) pump() (int, error) {
 	}
 	c.q, c.q2 = c.q2[:0], c.q
 	for _, m := range c.q2 {
+		c.msgs++
+		c.byts += uint64(len(m.b))
 		if m.to < 1 || m.to > uint64(len(c.nodes)) {
 			continue
 		}
@@ -230,16 +243,20 @@ func benchCluster(size, total int) {
 	if !run(total / 10) {
 		return
 	}
+	m0, b0 := c.msgs, c.byts
 	t0 := time.Now()
 	if !run(total) {
 		return
 	}
 	el := time.Since(t0).Seconds()
 	emit(bench, map[string]any{
-		"entries":       total,
-		"payload":       size,
-		"entries_per_s": float64(total) / el,
-		"mb_per_s":      float64(total) * float64(size) / el / 1e6,
+		"entries":              total,
+		"payload":              size,
+		"entries_per_s":        float64(total) / el,
+		"mb_per_s":             float64(total) * float64(size) / el / 1e6,
+		"msgs_per_entry":       float64(c.msgs-m0) / float64(total),
+		"wire_bytes_per_entry": float64(c.byts-b0) / float64(total),
+		"persists":             "HardState (term, vote, commit) when changed + entries",
 	})
 }
 
@@ -389,8 +406,9 @@ func main() {
 	flag.Parse()
 	w := *workload
 	if w == "a" || w == "all" {
-		benchSingle(1, pick(50000, 500000))
-		benchSingle(64, pick(200000, 2000000))
+		benchSingle(1, false, pick(50000, 500000))
+		benchSingle(64, false, pick(200000, 2000000))
+		benchSingle(64, true, pick(200000, 2000000))
 	}
 	if w == "b" || w == "all" {
 		benchCluster(16, pick(20000, 300000))

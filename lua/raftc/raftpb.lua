@@ -169,13 +169,19 @@ M.MF = MF
 
 local enc_msg = encoded("Message", B.message_encode)
 
--- A protobuf varint (n: an integer >= 0, up to 2^53 on LuaJIT): what frames messages on a
--- stream (kv-protocol.md's peer transport) and what precedes a length-delimited field.
+-- n // 128 for an integer n >= 0, exact on both runtimes (Lua 5.4's integers go past 2^53,
+-- where `/` would round; LuaJIT's numbers stop there and have no `//`).
+local div128 = (math.type and load("return function(n) return n // 128 end")())
+    or function(n) return (n - n % 128) / 128 end
+
+-- A protobuf varint (n: an integer >= 0, up to 2^63 - 1 on Lua 5.4 and 2^53 on LuaJIT): what
+-- frames messages on a stream (kv-protocol.md's peer transport) and what precedes a
+-- length-delimited field.
 function M.encode_varint(n)
     local out = {}
     repeat
         local b = n % 128
-        n = (n - b) / 128
+        n = div128(n)
         out[#out + 1] = string.char(n > 0 and b + 128 or b)
     until n == 0
     return table.concat(out)
@@ -246,10 +252,15 @@ local enc_cc = encoded("ConfChange", B.conf_change_encode)
 function M.encode_conf_change(cc)
     if type(cc) == "string" then return cc end
     table_arg("conf_change", cc)
-    if cc.id ~= nil and cc.id ~= 0 then errors.arg("conf_change.id must be 0 (etcd's raft sets none)") end
-    return enc_cc(num.int("conf_change.type", cc.type or 0, 0, K("CC_ADD_LEARNER_NODE")),
-                  num.uint("conf_change.node_id", cc.node_id or 0),
-                  num.bytes("conf_change.context", cc.context, true))
+    local id = num.uint("conf_change.id", cc.id or 0)
+    local b = enc_cc(num.int("conf_change.type", cc.type or 0, 0, K("CC_ADD_LEARNER_NODE")),
+                     num.uint("conf_change.node_id", cc.node_id or 0),
+                     num.bytes("conf_change.context", cc.context, true))
+    -- etcd's ConfChange.ID (field 1): raft carries it untouched, for the application to match
+    -- an applied conf change with its proposal. raftc's encoder has no such parameter; the
+    -- field goes first, where etcd writes it.
+    if id ~= 0 then b = M.encode_varint(8) .. M.encode_varint(id) .. b end
+    return b
 end
 
 local enc_cc2 = encoded("ConfChangeV2", B.conf_change_v2_encode)

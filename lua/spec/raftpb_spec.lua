@@ -66,6 +66,50 @@ describe("raftc.raftpb", function()
         assert.are.equal("d", pb.conf_change_context(2, v2))
     end)
 
+    it("writes a ConfChange's ID first, as etcd does, and a node applies it", function()
+        local plain = pb.encode_conf_change{ type = pb.ConfChangeAddNode, node_id = 2, context = "u" }
+        local with_id = pb.encode_conf_change{ id = 300, type = pb.ConfChangeAddNode, node_id = 2,
+                                               context = "u" }
+        assert.are.equal("\8\172\2" .. plain, with_id) -- field 1, varint 300
+        assert.are.equal(plain, pb.encode_conf_change{ id = 0, type = pb.ConfChangeAddNode,
+                                                       node_id = 2, context = "u" })
+        assert.are.equal("u", pb.conf_change_context(1, with_id))
+        assert.is_true(raftc.is_error(h.error_of(pb.encode_conf_change, { id = -1 }),
+                                      "InvalidArgumentError"))
+        local c = h.cluster(1)
+        local node = c.nodes[1]
+        node:campaign()
+        h.settle(c)
+        node:propose_conf_change{ id = 300, type = pb.ConfChangeAddNode, node_id = 2, context = "u" }
+        local found
+        for _ = 1, 3 do
+            if not node:has_ready() then break end
+            local rd = node:ready()
+            c.storages[1]:append(rd.entries)
+            if rd.hard_state then c.storages[1]:set_hard_state(rd.hard_state) end
+            for _, e in ipairs(rd.committed_entries) do
+                if e.type == pb.EntryConfChange then
+                    found = e.data
+                    node:apply_conf_change_entry(e)
+                end
+            end
+            node:advance(rd)
+        end
+        assert.are.equal(with_id, found)
+        assert.are.equal("voters=(1 2)", node:status().config)
+    end)
+
+    it("encodes varints exactly", function()
+        assert.are.equal("\0", pb.encode_varint(0))
+        assert.are.equal("\255\127", pb.encode_varint(16383))
+        assert.are.equal("\128\128\128\128\128\128\128\16", pb.encode_varint(2 ^ 53))
+        if math.type then -- Lua 5.4: integers past 2^53 stay exact
+            assert.are.equal("\255\255\255\255\255\255\255\255\127",
+                             pb.encode_varint(math.maxinteger))
+            assert.are.equal("\129\128\128\128\128\128\128\16", pb.encode_varint(math.tointeger(2 ^ 53) + 1))
+        end
+    end)
+
     it("raises DecodeError with raftc's text for malformed bytes", function()
         local e = h.error_of(pb.decode_message, "\255\255\255")
         assert.is_true(raftc.is_error(e, "DecodeError"))

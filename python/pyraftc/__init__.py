@@ -71,7 +71,7 @@ else:
     def __getattr__(name: str) -> Any:
         return _errors.deprecated_name(__name__, name)
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 
 def library_version() -> str:

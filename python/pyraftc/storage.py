@@ -9,7 +9,8 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import raftpb_pb2 as pb
 from ._codec import ReadyEntries, buffer_array, decode_entries, encode, encode_entries
-from ._ffi import NO_LIMIT, Sink, as_bytes, as_u64, check, def_extern, ffi, lib, strerror
+from ._ffi import (NO_LIMIT, Sink, as_bytes, as_u64, c_string, check, def_extern, ffi, lib,
+                   strerror)
 from .errors import RaftError, StateError, error_for_code
 
 __all__ = ["Storage", "MemoryStorage"]
@@ -63,10 +64,15 @@ def _new_memstorage() -> Any:
     return ffi.gc(pp[0], lib.raftc_memstorage_free)
 
 
-def _ms_check(code: int, what: str) -> None:
+def _ms_check(code: int, ms: Any) -> None:
+    """Raises for a negative code of a raftc_memstorage call on ms. RAFTC_EFAILED (where etcd's
+    MemoryStorage panics: the storage itself is not failed) carries the storage's own text with
+    the indexes, e.g. "compact 100 is out of bound lastindex(0)"; the caller holds the lock."""
     if code < 0:
         text = strerror(code)
-        raise error_for_code(code, text if code != lib.RAFTC_EFAILED else "%s: %s" % (what, text))
+        if code == lib.RAFTC_EFAILED:
+            text = c_string(lib.raftc_memstorage_last_error(ms)) or text
+        raise error_for_code(code, text)
 
 
 class MemoryStorage(Storage):
@@ -130,30 +136,27 @@ class MemoryStorage(Storage):
                 with rd._node._lock:
                     view = rd._view()
                     if view is not None:
-                        _ms_check(lib.raftc_memstorage_append_ready(self._ms, view),
-                                  "missing log entry")
+                        _ms_check(lib.raftc_memstorage_append_ready(self._ms, view), self._ms)
                         return
             bufs = entries.raw
         else:
             bufs = encode_entries("entries", entries)
         ptrs, lens, keep = buffer_array(bufs)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_append(self._ms, ptrs, lens, len(bufs)),
-                      "missing log entry")
+            _ms_check(lib.raftc_memstorage_append(self._ms, ptrs, lens, len(bufs)), self._ms)
         del keep
 
     def set_hard_state(self, hard_state: Union[pb.HardState, bytes]) -> None:
         """Saves the HardState."""
         b = encode("hard_state", hard_state, pb.HardState)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_set_hard_state(self._ms, b, len(b)), "set_hard_state")
+            _ms_check(lib.raftc_memstorage_set_hard_state(self._ms, b, len(b)), self._ms)
 
     def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
         """Replaces the contents with a snapshot. Raises SnapshotOutOfDateError if not newer."""
         b = encode("snapshot", snapshot, pb.Snapshot)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_apply_snapshot(self._ms, b, len(b)),
-                      "apply_snapshot")
+            _ms_check(lib.raftc_memstorage_apply_snapshot(self._ms, b, len(b)), self._ms)
 
     def create_snapshot(self, i: int, conf_state: Optional[Union[pb.ConfState, bytes]] = None,
                         data: bytes = b"") -> pb.Snapshot:
@@ -166,8 +169,7 @@ class MemoryStorage(Storage):
         with self._lock:
             sink = self._sink.reset()
             _ms_check(lib.raftc_memstorage_create_snapshot(sink.ptr, self._ms, i, cs, len(cs),
-                                                           data, len(data)),
-                      "snapshot %d is out of bound lastindex" % i)
+                                                           data, len(data)), self._ms)
             return pb.Snapshot.FromString(sink.first())
 
     def compact(self, compact_index: int) -> None:
@@ -175,8 +177,7 @@ class MemoryStorage(Storage):
         RaftError if compact_index is past the last index."""
         compact_index = as_u64("compact_index", compact_index)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_compact(self._ms, compact_index),
-                      "compact %d is out of bound lastindex" % compact_index)
+            _ms_check(lib.raftc_memstorage_compact(self._ms, compact_index), self._ms)
 
     # -- the Storage interface ------------------------------------------------------------
 
@@ -184,8 +185,7 @@ class MemoryStorage(Storage):
         """The saved (HardState, ConfState)."""
         hs, cs = Sink(), Sink()
         with self._lock:
-            _ms_check(lib.raftc_memstorage_initial_state(hs.ptr, cs.ptr, self._ms),
-                      "initial_state")
+            _ms_check(lib.raftc_memstorage_initial_state(hs.ptr, cs.ptr, self._ms), self._ms)
         return pb.HardState.FromString(hs.first()), pb.ConfState.FromString(cs.first())
 
     def entries(self, lo: int, hi: int, max_size: int = NO_LIMIT) -> List[pb.Entry]:
@@ -194,34 +194,33 @@ class MemoryStorage(Storage):
         lo, hi, max_size = as_u64("lo", lo), as_u64("hi", hi), as_u64("max_size", max_size)
         with self._lock:
             sink = self._sink.reset()
-            _ms_check(lib.raftc_memstorage_entries(sink.ptr, self._ms, lo, hi, max_size),
-                      "entries")
+            _ms_check(lib.raftc_memstorage_entries(sink.ptr, self._ms, lo, hi, max_size), self._ms)
             return decode_entries(sink.items())
 
     def term(self, i: int) -> int:
         """Term of entry i. Raises CompactedError or UnavailableError."""
         i = as_u64("i", i)
         with self._lock:
-            _ms_check(lib.raftc_memstorage_term(self._u64, self._ms, i), "term")
+            _ms_check(lib.raftc_memstorage_term(self._u64, self._ms, i), self._ms)
             return int(self._u64[0])
 
     def first_index(self) -> int:
         """Index of the first available entry."""
         with self._lock:
-            _ms_check(lib.raftc_memstorage_first_index(self._u64, self._ms), "first_index")
+            _ms_check(lib.raftc_memstorage_first_index(self._u64, self._ms), self._ms)
             return int(self._u64[0])
 
     def last_index(self) -> int:
         """Index of the last entry."""
         with self._lock:
-            _ms_check(lib.raftc_memstorage_last_index(self._u64, self._ms), "last_index")
+            _ms_check(lib.raftc_memstorage_last_index(self._u64, self._ms), self._ms)
             return int(self._u64[0])
 
     def snapshot(self) -> pb.Snapshot:
         """The current snapshot."""
         with self._lock:
             sink = self._sink.reset()
-            _ms_check(lib.raftc_memstorage_snapshot(sink.ptr, self._ms), "snapshot")
+            _ms_check(lib.raftc_memstorage_snapshot(sink.ptr, self._ms), self._ms)
             return pb.Snapshot.FromString(sink.first())
 
 

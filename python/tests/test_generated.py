@@ -37,7 +37,7 @@ def test_bindings_decls_are_preprocessor_free():
     # define them (pyraftc.NO_LIMIT, LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD).
     assert "static const uint64_t" not in r.stdout
     assert "/* RAFTC_NO_LIMIT = 0xffffffffffffffff (uint64_t, defined by each binding) */" in r.stdout
-    assert "static const int RAFTC_ABI_VERSION = 0;" in r.stdout
+    assert "static const int RAFTC_ABI_VERSION = 1;" in r.stdout
 
 
 def test_raftpb_pb2_up_to_date():

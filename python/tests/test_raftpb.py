@@ -77,7 +77,7 @@ def test_state_type_names():
 
 def test_versions():
     assert pyraftc.library_version() == pyraftc.__version__
-    assert pyraftc.abi_version() == 0
+    assert pyraftc.abi_version() == 1
 
 
 def test_from_is_reachable_as_from_():

@@ -66,6 +66,26 @@ def test_errors(storage):
         storage.set_hard_state({"term": 1})
 
 
+def test_misuse_reports_the_storage_text():
+    # Outside any node: etcd's MemoryStorage panic text with the indexes, not "raft node failed".
+    storage = pyraftc.MemoryStorage()
+    with pytest.raises(pyraftc.NodeFailedError) as ei:
+        storage.entries(1, 3)
+    assert str(ei.value) == "entries' hi(3) is out of bound lastindex(0)"
+    with pytest.raises(pyraftc.NodeFailedError) as ei:
+        storage.compact(100)
+    assert str(ei.value) == "compact 100 is out of bound lastindex(0)"
+    with pytest.raises(pyraftc.NodeFailedError) as ei:
+        storage.append(ents((7, 1)))
+    assert str(ei.value) == "missing log entry [last: 0, append at: 7]"
+    with pytest.raises(pyraftc.NodeFailedError) as ei:
+        storage.create_snapshot(5)
+    assert str(ei.value) == "snapshot 5 is out of bound lastindex(0)"
+    # the storage is not failed
+    storage.append(ents((1, 1)))
+    assert storage.last_index() == 1
+
+
 def test_snapshots(storage):
     storage.append(ents((1, 1), (2, 1), (3, 2), (4, 2)))
     cs = raftpb.ConfState(voters=[1, 2, 3])

@@ -76,6 +76,7 @@ typedef struct ia_node_cfg {
     uint64_t max_size_per_msg, max_uncommitted_entries_size, max_inflight_bytes;
     bool async_storage_writes, pre_vote, check_quorum, disable_conf_change_validation,
         step_down_on_removal, read_only_lease_based;
+    bool disk_storage; /* add-nodes disk-storage=true: raftc's DiskStorage in a temp dir */
 } ia_node_cfg;
 
 /* Storage callbacks that storage-fail makes fail (bit per callback). */
@@ -90,7 +91,9 @@ typedef struct ia_node {
     bool async;
     int heartbeat_tick, election_tick;
     raftc_node *rn;
-    raftc_memstorage *ms;
+    raftc_memstorage *ms;  /* the node's storage, or the in-memory copy of ds (read only) */
+    raftc_diskstorage *ds; /* disk-storage nodes: the storage every write goes to */
+    char *disk_dir;        /* ds's directory (removed with the node) */
     raftc_storage_callbacks storage_cbs;
     ia_node_cfg cfg;       /* what the node was opened with (restart reuses it) */
     unsigned failing;      /* IA_FAIL_* callbacks that return RAFTC_ESTORAGE */
@@ -202,6 +205,21 @@ int ia_step(ia_env *e, ia_node *n, const ia_msg *m);
 bool ia_has_ready(ia_node *n);
 /* Frees n's raft node and memory storage (the rest of n stays; see ia_node_destroy). */
 void ia_node_free(ia_node *n);
+
+/* interaction_disk.c: nodes over raftc's DiskStorage (add-nodes disk-storage=true). The writes
+ * below go to n->ds when the node has one, else to n->ms; each returns the raftc code. */
+/* Creates n->ms: a memory storage, or (cfg->disk_storage) a DiskStorage in a fresh temporary
+ * directory with n->ms its in-memory copy. IA_FATAL when that fails. */
+int ia_storage_open(ia_env *e, ia_node *n, const ia_node_cfg *cfg);
+/* A disk node's crash: closes n->ds (in-memory state dropped) and reopens it from its
+ * directory, replaying what was written. A memory node keeps its storage. */
+int ia_storage_recover(ia_env *e, ia_node *n);
+/* Frees the storage (and removes a disk node's directory). */
+void ia_storage_free(ia_node *n);
+int ia_storage_append(ia_node *n, const uint8_t *const *ents, const size_t *lens, size_t count);
+int ia_storage_set_hard_state(ia_node *n, uint64_t term, uint64_t vote, uint64_t commit);
+int ia_storage_apply_snapshot(ia_node *n, const uint8_t *b, size_t len);
+int ia_storage_compact(ia_node *n, uint64_t index);
 
 /* Command handlers (interaction_node.c, _ready.c, _deliver.c) follow the convention at the top
  * of this file; each implements the HARNESS.md command of the same name. */

@@ -147,8 +147,7 @@ int ia_node_open(ia_env *e, ia_node *n, const ia_node_cfg *nc) {
 void ia_node_free(ia_node *n) {
     raftc_node_free(n->rn);
     n->rn = NULL;
-    raftc_memstorage_free(n->ms);
-    n->ms = NULL;
+    ia_storage_free(n);
 }
 
 bool ia_has_ready(ia_node *n) { return raftc_node_has_ready(n->rn) == 1; }

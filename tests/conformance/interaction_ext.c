@@ -37,6 +37,9 @@ int ia_cmd_restart(ia_env *e, const dd_directive *d) {
     }
     ia_msgq_free(&e->msgs);
     e->msgs = keep;
+    rc = ia_storage_recover(e, n); /* a disk node's storage comes back from its directory */
+    if (rc != IA_OK)
+        return rc;
     ia_node_cfg cfg = n->cfg;
     cfg.applied = ia_history_tip(n)->index;
     return ia_node_open(e, n, &cfg);

@@ -70,6 +70,8 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
         rc = scan_uint(e, val, &o->cfg.max_uncommitted_entries_size);
     } else if (strcmp(key, "max-inflight-bytes") == 0) {
         rc = scan_uint(e, val, &o->cfg.max_inflight_bytes);
+    } else if (strcmp(key, "disk-storage") == 0) { /* raftc-only: interaction_disk.c */
+        rc = scan_bool(e, val, &o->cfg.disk_storage);
     } else if (strcmp(key, "read-only") == 0) {
         if (strcmp(val, "safe") == 0) {
             o->cfg.read_only_lease_based = false;
@@ -88,10 +90,10 @@ static int parse_add_opt(ia_env *e, add_opts *o, const char *key, const char *va
 /* Creates one node; on success it is appended to the env. */
 static int add_node(ia_env *e, const add_opts *o, bool bootstrap) {
     ia_node *n = ia_node_alloc(e);
-    int rc = raftc_memstorage_new(&n->ms);
-    if (rc != RAFTC_OK) {
+    int rc = ia_storage_open(e, n, &o->cfg);
+    if (rc != IA_OK) {
         ia_node_destroy(n);
-        return ia_fatal(e, "raftc_memstorage_new: %s", raftc_strerror(rc));
+        return rc;
     }
     ia_snap *s = ia_history_push(n);
     raftc_sink *cs = NULL, *snap = NULL;
@@ -115,7 +117,7 @@ static int add_node(ia_env *e, const add_opts *o, bool bootstrap) {
             s->term = 1;
             rc = ia_snap_encode(s, snap);
             if (rc == RAFTC_OK && raftc_sink_get(&b, &len, snap, 0) == RAFTC_OK)
-                rc = raftc_memstorage_apply_snapshot(n->ms, b, len);
+                rc = ia_storage_apply_snapshot(n, b, len);
             uint64_t fi = 0;
             if (rc == RAFTC_OK)
                 rc = raftc_memstorage_first_index(&fi, n->ms);
@@ -413,7 +415,7 @@ int ia_cmd_compact(ia_env *e, const dd_directive *d) {
     char *err = ia_parse_uint(d->args[1].key, &idx);
     if (err != NULL)
         return ia_fail_take(e, err);
-    rc = raftc_memstorage_compact(n->ms, idx);
+    rc = ia_storage_compact(n, idx);
     if (rc == RAFTC_EFAILED)
         return ia_fatal(e, "compact %llu is out of bound lastindex", (unsigned long long)idx);
     if (rc != RAFTC_OK)

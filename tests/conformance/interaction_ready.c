@@ -52,7 +52,7 @@ static int process_append(ia_env *e, ia_node *n, uint64_t term, uint64_t vote, u
                           const ents *es, const uint8_t *snap, size_t snap_len) {
     int rc;
     if (term != 0 || vote != 0 || commit != 0) {
-        rc = raftc_memstorage_set_hard_state_fields(n->ms, term, vote, commit);
+        rc = ia_storage_set_hard_state(n, term, vote, commit);
         if (rc != RAFTC_OK)
             return storage_result(e, n, rc, "SetHardState");
     }
@@ -65,12 +65,12 @@ static int process_append(ia_env *e, ia_node *n, uint64_t term, uint64_t vote, u
     if (snap_index != 0) {
         if (es->n > 0)
             return ia_fail(e, "can't apply snapshot and entries at the same time");
-        rc = raftc_memstorage_apply_snapshot(n->ms, snap, snap_len);
+        rc = ia_storage_apply_snapshot(n, snap, snap_len);
         return storage_result(e, n, rc, "ApplySnapshot");
     }
     if (es->n == 0)
         return IA_OK;
-    rc = raftc_memstorage_append(n->ms, es->b, es->len, es->n);
+    rc = ia_storage_append(n, es->b, es->len, es->n);
     return storage_result(e, n, rc, "Append");
 }
 

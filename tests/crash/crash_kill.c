@@ -6,7 +6,9 @@
  * acknowledging it once the storage call returned (with RAFTC_SYNC_GROUP: once a sync
  * returned). The parent kills it with SIGKILL after a random delay, reopens the directory and
  * checks it against the model: every acknowledged operation, plus a prefix of those announced
- * but not acknowledged. Cuts accumulate on one directory; the writer continues from what the
+ * but not acknowledged. A third of the writers use the async writer thread (async_writes):
+ * appends and HardStates go to it as MsgStorageAppend messages and are acknowledged as it
+ * reports them persisted, while more are submitted; snapshots wait for it to catch up. Cuts accumulate on one directory; the writer continues from what the
  * last one left (the kill can land anywhere, recovery included).
  *
  *   crash_kill [--cuts N] [--seed S] [--seconds T] [--dir D]
@@ -29,7 +31,8 @@
 
 #define SEGMENT 16384
 
-enum { MSG_BEGIN = 1, MSG_ACK = 2 };
+enum { MSG_BEGIN = 1, MSG_ACK = 2, MSG_ACK_N = 3 }; /* ACK: all begun; ACK_N: the first op.a */
+enum { MODE_EACH = 0, MODE_GROUP = 1, MODE_ASYNC = 2 };
 
 typedef struct msg {
     uint32_t type;
@@ -37,9 +40,9 @@ typedef struct msg {
     wl_op op;
 } msg;
 
-static raftc_diskstorage *open_storage(const char *dir, int policy, char *err)
+static raftc_diskstorage *open_storage(const char *dir, int policy, int async, char *err)
 {
-    raftc_diskstorage_options o = {sizeof(o), SEGMENT, policy};
+    raftc_diskstorage_options o = {sizeof(o), SEGMENT, policy, async};
     raftc_diskstorage *ds = NULL;
     raftc_diskstorage_open(&ds, err, 512, dir, &o);
     return ds;
@@ -146,13 +149,101 @@ static int apply_op(raftc_diskstorage *ds, raftc_sink *enc, const wl_op *op)
     }
 }
 
+/* An append or HardState operation as the MsgStorageAppend a node would send to its append
+ * thread (no responses: the writer reports each message done). */
+static int submit_op(raftc_diskstorage *ds, raftc_sink *enc, const wl_op *op)
+{
+    uint64_t info[RAFTC_MF_COUNT] = {0};
+    info[RAFTC_MF_TYPE] = RAFTC_MSG_STORAGE_APPEND;
+    info[RAFTC_MF_TO] = RAFTC_LOCAL_APPEND_THREAD;
+    info[RAFTC_MF_FROM] = 1;
+    const uint8_t *ptrs[32], *p;
+    size_t lens[32], n = 0, len;
+    raftc_sink_reset(enc);
+    if (op->kind == WL_APPEND) {
+        n = (size_t)(op->b - op->a + 1);
+        for (size_t k = 0; k < n; k++) {
+            uint8_t payload[WL_PAYLOAD_MAX];
+            size_t pl = wl_payload(payload, op->a + k, op->c);
+            if (raftc_entry_encode(enc, op->c, op->a + k, RAFTC_ENTRY_NORMAL, payload, pl) != 0)
+                return RAFTC_ENOMEM;
+        }
+        for (size_t k = 0; k < n; k++)
+            raftc_sink_get(&ptrs[k], &lens[k], enc, k);
+    } else {
+        info[RAFTC_MF_TERM] = op->a;
+        info[RAFTC_MF_VOTE] = op->b;
+        info[RAFTC_MF_COMMIT] = op->c;
+    }
+    int rc = raftc_message_encode(enc, info, RAFTC_MF_COUNT, ptrs, lens, n, NULL, 0, NULL, 0);
+    if (rc == 0)
+        rc = raftc_sink_get(&p, &len, enc, n);
+    return rc != 0 ? rc : raftc_diskstorage_submit(ds, p, len);
+}
+
+/* Takes what the async writer finished (waiting up to timeout_ms) and acknowledges it. */
+static int take_acks(raftc_diskstorage *ds, raftc_sink *resp, int timeout_ms, uint64_t *done,
+                     int fd)
+{
+    uint64_t d = 0;
+    raftc_sink_reset(resp);
+    int rc = raftc_diskstorage_take_responses(resp, &d, ds, timeout_ms);
+    if (rc == 0 && d > 0) {
+        *done += d;
+        wl_op count = {0, 0, *done, 0, 0};
+        send_msg(fd, MSG_ACK_N, &count);
+    }
+    return rc;
+}
+
+/* The async writer's loop: submits operations, acknowledges them as the writer reports them
+ * persisted; a snapshot waits for everything before it (etcd snapshots applied entries). */
+static void writer_async(raftc_diskstorage *ds, wl_state *st, uint64_t *rng, int fd)
+{
+    raftc_sink *enc = NULL, *resp = NULL;
+    if (raftc_sink_new(&enc) != 0 || raftc_sink_new(&resp) != 0)
+        _exit(4);
+    uint64_t submitted = 0, done = 0;
+    for (;;) {
+        wl_op op = wl_next(st, rng);
+        int rc = 0;
+        if (op.kind == WL_SNAPSHOT) {
+            while (rc == 0 && done < submitted)
+                rc = take_acks(ds, resp, -1, &done, fd);
+            send_msg(fd, MSG_BEGIN, &op);
+            if (rc == 0)
+                rc = raftc_diskstorage_create_snapshot(NULL, ds, op.a, NULL, 0,
+                                                       (const uint8_t *)"snap", 4);
+            if (rc == 0) {
+                done = ++submitted;
+                wl_op count = {0, 0, done, 0, 0};
+                send_msg(fd, MSG_ACK_N, &count);
+            }
+        } else {
+            send_msg(fd, MSG_BEGIN, &op);
+            rc = submit_op(ds, enc, &op);
+            submitted += rc == 0;
+            /* keep up to 16 in flight */
+            if (rc == 0)
+                rc = take_acks(ds, resp, submitted - done > 16 ? -1 : 0, &done, fd);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "crash_kill writer: %s (%s)\n", raftc_strerror(rc),
+                    raftc_diskstorage_last_error(ds));
+            _exit(4);
+        }
+        wl_apply(st, &op);
+    }
+}
+
 /* The writer: runs until killed (or until a storage call fails: exit 4). */
 static void writer(const char *dir, uint64_t seed, int fd)
 {
     char err[512], why[200];
     uint64_t rng = seed;
-    int policy = wl_rand(&rng) % 3 == 0 ? RAFTC_SYNC_GROUP : RAFTC_SYNC_EACH;
-    raftc_diskstorage *ds = open_storage(dir, policy, err);
+    int mode = (int)(wl_rand(&rng) % 3);
+    int policy = mode == MODE_GROUP ? RAFTC_SYNC_GROUP : RAFTC_SYNC_EACH;
+    raftc_diskstorage *ds = open_storage(dir, policy, mode == MODE_ASYNC, err);
     if (ds == NULL) {
         fprintf(stderr, "crash_kill writer: open: %s\n", err);
         _exit(4);
@@ -161,6 +252,8 @@ static void writer(const char *dir, uint64_t seed, int fd)
     raftc_sink *enc = NULL;
     if (!read_state(ds, &st, why) || raftc_sink_new(&enc) != 0)
         _exit(4);
+    if (mode == MODE_ASYNC)
+        writer_async(ds, &st, &rng, fd);
     for (uint64_t k = 0;; k++) {
         wl_op op = wl_next(&st, &rng);
         send_msg(fd, MSG_BEGIN, &op);
@@ -215,7 +308,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/db", dir);
     printf("crash_kill: seed %" PRIu64 ", directory %s\n", seed, path);
     fflush(stdout);
-    uint64_t rng = seed, cut, total_ops = 0, total_acked = 0, torn = 0;
+    uint64_t rng = seed, cut, total_ops = 0, total_acked = 0, torn = 0, async_cuts = 0;
     wl_state base = {0}, got = {0};
     msg *msgs = NULL;
     wl_op *ops = NULL;
@@ -229,7 +322,8 @@ int main(int argc, char **argv)
             perror("pipe");
             return 1;
         }
-        uint64_t wseed = wl_rand(&rng);
+        uint64_t wseed = wl_rand(&rng), mrng = wseed;
+        async_cuts += wl_rand(&mrng) % 3 == MODE_ASYNC; /* the writer's first draw */
         pid_t pid = fork();
         if (pid < 0) {
             perror("fork");
@@ -264,12 +358,14 @@ int main(int argc, char **argv)
                 break;
             if (msgs[n].type == MSG_BEGIN)
                 ops[attempted++] = msgs[n].op;
+            else if (msgs[n].type == MSG_ACK_N)
+                acked = (size_t)msgs[n].op.a;
             else
                 acked = attempted;
             n++;
         }
         close(fds[0]);
-        raftc_diskstorage *ds = open_storage(path, RAFTC_SYNC_EACH, err);
+        raftc_diskstorage *ds = open_storage(path, RAFTC_SYNC_EACH, 0, err);
         if (ds == NULL) {
             fprintf(stderr, "crash_kill: seed %" PRIu64 " cut %" PRIu64 ": reopen: %s\n", seed,
                     cut, err);
@@ -291,9 +387,10 @@ int main(int argc, char **argv)
         total_ops += attempted;
         total_acked += acked;
     }
-    printf("crash_kill: %" PRIu64 " SIGKILLs, %" PRIu64 " operations (%" PRIu64
-           " acknowledged), %" PRIu64 " torn tails cut; log at index %" PRIu64
-           ": nothing acknowledged lost\n", cut, total_ops, total_acked, torn, base.last);
+    printf("crash_kill: %" PRIu64 " SIGKILLs (%" PRIu64 " of the async writer), %" PRIu64
+           " operations (%" PRIu64 " acknowledged), %" PRIu64 " torn tails cut; log at index %"
+           PRIu64 ": nothing acknowledged lost\n", cut, async_cuts, total_ops, total_acked, torn,
+           base.last);
     if (dir_arg == NULL) {
         char cmd[4300];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -30,6 +30,9 @@ type node struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
+	// volatile: the implementation keeps its state in memory (--volatile), so the nemesis
+	// never SIGKILLs this node
+	volatile bool
 }
 
 type cluster struct {

@@ -6,7 +6,7 @@
 //	raftc-jepsen --node-cmd 'raftc-kv' [--node-cmd 'other-impl' ...] [--seeds 1,2,3]
 //	             [--duration 15s] [--nodes 3] [--clients 4] [--keys 3] [--tick-ms 20]
 //	             [--snapshot-entries 64] [--faults kill,partition] [--soak 10m]
-//	             [--workdir DIR] [--keep]
+//	             [--workdir DIR] [--keep] [--volatile K]
 //
 // Per seed: a fresh cluster on loopback (node i runs the ((i-1) mod k)-th --node-cmd, so several
 // commands make a mixed cluster), concurrent clients doing reads, writes and deletes on a few
@@ -18,6 +18,9 @@
 // every node must stop within 10 s of SIGTERM with status 0, and the whole history must be
 // linearizable (porcupine; timeouts are unknown outcomes). An acknowledged write that is lost
 // shows as a read that no linearization explains.
+//
+// --volatile K (repeatable) marks the K-th --node-cmd (0-based) as keeping its state in memory:
+// its nodes are never SIGKILLed (a restart could not bring their state back), the others are.
 //
 // --soak runs consecutive seeds from the first one until the time is spent. The last line is
 // "jepsen: P passed, F failed"; the exit status is 1 if any seed failed. A failing seed's
@@ -50,8 +53,22 @@ func (c *cmdList) Set(s string) error {
 	return nil
 }
 
+// intList is a repeatable integer flag.
+type intList []int
+
+func (l *intList) String() string { return fmt.Sprint(*l) }
+func (l *intList) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, v)
+	return nil
+}
+
 type config struct {
 	cmds                 cmdList
+	volatile             intList // indexes into cmds of implementations never SIGKILLed
 	duration             time.Duration
 	nodes, clients, keys int
 	tickMS, snapN        int
@@ -67,6 +84,8 @@ func main() {
 	var soak time.Duration
 	flag.Var(&cfg.cmds, "node-cmd", "command that starts one node (launcher flags appended); "+
 		"repeat for a mixed cluster")
+	flag.Var(&cfg.volatile, "volatile", "index (0-based) of a --node-cmd whose nodes keep their "+
+		"state in memory: never SIGKILLed; repeatable")
 	flag.StringVar(&seeds, "seeds", "1,2,3", "comma-separated seeds (the first one starts --soak)")
 	flag.DurationVar(&cfg.duration, "duration", 15*time.Second, "workload time per seed")
 	flag.IntVar(&cfg.nodes, "nodes", 3, "cluster size")
@@ -155,6 +174,13 @@ func runSeed(cfg config, seed int64) (err error) {
 	c, err := newCluster(dir, cfg.nodes, cfg.cmds, cfg.tickMS, cfg.snapN)
 	if err != nil {
 		return err
+	}
+	for i, nd := range c.nodes {
+		for _, v := range cfg.volatile {
+			if i%len(cfg.cmds) == v {
+				nd.volatile = true
+			}
+		}
 	}
 	h := &history{start: time.Now()}
 	nem := &nemesis{c: c, rng: rand.New(rand.NewSource(seed)), h: h, kill: cfg.kill,

@@ -82,7 +82,7 @@ func (n *nemesis) step() {
 				nd, what = l, "leader"
 			}
 		}
-		if nd.running() {
+		if nd.running() && !nd.volatile {
 			nd.kill()
 			n.kills++
 			n.logf("SIGKILL %s %d", what, nd.id)

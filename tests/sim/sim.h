@@ -39,6 +39,7 @@ typedef struct sim_opts {
     size_t trace_len; /* --trace-len: events in the failure trace */
     int hostile_pm;   /* --hostile PM: hostile injections at up to PM per mille of deliveries
                        * (up to 10000; 0 = off) */
+    bool disk;        /* --disk: nodes on disk storages over in-memory machines (sim_disk.c) */
 } sim_opts;
 
 /* Per-run parameters derived from the seed. */
@@ -68,7 +69,8 @@ typedef struct sim_wait_read {
 typedef struct sim_slot {
     uint64_t id;
     int state;
-    raftc_memstorage *ms;
+    raftc_memstorage *ms;    /* with --disk: the disk storage's in-memory copy (borrowed) */
+    raftc_diskstorage *ds;   /* --disk only */
     raftc_node *node;
     uint32_t incarnation;
     uint64_t applied;
@@ -150,7 +152,7 @@ typedef struct sim {
     int heals_ok;
     /* stats */
     uint64_t n_crashes, n_restarts, n_snapshots, n_confchanges, n_transfers, n_reads_served,
-        n_proposals_applied, n_partitions, n_delivered, n_dropped;
+        n_proposals_applied, n_partitions, n_delivered, n_dropped, n_power_cuts;
     sim_hostile_totals hostile;
     /* scratch */
     raftc_sink *sk_a, *sk_b, *sk_c;
@@ -223,6 +225,20 @@ void sim_node_snapshot(sim_slot *s);
 int sim_count_live(void);
 /* Frees s's node, storage and state machine (the slot itself stays in S). */
 void sim_slot_free(sim_slot *s);
+
+/* --- sim_disk.c --- (--disk) */
+/* Switches the in-memory machines on afresh for a run / off (freeing them) after it. */
+void sim_disk_begin_run(void);
+void sim_disk_end_run(void);
+/* Opens s's disk storage on its machine; s->ms becomes its in-memory copy. */
+void sim_disk_open(sim_slot *s);
+/* Frees s's disk storage (s->ds and s->ms become NULL). */
+void sim_disk_free(sim_slot *s);
+/* After s's node was freed: maybe cuts the power of s's machine, then frees and reopens its
+ * storage (recovery; a refused open fails the run). */
+void sim_disk_crash(sim_slot *s);
+/* Fails the run if a disk storage call on s failed (with the storage's text). */
+void sim_disk_check(const sim_slot *s, int rc, const char *what);
 
 /* --- sim_net.c --- */
 /* Queues a copy of the raftpb Message buf sent by from: subject to loss, duplication and

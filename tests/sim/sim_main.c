@@ -6,7 +6,10 @@
  *
  * Usage: raftc-sim --seed N --steps M [--nodes K] [--no-loss] [--no-dup] [--no-reorder]
  *        [--no-partition] [--no-crash] [--no-snapshot] [--no-confchange] [--no-transfer]
- *        [--no-readindex] [--soak COUNT] [--quiet] [--inject diverge|dup|stall]
+ *        [--no-readindex] [--soak COUNT] [--quiet] [--inject diverge|dup|stall|unsynced]
+ *        [--disk]
+ * --disk runs the nodes on disk storages over in-memory machines whose power is cut in crashes
+ * (sim_disk.c).
  * A run is reproduced exactly by its seed and flags. Exit status 1 when a check failed (the
  * failure trace goes to stderr), 2 for usage errors.
  */
@@ -23,7 +26,7 @@ static void usage(void)
             "                 [--no-reorder] [--no-partition] [--no-crash] [--no-snapshot]\n"
             "                 [--no-confchange] [--no-transfer] [--no-readindex]\n"
             "                 [--soak COUNT] [--quiet] [--trace-len N]\n"
-            "                 [--inject diverge|dup|stall] [--hostile PM]\n");
+            "                 [--inject diverge|dup|stall|unsynced] [--hostile PM] [--disk]\n");
     exit(2);
 }
 
@@ -71,6 +74,8 @@ static void parse_args(int argc, char **argv, sim_opts *o)
         } else if (strcmp(a, "--trace-len") == 0 && v) {
             o->trace_len = (size_t)parse_u64(v);
             i++;
+        } else if (strcmp(a, "--disk") == 0) {
+            o->disk = true;
         } else if (strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (strcmp(a, "--no-loss") == 0) {
@@ -141,8 +146,9 @@ static void print_config(FILE *f)
     char hostile[32] = "";
     if (o->hostile_pm)
         snprintf(hostile, sizeof hostile, " --hostile %d", o->hostile_pm);
-    fprintf(f, "  reproduce: raftc-sim --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
-            (unsigned long long)o->seed, (unsigned long long)o->steps, nodes,
+    fprintf(f, "  reproduce: raftc-sim --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
+            (unsigned long long)o->seed, (unsigned long long)o->steps, o->disk ? " --disk" : "",
+            nodes,
             o->loss ? "" : " --no-loss", o->dup ? "" : " --no-dup",
             o->reorder ? "" : " --no-reorder", o->partition ? "" : " --no-partition",
             o->crash ? "" : " --no-crash", o->snapshot ? "" : " --no-snapshot",
@@ -151,11 +157,16 @@ static void print_config(FILE *f)
             o->inject ? o->inject : "", hostile);
 }
 
+static uint64_t total_power_cuts; /* --disk, over a soak */
+
 static void cleanup_run(void)
 {
+    total_power_cuts += S.n_power_cuts;
     sim_hostile_end_run();
     for (int i = 0; i < S.n_ids; i++)
         sim_slot_free(&S.slots[i]);
+    if (S.opts.disk)
+        sim_disk_end_run();
     sim_net_clear();
     free(S.net);
     free(S.commits);
@@ -356,6 +367,8 @@ static int run_one(const sim_opts *opts)
         cleanup_run();
         return 1;
     }
+    if (opts->disk)
+        sim_disk_begin_run();
     uint64_t peers[SIM_MAX_LIVE];
     for (int i = 0; i < S.p.nodes; i++)
         peers[i] = (uint64_t)i + 1;
@@ -379,6 +392,9 @@ static int run_one(const sim_opts *opts)
                (unsigned long long)S.n_transfers, (unsigned long long)S.n_partitions,
                (unsigned long long)S.n_reads_served, (unsigned long long)S.n_delivered,
                (unsigned long long)S.n_dropped, S.n_ids);
+    if (!opts->quiet && opts->disk)
+        printf("  disk: %llu of the crashes were power cuts\n",
+               (unsigned long long)S.n_power_cuts);
     if (!opts->quiet && S.p.hostile_pm)
         printf("  hostile: %llu replayed, %llu forged (all refused), %llu mutated (%llu accepted, "
                "receiver restarted)\n",
@@ -426,6 +442,9 @@ int main(int argc, char **argv)
                (unsigned long long)h->mutated, (unsigned long long)h->mutants_accepted,
                (unsigned long long)failed);
     }
+    if (opts.disk)
+        printf("sim disk: %llu power cuts, every storage recovered and every check held in the "
+               "runs that passed\n", (unsigned long long)total_power_cuts);
     printf("sim: %llu passed, %llu failed\n", (unsigned long long)passed,
            (unsigned long long)failed);
     return failed ? 1 : 0;

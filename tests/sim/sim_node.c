@@ -5,7 +5,8 @@
  * Ready loop (persist, send, apply, advance, with optional crash points inside it) and the
  * application's state machine with its snapshots.
  *
- * Persistence model: the node's raftc_memstorage holds exactly what was persisted. A crash
+ * Persistence model: the node's raftc_memstorage holds exactly what was persisted (with --disk:
+ * the disk storage's in-memory copy, reopened after every crash; sim_disk.c). A crash
  * frees the raft node and the in-memory state machine; a restart rebuilds the state machine
  * from the storage's snapshot data and starts a new node with Applied = the snapshot index, so
  * raft re-delivers every committed entry after it.
@@ -86,8 +87,11 @@ static int cb_snapshot(void *ud, raftc_sink *out)
     if (s->applied > s->snap_index && s->conf_state_len > 0) {
         size_t len;
         uint8_t *data = sm_encode(s, &len);
-        int rc = raftc_memstorage_create_snapshot(NULL, s->ms, s->applied,
-                                                  s->conf_state, s->conf_state_len, data, len);
+        int rc = s->ds != NULL
+                     ? raftc_diskstorage_create_snapshot(NULL, s->ds, s->applied, s->conf_state,
+                                                         s->conf_state_len, data, len)
+                     : raftc_memstorage_create_snapshot(NULL, s->ms, s->applied, s->conf_state,
+                                                        s->conf_state_len, data, len);
         free(data);
         if (rc != RAFTC_OK)
             return rc;
@@ -132,7 +136,10 @@ sim_slot *sim_node_add(void)
     sim_slot *s = &S.slots[S.n_ids++];
     memset(s, 0, sizeof *s);
     s->id = (uint64_t)S.n_ids;
-    sim_ck(raftc_memstorage_new(&s->ms), "raftc_memstorage_new", s);
+    if (S.opts.disk)
+        sim_disk_open(s);
+    else
+        sim_ck(raftc_memstorage_new(&s->ms), "raftc_memstorage_new", s);
     sim_node_start(s);
     return s;
 }
@@ -151,6 +158,8 @@ void sim_slot_free(sim_slot *s)
 {
     raftc_node_free(s->node);
     s->node = NULL;
+    if (s->ds != NULL)
+        sim_disk_free(s);
     raftc_memstorage_free(s->ms);
     s->ms = NULL;
     sm_clear(s);
@@ -171,6 +180,8 @@ void sim_node_crash(sim_slot *s)
     sm_clear(s);
     s->state = SLOT_DOWN;
     S.n_crashes++;
+    if (s->ds != NULL)
+        sim_disk_crash(s);
 }
 
 void sim_node_retire(sim_slot *s, const char *why)
@@ -274,9 +285,14 @@ void sim_node_snapshot(sim_slot *s)
         return;
     size_t len;
     uint8_t *data = sm_encode(s, &len);
-    int rc = raftc_memstorage_create_snapshot(NULL, s->ms, s->applied,
-                                              s->conf_state, s->conf_state_len, data, len);
+    int rc = s->ds != NULL
+                 ? raftc_diskstorage_create_snapshot(NULL, s->ds, s->applied, s->conf_state,
+                                                     s->conf_state_len, data, len)
+                 : raftc_memstorage_create_snapshot(NULL, s->ms, s->applied, s->conf_state,
+                                                    s->conf_state_len, data, len);
     free(data);
+    if (s->ds != NULL)
+        sim_disk_check(s, rc, "raftc_diskstorage_create_snapshot");
     sim_ck(rc, "raftc_memstorage_create_snapshot", s);
     s->snap_index = s->applied;
     uint64_t first = 0;
@@ -284,7 +300,9 @@ void sim_node_snapshot(sim_slot *s)
     uint64_t keep = sim_below(s->applied < 40 ? s->applied : 40);
     uint64_t c = s->applied - keep;
     if (c > first - 1 && c >= 1)
-        sim_ck(raftc_memstorage_compact(s->ms, c), "raftc_memstorage_compact", s);
+        sim_ck(s->ds != NULL ? raftc_diskstorage_compact(s->ds, c)
+                             : raftc_memstorage_compact(s->ms, c),
+               "raftc_memstorage_compact", s);
     S.n_snapshots++;
     sim_trace("n%llu SNAPSHOT at %llu, compacted to %llu", (unsigned long long)s->id,
               (unsigned long long)s->applied, (unsigned long long)(c > first - 1 ? c : first - 1));
@@ -389,13 +407,17 @@ static bool handle_ready(sim_slot *s)
 
     const uint8_t *buf;
     size_t len;
+    if (s->ds != NULL) /* snapshot, entries, HardState in one call; fsynced if MustSync */
+        sim_disk_check(s, raftc_diskstorage_save_ready(s->ds, rd),
+                       "raftc_diskstorage_save_ready");
     if (info[RAFTC_RD_HAS_SNAPSHOT]) {
         sim_ck(raftc_ready_snapshot(&buf, &len, rd), "raftc_ready_snapshot", s);
-        sim_ck(raftc_memstorage_apply_snapshot(s->ms, buf, len), "raftc_memstorage_apply_snapshot",
-               s);
+        if (s->ds == NULL)
+            sim_ck(raftc_memstorage_apply_snapshot(s->ms, buf, len),
+                   "raftc_memstorage_apply_snapshot", s);
         sm_restore(s, buf, len);
     }
-    if (info[RAFTC_RD_HAS_HARD_STATE]) {
+    if (info[RAFTC_RD_HAS_HARD_STATE] && s->ds == NULL) {
         sim_ck(raftc_ready_hard_state(&buf, &len, rd), "raftc_ready_hard_state", s);
         sim_ck(raftc_memstorage_set_hard_state(s->ms, buf, len), "raftc_memstorage_set_hard_state",
                s);
@@ -406,7 +428,7 @@ static bool handle_ready(sim_slot *s)
         size_t *lens = sim_xmalloc(n_ents * sizeof *lens);
         for (size_t i = 0; i < n_ents; i++)
             sim_ck(raftc_ready_entry(&ents[i], &lens[i], rd, i), "raftc_ready_entry", s);
-        int rc = raftc_memstorage_append(s->ms, ents, lens, n_ents);
+        int rc = s->ds != NULL ? RAFTC_OK : raftc_memstorage_append(s->ms, ents, lens, n_ents);
         if (rc == RAFTC_OK)
             sim_check_persisted(s, ents, lens, n_ents);
         free(ents);

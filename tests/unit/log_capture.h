@@ -28,6 +28,6 @@ static void cap_fn(void *ud, int level, const char *msg)
 
 /* Zero it (memset) to start a case; pass g_logger to the code under test. */
 static cap_log g_cap;
-static rc_logger g_logger = { cap_fn, &g_cap };
+static rc_logger g_logger = { cap_fn, &g_cap, NULL };
 
 #endif

@@ -938,6 +938,39 @@ static void test_hostile_memstorage(void **state)
     raftc_memstorage_free(ms);
 }
 
+/* Misuse of a memory storage outside any node: RAFTC_EFAILED (etcd panics there) with the
+ * storage's own text naming the indexes, and the storage stays usable. */
+static void test_memstorage_misuse_texts(void **state)
+{
+    (void)state;
+    raftc_memstorage *ms = NULL;
+    assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+    raftc_sink *s = sink();
+    assert_int_equal(raftc_memstorage_entries(s, ms, 1, 3, RAFTC_NO_LIMIT), RAFTC_EFAILED);
+    assert_string_equal(raftc_memstorage_last_error(ms),
+                        "entries' hi(3) is out of bound lastindex(0)");
+    assert_int_equal(raftc_sink_count(s), 0);
+    assert_int_equal(raftc_memstorage_compact(ms, 100), RAFTC_EFAILED);
+    assert_string_equal(raftc_memstorage_last_error(ms), "compact 100 is out of bound lastindex(0)");
+    assert_int_equal(raftc_memstorage_entries(s, ms, 3, 1, RAFTC_NO_LIMIT), RAFTC_EFAILED);
+    assert_string_equal(raftc_memstorage_last_error(ms), "entries' lo(3) is greater than hi(1)");
+    /* an error that is not etcd's panic leaves the text alone */
+    uint64_t t;
+    assert_int_equal(raftc_memstorage_term(&t, ms, 5), RAFTC_EUNAVAILABLE);
+    assert_string_equal(raftc_memstorage_last_error(ms), "entries' lo(3) is greater than hi(1)");
+    /* still usable */
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(raftc_entry_encode(s, 1, 1, RAFTC_ENTRY_NORMAL, NULL, 0), RAFTC_OK);
+    assert_int_equal(raftc_sink_get(&p, &len, s, 0), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_append(ms, &p, &len, 1), RAFTC_OK);
+    raftc_sink_reset(s);
+    assert_int_equal(raftc_memstorage_entries(s, ms, 1, 2, RAFTC_NO_LIMIT), RAFTC_OK);
+    assert_int_equal(raftc_sink_count(s), 1);
+    raftc_sink_free(s);
+    raftc_memstorage_free(ms);
+}
+
 /* ---- issue 12: no message from the network can fail a node ---- */
 
 /* Steps bytes into h's node and checks the promise for an impossible message: RAFTC_EREFUSED,
@@ -1368,6 +1401,7 @@ int main(void)
         cmocka_unit_test(test_nested_and_lying_lengths),
         cmocka_unit_test(test_lying_storage),
         cmocka_unit_test(test_hostile_memstorage),
+        cmocka_unit_test(test_memstorage_misuse_texts),
         cmocka_unit_test(test_refuse_term_overflow),
         cmocka_unit_test(test_refuse_append_gaps),
         cmocka_unit_test(test_refuse_reserved_conf_change),

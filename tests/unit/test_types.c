@@ -307,7 +307,7 @@ static void test_logger(void **state)
 {
     (void)state;
     int calls = 0;
-    rc_logger lg = {capture_log, &calls};
+    rc_logger lg = {capture_log, &calls, NULL};
     rc_logf(&lg, RC_LOG_INFO, "%d became leader at term %llu", 1, 5ULL);
     assert_int_equal(calls, 1);
     assert_int_equal(g_log_level, RC_LOG_INFO);
@@ -319,7 +319,7 @@ static void test_logger(void **state)
     assert_int_equal(calls, 2);
     assert_int_equal(g_log_level, RC_LOG_PANIC);
     assert_true(strlen(g_log_msg) > 1000);
-    rc_logger none = {NULL, NULL};
+    rc_logger none = {NULL, NULL, NULL};
     rc_logf(&none, RC_LOG_INFO, "dropped");
     rc_logf(NULL, RC_LOG_INFO, "dropped");
     assert_int_equal(calls, 2);

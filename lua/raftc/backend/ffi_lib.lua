@@ -28,18 +28,26 @@ end
 ffi.cdef(read_decls())
 
 -- The library: $RAFTC_LIBRARY, else libraftc.so on package.cpath (where the rockspec installs
--- it), else the dynamic linker's search (ffi.load("raftc")).
+-- it), else the dynamic linker's search: libraftc.so.<RAFTC_ABI_VERSION> (the SONAME, present
+-- without a development package), then libraftc.so. The library loaded must report the ABI
+-- major these declarations were generated for.
 local function load_library()
     local path = os.getenv("RAFTC_LIBRARY")
     if path and path ~= "" then return ffi.load(path) end
     path = package.searchpath("libraftc", package.cpath)
     if path then return ffi.load(path) end
-    local ok, lib = pcall(ffi.load, "raftc")
+    local ok, lib = pcall(ffi.load, "libraftc.so." .. tonumber(ffi.C.RAFTC_ABI_VERSION))
     if ok then return lib end
+    local ok2, lib2 = pcall(ffi.load, "raftc")
+    if ok2 then return lib2 end
     error("raftc: cannot find libraftc (set RAFTC_LIBRARY, install the rock, or add it to " ..
-          "package.cpath): " .. tostring(lib), 0)
+          "package.cpath): " .. tostring(lib2), 0)
 end
 M.C = load_library()
+if M.C.raftc_abi_version() ~= ffi.C.RAFTC_ABI_VERSION then
+    error(string.format("raftc: the loaded libraftc has ABI %d, these declarations ABI %d",
+                        M.C.raftc_abi_version(), tonumber(ffi.C.RAFTC_ABI_VERSION)), 0)
+end
 M.ffi = ffi
 
 -- uint64 values cross as Lua numbers holding their two's-complement int64 value (raftc.NO_LIMIT

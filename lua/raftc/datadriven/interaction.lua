@@ -53,10 +53,14 @@ local STORAGE_CALLS = { ["initial-state"] = "initial_state", entries = "entries"
                         ["first-index"] = "first_index", ["last-index"] = "last_index",
                         snapshot = "snapshot" }
 
-local function new_node(id)
-    local n = { id = id, history = {}, async = false, heartbeat_tick = 1, election_tick = 3,
-                append_work = {}, apply_work = {}, failing = {}, cfg = nil, panic = nil }
-    local st = raftc.MemoryStorage()
+-- A disk storage for node n in n.disk_path (add-nodes disk-storage=true, raftc-only: see
+-- interaction_disk.c): no fsync, since in one process a reopen reads what was written either way.
+local function open_disk(n)
+    return raftc.DiskStorage(n.disk_path, { sync = raftc.SyncNone })
+end
+
+-- Gives node n the storage st with the harness's overrides.
+local function set_storage(n, st)
     n.storage = st
     local history, MS = n.history, storage_mod.MemoryStorage
     -- Every Storage method is overridden in Lua: the callbacks named by storage-fail raise a
@@ -68,7 +72,26 @@ local function new_node(id)
             return MS[method](self, ...)
         end
     end
+end
+
+local function new_node(id, disk)
+    local n = { id = id, history = {}, async = false, heartbeat_tick = 1, election_tick = 3,
+                append_work = {}, apply_work = {}, failing = {}, cfg = nil, panic = nil }
+    if disk then
+        n.disk_path = os.tmpname() -- a fresh name; DiskStorage creates the directory
+        os.remove(n.disk_path)
+        set_storage(n, open_disk(n))
+    else
+        set_storage(n, raftc.MemoryStorage())
+    end
     return n
+end
+
+-- Frees a disk node's storage and removes its directory.
+local function remove_disk(n)
+    if not n.disk_path then return end
+    n.storage:close()
+    os.execute("rm -rf '" .. n.disk_path .. "'")
 end
 
 -- ---- environment ----
@@ -85,6 +108,7 @@ end
 function Env:close()
     for _, n in ipairs(self.nodes) do
         if n.rn then n.rn:close() end
+        remove_disk(n)
     end
 end
 
@@ -242,6 +266,8 @@ local function parse_add_opt(o, key, val)
         o.disable_conf_change_validation = scan_bool(val)
     elseif key == "step-down-on-removal" then
         o.step_down_on_removal = scan_bool(val)
+    elseif key == "disk-storage" then -- raftc-only (tests/conformance/README.md)
+        o.disk_storage = scan_bool(val)
     elseif key == "read-only" then
         if val == "safe" then
             o.read_only_lease_based = false
@@ -267,35 +293,43 @@ local function open_node(n, cfg)
 end
 
 local function add_node(e, o, bootstrap)
-    local n = new_node(#e.nodes + 1)
-    local snap = { data = o.content, index = o.index, term = 0,
-                   cs = raftpb.encode_conf_state{ voters = o.voters, learners = o.learners } }
-    n.history[1] = snap
-    if bootstrap then
-        if o.index <= 1 then cmd_error("index must be specified as > 1 due to bootstrap") end
-        snap.term = 1
-        storage_call(n, "ApplySnapshot", function() n.storage:apply_snapshot(snap_encode(snap)) end)
-        local fi = n.storage:first_index()
-        if fi ~= o.index + 1 then
-            cmd_error(string.format("failed to establish first index %d; got %d", o.index + 1, fi))
-        end
-    end
-    n.async = o.async_storage_writes
-    open_node(n, {
-        id = n.id, election_tick = n.election_tick, heartbeat_tick = n.heartbeat_tick,
-        storage = n.storage, applied = o.applied, max_size_per_msg = o.max_size_per_msg,
-        max_committed_size_per_ready = o.max_committed_size_per_ready,
-        max_uncommitted_entries_size = o.max_uncommitted_entries_size,
-        max_inflight_bytes = o.max_inflight_bytes,
-        max_inflight_msgs = o.max_inflight_msgs, check_quorum = o.check_quorum,
-        pre_vote = o.pre_vote,
-        read_only_option = o.read_only_lease_based and raftc.ReadOnlyLeaseBased or raftc.ReadOnlySafe,
-        disable_conf_change_validation = o.disable_conf_change_validation,
-        step_down_on_removal = o.step_down_on_removal,
-        async_storage_writes = o.async_storage_writes,
-        logger = e:logger(n),
-    })
+    local n = new_node(#e.nodes + 1, o.disk_storage)
+    -- owned by the env from here (its close removes a disk node's directory)
     e.nodes[#e.nodes + 1] = n
+    local ok, err = pcall(function()
+        local snap = { data = o.content, index = o.index, term = 0,
+                       cs = raftpb.encode_conf_state{ voters = o.voters, learners = o.learners } }
+        n.history[1] = snap
+        if bootstrap then
+            if o.index <= 1 then cmd_error("index must be specified as > 1 due to bootstrap") end
+            snap.term = 1
+            storage_call(n, "ApplySnapshot", function() n.storage:apply_snapshot(snap_encode(snap)) end)
+            local fi = n.storage:first_index()
+            if fi ~= o.index + 1 then
+                cmd_error(string.format("failed to establish first index %d; got %d", o.index + 1, fi))
+            end
+        end
+        n.async = o.async_storage_writes
+        open_node(n, {
+            id = n.id, election_tick = n.election_tick, heartbeat_tick = n.heartbeat_tick,
+            storage = n.storage, applied = o.applied, max_size_per_msg = o.max_size_per_msg,
+            max_committed_size_per_ready = o.max_committed_size_per_ready,
+            max_uncommitted_entries_size = o.max_uncommitted_entries_size,
+            max_inflight_bytes = o.max_inflight_bytes,
+            max_inflight_msgs = o.max_inflight_msgs, check_quorum = o.check_quorum,
+            pre_vote = o.pre_vote,
+            read_only_option = o.read_only_lease_based and raftc.ReadOnlyLeaseBased or raftc.ReadOnlySafe,
+            disable_conf_change_validation = o.disable_conf_change_validation,
+            step_down_on_removal = o.step_down_on_removal,
+            async_storage_writes = o.async_storage_writes,
+            logger = e:logger(n),
+        })
+    end)
+    if not ok then
+        e.nodes[#e.nodes] = nil
+        remove_disk(n)
+        error(err, 0)
+    end
 end
 
 local function cmd_add_nodes(e, d)
@@ -307,7 +341,7 @@ local function cmd_add_nodes(e, d)
                 max_inflight_msgs = 2 ^ 31 - 1, max_committed_size_per_ready = 0,
                 async_storage_writes = false, pre_vote = false, check_quorum = false,
                 disable_conf_change_validation = false, step_down_on_removal = false,
-                read_only_lease_based = false }
+                read_only_lease_based = false, disk_storage = false }
     if math.tointeger then o.max_inflight_msgs = math.tointeger(o.max_inflight_msgs) end
     for i = 2, #d.args do
         local a = d.args[i]
@@ -745,6 +779,11 @@ local function cmd_restart(e, d)
         end
     end
     e.msgs = keep
+    if n.disk_path then -- its memory is lost: reopen the directory
+        n.storage:close()
+        set_storage(n, open_disk(n))
+        n.cfg.storage = n.storage
+    end
     n.cfg.applied = n.history[#n.history].index
     open_node(n, n.cfg)
 end

@@ -7,12 +7,15 @@
 # Values whose exact bytes matter (conf change data, snapshots, message parts) are built with
 # the same raftc.h helpers the C driver uses, so both drivers feed the core identical bytes.
 """The ``interaction`` datadriven suite."""
+import shutil
+import tempfile
 from typing import Any, Callable, List, Optional, Set, Tuple
 
 from pyraftc import raftpb_pb2 as pb
 from pyraftc._ffi import NO_LIMIT, Sink, c_string, ffi, lib, strerror
 from pyraftc.config import LOCAL_APPEND_THREAD, LOCAL_APPLY_THREAD, Config
 from pyraftc.describe import describe_entries, describe_message
+from pyraftc.diskstorage import DiskStorage, SyncPolicy
 from pyraftc.enums import ReadOnlyOption
 from pyraftc.errors import NodeFailedError, RaftError, StorageError
 from pyraftc.node import RawNode
@@ -105,10 +108,23 @@ class _Storage(MemoryStorage):
         return self.history[-1].encode()
 
 
+class _DiskStorage(_Storage, DiskStorage):
+    """The same over raftc's DiskStorage in directory ``path`` (add-nodes disk-storage=true,
+    interaction_disk.c): writes go to the disk, without fsync (in one process a reopen reads
+    what was written either way)."""
+
+    def __init__(self, path: str) -> None:
+        DiskStorage.__init__(self, path, sync=SyncPolicy.NONE)
+        self.history = []
+        self.failing = set()
+        self.path = path
+
+
 class _Node:
-    def __init__(self, nid: int) -> None:
+    def __init__(self, nid: int, disk: bool = False) -> None:
         self.id = nid
-        self.storage = _Storage()
+        self.storage: _Storage = (_DiskStorage(tempfile.mkdtemp(prefix="raftc-datadriven-"))
+                                  if disk else _Storage())
         self.rn: Optional[RawNode] = None
         self.async_ = False
         self.heartbeat_tick = 1
@@ -134,10 +150,13 @@ class Env:
         self.lvl = 0
 
     def close(self) -> None:
-        """Closes every node."""
+        """Closes every node (and removes the directories of disk storages)."""
         for n in self.nodes:
             if n.rn is not None:
                 n.rn.close()
+            if isinstance(n.storage, _DiskStorage):
+                n.storage.close()
+                shutil.rmtree(n.storage.path, ignore_errors=True)
 
     # -- output (interaction_out.c) --------------------------------------------------------
 
@@ -285,6 +304,7 @@ class _AddOpts:
         self.disable_conf_change_validation = False
         self.step_down_on_removal = False
         self.read_only_lease_based = False
+        self.disk_storage = False
 
     def parse(self, key: str, val: str) -> None:
         if key == "voters":
@@ -316,6 +336,8 @@ class _AddOpts:
             self.disable_conf_change_validation = _scan_bool(val)
         elif key == "step-down-on-removal":
             self.step_down_on_removal = _scan_bool(val)
+        elif key == "disk-storage":  # raftc-only (tests/conformance/README.md)
+            self.disk_storage = _scan_bool(val)
         elif key == "read-only":
             if val == "safe":
                 self.read_only_lease_based = False
@@ -337,7 +359,19 @@ def _conf_state_bytes(voters: List[int], learners: List[int]) -> bytes:
 
 
 def _add_node(e: Env, o: _AddOpts, bootstrap: bool) -> None:
-    n = _Node(len(e.nodes) + 1)
+    n = _Node(len(e.nodes) + 1, o.disk_storage)
+    e.nodes.append(n)  # owned by the env from here (its close removes a disk node's directory)
+    try:
+        _init_node(e, n, o, bootstrap)
+    except BaseException:
+        e.nodes.pop()
+        if isinstance(n.storage, _DiskStorage):
+            n.storage.close()
+            shutil.rmtree(n.storage.path, ignore_errors=True)
+        raise
+
+
+def _init_node(e: Env, n: _Node, o: _AddOpts, bootstrap: bool) -> None:
     snap = _Snap(o.content, o.index, 0, _conf_state_bytes(o.voters, o.learners))
     n.history.append(snap)
     if bootstrap:
@@ -363,7 +397,6 @@ def _add_node(e: Env, o: _AddOpts, bootstrap: bool) -> None:
         async_storage_writes=o.async_storage_writes, logger=e.logger(n))
     n.async_ = o.async_storage_writes
     _open(n, cfg)
-    e.nodes.append(n)
 
 
 def _open(n: _Node, cfg: Config) -> None:
@@ -837,6 +870,13 @@ def _cmd_restart(e: Env, d: Directive) -> None:
     e.msgs = [m for m in e.msgs if not (m.to == n.id and m.frm in local)]
     assert n.cfg is not None
     cfg = n.cfg
+    old = n.storage
+    if isinstance(old, _DiskStorage):  # its memory is lost: reopen the directory
+        old.close()
+        new = _DiskStorage(old.path)
+        new.history, new.failing = old.history, old.failing
+        n.storage = new
+        cfg.storage = new
     cfg.applied = n.history[-1].index
     _open(n, cfg)
 

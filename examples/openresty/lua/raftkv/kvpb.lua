@@ -1,33 +1,63 @@
 -- Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 --
 -- kvpb.lua: proto/kvpb.proto (Command, Snapshot with Pair and Member) in protobuf wire format,
--- for the OpenResty key-value service. Neither Debian nor this project's build has a Lua
--- protobuf library (the Lua binding's raftpb codec is raftc's own C code), so this module
--- encodes and decodes exactly these four messages: varint and length-delimited fields, unknown
--- fields skipped, numbers up to 2^53 (the protocol's ids and sequence numbers).
-local varint = require("raftc.raftpb").encode_varint
+-- for the OpenResty key-value service, and the one field of raftpb's ConfChange the service
+-- reads (its ID). There is no Lua protobuf library to build on: Debian packages none, and
+-- luarocks' lua-protobuf is out of reach of this project's package sources (docs/lua.md), so this
+-- module encodes and decodes exactly these messages: varint and length-delimited fields,
+-- unknown fields skipped.
+--
+-- Numbers are exact: a uint64 field decodes to a Lua number below 2^53 and to a uint64_t cdata
+-- at or above it (the other implementations number their proposals with a nanosecond clock), and
+-- encodes from either. Such a cdata compares equal (==) to an equal Lua number, but a table
+-- keyed by numbers does not find it: this service only looks up its own sequence numbers, which
+-- stay below 2^53.
+local ffi = require "ffi"
+local bit = require "bit"
+local encode_number = require("raftc.raftpb").encode_varint
 
 local M = {}
 
 M.PUT, M.DELETE = 0, 1
 
+local U64 = ffi.typeof("uint64_t")
+local TWO53 = 2 ^ 53
+
+-- A varint of a Lua number (0 <= n < 2^53) or a uint64_t cdata.
+local function varint(n)
+    if type(n) ~= "cdata" then return encode_number(n) end
+    n = U64(n)
+    local out = {}
+    repeat
+        local b = tonumber(n % 128)
+        n = n / 128 -- uint64_t division: exact
+        out[#out + 1] = string.char(n > 0 and b + 128 or b)
+    until n == 0
+    return table.concat(out)
+end
+M.varint = varint
+
 local function field_varint(num, v) return varint(num * 8) .. varint(v) end
 local function field_bytes(num, s) return varint(num * 8 + 2) .. varint(#s) .. s end
 
--- Reads a varint at pos; returns value, next pos (nil on truncation or overflow).
+-- Reads a varint at pos; returns value, next pos (nil on truncation or a value past 2^64).
+-- The first seven bytes (49 bits) add up exactly in a double; a longer varint is summed as a
+-- uint64_t and returned as a number only when below 2^53.
 local function read_varint(s, pos)
-    local v, mul = 0, 1
+    local v = 0
     for i = pos, math.min(#s, pos + 9) do
         local b = s:byte(i)
-        v = v + (b % 128) * mul
+        local k = i - pos -- this byte's group: bits 7k .. 7k+6
+        if k < 7 then
+            v = v + (b % 128) * 2 ^ (7 * k)
+        else
+            if k == 9 and b > 1 then return nil end -- past 64 bits
+            v = U64(v) + bit.lshift(U64(b % 128), 7 * k)
+        end
         if b < 128 then
-            -- Above 2^53 the double is approximate, which is harmless: ids stay below 2^53
-            -- (kv-protocol.md) and the only larger values are other nodes' seq numbers (Python
-            -- and Go use nanosecond clocks), which this node never compares. Refusing them
-            -- would drop those nodes' commands and diverge from the cluster.
+            if type(v) == "cdata" and v < TWO53 then v = tonumber(v) end
             return v, i + 1
         end
-        mul = mul * 128
     end
     return nil
 end
@@ -128,6 +158,17 @@ function M.decode_snapshot(s)
     if not ok then return nil, err end
     if inner_err then return nil, inner_err end
     return snap
+end
+
+-- The ID (field 1) of raftpb ConfChange bytes, 0 when absent or when the bytes do not parse (a
+-- ConfChangeV2 has no ID). The service proposes its conf changes with the waiting request's
+-- sequence number as ID (raftc.raftpb.encode_conf_change{ id = ... }) to find that request.
+function M.conf_change_id(s)
+    local id = 0
+    local ok = fields(s, function(num, wt, v)
+        if num == 1 and wt == 0 then id = v end
+    end)
+    return ok and id or 0
 end
 
 -- The peer transport's body: each raftpb Message preceded by its length as a varint.

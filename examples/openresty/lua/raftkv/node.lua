@@ -31,7 +31,38 @@ local function log(level, fmt, ...) ngx.log(level, "raftkv: ", string.format(fmt
 -- pending reads and the reports of the senders.
 local S = {}
 
-local function put_result(seq, status) ctl:set("res:" .. seq, status, 60) end
+-- The answer to request seq (a number or its decimal string) for the worker waiting on it.
+local function put_result(seq, status) ctl:set(string.format("res:%d", seq), status, 60) end
+
+-- How long worker 0 keeps a waiting write, a read or a conf change: the handler gives up (504)
+-- after 5 s.
+local WAITER_TTL = 6
+
+-- A ReadIndex without an answer (its message or the answer was lost, e.g. to a leader that
+-- died) is asked again after this many seconds, until the handler gives up.
+local READ_RETRY = 1
+
+-- Forgets the waiters whose handler has given up.
+local function expire_waiters(now)
+    for _, list in ipairs({ S.writes, S.conf_waiters, S.reads }) do
+        for seq, w in pairs(list) do
+            if w.expires < now then list[seq] = nil end
+        end
+    end
+end
+
+-- Asks again for the reads whose ReadIndex got no answer within READ_RETRY (kv.md's choice:
+-- every second until the 5 s deadline). Raft answers a read context at most once per request,
+-- and a repeated context is answered like the first.
+local function retry_reads(now)
+    local node = S.node
+    for _, r in pairs(S.reads) do
+        if now >= r.retry then
+            r.retry = now + READ_RETRY
+            if node:basic_status().lead ~= 0 then pcall(node.read_index, node, r.ctx) end
+        end
+    end
+end
 
 local function report(id, ok, had_snap)
     S.reports[#S.reports + 1] = { id = id, ok = ok, snap = had_snap }
@@ -124,12 +155,12 @@ local function apply_conf_change(e)
             S.peers[id] = nil
         end
     end
-    S.conf_waiters = S.conf_waiters or {}
-    for seq, w in pairs(S.conf_waiters) do
-        if w.index <= e.index then
-            put_result(seq, "ok")
-            S.conf_waiters[seq] = nil
-        end
+    -- the request waiting for this conf change: its ID is the request's sequence number
+    local id = kind == 1 and kvpb.conf_change_id(e.data) or 0
+    local w = S.conf_waiters[id]
+    if w and w.data == e.data then
+        S.conf_waiters[id] = nil
+        put_result(id, "ok")
     end
     -- a node that applies its own removal (it was in the last configuration applied, now it is
     -- not) stops; replaying older configurations while catching up is no removal
@@ -156,7 +187,12 @@ local function apply_entries(entries)
                 local c = kvpb.decode_command(e.data)
                 if c then
                     if c.op == kvpb.DELETE then kv:delete("k:" .. c.key) else kv:set("k:" .. c.key, c.value) end
-                    if c.node == S.cfg.id then put_result(c.seq, "ok") end
+                    -- the write waiting for exactly this command (node, seq and content)
+                    local w = c.node == S.cfg.id and S.writes[c.seq]
+                    if w and w.data == e.data then
+                        S.writes[c.seq] = nil
+                        put_result(c.seq, "ok")
+                    end
                 else
                     log(ngx.ERR, "entry %d: undecodable command", e.index)
                 end
@@ -240,15 +276,21 @@ local function handle_request(r)
         local ok, err = pcall(node.propose, node, body)
         if not ok then
             put_result(c and c.seq or 0, raftc.is_error(err, "ProposalDroppedError") and "503" or "504")
+        elseif c then
+            S.writes[c.seq] = { data = body, expires = ngx.now() + WAITER_TTL }
         end
     elseif kind == "R" then
         local seq = tonumber(body)
         if node:basic_status().lead == 0 then
             put_result(seq, "503")
         else
-            S.reads[seq] = true
+            local now = ngx.now()
+            S.reads[seq] = { ctx = body, retry = now + READ_RETRY, expires = now + WAITER_TTL }
             local ok = pcall(node.read_index, node, body)
-            if not ok then put_result(seq, "503") end
+            if not ok then
+                S.reads[seq] = nil
+                put_result(seq, "503")
+            end
         end
     elseif kind == "C" then
         local seq, op, id, url = body:match("^(%d+) (%a+) (%d+) ?(.*)$")
@@ -272,15 +314,15 @@ local function handle_request(r)
         elseif not m then
             return put_result(seq, "404")
         end
-        local last = S.storage:last_index()
+        -- the request's sequence number as the conf change's ID finds this request when the
+        -- conf change is applied (a conf change raft drops never answers: 504)
+        cc.id = seq
+        local data = pb.encode_conf_change(cc)
         local ok, err = pcall(node.propose_conf_change, node, cc)
         if not ok then
             put_result(seq, raftc.is_error(err, "ProposalDroppedError") and "503" or "504")
         else
-            -- the conf change lands after the current last index (or is forwarded): answer
-            -- once a conf change past that index is applied
-            S.conf_waiters = S.conf_waiters or {}
-            S.conf_waiters[seq] = { index = last + 1 }
+            S.conf_waiters[seq] = { data = data, expires = ngx.now() + WAITER_TTL }
         end
     elseif kind == "L" then
         local seq, id = body:match("^(%d+) (%d+)$")
@@ -328,9 +370,16 @@ local function loop(premature)
             end
             ngx.update_time()
             local now = ngx.now()
-            while now >= next_tick do
+            -- One tick per interval, and none made up after a stall (as Go's time.Ticker drops
+            -- them, which etcd's raftexample relies on): a loop held up by a slow fsync must not
+            -- fire a burst of ticks, which would run out the election timeout of a follower
+            -- that just heard from its leader.
+            if now >= next_tick then
+                expire_waiters(now)
+                retry_reads(now)
                 S.node:tick()
                 next_tick = next_tick + tick
+                if next_tick <= now then next_tick = now + tick end
             end
             handle_ready()
             local reports = S.reports
@@ -444,6 +493,9 @@ end
 function M.start(cfg)
     S.cfg = cfg
     S.members, S.peers, S.reports, S.reads, S.reads_ready = {}, {}, {}, {}, {}
+    -- waiting requests by sequence number: writes and conf changes (data = what was proposed)
+    -- and reads (ctx = the ReadIndex context), each dropped when its handler has given up
+    S.writes, S.conf_waiters = {}, {}
     S.applied, S.snap_index, S.in_cs = 0, 0, false
     S.last_heard = ngx.now()
     for _, id in ipairs(cfg.peer_ids) do S.members[id] = { url = cfg.peer_urls[id], learner = false } end

@@ -25,8 +25,12 @@ local function finish(status, body, headers)
 end
 
 -- Pushes a request for worker 0 and waits for its result: "ok", "503" or nil (timeout).
+-- Sequence numbers grow across restarts (the first one of a process is the clock in
+-- microseconds): an entry of an earlier run, applied again after a restart, never carries the
+-- number of a request of this run. make gets the number in decimal ("%d": LuaJIT's tostring
+-- would round a 16-digit number to 14 digits).
 local function call(make)
-    local seq = ctl:incr("seq", 1, 0)
+    local seq = string.format("%d", ctl:incr("seq", 1, math.floor(ngx.now() * 1e6)))
     local ok, err = ctl:rpush("req", make(seq))
     if not ok then return nil, err end
     local deadline = ngx.now() + WAIT
@@ -120,11 +124,11 @@ function M.kv()
             return finish(413, "value too large\n")
         end
         return answer_write(call(function(seq)
-            return "P" .. kvpb.encode_command{ op = kvpb.PUT, key = key, value = value, node = cfg.id, seq = seq }
+            return "P" .. kvpb.encode_command{ op = kvpb.PUT, key = key, value = value, node = cfg.id, seq = tonumber(seq) }
         end))
     elseif method == "DELETE" then
         return answer_write(call(function(seq)
-            return "P" .. kvpb.encode_command{ op = kvpb.DELETE, key = key, node = cfg.id, seq = seq }
+            return "P" .. kvpb.encode_command{ op = kvpb.DELETE, key = key, node = cfg.id, seq = tonumber(seq) }
         end))
     elseif method == "GET" then
         local args = ngx.req.get_uri_args()

@@ -8,7 +8,7 @@
 -- the FFI backend.
 rockspec_format = "3.0"
 package = "raftc"
-version = "0.1.0-1"
+version = "1.0.0-1"
 source = {
     url = "git+file://.",
 }

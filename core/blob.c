@@ -1,0 +1,179 @@
+/*
+ * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * blob.c: payload bytes (rc_bytes) in reference-counted blobs, and the blob pool that packs small
+ * payloads into shared slabs and keeps released full-size slabs for reuse.
+ */
+#include "blob.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "types.h" /* rc_err */
+
+struct rc_blob {
+    size_t refs;
+    size_t cap;  /* bytes in data[] */
+    size_t used; /* bytes handed out (slabs) */
+    rc_blob_cache *cache; /* where the slab goes back when released, or NULL */
+    uint8_t data[];
+};
+
+#define RC_SLAB_MIN 256u
+#define RC_SLAB_MAX 16384u
+#define RC_SLAB_CACHE_MAX 8
+
+struct rc_blob_cache {
+    size_t refs;    /* one for the pool while attached, one per slab in use */
+    bool attached;  /* the pool still exists: released slabs may be kept */
+    size_t n;
+    rc_blob *spare[RC_SLAB_CACHE_MAX];
+};
+
+static rc_blob *blob_new(size_t cap)
+{
+    if (cap > SIZE_MAX - sizeof(rc_blob))
+        return NULL;
+    rc_blob *b = rc_malloc(sizeof(rc_blob) + cap);
+    if (b == NULL)
+        return NULL;
+    b->refs = 1;
+    b->cap = cap;
+    b->used = 0;
+    b->cache = NULL;
+    return b;
+}
+
+static void cache_drop_spares(rc_blob_cache *c)
+{
+    while (c->n > 0)
+        rc_free(c->spare[--c->n]);
+}
+
+static void cache_unref(rc_blob_cache *c)
+{
+    if (--c->refs > 0)
+        return;
+    cache_drop_spares(c);
+    rc_free(c);
+}
+
+static void blob_unref(rc_blob *b)
+{
+    if (--b->refs > 0)
+        return;
+    rc_blob_cache *c = b->cache;
+    if (c == NULL) {
+        rc_free(b);
+        return;
+    }
+    if (c->attached && c->n < RC_SLAB_CACHE_MAX)
+        c->spare[c->n++] = b;
+    else
+        rc_free(b);
+    cache_unref(c);
+}
+
+/* A new slab of cap bytes for the pool: full-size slabs come from (and go back to) its cache. */
+static rc_blob *pool_slab(rc_blob_pool *pool, size_t cap)
+{
+    if (cap != RC_SLAB_MAX)
+        return blob_new(cap);
+    if (pool->cache == NULL) {
+        pool->cache = rc_calloc(1, sizeof(rc_blob_cache));
+        if (pool->cache == NULL)
+            return blob_new(cap); /* no cache: an ordinary slab */
+        pool->cache->refs = 1;
+        pool->cache->attached = true;
+    }
+    rc_blob_cache *c = pool->cache;
+    rc_blob *b = c->n > 0 ? c->spare[--c->n] : blob_new(cap);
+    if (b == NULL)
+        return NULL;
+    b->refs = 1;
+    b->used = 0;
+    b->cache = c;
+    c->refs++;
+    return b;
+}
+
+int rc_bytes_set(rc_bytes *dst, const void *src, size_t len)
+{
+    *dst = (rc_bytes){NULL, 0, NULL};
+    if (len == 0)
+        return RC_OK;
+    rc_blob *b = blob_new(len);
+    if (b == NULL)
+        return RC_ERR_NOMEM;
+    memcpy(b->data, src, len);
+    b->used = len;
+    *dst = (rc_bytes){b->data, len, b};
+    return RC_OK;
+}
+
+int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len)
+{
+    *dst = (rc_bytes){NULL, 0, NULL};
+    if (len == 0)
+        return RC_OK;
+    if (len > RC_SLAB_MAX / 4)
+        return rc_bytes_set(dst, src, len);
+    rc_blob *b = pool->cur;
+    if (b == NULL || b->cap - b->used < len) {
+        size_t cap = pool->next_cap < RC_SLAB_MIN ? RC_SLAB_MIN : pool->next_cap;
+        while (cap < len) /* len <= RC_SLAB_MAX / 4: stays within the largest slab */
+            cap *= 2;
+        rc_blob *nb = pool_slab(pool, cap);
+        if (nb == NULL)
+            return RC_ERR_NOMEM;
+        if (b != NULL)
+            blob_unref(b);
+        pool->cur = b = nb;
+        pool->next_cap = cap * 2 > RC_SLAB_MAX ? RC_SLAB_MAX : cap * 2;
+    }
+    uint8_t *p = b->data + b->used;
+    memcpy(p, src, len);
+    b->used += len;
+    b->refs++;
+    *dst = (rc_bytes){p, len, b};
+    return RC_OK;
+}
+
+int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src)
+{
+    if (src->owner == NULL || src->len == 0)
+        return rc_bytes_set(dst, src->data, src->len);
+    src->owner->refs++;
+    *dst = *src;
+    return RC_OK;
+}
+
+void rc_bytes_free(rc_bytes *b)
+{
+    if (b->owner != NULL)
+        blob_unref(b->owner);
+    else
+        rc_free(b->data);
+    *b = (rc_bytes){NULL, 0, NULL};
+}
+
+void rc_blob_pool_free(rc_blob_pool *pool)
+{
+    if (pool->cur != NULL)
+        blob_unref(pool->cur);
+    pool->cur = NULL;
+    pool->next_cap = 0;
+    rc_blob_cache *c = pool->cache;
+    pool->cache = NULL;
+    if (c != NULL) {
+        c->attached = false;
+        cache_drop_spares(c);
+        cache_unref(c);
+    }
+}
+
+void rc_blob_pool_trim(rc_blob_pool *pool)
+{
+    if (pool->cache != NULL)
+        cache_drop_spares(pool->cache);
+}
