@@ -18,7 +18,6 @@
 #include "rawnode.h"
 #include "strbuf.h"
 #include "types.h"
-#include "wire.h"
 
 /* Largest raftpb buffer accepted at the ABI edge (messages, entries, snapshots). */
 #define CAPI_MAX_INPUT ((size_t)1 << 30)
@@ -171,13 +170,14 @@ int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
  * bytes; the NUL after them is already in place), or NULL when out of memory / too large. The
  * pointer is valid until the next change of the sink. No allocation once the sink is warm. */
 uint8_t *capi_sink_push(raftc_sink *s, size_t len);
-/* Encodes into s without intermediate buffers (core/wire); RAFTC_ENOMEM on failure. */
+/* Encodes into s without intermediate buffers (the codec's *_to encoders); RAFTC_ENOMEM on
+ * failure. */
 int capi_sink_put_entry(raftc_sink *s, const rc_entry *e);
 int capi_sink_put_message(raftc_sink *s, const rc_message *m);
-/* rc_wire_put_fields_message into one item of s (ents and ctx may point into s): the message
+/* rc_encode_message_fields_to into one item of s (ents and ctx may point into s): the message
  * with scalars f, the canonical Entry bodies ents[0..n) copied verbatim and the context.
  * RAFTC_ETOOLARGE over the input limit, RAFTC_ENOMEM. */
-int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+int capi_sink_put_fields_message(raftc_sink *s, const rc_message_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len);
 int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);

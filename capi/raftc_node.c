@@ -435,19 +435,11 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
         return capi_node_result(node, RAFTC_EINVAL, NULL);
     if (len > CAPI_MAX_INPUT)
         return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
-    rc_message m;
-    /* The common shapes decode into a reused entry array with payloads in the node's slabs
-     * (no allocation per message once warm); anything else goes through the general decoder. */
-    int rc = buf == NULL ? RC_WIRE_FALLBACK
-                         : rc_wire_decode_message_pooled(&m, buf, len, &node->step_scratch,
-                                                         &node->rn->pool);
-    if (rc == RC_OK) {
-        rc = rc_rawnode_step(node->rn, &m);
-        rc_wire_release_pooled_message(&m);
-        return core_result(node, rc);
-    }
-    if (rc == RC_WIRE_FALLBACK)
-        rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    /* Read once, by the core's codec: the common shapes into a reused entry array with payloads
+     * in the node's slabs (no allocation per message once warm), anything else by protobuf-c. */
+    rc_step_message sm;
+    int rc = rc_decode_step_message(&sm, buf, len, CAPI_MAX_INPUT, &node->step_scratch,
+                                    &node->rn->pool);
     if (rc == RC_ERR_DECODE) {
         char text[CAPI_ERR_TEXT_MAX];
         return capi_node_result(node, rc,
@@ -455,8 +447,8 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     }
     if (rc != RC_OK)
         return capi_node_result(node, rc, NULL);
-    rc = rc_rawnode_step(node->rn, &m);
-    rc_message_free(&m);
+    rc = rc_rawnode_step(node->rn, &sm.m);
+    rc_step_message_release(&sm);
     return core_result(node, rc);
 }
 

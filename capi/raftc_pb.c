@@ -9,65 +9,6 @@
 #include "capi_internal.h"
 #include "alloc.h"
 #include "codec.h"
-#include "wire.h"
-
-/* ---- a minimal protobuf field scanner (for views into already validated bytes) ---- */
-
-static bool scan_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
-        uint8_t c = b[(*pos)++];
-        x |= (uint64_t)(c & 0x7f) << shift;
-        if ((c & 0x80) == 0) {
-            *v = x;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Finds the last occurrence of length-delimited field `field`; false if absent or malformed. */
-static bool scan_bytes_field(const uint8_t *b, size_t len, uint64_t field, const uint8_t **p,
-                             size_t *n)
-{
-    size_t pos = 0;
-    bool found = false;
-    while (pos < len) {
-        uint64_t key = 0, v = 0;
-        if (!scan_varint(b, len, &pos, &key))
-            return false;
-        switch (key & 7) {
-        case 0:
-            if (!scan_varint(b, len, &pos, &v))
-                return false;
-            break;
-        case 1:
-            if (len - pos < 8)
-                return false;
-            pos += 8;
-            break;
-        case 5:
-            if (len - pos < 4)
-                return false;
-            pos += 4;
-            break;
-        case 2:
-            if (!scan_varint(b, len, &pos, &v) || v > len - pos)
-                return false;
-            if ((key >> 3) == field) {
-                *p = b + pos;
-                *n = (size_t)v;
-                found = true;
-            }
-            pos += (size_t)v;
-            break;
-        default:
-            return false;
-        }
-    }
-    return found;
-}
 
 /* ---- messages ---- */
 
@@ -76,39 +17,23 @@ RAFTC_API int raftc_message_decode(uint64_t *info, size_t n, const uint8_t *buf,
     CAPI_CHECK_BUF(buf, len);
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
-    rc_wire_fields f;
-    size_t n_entries;
-    if (buf != NULL && rc_wire_peek_fields(&f, &n_entries, buf, len) == RC_OK) {
-        capi_info_put(info, n, RAFTC_MF_TYPE, f.type);
-        capi_info_put(info, n, RAFTC_MF_TO, f.to);
-        capi_info_put(info, n, RAFTC_MF_FROM, f.from);
-        capi_info_put(info, n, RAFTC_MF_TERM, f.term);
-        capi_info_put(info, n, RAFTC_MF_LOG_TERM, f.log_term);
-        capi_info_put(info, n, RAFTC_MF_INDEX, f.index);
-        capi_info_put(info, n, RAFTC_MF_COMMIT, f.commit);
-        capi_info_put(info, n, RAFTC_MF_VOTE, f.vote);
-        capi_info_put(info, n, RAFTC_MF_REJECT, f.reject);
-        capi_info_put(info, n, RAFTC_MF_REJECT_HINT, f.reject_hint);
-        capi_info_put(info, n, RAFTC_MF_N_ENTRIES, n_entries);
-        capi_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, 0);
-        capi_info_put(info, n, RAFTC_MF_N_RESPONSES, 0);
-        return RAFTC_OK;
-    }
-    /* Outside the fast subset: the general decoder decides. */
-    rc_message m;
-    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    rc_message_summary m;
+    int rc = rc_summarize_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
-    uint64_t v[RAFTC_MF_COUNT] = {
-        [RAFTC_MF_TYPE] = (uint64_t)m.type, [RAFTC_MF_TO] = m.to, [RAFTC_MF_FROM] = m.from,
-        [RAFTC_MF_TERM] = m.term, [RAFTC_MF_LOG_TERM] = m.log_term, [RAFTC_MF_INDEX] = m.index,
-        [RAFTC_MF_COMMIT] = m.commit, [RAFTC_MF_VOTE] = m.vote, [RAFTC_MF_REJECT] = m.reject,
-        [RAFTC_MF_REJECT_HINT] = m.reject_hint, [RAFTC_MF_N_ENTRIES] = m.n_entries,
-        [RAFTC_MF_HAS_SNAPSHOT] = m.snapshot != NULL, [RAFTC_MF_N_RESPONSES] = m.n_responses,
-    };
-    rc_message_free(&m);
-    for (size_t i = 0; i < n && i < RAFTC_MF_COUNT; i++)
-        info[i] = v[i];
+    capi_info_put(info, n, RAFTC_MF_TYPE, m.f.type);
+    capi_info_put(info, n, RAFTC_MF_TO, m.f.to);
+    capi_info_put(info, n, RAFTC_MF_FROM, m.f.from);
+    capi_info_put(info, n, RAFTC_MF_TERM, m.f.term);
+    capi_info_put(info, n, RAFTC_MF_LOG_TERM, m.f.log_term);
+    capi_info_put(info, n, RAFTC_MF_INDEX, m.f.index);
+    capi_info_put(info, n, RAFTC_MF_COMMIT, m.f.commit);
+    capi_info_put(info, n, RAFTC_MF_VOTE, m.f.vote);
+    capi_info_put(info, n, RAFTC_MF_REJECT, m.f.reject);
+    capi_info_put(info, n, RAFTC_MF_REJECT_HINT, m.f.reject_hint);
+    capi_info_put(info, n, RAFTC_MF_N_ENTRIES, m.n_entries);
+    capi_info_put(info, n, RAFTC_MF_HAS_SNAPSHOT, m.has_snapshot);
+    capi_info_put(info, n, RAFTC_MF_N_RESPONSES, m.n_responses);
     return RAFTC_OK;
 }
 
@@ -120,32 +45,21 @@ static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
     return rc;
 }
 
-/* Re-encodes an Entry body seen through the fast view (same bytes as decode + encode). */
-static int put_entry_view(raftc_sink *out, const uint8_t *b, size_t l)
+/* Puts an Entry item of a Message into the sink ud as decode + encode would give it: verbatim
+ * when canonical, else re-encoded from its view. */
+static int put_entry_item(void *ud, const uint8_t *b, size_t l)
 {
-    if (rc_wire_entry_is_canonical(b, l))
-        return raftc_sink_put(out, b, l); /* re-encoding would give these very bytes */
+    raftc_sink *out = ud;
+    if (rc_entry_is_canonical(b, l))
+        return raftc_sink_put(out, b, l);
     rc_entry e;
     const uint8_t *d;
     size_t dl;
-    if (rc_wire_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l) != RC_OK)
-        return RAFTC_EDECODE;
+    int rc = rc_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l);
+    if (rc != RC_OK)
+        return rc;
     e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
     return capi_sink_put_entry(out, &e);
-}
-
-/* raftc_message_decode_parts for a message the fast decoder accepted (no snapshot, no responses). */
-static int parts_fast(const uint8_t *buf, size_t len, const rc_message *m, raftc_sink *entries,
-                      raftc_sink *context)
-{
-    int rc = RAFTC_OK;
-    const uint8_t *pos = buf, *b;
-    size_t l;
-    while (rc == RAFTC_OK && entries != NULL && rc_wire_next_entry(&pos, buf + len, &b, &l))
-        rc = put_entry_view(entries, b, l);
-    if (rc == RC_OK && context != NULL)
-        rc = raftc_sink_put(context, m->context.data, m->context.len);
-    return rc;
 }
 
 RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapshot,
@@ -153,10 +67,20 @@ RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapsh
                                          const uint8_t *buf, size_t len)
 {
     CAPI_CHECK_BUF(buf, len);
+    rc_message_summary sum;
+    int rc = rc_summarize_message(&sum, buf, len, CAPI_MAX_INPUT);
+    if (rc != RC_OK)
+        return rc;
+    if (!sum.has_snapshot && sum.n_responses == 0) {
+        /* Entries and context straight from the bytes, nothing decoded. */
+        if (entries != NULL)
+            rc = rc_message_for_each_entry(buf, len, put_entry_item, entries);
+        if (rc == RC_OK && context != NULL)
+            rc = raftc_sink_put(context, sum.context, sum.context_len);
+        return rc;
+    }
     rc_message m;
-    if (buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK)
-        return parts_fast(buf, len, &m, entries, context);
-    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     if (entries != NULL)
@@ -176,34 +100,23 @@ RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapsh
     return rc;
 }
 
-/* Collects the views of every field-7 item of Message bytes already validated by a decoder. */
-static void collect_entries(const uint8_t *buf, size_t len, const uint8_t **ptrs, size_t *lens,
-                            size_t cap, size_t *n)
+/* Collects Entry item views into caller arrays (at most cap), counting them all. */
+typedef struct entry_views {
+    const uint8_t **ptrs;
+    size_t *lens;
+    size_t cap;
+    size_t n;
+} entry_views;
+
+static int collect_entry(void *ud, const uint8_t *b, size_t l)
 {
-    size_t pos = 0, k = 0;
-    while (pos < len) {
-        uint64_t key = 0, v = 0;
-        if (!scan_varint(buf, len, &pos, &key))
-            break;
-        unsigned wt = (unsigned)(key & 7);
-        if (wt == 0 && scan_varint(buf, len, &pos, &v))
-            continue;
-        if (wt == 1 || wt == 5) {
-            pos += wt == 1 ? 8 : 4;
-            continue;
-        }
-        if (wt != 2 || !scan_varint(buf, len, &pos, &v) || v > len - pos)
-            break;
-        if ((key >> 3) == 7) {
-            if (k < cap) {
-                ptrs[k] = buf + pos;
-                lens[k] = (size_t)v;
-            }
-            k++;
-        }
-        pos += (size_t)v;
+    entry_views *v = ud;
+    if (v->n < v->cap) {
+        v->ptrs[v->n] = b;
+        v->lens[v->n] = l;
     }
-    *n = k;
+    v->n++;
+    return 0;
 }
 
 RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, size_t cap,
@@ -213,16 +126,13 @@ RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, s
     if (n == NULL || (cap > 0 && (ptrs == NULL || lens == NULL)))
         return RAFTC_EINVAL;
     *n = 0;
-    rc_wire_fields f;
-    size_t count;
-    if (buf == NULL || rc_wire_peek_fields(&f, &count, buf, len) != RC_OK) {
-        rc_message m; /* outside the fast subset: the general decoder validates */
-        int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
-        if (rc != RC_OK)
-            return rc;
-        rc_message_free(&m);
-    }
-    collect_entries(buf, len, ptrs, lens, cap, n);
+    rc_message_summary sum;
+    int rc = rc_summarize_message(&sum, buf, len, CAPI_MAX_INPUT); /* validates the bytes */
+    if (rc != RC_OK)
+        return rc;
+    entry_views v = {ptrs, lens, cap, 0};
+    rc_message_for_each_entry(buf, len, collect_entry, &v);
+    *n = v.n;
     return RAFTC_OK;
 }
 
@@ -252,19 +162,9 @@ RAFTC_API int raftc_message_strip_responses(raftc_sink *out, const uint8_t *buf,
 static bool entries_canonical(const uint8_t *const *entries, const size_t *lens, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (lens[i] > CAPI_MAX_INPUT || !rc_wire_entry_is_canonical(entries[i], lens[i]))
+        if (lens[i] > CAPI_MAX_INPUT || !rc_entry_is_canonical(entries[i], lens[i]))
             return false;
     return true;
-}
-
-/* True iff the fast view reads this entry (so its decoded form borrows from buf). */
-static bool entry_is_view(const uint8_t *buf, size_t len)
-{
-    uint64_t t, i;
-    rc_entry_type ty;
-    const uint8_t *d;
-    size_t dl;
-    return buf != NULL && rc_wire_view_entry(&t, &i, &ty, &d, &dl, buf, len) == RC_OK;
 }
 
 RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t n,
@@ -285,7 +185,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
     /* The lean path: entries already in canonical form are copied verbatim (exactly what
      * decoding and re-encoding them gives); the context is copied once. */
     if (snapshot == NULL && entries_canonical(entries, entry_lens, n_entries)) {
-        const rc_wire_fields f = {
+        const rc_message_fields f = {
             info[RAFTC_MF_TYPE], info[RAFTC_MF_TO], info[RAFTC_MF_FROM], info[RAFTC_MF_TERM],
             info[RAFTC_MF_LOG_TERM], info[RAFTC_MF_INDEX], info[RAFTC_MF_COMMIT],
             info[RAFTC_MF_VOTE], info[RAFTC_MF_REJECT], info[RAFTC_MF_REJECT_HINT]};
@@ -312,11 +212,9 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
             rc = RC_ERR_INVALID;
         else if (entry_lens[i] > CAPI_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
-        else if (entries[i] != NULL && rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl,
-                                                          entries[i], entry_lens[i]) == RC_OK)
-            e->data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
-        else /* the general decoder: e owns its data (freed below) */
-            rc = rc_decode_entry(e, entries[i], entry_lens[i]);
+        else if ((rc = rc_view_entry(&e->term, &e->index, &e->type, &d, &dl, entries[i],
+                                     entry_lens[i])) == RC_OK)
+            e->data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL}; /* a view into entries[i] */
         if (rc == RC_OK)
             m.n_entries++;
     }
@@ -330,10 +228,7 @@ RAFTC_API int raftc_message_encode(raftc_sink *out, const uint64_t *info, size_t
         rc = rc_bytes_set(&m.context, context, context_len);
     if (rc == RC_OK)
         rc = capi_sink_put_message(out, &m);
-    for (size_t i = 0; i < m.n_entries; i++)
-        if (!entry_is_view(entries[i], entry_lens[i]))
-            rc_entry_free(&ev[i]);
-    m.entries = NULL;
+    m.entries = NULL; /* views: nothing of theirs to free */
     m.n_entries = 0;
     rc_message_free(&m);
     if (ev != small)
@@ -352,20 +247,9 @@ RAFTC_API int raftc_entry_decode(uint64_t *term, uint64_t *index, raftc_entry_ty
     rc_entry_type ty;
     const uint8_t *p = NULL;
     size_t n = 0;
-    if (buf == NULL || rc_wire_view_entry(&t, &i, &ty, &p, &n, buf, len) != RC_OK) {
-        rc_entry e;
-        int rc = rc_decode_entry(&e, buf, len);
-        if (rc != RC_OK)
-            return rc;
-        t = e.term;
-        i = e.index;
-        ty = e.type;
-        if (e.data.len == 0 || !scan_bytes_field(buf, len, 4, &p, &n)) {
-            p = NULL;
-            n = 0;
-        }
-        rc_entry_free(&e);
-    }
+    int rc = rc_view_entry(&t, &i, &ty, &p, &n, buf, len);
+    if (rc != RC_OK)
+        return rc;
     if (term != NULL)
         *term = t;
     if (index != NULL)

@@ -8,7 +8,6 @@
 #include "capi_internal.h"
 #include "alloc.h"
 #include "codec.h"
-#include "wire.h"
 
 static const uint8_t capi_empty_item[1] = {0};
 
@@ -150,22 +149,22 @@ static int sink_put_encoded(raftc_sink *s, size_t n, sink_put_fn put, const void
 
 static uint8_t *put_entry(uint8_t *p, const void *v)
 {
-    return rc_wire_put_entry(p, v);
+    return rc_encode_entry_to(p, v);
 }
 
 static uint8_t *put_message(uint8_t *p, const void *v)
 {
-    return rc_wire_put_message(p, v);
+    return rc_encode_message_to(p, v);
 }
 
 static uint8_t *put_hard_state(uint8_t *p, const void *v)
 {
-    return rc_wire_put_hard_state(p, v);
+    return rc_encode_hard_state_to(p, v);
 }
 
 /* A message given by its scalars, canonical Entry bodies (copied verbatim) and a context. */
 typedef struct fields_msg {
-    const rc_wire_fields *f;
+    const rc_message_fields *f;
     const uint8_t *const *ents;
     const size_t *lens;
     size_t n;
@@ -176,7 +175,7 @@ typedef struct fields_msg {
 static uint8_t *put_fields_message(uint8_t *p, const void *v)
 {
     const fields_msg *fm = v;
-    return rc_wire_put_fields_message(p, fm->f, fm->ents, fm->lens, fm->n, fm->ctx, fm->ctx_len);
+    return rc_encode_message_fields_to(p, fm->f, fm->ents, fm->lens, fm->n, fm->ctx, fm->ctx_len);
 }
 
 /* Small encodings are written in one pass into a stack buffer and copied (no sizing pass): a
@@ -196,7 +195,7 @@ static int sink_put_small(raftc_sink *s, const uint8_t *tmp, size_t len)
     return RAFTC_OK;
 }
 
-int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
+int capi_sink_put_fields_message(raftc_sink *s, const rc_message_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len)
 {
@@ -205,7 +204,7 @@ int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
         bound += ITEM_OVERHEAD_MAX + lens[i];
     if (bound <= SMALL_ENC_MAX) {
         uint8_t tmp[SMALL_ENC_MAX];
-        uint8_t *end = rc_wire_put_fields_message(tmp, f, ents, lens, n, ctx, ctx_len);
+        uint8_t *end = rc_encode_message_fields_to(tmp, f, ents, lens, n, ctx, ctx_len);
         return sink_put_small(s, tmp, (size_t)(end - tmp));
     }
     size_t total = 0;
@@ -217,7 +216,7 @@ int capi_sink_put_fields_message(raftc_sink *s, const rc_wire_fields *f,
     if (ctx_len > CAPI_MAX_INPUT || total > CAPI_MAX_INPUT)
         return RAFTC_ETOOLARGE;
     fields_msg fm = {f, ents, lens, n, ctx, ctx_len};
-    return sink_put_encoded(s, rc_wire_fields_message_size(f, lens, n, ctx_len),
+    return sink_put_encoded(s, rc_message_fields_encoded_size(f, lens, n, ctx_len),
                             put_fields_message, &fm);
 }
 
@@ -225,19 +224,19 @@ int capi_sink_put_entry(raftc_sink *s, const rc_entry *e)
 {
     if (e->data.len <= SMALL_ENC_MAX - 4 * ITEM_OVERHEAD_MAX) {
         uint8_t tmp[SMALL_ENC_MAX];
-        return sink_put_small(s, tmp, (size_t)(rc_wire_put_entry(tmp, e) - tmp));
+        return sink_put_small(s, tmp, (size_t)(rc_encode_entry_to(tmp, e) - tmp));
     }
-    return sink_put_encoded(s, rc_wire_entry_size(e), put_entry, e);
+    return sink_put_encoded(s, rc_entry_encoded_size(e), put_entry, e);
 }
 
 int capi_sink_put_message(raftc_sink *s, const rc_message *m)
 {
-    if (!rc_wire_message_ok(m))
+    if (!rc_message_encodable(m))
         return RAFTC_EINVAL;
-    return sink_put_encoded(s, rc_wire_message_size(m), put_message, m);
+    return sink_put_encoded(s, rc_message_encoded_size(m), put_message, m);
 }
 
 int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs)
 {
-    return sink_put_encoded(s, rc_wire_hard_state_size(hs), put_hard_state, hs);
+    return sink_put_encoded(s, rc_hard_state_encoded_size(hs), put_hard_state, hs);
 }

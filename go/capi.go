@@ -39,6 +39,9 @@ const (
 	codeNotFound            = int(C.RAFTC_ENOTFOUND)
 	codeUnknownType         = int(C.RAFTC_EUNKNOWN_TYPE)
 	codeRefused             = int(C.RAFTC_EREFUSED)
+	codeCorrupt             = int(C.RAFTC_ECORRUPT)
+	codeLocked              = int(C.RAFTC_ELOCKED)
+	codeIO                  = int(C.RAFTC_EIO)
 )
 
 const (
@@ -474,6 +477,7 @@ func nodeSetRandomizedElectionTimeout(n *cNode, t int) error {
 type statusInfo struct {
 	id, term, vote, commit, lead, state, applied, transferee uint64
 	isVoter, isLearner                                       bool
+	refused                                                  uint64 // RAFTC_ST_REFUSED
 }
 
 func nodeStatusInfo(n *cNode) statusInfo {
@@ -485,6 +489,7 @@ func nodeStatusInfo(n *cNode) statusInfo {
 		lead: uint64(v[C.RAFTC_ST_LEAD]), state: uint64(v[C.RAFTC_ST_RAFT_STATE]),
 		applied: uint64(v[C.RAFTC_ST_APPLIED]), transferee: uint64(v[C.RAFTC_ST_LEAD_TRANSFEREE]),
 		isVoter: v[C.RAFTC_ST_IS_VOTER] != 0, isLearner: v[C.RAFTC_ST_IS_LEARNER] != 0,
+		refused: uint64(v[C.RAFTC_ST_REFUSED]),
 	}
 }
 

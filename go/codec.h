@@ -14,6 +14,7 @@
 #ifndef RC_CODEC_H
 #define RC_CODEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "types.h"
@@ -35,6 +36,67 @@ int rc_encode_conf_state(uint8_t **buf, size_t *len, const rc_conf_state *cs);
 int rc_encode_snapshot(uint8_t **buf, size_t *len, const rc_snapshot *s);
 int rc_encode_conf_change(uint8_t **buf, size_t *len, const rc_conf_change *cc);
 int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2 *cc);
+
+/* ---- One entry point for the readers above the core (codec_view.c) ----
+ * The functions below choose between the hand-rolled fast path (core/wire) and protobuf-c
+ * themselves: a caller never learns which one read the bytes, and gets the same results and
+ * errors as from the decoders above. */
+
+/* Message bytes decoded for a receiver that steps the message and drops it. The bytes are read
+ * once: the common shapes into scratch's reused entry array with payloads and context in
+ * pool's slabs, anything else by protobuf-c. Same results and errors as rc_decode_message; on
+ * RC_OK release with rc_step_message_release (on error out->m is zeroed and owns nothing). */
+typedef struct rc_step_message {
+    rc_message m;
+    bool pooled; /* which release applies (internal) */
+} rc_step_message;
+int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
+                           rc_entries *scratch, rc_blob_pool *pool);
+void rc_step_message_release(rc_step_message *sm);
+
+/* The scalars and counts of Message bytes, validated as rc_decode_message validates them, with
+ * the context as a view into buf (NULL when empty). Allocates nothing for the common shapes. */
+typedef struct rc_message_summary {
+    rc_message_fields f;
+    size_t n_entries;
+    bool has_snapshot;
+    size_t n_responses;
+    const uint8_t *context;
+    size_t context_len;
+} rc_message_summary;
+int rc_summarize_message(rc_message_summary *out, const uint8_t *buf, size_t len, size_t max_len);
+/* Calls fn with each Entry item (the encoded Entry bodies) of Message bytes that
+ * rc_summarize_message accepted, in order, as views into buf; stops at and returns fn's first
+ * non-zero result (0 after the last). */
+int rc_message_for_each_entry(const uint8_t *buf, size_t len,
+                              int (*fn)(void *ud, const uint8_t *body, size_t body_len), void *ud);
+
+/* A view of Entry bytes: the fields rc_decode_entry gives, with data pointing into buf (NULL
+ * when empty). Same errors as rc_decode_entry. */
+int rc_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const uint8_t **data,
+                  size_t *data_len, const uint8_t *buf, size_t len);
+/* rc_decode_entry with the payload copied once into pool's slabs. */
+int rc_decode_entry_pooled(rc_entry *out, const uint8_t *buf, size_t len, rc_blob_pool *pool);
+/* True iff buf is an Entry exactly as rc_encode_entry writes it (decoding and re-encoding it
+ * gives the same bytes, so it may be copied verbatim). */
+bool rc_entry_is_canonical(const uint8_t *buf, size_t len);
+
+/* Encoding into a caller buffer: the *_to functions write exactly the encoded size (the
+ * rc_*_encoded_size functions) at p and return p + size; the bytes are rc_encode_*'s. A message
+ * must be encodable (rc_message_encodable: a known type, responses nested one level at most). */
+size_t rc_hard_state_encoded_size(const rc_hard_state *hs);
+bool rc_message_encodable(const rc_message *m);
+uint8_t *rc_encode_entry_to(uint8_t *p, const rc_entry *e);
+uint8_t *rc_encode_message_to(uint8_t *p, const rc_message *m);
+uint8_t *rc_encode_hard_state_to(uint8_t *p, const rc_hard_state *hs);
+/* A Message of the scalars f (type < RC_MSG_TYPE_COUNT, reject 0 or 1), Entries copied verbatim
+ * from canonical Entry bytes ents[i] (lens[i] bytes; rc_entry_is_canonical) and an optional
+ * context: the bytes rc_encode_message gives for the decoded message. */
+size_t rc_message_fields_encoded_size(const rc_message_fields *f, const size_t *lens, size_t n,
+                                      size_t context_len);
+uint8_t *rc_encode_message_fields_to(uint8_t *p, const rc_message_fields *f,
+                                     const uint8_t *const *ents, const size_t *lens, size_t n,
+                                     const uint8_t *context, size_t context_len);
 
 /* The same functions on protobuf-c alone (the reference the hand-rolled core/wire codec behind
  * the functions above is tested against; see tests/unit/test_wire_diff.c). Same contracts. */

@@ -39,6 +39,11 @@ var (
 	ErrConfChange  = errors.New("raftc: conf change refused")
 	ErrNotFound    = errors.New("raftc: not found")
 	ErrUnknownType = errors.New("raftc: unknown message type")
+	// Disk storage (DiskStorage): damaged data other than a torn final write (the message names
+	// the file and offset), a directory another opener holds, an I/O call that failed.
+	ErrCorrupt = errors.New("raftc: stored data failed its checks")
+	ErrLocked  = errors.New("raftc: storage directory in use")
+	ErrIO      = errors.New("raftc: I/O error")
 	// ErrRefused: a message no correct peer can send, refused by Step; the node is unchanged
 	// and healthy (the message names the sender, the field and the value).
 	ErrRefused = errors.New("raftc: message refused: no correct peer can send it")
@@ -96,6 +101,12 @@ func sentinelFor(code int) error {
 		return ErrUnknownType
 	case codeRefused:
 		return ErrRefused
+	case codeCorrupt:
+		return ErrCorrupt
+	case codeLocked:
+		return ErrLocked
+	case codeIO:
+		return ErrIO
 	}
 	return ErrInvalid
 }
@@ -116,6 +127,9 @@ func newError(code int, msg string) error {
 	}
 	return &Error{Code: code, Msg: msg, sentinel: s}
 }
+
+// errClosedStorage is the error of every call on a closed DiskStorage, and of a node reading it.
+func errClosedStorage() error { return newError(codeState, "raftc: storage is closed") }
 
 // codeFor maps an error returned by a Go Storage to the code raftc's storage callbacks use
 // (etcd's meaning of each sentinel; anything else is a storage failure).

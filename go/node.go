@@ -221,8 +221,10 @@ func learnerIn(id uint64, cs *pb.ConfState) bool {
 
 // memberOf reports whether the node is in its own configuration.
 func (rn *RawNode) memberOf() bool {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return false
+	}
 	si := nodeStatusInfo(rn.n)
 	return si.isVoter || si.isLearner
 }
@@ -325,6 +327,19 @@ func (n *node) ApplyConfChange(cc pb.ConfChangeI) *pb.ConfState {
 	case <-n.done:
 		return nil
 	}
+}
+
+// Refused is RawNode.Refused for the Node's RawNode: messages Step refused as no correct
+// peer's (raftc's addition; 0 after Stop). Node.Step does not report a message's own errors,
+// as etcd's does not: this count is where refusals show. Reach it with a type assertion:
+// nd.(interface{ Refused() uint64 }).
+func (n *node) Refused() uint64 {
+	c := make(chan uint64, 1)
+	err := n.submit(context.Background(), n.recvc, func(rn *RawNode) error { c <- rn.Refused(); return nil }, true)
+	if err != nil {
+		return 0
+	}
+	return <-c
 }
 
 // Status returns the node's status (the zero Status after Stop).

@@ -51,7 +51,13 @@ int rc_config_validate(rc_config *c, const char **err_text);
 /* Moves *m in; *m keeps its scalars but owns nothing afterwards (rc_message_free is a no-op).
  * On RC_ERR_NOMEM *m is freed. */
 int rc_msgs_push(rc_msgs *ms, rc_message *m);
-void rc_msgs_clear(rc_msgs *ms);              /* frees the messages, keeps capacity */
+void rc_msgs_clear_slow(rc_msgs *ms);
+/* Frees the messages, keeps capacity (inline check: most lists are empty when cleared). */
+static inline void rc_msgs_clear(rc_msgs *ms)
+{
+    if (ms->n > 0)
+        rc_msgs_clear_slow(ms);
+}
 void rc_msgs_free(rc_msgs *ms);
 
 /* The largest term a message may carry: far enough below UINT64_MAX that a cluster can keep

@@ -146,14 +146,25 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	case *MemoryStorage:
 		rn.ms = st
 		configSetMemStorage(c, st.ms)
+	case *DiskStorage:
+		// The node reads the in-memory copy under the storage's lock (closed: lock refuses).
+		rn.ms = &st.mem
+		st.mem.mu.Lock()
+		if st.ds != nil {
+			configSetDiskStorage(c, st.ds)
+		}
+		st.mem.mu.Unlock()
 	default:
 		rn.sa = &storageAdapter{st: st}
 		sh := cgo.NewHandle(rn.sa)
 		rn.res.handles = append(rn.res.handles, sh)
 		configSetGoStorage(c, sh)
 	}
-	rn.lock()
-	n, err := nodeNew(c)
+	var n *cNode
+	err = rn.lock()
+	if err == nil {
+		n, err = nodeNew(c)
+	}
 	rn.unlock()
 	if err != nil {
 		err = rn.withStorageFailure(err)
@@ -166,10 +177,17 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	return rn, nil
 }
 
-func (rn *RawNode) lock() {
+// lock locks the built-in storage the node reads, if any (its calls into C hold the storage's
+// lock); an ErrState error once that storage (a DiskStorage) was closed. The caller unlocks
+// either way.
+func (rn *RawNode) lock() error {
 	if rn.ms != nil {
 		rn.ms.mu.Lock()
+		if rn.ms.ms == nil {
+			return errClosedStorage()
+		}
 	}
+	return nil
 }
 
 func (rn *RawNode) unlock() {
@@ -208,22 +226,28 @@ func (rn *RawNode) Err() error { return rn.failure }
 
 // Tick advances the internal logical clock by a single tick.
 func (rn *RawNode) Tick() {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return
+	}
 	_ = rn.note(nodeTick(rn.n))
 }
 
 // Campaign causes this RawNode to transition to candidate state.
 func (rn *RawNode) Campaign() error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeCampaign(rn.n))
 }
 
 // Propose proposes data be appended to the raft log.
 func (rn *RawNode) Propose(data []byte) error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodePropose(rn.n, data))
 }
 
@@ -233,8 +257,10 @@ func (rn *RawNode) ProposeConfChange(cc pb.ConfChangeI) error {
 	if err != nil {
 		return err
 	}
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeProposeConfChange(rn.n, kind, data))
 }
 
@@ -252,9 +278,12 @@ func (rn *RawNode) ApplyConfChangeErr(cc pb.ConfChangeI) (*pb.ConfState, error) 
 	if err != nil {
 		return nil, err
 	}
-	rn.lock()
-	b, err := nodeApplyConfChange(rn.n, kind, data)
-	err = rn.note(err)
+	var b []byte
+	err = rn.lock()
+	if err == nil {
+		b, err = nodeApplyConfChange(rn.n, kind, data)
+		err = rn.note(err)
+	}
 	rn.unlock()
 	if err != nil {
 		return nil, err
@@ -277,15 +306,19 @@ func (rn *RawNode) Step(m *pb.Message) error {
 // StepBytes steps a message given as raftpb bytes, as received from the network (raftc's
 // addition: no decoding in Go).
 func (rn *RawNode) StepBytes(m []byte) error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeStep(rn.n, m))
 }
 
 // HasReady reports whether a Ready with something to do is available.
 func (rn *RawNode) HasReady() bool {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return false
+	}
 	ok := nodeHasReady(rn.n)
 	if !ok && rn.failure == nil && nodeIsFailed(rn.n) {
 		rn.failure = rn.withStorageFailure(newError(codeFailed, nodeLastError(rn.n)))
@@ -302,8 +335,10 @@ func (rn *RawNode) Ready() Ready {
 
 // ReadyErr is Ready with the error (raftc's addition).
 func (rn *RawNode) ReadyErr() (Ready, error) {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return Ready{}, err
+	}
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
@@ -317,9 +352,14 @@ func (rn *RawNode) ReadyErr() (Ready, error) {
 	} else { // packing failed (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
 	}
-	if err == nil && rn.ms != nil && len(rd.Entries) > 0 {
-		// MemoryStorage.Append of exactly these entries takes them from the view (no encoding).
-		rn.ms.pending = pendingReady{crd: crd, first: rd.Entries[0], n: len(rd.Entries)}
+	if err == nil && rn.ms != nil && (len(rd.Entries) > 0 || rn.ms.disk) {
+		// MemoryStorage.Append of exactly these entries (DiskStorage.SaveReady of exactly this
+		// Ready) takes them from the view (no encoding).
+		p := pendingReady{crd: crd, n: len(rd.Entries), hs: rd.HardState, snap: rd.Snapshot}
+		if p.n > 0 {
+			p.first = rd.Entries[0]
+		}
+		rn.ms.pending = p
 	}
 	return rd, err
 }
@@ -386,8 +426,10 @@ func (rn *RawNode) Advance(_ Ready) { _ = rn.AdvanceErr() }
 
 // AdvanceErr is Advance with the error (raftc's addition).
 func (rn *RawNode) AdvanceErr() error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
@@ -401,15 +443,19 @@ func (rn *RawNode) Bootstrap(peers []Peer) error {
 	for i, p := range peers {
 		ids[i], ctxs[i] = p.ID, p.Context
 	}
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeBootstrap(rn.n, ids, ctxs))
 }
 
 // BasicStatus returns a BasicStatus.
 func (rn *RawNode) BasicStatus() BasicStatus {
-	rn.lock()
-	si := nodeStatusInfo(rn.n)
+	var si statusInfo
+	if rn.lock() == nil {
+		si = nodeStatusInfo(rn.n)
+	}
 	rn.unlock()
 	return BasicStatus{
 		ID:             si.id,
@@ -420,15 +466,31 @@ func (rn *RawNode) BasicStatus() BasicStatus {
 	}
 }
 
+// Refused is the number of messages Step refused since the node was created because no correct
+// peer can send them (errors wrapping ErrRefused, and etcd's ErrStepLocalMsg): a forged or
+// corrupted message, refused with the node unchanged and healthy (raftc's addition; pyraftc's
+// BasicStatus.refused, RAFTC_ST_REFUSED). etcd panics on, or accepts, many of them.
+func (rn *RawNode) Refused() uint64 {
+	var si statusInfo
+	if rn.lock() == nil {
+		si = nodeStatusInfo(rn.n)
+	}
+	rn.unlock()
+	return si.refused
+}
+
 // Status returns the current status of the given group: the BasicStatus, the configuration
 // and, on the leader, the progress of every peer.
 func (rn *RawNode) Status() Status {
 	s := Status{BasicStatus: rn.BasicStatus()}
-	rn.lock()
-	csb, err := nodeConfState(rn.n)
+	var csb []byte
 	var prs map[uint64]progressInfo
-	if s.RaftState == StateLeader {
-		prs = nodeProgress(rn.n)
+	err := rn.lock()
+	if err == nil {
+		csb, err = nodeConfState(rn.n)
+		if s.RaftState == StateLeader {
+			prs = nodeProgress(rn.n)
+		}
 	}
 	rn.unlock()
 	if err == nil {
@@ -448,8 +510,10 @@ func (rn *RawNode) Status() Status {
 // WithProgress calls visitor for every peer's progress (the leader's view; a follower tracks
 // none in raftc).
 func (rn *RawNode) WithProgress(visitor func(id uint64, typ ProgressType, pr tracker.Progress)) {
-	rn.lock()
-	prs := nodeProgress(rn.n)
+	var prs map[uint64]progressInfo
+	if rn.lock() == nil {
+		prs = nodeProgress(rn.n)
+	}
 	rn.unlock()
 	for _, id := range sortedKeys(prs) {
 		p := prs[id]
@@ -504,43 +568,55 @@ func trackerConfig(cs *pb.ConfState) tracker.Config {
 
 // ReportUnreachable reports the given node is not reachable for the last send.
 func (rn *RawNode) ReportUnreachable(id uint64) {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return
+	}
 	_ = rn.note(nodeReportUnreachable(rn.n, id))
 }
 
 // ReportSnapshot reports the status of the sent snapshot.
 func (rn *RawNode) ReportSnapshot(id uint64, status SnapshotStatus) {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return
+	}
 	_ = rn.note(nodeReportSnapshot(rn.n, id, int(status)))
 }
 
 // TransferLeader tries to transfer leadership to the given transferee.
 func (rn *RawNode) TransferLeader(transferee uint64) {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return
+	}
 	_ = rn.note(nodeTransferLeader(rn.n, transferee))
 }
 
 // ForgetLeader forgets a follower's current leader, changing it to None.
 func (rn *RawNode) ForgetLeader() error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeForget(rn.n))
 }
 
 // ReadIndex requests a read state; it will be ready in a later Ready's ReadStates.
 func (rn *RawNode) ReadIndex(rctx []byte) {
-	rn.lock()
 	defer rn.unlock()
+	if rn.lock() != nil {
+		return
+	}
 	_ = rn.note(nodeReadIndex(rn.n, rctx))
 }
 
 // SetRandomizedElectionTimeout pins the current randomized election timeout (a test hook, as
 // etcd's test-only setRandomizedElectionTimeout).
 func (rn *RawNode) SetRandomizedElectionTimeout(ticks int) error {
-	rn.lock()
 	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
 	return rn.note(nodeSetRandomizedElectionTimeout(rn.n, ticks))
 }

@@ -24,16 +24,45 @@ type Storage = raft.Storage
 // they run.
 type MemoryStorage struct {
 	mu      sync.Mutex
-	ms      *cMemStorage
-	pending pendingReady // the entries of the last Ready of a node on this storage
+	ms      *cMemStorage // nil once the DiskStorage owning it was closed
+	disk    bool         // the in-memory copy of a DiskStorage
+	pending pendingReady // the last Ready of a node on this storage
 }
 
-// pendingReady remembers the entries of the Ready a node built last (until its next Ready or
-// Advance), so that appending exactly those entries copies them from the Ready view in C.
+// pendingReady remembers the Ready a node built last (until its next Ready or Advance), so
+// that appending exactly its entries (or, on a DiskStorage, saving exactly that Ready) copies
+// them from the Ready view in C.
 type pendingReady struct {
 	crd   *cReady
 	first *pb.Entry
 	n     int
+	hs    *pb.HardState
+	snap  *pb.Snapshot
+}
+
+// matches reports whether rd is the remembered Ready (the same entries, HardState and
+// snapshot values, as the node handed them out).
+func (p pendingReady) matches(rd Ready) bool {
+	var first *pb.Entry
+	if len(rd.Entries) > 0 {
+		first = rd.Entries[0]
+	}
+	return p.n == len(rd.Entries) && p.first == first && p.hs == rd.HardState && p.snap == rd.Snapshot
+}
+
+// enter locks the storage; ErrState when it is the copy of a closed DiskStorage (the caller
+// unlocks either way).
+func (s *MemoryStorage) enter() error {
+	s.mu.Lock()
+	if s.ms == nil {
+		return errClosedStorage()
+	}
+	return nil
+}
+
+func (s *MemoryStorage) leave() {
+	s.mu.Unlock()
+	runtime.KeepAlive(s)
 }
 
 var _ Storage = (*MemoryStorage)(nil)
@@ -52,10 +81,12 @@ func NewMemoryStorage() *MemoryStorage {
 
 // InitialState implements Storage.
 func (s *MemoryStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
-	s.mu.Lock()
-	hsb, csb, err := msInitialState(s.ms)
-	s.mu.Unlock()
-	runtime.KeepAlive(s)
+	var hsb, csb []byte
+	err := s.enter()
+	if err == nil {
+		hsb, csb, err = msInitialState(s.ms)
+	}
+	s.leave()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,18 +106,21 @@ func (s *MemoryStorage) SetHardState(st *pb.HardState) error {
 	if st == nil {
 		return newError(codeInvalid, "raftc: nil HardState")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	return msSetHardState(s.ms, st.GetTerm(), st.GetVote(), st.GetCommit())
 }
 
 // Entries implements Storage.
 func (s *MemoryStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
-	s.mu.Lock()
-	items, err := msEntries(s.ms, lo, hi, maxSize)
-	s.mu.Unlock()
-	runtime.KeepAlive(s)
+	var items [][]byte
+	err := s.enter()
+	if err == nil {
+		items, err = msEntries(s.ms, lo, hi, maxSize)
+	}
+	s.leave()
 	if err != nil {
 		return nil, err
 	}
@@ -95,34 +129,39 @@ func (s *MemoryStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
 
 // Term implements Storage.
 func (s *MemoryStorage) Term(i uint64) (uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return 0, err
+	}
 	return msTerm(s.ms, i)
 }
 
 // LastIndex implements Storage.
 func (s *MemoryStorage) LastIndex() (uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return 0, err
+	}
 	return msLastIndex(s.ms), nil
 }
 
 // FirstIndex implements Storage.
 func (s *MemoryStorage) FirstIndex() (uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return 0, err
+	}
 	return msFirstIndex(s.ms), nil
 }
 
 // Snapshot implements Storage.
 func (s *MemoryStorage) Snapshot() (*pb.Snapshot, error) {
-	s.mu.Lock()
-	b, err := msSnapshot(s.ms)
-	s.mu.Unlock()
-	runtime.KeepAlive(s)
+	var b []byte
+	err := s.enter()
+	if err == nil {
+		b, err = msSnapshot(s.ms)
+	}
+	s.leave()
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +175,10 @@ func (s *MemoryStorage) ApplySnapshot(snap *pb.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	return msApplySnapshot(s.ms, b)
 }
 
@@ -153,10 +193,12 @@ func (s *MemoryStorage) CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) 
 			return nil, err
 		}
 	}
-	s.mu.Lock()
-	b, err := msCreateSnapshot(s.ms, i, csb, data)
-	s.mu.Unlock()
-	runtime.KeepAlive(s)
+	var b []byte
+	err := s.enter()
+	if err == nil {
+		b, err = msCreateSnapshot(s.ms, i, csb, data)
+	}
+	s.leave()
 	if err != nil {
 		return nil, err
 	}
@@ -166,9 +208,10 @@ func (s *MemoryStorage) CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) 
 // Compact discards all log entries prior to compactIndex (ErrCompacted if already compacted;
 // an ErrFailed error, where etcd panics, beyond the last index).
 func (s *MemoryStorage) Compact(compactIndex uint64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	return msCompact(s.ms, compactIndex)
 }
 
@@ -181,11 +224,10 @@ func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 		return nil
 	}
 	s.mu.Lock()
-	if p := s.pending; p.crd != nil && p.n == len(entries) && p.first == entries[0] {
+	if p := s.pending; p.crd != nil && s.ms != nil && p.n == len(entries) && p.first == entries[0] {
 		s.pending = pendingReady{}
 		err := readyAppendTo(s.ms, p.crd)
-		s.mu.Unlock()
-		runtime.KeepAlive(s)
+		s.leave()
 		return err
 	}
 	s.mu.Unlock()
@@ -193,8 +235,9 @@ func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer runtime.KeepAlive(s)
+	defer s.leave()
+	if err := s.enter(); err != nil {
+		return err
+	}
 	return msAppend(s.ms, bufs)
 }

@@ -154,6 +154,11 @@ struct rc_message {
     size_t n_responses;
 };
 
+/* The scalar fields of a Message (what the ABI's info arrays carry). */
+typedef struct rc_message_fields {
+    uint64_t type, to, from, term, log_term, index, commit, vote, reject, reject_hint;
+} rc_message_fields;
+
 /* A growable list of messages; owns them deeply (rc_msgs_* in raft.h). */
 typedef struct rc_msgs {
     rc_message *v;

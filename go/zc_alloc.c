@@ -79,7 +79,7 @@ int rc_grow_exact(void **arr, size_t *cap, size_t need, size_t elem_size)
     return RC_OK;
 }
 
-int rc_grow(void **arr, size_t *cap, size_t need, size_t elem_size)
+int rc_grow_slow(void **arr, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)
         return RC_OK;

@@ -122,6 +122,10 @@ static uint64_t ms_term_of(const rc_memstorage *ms, uint64_t i)
 /* Position of the blob run covering index i (0 if none starts at or before i). */
 static size_t ms_blob_pos(const rc_memstorage *ms, uint64_t i)
 {
+    /* Reads are mostly of the newest entries (committed entries right after their append):
+     * the last run first. */
+    if (ms->n_blobs > 0 && ms->blobs[ms->n_blobs - 1].first <= i)
+        return ms->n_blobs - 1;
     size_t lo = 0, hi = ms->n_blobs;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

@@ -33,7 +33,7 @@ int rc_msgs_push(rc_msgs *ms, rc_message *m)
     return RC_OK;
 }
 
-void rc_msgs_clear(rc_msgs *ms)
+void rc_msgs_clear_slow(rc_msgs *ms)
 {
     for (size_t i = 0; i < ms->n; i++)
         if (rc_message_owns_memory(&ms->v[i]))

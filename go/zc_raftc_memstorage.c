@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "capi_internal.h"
-#include "wire.h"
 #include "alloc.h"
 #include "codec.h"
 
@@ -45,21 +44,6 @@ RAFTC_API void raftc_memstorage_free(raftc_memstorage *ms)
     rc_free(ms);
 }
 
-/* Decodes an entry, its payload straight into pool's slabs (where the storage keeps it: no
- * second copy). */
-static int decode_entry(rc_blob_pool *pool, rc_entry *e, const uint8_t *buf, size_t len)
-{
-    const uint8_t *d;
-    size_t dl;
-    memset(e, 0, sizeof(*e));
-    if (buf == NULL || rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, buf, len) != RC_OK)
-        return rc_decode_entry(e, buf, len);
-    int rc = rc_bytes_set_pooled(&e->data, pool, d, dl);
-    if (rc != RC_OK)
-        memset(e, 0, sizeof(*e));
-    return rc;
-}
-
 void capi_entry_batch_release(rc_entries *es)
 {
     for (size_t i = 0; i < es->n; i++)
@@ -81,7 +65,7 @@ int capi_entry_batch_decode(rc_entries *es, rc_blob_pool *pool, const uint8_t *c
         else if (lens[i] > CAPI_MAX_INPUT)
             rc = RC_ERR_TOO_LARGE;
         else
-            rc = decode_entry(pool, &e, ents[i], lens[i]);
+            rc = rc_decode_entry_pooled(&e, ents[i], lens[i], pool);
         if (rc == RC_OK)
             rc = rc_entries_push_move(es, &e);
         if (rc != RC_OK)

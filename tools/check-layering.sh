@@ -6,8 +6,8 @@
 # their own local headers, never a core header (core/*.h, core/pb/*.h) nor a capi-internal
 # header (capi/*.h other than raftc.h). The test layers must also link the shared library (target
 # raftc), not raftc_static/raftc_obj, whose include dirs expose core/; bench/ and examples/ only
-# get a note for that. Each layer with C sources must include raftc.h somewhere. Exit 1 on
-# violation.
+# get a note for that. Each layer with C sources must include raftc.h somewhere. And capi/ never
+# includes core/wire.h (codec.h is the codec's one entry point). Exit 1 on violation.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,22 +40,25 @@ for layer in "${layers[@]}"; do
             continue
         fi
         checked=$((checked + 1))
-        # Every #include "x" / <x>: compare its basename with the forbidden set.
+        # Every #include "x" / <x>: compare its basename with the forbidden set. Only quoted
+        # includes can name a core header (<raft.h> is canonical/raft's system header, which the
+        # benchmark against it includes).
         while IFS=: read -r line inc; do
-            name="$(basename "$inc")"
+            name="$(basename "${inc#[<\"]}")"
             if [ "$name" = raftc.h ]; then
                 uses_raftc=1
                 continue
             fi
+            [ "${inc:0:1}" = '"' ] || continue
             for bad in "${forbidden[@]}"; do
                 if [ "$name" = "$bad" ]; then
-                    echo "check-layering: $f:$line includes $inc (a core/internal header;" \
+                    echo "check-layering: $f:$line includes ${inc#[<\"]} (a core/internal header;" \
                          "use raftc.h only)"
                     status=1
                 fi
             done
         done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" |
-                 sed -E 's/^([0-9]+):[^<"]*[<"]([^>"]+)[>"].*/\1:\2/')
+                 sed -E 's/^([0-9]+):[^<"]*([<"][^>"]+)[>"].*/\1:\2/')
     done
     if [ "$uses_raftc" -eq 0 ]; then
         echo "check-layering: $layer has C sources but none includes raftc.h"
@@ -76,7 +79,15 @@ for layer in "${layers[@]}"; do
     done < <(find "$layer" -name CMakeLists.txt -not -path '*/build/*')
 done
 
+# The codec has one entry point for the capi layer, core/codec.h: the fast path (core/wire.h)
+# and its protobuf-c fallback are chosen inside core, so capi never includes wire.h.
+while IFS= read -r hit; do
+    echo "check-layering: $hit (capi reads and writes raftpb through codec.h, never wire.h)"
+    status=1
+done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"wire\.h"' capi/*.c capi/*.h || true)
+
 if [ "$status" -eq 0 ]; then
-    echo "check-layering: OK ($checked files above the ABI include raftc.h and no core header)"
+    echo "check-layering: OK ($checked files above the ABI include raftc.h and no core header;" \
+         "capi does not include wire.h)"
 fi
 exit "$status"

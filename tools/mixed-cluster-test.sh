@@ -26,7 +26,7 @@ mkdir -p "$build_root/mixed"
 impls=(
     "python|$build_root/python-venv/bin/raftc-kv|yes"
     "openresty|$root/examples/openresty/raftc-kv|yes"
-    "go|$build_root/mixed/raftexample|no"
+    "go|$build_root/mixed/raftexample|yes"
 )
 
 if ! command -v go >/dev/null 2>&1; then

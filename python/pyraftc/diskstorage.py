@@ -5,11 +5,11 @@
 """The durable storage: a write-ahead log and snapshot files in a directory."""
 import enum
 import os
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from . import raftpb_pb2 as pb
 from ._codec import buffer_array, encode, encode_entries
-from ._ffi import as_bytes, as_u64, c_string, ffi, lib
+from ._ffi import Sink, as_bytes, as_u64, c_string, ffi, lib
 from .errors import StateError, error_for_code
 from .storage import EntryLike, MemoryStorage
 
@@ -41,6 +41,16 @@ class DiskStorage(MemoryStorage):
     ``sync=SyncPolicy.EACH`` each is fsynced before returning, with ``SyncPolicy.GROUP`` call
     :meth:`sync` once per Ready (or batch of Readys) before sending its messages.
 
+    With ``async_writes=True`` the storage runs etcd's async storage writes on a writer thread
+    of its own, for a RawNode configured with ``async_storage_writes``: hand the Ready's
+    messages addressed to ``LOCAL_APPEND_THREAD`` to :meth:`submit` (instead of persisting
+    them), then collect :meth:`take_responses` and step those addressed to the node (send the
+    others). The thread persists what is queued in batches (one fsync each); a response is
+    released only once its message is durable. Appends, HardStates and snapshots from the
+    application then raise StateError (the thread makes those writes; ``create_snapshot``,
+    ``compact`` and ``sync`` stay allowed), and this object's own reads (``entries``,
+    ``term``, ...) may only be used while ``stat("pending")`` is 0.
+
     Raises :class:`pyraftc.StorageLockedError` if another process has the directory open,
     :class:`pyraftc.CorruptStorageError` (naming file and offset) for damaged data other than
     a torn final write (which is cut off), :class:`pyraftc.StorageIOError` for I/O errors.
@@ -49,7 +59,7 @@ class DiskStorage(MemoryStorage):
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], segment_size: int = 0,
-                 sync: SyncPolicy = SyncPolicy.EACH) -> None:
+                 sync: SyncPolicy = SyncPolicy.EACH, async_writes: bool = False) -> None:
         super().__init__()
         ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
         self._handle = None
@@ -57,6 +67,7 @@ class DiskStorage(MemoryStorage):
         opts.struct_size = ffi.sizeof("raftc_diskstorage_options")
         opts.segment_size = as_u64("segment_size", segment_size)
         opts.sync_policy = int(SyncPolicy(sync))
+        opts.async_writes = 1 if async_writes else 0
         pp = ffi.new("raftc_diskstorage **")
         err = ffi.new("char[]", 512)
         rc = lib.raftc_diskstorage_open(pp, err, 512, os.fsencode(os.fspath(path)), opts)
@@ -131,11 +142,44 @@ class DiskStorage(MemoryStorage):
         with self._lock:
             self._check(lib.raftc_diskstorage_sync(self._ds_handle()), "sync")
 
+    # -- async storage writes (async_writes=True) --------------------------------------------
+
+    def submit(self, message: Union[pb.Message, bytes]) -> None:
+        """Queues a MsgStorageAppend (to LOCAL_APPEND_THREAD, raftpb.Message or its bytes) for
+        the writer thread. StateError without async_writes; InvalidArgumentError for another
+        message; NodeFailedError once the storage failed."""
+        b = encode("message", message, pb.Message)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_submit(self._ds_handle(), b, len(b)), "submit")
+
+    def take_responses(self, timeout: float = 0.0) -> Tuple[List[Tuple[int, bytes]], int]:
+        """Waits up to ``timeout`` seconds (0: not at all; negative: until something
+        completes) while submitted messages are pending, then returns the responses of every
+        message persisted since the last call, in order, as ``(to, raftpb Message bytes)``
+        pairs (step those whose ``to`` is the node's id, send the others), and how many
+        messages were persisted. NodeFailedError once the storage failed and everything
+        persisted before was taken."""
+        ms = -1 if timeout < 0 else min(int(timeout * 1000), 2**31 - 1)
+        sink = Sink()
+        done = ffi.new("uint64_t *")
+        info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
+        with self._lock:
+            self._check(lib.raftc_diskstorage_take_responses(sink.ptr, done, self._ds_handle(),
+                                                             ms), "take_responses")
+        out = []
+        for b in sink.items():
+            if lib.raftc_message_decode(info, lib.RAFTC_MF_COUNT, b, len(b)) < 0:
+                raise StateError("the writer returned an undecodable response")
+            out.append((int(info[lib.RAFTC_MF_TO]), b))
+        return out, int(done[0])
+
     def stat(self, key: str) -> int:
-        """A counter: ``"bytes_written"``, ``"torn_bytes"`` (cut off when opening) or
-        ``"failed"`` (1 once failed)."""
+        """A counter: ``"bytes_written"``, ``"torn_bytes"`` (cut off when opening),
+        ``"failed"`` (1 once failed) or ``"pending"`` (messages submitted to the writer thread
+        and not yet persisted)."""
         keys = {"bytes_written": lib.RAFTC_DS_BYTES_WRITTEN,
-                "torn_bytes": lib.RAFTC_DS_TORN_BYTES, "failed": lib.RAFTC_DS_FAILED}
+                "torn_bytes": lib.RAFTC_DS_TORN_BYTES, "failed": lib.RAFTC_DS_FAILED,
+                "pending": lib.RAFTC_DS_PENDING}
         if key not in keys:
             raise ValueError("unknown stat %r" % (key,))
         with self._lock:

@@ -120,3 +120,69 @@ def test_group_sync_and_bad_options(tmp_path):
         pyraftc.DiskStorage(tmp_path / "bad", segment_size=100)
     with pytest.raises(ValueError):
         pyraftc.DiskStorage(tmp_path / "bad2", sync=7)
+
+
+def test_async_writes_writer_thread(tmp_path):
+    # A node with async storage writes on the storage's writer thread: the MsgStorageAppend
+    # messages go to submit(), the responses come back from take_responses() once durable;
+    # every proposal is applied, and a reopened storage has them.
+    path = tmp_path / "async"
+    st = pyraftc.DiskStorage(path, async_writes=True)
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=st, logger=quiet,
+                                          async_storage_writes=True))
+    node.bootstrap([pyraftc.Peer(id=1)])
+    applied = []
+    persisted = 0
+
+    def round_trip(timeout):
+        nonlocal persisted
+        while node.has_ready():
+            rd = node.ready()
+            for b, to in zip(rd.message_bytes, rd.message_to):
+                if to == pyraftc.LOCAL_APPEND_THREAD:
+                    st.submit(b)
+                    continue
+                assert to == pyraftc.LOCAL_APPLY_THREAD
+                m = raftpb.Message.FromString(b)
+                for e in m.entries:
+                    if e.type == raftpb.EntryNormal and e.data:
+                        applied.append(e.data)
+                    elif e.type != raftpb.EntryNormal:
+                        node.apply_conf_change_entry(e)
+                for r in m.responses:
+                    node.step(r)
+        responses, done = st.take_responses(timeout)
+        persisted += done
+        for to, b in responses:
+            assert to == 1
+            node.step(b)
+
+    for _ in range(100):
+        round_trip(0.05)
+        if node.basic_status().raft_state == pyraftc.StateType.LEADER:
+            break
+        if node.basic_status().applied >= 1:
+            node.campaign()
+    want = [b"v%d" % i for i in range(60)]
+    for i, p in enumerate(want):
+        node.propose(p)
+        if i % 5 == 4:
+            round_trip(0.01)
+    for _ in range(200):
+        if applied == want and st.stat("pending") == 0 and not node.has_ready():
+            break
+        round_trip(0.05)
+    assert applied == want
+    assert persisted > 0
+    # the writer owns the log's writes
+    with pytest.raises(pyraftc.StateError):
+        st.append([raftpb.Entry(index=99, term=1)])
+    with pytest.raises(pyraftc.InvalidArgumentError):
+        st.submit(raftpb.Message(type=raftpb.MsgApp, to=2))
+    last = st.last_index()
+    node.close()
+    st.close()
+    with pyraftc.DiskStorage(path) as again:
+        assert again.last_index() == last
+        with pytest.raises(pyraftc.StateError):
+            again.take_responses()

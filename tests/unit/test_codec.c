@@ -842,6 +842,165 @@ static void test_mutations(void **state)
         rc_free(samples[i]);
 }
 
+/* ---- the one entry point (codec_view.c) agrees with the decoders, on both paths ---- */
+
+typedef struct seen_entries {
+    const rc_message *m;
+    size_t n;
+} seen_entries;
+
+static int check_entry_item(void *ud, const uint8_t *b, size_t l)
+{
+    seen_entries *se = ud;
+    assert_true(se->n < se->m->n_entries);
+    rc_entry e;
+    assert_int_equal(rc_decode_entry(&e, b, l), RC_OK);
+    assert_entry_eq(&e, &se->m->entries[se->n]);
+    rc_entry_free(&e);
+    se->n++;
+    return 0;
+}
+
+/* Every entry point of codec_view.c on buf against rc_decode_message / rc_decode_entry. */
+static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scratch,
+                               rc_blob_pool *pool)
+{
+    rc_message d;
+    int want = rc_decode_message(&d, buf, len, 0);
+    rc_step_message sm;
+    assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool), want);
+    rc_message_summary sum;
+    assert_int_equal(rc_summarize_message(&sum, buf, len, 0), want);
+    if (want == RC_OK) {
+        assert_message_eq(&sm.m, &d);
+        rc_step_message_release(&sm);
+        assert_int_equal(sum.f.type, (uint64_t)d.type);
+        assert_int_equal(sum.f.to, d.to);
+        assert_int_equal(sum.f.from, d.from);
+        assert_int_equal(sum.f.term, d.term);
+        assert_int_equal(sum.f.log_term, d.log_term);
+        assert_int_equal(sum.f.index, d.index);
+        assert_int_equal(sum.f.commit, d.commit);
+        assert_int_equal(sum.f.vote, d.vote);
+        assert_int_equal(sum.f.reject, d.reject ? 1 : 0);
+        assert_int_equal(sum.f.reject_hint, d.reject_hint);
+        assert_int_equal(sum.n_entries, d.n_entries);
+        assert_int_equal(sum.has_snapshot, d.snapshot != NULL);
+        assert_int_equal(sum.n_responses, d.n_responses);
+        assert_int_equal(sum.context_len, d.context.len);
+        if (d.context.len > 0)
+            assert_memory_equal(sum.context, d.context.data, d.context.len);
+        seen_entries se = {&d, 0};
+        assert_int_equal(rc_message_for_each_entry(buf, len, check_entry_item, &se), 0);
+        assert_int_equal(se.n, d.n_entries);
+        rc_message_free(&d);
+    }
+}
+
+static void check_entry_view(const uint8_t *buf, size_t len, rc_blob_pool *pool)
+{
+    rc_entry d, pooled;
+    int want = rc_decode_entry(&d, buf, len);
+    uint64_t term, index;
+    rc_entry_type type;
+    const uint8_t *data;
+    size_t data_len;
+    assert_int_equal(rc_view_entry(&term, &index, &type, &data, &data_len, buf, len), want);
+    assert_int_equal(rc_decode_entry_pooled(&pooled, buf, len, pool), want);
+    if (want != RC_OK)
+        return;
+    assert_int_equal(term, d.term);
+    assert_int_equal(index, d.index);
+    assert_int_equal(type, d.type);
+    assert_int_equal(data_len, d.data.len);
+    if (data_len > 0) {
+        assert_true(data >= buf && data + data_len <= buf + len); /* a view into buf */
+        assert_memory_equal(data, d.data.data, data_len);
+    }
+    assert_entry_eq(&pooled, &d);
+    rc_entry_free(&pooled);
+    rc_entry_free(&d);
+}
+
+static void test_entry_points_agree(void **state)
+{
+    (void)state;
+    const uint64_t seed = 0xc0dec0deULL;
+    const int iterations = 20000;
+    g_rng = seed;
+    print_message("entry points: seed=0x%llx iterations=%d\n", (unsigned long long)seed,
+                  iterations);
+    enum { N_SAMPLES = 4 };
+    uint8_t *samples[N_SAMPLES];
+    size_t lens[N_SAMPLES];
+    /* MsgSnap with responses and a snapshot (protobuf-c's path), MsgApp without either and a
+     * heartbeat (the fast path's shapes), and one Entry. */
+    for (int i = 0; i < 3; i++) {
+        rc_message m;
+        fill_message(&m, i == 0 ? RC_MSG_SNAP : i == 1 ? RC_MSG_APP : RC_MSG_HEARTBEAT, 0);
+        if (i > 0) {
+            rc_snapshot_free(m.snapshot);
+            rc_free(m.snapshot);
+            m.snapshot = NULL;
+            for (size_t k = 0; k < m.n_responses; k++)
+                rc_message_free(&m.responses[k]);
+            rc_free(m.responses);
+            m.responses = NULL;
+            m.n_responses = 0;
+        }
+        assert_int_equal(rc_encode_message(&samples[i], &lens[i], &m), RC_OK);
+        rc_message_free(&m);
+    }
+    rc_entry e = {.term = 3, .index = 300, .type = RC_ENTRY_CONF_CHANGE_V2};
+    set_bytes(&e.data, "payload");
+    assert_int_equal(rc_encode_entry(&samples[3], &lens[3], &e), RC_OK);
+    rc_entry_free(&e);
+
+    rc_entries scratch = {0};
+    rc_blob_pool pool = {0};
+    size_t ok = 0;
+    for (int it = 0; it < iterations; it++) {
+        int s = it < N_SAMPLES ? it : (int)(rng_next() % N_SAMPLES);
+        size_t len = lens[s];
+        const size_t cap = len + 16;
+        uint8_t *p = rc_malloc(cap);
+        memcpy(p, samples[s], len);
+        int muts = it < N_SAMPLES ? 0 : 1 + (int)(rng_next() % 3);
+        for (int k = 0; k < muts && len > 0; k++) {
+            size_t pos = (size_t)(rng_next() % len);
+            switch (rng_next() % 4) {
+            case 0: p[pos] ^= (uint8_t)(1u << (rng_next() % 8)); break;
+            case 1: len = pos; break;
+            case 2: /* repeat a prefix: repeated fields, later values win */
+                if (len + pos <= cap) {
+                    memmove(p + pos, p, len);
+                    len += pos;
+                }
+                break;
+            default: p[pos] = (uint8_t)rng_next(); break;
+            }
+        }
+        uint8_t *exact = rc_malloc(len > 0 ? len : 1);
+        memcpy(exact, p, len);
+        rc_message probe;
+        if (rc_decode_message(&probe, exact, len, 0) == RC_OK) {
+            ok++;
+            rc_message_free(&probe);
+        }
+        if (s == 3)
+            check_entry_view(exact, len, &pool);
+        else
+            check_entry_points(exact, len, &scratch, &pool);
+        rc_free(exact);
+        rc_free(p);
+    }
+    print_message("entry points: %zu of %d buffers decoded as messages\n", ok, iterations);
+    rc_free(scratch.v);
+    rc_blob_pool_free(&pool);
+    for (int i = 0; i < N_SAMPLES; i++)
+        rc_free(samples[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -862,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_truncated_prefixes),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_entry_points_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,7 @@
 //
 // kvnode.go: the replicated key-value state machine driven by a raft Node, written the way
 // etcd's raftexample drives etcd raft: one goroutine ticks the Node and handles its Ready
-// channel (persist to the MemoryStorage, send, apply committed entries, snapshot, Advance);
+// channel (persist to the log store, send, apply committed entries, snapshot, Advance);
 // client requests propose through the Node and wait for their entries to apply.
 
 package main
@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -21,20 +23,24 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// claimTimeout bounds each /status question of the duplicate-id check.
+const claimTimeout = 500 * time.Millisecond
+
 type nodeConfig struct {
 	id              uint64
 	peers           map[uint64]string // --peers
 	join            bool
+	data            string // the data directory (the raft state lives in DATA/raft)
 	tick            time.Duration
 	snapshotEntries uint64
 	logger          raft.Logger
 }
 
 type kvNode struct {
-	cfg     nodeConfig
-	node    raftNode
-	storage *memoryStorage
-	tr      *transport
+	cfg   nodeConfig
+	node  raftNode
+	store *logStore
+	tr    *transport
 
 	mu        sync.Mutex
 	kv        map[string][]byte
@@ -54,21 +60,50 @@ type kvNode struct {
 	donec chan struct{} // closed when the raft loop ended (Stop or own removal)
 }
 
-func startKVNode(cfg nodeConfig) *kvNode {
-	n := &kvNode{cfg: cfg, storage: newMemoryStorage(), kv: map[string][]byte{},
+// startKVNode opens the node's data directory and starts it: restarted from the directory when
+// it holds raft state (--peers and --join are then ignored), else bootstrapped with --peers or,
+// with --join, started empty to be added by a member.
+func startKVNode(cfg nodeConfig) (*kvNode, error) {
+	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(cfg.data, "raft")
+	store, err := openLogStore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", dir, err)
+	}
+	n := &kvNode{cfg: cfg, store: store, kv: map[string][]byte{},
 		members: map[uint64]string{}, learners: map[uint64]string{}, confState: &pb.ConfState{},
 		applyWait: map[uint64][]chan struct{}{}, writes: map[uint64]chan struct{}{},
 		confWait: map[uint64]chan error{}, reads: map[string]chan uint64{},
 		// Sequence numbers grow across restarts: they start from the clock.
 		seq:   uint64(time.Now().UnixNano()),
 		stopc: make(chan struct{}), donec: make(chan struct{})}
-	c := &raftConfig{ID: cfg.id, ElectionTick: 10, HeartbeatTick: 1, Storage: n.storage,
+	restart, err := n.hasState()
+	if err == nil && !restart {
+		err = checkFreshStart(cfg)
+	}
+	if err != nil {
+		store.close()
+		return nil, err
+	}
+	c := &raftConfig{ID: cfg.id, ElectionTick: 10, HeartbeatTick: 1, Storage: store.storage(),
 		MaxSizePerMsg: 1 << 20, MaxInflightMsgs: 256, PreVote: true, CheckQuorum: true,
 		StepDownOnRemoval: true, Logger: cfg.logger}
-	n.tr = newTransport(cfg.id, cfg.peers, n)
-	if cfg.join {
+	if restart {
+		// The members and their URLs come back from the snapshot and the log.
+		n.tr = newTransport(cfg.id, nil, n)
+		if err := n.restoreFromStore(); err != nil {
+			store.close()
+			return nil, err
+		}
+		c.Applied = n.applied
+		n.node = restartNode(c)
+	} else if cfg.join {
+		n.tr = newTransport(cfg.id, cfg.peers, n)
 		n.node = restartNode(c)
 	} else {
+		n.tr = newTransport(cfg.id, cfg.peers, n)
 		var peers []raftPeer
 		for id, url := range cfg.peers {
 			peers = append(peers, raftPeer{ID: id, Context: []byte(url)})
@@ -76,7 +111,46 @@ func startKVNode(cfg nodeConfig) *kvNode {
 		n.node = startNode(c, peers)
 	}
 	go n.run()
-	return n
+	return n, nil
+}
+
+// checkFreshStart refuses a start on an empty data directory that cannot work: this node
+// missing from --peers, or its id already served by another node (docs/kv.md).
+func checkFreshStart(cfg nodeConfig) error {
+	if _, ok := cfg.peers[cfg.id]; !ok {
+		return fmt.Errorf("node %d is not in --peers", cfg.id)
+	}
+	if at := claimedElsewhere(cfg.id, cfg.peers, claimTimeout); at != "" {
+		return fmt.Errorf("node %d is already running at %s: refusing to start a second node with the same id", cfg.id, at)
+	}
+	return nil
+}
+
+// hasState reports whether the store holds raft state from an earlier run.
+func (n *kvNode) hasState() (bool, error) {
+	st := n.store.storage()
+	hs, _, err := st.InitialState()
+	if err != nil {
+		return false, err
+	}
+	last, err := st.LastIndex()
+	if err != nil {
+		return false, err
+	}
+	return !raft.IsEmptyHardState(hs) || last > 0, nil
+}
+
+// restoreFromStore loads the state machine from the stored snapshot (the entries after it are
+// applied again from the log).
+func (n *kvNode) restoreFromStore() error {
+	snap, err := n.store.storage().Snapshot()
+	if err != nil {
+		return err
+	}
+	if !raft.IsEmptySnap(snap) {
+		n.restore(snap)
+	}
+	return nil
 }
 
 // run is the raft loop (etcd raftexample's serveChannels).
@@ -101,17 +175,13 @@ func (n *kvNode) run() {
 				}
 			}
 			n.tr.send(early)
+			// Snapshot, entries and HardState, made durable (one fsync) before the
+			// acknowledgements go out.
+			if err := n.store.save(rd); err != nil {
+				log.Fatalf("raftexample: persist: %v", err)
+			}
 			if !raft.IsEmptySnap(rd.Snapshot) {
-				if err := n.storage.ApplySnapshot(rd.Snapshot); err != nil {
-					log.Fatalf("raftexample: apply snapshot: %v", err)
-				}
 				n.restore(rd.Snapshot)
-			}
-			if !raft.IsEmptyHardState(rd.HardState) {
-				n.storage.SetHardState(rd.HardState)
-			}
-			if err := n.storage.Append(rd.Entries); err != nil {
-				log.Fatalf("raftexample: append: %v", err)
 			}
 			n.tr.send(later)
 			for _, rs := range rd.ReadStates {
@@ -317,14 +387,14 @@ func (n *kvNode) maybeSnapshot(confChanged bool) {
 	if n.applied-n.snapIndex < n.cfg.snapshotEntries && !(confChanged && compacted) {
 		return
 	}
-	if _, err := n.storage.CreateSnapshot(n.applied, n.confState, n.stateSnapshot()); err != nil {
+	if err := n.store.createSnapshot(n.applied, n.confState, n.stateSnapshot()); err != nil {
 		log.Printf("raftexample: snapshot: %v", err)
 		return
 	}
 	n.snapIndex = n.applied
 	keep := min(n.cfg.snapshotEntries, 10000)
 	if n.applied > keep {
-		if err := n.storage.Compact(n.applied - keep); err != nil && !errors.Is(err, raft.ErrCompacted) {
+		if err := n.store.compact(n.applied - keep); err != nil && !errors.Is(err, raft.ErrCompacted) {
 			log.Printf("raftexample: compact: %v", err)
 		}
 	}
@@ -445,7 +515,7 @@ func (n *kvNode) localRead(key string) ([]byte, bool) {
 	return v, ok
 }
 
-// changeMember proposes a conf change and waits until it applied.
+// changeMember proposes a conf change and waits until it applied (asked again every second).
 func (n *kvNode) changeMember(ctx context.Context, typ pb.ConfChangeType, id uint64, url string) error {
 	if n.node.Status().Lead == raft.None {
 		return errNoLeader
@@ -465,13 +535,24 @@ func (n *kvNode) changeMember(ctx context.Context, typ pb.ConfChangeType, id uin
 	if err := n.node.ProposeConfChange(ctx, cc); err != nil {
 		return errNoLeader
 	}
-	select {
-	case err := <-w:
-		return err
-	case <-ctx.Done():
-		return errTimeout
-	case <-n.donec:
-		return errStopped
+	// raft drops a conf change silently while the leader has not applied the previous one
+	// (etcd's pendingConfIndex), so it is proposed again every second until it applies; the
+	// changes are idempotent and the first one applied answers.
+	retry := time.NewTicker(time.Second)
+	defer retry.Stop()
+	for {
+		select {
+		case err := <-w:
+			return err
+		case <-retry.C:
+			if err := n.node.ProposeConfChange(ctx, cc); err != nil {
+				return errTimeout
+			}
+		case <-ctx.Done():
+			return errTimeout
+		case <-n.donec:
+			return errStopped
+		}
 	}
 }
 
@@ -512,4 +593,5 @@ func (n *kvNode) stop() {
 		<-n.donec
 	}
 	n.tr.stop()
+	n.store.close()
 }

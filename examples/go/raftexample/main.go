@@ -7,8 +7,8 @@
 //	raftexample --id 1 --listen 127.0.0.1:9001 --data /tmp/kv1 \
 //	    --peers 1=http://127.0.0.1:9001,2=http://127.0.0.1:9002,3=http://127.0.0.1:9003
 //
-// Storage is raft's MemoryStorage (the protocol's disk storage is not in the binding yet): a
-// node cannot restart from its data directory, and refuses one it used before.
+// The raft state lives in DATA/raft (raftc's disk storage: a write-ahead log and snapshots); a
+// node restarts from it with the same command line, and SIGKILL loses no acknowledged write.
 package main
 
 import (
@@ -20,41 +20,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"go.etcd.io/raft/v3"
 )
-
-// parsePeers parses "1=URL,2=URL".
-func parsePeers(s string) (map[uint64]string, error) {
-	peers := map[uint64]string{}
-	for _, part := range strings.Split(s, ",") {
-		id, url, ok := strings.Cut(part, "=")
-		n, err := strconv.ParseUint(id, 10, 64)
-		if !ok || err != nil || n == 0 || url == "" {
-			return nil, fmt.Errorf("bad --peers entry %q (want ID=URL)", part)
-		}
-		peers[n] = strings.TrimRight(url, "/")
-	}
-	return peers, nil
-}
-
-// claimDataDir creates dir and marks it used; a directory used before is refused (memory
-// storage cannot restart from it).
-func claimDataDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	marker := filepath.Join(dir, "raftexample-memory-storage")
-	if _, err := os.Stat(marker); err == nil {
-		return fmt.Errorf("%s was used before and this build keeps raft state in memory: start with an empty data directory (and a new id, or --join after removing the old member)", dir)
-	}
-	return os.WriteFile(marker, []byte("raft state of this node lived in memory\n"), 0o644)
-}
 
 // server is one node with its HTTP listener.
 type server struct {
@@ -63,11 +33,14 @@ type server struct {
 	ln   net.Listener
 }
 
-func newServer(cfg nodeConfig, ln net.Listener) *server {
-	n := startKVNode(cfg)
+func newServer(cfg nodeConfig, ln net.Listener) (*server, error) {
+	n, err := startKVNode(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &server{node: n, ln: ln, http: &http.Server{Handler: n.handler(), ReadHeaderTimeout: 10 * time.Second}}
 	go s.http.Serve(ln)
-	return s
+	return s, nil
 }
 
 // stop stops the node and its listener (requests in flight get their answers first).
@@ -79,7 +52,7 @@ func (s *server) stop() {
 }
 
 func main() {
-	id := flag.Uint64("id", 0, "this node's raft id")
+	idFlag := flag.String("id", "", "this node's raft id (1 to 2^64-3)")
 	listen := flag.String("listen", "", "HOST:PORT to listen on (client API and peers)")
 	data := flag.String("data", "", "the node's data directory")
 	peersFlag := flag.String("peers", "", "1=URL,2=URL,... every member, this node included")
@@ -88,16 +61,25 @@ func main() {
 	snapEntries := flag.Uint64("snapshot-entries", 10000, "snapshot every N applied entries (0 = never)")
 	logLevel := flag.String("log-level", "info", "debug, info, warning or error")
 	flag.Parse()
-	peers, err := parsePeers(*peersFlag)
-	if err != nil || *id == 0 || *listen == "" || *data == "" || *tickMS <= 0 {
-		fmt.Fprintf(os.Stderr, "raftexample: need --id, --listen, --data, --peers (%v)\n", err)
+	id, err := parseID(*idFlag)
+	var peers map[uint64]string
+	if err == nil {
+		peers, err = parsePeers(*peersFlag)
+	}
+	if err == nil {
+		err = checkListen(*listen)
+	}
+	if err == nil && *data == "" {
+		err = fmt.Errorf("need --data")
+	}
+	if err == nil && *tickMS <= 0 {
+		err = fmt.Errorf("--tick-ms must be positive")
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: %v (need --id, --listen, --data, --peers)\n", err)
 		os.Exit(2)
 	}
-	if err := claimDataDir(*data); err != nil {
-		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
-		os.Exit(1)
-	}
-	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", *id), log.LstdFlags)}
+	lg := &raft.DefaultLogger{Logger: log.New(os.Stderr, fmt.Sprintf("raft %d ", id), log.LstdFlags)}
 	switch *logLevel {
 	case "debug":
 		lg.EnableDebug()
@@ -111,8 +93,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "raftexample: %v\n", err)
 		os.Exit(1)
 	}
-	s := newServer(nodeConfig{id: *id, peers: peers, join: *join, tick: time.Duration(*tickMS) * time.Millisecond,
-		snapshotEntries: *snapEntries, logger: lg}, ln)
+	s, err := newServer(nodeConfig{id: id, peers: peers, join: *join, data: *data,
+		tick: time.Duration(*tickMS) * time.Millisecond, snapshotEntries: *snapEntries, logger: lg}, ln)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "raftexample: node %d: %v\n", id, err)
+		os.Exit(1)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	select {

@@ -13,15 +13,14 @@ import raft "go.etcd.io/raft/v3"
 const raftImpl = "etcd"
 
 type (
-	raftNode      = raft.Node
-	raftConfig    = raft.Config
-	raftPeer      = raft.Peer
-	raftReady     = raft.Ready
-	memoryStorage = raft.MemoryStorage
+	raftNode    = raft.Node
+	raftConfig  = raft.Config
+	raftPeer    = raft.Peer
+	raftReady   = raft.Ready
+	raftStorage = raft.Storage
 )
 
 var (
-	startNode        = raft.StartNode
-	restartNode      = raft.RestartNode
-	newMemoryStorage = raft.NewMemoryStorage
+	startNode   = raft.StartNode
+	restartNode = raft.RestartNode
 )

@@ -13,15 +13,14 @@ import raft "github.com/raftc/raftc/go"
 const raftImpl = "raftc"
 
 type (
-	raftNode      = raft.Node
-	raftConfig    = raft.Config
-	raftPeer      = raft.Peer
-	raftReady     = raft.Ready
-	memoryStorage = raft.MemoryStorage
+	raftNode    = raft.Node
+	raftConfig  = raft.Config
+	raftPeer    = raft.Peer
+	raftReady   = raft.Ready
+	raftStorage = raft.Storage
 )
 
 var (
-	startNode        = raft.StartNode
-	restartNode      = raft.RestartNode
-	newMemoryStorage = raft.NewMemoryStorage
+	startNode   = raft.StartNode
+	restartNode = raft.RestartNode
 )

@@ -48,7 +48,7 @@ func newTestCluster(t *testing.T, n int) *testCluster {
 		for k, v := range c.urls {
 			peers[k] = v
 		}
-		c.servers[i] = newServer(nodeConfig{id: i, peers: peers, tick: 10 * time.Millisecond,
+		c.servers[i] = c.start(nodeConfig{id: i, peers: peers, data: t.TempDir(), tick: 10 * time.Millisecond,
 			snapshotEntries: 20, logger: quiet()}, lns[i])
 	}
 	t.Cleanup(func() {
@@ -57,6 +57,15 @@ func newTestCluster(t *testing.T, n int) *testCluster {
 		}
 	})
 	return c
+}
+
+func (c *testCluster) start(cfg nodeConfig, ln net.Listener) *server {
+	c.t.Helper()
+	s, err := newServer(cfg, ln)
+	if err != nil {
+		c.t.Fatalf("node %d: %v", cfg.id, err)
+	}
+	return s
 }
 
 func (c *testCluster) do(method string, id uint64, path, body string) (int, string) {
@@ -184,8 +193,8 @@ func TestKVCluster(t *testing.T) {
 	for k, v := range c.urls {
 		peers[k] = v
 	}
-	c.servers[4] = newServer(nodeConfig{id: 4, peers: peers, join: true, tick: 10 * time.Millisecond,
-		snapshotEntries: 20, logger: quiet()}, ln)
+	c.servers[4] = c.start(nodeConfig{id: 4, peers: peers, join: true, data: t.TempDir(),
+		tick: 10 * time.Millisecond, snapshotEntries: 20, logger: quiet()}, ln)
 	if code, body := c.do("POST", target, "/members/4?learner=true", url4); code != 200 {
 		t.Fatalf("add learner: %d %s", code, body)
 	}

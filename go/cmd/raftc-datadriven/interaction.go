@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -45,10 +46,20 @@ func (s *snap) proto() *pb.Snapshot {
 		ConfState: proto.Clone(s.cs).(*pb.ConfState), Index: &s.index, Term: &s.term}}
 }
 
-// harnessStorage is the built-in MemoryStorage whose Snapshot returns the History tip, and
-// whose calls named in failing (storage-fail) fail with a storage error.
+// backing is what a harness node's storage is built on: the binding's MemoryStorage, or its
+// DiskStorage (add-nodes disk-storage=true, raftc-only: the C driver's interaction_disk.c).
+type backing interface {
+	raftc.Storage
+	Append(entries []*pb.Entry) error
+	SetHardState(st *pb.HardState) error
+	ApplySnapshot(snap *pb.Snapshot) error
+	Compact(compactIndex uint64) error
+}
+
+// harnessStorage is the built-in MemoryStorage (or DiskStorage) whose Snapshot returns the
+// History tip, and whose calls named in failing (storage-fail) fail with a storage error.
 type harnessStorage struct {
-	*raftc.MemoryStorage
+	backing
 	history []*snap
 	failing map[string]bool
 }
@@ -66,35 +77,35 @@ func (s *harnessStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
 	if err := s.fail("initial-state"); err != nil {
 		return nil, nil, err
 	}
-	return s.MemoryStorage.InitialState()
+	return s.backing.InitialState()
 }
 
 func (s *harnessStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
 	if err := s.fail("entries"); err != nil {
 		return nil, err
 	}
-	return s.MemoryStorage.Entries(lo, hi, maxSize)
+	return s.backing.Entries(lo, hi, maxSize)
 }
 
 func (s *harnessStorage) Term(i uint64) (uint64, error) {
 	if err := s.fail("term"); err != nil {
 		return 0, err
 	}
-	return s.MemoryStorage.Term(i)
+	return s.backing.Term(i)
 }
 
 func (s *harnessStorage) FirstIndex() (uint64, error) {
 	if err := s.fail("first-index"); err != nil {
 		return 0, err
 	}
-	return s.MemoryStorage.FirstIndex()
+	return s.backing.FirstIndex()
 }
 
 func (s *harnessStorage) LastIndex() (uint64, error) {
 	if err := s.fail("last-index"); err != nil {
 		return 0, err
 	}
-	return s.MemoryStorage.LastIndex()
+	return s.backing.LastIndex()
 }
 
 func (s *harnessStorage) Snapshot() (*pb.Snapshot, error) {
@@ -107,6 +118,7 @@ func (s *harnessStorage) Snapshot() (*pb.Snapshot, error) {
 type node struct {
 	id            uint64
 	st            *harnessStorage
+	disk          *raftc.DiskStorage // disk-storage=true: st's backing, in directory disk.Path()
 	rn            *raftc.RawNode
 	async         bool
 	electionTick  int
@@ -158,7 +170,33 @@ func (interactionSuite) newEnv() env {
 	return &interactionEnv{root: b, out: b}
 }
 
-func (e *interactionEnv) close() {}
+// close frees the disk storages and removes their directories.
+func (e *interactionEnv) close() {
+	for _, n := range e.nodes {
+		n.closeDisk()
+	}
+}
+
+// openDisk opens n's DiskStorage in dir as its storage's backing, without fsync (in one
+// process a reopen reads what was written either way).
+func (n *node) openDisk(dir string) error {
+	ds, err := raftc.OpenDiskStorage(dir, &raftc.DiskStorageOptions{Sync: raftc.SyncNone})
+	if err != nil {
+		return fatalf("node %d: opening its disk storage: %v", n.id, err)
+	}
+	n.disk = ds
+	n.st.backing = ds
+	return nil
+}
+
+// closeDisk frees a disk node's storage and removes its directory.
+func (n *node) closeDisk() {
+	if n.disk != nil {
+		_ = n.disk.Close()
+		_ = os.RemoveAll(n.disk.Path())
+		n.disk = nil
+	}
+}
 
 func (e *interactionEnv) write(s string) {
 	if e.lvl != lvlNone {
@@ -318,6 +356,7 @@ type addOpts struct {
 	maxSizePerMsg, maxUncommittedEntriesSize, maxInflightBytes          uint64
 	async, preVote, checkQuorum, disableCCValidation, stepDownOnRemoval bool
 	leaseBased                                                          bool
+	disk                                                                bool
 }
 
 func (o *addOpts) parse(key, val string) error {
@@ -357,6 +396,8 @@ func (o *addOpts) parse(key, val string) error {
 		o.disableCCValidation, err = scanBool(val)
 	case "step-down-on-removal":
 		o.stepDownOnRemoval, err = scanBool(val)
+	case "disk-storage": // raftc-only (tests/conformance/README.md)
+		o.disk, err = scanBool(val)
 	case "read-only":
 		switch val {
 		case "safe":
@@ -372,7 +413,27 @@ func (o *addOpts) parse(key, val string) error {
 
 func (e *interactionEnv) addNode(o *addOpts, bootstrap bool) error {
 	n := &node{id: uint64(len(e.nodes) + 1), electionTick: 3, heartbeatTick: 1, async: o.async}
-	n.st = &harnessStorage{MemoryStorage: raftc.NewMemoryStorage()}
+	n.st = &harnessStorage{backing: raftc.NewMemoryStorage()}
+	if o.disk {
+		dir, err := os.MkdirTemp("", "raftc-datadriven-")
+		if err != nil {
+			return fatalf("node %d: %v", n.id, err)
+		}
+		if err := n.openDisk(dir); err != nil {
+			_ = os.RemoveAll(dir)
+			return err
+		}
+	}
+	if err := e.initNode(n, o, bootstrap); err != nil {
+		n.closeDisk()
+		return err
+	}
+	e.nodes = append(e.nodes, n)
+	return nil
+}
+
+// initNode bootstraps n's storage as add-nodes says and opens its raft node.
+func (e *interactionEnv) initNode(n *node, o *addOpts, bootstrap bool) error {
 	s := &snap{data: o.content, index: o.index, cs: &pb.ConfState{Voters: o.voters, Learners: o.learners}}
 	n.st.history = []*snap{s}
 	if bootstrap {
@@ -401,11 +462,7 @@ func (e *interactionEnv) addNode(o *addOpts, bootstrap bool) error {
 		DisableConfChangeValidation: o.disableCCValidation, StepDownOnRemoval: o.stepDownOnRemoval,
 		AsyncStorageWrites: o.async, Logger: nodeLogger{e, n},
 	}
-	if err := e.open(n, cfg); err != nil {
-		return err
-	}
-	e.nodes = append(e.nodes, n)
-	return nil
+	return e.open(n, cfg)
 }
 
 // open creates n's raft node over its storage with cfg (remembered in n.cfg).

@@ -34,6 +34,13 @@ func (e *interactionEnv) cmdRestart(d *directive) error {
 		}
 	}
 	e.msgs = keep
+	if n.disk != nil { // its memory is lost: reopen the directory
+		dir := n.disk.Path()
+		_ = n.disk.Close()
+		if err := n.openDisk(dir); err != nil {
+			return err
+		}
+	}
 	cfg := n.cfg
 	cfg.Applied = n.st.history[len(n.st.history)-1].index
 	return e.open(n, cfg)
@@ -65,7 +72,7 @@ func (e *interactionEnv) cmdStorageSnapshot(d *directive) error {
 	if err != nil {
 		return err
 	}
-	s, err := n.st.MemoryStorage.Snapshot()
+	s, err := n.st.backing.Snapshot()
 	if err != nil {
 		return &cmdError{err.Error()}
 	}

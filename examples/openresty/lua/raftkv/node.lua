@@ -370,13 +370,16 @@ local function loop(premature)
             end
             ngx.update_time()
             local now = ngx.now()
+            -- One tick per interval, and none made up after a stall (as Go's time.Ticker drops
+            -- them, which etcd's raftexample relies on): a loop held up by a slow fsync must not
+            -- fire a burst of ticks, which would run out the election timeout of a follower
+            -- that just heard from its leader.
             if now >= next_tick then
                 expire_waiters(now)
                 retry_reads(now)
-            end
-            while now >= next_tick do
                 S.node:tick()
                 next_tick = next_tick + tick
+                if next_tick <= now then next_tick = now + tick end
             end
             handle_ready()
             local reports = S.reports
