@@ -357,6 +357,30 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_diskstorage_memstorage;  /* hand-written below: a borrowed handle */
 %ignore raftc_node_ready_packed;
 %ignore raftc_diskstorage_options;
+/* The multi-raft host (raftc_host_*, raftc_batch_*) is not wrapped for Lua: its group
+ * lookup hands out a node the host owns, which this module's handles would free. */
+%ignore raftc_host_new;
+%ignore raftc_host_free;
+%ignore raftc_host_last_error;
+%ignore raftc_host_set_quiesce;
+%ignore raftc_host_add_group;
+%ignore raftc_host_remove_group;
+%ignore raftc_host_group;
+%ignore raftc_host_group_count;
+%ignore raftc_host_tick;
+%ignore raftc_host_propose;
+%ignore raftc_host_campaign;
+%ignore raftc_host_step;
+%ignore raftc_host_wake_group;
+%ignore raftc_host_wake_peer;
+%ignore raftc_host_info;
+%ignore raftc_host_has_ready;
+%ignore raftc_host_ready;
+%ignore raftc_batch_group_count;
+%ignore raftc_batch_group;
+%ignore raftc_batch_envelope_count;
+%ignore raftc_batch_envelope;
+%ignore raftc_host_advance;
 
 %include "raftc_decls.h"
 
@@ -619,7 +643,8 @@ static int rlua_cb_snapshot(void *ud, raftc_sink *out)
     return rc;
 }
 
-/* diskstorage_open(path, segment_size, sync_policy) -> rc, ds (owned) or rc, nil, err */
+/* diskstorage_open(path, segment_size, sync_policy[, async_writes]) -> rc, ds (owned) or
+ * rc, nil, err */
 static int rlua_diskstorage_open(lua_State *L)
 {
     raftc_diskstorage *ds = NULL;
@@ -631,6 +656,7 @@ static int rlua_diskstorage_open(lua_State *L)
     opts.struct_size = sizeof opts;
     opts.segment_size = rlua_tou64(L, 2);
     opts.sync_policy = (int)luaL_checkinteger(L, 3);
+    opts.async_writes = (int)luaL_optinteger(L, 4, 0);
     err[0] = 0;
     rc = raftc_diskstorage_open(&ds, err, sizeof err, path, &opts);
     lua_pushinteger(L, rc);

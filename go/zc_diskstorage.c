@@ -396,7 +396,11 @@ uint64_t ds_torn_bytes(const ds_storage *ds)
 
 uint64_t ds_bytes_written(const ds_storage *ds)
 {
-    return ds->wal->written + ds->snap_bytes;
+    ds_storage *m = (ds_storage *)(uintptr_t)ds; /* the lock only: the writer thread counts */
+    io_lock(m);
+    uint64_t n = ds->wal->written + ds->snap_bytes;
+    io_unlock(m);
+    return n;
 }
 
 /* ---- writes ---- */

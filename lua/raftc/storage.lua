@@ -112,21 +112,26 @@ end
 function M.is_disk_storage(s) return getmetatable(s) == DiskStorage end
 
 -- ---- DiskStorage ----
--- raftc.DiskStorage(path[, { segment_size = 0, sync = raftc.SyncEach }]): etcd's MemoryStorage
+-- raftc.DiskStorage(path[, { segment_size = 0, sync = raftc.SyncEach, async_writes = false }]):
+-- etcd's MemoryStorage
 -- made durable (a write-ahead log and snapshot files in directory path, created if absent and
 -- locked while open). Reads come from its in-memory copy, as MemoryStorage's; writes reach the
 -- disk first (fsynced as the sync policy says). Errors: StorageLockedError, CorruptStorageError
 -- (naming file and offset), StorageIOError; after an I/O error every write raises
--- NodeFailedError and nodes using it fail: reopen to recover.
+-- NodeFailedError and nodes using it fail: reopen to recover. async_writes = true runs etcd's
+-- async storage writes on a writer thread of the storage (see DiskStorage:submit).
 function M.new_disk_storage(path, opts)
     num.bytes("path", path)
     opts = opts or {}
     if type(opts) ~= "table" then errors.arg("DiskStorage options must be a table") end
     for k in pairs(opts) do
-        if k ~= "segment_size" and k ~= "sync" then errors.arg("DiskStorage: unknown option %s", tostring(k)) end
+        if k ~= "segment_size" and k ~= "sync" and k ~= "async_writes" then
+            errors.arg("DiskStorage: unknown option %s", tostring(k))
+        end
     end
     local rc, ds, err = B.diskstorage_open(path, num.uint("segment_size", opts.segment_size or 0),
-        num.int("sync", opts.sync or K("SYNC_EACH"), K("SYNC_EACH"), K("SYNC_NONE")))
+        num.int("sync", opts.sync or K("SYNC_EACH"), K("SYNC_EACH"), K("SYNC_NONE")),
+        opts.async_writes and 1 or 0)
     if rc ~= 0 then errors.raise(rc, (err and err ~= "") and err or B.strerror(rc)) end
     local ms
     rc, ms = B.diskstorage_memstorage(ds)
@@ -174,8 +179,38 @@ function DiskStorage:save_ready(rd)
     if node == nil or node:closed() then errors.raise(K("ESTATE"), "the Ready's node is closed") end
     ds_check(self, B.diskstorage_save_ready(self:_handle(), rd._view))
 end
-local STATS = { bytes_written = "DS_BYTES_WRITTEN", torn_bytes = "DS_TORN_BYTES", failed = "DS_FAILED" }
--- A counter: "bytes_written", "torn_bytes" (cut off when opening) or "failed" (1 once failed).
+-- Async storage writes (async_writes = true; docs/storage.md): queues a MsgStorageAppend
+-- addressed to raftc.LOCAL_APPEND_THREAD (raftpb bytes or a message table) for the writer
+-- thread, instead of persisting it. The appends, HardStates and snapshots of the application
+-- then raise StateError (create_snapshot, compact and sync stay allowed), and this storage's
+-- own reads may only be used while stat("pending") is 0.
+function DiskStorage:submit(msg)
+    if type(msg) ~= "string" then msg = raftpb.encode_message(msg) end
+    ds_check(self, B.diskstorage_submit(self:_handle(), msg))
+end
+-- Waits up to timeout seconds (0 or nil: not at all; negative: until something completes)
+-- while submitted messages are pending; returns the responses of every message persisted
+-- since the last call, in order, as a list of { to = id, msg = raftpb bytes } (step those
+-- addressed to the node, send the others), and how many messages were persisted.
+function DiskStorage:take_responses(timeout)
+    timeout = timeout or 0
+    local ms = timeout < 0 and -1 or math.min(math.floor(timeout * 1000), 2147483647)
+    local s = core.sink()
+    local rc, done = B.diskstorage_take_responses(s, self:_handle(), ms)
+    ds_check(self, rc)
+    local out = {}
+    for i, b in ipairs(core.items(s)) do
+        local drc, info = B.message_decode(b)
+        check(drc)
+        out[i] = { to = info[K("MF_TO") + 1], msg = b }
+    end
+    return out, done
+end
+
+local STATS = { bytes_written = "DS_BYTES_WRITTEN", torn_bytes = "DS_TORN_BYTES", failed = "DS_FAILED",
+                pending = "DS_PENDING" }
+-- A counter: "bytes_written", "torn_bytes" (cut off when opening), "failed" (1 once failed) or
+-- "pending" (messages submitted to the writer thread, not yet persisted).
 function DiskStorage:stat(key)
     local k = STATS[key]
     if not k then errors.arg("unknown stat %s", tostring(key)) end

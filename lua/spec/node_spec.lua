@@ -245,6 +245,71 @@ describe("raftc.DiskStorage", function()
         os.execute("rm -rf '" .. dir .. "'")
     end)
 
+    it("runs async storage writes on its writer thread", function()
+        local adir = dir .. "-async"
+        local st = raftc.DiskStorage(adir, { async_writes = true })
+        local node = raftc.RawNode{ id = 1, storage = st, async_storage_writes = true }
+        node:bootstrap{ 1 }
+        local applied, persisted = {}, 0
+        local function round(timeout)
+            while node:has_ready() do
+                local rd = node:ready()
+                for i, m in ipairs(rd.messages) do
+                    if m.type == raftc.raftpb.MsgStorageAppend then
+                        st:submit(rd.message_bytes[i])
+                    else
+                        for _, e in ipairs(m.entries or {}) do
+                            if e.type ~= raftc.raftpb.EntryNormal then
+                                node:apply_conf_change_entry(e)
+                            elseif e.data and #e.data > 0 then
+                                applied[#applied + 1] = e.data
+                            end
+                        end
+                        -- the responses' bytes (a decoded local message, from
+                        -- LOCAL_APPLY_THREAD, does not encode again)
+                        local core = require "raftc.core"
+                        local resps = core.sink()
+                        assert.are.equal(0, core.B.message_decode_parts(nil, nil, resps, nil,
+                                                                        rd.message_bytes[i]))
+                        for _, rb in ipairs(core.items(resps)) do node:step(rb) end
+                    end
+                end
+            end
+            local responses, done = st:take_responses(timeout)
+            persisted = persisted + done
+            for _, r in ipairs(responses) do
+                assert.are.equal(1, r.to)
+                node:step(r.msg)
+            end
+        end
+        for _ = 1, 100 do
+            round(0.05)
+            local bs = node:basic_status()
+            if bs.soft_state.raft_state == raftc.StateLeader then break end
+            if bs.applied >= 1 then node:campaign() end
+        end
+        for i = 1, 30 do
+            node:propose("v" .. i)
+            if i % 5 == 0 then round(0.01) end
+        end
+        for _ = 1, 200 do
+            if #applied == 30 and st:stat("pending") == 0 and not node:has_ready() then break end
+            round(0.05)
+        end
+        assert.are.equal(30, #applied)
+        assert.are.equal("v30", applied[30])
+        assert.is_true(persisted > 0)
+        assert.is_true(raftc.is_error(h.error_of(st.append, st, {}), "StateError"))
+        local last = st:last_index()
+        node:close()
+        st:close()
+        local again = raftc.DiskStorage(adir)
+        assert.are.equal(last, again:last_index())
+        assert.is_true(raftc.is_error(h.error_of(again.take_responses, again), "StateError"))
+        again:close()
+        os.execute("rm -rf '" .. adir .. "'")
+    end)
+
     it("refuses bad arguments", function()
         assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, 5), "InvalidArgumentError"))
         assert.is_true(raftc.is_error(h.error_of(raftc.DiskStorage, "/tmp/x", { sync = 9 }), "InvalidArgumentError"))

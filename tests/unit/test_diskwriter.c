@@ -137,7 +137,9 @@ static void c1_round(cluster1 *c, int wait_ms)
             free(copy);
         }
     }
-    uint64_t done = 0;
+    uint64_t done = 0, written = 0;
+    /* counters are read while the thread writes */
+    assert_int_equal(raftc_diskstorage_stat(&written, c->ds, RAFTC_DS_BYTES_WRITTEN), RAFTC_OK);
     raftc_sink_reset(c->resp);
     assert_int_equal(raftc_diskstorage_take_responses(c->resp, &done, c->ds, wait_ms),
                      RAFTC_OK);

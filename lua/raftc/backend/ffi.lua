@@ -272,10 +272,11 @@ function B.memstorage_last_error(ms) return string_of(C.raftc_memstorage_last_er
 local new_ds = ffi.new("raftc_diskstorage *[1]")
 local errbuf = ffi.new("char[512]")
 local ds_opts = ffi.new("raftc_diskstorage_options")
-function B.diskstorage_open(path, segment_size, sync_policy)
+function B.diskstorage_open(path, segment_size, sync_policy, async_writes)
     ds_opts.struct_size = ffi.sizeof(ds_opts)
     ds_opts.segment_size = u64_in(segment_size)
     ds_opts.sync_policy = sync_policy
+    ds_opts.async_writes = async_writes or 0
     errbuf[0] = 0
     local rc = C.raftc_diskstorage_open(new_ds, errbuf, 512, path, ds_opts)
     if rc ~= 0 then return rc, nil, string_of(errbuf) end
@@ -308,6 +309,12 @@ function B.diskstorage_stat(ds, key)
     local rc = C.raftc_diskstorage_stat(pu64, ds, key)
     if rc ~= 0 then return rc end
     return 0, u64_out(pu64[0])
+end
+function B.diskstorage_submit(ds, buf) return C.raftc_diskstorage_submit(ds, buf, #buf) end
+-- take_responses(sink, ds, timeout_ms) -> rc, done
+function B.diskstorage_take_responses(s, ds, timeout_ms)
+    local rc = C.raftc_diskstorage_take_responses(s, pu64, ds, timeout_ms)
+    return rc, u64_out(pu64[0])
 end
 function B.diskstorage_last_error(ds) return string_of(C.raftc_diskstorage_last_error(ds)) end
 function B.diskstorage_save_ready(ds, rd) return C.raftc_diskstorage_save_ready(ds, rd) end
