@@ -50,7 +50,6 @@ int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len);
 int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len);
 int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len);
 
-
 /* Size and encoding of a Message with the scalars f, Entries items copied verbatim from the
  * canonical Entry bodies ents[i] (lens[i] bytes; see rc_wire_entry_is_canonical) and an
  * optional context: the same bytes as rc_wire_put_message of the decoded message. f->type must
@@ -60,10 +59,6 @@ size_t rc_wire_fields_message_size(const rc_message_fields *f, const size_t *len
 uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_message_fields *f,
                                     const uint8_t *const *ents, const size_t *lens, size_t n,
                                     const uint8_t *context, size_t context_len);
-/* The fast subset's decoder for the scalars only: fills *f and counts the (validated) entries
- * in *n_entries, allocating nothing. RC_OK or RC_WIRE_FALLBACK (anything rc_wire_peek_message
- * would refuse; snapshots and responses included). */
-int rc_wire_peek_fields(rc_message_fields *f, size_t *n_entries, const uint8_t *buf, size_t len);
 
 /* Like rc_wire_decode_message, for a receiver that steps the message and drops it: the entries
  * go into scratch's array (reused across calls: out->entries is scratch->v, and scratch keeps
@@ -79,11 +74,6 @@ void rc_wire_release_pooled_message(rc_message *m);
  * (entries validated, entries == NULL), context borrowed from buf. *out must NOT be freed.
  * RC_OK or RC_WIRE_FALLBACK. */
 int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len);
-/* Iterates the entries (field 7) of a Message buffer accepted by rc_wire_peek_message: from
- * *pos (start with buf) to end, sets *body and *body_len to the next Entry body and advances *pos;
- * false when there are no more. */
-bool rc_wire_next_entry(const uint8_t **pos, const uint8_t *end, const uint8_t **body,
-                        size_t *body_len);
 
 /* A borrowed view of an encoded Entry (no allocation): fields as rc_wire_decode_entry would
  * produce them, data pointing into buf. RC_OK or RC_WIRE_FALLBACK. */

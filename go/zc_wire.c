@@ -582,51 +582,6 @@ static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, msg_store
     return RC_OK;
 }
 
-int rc_wire_peek_fields(rc_message_fields *f, size_t *n_entries, const uint8_t *buf, size_t len)
-{
-    rd r = rd_init(buf, len);
-    unsigned seen = 0;
-    *f = (rc_message_fields){0};
-    *n_entries = 0;
-    while (r.p < r.end) {
-        unsigned fl, wt;
-        uint64_t v;
-        const uint8_t *b;
-        size_t l;
-        if (!rd_tag(&r, &fl, &wt) || fl == 9 || fl >= 14 || (fl != 7 && (seen & (1u << fl))))
-            return RC_WIRE_FALLBACK;
-        seen |= 1u << fl;
-        if (fl == 7 || fl == 12) {
-            if (wt != 2 || !rd_len(&r, &b, &l) || (fl == 7 && entry_check(b, l) != RC_OK))
-                return RC_WIRE_FALLBACK;
-            *n_entries += fl == 7;
-            continue;
-        }
-        if (wt != 0)
-            return RC_WIRE_FALLBACK;
-        if (fl == 1) {
-            if (!rd_enum(&r, RC_MSG_TYPE_COUNT - 1, &f->type))
-                return RC_WIRE_FALLBACK;
-            continue;
-        }
-        if (!rd_varint(&r, &v))
-            return RC_WIRE_FALLBACK;
-        switch (fl) {
-        case 2: f->to = v; break;
-        case 3: f->from = v; break;
-        case 4: f->term = v; break;
-        case 5: f->log_term = v; break;
-        case 6: f->index = v; break;
-        case 8: f->commit = v; break;
-        case 10: f->reject = v != 0; break;
-        case 11: f->reject_hint = v; break;
-        case 13: f->vote = v; break;
-        default: return RC_WIRE_FALLBACK;
-        }
-    }
-    return RC_OK;
-}
-
 int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len)
 {
     msg_store st = {false, 0, NULL};
@@ -670,33 +625,4 @@ int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len)
     if (rc != RC_OK)
         *out = rc_message_zero;
     return rc;
-}
-
-bool rc_wire_next_entry(const uint8_t **pos, const uint8_t *end, const uint8_t **body,
-                        size_t *body_len)
-{
-    rd r = {*pos, end};
-    while (r.p < r.end) {
-        unsigned f, wt;
-        uint64_t v;
-        const uint8_t *b;
-        size_t l;
-        if (!rd_tag(&r, &f, &wt))
-            return false;
-        if (wt == 0) {
-            if (!rd_varint(&r, &v))
-                return false;
-            continue;
-        }
-        if (!rd_len(&r, &b, &l))
-            return false;
-        if (f == 7) {
-            *pos = r.p;
-            *body = b;
-            *body_len = l;
-            return true;
-        }
-    }
-    *pos = r.p;
-    return false;
 }
