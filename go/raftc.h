@@ -1328,8 +1328,9 @@ typedef enum raftc_host_field {
 /* Fills info[0 .. min(n, RAFTC_HO_COUNT)) with the host's counters. RAFTC_EINVAL for NULL. */
 RAFTC_API int raftc_host_info(uint64_t *info, size_t n, const raftc_host *host);
 
-/* 1 when raftc_host_ready would have something: a group with a Ready or an envelope to send. */
-RAFTC_API int raftc_host_has_ready(const raftc_host *host);
+/* 1 when raftc_host_ready would have something: a group with a Ready or an envelope to send.
+ * Groups found without work are forgotten until their next event (so the call is not const). */
+RAFTC_API int raftc_host_has_ready(raftc_host *host);
 /* Builds the host Ready: the Ready of every group with work (each already written to the
  * host's storage: its snapshot, entries and HardState, which the application must also make
  * durable before sending anything), and one envelope per destination node holding every
