@@ -530,7 +530,10 @@ RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstora
 /* As raftc_memstorage_compact (the in-memory copy; the log on disk is trimmed by snapshots). */
 RAFTC_API int raftc_diskstorage_compact(raftc_diskstorage *ds, uint64_t compact_index);
 /* Makes every write so far durable (the group commit point; with RAFTC_SYNC_EACH a no-op
- * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO. */
+ * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO.
+ * The one exception to "one thread at a time": it may run while nodes reading ds (and reads
+ * of its memory storage handle) run on another thread, since it touches only the log file and
+ * the failure state, never the in-memory copy; never at the same time as another call on ds. */
 RAFTC_API int raftc_diskstorage_sync(raftc_diskstorage *ds);
 /* The in-memory copy of the log as a memory storage handle, for reading (entries, term,
  * snapshot, ...). Borrowed: valid while ds lives. Never write through it: such writes bypass
@@ -1324,8 +1327,9 @@ typedef enum raftc_host_field {
 /* Fills info[0 .. min(n, RAFTC_HO_COUNT)) with the host's counters. RAFTC_EINVAL for NULL. */
 RAFTC_API int raftc_host_info(uint64_t *info, size_t n, const raftc_host *host);
 
-/* 1 when raftc_host_ready would have something: a group with a Ready or an envelope to send. */
-RAFTC_API int raftc_host_has_ready(const raftc_host *host);
+/* 1 when raftc_host_ready would have something: a group with a Ready or an envelope to send.
+ * Groups found without work are forgotten until their next event (so the call is not const). */
+RAFTC_API int raftc_host_has_ready(raftc_host *host);
 /* Builds the host Ready: the Ready of every group with work (each already written to the
  * host's storage: its snapshot, entries and HardState, which the application must also make
  * durable before sending anything), and one envelope per destination node holding every

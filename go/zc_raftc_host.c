@@ -150,11 +150,29 @@ static rc_host_outbox *outbox_for(raftc_host *host, uint64_t to)
 
 /* ---- quiescence ---- */
 
+/* Frees what a quiet group keeps for its next Ready (as an Advance of an idle Ready does): the
+ * Ready view, raft's message and read arrays, empty inflight windows, spare slabs. */
+static void group_release_idle(host_group *g)
+{
+    raftc_node *node = g->node;
+    rc_rawnode *rn = node->rn;
+    if (node->ready.valid || rn->ready_pending)
+        return;
+    capi_ready_view_free(node);
+    rc_free(node->step_scratch.v);
+    node->step_scratch = (rc_entries){0};
+    if (rn->steps_on_advance.n == 0)
+        rc_msgs_free(&rn->steps_on_advance);
+    rc_raft_release_idle_memory(rn->raft);
+    rc_blob_pool_trim(&rn->pool);
+}
+
 static void group_sleep(raftc_host *host, host_group *g)
 {
     if (g->awake_at == HOST_NOT_AWAKE)
         return;
     awake_remove(host, g);
+    group_release_idle(g);
     g->flags &= (uint8_t)~G_HINT;
     host->stats[RAFTC_HO_QUIESCED]++;
 }
@@ -585,16 +603,21 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
 
 /* ---- Ready ---- */
 
-RAFTC_API int raftc_host_has_ready(const raftc_host *host)
+RAFTC_API int raftc_host_has_ready(raftc_host *host)
 {
     if (host == NULL || host->rd.valid)
         return 0;
     for (size_t i = 0; i < host->n_outs; i++)
         if (!rc_host_outbox_is_empty(&host->outs[i]))
             return 1;
-    for (size_t i = 0; i < host->n_dirty; i++)
-        if (raftc_node_has_ready(host->dirty[i]->node))
+    /* Dirty groups without a Ready leave the list: each is examined once per event. */
+    while (host->n_dirty > 0) {
+        host_group *g = host->dirty[host->n_dirty - 1];
+        if (raftc_node_has_ready(g->node))
             return 1;
+        g->flags &= (uint8_t)~G_DIRTY;
+        host->n_dirty--;
+    }
     return 0;
 }
 

@@ -559,6 +559,131 @@ static void test_host_wake_follower(void **state)
     free(c);
 }
 
+/* ---- randomized faults ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s += 0x9e3779b97f4a7c15u;
+    uint64_t z = *s;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* Delivers the queue with losses (1/10), duplicates (1/20) and in a random order. */
+static void cluster_deliver_faulty(cluster *c, uint64_t *rng)
+{
+    size_t n = c->nq;
+    envelope *q = c->q;
+    c->q = NULL;
+    c->nq = c->capq = 0;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(rng) % i);
+        envelope t = q[i - 1];
+        q[i - 1] = q[j];
+        q[j] = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int copies = rng_next(rng) % 10 == 0 ? 0 : (rng_next(rng) % 20 == 0 ? 2 : 1);
+        for (int k = 0; k < copies; k++) {
+            int rc = raftc_host_step(c->h[q[i].to], q[i].buf, q[i].len);
+            /* A forwarded proposal reaching a node without leader is dropped (etcd). */
+            assert_true(rc == RAFTC_OK || rc == RAFTC_EPROPOSAL_DROPPED);
+        }
+        free(q[i].buf);
+    }
+    free(q);
+}
+
+/* At most one leader per term in each group, and no failed group. */
+static void check_leaders(cluster *c)
+{
+    for (int g = 1; g <= c->groups; g++) {
+        uint64_t lead_term[HOSTS];
+        for (int i = 0; i < HOSTS; i++) {
+            raftc_node *node;
+            assert_int_equal(raftc_host_group(&node, c->h[i], (uint64_t)g), RAFTC_OK);
+            assert_false(raftc_node_is_failed(node));
+            uint64_t st[RAFTC_ST_COUNT];
+            assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, node), RAFTC_OK);
+            lead_term[i] = st[RAFTC_ST_RAFT_STATE] == RAFTC_STATE_LEADER ? st[RAFTC_ST_TERM] : 0;
+            for (int j = 0; j < i; j++)
+                assert_true(lead_term[i] == 0 || lead_term[i] != lead_term[j]);
+        }
+    }
+}
+
+/* Seeded runs over lossy, duplicating, reordering links with partitions (an isolated host is
+ * declared down to the others: raftc_host_wake_peer), proposals everywhere, quiescence on or
+ * off; after the faults a heal, and every group must catch up everywhere and (with quiescence)
+ * go quiet. Safety is checked on every applied entry and every step. */
+static void run_faults(uint64_t seed, bool quiesce)
+{
+    cluster *c = calloc(1, sizeof(*c));
+    uint64_t rng = seed;
+    print_message("host faults: seed=%llu quiesce=%d\n", (unsigned long long)seed, quiesce);
+    cluster_init(c, 24, quiesce);
+    cluster_settle(c);
+    int isolated = -1;
+    for (int step = 0; step < 600; step++) {
+        uint64_t r = rng_next(&rng) % 100;
+        if (r < 40) {
+            for (int i = 0; i < HOSTS; i++)
+                assert_true(raftc_host_tick(c->h[i]) == RAFTC_OK);
+        } else if (r < 80) {
+            int h = (int)(rng_next(&rng) % HOSTS);
+            uint64_t g = rng_next(&rng) % (uint64_t)c->groups + 1;
+            char data[32];
+            int n = snprintf(data, sizeof(data), "s%d", step);
+            int rc = raftc_host_propose(c->h[h], g, (const uint8_t *)data, (size_t)n);
+            assert_true(rc == RAFTC_OK || rc == RAFTC_EPROPOSAL_DROPPED);
+        } else if (r < 85 && isolated < 0) {
+            isolated = (int)(rng_next(&rng) % HOSTS);
+            for (int i = 0; i < HOSTS; i++)
+                if (i != isolated) {
+                    c->cut[isolated][i] = c->cut[i][isolated] = true;
+                    assert_int_equal(raftc_host_wake_peer(c->h[i], (uint64_t)isolated + 1),
+                                     RAFTC_OK);
+                }
+        } else if (r < 92 && isolated >= 0) {
+            memset(c->cut, 0, sizeof(c->cut));
+            isolated = -1;
+        }
+        cluster_ready(c);
+        cluster_deliver_faulty(c, &rng);
+        check_leaders(c);
+    }
+    /* Heal; one proposal per group wakes it; then it must converge. */
+    memset(c->cut, 0, sizeof(c->cut));
+    cluster_ticks(c, 40);
+    for (int g = 1; g <= c->groups; g++)
+        for (int i = 0; i < HOSTS; i++)
+            if (status(c, i, (uint64_t)g, RAFTC_ST_RAFT_STATE) == RAFTC_STATE_LEADER)
+                assert_int_equal(raftc_host_propose(c->h[i], (uint64_t)g,
+                                                    (const uint8_t *)"end", 3), RAFTC_OK);
+    cluster_ticks(c, 40);
+    check_leaders(c);
+    for (int g = 1; g <= c->groups; g++) {
+        assert_int_equal(c->applied[0][g].n, c->applied[1][g].n);
+        assert_int_equal(c->applied[0][g].n, c->applied[2][g].n);
+        assert_true(c->applied[0][g].n > BOOT);
+    }
+    if (quiesce)
+        for (int i = 0; i < HOSTS; i++)
+            assert_int_equal(host_info(c, i, RAFTC_HO_AWAKE), 0);
+    cluster_free(c);
+    free(c);
+}
+
+static void test_host_faults(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        run_faults(seed, true);
+        run_faults(seed, false);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_host_quiescence),
         cmocka_unit_test(test_host_partition_while_quiet),
         cmocka_unit_test(test_host_wake_follower),
+        cmocka_unit_test(test_host_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
