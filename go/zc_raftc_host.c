@@ -634,12 +634,12 @@ static int group_persist(host_group *g, const rc_ready *rd)
     return rc;
 }
 
-/* Routes g's Ready messages into the outboxes; a quiet group that sends anything but a
+/* Routes a group's messages into the outboxes; a quiet group that sends anything but a
  * heartbeat response is awake again. */
-static int group_route(raftc_host *host, host_group *g, const rc_ready *rd)
+static int group_route(raftc_host *host, host_group *g, const rc_msgs *msgs)
 {
-    for (size_t i = 0; i < rd->messages.n; i++) {
-        const rc_message *m = &rd->messages.v[i];
+    for (size_t i = 0; i < msgs->n; i++) {
+        const rc_message *m = &msgs->v[i];
         rc_host_outbox *o = outbox_for(host, m->to);
         if (o == NULL)
             return RAFTC_ENOMEM;
@@ -665,6 +665,28 @@ static int group_route(raftc_host *host, host_group *g, const rc_ready *rd)
             return rc;
     }
     return RAFTC_OK;
+}
+
+/* Whether g's Ready would hold messages to send now and nothing else (the heartbeat rounds of
+ * an idle group): nothing to persist or apply, no state change, no read state. Such a Ready
+ * is accepted and advanced by moving the messages out (etcd's acceptReady clears raft.msgs;
+ * its Advance has nothing to do), without building a Ready view. */
+static bool group_has_messages_only(const host_group *g)
+{
+    const rc_rawnode *rn = g->node->rn;
+    const rc_raft *r = rn->raft;
+    const rc_raft_log *l = &r->raft_log;
+    if (r->msgs.n == 0 || r->msgs_after_append.n > 0 || rn->ready_pending ||
+        rn->steps_on_advance.n > 0 || rn->apply_ack.pending || rc_raft_is_failed(r))
+        return false;
+    rc_soft_state ss = rc_raft_soft_state(r);
+    if (ss.lead != rn->prev_soft_st.lead || ss.raft_state != rn->prev_soft_st.raft_state)
+        return false;
+    rc_hard_state hs = rc_raft_hard_state(r);
+    if (!rc_hard_state_is_empty(&hs) && !rc_hard_state_equal(&hs, &rn->prev_hard_st))
+        return false;
+    return !rc_log_has_next_unstable_snapshot(l) && !rc_log_has_next_unstable_ents(l) &&
+           !rc_log_has_next_committed_ents(l, true) && r->read_states.n == 0;
 }
 
 static int host_ready_push(raftc_host *host, host_group *g)
@@ -718,6 +740,15 @@ RAFTC_API int raftc_host_ready(raftc_batch **out, raftc_host *host)
     for (size_t i = 0; i < host->n_dirty; i++) {
         host_group *g = host->dirty[i];
         g->flags &= (uint8_t)~G_DIRTY;
+        if (group_has_messages_only(g)) {
+            rc_msgs *msgs = &g->node->rn->raft->msgs;
+            int rc = group_route(host, g, msgs);
+            rc_msgs_clear(msgs);
+            if (g->awake_at == HOST_NOT_AWAKE)
+                group_release_idle(g);
+            host_group_fail(host, &first, g, rc);
+            continue;
+        }
         if (!raftc_node_has_ready(g->node))
             continue;
         raftc_ready *rd;
@@ -726,7 +757,7 @@ RAFTC_API int raftc_host_ready(raftc_batch **out, raftc_host *host)
             const rc_ready *core = &rd->body->rd;
             rc = group_persist(g, core);
             if (rc == RC_OK)
-                rc = group_route(host, g, core);
+                rc = group_route(host, g, &core->messages);
             int pushed = host_ready_push(host, g);
             if (rc == RC_OK)
                 rc = pushed;
