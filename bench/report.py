@@ -71,6 +71,14 @@ def metrics_for(bench):
         ]
     if bench.startswith("mem_idle_"):
         return [("bytes_per_group", "B/group", "lower", "<=512 B", _at_most(512.0))]
+    if bench.startswith("mr_mem_"):
+        return [("bytes_per_group", "B/group replica", "lower", "<=512 B", _at_most(512.0)),
+                ("rss_per_group", "RSS B/group", "lower", "", None)]
+    if bench.startswith("mr_idle_"):
+        return [("ns_per_group_s", "CPU ns/idle group/s", "lower", "", None)]
+    if bench.startswith("mr_write_"):
+        return [("entries_per_s", "entries/s", "higher", "", None),
+                ("entries_per_cpu_s", "entries/CPU s", "higher", "", None)]
     if bench == "mem_entries":
         return [("bytes_per_entry_overhead", "B/entry", "lower", "<=16 B", _at_most(16.0))]
     return []
@@ -79,7 +87,10 @@ def metrics_for(bench):
 BENCH_ORDER = ["single_b1", "single_b64", "single_p64", "cluster3_16", "cluster3_128",
                "cluster3_1024", "cluster3_65536", "codec_app_1x16", "codec_app_16x1k", "codec_app_1x64k",
                "codec_heartbeat", "codec_vote", "mem_idle_follower", "mem_idle_leader",
-               "mem_entries"]
+               "mem_entries", "mr_mem_1000", "mr_idle_quiesced_1000", "mr_idle_ticking_1000",
+               "mr_write_1000", "mr_mem_10000", "mr_idle_quiesced_10000",
+               "mr_idle_ticking_10000", "mr_write_10000", "mr_mem_100000",
+               "mr_idle_quiesced_100000", "mr_idle_ticking_100000", "mr_write_100000"]
 
 
 def lib_key(lib):

@@ -357,6 +357,30 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_diskstorage_memstorage;  /* hand-written below: a borrowed handle */
 %ignore raftc_node_ready_packed;
 %ignore raftc_diskstorage_options;
+/* The multi-raft host (raftc_host_*, raftc_batch_*) is not wrapped for Lua: its group
+ * lookup hands out a node the host owns, which this module's handles would free. */
+%ignore raftc_host_new;
+%ignore raftc_host_free;
+%ignore raftc_host_last_error;
+%ignore raftc_host_set_quiesce;
+%ignore raftc_host_add_group;
+%ignore raftc_host_remove_group;
+%ignore raftc_host_group;
+%ignore raftc_host_group_count;
+%ignore raftc_host_tick;
+%ignore raftc_host_propose;
+%ignore raftc_host_campaign;
+%ignore raftc_host_step;
+%ignore raftc_host_wake_group;
+%ignore raftc_host_wake_peer;
+%ignore raftc_host_info;
+%ignore raftc_host_has_ready;
+%ignore raftc_host_ready;
+%ignore raftc_batch_group_count;
+%ignore raftc_batch_group;
+%ignore raftc_batch_envelope_count;
+%ignore raftc_batch_envelope;
+%ignore raftc_host_advance;
 
 %include "raftc_decls.h"
 

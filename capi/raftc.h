@@ -530,7 +530,10 @@ RAFTC_API int raftc_diskstorage_create_snapshot(raftc_sink *out, raftc_diskstora
 /* As raftc_memstorage_compact (the in-memory copy; the log on disk is trimmed by snapshots). */
 RAFTC_API int raftc_diskstorage_compact(raftc_diskstorage *ds, uint64_t compact_index);
 /* Makes every write so far durable (the group commit point; with RAFTC_SYNC_EACH a no-op
- * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO. */
+ * unless a Ready without MustSync was saved). RAFTC_EFAILED (storage failed) or RAFTC_EIO.
+ * The one exception to "one thread at a time": it may run while nodes reading ds (and reads
+ * of its memory storage handle) run on another thread, since it touches only the log file and
+ * the failure state, never the in-memory copy; never at the same time as another call on ds. */
 RAFTC_API int raftc_diskstorage_sync(raftc_diskstorage *ds);
 /* The in-memory copy of the log as a memory storage handle, for reading (entries, term,
  * snapshot, ...). Borrowed: valid while ds lives. Never write through it: such writes bypass
@@ -1207,6 +1210,153 @@ RAFTC_API int raftc_changer_describe(char **out, const raftc_changer *ch);
 /* Puts the config as one raftpb ConfState item (lists ascending) into out. RAFTC_EINVAL for
  * NULL arguments, RAFTC_ENOMEM. */
 RAFTC_API int raftc_changer_conf_state(raftc_sink *out, const raftc_changer *ch);
+
+/* ---- multi-raft host (docs/multiraft.md) ----
+ *
+ * A host runs many raft groups of one node (its node id) in one process: a group id beside the
+ * node id names each group. It ticks only the groups that need it, builds one Ready covering
+ * every group with work, advanced as a whole, and sends everything for one destination node as
+ * one envelope (multiraftpb.Envelope, proto/multiraft.proto: raftpb Messages inside, heartbeats
+ * and their responses coalesced into compact records). With quiescence on, a leader whose
+ * group is fully replicated, committed and applied stops ticking and tells its followers to stop
+ * too; a proposal, a message or an explicit wake-up restarts the group. Each group's log lives
+ * in the host's storage (in memory); the host Ready carries what the application must make
+ * durable, so one write and one fsync cover every group of a Ready.
+ *
+ *     raftc_host_new(&host, cfg, node_id);
+ *     raftc_host_add_group(host, group, voters, n);       // per group
+ *     loop:
+ *       raftc_host_tick(host);                            // on the host's clock
+ *       raftc_host_step(host, envelope, len);             // per envelope received
+ *       raftc_host_propose(host, group, data, len);
+ *       if (raftc_host_has_ready(host)) {
+ *         raftc_host_ready(&batch, host);
+ *         // per group i: raftc_batch_group(&group, &rd, batch, i): persist rd's entries and
+ *         // HardState (all groups, one fsync), then send every envelope
+ *         // (raftc_batch_envelope), then apply rd's committed entries
+ *         raftc_host_advance(host);
+ *       }
+ *
+ * A host is used by one thread at a time. Group ids are not 0. */
+typedef struct raftc_host raftc_host;
+/* A batch: the view of a host's Ready (the Readys of its groups with work and the envelopes
+ * to send); it belongs to its host. */
+typedef struct raftc_batch raftc_batch;
+
+/* Creates a host for node node_id (not 0 nor a local thread id) whose groups take their
+ * options from cfg (RAFTC_OPT_ID and the storage in cfg are ignored: the id is node_id and each
+ * group's log is in the host's storage); cfg may be freed afterwards. RAFTC_EINVAL for NULL or a
+ * bad node id; RAFTC_ECONFIG when cfg asks for asynchronous storage writes (a host persists
+ * synchronously) or fails etcd's validation; RAFTC_ENOMEM. *out is NULL on failure. */
+RAFTC_API int raftc_host_new(raftc_host **out, const raftc_config *cfg, uint64_t node_id);
+/* Frees the host and all its groups (NULL is a no-op). */
+RAFTC_API void raftc_host_free(raftc_host *host);
+/* Text of the last failed call on the host ("" if none), naming the group where one is
+ * concerned. Owned by the host, valid until its next call. Never NULL. */
+RAFTC_API const char *raftc_host_last_error(const raftc_host *host);
+
+/* Turns quiescence on (enabled != 0) or off; off by default. Turning it off wakes every group.
+ * RAFTC_ECONFIG when turning it on for lease-based reads (RAFTC_READ_ONLY_LEASE_BASED): a
+ * leader that does not tick cannot tell that its lease ran out. RAFTC_EINVAL for NULL. */
+RAFTC_API int raftc_host_set_quiesce(raftc_host *host, int enabled);
+
+/* Creates group `group` on this node, with an empty log in the host's storage. With n > 0 the
+ * group is bootstrapped with voters ids[0..n) (etcd's Bootstrap; the same list on every node of
+ * the group); with n == 0 it waits to be added to a group that exists elsewhere (it learns the
+ * group from the leader's messages). RAFTC_EINVAL for a group id of 0 or NULL ids with n > 0;
+ * RAFTC_ESTATE when the group exists; RAFTC_ENOMEM; a node creation or bootstrap error. */
+RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
+                                   size_t n);
+/* Removes group `group` and frees its node and its log. RAFTC_ENOTFOUND when there is no such
+ * group; RAFTC_ESTATE while the group is in a host Ready not yet advanced. */
+RAFTC_API int raftc_host_remove_group(raftc_host *host, uint64_t group);
+/* Looks a group up: *out receives its node, valid until the group is removed or the host freed.
+ * Use it to read status (raftc_node_status_info, ...) and for calls the host has no function for
+ * (raftc_node_apply_conf_change for committed conf changes, raftc_node_read_index,
+ * raftc_node_transfer_leader, raftc_node_propose_conf_change, ...); the group is checked for work
+ * by the next raftc_host_ready. A call that needs the group ticking again (any but status and
+ * apply_conf_change) must be followed by raftc_host_wake_group. Never call raftc_node_ready,
+ * raftc_node_advance or raftc_node_free on it. RAFTC_ENOTFOUND when there is no such group
+ * (*out NULL). */
+RAFTC_API int raftc_host_group(raftc_node **out, raftc_host *host, uint64_t group);
+/* The number of groups of the host. */
+RAFTC_API size_t raftc_host_group_count(const raftc_host *host);
+
+/* Advances every awake group's clock by one tick (etcd's Tick). With quiescence on, a leader
+ * whose group can go quiet stops ticking instead and tells its followers in the next Ready;
+ * quiet groups are not touched (no work for them). Returns RAFTC_OK, or the first group's error
+ * (the other groups are ticked all the same; raftc_host_last_error names it). */
+RAFTC_API int raftc_host_tick(raftc_host *host);
+/* Proposes data in group `group` (etcd's Propose), waking the group if it was quiet.
+ * RAFTC_ENOTFOUND, RAFTC_EPROPOSAL_DROPPED, and the errors of raftc_node_propose. */
+RAFTC_API int raftc_host_propose(raftc_host *host, uint64_t group, const uint8_t *data,
+                                 size_t len);
+/* Starts an election in group `group` now (etcd's Campaign), waking it. RAFTC_ENOTFOUND, and
+ * the errors of raftc_node_campaign. */
+RAFTC_API int raftc_host_campaign(raftc_host *host, uint64_t group);
+/* Steps an envelope from another host: every message into its group (a group this host does
+ * not have is skipped and counted, RAFTC_HO_DROPPED), heartbeats and their responses as the
+ * MsgHeartbeat / MsgHeartbeatResp they stand for. A message wakes its group (a quiet follower
+ * woken by anyone but its leader also wakes its leader); heartbeat responses do not, and a
+ * heartbeat marked quiesce puts a caught-up follower to sleep. RAFTC_EDECODE for malformed
+ * bytes, RAFTC_EINVAL for an envelope without sender or receiver or with group id 0,
+ * RAFTC_EREFUSED for an envelope addressed to another node or sent by this one (nothing is
+ * stepped); otherwise every message is stepped and the first group's error is returned
+ * (RAFTC_EREFUSED, RAFTC_EDECODE, ... as raftc_node_step; raftc_host_last_error names the group). */
+RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len);
+/* Wakes group `group` if it is quiet (and, for a follower, its leader, through the next
+ * envelope). RAFTC_ENOTFOUND when there is no such group. */
+RAFTC_API int raftc_host_wake_group(raftc_host *host, uint64_t group);
+/* Wakes every quiet group led by node_id: call it when the application's failure detector
+ * declares that node down, so that those groups tick, notice the missing leader and elect
+ * another. RAFTC_EINVAL for node id 0. */
+RAFTC_API int raftc_host_wake_peer(raftc_host *host, uint64_t node_id);
+
+/* Indexes into the array filled by raftc_host_info. */
+typedef enum raftc_host_field {
+    RAFTC_HO_NODE_ID = 0,
+    RAFTC_HO_GROUPS = 1,        /* groups of the host */
+    RAFTC_HO_AWAKE = 2,         /* groups ticked by raftc_host_tick (not quiet) */
+    RAFTC_HO_QUIESCED = 3,      /* times a group went quiet, since the host was created */
+    RAFTC_HO_WOKEN = 4,         /* times a quiet group woke up */
+    RAFTC_HO_DROPPED = 5,       /* envelope parts for groups this host does not have */
+    RAFTC_HO_ENVELOPES = 6,     /* envelopes built by raftc_host_ready */
+    RAFTC_HO_HEARTBEATS = 7,    /* coalesced heartbeats and responses put in envelopes */
+    RAFTC_HO_COUNT = 8
+} raftc_host_field;
+/* Fills info[0 .. min(n, RAFTC_HO_COUNT)) with the host's counters. RAFTC_EINVAL for NULL. */
+RAFTC_API int raftc_host_info(uint64_t *info, size_t n, const raftc_host *host);
+
+/* 1 when raftc_host_ready would have something: a group with a Ready or an envelope to send.
+ * Groups found without work are forgotten until their next event (so the call is not const). */
+RAFTC_API int raftc_host_has_ready(raftc_host *host);
+/* Builds the host Ready: the Ready of every group with work (each already written to the
+ * host's storage: its snapshot, entries and HardState, which the application must also make
+ * durable before sending anything), and one envelope per destination node holding every
+ * message of those Readys plus the heartbeats of quiet groups. Groups' messages are read from
+ * the envelopes only (the group Readys' messages are the same, not to be sent again). *out is
+ * valid until raftc_host_advance or raftc_host_free. RAFTC_ESTATE while the previous host Ready
+ * is not advanced; RAFTC_ENOMEM; a group whose Ready fails is left out and its error returned
+ * after the others are collected (the Ready is valid all the same). */
+RAFTC_API int raftc_host_ready(raftc_batch **out, raftc_host *host);
+/* The number of groups in the host Ready. */
+RAFTC_API size_t raftc_batch_group_count(const raftc_batch *batch);
+/* Group i of the host Ready: *group its id, *rd its Ready (read with raftc_ready_*: entries,
+ * HardState, snapshot, committed entries, read states; valid as the host Ready). RAFTC_EINVAL
+ * for NULL or i out of range, RAFTC_ESTATE for an advanced host Ready. */
+RAFTC_API int raftc_batch_group(uint64_t *group, raftc_ready **rd,
+                                const raftc_batch *batch, size_t i);
+/* The number of envelopes in the host Ready (at most one per destination node). */
+RAFTC_API size_t raftc_batch_envelope_count(const raftc_batch *batch);
+/* Envelope i: *to its destination node, (*buf, *len) its multiraftpb.Envelope bytes, a view valid
+ * as the host Ready. RAFTC_EINVAL for NULL or i out of range, RAFTC_ESTATE for an advanced
+ * host Ready. */
+RAFTC_API int raftc_batch_envelope(uint64_t *to, const uint8_t **buf, size_t *len,
+                                   const raftc_batch *batch, size_t i);
+/* Advances every group of the host Ready (etcd's Advance), after the application persisted,
+ * sent and applied it. RAFTC_ESTATE without a host Ready; otherwise the first group's error
+ * (every group is advanced all the same). */
+RAFTC_API int raftc_host_advance(raftc_host *host);
 
 #ifdef __cplusplus
 }

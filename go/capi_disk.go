@@ -26,17 +26,21 @@ const (
 	dsStatBytesWritten = int(C.RAFTC_DS_BYTES_WRITTEN)
 	dsStatTornBytes    = int(C.RAFTC_DS_TORN_BYTES)
 	dsStatFailed       = int(C.RAFTC_DS_FAILED)
+	dsStatPending      = int(C.RAFTC_DS_PENDING)
 )
 
 // dsOpen opens (creating if absent) the disk storage in dir; the error carries the library's
 // reason (locked, corrupt with file and offset, I/O).
-func dsOpen(dir string, segmentSize uint64, policy int) (*cDiskStorage, error) {
+func dsOpen(dir string, segmentSize uint64, policy int, async bool) (*cDiskStorage, error) {
 	cpath := C.CString(dir)
 	defer C.free(unsafe.Pointer(cpath))
 	var opts C.raftc_diskstorage_options
 	opts.struct_size = C.size_t(unsafe.Sizeof(opts))
 	opts.segment_size = C.uint64_t(segmentSize)
 	opts.sync_policy = C.int(policy)
+	if async {
+		opts.async_writes = 1
+	}
 	var errbuf [512]C.char
 	var ds *C.raftc_diskstorage
 	if rc := int(C.raftc_diskstorage_open(&ds, &errbuf[0], C.size_t(len(errbuf)), cpath, &opts)); rc != 0 {
@@ -130,4 +134,27 @@ func dsSaveReady(ds *cDiskStorage, rd *cReady) error {
 
 func configSetDiskStorage(c *cConfig, ds *cDiskStorage) int {
 	return int(C.raftc_config_set_diskstorage(c, ds))
+}
+
+// dsSubmit queues one MsgStorageAppend (raftpb bytes, copied) for the writer thread.
+func dsSubmit(ds *cDiskStorage, m []byte) error {
+	if len(m) > maxInput {
+		return newError(codeTooLarge, "")
+	}
+	return dsErr(ds, C.raftc_diskstorage_submit(ds, bytesPtr(m), C.size_t(len(m))))
+}
+
+// dsTakeResponses waits up to timeoutMS (0: no wait, negative: until something completes) and
+// returns the responses of the messages persisted since the last call and how many were.
+func dsTakeResponses(ds *cDiskStorage, timeoutMS int) ([][]byte, uint64, error) {
+	s, err := sinkNew()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer sinkFree(s)
+	var done C.uint64_t
+	if err := dsErr(ds, C.raftc_diskstorage_take_responses(s, &done, ds, C.int(timeoutMS))); err != nil {
+		return nil, 0, err
+	}
+	return sinkItems(s), uint64(done), nil
 }

@@ -8,6 +8,8 @@ package raftc
 
 import (
 	"runtime"
+	"sync"
+	"time"
 
 	pb "go.etcd.io/raft/v3/raftpb"
 )
@@ -34,12 +36,18 @@ const (
 	DiskStatTornBytes DiskStat = DiskStat(dsStatTornBytes)
 	// DiskStatFailed: 1 once the storage has failed.
 	DiskStatFailed DiskStat = DiskStat(dsStatFailed)
+	// DiskStatPending: messages submitted to the writer thread and not yet persisted.
+	DiskStatPending DiskStat = DiskStat(dsStatPending)
 )
 
 // DiskStorageOptions are the options of OpenDiskStorage (the zero value: the defaults).
 type DiskStorageOptions struct {
 	SegmentSize uint64     // bytes per WAL segment, preallocated; 0: 64 MiB; at least 4096
 	Sync        SyncPolicy // SyncEach (the default), SyncGroup or SyncNone
+	// AsyncWrites runs the writer thread for etcd's AsyncStorageWrites (Submit and
+	// TakeResponses); the direct writes (Append, SetHardState, ApplySnapshot, SaveReady) are
+	// then refused with ErrState.
+	AsyncWrites bool
 }
 
 // DiskStorage is etcd's MemoryStorage made durable: a segmented write-ahead log (a CRC32C
@@ -54,10 +62,12 @@ type DiskStorageOptions struct {
 // or fsync fails the storage for good (later writes return an error wrapping ErrFailed, nodes
 // reading it fail): reopen it to recover. It is safe for concurrent use.
 type DiskStorage struct {
-	mem  MemoryStorage // the in-memory copy (borrowed from ds) and the lock
-	ds   *cDiskStorage // nil once closed
-	h    *dsHolder     // what the cleanup frees (Close frees it first)
-	path string
+	mem   MemoryStorage // the in-memory copy (borrowed from ds) and the lock nodes take
+	hmu   sync.Mutex    // every call on the C handle (taken before mem.mu)
+	async bool          // the writer thread runs
+	ds    *cDiskStorage // nil once closed
+	h     *dsHolder     // what the cleanup frees (Close frees it first)
+	path  string
 }
 
 // dsHolder owns the C storage for the cleanup; it never refers back to the DiskStorage.
@@ -84,7 +94,7 @@ func OpenDiskStorage(path string, opts *DiskStorageOptions) (*DiskStorage, error
 	if o.Sync != SyncEach && o.Sync != SyncGroup && o.Sync != SyncNone {
 		return nil, newError(codeInvalid, "raftc: unknown SyncPolicy")
 	}
-	ds, err := dsOpen(path, o.SegmentSize, int(o.Sync))
+	ds, err := dsOpen(path, o.SegmentSize, int(o.Sync), o.AsyncWrites)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +103,7 @@ func OpenDiskStorage(path string, opts *DiskStorageOptions) (*DiskStorage, error
 		dsFree(ds)
 		return nil, err
 	}
-	s := &DiskStorage{ds: ds, h: &dsHolder{ds: ds}, path: path}
+	s := &DiskStorage{ds: ds, h: &dsHolder{ds: ds}, path: path, async: o.AsyncWrites}
 	s.mem.ms = ms
 	s.mem.disk = true
 	runtime.AddCleanup(s, (*dsHolder).free, s.h)
@@ -103,8 +113,10 @@ func OpenDiskStorage(path string, opts *DiskStorageOptions) (*DiskStorage, error
 // Path is the directory the storage was opened on.
 func (s *DiskStorage) Path() string { return s.path }
 
-// enter locks the storage; ErrState once it is closed (the caller unlocks either way).
+// enter locks the storage (the handle, then what nodes read); ErrState once it is closed (the
+// caller unlocks either way).
 func (s *DiskStorage) enter() error {
+	s.hmu.Lock()
 	s.mem.mu.Lock()
 	if s.ds == nil {
 		return errClosedStorage()
@@ -114,30 +126,65 @@ func (s *DiskStorage) enter() error {
 
 func (s *DiskStorage) leave() {
 	s.mem.mu.Unlock()
+	s.hmu.Unlock()
 	runtime.KeepAlive(s)
 }
 
+// reading runs a read of the in-memory copy; with the writer thread only while nothing
+// submitted is pending (ErrState otherwise: take the responses first), as the C API requires.
+func (s *DiskStorage) reading(read func() error) error {
+	if !s.async {
+		return read()
+	}
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if s.ds == nil {
+		return errClosedStorage()
+	}
+	if n, err := dsStat(s.ds, dsStatPending); err != nil || n > 0 {
+		if err == nil {
+			err = newError(codeState, "raftc: DiskStorage reads wait until TakeResponses reported every submitted message")
+		}
+		return err
+	}
+	return read()
+}
+
 // InitialState implements Storage.
-func (s *DiskStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
-	return s.mem.InitialState()
+func (s *DiskStorage) InitialState() (hs *pb.HardState, cs *pb.ConfState, err error) {
+	err = s.reading(func() (e error) { hs, cs, e = s.mem.InitialState(); return })
+	return
 }
 
 // Entries implements Storage.
-func (s *DiskStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
-	return s.mem.Entries(lo, hi, maxSize)
+func (s *DiskStorage) Entries(lo, hi, maxSize uint64) (ents []*pb.Entry, err error) {
+	err = s.reading(func() (e error) { ents, e = s.mem.Entries(lo, hi, maxSize); return })
+	return
 }
 
 // Term implements Storage.
-func (s *DiskStorage) Term(i uint64) (uint64, error) { return s.mem.Term(i) }
+func (s *DiskStorage) Term(i uint64) (t uint64, err error) {
+	err = s.reading(func() (e error) { t, e = s.mem.Term(i); return })
+	return
+}
 
 // LastIndex implements Storage.
-func (s *DiskStorage) LastIndex() (uint64, error) { return s.mem.LastIndex() }
+func (s *DiskStorage) LastIndex() (i uint64, err error) {
+	err = s.reading(func() (e error) { i, e = s.mem.LastIndex(); return })
+	return
+}
 
 // FirstIndex implements Storage.
-func (s *DiskStorage) FirstIndex() (uint64, error) { return s.mem.FirstIndex() }
+func (s *DiskStorage) FirstIndex() (i uint64, err error) {
+	err = s.reading(func() (e error) { i, e = s.mem.FirstIndex(); return })
+	return
+}
 
 // Snapshot implements Storage.
-func (s *DiskStorage) Snapshot() (*pb.Snapshot, error) { return s.mem.Snapshot() }
+func (s *DiskStorage) Snapshot() (snap *pb.Snapshot, err error) {
+	err = s.reading(func() (e error) { snap, e = s.mem.Snapshot(); return })
+	return
+}
 
 // Append appends entries durably, truncating any conflicting tail (see MemoryStorage.Append).
 func (s *DiskStorage) Append(entries []*pb.Entry) error {
@@ -200,10 +247,9 @@ func (s *DiskStorage) CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) (*
 			return nil, err
 		}
 	}
-	s.mem.mu.Lock()
 	var b []byte
-	err := errClosedStorage()
-	if s.ds != nil {
+	err := s.enter()
+	if err == nil {
 		b, err = dsCreateSnapshot(s.ds, i, csb, data)
 	}
 	s.leave()
@@ -240,6 +286,7 @@ func (s *DiskStorage) Sync() error {
 // structures, without encoding; any other Ready goes through ApplySnapshot, Append and
 // SetHardState.
 func (s *DiskStorage) SaveReady(rd Ready) error {
+	s.hmu.Lock()
 	s.mem.mu.Lock()
 	if p := s.mem.pending; s.ds != nil && p.crd != nil && p.matches(rd) {
 		s.mem.pending = pendingReady{}
@@ -262,7 +309,61 @@ func (s *DiskStorage) SaveReady(rd Ready) error {
 	return nil
 }
 
-// Stat returns a counter: DiskStatBytesWritten, DiskStatTornBytes or DiskStatFailed.
+// Submit queues a MsgStorageAppend (a Ready's message to LocalAppendThread, under
+// AsyncStorageWrites) for the writer thread (AsyncWrites only: ErrState otherwise). The
+// thread persists what is queued in order, one fsync per batch, and releases the responses.
+func (s *DiskStorage) Submit(m *pb.Message) error {
+	if m == nil {
+		return newError(codeInvalid, "raftc: nil Message")
+	}
+	b, err := marshal(m)
+	if err != nil {
+		return err
+	}
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	defer runtime.KeepAlive(s)
+	if s.ds == nil {
+		return errClosedStorage()
+	}
+	return dsSubmit(s.ds, b)
+}
+
+// TakeResponses waits up to timeout (0: not at all; negative: until something completes)
+// while submitted messages are pending, then returns the responses of every message persisted
+// since the last call, in order (step those addressed to the node, send the others), and how
+// many messages were persisted. It does not hold up the nodes reading the storage while it
+// waits; other calls on the storage wait for it. An error wrapping ErrFailed once the storage
+// failed and everything persisted before was taken.
+func (s *DiskStorage) TakeResponses(timeout time.Duration) ([]*pb.Message, int, error) {
+	ms := -1
+	if timeout >= 0 {
+		ms = int(min(timeout.Milliseconds(), 1<<31-1))
+	}
+	s.hmu.Lock()
+	var items [][]byte
+	var done uint64
+	err := errClosedStorage()
+	if s.ds != nil {
+		items, done, err = dsTakeResponses(s.ds, ms)
+	}
+	s.hmu.Unlock()
+	runtime.KeepAlive(s)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*pb.Message, len(items))
+	for i, b := range items {
+		out[i] = &pb.Message{}
+		if err := unmarshal(b, out[i]); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, int(done), nil
+}
+
+// Stat returns a counter: DiskStatBytesWritten, DiskStatTornBytes, DiskStatFailed or
+// DiskStatPending.
 func (s *DiskStorage) Stat(key DiskStat) (uint64, error) {
 	defer s.leave()
 	if err := s.enter(); err != nil {
@@ -275,6 +376,7 @@ func (s *DiskStorage) Stat(key DiskStat) (uint64, error) {
 // the directory and frees the storage; it is idempotent. Nodes reading the storage must not be
 // used afterwards: their calls return an error wrapping ErrState (stop a Node first).
 func (s *DiskStorage) Close() error {
+	s.hmu.Lock()
 	s.mem.mu.Lock()
 	defer s.leave()
 	if s.ds == nil {

@@ -335,24 +335,46 @@ func (rn *RawNode) Ready() Ready {
 
 // ReadyErr is Ready with the error (raftc's addition).
 func (rn *RawNode) ReadyErr() (Ready, error) {
+	rd, _, err := rn.ready(false)
+	return rd, err
+}
+
+// ReadyBytes is ReadyErr with the messages as raftpb bytes, as they go on the wire, instead of
+// decoded values (raftc's addition): rd.Messages is nil and msgs holds each message's
+// destination, type and bytes, in the Ready's order. A host that sends messages over a network
+// skips decoding them into Go and marshalling them again; the receiver steps them with
+// StepBytes (or decodes them: they are etcd's wire format).
+func (rn *RawNode) ReadyBytes() (rd Ready, msgs []MessageBytes, err error) {
+	return rn.ready(true)
+}
+
+func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	defer rn.unlock()
 	if err := rn.lock(); err != nil {
-		return Ready{}, err
+		return Ready{}, nil, err
 	}
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
 	crd, buf, err := nodeReadyPacked(rn.n)
 	if err != nil {
-		return Ready{}, rn.note(err)
+		return Ready{}, nil, rn.note(err)
 	}
 	var rd Ready
+	var msgs []MessageBytes
 	if buf != nil {
-		rd, err = buildReadyPacked(buf)
+		rd, msgs, err = buildReadyPacked(buf, raw)
 	} else { // packing failed (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
+		if err == nil && raw {
+			msgs, err = messagesBytes(rd.Messages)
+			rd.Messages = nil
+		}
 	}
-	if err == nil && rn.ms != nil && (len(rd.Entries) > 0 || rn.ms.disk) {
+	if err != nil {
+		return Ready{}, nil, err
+	}
+	if rn.ms != nil && (len(rd.Entries) > 0 || rn.ms.disk) {
 		// MemoryStorage.Append of exactly these entries (DiskStorage.SaveReady of exactly this
 		// Ready) takes them from the view (no encoding).
 		p := pendingReady{crd: crd, n: len(rd.Entries), hs: rd.HardState, snap: rd.Snapshot}
@@ -361,7 +383,20 @@ func (rn *RawNode) ReadyErr() (Ready, error) {
 		}
 		rn.ms.pending = p
 	}
-	return rd, err
+	return rd, msgs, nil
+}
+
+// messagesBytes marshals decoded messages into MessageBytes.
+func messagesBytes(ms []*pb.Message) ([]MessageBytes, error) {
+	out := make([]MessageBytes, len(ms))
+	for i, m := range ms {
+		b, err := marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = MessageBytes{To: m.GetTo(), Type: m.GetType(), Data: b}
+	}
+	return out, nil
 }
 
 // buildReady copies a Ready view into etcd's Ready.

@@ -15,6 +15,14 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
+// MessageBytes is a message of a Ready as raftpb bytes (etcd's wire format), with its
+// destination and type read from it (RawNode.ReadyBytes). Data is the caller's to keep.
+type MessageBytes struct {
+	To   uint64
+	Type pb.MessageType
+	Data []byte
+}
+
 type packedReader struct {
 	buf   []byte
 	words int
@@ -36,16 +44,17 @@ func (p *packedReader) part() ([]byte, error) {
 	return p.buf[off : off+n], nil
 }
 
-func buildReadyPacked(buf []byte) (Ready, error) {
-	var rd Ready
+// buildReadyPacked decodes a packed Ready. With raw, the messages are not decoded: they come
+// back as MessageBytes (copied into one Go allocation) and rd.Messages stays nil.
+func buildReadyPacked(buf []byte, raw bool) (rd Ready, msgs []MessageBytes, err error) {
 	if len(buf) < 16 {
-		return rd, newError(codeDecode, "raftc: packed Ready too short")
+		return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
 	}
 	p := &packedReader{buf: buf}
 	p.words = int(p.word(0))
 	k := int(p.word(1))
 	if p.words*8 > len(buf) || k < rdCount || 2+k > p.words {
-		return rd, newError(codeDecode, "raftc: packed Ready header malformed")
+		return rd, nil, newError(codeDecode, "raftc: packed Ready header malformed")
 	}
 	f := func(i int) uint64 { return p.word(2 + i) }
 	p.next = 2 + k
@@ -55,23 +64,27 @@ func buildReadyPacked(buf []byte) (Ready, error) {
 	if f(rdHasHard) != 0 {
 		rd.HardState = &pb.HardState{Term: u64(f(rdTerm)), Vote: u64(f(rdVote)), Commit: u64(f(rdCommit))}
 	}
-	var err error
 	if rd.Entries, err = p.entries(int(f(rdNEntries))); err != nil {
-		return Ready{}, err
+		return rd, nil, err
 	}
 	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted))); err != nil {
-		return Ready{}, err
+		return rd, nil, err
 	}
-	if n := int(f(rdNMessages)); n > 0 {
+	nMsgs := int(f(rdNMessages))
+	if raw && nMsgs > 0 {
+		if msgs, err = p.rawMessages(nMsgs); err != nil {
+			return rd, nil, err
+		}
+	} else if n := nMsgs; n > 0 {
 		rd.Messages = make([]*pb.Message, n)
 		for i := range rd.Messages {
 			b, err := p.part()
 			if err != nil {
-				return Ready{}, err
+				return rd, nil, err
 			}
 			m := &pb.Message{}
 			if err := unmarshal(b, m); err != nil {
-				return Ready{}, err
+				return rd, nil, err
 			}
 			rd.Messages[i] = m
 		}
@@ -82,34 +95,92 @@ func buildReadyPacked(buf []byte) (Ready, error) {
 		for i := range rd.ReadStates {
 			b, err := p.part()
 			if err != nil {
-				return Ready{}, err
+				return rd, nil, err
 			}
 			rd.ReadStates[i].RequestCtx = append([]byte(nil), b...)
 		}
 	}
 	if f(rdHasHard) != 0 {
 		if _, err := p.part(); err != nil { // the HardState bytes (the fields above say it all)
-			return Ready{}, err
+			return rd, nil, err
 		}
 	}
 	if f(rdHasSnap) != 0 {
 		b, err := p.part()
 		if err != nil {
-			return Ready{}, err
+			return rd, nil, err
 		}
 		if rd.Snapshot, err = decodeSnapshot(b); err != nil {
-			return Ready{}, err
+			return rd, nil, err
 		}
 	}
 	for i := range rd.ReadStates {
 		if p.next >= p.words {
-			return Ready{}, newError(codeDecode, "raftc: packed Ready too short")
+			return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
 		}
 		rd.ReadStates[i].Index = p.word(p.next)
 		p.next++
 	}
+	for i := range msgs { // the destinations follow the read states' indexes
+		if p.next >= p.words {
+			return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
+		}
+		msgs[i].To = p.word(p.next)
+		p.next++
+	}
 	rd.MustSync = f(rdMustSync) != 0
-	return rd, nil
+	return rd, msgs, nil
+}
+
+// rawMessages copies the next n parts (messages) into one Go allocation, each with its type.
+func (p *packedReader) rawMessages(n int) ([]MessageBytes, error) {
+	parts := make([][]byte, n)
+	total := 0
+	for i := range parts {
+		b, err := p.part()
+		if err != nil {
+			return nil, err
+		}
+		parts[i] = b
+		total += len(b)
+	}
+	all := make([]byte, total)
+	msgs := make([]MessageBytes, n)
+	off := 0
+	for i, b := range parts {
+		copy(all[off:], b)
+		msgs[i].Data = all[off : off+len(b) : off+len(b)]
+		off += len(b)
+		typ, err := messageType(b)
+		if err != nil {
+			return nil, err
+		}
+		msgs[i].Type = typ
+	}
+	return msgs, nil
+}
+
+// messageType reads a raftpb Message's type (field 1; MsgHup, 0, when absent).
+func messageType(b []byte) (pb.MessageType, error) {
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return 0, newError(codeDecode, "raftc: malformed Message")
+		}
+		b = b[n:]
+		if num == 1 && typ == protowire.VarintType {
+			v, n := protowire.ConsumeVarint(b)
+			if n < 0 {
+				return 0, newError(codeDecode, "raftc: malformed Message")
+			}
+			return pb.MessageType(v), nil
+		}
+		if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+			return 0, newError(codeDecode, "raftc: malformed Message")
+		}
+		b = b[n:]
+	}
+	return pb.MsgHup, nil
 }
 
 func (p *packedReader) entries(n int) ([]*pb.Entry, error) {

@@ -75,6 +75,7 @@ void bench_single(size_t batch, int one_msg, size_t total);
 void bench_cluster(size_t payload, size_t total);
 void bench_codec(void);
 void bench_memory(void);
+void bench_multiraft(void);
 void bench_quorum(void);
 void bench_memcpy(void);
 

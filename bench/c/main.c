@@ -2,7 +2,7 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * main.c: raftc-bench, the raftc side of bench/run. Usage: raftc-bench [--quick]
- * [-w a|b|c|d|q|all] [--run N]. Prints one JSON object per result line (same shape as
+ * [-w a|b|c|d|m|q|all] [--run N]. Prints one JSON object per result line (same shape as
  * bench/go). Workload q (the quorum functions at up to 100,000 voters) runs only when asked;
  * so does a1 (single_b1 alone, 10x longer: the loop to profile, docs/performance.md).
  */
@@ -24,12 +24,12 @@ int main(int argc, char **argv)
                    i + 1 < argc) {
             bench_run_id = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|q|all] [--run N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|m|q|all] [--run N]\n", argv[0]);
             return 2;
         }
     }
     int all = strcmp(w, "all") == 0;
-    int rc = bench_alloc_install(all || strcmp(w, "d") == 0);
+    int rc = bench_alloc_install(all || strcmp(w, "d") == 0 || strcmp(w, "m") == 0);
     if (rc != 0) {
         fprintf(stderr, "raftc_set_allocator: %s\n", raftc_strerror(rc));
         return 1;
@@ -50,6 +50,8 @@ int main(int argc, char **argv)
         bench_codec();
     if (all || strcmp(w, "d") == 0)
         bench_memory();
+    if (all || strcmp(w, "m") == 0)
+        bench_multiraft();
     if (strcmp(w, "a1") == 0)
         bench_single(1, 0, bench_pick(500000, 5000000));
     if (strcmp(w, "q") == 0) /* raftc only (etcd's quorum package is not benchmarked here) */

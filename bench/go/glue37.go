@@ -86,6 +86,9 @@ func (n *node) proposeMsg(p []byte, k int) error {
 	return n.rn.Step(m)
 }
 
+// readyBytes returns a Ready whose messages come as raftpb bytes (nil: use Ready and marshal).
+var readyBytes func(rn rawNode) (raft.Ready, []wireMsg)
+
 // bytesStepper is the Go binding's StepBytes: a message straight from the network, decoded by
 // raftc (etcd's RawNode has no such call, so etcd decodes with its generated code below).
 type bytesStepper interface{ StepBytes(b []byte) error }
@@ -103,8 +106,17 @@ func (n *node) step(b []byte) error {
 
 // handleReady persists, sends (marshalled), applies and advances one Ready; returns the number
 // of applied entries that carry data.
+//
+// A build whose RawNode hands out messages as bytes (readyBytes, set by raftcgo.go: the
+// binding's ReadyBytes) sends those bytes as they are.
 func (n *node) handleReady(send func(to uint64, b []byte)) int {
-	rd := n.rn.Ready()
+	var rd raft.Ready
+	var raw []wireMsg
+	if readyBytes != nil {
+		rd, raw = readyBytes(n.rn)
+	} else {
+		rd = n.rn.Ready()
+	}
 	if !raft.IsEmptyHardState(rd.HardState) {
 		_ = n.st.SetHardState(rd.HardState)
 	}
@@ -112,6 +124,9 @@ func (n *node) handleReady(send func(to uint64, b []byte)) int {
 		_ = n.st.Append(rd.Entries)
 	}
 	if send != nil {
+		for _, m := range raw {
+			send(m.to, m.b)
+		}
 		for _, m := range rd.Messages {
 			b, err := proto.Marshal(m)
 			if err != nil {

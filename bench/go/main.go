@@ -17,7 +17,7 @@ import (
 
 var (
 	quick    = flag.Bool("quick", false, "small sizes (harness check)")
-	workload = flag.String("w", "all", "workload: a, b, c, d or all")
+	workload = flag.String("w", "all", "workload: a, b, c, d, m or all")
 	runID    = flag.Int("run", 0, "run number, copied into the output")
 )
 
@@ -421,5 +421,8 @@ func main() {
 	}
 	if w == "d" || w == "all" {
 		benchMemory()
+	}
+	if w == "m" || w == "all" {
+		benchMultiraft()
 	}
 }

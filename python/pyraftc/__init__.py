@@ -55,6 +55,7 @@ from .node import (
     BasicStatus, Progress, RawNode, Ready, ReadyEntries, ReadState, SoftState, Status,
 )
 from .storage import MemoryStorage, Storage
+from .host import GroupReady, Host, HostEntry, HostReady
 from .diskstorage import DiskStorage, SyncPolicy
 
 if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
@@ -97,5 +98,6 @@ __all__ = [
     "CorruptStorageError", "StorageLockedError", "StorageIOError", "DiskStorage", "SyncPolicy",
     "MessageRefusedError", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
-    "library_version", "abi_version", "__version__",
+    "library_version", "abi_version", "__version__", "Host", "HostReady", "GroupReady",
+    "HostEntry",
 ]

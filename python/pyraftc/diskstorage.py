@@ -5,6 +5,7 @@
 """The durable storage: a write-ahead log and snapshot files in a directory."""
 import enum
 import os
+import threading
 from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from . import raftpb_pb2 as pb
@@ -61,6 +62,17 @@ class DiskStorage(MemoryStorage):
     def __init__(self, path: Union[str, "os.PathLike[str]"], segment_size: int = 0,
                  sync: SyncPolicy = SyncPolicy.EACH, async_writes: bool = False) -> None:
         super().__init__()
+        # Two locks, always taken in this order: self._lock (shared with the RawNodes reading
+        # this storage: every node call holds it) and self._io_lock (the write-ahead log).
+        # Every write holds both: it changes the log and the in-memory copy the nodes read.
+        # sync() holds only _io_lock, and its C call releases the GIL, so nodes keep stepping,
+        # ticking and proposing during the fsync. That is safe because
+        # raftc_diskstorage_sync touches only the log file and the storage's failure state
+        # (the C side sets its text before its atomic failed flag, and nodes read only that
+        # flag), never the in-memory copy; and no other call on the log can run meanwhile,
+        # since every other DiskStorage call holds _io_lock too. A sync that fails fails the
+        # storage, which the nodes see at their next read as with any failed write.
+        self._io_lock = threading.Lock()
         ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
         self._handle = None
         opts = ffi.new("raftc_diskstorage_options *")
@@ -96,7 +108,7 @@ class DiskStorage(MemoryStorage):
         """Appends entries durably, truncating a conflicting tail (see MemoryStorage.append)."""
         bufs = encode_entries("entries", entries)
         ptrs, lens, keep = buffer_array(bufs)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_append(self._ds_handle(), ptrs, lens, len(bufs)),
                         "append")
         del keep
@@ -104,14 +116,14 @@ class DiskStorage(MemoryStorage):
     def set_hard_state(self, hard_state: Union[pb.HardState, bytes]) -> None:
         """Saves the HardState durably."""
         b = encode("hard_state", hard_state, pb.HardState)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_set_hard_state(self._ds_handle(), b, len(b)),
                         "set_hard_state")
 
     def apply_snapshot(self, snapshot: Union[pb.Snapshot, bytes]) -> None:
         """Replaces the contents with a snapshot, durably (the snapshot file first)."""
         b = encode("snapshot", snapshot, pb.Snapshot)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_apply_snapshot(self._ds_handle(), b, len(b)),
                         "apply_snapshot")
 
@@ -123,7 +135,7 @@ class DiskStorage(MemoryStorage):
         cs = b"" if conf_state is None else encode("conf_state", conf_state, pb.ConfState)
         data = as_bytes("data", data)
         csp = ffi.NULL if conf_state is None else cs
-        with self._lock:
+        with self._lock, self._io_lock:
             sink = self._sink.reset()
             self._check(lib.raftc_diskstorage_create_snapshot(sink.ptr, self._ds_handle(), i, csp,
                                                               len(cs), data, len(data)),
@@ -134,12 +146,13 @@ class DiskStorage(MemoryStorage):
         """Discards in-memory entries before compact_index (the log on disk is trimmed by
         snapshots)."""
         compact_index = as_u64("compact_index", compact_index)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_compact(self._ds_handle(), compact_index), "compact")
 
     def sync(self) -> None:
-        """Makes every write so far durable (the group commit point)."""
-        with self._lock:
+        """Makes every write so far durable (the group commit point). Holds only the write
+        lock: nodes reading the storage keep running during the fsync (see __init__)."""
+        with self._io_lock:
             self._check(lib.raftc_diskstorage_sync(self._ds_handle()), "sync")
 
     # -- async storage writes (async_writes=True) --------------------------------------------
@@ -149,7 +162,7 @@ class DiskStorage(MemoryStorage):
         the writer thread. StateError without async_writes; InvalidArgumentError for another
         message; NodeFailedError once the storage failed."""
         b = encode("message", message, pb.Message)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_submit(self._ds_handle(), b, len(b)), "submit")
 
     def take_responses(self, timeout: float = 0.0) -> Tuple[List[Tuple[int, bytes]], int]:
@@ -163,7 +176,7 @@ class DiskStorage(MemoryStorage):
         sink = Sink()
         done = ffi.new("uint64_t *")
         info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_take_responses(sink.ptr, done, self._ds_handle(),
                                                              ms), "take_responses")
         out = []
@@ -182,7 +195,7 @@ class DiskStorage(MemoryStorage):
                 "pending": lib.RAFTC_DS_PENDING}
         if key not in keys:
             raise ValueError("unknown stat %r" % (key,))
-        with self._lock:
+        with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_stat(self._u64, self._ds_handle(), keys[key]), "stat")
             return int(self._u64[0])
 
@@ -190,7 +203,7 @@ class DiskStorage(MemoryStorage):
         """Writes out buffered records (no fsync), unlocks the directory and frees the storage
         (idempotent); later calls raise StateError. Raises StateError while an open RawNode
         uses the storage (close the node first)."""
-        with self._lock:
+        with self._lock, self._io_lock:
             if any(not node.closed for node in self._nodes):
                 raise StateError("storage is used by an open RawNode; close the node first")
             ds, self._ds, self._handle = self._ds, None, None

@@ -127,10 +127,10 @@ class MemoryStorage(Storage):
         """Appends entries (raftpb.Entry or bytes), truncating a conflicting tail; entries at
         or below the compaction point are ignored. Raises DecodeError for malformed bytes and
         NodeFailedError-coded RaftError for a gap (etcd panics: "missing log entry")."""
+        if type(entries) is ReadyEntries and not entries.raw:
+            return  # a Ready without entries (decoded or not: a read-only empty sequence)
         if type(entries) is ReadyEntries and entries._decoded is None:
             # A Ready's entries as the node made them: stored from the Ready itself.
-            if not entries.raw:
-                return
             rd = entries._ready
             if rd is not None:
                 with rd._node._lock:
@@ -148,6 +148,13 @@ class MemoryStorage(Storage):
 
     def set_hard_state(self, hard_state: Union[pb.HardState, bytes]) -> None:
         """Saves the HardState."""
+        if type(hard_state) is pb.HardState:
+            # its three fields straight into C: no encoding (the Ready loop's hot path)
+            hs = hard_state
+            with self._lock:
+                ms = self._ms
+                _ms_check(_set_hard_state_fields(ms, hs.term, hs.vote, hs.commit), ms)
+            return
         b = encode("hard_state", hard_state, pb.HardState)
         with self._lock:
             _ms_check(lib.raftc_memstorage_set_hard_state(self._ms, b, len(b)), self._ms)
@@ -222,6 +229,9 @@ class MemoryStorage(Storage):
             sink = self._sink.reset()
             _ms_check(lib.raftc_memstorage_snapshot(sink.ptr, self._ms), self._ms)
             return pb.Snapshot.FromString(sink.first())
+
+
+_set_hard_state_fields = lib.raftc_memstorage_set_hard_state_fields
 
 
 # ---- callbacks (cffi extern "Python"): the node -> Python storage path ----------------------

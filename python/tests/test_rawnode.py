@@ -63,6 +63,26 @@ def test_campaign_propose_commit(leader_node):
     assert "raft_state=LEADER" in repr(node.basic_status())
 
 
+def test_batched_proposal_in_one_msgprop(leader_node):
+    """A host batching its writes steps one MsgProp carrying many entries (etcd's Step of a
+    MsgProp; bench/run's single_p64): one Ready with all of them, committed and applied in
+    order. The host addresses it to the node itself (to = from = its id)."""
+    node, st, c = leader_node
+    datas = [b"w%02d" % i for i in range(64)]
+    node.step(raftpb.Message(type=raftpb.MsgProp, to=1, from_=1,
+                             entries=[raftpb.Entry(data=d) for d in datas]))
+    rd = node.ready()
+    assert [e.data for e in rd.entries] == datas
+    idx = [e.index for e in rd.entries]
+    assert idx == list(range(idx[0], idx[0] + 64))
+    st.append(rd.entries)
+    node.advance()
+    rd = node.ready()
+    assert [e.data for e in rd.committed_entries] == datas
+    node.advance()
+    assert node.basic_status().applied == idx[-1]
+
+
 def test_soft_state_on_campaign():
     node, st = new_node()
     node.bootstrap([pyraftc.Peer(id=1)])

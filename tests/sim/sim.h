@@ -40,6 +40,8 @@ typedef struct sim_opts {
     int hostile_pm;   /* --hostile PM: hostile injections at up to PM per mille of deliveries
                        * (up to 10000; 0 = off) */
     bool disk;        /* --disk: nodes on disk storages over in-memory machines (sim_disk.c) */
+    bool async_writes; /* --async-writes (with --disk): async storage writes through the disk
+                        * storage's writer thread */
 } sim_opts;
 
 /* Per-run parameters derived from the seed. */
@@ -216,6 +218,12 @@ void sim_node_retire(sim_slot *s, const char *why);
 void sim_node_restart(sim_slot *s);
 /* Runs every Ready of the node until it has none. */
 void sim_node_drain(sim_slot *s);
+/* The application's side of a Ready (sim_node.c, also used by sim_disk.c): applies one
+ * committed entry (raftpb bytes), serves the reads its applied index allows, restores the state
+ * machine from a snapshot. */
+void sim_node_apply_entry(sim_slot *s, const uint8_t *buf, size_t len);
+void sim_node_serve_reads(sim_slot *s);
+void sim_node_sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len);
 /* raftc_node_status_info of s into st[RAFTC_ST_COUNT]; all zero while s has no node. */
 void sim_node_status(const sim_slot *s, uint64_t *st);
 /* Snapshots s's state machine at its applied index into its storage and compacts part of the
@@ -237,6 +245,11 @@ void sim_disk_free(sim_slot *s);
 /* After s's node was freed: maybe cuts the power of s's machine, then frees and reopens its
  * storage (recovery; a refused open fails the run). */
 void sim_disk_crash(sim_slot *s);
+/* One Ready of a node with async storage writes (--async-writes): its MsgStorageAppend goes to
+ * the writer thread, whose responses are taken at once (so batches and runs stay
+ * deterministic) and stepped or sent; MsgStorageApply is applied; crash points as in the sync
+ * loop. false if the node crashed. */
+bool sim_disk_async_ready(sim_slot *s, raftc_ready *rd, const uint64_t *info, int crash_point);
 /* Fails the run if a disk storage call on s failed (with the storage's text). */
 void sim_disk_check(const sim_slot *s, int rc, const char *what);
 

@@ -10,10 +10,18 @@
  * and opened again at once, so a DOWN node's persisted state is what recovery gave back, and
  * every check (election safety, log matching, state machine safety, ...) runs on it.
  *
+ * --async-writes adds etcd's async storage writes: the nodes put their MsgStorageAppend
+ * messages in the Ready, which go to the storage's writer thread (raftc_diskstorage_submit_ready);
+ * its responses are taken right away (waiting for the thread), so that batches, and with them
+ * what a power cut leaves, stay deterministic; the thread only ever runs while the simulator
+ * waits for it (the node reads the storage's copy through callbacks, without the storage's
+ * locks). Snapshots received from a leader reach the disk inside MsgStorageAppend.
+ *
  * --inject unsynced is the mode's self-test: storages that never fsync (RAFTC_SYNC_NONE), so
  * power cuts lose acknowledged writes and some check must fail.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -48,7 +56,8 @@ void sim_disk_open(sim_slot *s)
     snprintf(path, sizeof path, "memfs:%llu/n%llu", (unsigned long long)machine_of(s),
              (unsigned long long)s->id);
     raftc_diskstorage_options o = {sizeof o, SIM_SEGMENT_SIZE,
-                                   unsynced() ? RAFTC_SYNC_NONE : RAFTC_SYNC_EACH, 0};
+                                   unsynced() ? RAFTC_SYNC_NONE : RAFTC_SYNC_EACH,
+                                   S.opts.async_writes ? 1 : 0};
     char err[256] = "";
     int rc = raftc_diskstorage_open(&s->ds, err, sizeof err, path, &o);
     if (rc != RAFTC_OK)
@@ -87,4 +96,140 @@ void sim_disk_check(const sim_slot *s, int rc, const char *what)
     if (rc != RAFTC_OK)
         sim_fail("n%llu: %s: %s (%s)", (unsigned long long)s->id, what, raftc_strerror(rc),
                  raftc_diskstorage_last_error(s->ds));
+}
+
+/* Takes every response of what was submitted (waiting until nothing is pending) and delivers
+ * it: to the node itself (its MsgStorageAppendResp) by a step, to peers by the network. */
+static void collect_responses(sim_slot *s)
+{
+    raftc_sink *resp = NULL;
+    sim_ck(raftc_sink_new(&resp), "raftc_sink_new", s);
+    uint64_t pending = 1;
+    while (pending > 0) {
+        uint64_t done = 0;
+        raftc_sink_reset(resp);
+        sim_disk_check(s, raftc_diskstorage_take_responses(resp, &done, s->ds, -1),
+                       "raftc_diskstorage_take_responses");
+        for (size_t i = 0; i < raftc_sink_count(resp); i++) {
+            const uint8_t *b;
+            size_t n;
+            uint64_t mi[RAFTC_MF_COUNT];
+            sim_ck(raftc_sink_get(&b, &n, resp, i), "response item", s);
+            sim_ck(raftc_message_decode(mi, RAFTC_MF_COUNT, b, n), "raftc_message_decode", s);
+            if (mi[RAFTC_MF_TO] == s->id)
+                sim_ck(raftc_node_step(s->node, b, n), "raftc_node_step (append response)", s);
+            else
+                sim_net_send(s->id, b, n);
+        }
+        sim_ck(raftc_diskstorage_stat(&pending, s->ds, RAFTC_DS_PENDING), "stat", s);
+    }
+    raftc_sink_free(resp);
+}
+
+/* The apply thread's work on one MsgStorageApply: apply its entries, step its responses. */
+static void apply_message(sim_slot *s, const uint8_t *buf, size_t len)
+{
+    raftc_sink *ents = NULL, *resps = NULL;
+    sim_ck(raftc_sink_new(&ents), "raftc_sink_new", s);
+    sim_ck(raftc_sink_new(&resps), "raftc_sink_new", s);
+    sim_ck(raftc_message_decode_parts(ents, NULL, resps, NULL, buf, len),
+           "raftc_message_decode_parts", s);
+    for (size_t i = 0; i < raftc_sink_count(ents); i++) {
+        const uint8_t *e;
+        size_t n;
+        sim_ck(raftc_sink_get(&e, &n, ents, i), "entry item", s);
+        sim_node_apply_entry(s, e, n);
+    }
+    for (size_t i = 0; i < raftc_sink_count(resps); i++) {
+        const uint8_t *b;
+        size_t n;
+        sim_ck(raftc_sink_get(&b, &n, resps, i), "response item", s);
+        sim_ck(raftc_node_step(s->node, b, n), "raftc_node_step (apply response)", s);
+    }
+    raftc_sink_free(ents);
+    raftc_sink_free(resps);
+}
+
+bool sim_disk_async_ready(sim_slot *s, raftc_ready *rd, const uint64_t *info, int crash_point)
+{
+    const uint8_t *buf;
+    size_t len;
+    size_t n_ents = (size_t)info[RAFTC_RD_N_ENTRIES];
+    if (n_ents > 0) { /* the entries the MsgStorageAppend carries, checked as in the sync loop */
+        const uint8_t **ents = sim_xmalloc(n_ents * sizeof *ents);
+        size_t *lens = sim_xmalloc(n_ents * sizeof *lens);
+        for (size_t i = 0; i < n_ents; i++)
+            sim_ck(raftc_ready_entry(&ents[i], &lens[i], rd, i), "raftc_ready_entry", s);
+        sim_check_persisted(s, ents, lens, n_ents);
+        free(ents);
+        free(lens);
+    }
+    sim_disk_check(s, raftc_diskstorage_submit_ready(s->ds, rd), "raftc_diskstorage_submit_ready");
+    if (crash_point == 1) {
+        sim_trace("n%llu crash point: MsgStorageAppend submitted, responses not taken",
+                  (unsigned long long)s->id);
+        sim_node_crash(s); /* freeing the storage persists what was queued */
+        return false;
+    }
+    if (info[RAFTC_RD_HAS_SNAPSHOT]) {
+        sim_ck(raftc_ready_snapshot(&buf, &len, rd), "raftc_ready_snapshot", s);
+        uint8_t *copy = sim_xmalloc(len);
+        memcpy(copy, buf, len);
+        sim_node_sm_restore(s, copy, len);
+        free(copy);
+    }
+    /* copy the messages: stepping responses ends the Ready view */
+    size_t n_msgs = (size_t)info[RAFTC_RD_N_MESSAGES];
+    uint8_t **msgs = sim_xmalloc((n_msgs + 1) * sizeof *msgs);
+    size_t *lens = sim_xmalloc((n_msgs + 1) * sizeof *lens);
+    uint64_t *tos = sim_xmalloc((n_msgs + 1) * sizeof *tos);
+    for (size_t i = 0; i < n_msgs; i++) {
+        uint64_t mi[RAFTC_MF_COUNT];
+        sim_ck(raftc_ready_message(&buf, &len, rd, i), "raftc_ready_message", s);
+        sim_ck(raftc_ready_message_info(mi, RAFTC_MF_COUNT, rd, i), "message info", s);
+        msgs[i] = sim_xmalloc(len + 1);
+        memcpy(msgs[i], buf, len);
+        lens[i] = len;
+        tos[i] = mi[RAFTC_MF_TO];
+    }
+    uint64_t n_reads = info[RAFTC_RD_N_READ_STATES];
+    for (uint64_t i = 0; i < n_reads; i++) {
+        uint64_t index, read_id = 0;
+        const uint8_t *ctx;
+        size_t ctx_len;
+        sim_ck(raftc_ready_read_state(&index, &ctx, &ctx_len, rd, i), "raftc_ready_read_state",
+               s);
+        if (ctx_len != 8)
+            sim_fail("n%llu: read state with a %zu-byte context", (unsigned long long)s->id,
+                     ctx_len);
+        memcpy(&read_id, ctx, 8);
+        sim_check_read_state(s, read_id, index);
+    }
+    for (size_t i = 0; i < n_msgs; i++)
+        if (tos[i] != RAFTC_LOCAL_APPEND_THREAD && tos[i] != RAFTC_LOCAL_APPLY_THREAD)
+            sim_net_send(s->id, msgs[i], lens[i]); /* async mode: none waits for the disk */
+    collect_responses(s);
+    bool up = true;
+    if (crash_point == 2) {
+        sim_trace("n%llu crash point: appended and answered, before applying",
+                  (unsigned long long)s->id);
+        sim_node_crash(s);
+        up = false;
+    }
+    for (size_t i = 0; i < n_msgs && up; i++)
+        if (tos[i] == RAFTC_LOCAL_APPLY_THREAD)
+            apply_message(s, msgs[i], lens[i]);
+    if (up)
+        sim_node_serve_reads(s);
+    for (size_t i = 0; i < n_msgs; i++)
+        free(msgs[i]);
+    free(msgs);
+    free(lens);
+    free(tos);
+    if (up && crash_point == 3) {
+        sim_trace("n%llu crash point: after applying", (unsigned long long)s->id);
+        sim_node_crash(s);
+        up = false;
+    }
+    return up;
 }

@@ -7,7 +7,7 @@
  * Usage: raftc-sim --seed N --steps M [--nodes K] [--no-loss] [--no-dup] [--no-reorder]
  *        [--no-partition] [--no-crash] [--no-snapshot] [--no-confchange] [--no-transfer]
  *        [--no-readindex] [--soak COUNT] [--quiet] [--inject diverge|dup|stall|unsynced]
- *        [--disk]
+ *        [--disk] [--async-writes]
  * --disk runs the nodes on disk storages over in-memory machines whose power is cut in crashes
  * (sim_disk.c).
  * A run is reproduced exactly by its seed and flags. Exit status 1 when a check failed (the
@@ -26,7 +26,8 @@ static void usage(void)
             "                 [--no-reorder] [--no-partition] [--no-crash] [--no-snapshot]\n"
             "                 [--no-confchange] [--no-transfer] [--no-readindex]\n"
             "                 [--soak COUNT] [--quiet] [--trace-len N]\n"
-            "                 [--inject diverge|dup|stall|unsynced] [--hostile PM] [--disk]\n");
+            "                 [--inject diverge|dup|stall|unsynced] [--hostile PM] [--disk]\n"
+            "                 [--async-writes]\n");
     exit(2);
 }
 
@@ -76,6 +77,8 @@ static void parse_args(int argc, char **argv, sim_opts *o)
             i++;
         } else if (strcmp(a, "--disk") == 0) {
             o->disk = true;
+        } else if (strcmp(a, "--async-writes") == 0) {
+            o->async_writes = o->disk = true;
         } else if (strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (strcmp(a, "--no-loss") == 0) {
@@ -147,7 +150,8 @@ static void print_config(FILE *f)
     if (o->hostile_pm)
         snprintf(hostile, sizeof hostile, " --hostile %d", o->hostile_pm);
     fprintf(f, "  reproduce: raftc-sim --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
-            (unsigned long long)o->seed, (unsigned long long)o->steps, o->disk ? " --disk" : "",
+            (unsigned long long)o->seed, (unsigned long long)o->steps,
+            o->async_writes ? " --async-writes" : o->disk ? " --disk" : "",
             nodes,
             o->loss ? "" : " --no-loss", o->dup ? "" : " --no-dup",
             o->reorder ? "" : " --no-reorder", o->partition ? "" : " --no-partition",

@@ -114,6 +114,7 @@ void sim_node_start(sim_slot *s)
     raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, S.p.check_quorum);
     raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, S.p.pre_vote);
     raftc_config_set_bool(cfg, RAFTC_OPT_STEP_DOWN_ON_REMOVAL, S.p.step_down_on_removal);
+    raftc_config_set_bool(cfg, RAFTC_OPT_ASYNC_STORAGE_WRITES, S.opts.async_writes);
     raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED,
                          S.opts.seed * 1000003ULL + s->id * 7919ULL + s->incarnation);
     raftc_config_set_logger(cfg, log_line, s);
@@ -212,7 +213,7 @@ static void sm_push(sim_slot *s, uint64_t index, uint64_t id)
 }
 
 /* Restores the state machine from a raftpb Snapshot (data + conf state). */
-static void sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
+void sim_node_sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
 {
     uint64_t index = 0, term = 0;
     raftc_sink_reset(S.sk_b);
@@ -260,7 +261,7 @@ void sim_node_restart(sim_slot *s)
     sim_ck(raftc_sink_get(&snap, &snap_len, S.sk_a, 0), "snapshot item", s);
     uint8_t *copy = sim_xmalloc(snap_len);
     memcpy(copy, snap, snap_len);
-    sm_restore(s, copy, snap_len);
+    sim_node_sm_restore(s, copy, snap_len);
     free(copy);
     s->incarnation++;
     S.n_restarts++;
@@ -318,7 +319,7 @@ static void send_range(sim_slot *s, raftc_ready *rd, uint64_t lo, uint64_t hi)
     }
 }
 
-static void apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
+void sim_node_apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
 {
     uint64_t term, index;
     raftc_entry_type type;
@@ -358,7 +359,7 @@ static void apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
     s->applied = index;
 }
 
-static void serve_reads(sim_slot *s)
+void sim_node_serve_reads(sim_slot *s)
 {
     size_t keep = 0;
     for (size_t i = 0; i < s->n_reads; i++) {
@@ -395,6 +396,8 @@ static bool handle_ready(sim_slot *s)
     int crash_point = 0;
     if (S.opts.crash && !S.healing && sim_chance(4))
         crash_point = 1 + (int)sim_below(3);
+    if (S.opts.async_writes)
+        return sim_disk_async_ready(s, rd, info, crash_point);
 
     /* Messages that may leave before this Ready is durable. */
     send_range(s, rd, 0, info[RAFTC_RD_N_MESSAGES_NOW]);
@@ -415,7 +418,7 @@ static bool handle_ready(sim_slot *s)
         if (s->ds == NULL)
             sim_ck(raftc_memstorage_apply_snapshot(s->ms, buf, len),
                    "raftc_memstorage_apply_snapshot", s);
-        sm_restore(s, buf, len);
+        sim_node_sm_restore(s, buf, len);
     }
     if (info[RAFTC_RD_HAS_HARD_STATE] && s->ds == NULL) {
         sim_ck(raftc_ready_hard_state(&buf, &len, rd), "raftc_ready_hard_state", s);
@@ -445,7 +448,7 @@ static bool handle_ready(sim_slot *s)
 
     for (size_t i = 0; i < info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
         sim_ck(raftc_ready_committed_entry(&buf, &len, rd, i), "raftc_ready_committed_entry", s);
-        apply_entry(s, buf, len);
+        sim_node_apply_entry(s, buf, len);
     }
     for (size_t i = 0; i < info[RAFTC_RD_N_READ_STATES]; i++) {
         uint64_t index;
@@ -460,7 +463,7 @@ static bool handle_ready(sim_slot *s)
         memcpy(&read_id, ctx, 8);
         sim_check_read_state(s, read_id, index);
     }
-    serve_reads(s);
+    sim_node_serve_reads(s);
     if (crash_point == 3) {
         sim_trace("n%llu crash point: after applying, before advance", (unsigned long long)s->id);
         sim_node_crash(s);
