@@ -132,14 +132,15 @@ func (s *DiskStorage) leave() {
 
 // reading runs a read of the in-memory copy; with the writer thread only while nothing
 // submitted is pending (ErrState otherwise: take the responses first), as the C API requires.
+// It holds the handle lock, so that no other call on the storage (Sync included) overlaps it.
 func (s *DiskStorage) reading(read func() error) error {
-	if !s.async {
-		return read()
-	}
 	s.hmu.Lock()
 	defer s.hmu.Unlock()
 	if s.ds == nil {
 		return errClosedStorage()
+	}
+	if !s.async {
+		return read()
 	}
 	if n, err := dsStat(s.ds, dsStatPending); err != nil || n > 0 {
 		if err == nil {
@@ -270,11 +271,15 @@ func (s *DiskStorage) Compact(compactIndex uint64) error {
 }
 
 // Sync makes every write so far durable (the group commit point; with SyncEach it only has
-// work after a SaveReady of a Ready without MustSync).
+// work after a SaveReady of a Ready without MustSync). The nodes reading the storage keep
+// running while it fsyncs: it holds the storage's own lock, not the one their calls take
+// (raftc_diskstorage_sync touches only the log file; docs/abi.md).
 func (s *DiskStorage) Sync() error {
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	defer runtime.KeepAlive(s)
+	if s.ds == nil {
+		return errClosedStorage()
 	}
 	return dsSync(s.ds)
 }

@@ -31,6 +31,7 @@ typedef struct pyraftc_logbuf { unsigned char *buf; size_t len; size_t cap; } py
 void pyraftc_log_collect(void *, raftc_log_level, const char *, size_t);
 pyraftc_logbuf *pyraftc_logbuf_new(void);
 void pyraftc_logbuf_free(pyraftc_logbuf *);
+int pyraftc_propose_many(raftc_node *, const uint8_t *, const size_t *, size_t, size_t *);
 """
 
 PREAMBLE = r"""
@@ -88,6 +89,25 @@ static void pyraftc_logbuf_free(pyraftc_logbuf *lb)
     if (lb != NULL)
         free(lb->buf);
     free(lb);
+}
+
+/* RawNode.propose_many: raftc_node_propose for each of n payloads laid end to end in buf
+ * (lens[i] bytes each), in order, in one call from Python. Stops at the first that fails:
+ * *done = how many were proposed; returns that failure's code (0 when all were). */
+static int pyraftc_propose_many(raftc_node *node, const uint8_t *buf, const size_t *lens,
+                                size_t n, size_t *done)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = raftc_node_propose(node, buf + off, lens[i]);
+        if (rc != 0) {
+            *done = i;
+            return rc;
+        }
+        off += lens[i];
+    }
+    *done = n;
+    return 0;
 }
 """
 

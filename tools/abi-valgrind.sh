@@ -67,7 +67,8 @@ run_one() { # <line>
     elif [ -n "$regex" ]; then
         IFS=$'\x1e' read -r -a res <<<"$regex"
         for r in "${res[@]}"; do
-            grep -Eq -- "$r" "$out/$name.log" && ok=1
+            # -z: the whole log is one string, as ctest matches it (a regex may span lines).
+            grep -Ezq -- "$r" "$out/$name.log" && ok=1
         done
     elif [ -n "$skip" ] && [ "$rc" -eq "$skip" ]; then
         ok=1

@@ -6,7 +6,8 @@
 # cffi call of the cheapest function, raftc_node_has_ready), all measured in the same run;
 # then entries/s of a single voter (propose -> Ready -> MemoryStorage -> apply -> advance, the
 # loop of docs/python.md) and of an in-process 3-node cluster, beside the C figure of
-# raftc-bench (workload a) when --c-bench gives its path.
+# raftc-bench (workload a) when --c-bench gives its path; and batch 64 once more through
+# propose_many (one call into the library per batch).
 #
 #   python bench/python/bench_binding.py [--quick] [--json] [--c-bench build/.../raftc-bench]
 #
@@ -182,17 +183,22 @@ def bench_calls(n):
     return res
 
 
-def bench_throughput(ids, n, batch):
-    """Entries/s (CPU time) through the loop of docs/python.md."""
+def bench_throughput(ids, n, batch, many=False):
+    """Entries/s (CPU time) through the loop of docs/python.md (with many: each batch
+    proposed by one propose_many call)."""
     nodes, storages = make_cluster(ids)
     elect(nodes, storages)
     leader = nodes[1]
     payload = b"v" * 16
     done = 0
     t0 = time.process_time_ns()
+    payloads = [payload] * batch
     while done < n:
-        for _ in range(batch):
-            leader.propose(payload)
+        if many:
+            leader.propose_many(payloads)
+        else:
+            for _ in range(batch):
+                leader.propose(payload)
         done += drive(nodes, storages)
         if done % 8192 < batch:
             for i, st in storages.items():
@@ -237,6 +243,7 @@ def main():
         for batch in (1, 64):
             count = n if batch == 1 else 4 * n
             tput["%s, batch %d" % (name, batch)] = bench_throughput(ids, count, batch)
+    tput["single voter, batch 64, propose_many"] = bench_throughput([1], 4 * n, 64, many=True)
     cfig = c_figures(args.c_bench, args.quick)
     res = {"library": pyraftc.library_version(), "load_average": os.getloadavg()[0],
            "ns_per_call": calls, "entries_per_s": tput, "c_entries_per_s": cfig}
@@ -257,6 +264,8 @@ def main():
         c = None
         if k.startswith("single voter"):
             c = cfig.get("single_b1" if k.endswith(" 1") else "single_b64")
+            if k.endswith("propose_many"):
+                c = None
         print("  %-36s %12.0f %12s" % (k, v, "%.0f" % c if c else "-"))
 
 

@@ -608,6 +608,36 @@ class RawNode:
         if rc:
             self._fail(rc)
 
+    def propose_many(self, datas: Sequence[bytes]) -> int:
+        """Proposes each of datas in order, as many propose() calls would, in one call into
+        the library (the batch path: one crossing instead of one per proposal). Returns how
+        many were proposed: len(datas), or the position of the first one raft dropped (where
+        propose() would raise ProposalDroppedError; those after it are not proposed). Other
+        errors raise as propose() does."""
+        if isinstance(datas, (bytes, bytearray, memoryview, str)):
+            raise TypeError("datas must be a sequence of bytes, not %s" % type(datas).__name__)
+        parts = list(datas)
+        if any(type(d) is not bytes for d in parts):
+            parts = [as_bytes("data", d) for d in parts]
+        n = len(parts)
+        if n == 0:
+            self._ptr()  # a closed or failed node still raises
+            return 0
+        buf = b"".join(parts)
+        lens = ffi.new("size_t[]", [len(d) for d in parts])
+        done = ffi.new("size_t *")
+        return self._propose_many(buf, lens, n, done)
+
+    def _propose_many(self, buf: bytes, lens: Any, n: int, done: Any) -> int:
+        rc = _propose_many(self._node, buf, lens, n, done)
+        if rc == _EPROPOSAL_DROPPED:
+            with self._lock:
+                self._drain_log()
+            return int(done[0])
+        if rc:
+            self._fail(rc)
+        return n
+
     @staticmethod
     def _conf_change(cc: Any) -> Tuple[int, bytes]:
         if isinstance(cc, pb.ConfChange):
@@ -840,6 +870,16 @@ class _LockedRawNode(RawNode):
         b = encode("msg", msg, pb.Message)
         self._call(_step, b, len(b))
 
+    def _propose_many(self, buf: bytes, lens: Any, n: int, done: Any) -> int:
+        with self._lock:
+            node = self._ptr()
+            rc = _propose_many(node, buf, lens, n, done)
+            if rc == _EPROPOSAL_DROPPED:
+                self._result(node, 0)
+                return int(done[0])
+            self._result(node, rc)
+            return n
+
     def has_ready(self) -> bool:
         with self._lock:
             ready: bool = _has_ready(self._ptr()) == 1
@@ -860,6 +900,8 @@ _STORAGE_METHODS = ("initial_state", "entries", "term", "first_index", "last_ind
 _tick = lib.raftc_node_tick
 _campaign = lib.raftc_node_campaign
 _propose = lib.raftc_node_propose
+_propose_many = lib.pyraftc_propose_many
+_EPROPOSAL_DROPPED = lib.RAFTC_EPROPOSAL_DROPPED
 _step = lib.raftc_node_step
 _has_ready = lib.raftc_node_has_ready
 _advance = lib.raftc_node_advance

@@ -93,6 +93,7 @@ func (p *proc) start(t *testing.T, logw io.Writer) {
 	t.Helper()
 	p.cmd = exec.Command(os.Args[0], p.args...)
 	p.cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	dieWithTest(p.cmd)
 	p.cmd.Stdout, p.cmd.Stderr = logw, logw
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
