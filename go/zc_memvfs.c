@@ -9,9 +9,11 @@
  * since then; the namespace keeps its current and durable name tables and the name operations
  * since the last directory fsync.
  */
+#define _XOPEN_SOURCE 700 /* PTHREAD_MUTEX_RECURSIVE */
 #include "memvfs.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -72,6 +74,10 @@ struct ds_memvfs {
     uint64_t calls[DS_MV_OP_COUNT];
     uint64_t fail_at[DS_MV_OP_COUNT]; /* absolute call number that fails (0: none) */
     int fail_err[DS_MV_OP_COUNT];
+    /* Serializes the file operations and the crash, power-cut and inject controls: the disk
+     * storage's writer thread works on the files while the test thread cuts the power
+     * (recursive: a list callback may call in). */
+    pthread_mutex_t mu;
 };
 
 struct ds_file {
@@ -536,11 +542,40 @@ static int mv_lock(void *ud, ds_file *f)
     return 0;
 }
 
+/* Each operation runs under the instance's lock. */
+#define MV_SERIAL(name, params, args)                  \
+    static int name##_serial params                    \
+    {                                                  \
+        ds_memvfs *m_ = ud;                            \
+        pthread_mutex_lock(&m_->mu);                   \
+        int r_ = name args;                            \
+        pthread_mutex_unlock(&m_->mu);                 \
+        return r_;                                     \
+    }
+MV_SERIAL(mv_open, (void *ud, const char *path, int flags, ds_file **out), (ud, path, flags, out))
+MV_SERIAL(mv_close, (void *ud, ds_file *f), (ud, f))
+MV_SERIAL(mv_pread, (void *ud, ds_file *f, void *buf, size_t len, uint64_t off, size_t *got),
+          (ud, f, buf, len, off, got))
+MV_SERIAL(mv_pwrite, (void *ud, ds_file *f, const void *buf, size_t len, uint64_t off),
+          (ud, f, buf, len, off))
+MV_SERIAL(mv_fsync, (void *ud, ds_file *f), (ud, f))
+MV_SERIAL(mv_truncate, (void *ud, ds_file *f, uint64_t size), (ud, f, size))
+MV_SERIAL(mv_allocate, (void *ud, ds_file *f, uint64_t size), (ud, f, size))
+MV_SERIAL(mv_size, (void *ud, ds_file *f, uint64_t *size), (ud, f, size))
+MV_SERIAL(mv_rename, (void *ud, const char *from, const char *to), (ud, from, to))
+MV_SERIAL(mv_unlink, (void *ud, const char *path), (ud, path))
+MV_SERIAL(mv_fsync_dir, (void *ud, const char *path), (ud, path))
+MV_SERIAL(mv_mkdir, (void *ud, const char *path), (ud, path))
+MV_SERIAL(mv_list, (void *ud, const char *path, ds_list_fn fn, void *ctx), (ud, path, fn, ctx))
+MV_SERIAL(mv_lock, (void *ud, ds_file *f), (ud, f))
+#undef MV_SERIAL
+
 static const ds_vfs_ops mem_ops = {
-    .open = mv_open, .close = mv_close, .pread = mv_pread, .pwrite = mv_pwrite,
-    .fsync = mv_fsync, .truncate = mv_truncate, .allocate = mv_allocate, .size = mv_size,
-    .rename = mv_rename, .unlink = mv_unlink, .fsync_dir = mv_fsync_dir, .mkdir = mv_mkdir,
-    .list = mv_list, .lock = mv_lock,
+    .open = mv_open_serial, .close = mv_close_serial, .pread = mv_pread_serial,
+    .pwrite = mv_pwrite_serial, .fsync = mv_fsync_serial, .truncate = mv_truncate_serial,
+    .allocate = mv_allocate_serial, .size = mv_size_serial, .rename = mv_rename_serial,
+    .unlink = mv_unlink_serial, .fsync_dir = mv_fsync_dir_serial, .mkdir = mv_mkdir_serial,
+    .list = mv_list_serial, .lock = mv_lock_serial,
 };
 
 /* ---- the test controls ---- */
@@ -551,6 +586,16 @@ int ds_memvfs_new(ds_memvfs **out, uint64_t seed)
     if (*out == NULL)
         return RC_ERR_NOMEM;
     (*out)->rng = seed;
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    int rc = pthread_mutex_init(&(*out)->mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0) {
+        rc_free(*out);
+        *out = NULL;
+        return RC_ERR_NOMEM;
+    }
     return RC_OK;
 }
 
@@ -570,6 +615,7 @@ void ds_memvfs_free(ds_memvfs *m)
     for (size_t i = 0; i < m->n_dirs; i++)
         rc_free(m->dirs[i]);
     rc_free(m->dirs);
+    pthread_mutex_destroy(&m->mu);
     rc_free(m);
 }
 
@@ -580,8 +626,10 @@ ds_vfs ds_memvfs_vfs(ds_memvfs *m)
 
 void ds_memvfs_inject(ds_memvfs *m, ds_memvfs_op op, uint64_t n, int err)
 {
+    pthread_mutex_lock(&m->mu);
     m->fail_at[op] = n == 0 ? 0 : m->calls[op] + n;
     m->fail_err[op] = err;
+    pthread_mutex_unlock(&m->mu);
 }
 
 uint64_t ds_memvfs_calls(const ds_memvfs *m, ds_memvfs_op op)
@@ -591,9 +639,11 @@ uint64_t ds_memvfs_calls(const ds_memvfs *m, ds_memvfs_op op)
 
 void ds_memvfs_crash(ds_memvfs *m)
 {
+    pthread_mutex_lock(&m->mu);
     m->gen++;
     for (size_t i = 0; i < m->n_inodes; i++)
         m->inodes[i]->locked = false;
+    pthread_mutex_unlock(&m->mu);
 }
 
 /* The contents a file has after a power cut: its durable contents plus a random prefix of the
@@ -625,6 +675,7 @@ static void inode_cut(ds_memvfs *m, mv_inode *ino)
 
 void ds_memvfs_power_cut(ds_memvfs *m, uint64_t seed)
 {
+    pthread_mutex_lock(&m->mu);
     m->rng ^= seed * 0x2545F4914F6CDD1Dull + 1;
     ds_memvfs_crash(m);
     /* names: the durable table plus a random prefix of the name operations since */
@@ -636,6 +687,7 @@ void ds_memvfs_power_cut(ds_memvfs *m, uint64_t seed)
     for (size_t i = 0; i < m->n_inodes; i++)
         inode_cut(m, m->inodes[i]);
     gc(m);
+    pthread_mutex_unlock(&m->mu);
 }
 
 int ds_memvfs_flip(ds_memvfs *m, const char *path, uint64_t off)
