@@ -106,16 +106,23 @@ func randomFaultsKinds(t *testing.T, rng *rand.Rand, seed int64, kinds string) {
 		c.WaitCaughtUp(id, 30*o.Election)
 	}
 	c.Converge()
-	// Reads are served: each node gets a ReadState for a fresh context.
+	// Reads are served: each node gets a ReadState for a fresh context. Converge's ticks can
+	// end a leader's term (CheckQuorum after the faults), and a read asked while the election
+	// runs is dropped ("no leader"), as etcd does; like a client, ask again once a leader is
+	// stable, a few times.
 	for _, id := range ids {
 		c.Reads(id)
-		c.ReadIndex(id, []byte(fmt.Sprintf("final-%d", id)))
 	}
-	c.Settle()
 	for _, id := range ids {
 		got := false
-		for _, rs := range c.Reads(id) {
-			got = got || string(rs.Ctx) == fmt.Sprintf("final-%d", id)
+		for attempt := 0; attempt < 5 && !got; attempt++ {
+			c.WaitStableLeader(30 * o.Election)
+			ctx := fmt.Sprintf("final-%d-%d", id, attempt)
+			c.ReadIndex(id, []byte(ctx))
+			c.Settle()
+			for _, rs := range c.Reads(id) {
+				got = got || string(rs.Ctx) == ctx
+			}
 		}
 		if !got {
 			c.fail("node %d (%s) got no ReadState for its final read", id, c.Kind(id))
