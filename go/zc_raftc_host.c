@@ -316,6 +316,20 @@ static int group_lookup(host_group **out, raftc_host *host, uint64_t group)
     return host_fail(host, RAFTC_ENOTFOUND, host->err_buf);
 }
 
+/* Looks a group up for a call made to it by the host: wakes it if it sleeps and marks it for
+ * the next host Ready. */
+static int group_touch(host_group **out, raftc_host *host, uint64_t group)
+{
+    int rc = group_lookup(out, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc = group_wake(host, *out, RAFTC_NONE);
+    if (rc != RAFTC_OK)
+        return host_fail(host, rc, NULL);
+    mark_dirty(host, *out);
+    return RAFTC_OK;
+}
+
 RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
                                    size_t n)
 {
@@ -441,13 +455,9 @@ RAFTC_API int raftc_host_propose(raftc_host *host, uint64_t group, const uint8_t
     if (host == NULL)
         return RAFTC_EINVAL;
     host_group *g;
-    int rc = group_lookup(&g, host, group);
+    int rc = group_touch(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = group_wake(host, g, RAFTC_NONE);
-    if (rc != RAFTC_OK)
-        return host_fail(host, rc, NULL);
-    mark_dirty(host, g);
     int first = RAFTC_OK;
     host_group_fail(host, &first, g, raftc_node_propose(g->node, data, len));
     return first == RAFTC_OK ? host_ok(host) : first;
@@ -458,13 +468,9 @@ RAFTC_API int raftc_host_campaign(raftc_host *host, uint64_t group)
     if (host == NULL)
         return RAFTC_EINVAL;
     host_group *g;
-    int rc = group_lookup(&g, host, group);
+    int rc = group_touch(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = group_wake(host, g, RAFTC_NONE);
-    if (rc != RAFTC_OK)
-        return host_fail(host, rc, NULL);
-    mark_dirty(host, g);
     int first = RAFTC_OK;
     host_group_fail(host, &first, g, raftc_node_campaign(g->node));
     return first == RAFTC_OK ? host_ok(host) : first;
@@ -475,13 +481,9 @@ RAFTC_API int raftc_host_wake_group(raftc_host *host, uint64_t group)
     if (host == NULL)
         return RAFTC_EINVAL;
     host_group *g;
-    int rc = group_lookup(&g, host, group);
+    int rc = group_touch(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = group_wake(host, g, RAFTC_NONE);
-    if (rc != RAFTC_OK)
-        return host_fail(host, rc, NULL);
-    mark_dirty(host, g);
     return host_ok(host);
 }
 
