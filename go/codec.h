@@ -37,6 +37,14 @@ int rc_encode_snapshot(uint8_t **buf, size_t *len, const rc_snapshot *s);
 int rc_encode_conf_change(uint8_t **buf, size_t *len, const rc_conf_change *cc);
 int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2 *cc);
 
+/* Calls fn(ud, field, wire_type, p, n) for each field of the protobuf bytes b, in order (p, n:
+ * the contents of a length-delimited field; NULL, 0 for the others). Returns fn's first non-zero
+ * result, RC_ERR_DECODE on malformed framing (a truncated field, a group, an invalid wire type),
+ * RC_OK otherwise. */
+typedef int (*rc_pb_field_fn)(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p,
+                              size_t n);
+int rc_pb_each_field(const uint8_t *b, size_t len, rc_pb_field_fn fn, void *ud);
+
 /* ---- One entry point for the readers above the core (codec_view.c) ----
  * The functions below choose between the hand-rolled fast path (core/wire) and protobuf-c
  * themselves: a caller never learns which one read the bytes, and gets the same results and

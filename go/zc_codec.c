@@ -58,18 +58,15 @@ static bool rc_wire_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *
     return false;
 }
 
-/* Walks the fields of one Message (depth 0 = top level). A `responses` field inside a response
- * (depth 1) is nesting deeper than one level: RC_ERR_DECODE. Recursion is bounded at depth 1, so
- * protobuf-c's recursive unpacker never sees more than two Message levels however the input is
- * crafted. Malformed framing is RC_ERR_DECODE too (protobuf-c would reject it anyway). */
-static int rc_wire_scan_message(const uint8_t *b, size_t len, int depth)
+int rc_pb_each_field(const uint8_t *b, size_t len, rc_pb_field_fn fn, void *ud)
 {
     size_t pos = 0;
     while (pos < len) {
         uint64_t tag, v;
         if (!rc_wire_varint(b, len, &pos, &tag))
             return RC_ERR_DECODE;
-        uint64_t field = tag >> 3;
+        const uint8_t *p = NULL;
+        size_t n = 0;
         switch (tag & 7) {
         case 0:
             if (!rc_wire_varint(b, len, &pos, &v))
@@ -83,14 +80,9 @@ static int rc_wire_scan_message(const uint8_t *b, size_t len, int depth)
         case 2:
             if (!rc_wire_varint(b, len, &pos, &v) || v > len - pos)
                 return RC_ERR_DECODE;
-            if (field == RC_FIELD_RESPONSES) {
-                if (depth >= 1)
-                    return RC_ERR_DECODE;
-                int rc = rc_wire_scan_message(b + pos, (size_t)v, depth + 1);
-                if (rc != RC_OK)
-                    return rc;
-            }
-            pos += (size_t)v;
+            p = b + pos;
+            n = (size_t)v;
+            pos += n;
             break;
         case 5:
             if (len - pos < 4)
@@ -100,10 +92,33 @@ static int rc_wire_scan_message(const uint8_t *b, size_t len, int depth)
         default:
             return RC_ERR_DECODE; /* groups and invalid wire types */
         }
-        if (field == RC_FIELD_RESPONSES && depth >= 1)
-            return RC_ERR_DECODE;
+        int rc = fn(ud, tag >> 3, (unsigned)(tag & 7), p, n);
+        if (rc != RC_OK)
+            return rc;
     }
     return RC_OK;
+}
+
+static int rc_wire_scan_message(const uint8_t *b, size_t len, int depth);
+
+static int rc_wire_scan_field(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p,
+                              size_t n)
+{
+    int depth = *(const int *)ud;
+    if (field != RC_FIELD_RESPONSES)
+        return RC_OK;
+    if (depth >= 1)
+        return RC_ERR_DECODE;
+    return wire_type == 2 ? rc_wire_scan_message(p, n, depth + 1) : RC_OK;
+}
+
+/* Walks the fields of one Message (depth 0 = top level). A `responses` field inside a response
+ * (depth 1) is nesting deeper than one level: RC_ERR_DECODE. Recursion is bounded at depth 1, so
+ * protobuf-c's recursive unpacker never sees more than two Message levels however the input is
+ * crafted. Malformed framing is RC_ERR_DECODE too (protobuf-c would reject it anyway). */
+static int rc_wire_scan_message(const uint8_t *b, size_t len, int depth)
+{
+    return rc_pb_each_field(b, len, rc_wire_scan_field, &depth);
 }
 
 /* ---- pb -> core ---- */

@@ -15,20 +15,23 @@
 
 #include "wire.h"
 
-/* ---- a minimal protobuf field scanner, for views into bytes a decoder accepted ---- */
+/* ---- items of one bytes field, for views into bytes a decoder accepted ---- */
 
-static bool scan_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *v)
+typedef struct field_filter {
+    uint64_t field;
+    int (*fn)(void *ud, const uint8_t *p, size_t n);
+    void *ud;
+    bool stopped; /* fn asked to stop */
+} field_filter;
+
+static int filter_field(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p, size_t n)
 {
-    uint64_t x = 0;
-    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
-        uint8_t c = b[(*pos)++];
-        x |= (uint64_t)(c & 0x7f) << shift;
-        if ((c & 0x80) == 0) {
-            *v = x;
-            return true;
-        }
-    }
-    return false;
+    field_filter *f = ud;
+    if (wire_type != 2 || field != f->field)
+        return 0;
+    int rc = f->fn(f->ud, p, n);
+    f->stopped = rc != 0;
+    return rc;
 }
 
 /* Calls fn for each length-delimited item of field `field`, in order; stops at fn's first
@@ -37,41 +40,9 @@ static bool scan_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *v)
 static int scan_bytes_fields(const uint8_t *b, size_t len, uint64_t field,
                              int (*fn)(void *ud, const uint8_t *p, size_t n), void *ud)
 {
-    size_t pos = 0;
-    while (pos < len) {
-        uint64_t key = 0, v = 0;
-        if (!scan_varint(b, len, &pos, &key))
-            return 0;
-        switch (key & 7) {
-        case 0:
-            if (!scan_varint(b, len, &pos, &v))
-                return 0;
-            break;
-        case 1:
-            if (len - pos < 8)
-                return 0;
-            pos += 8;
-            break;
-        case 5:
-            if (len - pos < 4)
-                return 0;
-            pos += 4;
-            break;
-        case 2:
-            if (!scan_varint(b, len, &pos, &v) || v > len - pos)
-                return 0;
-            if ((key >> 3) == field) {
-                int rc = fn(ud, b + pos, (size_t)v);
-                if (rc != 0)
-                    return rc;
-            }
-            pos += (size_t)v;
-            break;
-        default:
-            return 0;
-        }
-    }
-    return 0;
+    field_filter f = {field, fn, ud, false};
+    int rc = rc_pb_each_field(b, len, filter_field, &f);
+    return f.stopped ? rc : 0;
 }
 
 typedef struct last_item {
