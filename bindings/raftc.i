@@ -364,6 +364,9 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_host_last_error;
 %ignore raftc_host_set_quiesce;
 %ignore raftc_host_add_group;
+%ignore raftc_host_load_group;
+%ignore raftc_host_create_snapshot;
+%ignore raftc_host_compact;
 %ignore raftc_host_remove_group;
 %ignore raftc_host_group;
 %ignore raftc_host_group_count;

@@ -1268,6 +1268,25 @@ RAFTC_API int raftc_host_set_quiesce(raftc_host *host, int enabled);
  * RAFTC_ESTATE when the group exists; RAFTC_ENOMEM; a node creation or bootstrap error. */
 RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
                                    size_t n);
+/* Creates group `group` on this node from a durable copy of its log (a host restarting): ms's
+ * snapshot, entries after it and HardState are copied into the host's storage (ms is only read and may be
+ * freed afterwards), and the group's node starts with Applied = applied (the index its state
+ * machine was restored to, at least ms's snapshot index). Errors as raftc_host_add_group;
+ * RAFTC_EINVAL for a NULL ms. */
+RAFTC_API int raftc_host_load_group(raftc_host *host, uint64_t group, raftc_memstorage *ms,
+                                    uint64_t applied);
+/* As raftc_memstorage_create_snapshot (out may be NULL) on group `group`'s log in the host's
+ * storage: a snapshot at applied index i with the ConfState and the application's data, sent
+ * to followers that fell behind the compacted log. RAFTC_ENOTFOUND when there is no such group;
+ * otherwise the errors of raftc_memstorage_create_snapshot. */
+RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint64_t group,
+                                         uint64_t i, const uint8_t *conf_state,
+                                         size_t conf_state_len, const uint8_t *data,
+                                         size_t data_len);
+/* As raftc_memstorage_compact on group `group`'s log in the host's storage. RAFTC_ENOTFOUND
+ * when there is no such group; otherwise the errors of raftc_memstorage_compact
+ * (raftc_host_last_error names the group and gives etcd's text). */
+RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t compact_index);
 /* Removes group `group` and frees its node and its log. RAFTC_ENOTFOUND when there is no such
  * group; RAFTC_ESTATE while the group is in a host Ready not yet advanced. */
 RAFTC_API int raftc_host_remove_group(raftc_host *host, uint64_t group);

@@ -330,11 +330,37 @@ static int group_touch(host_group **out, raftc_host *host, uint64_t group)
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
-                                   size_t n)
+/* Copies src's snapshot, entries and HardState into the empty storage dst. */
+static int storage_copy(rc_memstorage *dst, rc_memstorage *src)
 {
-    if (host == NULL)
-        return RAFTC_EINVAL;
+    rc_snapshot snap = {0};
+    int rc = rc_memstorage_snapshot(src, &snap);
+    if (rc == RC_OK && snap.metadata.index > 0)
+        rc = rc_memstorage_apply_snapshot(dst, &snap);
+    rc_snapshot_free(&snap);
+    uint64_t first = rc_memstorage_first_index(src), last = rc_memstorage_last_index(src);
+    if (rc == RC_OK && last >= first) {
+        rc_entries ents = {0};
+        rc = rc_memstorage_entries(src, first, last + 1, UINT64_MAX, &ents);
+        if (rc == RC_OK)
+            rc = rc_memstorage_append(dst, ents.v, ents.n);
+        rc_entries_free(&ents);
+    }
+    rc_hard_state hs;
+    rc_conf_state cs = {0};
+    if (rc == RC_OK)
+        rc = rc_memstorage_initial_state(src, &hs, &cs);
+    rc_conf_state_free(&cs);
+    if (rc == RC_OK && !rc_hard_state_is_empty(&hs))
+        rc = rc_memstorage_set_hard_state(dst, &hs);
+    return rc;
+}
+
+/* Creates group `group`: its storage empty or (from != NULL) a copy of from, its node started
+ * with Applied = applied and bootstrapped with ids[0..n) when n > 0. */
+static int group_create(raftc_host *host, uint64_t group, rc_memstorage *from, uint64_t applied,
+                        const uint64_t *ids, size_t n)
+{
     if (group == 0 || (ids == NULL && n > 0))
         return host_fail(host, RAFTC_EINVAL, group == 0 ? "group id must not be 0" : NULL);
     if (rc_host_map_get(&host->groups, group) != NULL) {
@@ -349,10 +375,16 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     }
     g->id = group;
     g->awake_at = HOST_NOT_AWAKE;
+    const char *text = NULL;
+    int rc = from != NULL ? storage_copy(g->ms.ms, from) : RC_OK;
+    if (rc != RC_OK)
+        text = rc_memstorage_last_error(g->ms.ms)[0] != '\0' ? rc_memstorage_last_error(g->ms.ms)
+                                                            : raftc_strerror(rc);
     raftc_config c = host->cfg;
     c.ms = &g->ms;
-    const char *text = NULL;
-    int rc = raftc_node_new(&g->node, &text, &c);
+    c.c.applied = applied;
+    if (rc == RAFTC_OK)
+        rc = raftc_node_new(&g->node, &text, &c);
     if (rc == RAFTC_OK && n > 0)
         rc = raftc_node_bootstrap(g->node, ids, NULL, NULL, n);
     if (rc == RAFTC_OK)
@@ -362,7 +394,8 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     if (rc != RAFTC_OK) {
         snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s",
                  (unsigned long long)group,
-                 g->node != NULL ? raftc_node_last_error(g->node) : text);
+                 g->node != NULL ? raftc_node_last_error(g->node)
+                                 : text != NULL ? text : raftc_strerror(rc));
         if (rc_host_map_get(&host->groups, group) == g)
             rc_host_map_delete(&host->groups, group);
         group_free(g);
@@ -370,6 +403,55 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     }
     mark_dirty(host, g);
     return host_ok(host);
+}
+
+RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
+                                   size_t n)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    return group_create(host, group, NULL, host->cfg.c.applied, ids, n);
+}
+
+RAFTC_API int raftc_host_load_group(raftc_host *host, uint64_t group, raftc_memstorage *ms,
+                                    uint64_t applied)
+{
+    if (host == NULL || ms == NULL || ms->ms == NULL)
+        return RAFTC_EINVAL;
+    return group_create(host, group, ms->ms, applied, NULL, 0);
+}
+
+RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint64_t group,
+                                         uint64_t i, const uint8_t *conf_state,
+                                         size_t conf_state_len, const uint8_t *data,
+                                         size_t data_len)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    host_group *g;
+    int rc = group_lookup(&g, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc = raftc_memstorage_create_snapshot(out, &g->ms, i, conf_state, conf_state_len, data,
+                                          data_len);
+    return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, NULL);
+}
+
+RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t compact_index)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    host_group *g;
+    int rc = group_lookup(&g, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc = raftc_memstorage_compact(&g->ms, compact_index);
+    if (rc == RAFTC_OK)
+        return host_ok(host);
+    snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s", (unsigned long long)group,
+             raftc_memstorage_last_error(&g->ms)[0] != '\0' ? raftc_memstorage_last_error(&g->ms)
+                                                           : raftc_strerror(rc));
+    return host_fail(host, rc, host->err_buf);
 }
 
 RAFTC_API int raftc_host_remove_group(raftc_host *host, uint64_t group)

@@ -596,7 +596,33 @@ static bool heal_progress(void)
     return false;
 }
 
+/* An explicit joint config needs a leave to converge (and to go quiet): the leader of each
+ * group in one proposes it. */
+static void leave_explicit_joint(void)
+{
+    for (int g = 0; g < H.n_groups; g++) {
+        int l = sim_host_top_leader(g);
+        sim_conf c;
+        if (l < 0)
+            continue;
+        sim_host_conf_of(l, g, &c);
+        if (c.n_outgoing > 0 && !c.auto_leave) {
+            raftc_node_propose_conf_change(sim_host_node(l, g), RAFTC_CC_V2, NULL, 0);
+            sim_host_ck(raftc_host_wake_group(H.hosts[l].h, H.groups[g].id),
+                        "raftc_host_wake_group", l);
+        }
+    }
+}
+
 /* ---- quiet scenarios ---- */
+
+static bool all_quiet(void)
+{
+    int awake = 0;
+    for (int i = 0; i < H.n_hosts; i++)
+        awake += sim_host_up(i) ? awake_groups(i) : 1;
+    return awake == 0;
+}
 
 /* Runs steps without faults or proposals until every group on every host is quiet; false when
  * that does not happen within the bound (then the run goes on; counted). */
@@ -605,11 +631,10 @@ static bool wait_all_quiet(uint64_t bound_units)
     uint64_t deadline = S.now + bound_units;
     while (S.now < deadline) {
         one_step();
-        int awake = 0;
-        for (int i = 0; i < H.n_hosts; i++)
-            awake += sim_host_up(i) ? awake_groups(i) : 1;
-        if (awake == 0)
+        if (all_quiet())
             return true;
+        if (S.step % 64 == 0)
+            leave_explicit_joint();
     }
     return false;
 }
@@ -622,7 +647,14 @@ static void quiet_scenario(void)
     S.quiesce = true; /* no proposals, reads or changes while waiting */
     S.healing = true;
     sim_host_net_heal();
-    bool quiet = wait_all_quiet(liveness_units() * 2);
+    /* Quiet, with nothing in flight (a late envelope from before may wake groups again). */
+    bool quiet = false;
+    for (int round = 0; round < 8 && !quiet; round++) {
+        quiet = wait_all_quiet(liveness_units() * 2);
+        for (int k = 0; k < 400 && H.n_net > 0; k++)
+            one_step();
+        quiet = quiet && all_quiet();
+    }
     if (!quiet) {
         sim_trace("QUIET scenario skipped: not every group went quiet");
         S.quiesce = quiet_before;
@@ -630,9 +662,6 @@ static void quiet_scenario(void)
         return;
     }
     H.n_all_quiet++;
-    /* the responses to the last quiesce heartbeats are still on their way */
-    for (int k = 0; k < 400 && H.n_net > 0; k++)
-        one_step();
     uint64_t env_before = H.n_envelopes;
     for (int k = 0; k < 20 * SIM_UNITS_PER_TICK; k++)
         one_step();
@@ -741,20 +770,8 @@ static void final_phase(void)
                      "ticks of the final heal",
                      (unsigned long long)(liveness_units() * 2 / SIM_UNITS_PER_TICK));
         }
-        /* An explicit joint config needs a leave to converge. */
         if (S.step % 64 == 0)
-            for (int g = 0; g < H.n_groups; g++) {
-                int l = sim_host_top_leader(g);
-                sim_conf c;
-                if (l < 0)
-                    continue;
-                sim_host_conf_of(l, g, &c);
-                if (c.n_outgoing > 0 && !c.auto_leave) {
-                    raftc_node_propose_conf_change(sim_host_node(l, g), RAFTC_CC_V2, NULL, 0);
-                    sim_host_ck(raftc_host_wake_group(H.hosts[l].h, H.groups[g].id),
-                                "raftc_host_wake_group", l);
-                }
-            }
+            leave_explicit_joint();
     }
     sim_host_check_full_logs();
     sim_host_check_final();
