@@ -177,9 +177,11 @@ static void group_sleep(raftc_host *host, host_group *g)
     host->stats[RAFTC_HO_QUIESCED]++;
 }
 
-/* Wakes g. When woken by something other than its leader (woken_by != its leader), a follower
- * also wakes its leader through the next envelope, so that heartbeats resume. */
-static int group_wake(raftc_host *host, host_group *g, uint64_t woken_by)
+/* Wakes g. A follower also wakes its leader through the next envelope, so that heartbeats
+ * resume: even when a message from the leader woke it, as that message may be a stale one
+ * (delayed past the leader's quiesce heartbeat) from a leader that is still quiet, and a woken
+ * follower without heartbeats would time out and campaign. */
+static int group_wake(raftc_host *host, host_group *g)
 {
     g->flags &= (uint8_t)~G_HINT;
     if (g->awake_at != HOST_NOT_AWAKE)
@@ -189,8 +191,7 @@ static int group_wake(raftc_host *host, host_group *g, uint64_t woken_by)
         return rc;
     host->stats[RAFTC_HO_WOKEN]++;
     const rc_raft *r = g->node->rn->raft;
-    if (r->state == RC_STATE_FOLLOWER && r->lead != RC_NONE && r->lead != host->id &&
-        r->lead != woken_by) {
+    if (r->state == RC_STATE_FOLLOWER && r->lead != RC_NONE && r->lead != host->id) {
         rc_host_outbox *o = outbox_for(host, r->lead);
         if (o == NULL || rc_host_outbox_put_wake(o, g->id) != RC_OK)
             return RAFTC_ENOMEM;
@@ -213,6 +214,27 @@ static int leader_sleep(raftc_host *host, host_group *g)
         host->stats[RAFTC_HO_HEARTBEATS]++;
     }
     group_sleep(host, g);
+    return RAFTC_OK;
+}
+
+/* A follower that knows no leader while quiescence is on (restarted, or a learner, in a group
+ * whose leader is quiet: nobody heartbeats it, and a learner never campaigns) asks every peer
+ * of its config to wake, once per election timeout: a woken follower wakes its leader, whose
+ * heartbeats then reach this one, and the group can go quiet again. */
+static int follower_ask_leader(raftc_host *host, host_group *g)
+{
+    const rc_raft *r = g->node->rn->raft;
+    if (!host->quiesce || r->state != RC_STATE_FOLLOWER || r->lead != RC_NONE ||
+        r->election_elapsed == 0 || r->election_elapsed % r->election_timeout != 0)
+        return RAFTC_OK;
+    const rc_progress_map *prs = &r->trk.progress;
+    for (size_t i = 0; i < prs->n; i++) {
+        if (prs->v[i].id == host->id)
+            continue;
+        rc_host_outbox *o = outbox_for(host, prs->v[i].id);
+        if (o == NULL || rc_host_outbox_put_wake(o, g->id) != RC_OK)
+            return RAFTC_ENOMEM;
+    }
     return RAFTC_OK;
 }
 
@@ -323,7 +345,7 @@ static int group_touch(host_group **out, raftc_host *host, uint64_t group)
     int rc = group_lookup(out, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = group_wake(host, *out, RAFTC_NONE);
+    rc = group_wake(host, *out);
     if (rc != RAFTC_OK)
         return host_fail(host, rc, NULL);
     mark_dirty(host, *out);
@@ -526,6 +548,7 @@ RAFTC_API int raftc_host_tick(raftc_host *host)
             continue;
         }
         host_group_fail(host, &first, g, raftc_node_tick(g->node));
+        host_group_fail(host, &first, g, follower_ask_leader(host, g));
         mark_dirty(host, g);
     }
     return first == RAFTC_OK ? host_ok(host) : first;
@@ -578,7 +601,7 @@ RAFTC_API int raftc_host_wake_peer(raftc_host *host, uint64_t node_id)
         if (host->groups.slots[i].key == 0 || g->awake_at != HOST_NOT_AWAKE ||
             g->node->rn->raft->lead != node_id)
             continue;
-        if (group_wake(host, g, node_id) != RAFTC_OK)
+        if (group_wake(host, g) != RAFTC_OK)
             return host_fail(host, RAFTC_ENOMEM, NULL);
         mark_dirty(host, g);
     }
@@ -610,7 +633,7 @@ static void step_heartbeat(raftc_host *host, int *first, const rc_host_envelope 
         return;
     }
     if (!hb->quiesce || !host->quiesce)
-        host_group_fail(host, first, g, group_wake(host, g, e->from));
+        host_group_fail(host, first, g, group_wake(host, g));
     mark_dirty(host, g);
     int rc = step_scalar(g, RC_MSG_HEARTBEAT, e->to, e->from, hb->term, hb->commit);
     host_group_fail(host, first, g, rc);
@@ -651,7 +674,7 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             host->stats[RAFTC_HO_DROPPED]++;
             continue;
         }
-        host_group_fail(host, &first, g, group_wake(host, g, e.from));
+        host_group_fail(host, &first, g, group_wake(host, g));
         mark_dirty(host, g);
         host_group_fail(host, &first, g, raftc_node_step(g->node, mb, ml));
     }
@@ -678,7 +701,7 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             host->stats[RAFTC_HO_DROPPED]++;
             continue;
         }
-        host_group_fail(host, &first, g, group_wake(host, g, e.from));
+        host_group_fail(host, &first, g, group_wake(host, g));
         mark_dirty(host, g);
     }
     rc_host_envelope_free(&e);
@@ -730,7 +753,7 @@ static int group_route(raftc_host *host, host_group *g, const rc_msgs *msgs)
         bool bare = m->context.len == 0;
         int rc;
         if (m->type != RC_MSG_HEARTBEAT_RESP && g->awake_at == HOST_NOT_AWAKE) {
-            rc = group_wake(host, g, RAFTC_NONE);
+            rc = group_wake(host, g);
             if (rc != RAFTC_OK)
                 return rc;
         }
