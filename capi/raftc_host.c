@@ -934,3 +934,23 @@ RAFTC_API int raftc_host_advance(raftc_host *host)
     raftc_sink_reset(hrd->envelopes);
     return first == RAFTC_OK ? host_ok(host) : first;
 }
+
+/* ---- internal: the host storage (raftc_hoststore.c) ---- */
+
+const raftc_batch *capi_host_batch(const raftc_host *host)
+{
+    return host->rd.valid ? &host->rd : NULL;
+}
+
+int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < host->groups.cap; i++) {
+        if (host->groups.slots[i].key == 0)
+            continue;
+        host_group *g = host->groups.slots[i].value;
+        int rc = fn(ctx, g->id, g->ms.ms);
+        if (rc != RAFTC_OK)
+            return rc;
+    }
+    return RAFTC_OK;
+}
