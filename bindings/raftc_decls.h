@@ -519,7 +519,10 @@ int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_diskstorage *ds);
  * fails the storage as above: queued messages are dropped, no response of theirs is released,
  * submit returns RAFTC_EFAILED and take_responses returns RAFTC_EFAILED once the responses of
  * what was persisted before have been taken. raftc_diskstorage_free persists what is queued,
- * then stops the thread. All calls on the handle still come from one host thread at a time. */
+ * then stops the thread. All calls on the handle still come from one host thread at a time,
+ * except raftc_diskstorage_take_responses: it touches only the writer's queue (under the
+ * writer's own lock), so a host may wait in it on one thread while another thread makes the
+ * other calls (never raftc_diskstorage_free meanwhile). */
 
 /* Queues one MsgStorageAppend addressed to RAFTC_LOCAL_APPEND_THREAD (raftpb Message bytes,
  * copied) for the writer thread. RAFTC_ESTATE without the writer (async_writes not set),

@@ -62,6 +62,7 @@ type RawNode struct {
 	inBytes     uint64
 	asyncWrites bool
 	failure     error
+	recent      entryCache // Ready.Entries handed out, for CommittedEntries to share
 }
 
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
@@ -363,7 +364,7 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	var rd Ready
 	var msgs []MessageBytes
 	if buf != nil {
-		rd, msgs, err = buildReadyPacked(buf, raw)
+		rd, msgs, err = buildReadyPacked(buf, raw, &rn.recent)
 	} else { // packing failed (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
 		if err == nil && raw {

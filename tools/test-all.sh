@@ -7,7 +7,8 @@
 #   3. ABI hardening: tools/check-layering.sh, tools/abi-check-symbols.sh,
 #      tools/check-decls-luajit.sh (bindings/raftc_decls.h in LuaJIT), tools/abi-valgrind.sh
 #      (valgrind over the gcc build), tools/abi-check-baseline.sh (abidiff), tools/fuzz-run.sh
-#      (libFuzzer, when clang can link it); each prints one summary line, exit 77 = skipped
+#      (libFuzzer, when clang can link it), tools/tsan-run.sh (ThreadSanitizer over the threaded
+#      tests); each prints one summary line, exit 77 = skipped
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
@@ -126,6 +127,10 @@ fi
 # step takes that long whatever their number).
 run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer, side by side)" \
     env RAFTC_BUILD_ROOT="$build_root" "$root/tools/fuzz-run.sh"
+# ThreadSanitizer over the tests that run threads (the disk storage's async writer, its locks,
+# the in-memory file systems): clang, own build dir, ~2 min on 2 cores with the build.
+run_check tsan "no data race in the threaded tests (disk writer, disk storage, memfs, sim --async-writes)" \
+    env RAFTC_BUILD_ROOT="$build_root" "$root/tools/tsan-run.sh"
 # What fuzz_hostile injected into its live clusters (printed at its exit).
 hostile_fuzz_log="$build_root/fuzz/run/fuzz_hostile.log"
 if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; then
