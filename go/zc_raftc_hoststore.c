@@ -111,9 +111,12 @@ static int checkpoint_group(void *ctx, uint64_t group, rc_memstorage *ms)
     rc_snapshot snap = {0};
     int rc = rc_memstorage_snapshot(ms, &snap);
     uint64_t first = rc_memstorage_first_index(ms), last = rc_memstorage_last_index(ms);
-    /* the log must start right after its snapshot (or at 1) to be replayed */
-    if (rc == RC_OK && snap.metadata.index != first - 1)
+    /* the log is replayed from its snapshot (or from 1): it must not be compacted past it;
+     * entries kept behind the snapshot are left out */
+    if (rc == RC_OK && first - 1 > snap.metadata.index)
         rc = RAFTC_ESTATE;
+    if (first < snap.metadata.index + 1)
+        first = snap.metadata.index + 1;
     if (rc == RC_OK && snap.metadata.index > 0)
         rc = ds_hostlog_put_snapshot(log, group, &snap, false);
     rc_snapshot_free(&snap);

@@ -20,6 +20,7 @@
 #include "sim_host.h"
 
 sh_state H;
+static uint64_t total_power_cuts; /* --disk, over a soak */
 
 bool sim_host_up(int i)
 {
@@ -98,6 +99,39 @@ static void host_create(int i)
     sim_host_ck(raftc_host_set_quiesce(hh->h, H.quiesce), "raftc_host_set_quiesce", i);
     hh->panicked = false;
     hh->quiet_since = 0;
+}
+
+/* ---- the durable host storage (--disk) ---- */
+
+static void sim_store_ck(int i, int rc, const char *what)
+{
+    if (rc != RAFTC_OK)
+        sim_fail("raftc_hoststore_%s on host %d: %s (%s)", what, i + 1, raftc_strerror(rc),
+                 H.hosts[i].hs != NULL ? raftc_hoststore_last_error(H.hosts[i].hs) : "");
+}
+
+static void store_open(int i)
+{
+    char path[64], err[256];
+    snprintf(path, sizeof path, "memfs:%d/host", i + 1);
+    /* small checkpoints: every run rewrites its logs many times */
+    int rc = raftc_hoststore_open(&H.hosts[i].hs, err, sizeof err, path, 16384);
+    if (rc != RAFTC_OK)
+        sim_fail("raftc_hoststore_open(%s): %s: %s", path, raftc_strerror(rc), err);
+}
+
+static void store_close(int i)
+{
+    sh_host *hh = &H.hosts[i];
+    if (hh->hs == NULL)
+        return;
+    uint64_t v[RAFTC_HS_COUNT];
+    raftc_hoststore_info(v, RAFTC_HS_COUNT, hh->hs);
+    H.n_checkpoints += v[RAFTC_HS_CHECKPOINTS];
+    H.n_saves += v[RAFTC_HS_SAVES];
+    H.n_fsyncs += v[RAFTC_HS_FSYNCS];
+    raftc_hoststore_free(hh->hs);
+    hh->hs = NULL;
 }
 
 /* ---- state machines ---- */
@@ -199,7 +233,10 @@ void sim_host_retire(int i, int g, const char *why)
 {
     sh_replica *r = &H.hosts[i].r[g];
     sim_trace("h%d g%d RETIRED (%s)", i + 1, g + 1, why);
-    if (sim_host_up(i))
+    if (sim_host_up(i) && H.hosts[i].hs != NULL)
+        sim_store_ck(i, raftc_hoststore_remove_group(H.hosts[i].hs, H.hosts[i].h, H.groups[g].id),
+                     "remove_group");
+    else if (sim_host_up(i))
         sim_host_ck(raftc_host_remove_group(H.hosts[i].h, H.groups[g].id),
                     "raftc_host_remove_group", i);
     replica_free(r);
@@ -214,9 +251,12 @@ void sim_host_snapshot(int i, int g, bool compact)
     size_t len;
     uint8_t *data = sm_encode(r, &len);
     uint64_t gid = H.groups[g].id;
-    int rc = raftc_host_create_snapshot(NULL, H.hosts[i].h, gid, r->applied, r->cs, r->cs_len,
-                                        data, len);
-    sim_host_ck(rc, "raftc_host_create_snapshot", i);
+    int rc = H.hosts[i].hs != NULL
+                 ? raftc_hoststore_create_snapshot(NULL, H.hosts[i].hs, H.hosts[i].h, gid,
+                                                   r->applied, r->cs, r->cs_len, data, len)
+                 : raftc_host_create_snapshot(NULL, H.hosts[i].h, gid, r->applied, r->cs,
+                                              r->cs_len, data, len);
+    sim_store_ck(i, rc, "create_snapshot");
     sim_host_ck(raftc_memstorage_create_snapshot(NULL, r->disk, r->applied, r->cs, r->cs_len,
                                                  data, len),
                 "raftc_memstorage_create_snapshot (disk)", i);
@@ -252,6 +292,51 @@ void sim_host_crash(int i)
         sm_clear(&hh->r[g]);
     H.n_host_crashes++;
     S.n_crashes++;
+    if (hh->hs != NULL && sim_chance(500)) {
+        /* what was saved was fsynced before anything was sent: a power cut loses none of it */
+        sim_trace("h%d POWER CUT", i + 1);
+        sim_host_ck(raftc_testing_control(NULL, RAFTC_TESTING_MEMFS_POWER_CUT, (uint64_t)i + 1),
+                    "raftc_testing_control(power cut)", -1);
+        H.n_power_cuts++;
+    }
+    store_close(i);
+}
+
+/* --disk: the store recovered replica (i, g) as the simulator knows it persisted: present iff
+ * anything was persisted, with the persisted term and vote, a commit between its snapshot and
+ * the persisted one (a commit-only HardState is not fsynced: a power cut may lose it), and its
+ * snapshot's index as applied. */
+static void check_recovered(int i, int g, bool empty)
+{
+    sh_replica *r = &H.hosts[i].r[g];
+    raftc_node *n = NULL;
+    int rc = raftc_host_group(&n, H.hosts[i].h, H.groups[g].id);
+    if (empty) {
+        if (rc == RAFTC_OK)
+            sim_fail("h%d g%d: the store recovered a group that never persisted anything", i + 1,
+                     g + 1);
+        return;
+    }
+    if (rc != RAFTC_OK)
+        sim_fail("h%d g%d: the store lost the group", i + 1, g + 1);
+    uint64_t st[RAFTC_ST_COUNT], term = 0, vote = 0, commit = 0;
+    raftc_node_status_info(st, RAFTC_ST_COUNT, n);
+    raftc_sink_reset(S.sk_a);
+    const uint8_t *hs;
+    size_t len;
+    if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
+        raftc_sink_get(&hs, &len, S.sk_a, 0) == RAFTC_OK)
+        raftc_hard_state_decode(&term, &vote, &commit, hs, len);
+    if (st[RAFTC_ST_TERM] != term || st[RAFTC_ST_VOTE] != vote ||
+        st[RAFTC_ST_COMMIT] > commit || st[RAFTC_ST_COMMIT] < r->snap_index ||
+        st[RAFTC_ST_APPLIED] != r->snap_index)
+        sim_fail("h%d g%d: the store recovered term %llu vote %llu commit %llu applied %llu, "
+                 "persisted: term %llu vote %llu commit %llu snapshot %llu",
+                 i + 1, g + 1, (unsigned long long)st[RAFTC_ST_TERM],
+                 (unsigned long long)st[RAFTC_ST_VOTE], (unsigned long long)st[RAFTC_ST_COMMIT],
+                 (unsigned long long)st[RAFTC_ST_APPLIED], (unsigned long long)term,
+                 (unsigned long long)vote, (unsigned long long)commit,
+                 (unsigned long long)r->snap_index);
 }
 
 void sim_host_restart(int i)
@@ -260,6 +345,10 @@ void sim_host_restart(int i)
     hh->incarnation++;
     host_create(i);
     S.n_restarts++;
+    if (S.opts.disk) {
+        store_open(i);
+        sim_store_ck(i, raftc_hoststore_load(hh->hs, hh->h), "load");
+    }
     int loaded = 0;
     for (int g = 0; g < H.n_groups; g++) {
         sh_replica *r = &hh->r[g];
@@ -274,10 +363,25 @@ void sim_host_restart(int i)
         memcpy(copy, snap, snap_len);
         sm_restore(i, g, copy, snap_len);
         free(copy);
-        uint64_t last = 0;
+        uint64_t last = 0, term = 0;
         sim_host_ck(raftc_memstorage_last_index(&last, r->disk), "last_index", i);
+        raftc_sink_reset(S.sk_a);
+        const uint8_t *hs;
+        size_t hs_len;
+        if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
+            raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
+            raftc_hard_state_decode(&term, NULL, NULL, hs, hs_len);
+        /* nothing persisted: no entry, no snapshot, no HardState (a joiner may have persisted
+         * a term and a vote only) */
+        bool empty = last == 0 && r->snap_index == 0 && term == 0;
         const sh_group *gr = &H.groups[g];
-        if (last == 0 && r->snap_index == 0) {
+        if (S.opts.disk) {
+            check_recovered(i, g, empty);
+            if (empty)
+                sim_host_ck(raftc_host_add_group(hh->h, gr->id, gr->voters,
+                                                 r->initial ? gr->n_voters : 0),
+                            "raftc_host_add_group", i);
+        } else if (empty) {
             /* Nothing persisted yet: created afresh (bootstrapped again if initial). */
             sim_host_ck(raftc_host_add_group(hh->h, gr->id, gr->voters,
                                              r->initial ? gr->n_voters : 0),
@@ -285,6 +389,8 @@ void sim_host_restart(int i)
         } else {
             sim_host_ck(raftc_host_load_group(hh->h, gr->id, r->disk, r->applied),
                         "raftc_host_load_group", i);
+        }
+        if (!empty) {
             /* The loaded log starts after its snapshot (entries before it are dropped): the
              * disk copy follows, so that both compact alike. */
             uint64_t first = 0;
@@ -294,6 +400,13 @@ void sim_host_restart(int i)
                             "raftc_memstorage_compact (disk)", i);
         }
         loaded++;
+    }
+    /* a group removed while the host was down is removed from its store now */
+    for (int g = 0; S.opts.disk && g < H.n_groups; g++) {
+        raftc_node *n;
+        if (!hh->r[g].exists && raftc_host_group(&n, hh->h, H.groups[g].id) == RAFTC_OK)
+            sim_store_ck(i, raftc_hoststore_remove_group(hh->hs, hh->h, H.groups[g].id),
+                         "remove_group");
     }
     sim_trace("h%d RESTART: %d groups loaded from disk", i + 1, loaded);
 }
@@ -411,6 +524,8 @@ static bool handle_ready(int i)
         sim_trace_owned(prefix, text);
         persist_group(i, g, rd, info);
     }
+    if (H.hosts[i].hs != NULL) /* the same host Ready, durably: one write, one fsync */
+        sim_store_ck(i, raftc_hoststore_save(H.hosts[i].hs, h), "save");
     if (crash_point == 2) {
         sim_trace("h%d crash point: after persisting, before sending", i + 1);
         sim_host_crash(i);
@@ -596,8 +711,9 @@ static bool heal_progress(void)
     return false;
 }
 
-/* An explicit joint config needs a leave to converge (and to go quiet): the leader of each
- * group in one proposes it. */
+/* What the application does for its groups to converge and go quiet: an explicit joint config
+ * needs a leave (the leader proposes it), and a leader that is no longer a voter (demoted or
+ * removed, without StepDownOnRemoval) hands its leadership to a voter (it does not go quiet). */
 static void leave_explicit_joint(void)
 {
     for (int g = 0; g < H.n_groups; g++) {
@@ -606,11 +722,18 @@ static void leave_explicit_joint(void)
         if (l < 0)
             continue;
         sim_host_conf_of(l, g, &c);
-        if (c.n_outgoing > 0 && !c.auto_leave) {
-            raftc_node_propose_conf_change(sim_host_node(l, g), RAFTC_CC_V2, NULL, 0);
-            sim_host_ck(raftc_host_wake_group(H.hosts[l].h, H.groups[g].id),
-                        "raftc_host_wake_group", l);
-        }
+        raftc_node *n = sim_host_node(l, g);
+        bool voter = false;
+        for (size_t k = 0; k < c.n_voters; k++)
+            voter = voter || c.voters[k] == (uint64_t)l + 1;
+        if (c.n_outgoing > 0 && !c.auto_leave)
+            raftc_node_propose_conf_change(n, RAFTC_CC_V2, NULL, 0);
+        else if (!voter && c.n_voters > 0)
+            raftc_node_transfer_leader(n, c.voters[sim_below(c.n_voters)]);
+        else
+            continue;
+        sim_host_ck(raftc_host_wake_group(H.hosts[l].h, H.groups[g].id),
+                    "raftc_host_wake_group", l);
     }
 }
 
@@ -790,12 +913,15 @@ static void cleanup(void)
     for (int i = 0; i < H.n_hosts; i++) {
         raftc_host_free(H.hosts[i].h);
         H.hosts[i].h = NULL;
+        store_close(i);
         for (int g = 0; g < SH_MAX_GROUPS; g++)
             replica_free(&H.hosts[i].r[g]);
     }
     sim_host_net_clear();
     free(H.net);
     sim_host_check_free();
+    if (S.opts.disk)
+        raftc_testing_control(NULL, RAFTC_TESTING_MEMFS, 0);
     free(S.id_index);
     S.id_index = NULL;
     sim_trace_clear();
@@ -809,8 +935,15 @@ static void setup(void)
     H.quiesce = S.opts.quiesce >= 0 ? S.opts.quiesce : (int)sim_below(2);
     H.fd_delay = 1 + (int)sim_below((uint64_t)S.p.election * 3);
     S.next_heal_step = S.opts.steps / 4 + sim_below(S.opts.steps / 4 + 1);
-    for (int i = 0; i < H.n_hosts; i++)
+    if (S.opts.disk) /* fresh machines for the run */
+        if (raftc_testing_control(NULL, RAFTC_TESTING_MEMFS, 0) != RAFTC_OK ||
+            raftc_testing_control(NULL, RAFTC_TESTING_MEMFS, 1) != RAFTC_OK)
+            sim_fail("cannot switch the in-memory file systems on");
+    for (int i = 0; i < H.n_hosts; i++) {
         host_create(i);
+        if (S.opts.disk)
+            store_open(i);
+    }
     for (int g = 0; g < H.n_groups; g++) {
         sh_group *gr = &H.groups[g];
         gr->id = (uint64_t)g + 1;
@@ -844,14 +977,20 @@ static void print_reproduce(FILE *f)
         snprintf(sizes, sizeof sizes, " --hosts %d", o->hosts);
     if (o->groups)
         snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), " --groups %d", o->groups);
-    fprintf(f, "  reproduce: raftc-sim --multiraft --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s\n",
-            (unsigned long long)o->seed, (unsigned long long)o->steps, sizes,
+    fprintf(f, "  reproduce: raftc-sim --multiraft --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s\n",
+            (unsigned long long)o->seed, (unsigned long long)o->steps, o->disk ? " --disk" : "",
+            sizes,
             o->quiesce == 1 ? " --quiesce" : o->quiesce == 0 ? " --no-quiesce" : "",
             o->loss ? "" : " --no-loss", o->dup ? "" : " --no-dup",
             o->reorder ? "" : " --no-reorder", o->partition ? "" : " --no-partition",
             o->crash ? "" : " --no-crash", o->snapshot ? "" : " --no-snapshot",
             o->confchange ? "" : " --no-confchange", o->transfer ? "" : " --no-transfer",
             o->inject ? " --inject diverge" : "");
+}
+
+uint64_t sim_host_total_power_cuts(void)
+{
+    return total_power_cuts;
 }
 
 int sim_host_run(void)
@@ -902,6 +1041,13 @@ int sim_host_run(void)
                (unsigned long long)H.n_envelopes, (unsigned long long)H.n_env_dropped,
                (unsigned long long)H.n_wake_peer,
                (unsigned long long)H.n_quiet_scenarios);
+    for (int i = 0; i < H.n_hosts; i++)
+        store_close(i);
+    if (!S.opts.quiet && S.opts.disk)
+        printf("  disk: %llu power cuts, %llu saves, %llu fsyncs, %llu checkpoints\n",
+               (unsigned long long)H.n_power_cuts, (unsigned long long)H.n_saves,
+               (unsigned long long)H.n_fsyncs, (unsigned long long)H.n_checkpoints);
+    total_power_cuts += H.n_power_cuts;
     cleanup();
     return 0;
 }

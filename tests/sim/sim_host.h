@@ -8,7 +8,9 @@
  * (raftc_host_create_snapshot, raftc_host_compact) and change membership, quiescence is on for
  * half the seeds, with dedicated quiet-partition scenarios. Every group's safety is checked as
  * the single-group mode checks its one group (sim_host_check.c). Shares sim.h's run state S for
- * the seed, the random source, the options, the trace and the failure jump.
+ * the seed, the random source, the options, the trace and the failure jump. With --disk, each
+ * host also persists through a raftc_hoststore on an in-memory machine whose power is cut in
+ * half the crashes, and restarts from it (checked against what the simulator knows persisted).
  */
 #ifndef RAFTC_SIM_HOST_H
 #define RAFTC_SIM_HOST_H
@@ -35,6 +37,7 @@ typedef struct sh_replica {
 
 typedef struct sh_host {
     raftc_host *h; /* NULL while down */
+    raftc_hoststore *hs; /* --disk: its durable storage on in-memory machine (index + 1) */
     uint32_t incarnation;
     bool panicked;
     sh_replica r[SH_MAX_GROUPS];
@@ -81,6 +84,7 @@ typedef struct sh_state {
     uint64_t *ent_group;
     size_t cap_ents, n_ents;
     /* stats */
+    uint64_t n_power_cuts, n_checkpoints, n_saves, n_fsyncs;
     uint64_t n_envelopes, n_env_dropped, n_host_crashes, n_quiet_scenarios, n_wake_peer,
         n_all_quiet, n_snap_reports;
 } sh_state;
@@ -90,6 +94,8 @@ extern sh_state H;
 /* --- sim_host.c --- */
 /* Runs one seed of the multi-raft mode (S is set up by the caller); 0 passed, 1 failed. */
 int sim_host_run(void);
+/* --disk: power cuts over every run so far. */
+uint64_t sim_host_total_power_cuts(void);
 /* Whether host index i is up. */
 bool sim_host_up(int i);
 /* The group's node on host i (NULL if down or absent); status only, no wake-up. */

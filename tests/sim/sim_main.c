@@ -31,8 +31,8 @@ static void usage(void)
             "                 [--inject diverge|dup|stall|unsynced] [--hostile PM] [--disk]\n"
             "                 [--async-writes]\n"
             "       raftc-sim --multiraft [--hosts N(3..5)] [--groups N(1..64)]\n"
-            "                 [--quiesce|--no-quiesce] (and the options above but --nodes,\n"
-            "                 --disk, --async-writes, --hostile, --no-readindex)\n");
+            "                 [--quiesce|--no-quiesce] [--disk] (and the options above but\n"
+            "                 --nodes, --async-writes, --hostile, --no-readindex)\n");
     exit(2);
 }
 
@@ -382,7 +382,7 @@ static int run_one(const sim_opts *opts)
     S.rng = opts->seed;
     derive_params();
     if (opts->multiraft) {
-        if (opts->disk || opts->hostile_pm || opts->nodes)
+        if (opts->async_writes || opts->hostile_pm || opts->nodes)
             usage();
         return sim_host_run();
     }
@@ -477,7 +477,8 @@ int main(int argc, char **argv)
     }
     if (opts.disk)
         printf("sim disk: %llu power cuts, every storage recovered and every check held in the "
-               "runs that passed\n", (unsigned long long)total_power_cuts);
+               "runs that passed\n",
+               (unsigned long long)(total_power_cuts + sim_host_total_power_cuts()));
     printf("sim: %llu passed, %llu failed\n", (unsigned long long)passed,
            (unsigned long long)failed);
     return failed ? 1 : 0;
