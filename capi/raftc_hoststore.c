@@ -180,8 +180,12 @@ RAFTC_API int raftc_hoststore_save(raftc_hoststore *hs, raftc_host *host)
         if (rc != RAFTC_OK)
             break;
         const rc_ready *rd = &view->body->rd;
-        if (rd->snapshot != NULL && !rc_snapshot_is_empty(rd->snapshot))
+        /* etcd's MustSync, and a snapshot: its MsgAppResp acknowledges it (etcd's WAL and the
+         * disk storage fsync snapshots too) */
+        if (rd->snapshot != NULL && !rc_snapshot_is_empty(rd->snapshot)) {
             rc = ds_hostlog_put_snapshot(hs->log, group, rd->snapshot, false);
+            sync = true;
+        }
         if (rc == RAFTC_OK && rd->entries.n > 0)
             rc = ds_hostlog_put_entries(hs->log, group, rd->entries.v, rd->entries.n);
         if (rc == RAFTC_OK && !rc_hard_state_is_empty(&rd->hard_state))
