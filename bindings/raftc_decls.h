@@ -1377,8 +1377,9 @@ void raftc_hoststore_free(raftc_hoststore *hs);
  * raftc_host_load_group (e.g. RAFTC_ESTATE for a group the host has). */
 int raftc_hoststore_load(raftc_hoststore *hs, raftc_host *host);
 /* Persists host's Ready (from raftc_host_ready, not yet advanced): every group's snapshot,
- * entries and HardState, in one write, then one fsync when any group's Ready must sync; then a
- * checkpoint if the log outgrew the last one. Call it before sending the envelopes.
+ * entries and HardState, in one write, then one fsync when any group's Ready must sync or holds
+ * a snapshot; then a checkpoint if the log outgrew the last one. Call it before sending the
+ * envelopes.
  * RAFTC_ESTATE without a host Ready, RAFTC_EFAILED / RAFTC_EIO (the store failed), RAFTC_ENOMEM. */
 int raftc_hoststore_save(raftc_hoststore *hs, raftc_host *host);
 /* raftc_host_create_snapshot (out may be NULL), then the snapshot written and fsynced: reopened,
