@@ -910,6 +910,7 @@ static void final_phase(void)
 
 static void cleanup(void)
 {
+    sim_host_hostile_end_run();
     for (int i = 0; i < H.n_hosts; i++) {
         raftc_host_free(H.hosts[i].h);
         H.hosts[i].h = NULL;
@@ -977,7 +978,10 @@ static void print_reproduce(FILE *f)
         snprintf(sizes, sizeof sizes, " --hosts %d", o->hosts);
     if (o->groups)
         snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), " --groups %d", o->groups);
-    fprintf(f, "  reproduce: raftc-sim --multiraft --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s\n",
+    char hostile[32] = "";
+    if (o->hostile_pm)
+        snprintf(hostile, sizeof hostile, " --hostile %d", o->hostile_pm);
+    fprintf(f, "  reproduce: raftc-sim --multiraft --seed %llu --steps %llu%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
             (unsigned long long)o->seed, (unsigned long long)o->steps, o->disk ? " --disk" : "",
             sizes,
             o->quiesce == 1 ? " --quiesce" : o->quiesce == 0 ? " --no-quiesce" : "",
@@ -985,7 +989,7 @@ static void print_reproduce(FILE *f)
             o->reorder ? "" : " --no-reorder", o->partition ? "" : " --no-partition",
             o->crash ? "" : " --no-crash", o->snapshot ? "" : " --no-snapshot",
             o->confchange ? "" : " --no-confchange", o->transfer ? "" : " --no-transfer",
-            o->inject ? " --inject diverge" : "");
+            o->inject ? " --inject diverge" : "", hostile);
 }
 
 uint64_t sim_host_total_power_cuts(void)
@@ -1047,6 +1051,11 @@ int sim_host_run(void)
         printf("  disk: %llu power cuts, %llu saves, %llu fsyncs, %llu checkpoints\n",
                (unsigned long long)H.n_power_cuts, (unsigned long long)H.n_saves,
                (unsigned long long)H.n_fsyncs, (unsigned long long)H.n_checkpoints);
+    if (!S.opts.quiet && S.p.hostile_pm)
+        printf("  hostile: %llu replayed, %llu misaddressed (all refused), %llu random (all "
+               "refused)\n",
+               (unsigned long long)H.hostile.replayed, (unsigned long long)H.hostile.misaddressed,
+               (unsigned long long)H.hostile.garbage);
     total_power_cuts += H.n_power_cuts;
     cleanup();
     return 0;

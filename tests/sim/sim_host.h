@@ -68,6 +68,12 @@ typedef struct sh_env {
     uint64_t at, seq;
 } sh_env;
 
+/* Hostile injections (--hostile): stale replays (accepted), misaddressed envelopes and random
+ * bytes (all refused). */
+typedef struct sh_hostile_totals {
+    uint64_t replayed, misaddressed, garbage;
+} sh_hostile_totals;
+
 typedef struct sh_state {
     int n_hosts, n_groups;
     bool quiesce;
@@ -85,6 +91,7 @@ typedef struct sh_state {
     size_t cap_ents, n_ents;
     /* stats */
     uint64_t n_power_cuts, n_checkpoints, n_saves, n_fsyncs;
+    sh_hostile_totals hostile;
     uint64_t n_envelopes, n_env_dropped, n_host_crashes, n_quiet_scenarios, n_wake_peer,
         n_all_quiet, n_snap_reports;
 } sh_state;
@@ -124,6 +131,9 @@ void sim_host_net_heal(void);
 void sim_host_net_partition(void);
 /* Isolates host i both ways. */
 void sim_host_net_isolate(int i);
+/* Adds the run's hostile counts to sh_hostile_total and frees the run's replay ring. */
+void sim_host_hostile_end_run(void);
+extern sh_hostile_totals sh_hostile_total;
 /* Whether host a's envelopes reach host b (both up, no cut). */
 bool sim_host_net_reaches(int a, int b);
 

@@ -5,7 +5,12 @@
  * destination per host Ready): it is lost, duplicated, delayed and reordered as a whole, and cut
  * by partitions between hosts, as a TCP connection between two hosts would lose it. A snapshot
  * message inside an envelope is reported to its sender's group (raftc_node_report_snapshot) as
- * finished when delivered and as failed when lost, as a transport does.
+ * finished when delivered and as failed when lost, as a transport does. With --hostile PM, after
+ * a genuine delivery (at the seed's rate, up to PM per mille) the network also replays an old
+ * envelope to its destination (a stale duplicate: raft must stay safe), delivers a genuine
+ * envelope to a host it is not addressed to (must be refused whole: RAFTC_EREFUSED), or
+ * delivers random bytes or a genuine envelope with flipped bytes before its addressing ends
+ * (must be refused: RAFTC_EDECODE, RAFTC_EINVAL or RAFTC_EREFUSED); no group may fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +163,82 @@ static bool has_proposal(const uint8_t *buf, size_t len)
     return false;
 }
 
+/* ---- a hostile network (--hostile) ---- */
+
+#define SH_REPLAY_RING 64
+
+static sh_env replay_ring[SH_REPLAY_RING];
+static size_t replay_n;
+sh_hostile_totals sh_hostile_total;
+
+static void hostile_refused(int to, int rc, const char *what)
+{
+    if (rc != RAFTC_EREFUSED && rc != RAFTC_EDECODE && rc != RAFTC_EINVAL)
+        sim_fail("hostile: h%d accepted %s (%s)", to + 1, what, raftc_strerror(rc));
+}
+
+static void hostile_after(const sh_env *e)
+{
+    if (!S.p.hostile_pm || !sim_chance(S.p.hostile_pm > 1000 ? 1000 : S.p.hostile_pm))
+        return;
+    sh_env *slot = &replay_ring[replay_n++ % SH_REPLAY_RING];
+    free(slot->buf);
+    *slot = *e;
+    slot->buf = sim_xmalloc(e->len);
+    memcpy(slot->buf, e->buf, e->len);
+    switch (sim_below(3)) {
+    case 0: { /* replay an old genuine envelope to its destination */
+        size_t n = replay_n < SH_REPLAY_RING ? replay_n : SH_REPLAY_RING;
+        const sh_env *old = &replay_ring[sim_below(n)];
+        /* (not one holding a forwarded proposal: raft does not dedupe those, the client layer
+         * would) */
+        if (!sim_host_up(old->to) || H.blocked[old->from][old->to] ||
+            has_proposal(old->buf, old->len))
+            return;
+        int rc = raftc_host_step(H.hosts[old->to].h, old->buf, old->len);
+        if (rc != RAFTC_OK && rc != RAFTC_EPROPOSAL_DROPPED && rc != RAFTC_ESTEP_PEER_NOT_FOUND)
+            sim_host_ck(rc, "raftc_host_step (replayed envelope)", old->to);
+        sim_trace("HOSTILE replayed an envelope h%d->h%d", old->from + 1, old->to + 1);
+        H.hostile.replayed++;
+        break;
+    }
+    case 1: { /* a genuine envelope to a host it is not addressed to */
+        int to = (int)sim_below((uint64_t)H.n_hosts);
+        if (to == e->to || !sim_host_up(to))
+            return;
+        hostile_refused(to, raftc_host_step(H.hosts[to].h, e->buf, e->len),
+                        "an envelope addressed to another host");
+        H.hostile.misaddressed++;
+        break;
+    }
+    default: { /* random bytes, or flipped bytes inside the envelope's addressing */
+        uint8_t buf[48];
+        size_t len = 1 + sim_below(sizeof buf);
+        for (size_t k = 0; k < len; k++)
+            buf[k] = (uint8_t)sim_rand();
+        buf[0] |= 0x80; /* an unfinished varint key: never a valid field 1 or 2 */
+        int to = (int)sim_below((uint64_t)H.n_hosts);
+        if (!sim_host_up(to))
+            return;
+        hostile_refused(to, raftc_host_step(H.hosts[to].h, buf, len), "random bytes");
+        H.hostile.garbage++;
+        break;
+    }
+    }
+}
+
+void sim_host_hostile_end_run(void)
+{
+    sh_hostile_total.replayed += H.hostile.replayed;
+    sh_hostile_total.misaddressed += H.hostile.misaddressed;
+    sh_hostile_total.garbage += H.hostile.garbage;
+    for (size_t k = 0; k < SH_REPLAY_RING; k++) {
+        free(replay_ring[k].buf);
+        replay_ring[k].buf = NULL;
+    }
+    replay_n = 0;
+}
+
 /* ---- send and deliver ---- */
 
 static uint64_t delay(void)
@@ -232,6 +313,7 @@ static void deliver(sh_env *e)
     if (rc != RAFTC_OK && rc != RAFTC_EPROPOSAL_DROPPED && rc != RAFTC_ESTEP_PEER_NOT_FOUND)
         sim_host_ck(rc, "raftc_host_step", e->to);
     report_snapshots(e, RAFTC_SNAPSHOT_FINISH);
+    hostile_after(e);
 }
 
 void sim_host_net_deliver_due(void)

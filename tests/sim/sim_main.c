@@ -32,7 +32,7 @@ static void usage(void)
             "                 [--async-writes]\n"
             "       raftc-sim --multiraft [--hosts N(3..5)] [--groups N(1..64)]\n"
             "                 [--quiesce|--no-quiesce] [--disk] (and the options above but\n"
-            "                 --nodes, --async-writes, --hostile, --no-readindex)\n");
+            "                 --nodes, --async-writes, --no-readindex)\n");
     exit(2);
 }
 
@@ -382,7 +382,7 @@ static int run_one(const sim_opts *opts)
     S.rng = opts->seed;
     derive_params();
     if (opts->multiraft) {
-        if (opts->async_writes || opts->hostile_pm || opts->nodes)
+        if (opts->async_writes || opts->nodes)
             usage();
         return sim_host_run();
     }
@@ -465,7 +465,14 @@ int main(int argc, char **argv)
     if (opts.soak)
         printf("raftc-sim: seeds %llu..%llu, %llu steps each\n", (unsigned long long)opts.seed,
                (unsigned long long)(opts.seed + count - 1), (unsigned long long)opts.steps);
-    if (opts.hostile_pm) {
+    if (opts.hostile_pm && opts.multiraft) {
+        const sh_hostile_totals *h = &sh_hostile_total;
+        printf("sim hostile multiraft: %llu injected: %llu replayed, %llu misaddressed (all "
+               "refused), %llu random (all refused); runs failed: %llu\n",
+               (unsigned long long)(h->replayed + h->misaddressed + h->garbage),
+               (unsigned long long)h->replayed, (unsigned long long)h->misaddressed,
+               (unsigned long long)h->garbage, (unsigned long long)failed);
+    } else if (opts.hostile_pm) {
         const sim_hostile_totals *h = &sim_hostile_total;
         printf("sim hostile: %llu injected: %llu replayed, %llu forged (all refused), %llu "
                "mutated (%llu accepted, receiver restarted); runs failed: %llu (a failed correct "
