@@ -109,16 +109,39 @@ typedef struct hot_node {
     raftc_ready *view;   /* the Ready handed out last, until advance (NULL: none) */
     unsigned long long gen; /* changes whenever the view does */
     PyObject *keep;      /* what keeps node, ms and lb alive (the cffi cdata) */
-    PyObject *owner;     /* the RawNode: its methods take everything off the fast path */
+    PyObject *owner;     /* a weak reference to the RawNode, whose methods take everything
+                          * off the fast path (weak: the RawNode holds this object through its
+                          * bound methods, and must be freed as soon as it is dropped) */
 } hot_node;
+
+/* The RawNode (a new reference), or NULL with an exception once it is gone. */
+static PyObject *owner_get(hot_node *self)
+{
+    PyObject *o = NULL;
+    if (self->owner != NULL) {
+#if PY_VERSION_HEX >= 0x030D0000
+        if (PyWeakref_GetRef(self->owner, &o) < 0)
+            return NULL;
+#else
+        o = PyWeakref_GetObject(self->owner);
+        if (o == Py_None)
+            o = NULL;
+        Py_XINCREF(o);
+#endif
+    }
+    if (o == NULL)
+        PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot.Node: its RawNode is gone");
+    return o;
+}
 
 static PyObject *owner_call(hot_node *self, const char *method, PyObject *arg)
 {
-    if (self->owner == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot.Node without its RawNode");
+    PyObject *owner = owner_get(self);
+    if (owner == NULL)
         return NULL;
-    }
-    return PyObject_CallMethod(self->owner, method, arg != NULL ? "(O)" : NULL, arg);
+    PyObject *r = PyObject_CallMethod(owner, method, arg != NULL ? "(O)" : NULL, arg);
+    Py_DECREF(owner);
+    return r;
 }
 
 /* The error path of the calls below: the RawNode raises what rc means (node lock, log lines,
@@ -193,11 +216,12 @@ static PyObject *node_propose_many(hot_node *self, PyObject *datas)
         int rc = F.propose(self->node, (const uint8_t *)PyBytes_AS_STRING(b),
                            (size_t)PyBytes_GET_SIZE(b));
         if (rc != 0) {
-            if (self->owner == NULL) {
-                PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot.Node without its RawNode");
+            PyObject *owner = owner_get(self);
+            if (owner == NULL)
                 return NULL;
-            }
-            return PyObject_CallMethod(self->owner, "_many_failed", "(ni)", i, rc);
+            PyObject *r = PyObject_CallMethod(owner, "_many_failed", "(ni)", i, rc);
+            Py_DECREF(owner);
+            return r;
         }
     }
     return PyLong_FromSsize_t(n);
@@ -209,11 +233,12 @@ static PyObject *s_data, *s_h, *s_node, *s_gen, *s_cdata, *s_ctypes, *s_cfirst, 
  * but could not be copied out (accepted 1) or stored (accepted 2)). */
 static PyObject *ready_failed(hot_node *self, int rc, int accepted)
 {
-    if (self->owner == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot.Node without its RawNode");
+    PyObject *owner = owner_get(self);
+    if (owner == NULL)
         return NULL;
-    }
-    return PyObject_CallMethod(self->owner, "_ready_error", "(ii)", rc, accepted);
+    PyObject *r = PyObject_CallMethod(owner, "_ready_error", "(ii)", rc, accepted);
+    Py_DECREF(owner);
+    return r;
 }
 
 static int set(PyObject *obj, PyObject *name, PyObject *value)
@@ -232,10 +257,6 @@ static int set(PyObject *obj, PyObject *name, PyObject *value)
  * holds no lock: see the comment at the top. */
 static PyObject *ready_impl(hot_node *self, int store)
 {
-    if (self->owner == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot.Node without its RawNode");
-        return NULL;
-    }
     if (self->node == NULL || (store && self->ms == NULL))
         return owner_call(self, store ? "_slow_ready_stored" : "_slow_ready", NULL);
     /* the one container, before the Ready: see the comment at the top */
@@ -323,8 +344,7 @@ static PyObject *ready_impl(hot_node *self, int store)
     }
     int err = set(ready, s_data, data) | set(ready, s_h, h);
     data = NULL;
-    Py_INCREF(self->owner);
-    err |= set(ready, s_node, self->owner);
+    err |= set(ready, s_node, owner_get(self));
     err |= set(ready, s_gen, PyLong_FromUnsignedLongLong(self->gen));
     if (store) {
         err |= set(ready, s_cdata, list);
@@ -470,7 +490,8 @@ static void node_dealloc(hot_node *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* Node(owner, node address, memstorage address or 0, log buffer address, keep) */
+/* Node(weak reference to the RawNode, node address, memstorage address or 0, log buffer
+ * address, keep) */
 static int node_init(hot_node *self, PyObject *args, PyObject *kwds)
 {
     PyObject *owner, *node, *ms, *lb, *keep;
@@ -478,6 +499,10 @@ static int node_init(hot_node *self, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOO", kwlist, &owner, &node, &ms, &lb,
                                      &keep))
         return -1;
+    if (!PyWeakref_CheckRef(owner)) {
+        PyErr_SetString(PyExc_TypeError, "Node(): owner must be a weak reference");
+        return -1;
+    }
     if (!bound) {
         PyErr_SetString(PyExc_RuntimeError, "pyraftc._hot: bind() was not called");
         return -1;

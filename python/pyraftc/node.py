@@ -6,6 +6,7 @@ import logging
 import struct
 import sys
 import threading
+import weakref
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _hot
@@ -480,7 +481,7 @@ class RawNode:
         if not isinstance(self, _LockedRawNode):
             # The hot calls as methods of a C object holding the node pointer, put in the
             # instance dict: node.step(b) is then one C call (see python/_hot.c).
-            hot = self._hot = _hot.Node(self, _address(self._node), _address(self._ctx.ms),
+            hot = self._hot = _hot.Node(weakref.ref(self), _address(self._node), _address(self._ctx.ms),
                                         _address(self._logbuf),
                                         (self._node, self._ctx.ms, self._logbuf))
             self.__dict__.update(tick=hot.tick, has_ready=hot.has_ready, step=hot.step,

@@ -200,3 +200,23 @@ def test_hot_calls_take_the_other_argument_types(leader_node):
         node.step(raftpb.Message(type=raftpb.MsgAppResp, from_=2, to=1, term=1))
     c.stabilize()
     assert c.applied[1][-4:] == [b"ba", b"mv", b"t1", b"t2"]
+
+
+def test_a_dropped_node_is_freed_at_once():
+    # No reference cycle through the C methods: dropping the last reference frees the node
+    # (here with the collector off), so its storage may be closed right away.
+    import gc
+    st = pyraftc.MemoryStorage()
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=st, logger=quiet))
+    assert node._hot is not None
+    node.bootstrap([pyraftc.Peer(id=1)])
+    fast_loop(node)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del node
+        st.close()
+    finally:
+        if enabled:
+            gc.enable()
+    assert st.closed
