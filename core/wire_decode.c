@@ -46,102 +46,90 @@ static inline void rd_mark(const rd *r, const uint8_t *p, size_t n)
 }
 
 /* One field: its number, wire type, the bytes after the tag (v, vn: a varint, fixed-width
- * bytes, or a length prefix and the contents) and, when length-delimited, the contents. */
+ * bytes, or a length prefix and the contents), a varint's value (bits beyond 64 dropped, as
+ * protobuf-c's uint64; an enum is its low 32 bits) and, when length-delimited, the contents. */
 typedef struct pb_field {
     uint32_t num;
     unsigned wt;
     const uint8_t *v;
     size_t vn;
+    uint64_t val;
     const uint8_t *body;
     size_t n;
 } pb_field;
+
+/* A varint of at most max bytes at *pp (< end): its value into *val, *pp past it. */
+static inline bool pb_varint(const uint8_t **pp, const uint8_t *end, unsigned max, uint64_t *val)
+{
+    const uint8_t *p = *pp;
+    uint64_t x = 0;
+    for (unsigned i = 0; i < max && p < end; i++) {
+        uint8_t c = *p++;
+        x |= (uint64_t)(c & 0x7f) << (7 * i);
+        if ((c & 0x80) == 0) {
+            *pp = p;
+            *val = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A tag of at most 5 bytes (protobuf-c's 32-bit field number) at *pp (< end), whose first byte
+ * has field bits. */
+static inline bool pb_tag(const uint8_t **pp, const uint8_t *end, uint32_t *num, unsigned *wt)
+{
+    const uint8_t *d = *pp;
+    uint64_t tag;
+    if ((d[0] & 0xf8) == 0 || !pb_varint(pp, end, 5, &tag))
+        return false;
+    *num = (uint32_t)(tag >> 3);
+    *wt = d[0] & 7;
+    return true;
+}
 
 /* Reads the field at r->p (< r->end) as protobuf-c's unpacker frames it: a tag of at most 5
  * bytes whose first byte has field bits, a varint of at most 10 bytes, 8 or 4 fixed bytes, or
  * a length prefix of at most 5 bytes and that many bytes; groups and wire types 6 and 7 are
  * refused. Marks the tag and the value or length prefix as read (not the contents). */
-static bool pb_next(rd *r, pb_field *f)
+static inline bool pb_next(rd *r, pb_field *f)
 {
-    const uint8_t *d = r->p;
-    size_t rem = (size_t)(r->end - d);
-    if ((d[0] & 0xf8) == 0)
+    const uint8_t *d = r->p, *p = d;
+    if (!pb_tag(&p, r->end, &f->num, &f->wt))
         return false;
-    uint32_t num = (uint32_t)(d[0] & 0x7f) >> 3;
-    size_t used = 1;
-    if (d[0] & 0x80) {
-        size_t max = rem < 5 ? rem : 5;
-        unsigned shift = 4;
-        for (;;) {
-            if (used == max)
-                return false;
-            uint8_t c = d[used++];
-            num |= (uint32_t)(c & 0x7f) << shift;
-            if ((c & 0x80) == 0)
-                break;
-            shift += 7;
-        }
-    }
-    const uint8_t *v = d + used;
-    size_t vn = 0, max;
-    rem -= used;
-    f->num = num;
-    f->wt = d[0] & 7;
-    f->body = NULL;
-    f->n = 0;
+    f->v = p;
     switch (f->wt) {
     case 0:
-        max = rem < 10 ? rem : 10;
-        while (vn < max && (v[vn] & 0x80))
-            vn++;
-        if (vn == max)
+        if (!pb_varint(&p, r->end, 10, &f->val))
             return false;
-        vn++;
         break;
     case 1:
-    case 5:
-        vn = f->wt == 1 ? 8 : 4;
-        if (rem < vn)
+    case 5: {
+        size_t w = f->wt == 1 ? 8 : 4;
+        if ((size_t)(r->end - p) < w)
             return false;
+        p += w;
         break;
+    }
     case 2: {
-        uint64_t n = 0;
-        max = rem < 5 ? rem : 5;
-        for (; vn < max; vn++) {
-            n |= (uint64_t)(v[vn] & 0x7f) << (7 * vn);
-            if ((v[vn] & 0x80) == 0)
-                break;
-        }
-        if (vn == max)
+        uint64_t n;
+        if (!pb_varint(&p, r->end, 5, &n) || n > (uint64_t)(r->end - p))
             return false;
-        vn++;
-        if (n > rem - vn)
-            return false;
-        f->body = v + vn;
+        f->body = p;
         f->n = (size_t)n;
-        rd_mark(r, d, used + vn);
-        vn += f->n;
-        f->v = v;
-        f->vn = vn;
-        r->p = v + vn;
+        rd_mark(r, d, (size_t)(p - d));
+        p += n;
+        f->vn = (size_t)(p - f->v);
+        r->p = p;
         return true;
     }
     default:
         return false;
     }
-    rd_mark(r, d, used + vn);
-    f->v = v;
-    f->vn = vn;
-    r->p = v + vn;
+    rd_mark(r, d, (size_t)(p - d));
+    f->vn = (size_t)(p - f->v);
+    r->p = p;
     return true;
-}
-
-/* A varint's value, bits beyond 64 dropped (protobuf-c's uint64; an enum is its low 32 bits). */
-static inline uint64_t pb_u64(const uint8_t *v, size_t n)
-{
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++)
-        x |= (uint64_t)(v[i] & 0x7f) << (7 * i);
-    return x;
 }
 
 /* protobuf-c's bool: true iff any byte of the value (whatever its wire type; a length prefix
@@ -154,10 +142,12 @@ static bool pb_bool(const pb_field *f)
     return false;
 }
 
-/* Skips the contents of a field nobody reads (unknown fields), marking them read. */
+/* Skips the contents of a length-delimited field nobody reads (unknown fields), marking them
+ * read; the other wire types have no contents. */
 static inline void pb_skip(const rd *r, const pb_field *f)
 {
-    rd_mark(r, f->body, f->n);
+    if (f->wt == 2)
+        rd_mark(r, f->body, f->n);
 }
 
 /* ---- Entry ---- */
@@ -180,9 +170,9 @@ static int entry_read(entry_view *e, rd r)
         if (f.num >= 1 && f.num <= 3 && f.wt != 0)
             return RC_ERR_DECODE;
         switch (f.num) {
-        case 1: e->type = (uint32_t)pb_u64(f.v, f.vn); break;
-        case 2: e->term = pb_u64(f.v, f.vn); break;
-        case 3: e->index = pb_u64(f.v, f.vn); break;
+        case 1: e->type = (uint32_t)f.val; break;
+        case 2: e->term = f.val; break;
+        case 3: e->index = f.val; break;
         case 4:
             if (f.wt != 2)
                 return RC_ERR_DECODE;
@@ -245,11 +235,11 @@ int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len
             return RC_ERR_DECODE;
         }
         if (f.num == 1)
-            out->term = pb_u64(f.v, f.vn);
+            out->term = f.val;
         else if (f.num == 2)
-            out->vote = pb_u64(f.v, f.vn);
+            out->vote = f.val;
         else if (f.num == 3)
-            out->commit = pb_u64(f.v, f.vn);
+            out->commit = f.val;
     }
     return RC_OK;
 }
@@ -328,6 +318,7 @@ static int msg_snapshot(msg_state *s, const rd *r, const uint8_t *raw, const pb_
         s->snap_len = f->n;
         s->snap_raw = raw;
         s->snap_raw_len = raw_len;
+        s->snaps_len = s->snaps_cap = 0;
         return RC_OK;
     }
     size_t need = s->snaps_len + (s->n_snaps == 2 ? s->snap_raw_len : 0) + raw_len;
@@ -394,63 +385,50 @@ static int msg_finish_snapshot(rc_message *m, msg_store *st, msg_state *s, const
     return rc;
 }
 
-/* Scalar fields of Message by number (NULL = not a uint64 field). */
-static uint64_t *msg_scalar(rc_message *m, uint32_t f)
-{
-    switch (f) {
-    case 2: return &m->to;
-    case 3: return &m->from;
-    case 4: return &m->term;
-    case 5: return &m->log_term;
-    case 6: return &m->index;
-    case 8: return &m->commit;
-    case 11: return &m->reject_hint;
-    case 13: return &m->vote;
-    default: return NULL;
-    }
-}
-
 /* One field of a Message. */
 static int msg_field(rc_message *m, msg_store *st, msg_state *s, const rd *r, const uint8_t *raw,
                      const pb_field *f, int depth)
 {
-    uint64_t *dst = msg_scalar(m, f->num);
-    if (dst != NULL || f->num == 1) {
+    uint64_t *dst;
+    switch (f->num) {
+    case 1:
         if (f->wt != 0)
             return RC_ERR_DECODE;
-        if (dst != NULL)
-            *dst = pb_u64(f->v, f->vn);
-        else
-            s->type = (uint32_t)pb_u64(f->v, f->vn);
+        s->type = (uint32_t)f->val;
         return RC_OK;
-    }
-    switch (f->num) {
+    case 2: dst = &m->to; break;
+    case 3: dst = &m->from; break;
+    case 4: dst = &m->term; break;
+    case 5: dst = &m->log_term; break;
+    case 6: dst = &m->index; break;
+    case 8: dst = &m->commit; break;
+    case 11: dst = &m->reject_hint; break;
+    case 13: dst = &m->vote; break;
     case 10: /* a bool takes any wire type */
         m->reject = pb_bool(f);
-        if (f->wt == 2)
-            pb_skip(r, f);
+        pb_skip(r, f);
         return RC_OK;
     case 7:
+        return f->wt == 2 ? msg_entry(m, st, s, r, f) : RC_ERR_DECODE;
     case 9:
+        return f->wt == 2 ? msg_snapshot(s, r, raw, f) : RC_ERR_DECODE;
     case 12:
-    case 14:
-        if (f->wt != 2 || (f->num == 14 && depth > 0))
-            return RC_ERR_DECODE; /* responses nested deeper than one level */
-        if (f->num == 7)
-            return msg_entry(m, st, s, r, f);
-        if (f->num == 9)
-            return msg_snapshot(s, r, raw, f);
-        if (f->num == 14)
-            return msg_response(m, st, s, r, f);
+        if (f->wt != 2)
+            return RC_ERR_DECODE;
         s->ctx = f->body;
         s->ctx_len = f->n;
         pb_skip(r, f);
         return RC_OK;
+    case 14: /* a responses field in a response: nested deeper than one level */
+        return f->wt == 2 && depth == 0 ? msg_response(m, st, s, r, f) : RC_ERR_DECODE;
     default:
-        if (f->wt == 2)
-            pb_skip(r, f);
+        pb_skip(r, f);
         return RC_OK;
     }
+    if (f->wt != 0)
+        return RC_ERR_DECODE;
+    *dst = f->val;
+    return RC_OK;
 }
 
 /* Reads one Message (depth 0, or 1 for a responses item) into m. Returns RC_ERR_DECODE for
@@ -460,8 +438,15 @@ static int msg_field(rc_message *m, msg_store *st, msg_state *s, const rd *r, co
  * stored stays in m for the caller to release. */
 static int msg_read(rc_message *m, rd r, msg_store *st, int depth, int *verr)
 {
-    msg_state s;
-    memset(&s, 0, sizeof(s));
+    msg_state s; /* the snapshot fields are set at the first snapshot field (msg_snapshot) */
+    s.type = 0;
+    s.ctx = NULL;
+    s.ctx_len = 0;
+    s.n_snaps = 0;
+    s.snaps = NULL;
+    s.resp_cap = 0;
+    s.bad_entry = false;
+    s.resp_err = RC_OK;
     int rc = RC_OK;
     while (rc == RC_OK && r.p < r.end) {
         const uint8_t *raw = r.p;
