@@ -189,4 +189,11 @@ int capi_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
 int capi_take_string(char **out, rc_strbuf *b);
 
+/* The multi-raft host's parts the host storage needs (raftc_host.c): the host Ready not yet
+ * advanced (NULL if none), and every group with the memory storage holding its log (fn's
+ * non-zero result stops the walk and is returned). */
+const raftc_batch *capi_host_batch(const raftc_host *host);
+typedef int (*capi_host_group_fn)(void *ctx, uint64_t group, rc_memstorage *ms);
+int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx);
+
 #endif
