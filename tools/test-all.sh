@@ -341,10 +341,10 @@ fi
 # consecutive seeds for a time budget (RAFTC_MULTIRAFT_SECONDS, default 45). A longer soak:
 # tools/sim-soak.sh -t 3600 -- --multiraft --disk --hostile 1000 --steps 2000.
 multiraft_seconds="${RAFTC_MULTIRAFT_SECONDS:-45}"
-echo "==== [sim-multiraft] tools/sim-soak.sh -t $multiraft_seconds -s 3000000 -- --multiraft --disk --hostile 1000 --steps 2000"
+echo "==== [sim-multiraft] tools/sim-soak.sh -t $multiraft_seconds -c 10 -s 3000000 -- --multiraft --disk --hostile 1000 --steps 2000"
 multiraft_log="$build_root/sim-multiraft.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
-    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -s 3000000 \
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -c 10 -s 3000000 \
         -- --multiraft --disk --hostile 1000 --steps 2000 2>&1 | tee "$multiraft_log"; then
         summary+=("sim-multiraft: $(tail -1 "$multiraft_log" | sed 's/^sim-soak: //') (3-5 hosts x 16-64 groups each, host stores with power cuts, hostile envelopes)")
     else
