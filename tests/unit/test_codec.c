@@ -868,7 +868,7 @@ static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scrat
     rc_message d;
     int want = rc_decode_message(&d, buf, len, 0);
     rc_step_message sm;
-    assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool), want);
+    assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool, NULL), want);
     rc_message_summary sum;
     assert_int_equal(rc_summarize_message(&sum, buf, len, 0), want);
     if (want == RC_OK) {
