@@ -373,6 +373,17 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_host_last_error;
 %ignore raftc_host_set_quiesce;
 %ignore raftc_host_add_group;
+%ignore raftc_host_load_group;
+%ignore raftc_hoststore_open;
+%ignore raftc_hoststore_free;
+%ignore raftc_hoststore_load;
+%ignore raftc_hoststore_save;
+%ignore raftc_hoststore_create_snapshot;
+%ignore raftc_hoststore_remove_group;
+%ignore raftc_hoststore_info;
+%ignore raftc_hoststore_last_error;
+%ignore raftc_host_create_snapshot;
+%ignore raftc_host_compact;
 %ignore raftc_host_remove_group;
 %ignore raftc_host_group;
 %ignore raftc_host_group_count;

@@ -519,7 +519,10 @@ int raftc_diskstorage_memstorage(raftc_memstorage **out, raftc_diskstorage *ds);
  * fails the storage as above: queued messages are dropped, no response of theirs is released,
  * submit returns RAFTC_EFAILED and take_responses returns RAFTC_EFAILED once the responses of
  * what was persisted before have been taken. raftc_diskstorage_free persists what is queued,
- * then stops the thread. All calls on the handle still come from one host thread at a time. */
+ * then stops the thread. All calls on the handle still come from one host thread at a time,
+ * except raftc_diskstorage_take_responses: it touches only the writer's queue (under the
+ * writer's own lock), so a host may wait in it on one thread while another thread makes the
+ * other calls (never raftc_diskstorage_free meanwhile). */
 
 /* Queues one MsgStorageAppend addressed to RAFTC_LOCAL_APPEND_THREAD (raftpb Message bytes,
  * copied) for the writer thread. RAFTC_ESTATE without the writer (async_writes not set),
@@ -1265,6 +1268,25 @@ int raftc_host_set_quiesce(raftc_host *host, int enabled);
  * RAFTC_ESTATE when the group exists; RAFTC_ENOMEM; a node creation or bootstrap error. */
 int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
                                    size_t n);
+/* Creates group `group` on this node from a durable copy of its log (a host restarting): ms's
+ * snapshot, entries after it and HardState are copied into the host's storage (ms is only read and may be
+ * freed afterwards), and the group's node starts with Applied = applied (the index its state
+ * machine was restored to, at least ms's snapshot index). Errors as raftc_host_add_group;
+ * RAFTC_EINVAL for a NULL ms. */
+int raftc_host_load_group(raftc_host *host, uint64_t group, raftc_memstorage *ms,
+                                    uint64_t applied);
+/* As raftc_memstorage_create_snapshot (out may be NULL) on group `group`'s log in the host's
+ * storage: a snapshot at applied index i with the ConfState and the application's data, sent
+ * to followers that fell behind the compacted log. RAFTC_ENOTFOUND when there is no such group;
+ * otherwise the errors of raftc_memstorage_create_snapshot. */
+int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint64_t group,
+                                         uint64_t i, const uint8_t *conf_state,
+                                         size_t conf_state_len, const uint8_t *data,
+                                         size_t data_len);
+/* As raftc_memstorage_compact on group `group`'s log in the host's storage. RAFTC_ENOTFOUND
+ * when there is no such group; otherwise the errors of raftc_memstorage_compact
+ * (raftc_host_last_error names the group and gives etcd's text). */
+int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t compact_index);
 /* Removes group `group` and frees its node and its log. RAFTC_ENOTFOUND when there is no such
  * group; RAFTC_ESTATE while the group is in a host Ready not yet advanced. */
 int raftc_host_remove_group(raftc_host *host, uint64_t group);
@@ -1355,3 +1377,75 @@ int raftc_batch_envelope(uint64_t *to, const uint8_t **buf, size_t *len,
  * sent and applied it. RAFTC_ESTATE without a host Ready; otherwise the first group's error
  * (every group is advanced all the same). */
 int raftc_host_advance(raftc_host *host);
+
+/* ---- durable storage of a multi-raft host (docs/multiraft.md, "Durable storage") ----
+ *
+ * One log file in a directory, shared by every group of a host: raftc_hoststore_save persists
+ * a whole host Ready (every group's snapshot, entries and HardState) with one write and one
+ * fsync, before its envelopes are sent. Reopened after a crash or a power cut, it holds every
+ * group as of its last save; raftc_hoststore_load recreates them in a new host. A torn tail (a
+ * crash during a write) is cut off; other damage is refused with RAFTC_ECORRUPT naming the
+ * offset. The log is rewritten whole (a checkpoint of every group's log as the host holds it,
+ * written aside and renamed into place) when it outgrows the last checkpoint. A failed write,
+ * fsync or file operation fails the store for good (RAFTC_EFAILED from then on; reopen).
+ *
+ *     raftc_hoststore_open(&hs, err, sizeof err, dir, 0);
+ *     raftc_host_new(&host, cfg, node_id);
+ *     raftc_hoststore_load(hs, host);                 // the groups persisted before
+ *     ... raftc_host_ready(&batch, host);
+ *         raftc_hoststore_save(hs, host);             // one write + one fsync
+ *         send the envelopes, apply, raftc_host_advance(host);
+ *
+ * Groups are created with raftc_host_add_group as before (a group that never persisted
+ * anything is not in the store); snapshots and removals go through raftc_hoststore_* so that
+ * they are durable. One thread at a time. */
+typedef struct raftc_hoststore raftc_hoststore;
+
+/* Opens the host store in directory path (created if absent) and replays it; path may be
+ * "memfs:<machine>/<dir>" when RAFTC_TESTING_MEMFS is on. checkpoint_bytes: the log is rewritten
+ * once it grows past this many bytes plus twice the last checkpoint (0: 64 MiB). On failure
+ * *out is NULL and err (err_len bytes, may be NULL) gets the reason: RAFTC_ELOCKED,
+ * RAFTC_ECORRUPT, RAFTC_EIO, RAFTC_EINVAL, RAFTC_ENOMEM. */
+int raftc_hoststore_open(raftc_hoststore **out, char *err, size_t err_len,
+                                   const char *path, uint64_t checkpoint_bytes);
+/* Unlocks the directory and frees hs (NULL is a no-op); nothing unsaved is written. */
+void raftc_hoststore_free(raftc_hoststore *hs);
+/* Recreates every group found in the store in host (raftc_host_load_group, Applied = the
+ * group's snapshot index: restore each state machine from its snapshot) and forgets the
+ * recovered copies; a second call loads nothing. RAFTC_EINVAL for NULL, or the first error of
+ * raftc_host_load_group (e.g. RAFTC_ESTATE for a group the host has). */
+int raftc_hoststore_load(raftc_hoststore *hs, raftc_host *host);
+/* Persists host's Ready (from raftc_host_ready, not yet advanced): every group's snapshot,
+ * entries and HardState, in one write, then one fsync when any group's Ready must sync or holds
+ * a snapshot; then a checkpoint if the log outgrew the last one. Call it before sending the
+ * envelopes.
+ * RAFTC_ESTATE without a host Ready, RAFTC_EFAILED / RAFTC_EIO (the store failed), RAFTC_ENOMEM. */
+int raftc_hoststore_save(raftc_hoststore *hs, raftc_host *host);
+/* raftc_host_create_snapshot (out may be NULL), then the snapshot written and fsynced: reopened,
+ * the group's log starts at it (entries after it kept). Errors of raftc_host_create_snapshot,
+ * RAFTC_EFAILED / RAFTC_EIO. */
+int raftc_hoststore_create_snapshot(raftc_sink *out, raftc_hoststore *hs,
+                                              raftc_host *host, uint64_t group, uint64_t i,
+                                              const uint8_t *conf_state, size_t conf_state_len,
+                                              const uint8_t *data, size_t data_len);
+/* raftc_host_remove_group, then the removal written and fsynced. Errors of
+ * raftc_host_remove_group, RAFTC_EFAILED / RAFTC_EIO. */
+int raftc_hoststore_remove_group(raftc_hoststore *hs, raftc_host *host,
+                                           uint64_t group);
+
+/* Indexes into the array filled by raftc_hoststore_info. */
+typedef enum raftc_hoststore_field {
+    RAFTC_HS_LOG_BYTES = 0,    /* bytes of the log file */
+    RAFTC_HS_TORN_BYTES = 1,   /* bytes of a torn tail cut off when opening */
+    RAFTC_HS_RECOVERED = 2,    /* groups found when opening, not yet loaded */
+    RAFTC_HS_SAVES = 3,        /* raftc_hoststore_save calls that wrote something */
+    RAFTC_HS_FSYNCS = 4,       /* fsyncs of the log (saves, snapshots, removals) */
+    RAFTC_HS_CHECKPOINTS = 5,  /* log rewrites */
+    RAFTC_HS_FAILED = 6,       /* 1 once the store failed */
+    RAFTC_HS_COUNT = 7
+} raftc_hoststore_field;
+/* Fills info[0 .. min(n, RAFTC_HS_COUNT)) with the store's counters. RAFTC_EINVAL for NULL. */
+int raftc_hoststore_info(uint64_t *info, size_t n, const raftc_hoststore *hs);
+/* Why the store failed or the text of its last error ("" if none). Owned by hs, valid until
+ * its next call. Never NULL (a NULL hs gives ""). */
+const char *raftc_hoststore_last_error(const raftc_hoststore *hs);

@@ -174,9 +174,11 @@ static void group_sleep(raftc_host *host, host_group *g)
     host->stats[RAFTC_HO_QUIESCED]++;
 }
 
-/* Wakes g. When woken by something other than its leader (woken_by != its leader), a follower
- * also wakes its leader through the next envelope, so that heartbeats resume. */
-static int group_wake(raftc_host *host, host_group *g, uint64_t woken_by)
+/* Wakes g. A follower also wakes its leader through the next envelope, so that heartbeats
+ * resume: even when a message from the leader woke it, as that message may be a stale one
+ * (delayed past the leader's quiesce heartbeat) from a leader that is still quiet, and a woken
+ * follower without heartbeats would time out and campaign. */
+static int group_wake(raftc_host *host, host_group *g)
 {
     g->flags &= (uint8_t)~G_HINT;
     if (g->awake_at != HOST_NOT_AWAKE)
@@ -186,8 +188,7 @@ static int group_wake(raftc_host *host, host_group *g, uint64_t woken_by)
         return rc;
     host->stats[RAFTC_HO_WOKEN]++;
     const rc_raft *r = g->node->rn->raft;
-    if (r->state == RC_STATE_FOLLOWER && r->lead != RC_NONE && r->lead != host->id &&
-        r->lead != woken_by) {
+    if (r->state == RC_STATE_FOLLOWER && r->lead != RC_NONE && r->lead != host->id) {
         rc_host_outbox *o = outbox_for(host, r->lead);
         if (o == NULL || rc_host_outbox_put_wake(o, g->id) != RC_OK)
             return RAFTC_ENOMEM;
@@ -210,6 +211,27 @@ static int leader_sleep(raftc_host *host, host_group *g)
         host->stats[RAFTC_HO_HEARTBEATS]++;
     }
     group_sleep(host, g);
+    return RAFTC_OK;
+}
+
+/* A follower that knows no leader while quiescence is on (restarted, or a learner, in a group
+ * whose leader is quiet: nobody heartbeats it, and a learner never campaigns) asks every peer
+ * of its config to wake, once per election timeout: a woken follower wakes its leader, whose
+ * heartbeats then reach this one, and the group can go quiet again. */
+static int follower_ask_leader(raftc_host *host, host_group *g)
+{
+    const rc_raft *r = g->node->rn->raft;
+    if (!host->quiesce || r->state != RC_STATE_FOLLOWER || r->lead != RC_NONE ||
+        r->election_elapsed == 0 || r->election_elapsed % r->election_timeout != 0)
+        return RAFTC_OK;
+    const rc_progress_map *prs = &r->trk.progress;
+    for (size_t i = 0; i < prs->n; i++) {
+        if (prs->v[i].id == host->id)
+            continue;
+        rc_host_outbox *o = outbox_for(host, prs->v[i].id);
+        if (o == NULL || rc_host_outbox_put_wake(o, g->id) != RC_OK)
+            return RAFTC_ENOMEM;
+    }
     return RAFTC_OK;
 }
 
@@ -320,18 +342,44 @@ static int group_touch(host_group **out, raftc_host *host, uint64_t group)
     int rc = group_lookup(out, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = group_wake(host, *out, RAFTC_NONE);
+    rc = group_wake(host, *out);
     if (rc != RAFTC_OK)
         return host_fail(host, rc, NULL);
     mark_dirty(host, *out);
     return RAFTC_OK;
 }
 
-RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
-                                   size_t n)
+/* Copies src's snapshot, entries and HardState into the empty storage dst. */
+static int storage_copy(rc_memstorage *dst, rc_memstorage *src)
 {
-    if (host == NULL)
-        return RAFTC_EINVAL;
+    rc_snapshot snap = {0};
+    int rc = rc_memstorage_snapshot(src, &snap);
+    if (rc == RC_OK && snap.metadata.index > 0)
+        rc = rc_memstorage_apply_snapshot(dst, &snap);
+    rc_snapshot_free(&snap);
+    uint64_t first = rc_memstorage_first_index(src), last = rc_memstorage_last_index(src);
+    if (rc == RC_OK && last >= first) {
+        rc_entries ents = {0};
+        rc = rc_memstorage_entries(src, first, last + 1, UINT64_MAX, &ents);
+        if (rc == RC_OK)
+            rc = rc_memstorage_append(dst, ents.v, ents.n);
+        rc_entries_free(&ents);
+    }
+    rc_hard_state hs;
+    rc_conf_state cs = {0};
+    if (rc == RC_OK)
+        rc = rc_memstorage_initial_state(src, &hs, &cs);
+    rc_conf_state_free(&cs);
+    if (rc == RC_OK && !rc_hard_state_is_empty(&hs))
+        rc = rc_memstorage_set_hard_state(dst, &hs);
+    return rc;
+}
+
+/* Creates group `group`: its storage empty or (from != NULL) a copy of from, its node started
+ * with Applied = applied and bootstrapped with ids[0..n) when n > 0. */
+static int group_create(raftc_host *host, uint64_t group, rc_memstorage *from, uint64_t applied,
+                        const uint64_t *ids, size_t n)
+{
     if (group == 0 || (ids == NULL && n > 0))
         return host_fail(host, RAFTC_EINVAL, group == 0 ? "group id must not be 0" : NULL);
     if (rc_host_map_get(&host->groups, group) != NULL) {
@@ -346,10 +394,16 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     }
     g->id = group;
     g->awake_at = HOST_NOT_AWAKE;
+    const char *text = NULL;
+    int rc = from != NULL ? storage_copy(g->ms.ms, from) : RC_OK;
+    if (rc != RC_OK)
+        text = rc_memstorage_last_error(g->ms.ms)[0] != '\0' ? rc_memstorage_last_error(g->ms.ms)
+                                                            : raftc_strerror(rc);
     raftc_config c = host->cfg;
     c.ms = &g->ms;
-    const char *text = NULL;
-    int rc = raftc_node_new(&g->node, &text, &c);
+    c.c.applied = applied;
+    if (rc == RAFTC_OK)
+        rc = raftc_node_new(&g->node, &text, &c);
     if (rc == RAFTC_OK && n > 0)
         rc = raftc_node_bootstrap(g->node, ids, NULL, NULL, n);
     if (rc == RAFTC_OK)
@@ -359,7 +413,8 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     if (rc != RAFTC_OK) {
         snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s",
                  (unsigned long long)group,
-                 g->node != NULL ? raftc_node_last_error(g->node) : text);
+                 g->node != NULL ? raftc_node_last_error(g->node)
+                                 : text != NULL ? text : raftc_strerror(rc));
         if (rc_host_map_get(&host->groups, group) == g)
             rc_host_map_delete(&host->groups, group);
         group_free(g);
@@ -367,6 +422,55 @@ RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint6
     }
     mark_dirty(host, g);
     return host_ok(host);
+}
+
+RAFTC_API int raftc_host_add_group(raftc_host *host, uint64_t group, const uint64_t *ids,
+                                   size_t n)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    return group_create(host, group, NULL, host->cfg.c.applied, ids, n);
+}
+
+RAFTC_API int raftc_host_load_group(raftc_host *host, uint64_t group, raftc_memstorage *ms,
+                                    uint64_t applied)
+{
+    if (host == NULL || ms == NULL || ms->ms == NULL)
+        return RAFTC_EINVAL;
+    return group_create(host, group, ms->ms, applied, NULL, 0);
+}
+
+RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint64_t group,
+                                         uint64_t i, const uint8_t *conf_state,
+                                         size_t conf_state_len, const uint8_t *data,
+                                         size_t data_len)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    host_group *g;
+    int rc = group_lookup(&g, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc = raftc_memstorage_create_snapshot(out, &g->ms, i, conf_state, conf_state_len, data,
+                                          data_len);
+    return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, NULL);
+}
+
+RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t compact_index)
+{
+    if (host == NULL)
+        return RAFTC_EINVAL;
+    host_group *g;
+    int rc = group_lookup(&g, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc = raftc_memstorage_compact(&g->ms, compact_index);
+    if (rc == RAFTC_OK)
+        return host_ok(host);
+    snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s", (unsigned long long)group,
+             raftc_memstorage_last_error(&g->ms)[0] != '\0' ? raftc_memstorage_last_error(&g->ms)
+                                                           : raftc_strerror(rc));
+    return host_fail(host, rc, host->err_buf);
 }
 
 RAFTC_API int raftc_host_remove_group(raftc_host *host, uint64_t group)
@@ -441,6 +545,7 @@ RAFTC_API int raftc_host_tick(raftc_host *host)
             continue;
         }
         host_group_fail(host, &first, g, raftc_node_tick(g->node));
+        host_group_fail(host, &first, g, follower_ask_leader(host, g));
         mark_dirty(host, g);
     }
     return first == RAFTC_OK ? host_ok(host) : first;
@@ -493,7 +598,7 @@ RAFTC_API int raftc_host_wake_peer(raftc_host *host, uint64_t node_id)
         if (host->groups.slots[i].key == 0 || g->awake_at != HOST_NOT_AWAKE ||
             g->node->rn->raft->lead != node_id)
             continue;
-        if (group_wake(host, g, node_id) != RAFTC_OK)
+        if (group_wake(host, g) != RAFTC_OK)
             return host_fail(host, RAFTC_ENOMEM, NULL);
         mark_dirty(host, g);
     }
@@ -525,7 +630,7 @@ static void step_heartbeat(raftc_host *host, int *first, const rc_host_envelope 
         return;
     }
     if (!hb->quiesce || !host->quiesce)
-        host_group_fail(host, first, g, group_wake(host, g, e->from));
+        host_group_fail(host, first, g, group_wake(host, g));
     mark_dirty(host, g);
     int rc = step_scalar(g, RC_MSG_HEARTBEAT, e->to, e->from, hb->term, hb->commit);
     host_group_fail(host, first, g, rc);
@@ -566,7 +671,7 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             host->stats[RAFTC_HO_DROPPED]++;
             continue;
         }
-        host_group_fail(host, &first, g, group_wake(host, g, e.from));
+        host_group_fail(host, &first, g, group_wake(host, g));
         mark_dirty(host, g);
         host_group_fail(host, &first, g, raftc_node_step(g->node, mb, ml));
     }
@@ -593,7 +698,7 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             host->stats[RAFTC_HO_DROPPED]++;
             continue;
         }
-        host_group_fail(host, &first, g, group_wake(host, g, e.from));
+        host_group_fail(host, &first, g, group_wake(host, g));
         mark_dirty(host, g);
     }
     rc_host_envelope_free(&e);
@@ -645,7 +750,7 @@ static int group_route(raftc_host *host, host_group *g, const rc_msgs *msgs)
         bool bare = m->context.len == 0;
         int rc;
         if (m->type != RC_MSG_HEARTBEAT_RESP && g->awake_at == HOST_NOT_AWAKE) {
-            rc = group_wake(host, g, RAFTC_NONE);
+            rc = group_wake(host, g);
             if (rc != RAFTC_OK)
                 return rc;
         }
@@ -828,4 +933,24 @@ RAFTC_API int raftc_host_advance(raftc_host *host)
     hrd->valid = false;
     raftc_sink_reset(hrd->envelopes);
     return first == RAFTC_OK ? host_ok(host) : first;
+}
+
+/* ---- internal: the host storage (raftc_hoststore.c) ---- */
+
+const raftc_batch *capi_host_batch(const raftc_host *host)
+{
+    return host->rd.valid ? &host->rd : NULL;
+}
+
+int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < host->groups.cap; i++) {
+        if (host->groups.slots[i].key == 0)
+            continue;
+        host_group *g = host->groups.slots[i].value;
+        int rc = fn(ctx, g->id, g->ms.ms);
+        if (rc != RAFTC_OK)
+            return rc;
+    }
+    return RAFTC_OK;
 }

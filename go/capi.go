@@ -267,6 +267,14 @@ func msApplySnapshot(ms *cMemStorage, snap []byte) error {
 }
 
 func msCreateSnapshot(ms *cMemStorage, i uint64, cs, data []byte) ([]byte, error) {
+	return createSnapshotBytes(cs, data, func(s *cSink, csp *C.uint8_t, csn C.size_t, dp *C.uint8_t, dn C.size_t) error {
+		return msErr(ms, C.raftc_memstorage_create_snapshot(s, ms, C.uint64_t(i), csp, csn, dp, dn))
+	})
+}
+
+// createSnapshotBytes runs a storage's create_snapshot call (the ConfState bytes cs and data
+// borrowed for the call) into a fresh sink and returns the snapshot bytes it put there.
+func createSnapshotBytes(cs, data []byte, call func(s *cSink, csp *C.uint8_t, csn C.size_t, dp *C.uint8_t, dn C.size_t) error) ([]byte, error) {
 	if len(data) > maxInput || len(cs) > maxInput {
 		return nil, newError(codeTooLarge, "")
 	}
@@ -275,7 +283,7 @@ func msCreateSnapshot(ms *cMemStorage, i uint64, cs, data []byte) ([]byte, error
 		return nil, err
 	}
 	defer sinkFree(s)
-	if err := msErr(ms, C.raftc_memstorage_create_snapshot(s, ms, C.uint64_t(i), bytesPtr(cs), C.size_t(len(cs)), bytesPtr(data), C.size_t(len(data)))); err != nil {
+	if err := call(s, bytesPtr(cs), C.size_t(len(cs)), bytesPtr(data), C.size_t(len(data))); err != nil {
 		return nil, err
 	}
 	return sinkItems(s)[0], nil

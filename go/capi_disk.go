@@ -99,18 +99,9 @@ func dsApplySnapshot(ds *cDiskStorage, snap []byte) error {
 // dsCreateSnapshot makes a durable snapshot at i with the ConfState bytes cs (empty: the empty
 // ConfState, as etcd's nil) and returns its bytes.
 func dsCreateSnapshot(ds *cDiskStorage, i uint64, cs, data []byte) ([]byte, error) {
-	if len(data) > maxInput || len(cs) > maxInput {
-		return nil, newError(codeTooLarge, "")
-	}
-	s, err := sinkNew()
-	if err != nil {
-		return nil, err
-	}
-	defer sinkFree(s)
-	if err := dsErr(ds, C.raftc_diskstorage_create_snapshot(s, ds, C.uint64_t(i), bytesPtr(cs), C.size_t(len(cs)), bytesPtr(data), C.size_t(len(data)))); err != nil {
-		return nil, err
-	}
-	return sinkItems(s)[0], nil
+	return createSnapshotBytes(cs, data, func(s *cSink, csp *C.uint8_t, csn C.size_t, dp *C.uint8_t, dn C.size_t) error {
+		return dsErr(ds, C.raftc_diskstorage_create_snapshot(s, ds, C.uint64_t(i), csp, csn, dp, dn))
+	})
 }
 
 func dsCompact(ds *cDiskStorage, i uint64) error {

@@ -178,8 +178,10 @@ int capi_node_result(raftc_node *node, int rc, const char *text);
             return capi_node_result((node), RAFTC_EFAILED, NULL);                                  \
     } while (0)
 
-/* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
-#define CAPI_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
+/* Smallest struct_size accepted for raftc_storage_callbacks: the end of its first published
+ * version (ABI 1.0), which ends with the snapshot callback; never the current sizeof. */
+#define CAPI_STORAGE_CALLBACKS_V1_SIZE                                                             \
+    (offsetof(raftc_storage_callbacks, snapshot) + sizeof(int (*)(void *, raftc_sink *)))
 
 /* Puts a heap-encoded buffer into the sink and frees it; passes rc through. */
 int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);
@@ -206,5 +208,12 @@ int capi_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs);
 int capi_sink_put_snapshot(raftc_sink *s, const rc_snapshot *snap);
 /* Moves a NUL-terminated strbuf into *out (heap); RAFTC_ENOMEM on oom. */
 int capi_take_string(char **out, rc_strbuf *b);
+
+/* The multi-raft host's parts the host storage needs (raftc_host.c): the host Ready not yet
+ * advanced (NULL if none), and every group with the memory storage holding its log (fn's
+ * non-zero result stops the walk and is returned). */
+const raftc_batch *capi_host_batch(const raftc_host *host);
+typedef int (*capi_host_group_fn)(void *ctx, uint64_t group, rc_memstorage *ms);
+int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx);
 
 #endif

@@ -68,7 +68,9 @@ func quorumVoteResult(a quorumArgs) (int, error) {
 	return int(out), nil
 }
 
-func voteResultName(r int) string { return C.GoString(C.raftc_vote_result_name(C.raftc_vote_result(r))) }
+func voteResultName(r int) string {
+	return C.GoString(C.raftc_vote_result_name(C.raftc_vote_result(r)))
+}
 
 type cChanger = C.raftc_changer
 

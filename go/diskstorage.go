@@ -188,20 +188,7 @@ func (s *DiskStorage) Snapshot() (snap *pb.Snapshot, err error) {
 }
 
 // Append appends entries durably, truncating any conflicting tail (see MemoryStorage.Append).
-func (s *DiskStorage) Append(entries []*pb.Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	bufs, err := encodeEntries(entries)
-	if err != nil {
-		return err
-	}
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return dsAppend(s.ds, bufs)
-}
+func (s *DiskStorage) Append(entries []*pb.Entry) error { return storeAppend(s, entries) }
 
 // SetHardState saves the HardState durably (ErrInvalid for nil).
 func (s *DiskStorage) SetHardState(st *pb.HardState) error {
@@ -223,51 +210,28 @@ func (s *DiskStorage) SetHardState(st *pb.HardState) error {
 // ErrSnapOutOfDate if it is not newer. Log segments and snapshot files it makes obsolete are
 // deleted.
 func (s *DiskStorage) ApplySnapshot(snap *pb.Snapshot) error {
-	if snap == nil {
-		return newError(codeInvalid, "raftc: nil Snapshot")
-	}
-	b, err := marshal(snap)
-	if err != nil {
-		return err
-	}
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return dsApplySnapshot(s.ds, b)
+	return storeApplySnapshot(s, snap)
 }
 
 // CreateSnapshot makes (and returns) a durable snapshot at index i with the ConfState cs (may
 // be nil) and data; log segments and snapshot files it makes obsolete are deleted. Errors as
 // MemoryStorage.CreateSnapshot.
 func (s *DiskStorage) CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) (*pb.Snapshot, error) {
-	var csb []byte
-	if cs != nil {
-		var err error
-		if csb, err = marshal(cs); err != nil {
-			return nil, err
-		}
-	}
-	var b []byte
-	err := s.enter()
-	if err == nil {
-		b, err = dsCreateSnapshot(s.ds, i, csb, data)
-	}
-	s.leave()
-	if err != nil {
-		return nil, err
-	}
-	return decodeSnapshot(b)
+	return storeCreateSnapshot(s, i, cs, data)
 }
 
 // Compact discards in-memory entries before compactIndex (the log on disk is trimmed by
 // snapshots). Errors as MemoryStorage.Compact.
 func (s *DiskStorage) Compact(compactIndex uint64) error {
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return dsCompact(s.ds, compactIndex)
+	return storeCompact(s, compactIndex)
+}
+
+// The C calls of cStore (the storage locked).
+func (s *DiskStorage) appendC(ents [][]byte) error   { return dsAppend(s.ds, ents) }
+func (s *DiskStorage) applySnapshotC(b []byte) error { return dsApplySnapshot(s.ds, b) }
+func (s *DiskStorage) compactC(i uint64) error       { return dsCompact(s.ds, i) }
+func (s *DiskStorage) createSnapshotC(i uint64, cs, data []byte) ([]byte, error) {
+	return dsCreateSnapshot(s.ds, i, cs, data)
 }
 
 // Sync makes every write so far durable (the group commit point; with SyncEach it only has

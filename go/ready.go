@@ -4,7 +4,10 @@
 // uint64 words (its length, the field count, raftc_ready_info's fields, one (offset, length)
 // pair per part, the read states' indexes, the messages' destinations) followed by the parts
 // as raftpb bytes. Entries are decoded here with protowire; messages and the snapshot with
-// etcd's generated code. Every byte slice is copied out of the C buffer.
+// etcd's generated code. Every byte slice is copied out of the C buffer, once: the entries'
+// Data are sub-slices of one copy of the entries' span of the buffer (the raw messages of one
+// copy of theirs), and committed entries the RawNode handed out before in Ready.Entries are
+// those same *pb.Entry values (entryCache), as in etcd's Ready.
 
 package raftc
 
@@ -33,20 +36,49 @@ func (p *packedReader) word(i int) uint64 { return binary.NativeEndian.Uint64(p.
 
 // part returns the next part's bytes (a view of the C buffer).
 func (p *packedReader) part() ([]byte, error) {
+	_, b, err := p.partAt()
+	return b, err
+}
+
+// partAt returns the next part's offset in the buffer and its bytes (a view of the C buffer).
+func (p *packedReader) partAt() (int, []byte, error) {
 	if p.next+1 >= p.words {
-		return nil, newError(codeDecode, "raftc: packed Ready too short")
+		return 0, nil, newError(codeDecode, "raftc: packed Ready too short")
 	}
 	off, n := p.word(p.next), p.word(p.next+1)
 	p.next += 2
 	if off > uint64(len(p.buf)) || n > uint64(len(p.buf))-off {
-		return nil, newError(codeDecode, "raftc: packed Ready part out of bounds")
+		return 0, nil, newError(codeDecode, "raftc: packed Ready part out of bounds")
 	}
-	return p.buf[off : off+n], nil
+	return int(off), p.buf[off : off+n], nil
+}
+
+// span is the smallest range of the buffer holding every range added to it.
+type span struct{ lo, hi int }
+
+func (s *span) add(off, n int) {
+	if n == 0 {
+		return
+	}
+	if s.hi == 0 || off < s.lo {
+		s.lo = off
+	}
+	s.hi = max(s.hi, off+n)
+}
+
+// copyOut copies the span out of the C buffer into one Go allocation (nil when empty); the
+// append allocates without zeroing what it then overwrites.
+func (s span) copyOut(buf []byte) []byte {
+	if s.hi == 0 {
+		return nil
+	}
+	return append([]byte(nil), buf[s.lo:s.hi]...)
 }
 
 // buildReadyPacked decodes a packed Ready. With raw, the messages are not decoded: they come
-// back as MessageBytes (copied into one Go allocation) and rd.Messages stays nil.
-func buildReadyPacked(buf []byte, raw bool) (rd Ready, msgs []MessageBytes, err error) {
+// back as MessageBytes (copied into one Go allocation) and rd.Messages stays nil. src gives
+// the entries (and entries' Data) it has; its recent cache takes this Ready's Entries.
+func buildReadyPacked(buf []byte, raw bool, src *readySources) (rd Ready, msgs []MessageBytes, err error) {
 	if len(buf) < 16 {
 		return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
 	}
@@ -64,10 +96,11 @@ func buildReadyPacked(buf []byte, raw bool) (rd Ready, msgs []MessageBytes, err 
 	if f(rdHasHard) != 0 {
 		rd.HardState = &pb.HardState{Term: u64(f(rdTerm)), Vote: u64(f(rdVote)), Commit: u64(f(rdCommit))}
 	}
-	if rd.Entries, err = p.entries(int(f(rdNEntries))); err != nil {
+	if rd.Entries, err = p.entries(int(f(rdNEntries)), &src.given, &src.proposed); err != nil {
 		return rd, nil, err
 	}
-	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted))); err != nil {
+	src.recent.add(rd.Entries)
+	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted)), &src.recent, nil); err != nil {
 		return rd, nil, err
 	}
 	nMsgs := int(f(rdNMessages))
@@ -134,28 +167,29 @@ func buildReadyPacked(buf []byte, raw bool) (rd Ready, msgs []MessageBytes, err 
 
 // rawMessages copies the next n parts (messages) into one Go allocation, each with its type.
 func (p *packedReader) rawMessages(n int) ([]MessageBytes, error) {
-	parts := make([][]byte, n)
-	total := 0
-	for i := range parts {
-		b, err := p.part()
+	offs := make([]int, 2*n)
+	var sp span
+	for i := 0; i < n; i++ {
+		off, b, err := p.partAt()
 		if err != nil {
 			return nil, err
 		}
-		parts[i] = b
-		total += len(b)
+		offs[2*i], offs[2*i+1] = off, len(b)
+		sp.add(off, len(b))
 	}
-	all := make([]byte, total)
+	all := sp.copyOut(p.buf)
 	msgs := make([]MessageBytes, n)
-	off := 0
-	for i, b := range parts {
-		copy(all[off:], b)
-		msgs[i].Data = all[off : off+len(b) : off+len(b)]
-		off += len(b)
+	for i := range msgs {
+		o, l := offs[2*i]-sp.lo, offs[2*i+1]
+		b := all[o : o+l : o+l]
+		if l == 0 {
+			b = []byte{}
+		}
 		typ, err := messageType(b)
 		if err != nil {
 			return nil, err
 		}
-		msgs[i].Type = typ
+		msgs[i] = MessageBytes{Type: typ, Data: b}
 	}
 	return msgs, nil
 }
@@ -183,30 +217,85 @@ func messageType(b []byte) (pb.MessageType, error) {
 	return pb.MsgHup, nil
 }
 
-func (p *packedReader) entries(n int) ([]*pb.Entry, error) {
+// entryView is a packed entry's fields; its Data stays in the buffer (dataOff, dataLen) unless
+// data, Go memory with the same bytes, was found for it.
+type entryView struct {
+	term, index      uint64
+	typ              pb.EntryType
+	dataOff, dataLen int
+	data             []byte
+}
+
+// entryBox is an entry with the values its optional fields point to (one allocation for a
+// Ready's entries).
+type entryBox struct {
+	e           pb.Entry
+	term, index uint64
+	typ         pb.EntryType
+}
+
+// entries decodes the next n parts (entries). Those cache has are its values; those whose
+// Data proposed has take that; the others share one allocation for their fields and one
+// copy of their span of the buffer for their Data. cache and proposed may be nil.
+func (p *packedReader) entries(n int, cache *entryCache, proposed *proposedData) ([]*pb.Entry, error) {
 	if n == 0 {
 		return nil, nil
 	}
 	ents := make([]*pb.Entry, n)
-	// One allocation for all the entries' scalar fields.
-	vals := make([]uint64, 2*n)
-	types := make([]pb.EntryType, n)
-	for i := range ents {
-		b, err := p.part()
+	views := make([]entryView, n)
+	fresh := 0
+	var sp span
+	for i := range views {
+		off, b, err := p.partAt()
 		if err != nil {
 			return nil, err
 		}
-		e := &pb.Entry{Term: &vals[2*i], Index: &vals[2*i+1], Type: &types[i]}
-		if err := decodeEntryInto(b, e); err != nil {
+		v := &views[i]
+		if err := decodeEntryView(b, off, v); err != nil {
 			return nil, err
 		}
+		if ents[i] = cache.take(v); ents[i] != nil {
+			continue
+		}
+		fresh++
+		if proposed != nil && v.typ == pb.EntryNormal {
+			v.data = proposed.take(p.buf[v.dataOff : v.dataOff+v.dataLen])
+		}
+		if v.data == nil {
+			sp.add(v.dataOff, v.dataLen)
+		}
+	}
+	if fresh == 0 {
+		return ents, nil
+	}
+	data := sp.copyOut(p.buf)
+	boxes := make([]entryBox, fresh)
+	k := 0
+	for i := range views {
+		if ents[i] != nil {
+			continue
+		}
+		v := &views[i]
+		b := &boxes[k]
+		b.term, b.index, b.typ = v.term, v.index, v.typ
+		e := &b.e
+		e.Term, e.Index, e.Type = &b.term, &b.index, &b.typ
+		if v.data != nil {
+			e.Data = v.data
+		} else if v.dataLen > 0 {
+			o := v.dataOff - sp.lo
+			e.Data = data[o : o+v.dataLen : o+v.dataLen]
+		}
 		ents[i] = e
+		k++
 	}
 	return ents, nil
 }
 
-// decodeEntryInto decodes raftpb Entry bytes into e, whose Term/Index/Type point to storage.
-func decodeEntryInto(b []byte, e *pb.Entry) error {
+// decodeEntryView decodes raftpb Entry bytes found at offset off of the buffer into v.
+func decodeEntryView(b []byte, off int, v *entryView) error {
+	*v = entryView{}
+	end := off + len(b)
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
@@ -215,26 +304,26 @@ func decodeEntryInto(b []byte, e *pb.Entry) error {
 		b = b[n:]
 		switch {
 		case typ == protowire.VarintType && (num == 1 || num == 2 || num == 3):
-			v, n := protowire.ConsumeVarint(b)
+			x, n := protowire.ConsumeVarint(b)
 			if n < 0 {
 				return newError(codeDecode, "raftc: malformed Entry")
 			}
 			b = b[n:]
 			switch num {
 			case 1:
-				*e.Type = pb.EntryType(v)
+				v.typ = pb.EntryType(x)
 			case 2:
-				*e.Term = v
+				v.term = x
 			case 3:
-				*e.Index = v
+				v.index = x
 			}
 		case typ == protowire.BytesType && num == 4:
-			v, n := protowire.ConsumeBytes(b)
+			d, n := protowire.ConsumeBytes(b)
 			if n < 0 {
 				return newError(codeDecode, "raftc: malformed Entry")
 			}
 			b = b[n:]
-			e.Data = append([]byte(nil), v...)
+			v.dataOff, v.dataLen = end-len(b)-len(d), len(d)
 		default:
 			n := protowire.ConsumeFieldValue(num, typ, b)
 			if n < 0 {

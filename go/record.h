@@ -19,6 +19,8 @@
  *   HARDSTATE  u64 term, u64 vote, u64 commit
  *   SNAPSHOT   u64 index, u64 term, u8 kind (DS_SNAP_REPLACE: the log was replaced by it, as
  *              MemoryStorage.ApplySnapshot; DS_SNAP_KEEP: entries after it stay)
+ *   GROUP      a multi-raft host log's record (hostlog.h): u64 group id, u8 kind, then the
+ *              kind's body
  */
 #ifndef DS_RECORD_H
 #define DS_RECORD_H
@@ -34,7 +36,8 @@
 #define DS_WAL_MAGIC "RAFTCWAL"
 #define DS_WAL_VERSION 1u
 
-enum { DS_REC_HEADER = 1, DS_REC_ENTRIES = 2, DS_REC_HARDSTATE = 3, DS_REC_SNAPSHOT = 4 };
+enum { DS_REC_HEADER = 1, DS_REC_ENTRIES = 2, DS_REC_HARDSTATE = 3, DS_REC_SNAPSHOT = 4,
+       DS_REC_GROUP = 5 };
 enum { DS_SNAP_REPLACE = 0, DS_SNAP_KEEP = 1 };
 
 /* A growable byte buffer the records are encoded into. */
@@ -53,6 +56,11 @@ int ds_rec_put_entries(ds_buf *b, const rc_entry *ents, size_t n);
 int ds_rec_put_hard_state(ds_buf *b, const rc_hard_state *hs);
 int ds_rec_put_snapshot(ds_buf *b, uint64_t index, uint64_t term, int kind);
 
+/* A GROUP record of group `group` and kind `kind` (a u8) with a body of body_len bytes: begin
+ * reserves it and returns where the body goes (NULL with *rc set: RC_ERR_NOMEM,
+ * RC_ERR_TOO_LARGE), the caller writes the body, end seals it. */
+uint8_t *ds_rec_group_begin(ds_buf *b, uint64_t group, int kind, size_t body_len, int *rc);
+void ds_rec_group_end(ds_buf *b, size_t body_len);
 /* A record found by ds_rec_next. */
 typedef struct ds_rec {
     int type;
@@ -68,6 +76,10 @@ enum { DS_NEXT_OK = 0, DS_NEXT_END = 1, DS_NEXT_BAD = 2 };
 int ds_rec_next(const uint8_t *buf, size_t len, size_t *off, ds_rec *rec);
 
 /* Payload decoders: RC_OK or RC_ERR_DECODE for a malformed payload. */
+/* The group id, kind and body (a view) of a GROUP record; RC_ERR_DECODE if it is too short. */
+int ds_rec_group(const ds_rec *r, uint64_t *group, int *kind, const uint8_t **body,
+                 size_t *body_len);
+
 int ds_rec_header(const ds_rec *r, uint64_t *seq);
 int ds_rec_hard_state(const ds_rec *r, rc_hard_state *hs);
 int ds_rec_snapshot(const ds_rec *r, uint64_t *index, uint64_t *term, int *kind);

@@ -169,50 +169,22 @@ func (s *MemoryStorage) Snapshot() (*pb.Snapshot, error) {
 }
 
 // ApplySnapshot overwrites the contents of this Storage object with those of the given
-// snapshot (ErrSnapOutOfDate if it is not newer).
+// snapshot (ErrSnapOutOfDate if it is not newer; ErrInvalid for nil).
 func (s *MemoryStorage) ApplySnapshot(snap *pb.Snapshot) error {
-	b, err := marshal(snap)
-	if err != nil {
-		return err
-	}
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return msApplySnapshot(s.ms, b)
+	return storeApplySnapshot(s, snap)
 }
 
 // CreateSnapshot makes a snapshot at index i with the ConfState cs (may be nil) and data.
 // ErrSnapOutOfDate if i is not newer than the current snapshot; an ErrFailed error (etcd
 // panics) if i is beyond the last index.
 func (s *MemoryStorage) CreateSnapshot(i uint64, cs *pb.ConfState, data []byte) (*pb.Snapshot, error) {
-	var csb []byte
-	if cs != nil {
-		var err error
-		if csb, err = marshal(cs); err != nil {
-			return nil, err
-		}
-	}
-	var b []byte
-	err := s.enter()
-	if err == nil {
-		b, err = msCreateSnapshot(s.ms, i, csb, data)
-	}
-	s.leave()
-	if err != nil {
-		return nil, err
-	}
-	return decodeSnapshot(b)
+	return storeCreateSnapshot(s, i, cs, data)
 }
 
 // Compact discards all log entries prior to compactIndex (ErrCompacted if already compacted;
 // an ErrFailed error, where etcd panics, beyond the last index).
 func (s *MemoryStorage) Compact(compactIndex uint64) error {
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return msCompact(s.ms, compactIndex)
+	return storeCompact(s, compactIndex)
 }
 
 // Append appends entries, truncating any conflicting tail. A gap after the last index is an
@@ -231,13 +203,13 @@ func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 		return err
 	}
 	s.mu.Unlock()
-	bufs, err := encodeEntries(entries)
-	if err != nil {
-		return err
-	}
-	defer s.leave()
-	if err := s.enter(); err != nil {
-		return err
-	}
-	return msAppend(s.ms, bufs)
+	return storeAppend(s, entries)
+}
+
+// The C calls of cStore (the storage locked).
+func (s *MemoryStorage) appendC(ents [][]byte) error   { return msAppend(s.ms, ents) }
+func (s *MemoryStorage) applySnapshotC(b []byte) error { return msApplySnapshot(s.ms, b) }
+func (s *MemoryStorage) compactC(i uint64) error       { return msCompact(s.ms, i) }
+func (s *MemoryStorage) createSnapshotC(i uint64, cs, data []byte) ([]byte, error) {
+	return msCreateSnapshot(s.ms, i, cs, data)
 }

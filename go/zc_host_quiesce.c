@@ -42,10 +42,15 @@ bool rc_host_leader_can_quiesce(const rc_rawnode *rn)
         return false;
     uint64_t last = rc_log_last_index(&r->raft_log);
     const rc_progress_map *prs = &r->trk.progress;
-    for (size_t i = 0; i < prs->n; i++)
+    bool voter = false;
+    for (size_t i = 0; i < prs->n; i++) {
         if (prs->v[i].pr.match != last)
             return false;
-    return true;
+        voter = voter || (prs->v[i].id == r->id && !prs->v[i].pr.is_learner);
+    }
+    /* A leader removed from (or demoted in) its config keeps heartbeating until it steps down
+     * or is destroyed: its followers, asleep, would otherwise wait for it forever. */
+    return voter;
 }
 
 bool rc_host_follower_can_quiesce(const rc_rawnode *rn, uint64_t from, uint64_t term,

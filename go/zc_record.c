@@ -125,6 +125,37 @@ int ds_rec_put_header(ds_buf *b, uint64_t seq)
     return rec_end(b, 20);
 }
 
+uint8_t *ds_rec_group_begin(ds_buf *b, uint64_t group, int kind, size_t body_len, int *rc)
+{
+    if (body_len > DS_REC_MAX_PAYLOAD) {
+        *rc = RC_ERR_TOO_LARGE;
+        return NULL;
+    }
+    uint8_t *p = rec_begin(b, 9 + body_len, DS_REC_GROUP, rc);
+    if (p == NULL)
+        return NULL;
+    put_u64(p, group);
+    p[8] = (uint8_t)kind;
+    return p + 9;
+}
+
+void ds_rec_group_end(ds_buf *b, size_t body_len)
+{
+    rec_end(b, 9 + body_len);
+}
+
+int ds_rec_group(const ds_rec *r, uint64_t *group, int *kind, const uint8_t **body,
+                 size_t *body_len)
+{
+    if (r->type != DS_REC_GROUP || r->len < 9)
+        return RC_ERR_DECODE;
+    *group = get_u64(r->payload);
+    *kind = r->payload[8];
+    *body = r->payload + 9;
+    *body_len = r->len - 9;
+    return RC_OK;
+}
+
 int ds_rec_put_hard_state(ds_buf *b, const rc_hard_state *hs)
 {
     int rc;
@@ -198,7 +229,7 @@ int ds_rec_next(const uint8_t *buf, size_t len, size_t *off, ds_rec *rec)
     uint32_t plen = get_u32(h + 4);
     int type = h[8];
     if (plen >= DS_REC_MAX_PAYLOAD || plen > len - o - DS_REC_HEADER_SIZE ||
-        type < DS_REC_HEADER || type > DS_REC_SNAPSHOT || h[9] != 0 || h[10] != 0 || h[11] != 0)
+        type < DS_REC_HEADER || type > DS_REC_GROUP || h[9] != 0 || h[10] != 0 || h[11] != 0)
         return DS_NEXT_BAD;
     if (ds_crc32c(0, h + 4, 8 + (size_t)plen) != get_u32(h))
         return DS_NEXT_BAD;

@@ -2,11 +2,12 @@
 # Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
 #
 # go-test.sh: the Go binding (go/, docs/go.md). Checks that the C sources generated into go/
-# are current (tools/gen-go-sources.sh --check), runs `go vet` and `go test -race` over the
-# module (the binding's tests, the datadriven driver over every etcd transcript and the
-# project's scenario files, the Node tests) with cgo's pointer checks on (GODEBUG=cgocheck=1,
-# the default), then examples/go/raftexample twice: on raftc and, with -tags etcdraft, on etcd
-# raft itself (the same program and tests).
+# are current (tools/gen-go-sources.sh --check) and that every Go file of the repository is
+# gofmt-clean, runs `go vet` and `go test -race` over the module (the binding's tests, the
+# datadriven driver over every etcd transcript and the project's scenario files, the Node
+# tests) with cgo's pointer checks on (GODEBUG=cgocheck=1, the default), then
+# examples/go/raftexample twice: on raftc and, with -tags etcdraft, on etcd raft itself (the
+# same program and tests).
 #
 # Prints "go: N passed, M failed (...)" (top-level Go tests) and exits non-zero on any failure;
 # exit 77 (skipped) when `go` is not installed.
@@ -22,6 +23,15 @@ fi
 
 if ! "$root/tools/gen-go-sources.sh" --check; then
     echo "go: 0 passed, 1 failed (go/ C sources out of date: run tools/gen-go-sources.sh)"
+    exit 1
+fi
+
+# gofmt over every Go file of the repository (the binding, its examples, the benchmarks, the
+# interop and conformance tools): a file it would rewrite fails the step.
+unformatted=$(cd "$root" && git ls-files -z -- '*.go' | xargs -0 gofmt -l)
+if [ -n "$unformatted" ]; then
+    echo "$unformatted"
+    echo "go: 0 passed, 1 failed (gofmt -l: run gofmt -w on the files above)"
     exit 1
 fi
 

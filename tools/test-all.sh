@@ -7,7 +7,8 @@
 #   3. ABI hardening: tools/check-layering.sh, tools/abi-check-symbols.sh,
 #      tools/check-decls-luajit.sh (bindings/raftc_decls.h in LuaJIT), tools/abi-valgrind.sh
 #      (valgrind over the gcc build), tools/abi-check-baseline.sh (abidiff), tools/fuzz-run.sh
-#      (libFuzzer, when clang can link it); each prints one summary line, exit 77 = skipped
+#      (libFuzzer, when clang can link it), tools/tsan-run.sh (ThreadSanitizer over the threaded
+#      tests); each prints one summary line, exit 77 = skipped
 #   4. tools/check-generated.sh when protoc-c is installed
 #   5. Python binding: a fresh virtualenv, `pip install .` (pyraftc) + pytest + mypy, then
 #      `pytest python/tests` (API, clusters, bad input, memory, etcd transcripts via
@@ -126,6 +127,10 @@ fi
 # step takes that long whatever their number).
 run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer, side by side)" \
     env RAFTC_BUILD_ROOT="$build_root" "$root/tools/fuzz-run.sh"
+# ThreadSanitizer over the tests that run threads (the disk storage's async writer, its locks,
+# the in-memory file systems): clang, own build dir, ~2 min on 2 cores with the build.
+run_check tsan "no data race in the threaded tests (disk writer, disk storage, memfs, sim --async-writes)" \
+    env RAFTC_BUILD_ROOT="$build_root" "$root/tools/tsan-run.sh"
 # What fuzz_hostile injected into its live clusters (printed at its exit).
 hostile_fuzz_log="$build_root/fuzz/run/fuzz_hostile.log"
 if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; then
@@ -326,6 +331,28 @@ if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     fi
 else
     summary+=("sim-hostile: FAILED (no gcc build of raftc-sim)")
+    failed=1
+fi
+
+# ---- Multi-raft hosts in the simulator (tests/sim --multiraft; docs/multiraft.md) ----
+# 3-5 raftc hosts with 16-64 groups each, envelopes through the faulty (and hostile) network,
+# whole-host crashes and restarts from their raftc_hoststore (power cuts in half the crashes),
+# snapshots, membership changes and quiet-partition scenarios, every group's safety checked;
+# consecutive seeds for a time budget (RAFTC_MULTIRAFT_SECONDS, default 45). A longer soak:
+# tools/sim-soak.sh -t 3600 -- --multiraft --disk --hostile 1000 --steps 2000.
+multiraft_seconds="${RAFTC_MULTIRAFT_SECONDS:-45}"
+echo "==== [sim-multiraft] tools/sim-soak.sh -t $multiraft_seconds -c 10 -s 3000000 -- --multiraft --disk --hostile 1000 --steps 2000"
+multiraft_log="$build_root/sim-multiraft.log"
+if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -c 10 -s 3000000 \
+        -- --multiraft --disk --hostile 1000 --steps 2000 2>&1 | tee "$multiraft_log"; then
+        summary+=("sim-multiraft: $(tail -1 "$multiraft_log" | sed 's/^sim-soak: //') (3-5 hosts x 16-64 groups each, host stores with power cuts, hostile envelopes)")
+    else
+        summary+=("sim-multiraft: FAILED $(tail -1 "$multiraft_log")")
+        failed=1
+    fi
+else
+    summary+=("sim-multiraft: FAILED (no gcc build of raftc-sim)")
     failed=1
 fi
 

@@ -56,6 +56,7 @@ from .node import (
 )
 from .storage import MemoryStorage, Storage
 from .host import GroupReady, Host, HostEntry, HostReady
+from .hoststore import HostStore
 from .diskstorage import DiskStorage, SyncPolicy
 
 if TYPE_CHECKING:  # pyraftc 0.1's exception names: deprecated aliases (see pyraftc.errors)
@@ -99,5 +100,5 @@ __all__ = [
     "MessageRefusedError", "describe_message", "describe_entry", "describe_entries",
     "describe_hard_state", "describe_conf_state", "describe_snapshot", "describe_soft_state",
     "library_version", "abi_version", "__version__", "Host", "HostReady", "GroupReady",
-    "HostEntry",
+    "HostEntry", "HostStore",
 ]

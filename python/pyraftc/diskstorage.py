@@ -27,6 +27,10 @@ class SyncPolicy(enum.IntEnum):
     NONE = 2
 
 
+# DiskStorage.take_responses's C call (a module attribute, so tests can watch the wait).
+_take = lib.raftc_diskstorage_take_responses
+
+
 def _free(ds: Any) -> None:
     lib.raftc_diskstorage_free(ds)
 
@@ -73,6 +77,10 @@ class DiskStorage(MemoryStorage):
         # since every other DiskStorage call holds _io_lock too. A sync that fails fails the
         # storage, which the nodes see at their next read as with any failed write.
         self._io_lock = threading.Lock()
+        # take_responses waits holding only this one (taken before the two above, by close()
+        # too, so the storage is not freed under a waiting call).
+        self._take_lock = threading.Lock()
+        self._async_writes = bool(async_writes)
         ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
         self._handle = None
         opts = ffi.new("raftc_diskstorage_options *")
@@ -149,6 +157,12 @@ class DiskStorage(MemoryStorage):
         with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_compact(self._ds_handle(), compact_index), "compact")
 
+    def _save_ready(self, view: Any) -> None:
+        """Persists a node's current Ready (its raftc_ready view) in etcd's order, with one
+        fsync when it must sync (RawNode.ready_stored; call with the node's lock)."""
+        with self._lock, self._io_lock:
+            self._check(lib.raftc_diskstorage_save_ready(self._ds_handle(), view), "save_ready")
+
     def sync(self) -> None:
         """Makes every write so far durable (the group commit point). Holds only the write
         lock: nodes reading the storage keep running during the fsync (see __init__)."""
@@ -171,14 +185,21 @@ class DiskStorage(MemoryStorage):
         message persisted since the last call, in order, as ``(to, raftpb Message bytes)``
         pairs (step those whose ``to`` is the node's id, send the others), and how many
         messages were persisted. NodeFailedError once the storage failed and everything
-        persisted before was taken."""
+        persisted before was taken.
+
+        The wait holds neither the lock the nodes share nor the write lock: other threads
+        keep ticking, stepping and proposing on the nodes, and submitting, meanwhile (the C
+        call waits on the writer thread's own queue, which it locks itself). Concurrent
+        callers take turns; close() waits for the caller in progress."""
         ms = -1 if timeout < 0 else min(int(timeout * 1000), 2**31 - 1)
         sink = Sink()
         done = ffi.new("uint64_t *")
         info = ffi.new("uint64_t[]", lib.RAFTC_MF_COUNT)
-        with self._lock, self._io_lock:
-            self._check(lib.raftc_diskstorage_take_responses(sink.ptr, done, self._ds_handle(),
-                                                             ms), "take_responses")
+        with self._take_lock:
+            rc = _take(sink.ptr, done, self._ds_handle(), ms)
+            if rc < 0:
+                with self._io_lock:
+                    self._check(rc, "take_responses")
         out = []
         for b in sink.items():
             if lib.raftc_message_decode(info, lib.RAFTC_MF_COUNT, b, len(b)) < 0:
@@ -203,7 +224,7 @@ class DiskStorage(MemoryStorage):
         """Writes out buffered records (no fsync), unlocks the directory and frees the storage
         (idempotent); later calls raise StateError. Raises StateError while an open RawNode
         uses the storage (close the node first)."""
-        with self._lock, self._io_lock:
+        with self._take_lock, self._lock, self._io_lock:
             if any(not node.closed for node in self._nodes):
                 raise StateError("storage is used by an open RawNode; close the node first")
             ds, self._ds, self._handle = self._ds, None, None

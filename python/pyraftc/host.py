@@ -109,6 +109,26 @@ class Host:
         """Removes a group and its log (NotFoundError when absent)."""
         self._check(lib.raftc_host_remove_group(self._h, as_u64("group", group)))
 
+    def apply_conf_change(self, group: int, entry: HostEntry) -> None:
+        """Applies a committed conf change entry (EntryConfChange or EntryConfChangeV2) of a
+        group, as etcd's ApplyConfChange: call it for such ``committed_entries`` (a group
+        loaded from a :class:`HostStore` replays its conf changes after its snapshot)."""
+        kinds = {1: lib.RAFTC_CC_V1, 2: lib.RAFTC_CC_V2}
+        if entry.type not in kinds:
+            raise ValueError("entry %d is not a conf change" % entry.index)
+        pp = ffi.new("raftc_node **")
+        self._check(lib.raftc_host_group(pp, self._h, as_u64("group", group)))
+        b = as_bytes("data", entry.data)
+        rc = lib.raftc_node_apply_conf_change(ffi.NULL, pp[0], kinds[entry.type], b, len(b))
+        if rc < 0:
+            raise error_for_code(rc, c_string(lib.raftc_node_last_error(pp[0])))
+
+    def compact(self, group: int, compact_index: int) -> None:
+        """Discards a group's log before compact_index (as MemoryStorage.compact; with a
+        HostStore, only up to the group's last snapshot)."""
+        self._check(lib.raftc_host_compact(self._h, as_u64("group", group),
+                                           as_u64("compact_index", compact_index)))
+
     def __len__(self) -> int:
         return int(lib.raftc_host_group_count(self._h))
 

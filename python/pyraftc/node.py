@@ -6,15 +6,17 @@ import logging
 import struct
 import sys
 import threading
+import weakref
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
+from . import _hot
 from . import raftpb_pb2 as pb
 from ._codec import ReadyEntries, decode_entries, encode
 from ._ffi import Sink, as_bytes, as_u64, c_string, check, ffi, lib, strerror, take_string
 from .config import Config, Peer
 from .enums import LogLevel, ProgressStateType, SnapshotStatus, StateType
 from .errors import NodeFailedError, StateError, error_for_code
-from .storage import MemoryStorage, _Context, callback_table
+from .storage import MemoryStorage, _Context, _ms_check, callback_table
 from .diskstorage import DiskStorage
 
 __all__ = ["RawNode", "Ready", "ReadyEntries", "SoftState", "ReadState", "Progress",
@@ -189,6 +191,9 @@ class Ready:
     _hard_state: Optional[pb.HardState] = None
     _read_states: Optional[List[ReadState]] = None
     _snapshot: Optional[pb.Snapshot] = None
+    _committed_data: Optional[List[bytes]] = None
+    _committed_types: Optional[bytes] = None
+    _committed_first = 0
 
     def __init__(self, data: bytes = b"", head: Optional[Tuple[int, ...]] = None) -> None:
         """A Ready from raftc_node_ready_packed's buffer and its head (no arguments: an empty
@@ -239,6 +244,39 @@ class Ready:
             e = self._committed = (ReadyEntries(self._items(h[_F_N_ENTRIES], n)) if n
                                    else _NO_ENTRIES)
         return e
+
+    @property
+    def committed_data(self) -> List[bytes]:
+        """The data of each committed entry, in order (b"" for an entry without data): what a
+        state machine applies, without a raftpb.Entry per entry. Check
+        ``committed_types[i]`` before applying ``committed_data[i]``: only EntryNormal (0)
+        entries are application data; hand the others (conf changes) to
+        :meth:`RawNode.apply_conf_change` as ``committed_entries[i]``. From
+        :meth:`RawNode.ready_stored` these come straight from the node (one bytes object per
+        entry, made in C); otherwise they are decoded from ``committed_entries``."""
+        d = self._committed_data
+        if d is None:
+            d = self._committed_data = [e.data for e in self.committed_entries]
+        return d
+
+    @property
+    def committed_types(self) -> bytes:
+        """The raftpb.EntryType of each committed entry, one byte each (``committed_types[i]``
+        is an int: 0 EntryNormal, 1 EntryConfChange, 2 EntryConfChangeV2)."""
+        t = self._committed_types
+        if t is None:
+            t = self._committed_types = bytes(e.type for e in self.committed_entries)
+        return t
+
+    @property
+    def committed_indexes(self) -> range:
+        """The log indexes of the committed entries (consecutive): ``committed_indexes[-1]``
+        is the index applied once they are."""
+        n = self._h[_F_N_COMMITTED]
+        first = self._committed_first
+        if n and not first:
+            first = self._committed_first = self.committed_entries[0].index
+        return range(first, first + n)
 
     @property
     def entry_bytes(self) -> List[bytes]:
@@ -312,13 +350,6 @@ class Ready:
     def contains_updates(self) -> bool:
         """True if the Ready carries anything (etcd's containsUpdates)."""
         return bool(self._h[_F_HAS_SS] or self._n_items())
-
-    def _view(self) -> Any:
-        """The node's Ready view if it is still this Ready's (else None); with node._lock."""
-        node = self._node
-        if node is None or node._gen != self._gen or node._closed:
-            return None
-        return node._rdpp[0]
 
     def __repr__(self) -> str:
         h = self._h
@@ -446,6 +477,22 @@ class RawNode:
         self._node = ffi.gc(pp[0], _free_node(keep))
         if isinstance(storage, MemoryStorage):
             storage._nodes.add(self)  # the storage refuses close() while this node is open
+        self._hot: Any = None
+        if not isinstance(self, _LockedRawNode):
+            # The hot calls as methods of a C object holding the node pointer, put in the
+            # instance dict: node.step(b) is then one C call (see python/_hot.c).
+            # ready_stored writes the storage in C only if its writes are MemoryStorage's
+            # (a subclass's own append / set_hard_state / apply_snapshot is called instead)
+            stores = all(getattr(type(storage), name) is getattr(MemoryStorage, name)
+                         for name in ("append", "set_hard_state", "apply_snapshot"))
+            hot = self._hot = _hot.Node(weakref.ref(self), _address(self._node),
+                                        _address(self._ctx.ms) if stores else 0,
+                                        _address(self._logbuf),
+                                        (self._node, self._ctx.ms, self._logbuf))
+            self.__dict__.update(tick=hot.tick, has_ready=hot.has_ready, step=hot.step,
+                                 propose=hot.propose, propose_many=hot.propose_many,
+                                 ready=hot.ready, ready_stored=hot.ready_stored,
+                                 advance=hot.advance)
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -491,6 +538,7 @@ class RawNode:
                 if self._storage_failure is None:
                     self._storage_failure = "storage failure: %s: %s" % (type(exc).__name__,
                                                                         exc)
+                    self._detach()
             raise exc
 
     def _node_is_failed(self) -> bool:
@@ -512,6 +560,12 @@ class RawNode:
             node = self._ptr()
             self._result(node, rc)
 
+    def _detach(self) -> None:
+        """Sends the hot calls to the Python methods from now on (node closed or failed)."""
+        hot = self._hot
+        if hot is not None:
+            hot.detach()
+
     def _call(self, fn: Any, *args: Any) -> None:
         with self._lock:
             node = self._ptr()
@@ -529,6 +583,7 @@ class RawNode:
                 # A call running in another thread keeps its reference: the node is freed
                 # when the last one goes.
                 self._node = ffi.NULL
+                self._detach()
                 self._ctx.pending = None
 
     @property
@@ -591,6 +646,8 @@ class RawNode:
         if rc:
             self._fail(rc)
 
+    _slow_tick = tick
+
     def campaign(self) -> None:
         """Starts an election (etcd's Campaign; refusals are log lines, not errors)."""
         rc = _campaign(self._node)
@@ -607,6 +664,8 @@ class RawNode:
             rc = _propose(self._node, data, len(data))
         if rc:
             self._fail(rc)
+
+    _slow_propose = propose
 
     def propose_many(self, datas: Sequence[bytes]) -> int:
         """Proposes each of datas in order, as many propose() calls would, in one call into
@@ -627,6 +686,17 @@ class RawNode:
         lens = ffi.new("size_t[]", [len(d) for d in parts])
         done = ffi.new("size_t *")
         return self._propose_many(buf, lens, n, done)
+
+    _slow_propose_many = propose_many
+
+    def _many_failed(self, done: int, rc: int) -> int:
+        """propose_many's fast path stopped at datas[done] with rc."""
+        if rc == _EPROPOSAL_DROPPED:
+            with self._lock:
+                self._drain_log()
+            return done
+        self._fail(rc)
+        return done
 
     def propose_list(self, datas: Sequence[bytes]) -> None:
         """Proposes datas as one batch: etcd's Step of one MsgProp carrying an entry per
@@ -720,6 +790,8 @@ class RawNode:
         if rc:
             self._fail(rc)
 
+    _slow_step = step
+
     def has_ready(self) -> bool:
         """True if a Ready with anything in it is available (False once the node failed)."""
         if _has_ready(self._node):
@@ -727,6 +799,8 @@ class RawNode:
         if self._closed or self._storage_failure is not None:
             self._ptr()  # raises
         return False
+
+    _slow_has_ready = has_ready
 
     def ready(self) -> Ready:
         """etcd's RawNode.Ready: returns (and accepts) the pending Ready. In sync mode, raises
@@ -746,6 +820,104 @@ class RawNode:
                 self._result(node, 0)
             return rd
 
+    _slow_ready = ready
+
+    def ready_stored(self) -> Ready:
+        """ready() that also stores the Ready in the node's storage, in etcd's order: its
+        snapshot (``apply_snapshot``), its entries (``append``), then its HardState
+        (``set_hard_state``). What remains of the Ready loop: send the messages, apply the
+        committed entries, advance(). On a lock-free node over a :class:`MemoryStorage` (see
+        the class docstring) this is one call into the library, and the Ready comes with its
+        ``committed_data`` and ``committed_types`` (no raftpb.Entry per entry); on other
+        nodes over a MemoryStorage (or a subclass overriding those methods: they are called)
+        or a DiskStorage (raftc_diskstorage_save_ready: one fsync) it makes the storage calls
+        above. Raises
+        StateError for other storages (call ready() and store the Ready yourself), and what
+        ready() and those storage calls raise; if storing fails after the node handed out its
+        Ready, the node fails (an advance would acknowledge entries never stored)."""
+        if self._hot is not None:
+            self._ptr()  # a lock-free node that is closed or failed: raises
+        return self._ready_stored_slow()
+
+    _slow_ready_stored = ready_stored
+
+    def _ready_stored_slow(self) -> Ready:
+        st = self.storage
+        if not isinstance(st, MemoryStorage):
+            raise StateError("ready_stored() needs a MemoryStorage or DiskStorage; with a "
+                             "storage of your own, call ready() and store the Ready yourself")
+        if isinstance(st, DiskStorage) and st._async_writes:
+            raise StateError("ready_stored(): with async_writes the storage's writer thread "
+                             "stores the Readys: submit() their MsgStorageAppend messages")
+        with self._lock:
+            rd = self.ready()
+            try:
+                if isinstance(st, DiskStorage):
+                    # etcd's order from the node's own view, one fsync (SyncPolicy.EACH)
+                    st._save_ready(self._rdpp[0])
+                else:
+                    if rd.snapshot is not None:
+                        st.apply_snapshot(rd.snapshot)
+                    st.append(rd.entries)
+                    if rd.hard_state is not None:
+                        st.set_hard_state(rd.hard_state)
+            except BaseException as exc:  # noqa: B902 - re-raised
+                # handed out and not stored: an advance would acknowledge what was never stored
+                self._storage_failure = ("ready: the Ready could not be stored: %s: %s"
+                                         % (type(exc).__name__, exc))
+                self._node = ffi.NULL
+                self._detach()
+                raise
+            return rd
+
+    def _ready_error(self, rc: int, accepted: int) -> None:
+        """The failure rc of a lock-free node's ready() / ready_stored(): accepted is 0 when
+        the node kept its Ready, 1 when it handed it out but it could not be copied out, 2
+        when it could not be stored. A Ready handed out and lost fails the node: an advance
+        would acknowledge entries never persisted."""
+        with self._lock:
+            node = self._ptr()
+            if accepted:
+                self._storage_failure = ("ready: the Ready could not be %s: %s"
+                                         % ("stored" if accepted == 2 else "packed",
+                                            strerror(rc)))
+                self._node = ffi.NULL
+                self._detach()
+            self._result(node, rc)
+            raise error_for_code(rc, strerror(rc))  # not reached: rc < 0
+
+    def _after_call(self) -> None:
+        """Hands out the log lines a lock-free node's call collected (raises what the logger
+        raised)."""
+        with self._lock:
+            self._result(self._node, 0)
+
+    def _advanced(self, rc: int) -> None:
+        """The end of a lock-free node's advance() that failed or logged."""
+        with self._lock:
+            node = self._ptr()
+            self._result(node, rc)
+
+    def _append_ready(self, storage: MemoryStorage, gen: int) -> bool:
+        """Appends the entries of this node's Ready number gen to storage, from the node's
+        own view (no re-encoding), if that Ready is still the node's current one; False if it
+        is not."""
+        hot = self._hot
+        if hot is not None:
+            with storage._lock:
+                ms = storage._ms
+                rc = hot.append_ready(_address(ms), gen)
+                if rc == 1:
+                    return False
+                _ms_check(rc, ms)
+                return True
+        with self._lock:
+            if self._closed or self._gen != gen:
+                return False
+            ms = storage._ms
+            _ms_check(lib.raftc_memstorage_append_ready(ms, self._rdpp[0]), ms)
+            return True
+
     def _ready_failed(self, node: Any, rc: int) -> None:
         self._ptr()
         if self._rdpp[0] != ffi.NULL:
@@ -753,6 +925,7 @@ class RawNode:
             # persisted, so the node refuses all further work (as after a failure).
             self._storage_failure = "ready: the Ready could not be packed: %s" % strerror(rc)
             self._node = ffi.NULL
+            self._detach()
         self._result(node, rc)
 
     def _ready(self, describe: bool) -> Tuple[Ready, str]:
@@ -761,9 +934,16 @@ class RawNode:
             rd = self.ready()
             text = ""
             if describe:
-                sp = ffi.new("char **")
-                check(lib.raftc_ready_describe(sp, self._rdpp[0]))
-                text = take_string(sp)
+                hot = self._hot
+                if hot is not None:
+                    got = hot.describe(rd._gen)
+                    if not isinstance(got, str):
+                        raise StateError("the Ready was advanced by another thread")
+                    text = got
+                else:
+                    sp = ffi.new("char **")
+                    check(lib.raftc_ready_describe(sp, self._rdpp[0]))
+                    text = take_string(sp)
             return rd, text
 
     def advance(self, rd: Optional[Ready] = None) -> None:
@@ -777,6 +957,8 @@ class RawNode:
             if rc or (self._logbuf is not None and self._logbuf.len):
                 self._ptr()
                 self._result(node, rc)
+
+    _slow_advance = advance
 
     # -- status ----------------------------------------------------------------------------
 
@@ -915,6 +1097,23 @@ def _is_direct(storage: Any) -> bool:
     return all(getattr(type(storage), name) is getattr(MemoryStorage, name)
                for name in _STORAGE_METHODS)
 
+
+def _address(cdata: Any) -> int:
+    """The address a cffi pointer holds (0 for None / NULL)."""
+    return 0 if cdata is None else int(ffi.cast("uintptr_t", cdata))
+
+
+# The raftc functions pyraftc._hot calls, in the order of its hot_fns.
+def _soft_state(lead: int, raft_state: int) -> SoftState:
+    return SoftState(lead, StateType(raft_state))
+
+
+_hot.bind([_address(ffi.addressof(lib, name)) for name in (
+    "raftc_node_tick", "raftc_node_has_ready", "raftc_node_step", "raftc_node_propose",
+    "raftc_node_ready_packed", "raftc_ready_committed_entry_info", "raftc_ready_snapshot",
+    "raftc_memstorage_apply_snapshot", "raftc_memstorage_append_ready",
+    "raftc_memstorage_set_hard_state_fields", "raftc_node_advance", "raftc_ready_describe",
+    "raftc_free")], Ready, _soft_state)
 
 _STORAGE_METHODS = ("initial_state", "entries", "term", "first_index", "last_index", "snapshot")
 _tick = lib.raftc_node_tick

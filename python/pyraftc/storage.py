@@ -132,12 +132,9 @@ class MemoryStorage(Storage):
         if type(entries) is ReadyEntries and entries._decoded is None:
             # A Ready's entries as the node made them: stored from the Ready itself.
             rd = entries._ready
-            if rd is not None:
-                with rd._node._lock:
-                    view = rd._view()
-                    if view is not None:
-                        _ms_check(lib.raftc_memstorage_append_ready(self._ms, view), self._ms)
-                        return
+            if rd is not None and rd._node is not None:
+                if rd._node._append_ready(self, rd._gen):
+                    return
             bufs = entries.raw
         else:
             bufs = encode_entries("entries", entries)

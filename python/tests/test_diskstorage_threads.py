@@ -163,3 +163,76 @@ def test_concurrent_syncs_lose_nothing(tmp_path):
     ents = st.entries(st.first_index(), last + 1)
     assert [e.data for e in ents if e.type == raftpb.EntryNormal and e.data] == want
     st.close()
+
+
+def slow_take(monkeypatch):
+    """Makes take_responses's C call wait until the returned event is set (as a wait for a
+    slow fsync of the writer thread does); returns (entered, release) events."""
+    real = pyraftc.diskstorage._take
+    entered, release = threading.Event(), threading.Event()
+
+    def take(sink, done, ds, timeout_ms):
+        entered.set()
+        release.wait(TIMEOUT)
+        return real(sink, done, ds, 0)
+    monkeypatch.setattr(pyraftc.diskstorage, "_take", take)
+    return entered, release
+
+
+def test_node_runs_while_take_responses_waits(tmp_path, monkeypatch):
+    st = pyraftc.DiskStorage(str(tmp_path / "raft"), async_writes=True)
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=st, logger=quiet,
+                                          async_storage_writes=True))
+    node.bootstrap([pyraftc.Peer(id=1)])
+    entered, release = slow_take(monkeypatch)
+    first = {}
+    taker, tres = in_thread(lambda: first.setdefault("taken", st.take_responses(5.0)))
+    assert entered.wait(TIMEOUT)
+    # While one thread waits for responses, another drives the node and submits its writes.
+    got = {}
+
+    def node_work():
+        node.tick()
+        assert node.has_ready()
+        rd = node.ready()
+        for b, to in zip(rd.message_bytes, rd.message_to):
+            if to == pyraftc.LOCAL_APPEND_THREAD:
+                st.submit(b)
+        got["status"] = node.basic_status()
+    worker, res = in_thread(node_work)
+    worker.join(2.0)
+    finished = not worker.is_alive()
+    release.set()
+    taker.join(TIMEOUT)
+    worker.join(TIMEOUT)
+    assert finished, "the node waited for take_responses"
+    assert "error" not in res and "error" not in tres
+    assert got["status"].id == 1
+    # what was submitted meanwhile comes back (to the waiting call, or to a later one)
+    responses, done = first["taken"]
+    monkeypatch.undo()
+    for _ in range(100):
+        if done:
+            break
+        r, d = st.take_responses(0.05)
+        responses += r
+        done += d
+    assert done >= 1 and responses
+    node.close()
+    st.close()
+
+
+def test_close_waits_for_a_waiting_take_responses(tmp_path, monkeypatch):
+    st = pyraftc.DiskStorage(str(tmp_path / "raft"), async_writes=True)
+    entered, release = slow_take(monkeypatch)
+    taker, tres = in_thread(lambda: st.take_responses(-1))
+    assert entered.wait(TIMEOUT)
+    closer, cres = in_thread(st.close)
+    closer.join(0.2)
+    waited = closer.is_alive()
+    release.set()
+    taker.join(TIMEOUT)
+    closer.join(TIMEOUT)
+    assert waited, "close() freed the storage under a waiting take_responses"
+    assert "error" not in tres and "error" not in cres
+    assert st.closed

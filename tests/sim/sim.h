@@ -42,6 +42,10 @@ typedef struct sim_opts {
     bool disk;        /* --disk: nodes on disk storages over in-memory machines (sim_disk.c) */
     bool async_writes; /* --async-writes (with --disk): async storage writes through the disk
                         * storage's writer thread */
+    bool multiraft;    /* --multiraft: raftc hosts with many groups each (sim_host.h) */
+    int hosts;         /* --hosts N (3..5; 0 = from the seed) */
+    int groups;        /* --groups N (1..64; 0 = from the seed, 16..64) */
+    int quiesce;       /* --quiesce / --no-quiesce (-1 = from the seed) */
 } sim_opts;
 
 /* Per-run parameters derived from the seed. */

@@ -9,7 +9,8 @@
  *        [--no-readindex] [--soak COUNT] [--quiet] [--inject diverge|dup|stall|unsynced]
  *        [--disk] [--async-writes]
  * --disk runs the nodes on disk storages over in-memory machines whose power is cut in crashes
- * (sim_disk.c).
+ * (sim_disk.c). --multiraft [--hosts N] [--groups N] [--quiesce|--no-quiesce] runs 3..5 raftc
+ * hosts holding many groups each instead of single nodes (sim_host.c).
  * A run is reproduced exactly by its seed and flags. Exit status 1 when a check failed (the
  * failure trace goes to stderr), 2 for usage errors.
  */
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "sim_host.h"
 
 static void usage(void)
 {
@@ -27,7 +29,10 @@ static void usage(void)
             "                 [--no-confchange] [--no-transfer] [--no-readindex]\n"
             "                 [--soak COUNT] [--quiet] [--trace-len N]\n"
             "                 [--inject diverge|dup|stall|unsynced] [--hostile PM] [--disk]\n"
-            "                 [--async-writes]\n");
+            "                 [--async-writes]\n"
+            "       raftc-sim --multiraft [--hosts N(3..5)] [--groups N(1..64)]\n"
+            "                 [--quiesce|--no-quiesce] [--disk] (and the options above but\n"
+            "                 --nodes, --async-writes, --no-readindex)\n");
     exit(2);
 }
 
@@ -45,6 +50,7 @@ static void parse_args(int argc, char **argv, sim_opts *o)
     memset(o, 0, sizeof *o);
     o->seed = 1;
     o->steps = 3000;
+    o->quiesce = -1;
     o->loss = o->dup = o->reorder = o->partition = o->crash = o->snapshot = o->confchange =
         o->transfer = o->readindex = true;
     for (int i = 1; i < argc; i++) {
@@ -75,6 +81,24 @@ static void parse_args(int argc, char **argv, sim_opts *o)
         } else if (strcmp(a, "--trace-len") == 0 && v) {
             o->trace_len = (size_t)parse_u64(v);
             i++;
+        } else if (strcmp(a, "--multiraft") == 0) {
+            o->multiraft = true;
+        } else if (strcmp(a, "--hosts") == 0 && v) {
+            o->hosts = (int)parse_u64(v);
+            o->multiraft = true;
+            if (o->hosts < 3 || o->hosts > SH_MAX_HOSTS)
+                usage();
+            i++;
+        } else if (strcmp(a, "--groups") == 0 && v) {
+            o->groups = (int)parse_u64(v);
+            o->multiraft = true;
+            if (o->groups < 1 || o->groups > SH_MAX_GROUPS)
+                usage();
+            i++;
+        } else if (strcmp(a, "--quiesce") == 0) {
+            o->quiesce = 1;
+        } else if (strcmp(a, "--no-quiesce") == 0) {
+            o->quiesce = 0;
         } else if (strcmp(a, "--disk") == 0) {
             o->disk = true;
         } else if (strcmp(a, "--async-writes") == 0) {
@@ -357,6 +381,11 @@ static int run_one(const sim_opts *opts)
     S.opts = *opts;
     S.rng = opts->seed;
     derive_params();
+    if (opts->multiraft) {
+        if (opts->async_writes || opts->nodes)
+            usage();
+        return sim_host_run();
+    }
     S.n_reads = 1; /* read ids start at 1 */
     S.next_heal_step = opts->steps / 4 + sim_below(opts->steps / 4 + 1);
     if (!opts->quiet)
@@ -436,7 +465,14 @@ int main(int argc, char **argv)
     if (opts.soak)
         printf("raftc-sim: seeds %llu..%llu, %llu steps each\n", (unsigned long long)opts.seed,
                (unsigned long long)(opts.seed + count - 1), (unsigned long long)opts.steps);
-    if (opts.hostile_pm) {
+    if (opts.hostile_pm && opts.multiraft) {
+        const sh_hostile_totals *h = &sh_hostile_total;
+        printf("sim hostile multiraft: %llu injected: %llu replayed, %llu misaddressed (all "
+               "refused), %llu random (all refused); runs failed: %llu\n",
+               (unsigned long long)(h->replayed + h->misaddressed + h->garbage),
+               (unsigned long long)h->replayed, (unsigned long long)h->misaddressed,
+               (unsigned long long)h->garbage, (unsigned long long)failed);
+    } else if (opts.hostile_pm) {
         const sim_hostile_totals *h = &sim_hostile_total;
         printf("sim hostile: %llu injected: %llu replayed, %llu forged (all refused), %llu "
                "mutated (%llu accepted, receiver restarted); runs failed: %llu (a failed correct "
@@ -448,7 +484,8 @@ int main(int argc, char **argv)
     }
     if (opts.disk)
         printf("sim disk: %llu power cuts, every storage recovered and every check held in the "
-               "runs that passed\n", (unsigned long long)total_power_cuts);
+               "runs that passed\n",
+               (unsigned long long)(total_power_cuts + sim_host_total_power_cuts()));
     printf("sim: %llu passed, %llu failed\n", (unsigned long long)passed,
            (unsigned long long)failed);
     return failed ? 1 : 0;

@@ -559,7 +559,152 @@ static void test_host_wake_follower(void **state)
     free(c);
 }
 
+/* A stale plain heartbeat from the leader (sent before it went quiet, delivered after its quiesce
+ * heartbeat) wakes a quiet follower: the follower must wake its leader too (a wake record), or
+ * it would tick without heartbeats and campaign. Found by raftc-sim --multiraft (seed 3000219). */
+static void test_host_stale_heartbeat(void **state)
+{
+    (void)state;
+    cluster *c = calloc(1, sizeof(*c));
+    cluster_init(c, 3, true);
+    cluster_elect(c);
+    cluster_ticks(c, 3);
+    for (int i = 0; i < HOSTS; i++)
+        assert_int_equal(host_info(c, i, RAFTC_HO_AWAKE), 0);
+    uint64_t term = status(c, 1, 1, RAFTC_ST_TERM);
+    uint64_t commit = status(c, 1, 1, RAFTC_ST_COMMIT);
+    /* host 1 (leader of group 1) -> host 2: a plain heartbeat of group 1 */
+    Multiraftpb__Envelope env = MULTIRAFTPB__ENVELOPE__INIT;
+    Multiraftpb__Heartbeat hb = MULTIRAFTPB__HEARTBEAT__INIT;
+    Multiraftpb__Heartbeat *hbs[] = {&hb};
+    env.has_from = env.has_to = hb.has_group = hb.has_term = hb.has_commit = 1;
+    env.from = 1;
+    env.to = 2;
+    hb.group = 1;
+    hb.term = term;
+    hb.commit = commit;
+    env.n_heartbeats = 1;
+    env.heartbeats = hbs;
+    uint8_t buf[64];
+    size_t n = multiraftpb__envelope__pack(&env, buf);
+    assert_int_equal(raftc_host_step(c->h[1], buf, n), RAFTC_OK);
+    assert_int_equal(host_info(c, 1, RAFTC_HO_AWAKE), 1);
+    cluster_settle(c);
+    assert_int_equal(host_info(c, 0, RAFTC_HO_AWAKE), 1); /* the leader woke */
+    cluster_ticks(c, 30);
+    assert_int_equal(status(c, 1, 1, RAFTC_ST_TERM), term); /* no election */
+    assert_int_equal(status(c, 1, 1, RAFTC_ST_LEAD), 1);
+    for (int i = 0; i < HOSTS; i++)
+        assert_int_equal(host_info(c, i, RAFTC_HO_AWAKE), 0);
+    cluster_free(c);
+    free(c);
+}
+
 /* ---- randomized faults ---- */
+
+/* raftc_host_load_group copies a durable log (snapshot, entries after it, HardState) into the
+ * host's storage and starts the group at the given applied index; raftc_host_create_snapshot and
+ * raftc_host_compact act on that storage. */
+static void test_host_load_group(void **state)
+{
+    (void)state;
+    raftc_config *cfg;
+    assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, 10), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, 1), RAFTC_OK);
+    raftc_host *h;
+    assert_int_equal(raftc_host_new(&h, cfg, 2), RAFTC_OK);
+    raftc_config_free(cfg);
+    raftc_sink *sk;
+    assert_int_equal(raftc_sink_new(&sk), RAFTC_OK);
+
+    /* a durable copy: snapshot at 4 (voters 1 2 3) after a compacted log, entries 5..8 of
+     * term 2, HardState term 3 vote 1 commit 7 */
+    raftc_memstorage *ms;
+    assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+    uint64_t voters[3] = {1, 2, 3};
+    assert_int_equal(raftc_conf_state_encode(sk, voters, 3, NULL, 0, NULL, 0, NULL, 0, 0),
+                     RAFTC_OK);
+    for (uint64_t i = 1; i <= 8; i++) {
+        uint8_t data[2] = {'e', (uint8_t)i};
+        assert_int_equal(raftc_entry_encode(sk, i <= 4 ? 1 : 2, i, RAFTC_ENTRY_NORMAL, data, 2),
+                         RAFTC_OK);
+    }
+    const uint8_t *ents[8];
+    size_t lens[8];
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(raftc_sink_get(&ents[i], &lens[i], sk, i + 1), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_append(ms, ents, lens, 8), RAFTC_OK);
+    const uint8_t *cs;
+    size_t cs_len;
+    assert_int_equal(raftc_sink_get(&cs, &cs_len, sk, 0), RAFTC_OK);
+    const uint8_t snap_data[3] = {'s', 'm', '4'};
+    assert_int_equal(raftc_memstorage_create_snapshot(NULL, ms, 4, cs, cs_len, snap_data, 3),
+                     RAFTC_OK);
+    assert_int_equal(raftc_memstorage_compact(ms, 3), RAFTC_OK);
+    assert_int_equal(raftc_memstorage_set_hard_state_fields(ms, 3, 1, 7), RAFTC_OK);
+
+    assert_int_equal(raftc_host_load_group(h, 9, NULL, 4), RAFTC_EINVAL);
+    assert_int_equal(raftc_host_load_group(NULL, 9, ms, 4), RAFTC_EINVAL);
+    assert_int_equal(raftc_host_load_group(h, 0, ms, 4), RAFTC_EINVAL);
+    assert_int_equal(raftc_host_load_group(h, 9, ms, 4), RAFTC_OK);
+    assert_int_equal(raftc_host_load_group(h, 9, ms, 4), RAFTC_ESTATE);
+    assert_non_null(strstr(raftc_host_last_error(h), "group 9 exists"));
+    raftc_memstorage_free(ms); /* the host keeps its own copy */
+
+    raftc_node *n;
+    assert_int_equal(raftc_host_group(&n, h, 9), RAFTC_OK);
+    uint64_t st[RAFTC_ST_COUNT];
+    assert_int_equal(raftc_node_status_info(st, RAFTC_ST_COUNT, n), RAFTC_OK);
+    assert_int_equal(st[RAFTC_ST_TERM], 3);
+    assert_int_equal(st[RAFTC_ST_VOTE], 1);
+    assert_int_equal(st[RAFTC_ST_COMMIT], 7);
+    assert_int_equal(st[RAFTC_ST_APPLIED], 4);
+    raftc_sink_reset(sk);
+    assert_int_equal(raftc_node_conf_state(sk, n), RAFTC_OK);
+    const uint8_t *got;
+    size_t got_len;
+    assert_int_equal(raftc_sink_get(&got, &got_len, sk, 0), RAFTC_OK);
+    assert_int_equal(got_len, cs_len);
+    /* its first Ready hands out entries 5..7 to apply (applied 4 = the snapshot) */
+    assert_int_equal(raftc_host_has_ready(h), 1);
+    raftc_batch *b;
+    assert_int_equal(raftc_host_ready(&b, h), RAFTC_OK);
+    assert_int_equal(raftc_batch_group_count(b), 1);
+    uint64_t g;
+    raftc_ready *rd;
+    assert_int_equal(raftc_batch_group(&g, &rd, b, 0), RAFTC_OK);
+    uint64_t info[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_ready_info(info, RAFTC_RD_COUNT, rd), RAFTC_OK);
+    assert_int_equal(info[RAFTC_RD_N_COMMITTED_ENTRIES], 3);
+    assert_int_equal(raftc_host_advance(h), RAFTC_OK);
+
+    /* snapshots and compaction of the host's copy */
+    assert_int_equal(raftc_host_create_snapshot(NULL, h, 8, 7, NULL, 0, NULL, 0),
+                     RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_host_compact(h, 8, 5), RAFTC_ENOTFOUND);
+    assert_int_equal(raftc_host_create_snapshot(NULL, h, 9, 4, NULL, 0, NULL, 0),
+                     RAFTC_ESNAP_OUT_OF_DATE);
+    raftc_sink_reset(sk);
+    assert_int_equal(raftc_host_create_snapshot(sk, h, 9, 7, NULL, 0, snap_data, 3), RAFTC_OK);
+    assert_int_equal(raftc_sink_count(sk), 1);
+    uint64_t si = 0, sterm = 0;
+    assert_int_equal(raftc_sink_get(&got, &got_len, sk, 0), RAFTC_OK);
+    raftc_sink *a, *c2;
+    assert_int_equal(raftc_sink_new(&a), RAFTC_OK);
+    assert_int_equal(raftc_sink_new(&c2), RAFTC_OK);
+    assert_int_equal(raftc_snapshot_decode(&si, &sterm, a, c2, got, got_len), RAFTC_OK);
+    assert_int_equal(si, 7);
+    assert_int_equal(sterm, 2);
+    raftc_sink_free(a);
+    raftc_sink_free(c2);
+    assert_int_equal(raftc_host_compact(h, 9, 9), RAFTC_EFAILED); /* beyond the last index */
+    assert_non_null(strstr(raftc_host_last_error(h), "group 9: "));
+    assert_int_equal(raftc_host_compact(h, 9, 6), RAFTC_OK);
+    assert_int_equal(raftc_host_compact(h, 9, 5), RAFTC_ECOMPACTED);
+    raftc_sink_free(sk);
+    raftc_host_free(h);
+}
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -693,6 +838,8 @@ int main(void)
         cmocka_unit_test(test_host_quiescence),
         cmocka_unit_test(test_host_partition_while_quiet),
         cmocka_unit_test(test_host_wake_follower),
+        cmocka_unit_test(test_host_stale_heartbeat),
+        cmocka_unit_test(test_host_load_group),
         cmocka_unit_test(test_host_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
