@@ -161,8 +161,10 @@ int capi_node_result(raftc_node *node, int rc, const char *text);
             return capi_node_result((node), RAFTC_EFAILED, NULL);                                  \
     } while (0)
 
-/* Smallest struct_size accepted for raftc_storage_callbacks (the first version). */
-#define CAPI_STORAGE_CALLBACKS_V1_SIZE sizeof(raftc_storage_callbacks)
+/* Smallest struct_size accepted for raftc_storage_callbacks: the end of its first published
+ * version (ABI 1.0), which ends with the snapshot callback; never the current sizeof. */
+#define CAPI_STORAGE_CALLBACKS_V1_SIZE                                                             \
+    (offsetof(raftc_storage_callbacks, snapshot) + sizeof(int (*)(void *, raftc_sink *)))
 
 /* Puts a heap-encoded buffer into the sink and frees it; passes rc through. */
 int capi_sink_put_owned(raftc_sink *s, uint8_t *buf, size_t len, int rc);

@@ -173,8 +173,9 @@ RAFTC_API int raftc_config_set_storage_callbacks(raftc_config *cfg,
     if (cbs->initial_state == NULL || cbs->entries == NULL || cbs->term == NULL ||
         cbs->first_index == NULL || cbs->last_index == NULL || cbs->snapshot == NULL)
         return RAFTC_EINVAL;
+    /* only the host's struct_size bytes: later fields keep their defaults (zero) */
     memset(&cfg->cbs, 0, sizeof(cfg->cbs));
-    memcpy(&cfg->cbs, cbs, sizeof(cfg->cbs));
+    memcpy(&cfg->cbs, cbs, cbs->struct_size < sizeof(cfg->cbs) ? cbs->struct_size : sizeof(cfg->cbs));
     cfg->cbs.struct_size = sizeof(cfg->cbs);
     cfg->storage_kind = CAPI_STORAGE_CALLBACKS;
     cfg->ms = NULL;

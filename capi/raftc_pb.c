@@ -18,7 +18,7 @@ RAFTC_API int raftc_message_decode(uint64_t *info, size_t n, const uint8_t *buf,
     if (info == NULL && n != 0)
         return RAFTC_EINVAL;
     rc_message_summary m;
-    int rc = rc_summarize_message(&m, buf, len, CAPI_MAX_INPUT);
+    int rc = rc_summarize_message(&m, buf, len, CAPI_MAX_INPUT, NULL, NULL);
     if (rc != RC_OK)
         return rc;
     capi_info_put(info, n, RAFTC_MF_TYPE, m.f.type);
@@ -45,42 +45,13 @@ static int put_entries(raftc_sink *out, const rc_entry *ents, size_t n)
     return rc;
 }
 
-/* Puts an Entry item of a Message into the sink ud as decode + encode would give it: verbatim
- * when canonical, else re-encoded from its view. */
-static int put_entry_item(void *ud, const uint8_t *b, size_t l)
-{
-    raftc_sink *out = ud;
-    if (rc_entry_is_canonical(b, l))
-        return raftc_sink_put(out, b, l);
-    rc_entry e;
-    const uint8_t *d;
-    size_t dl;
-    int rc = rc_view_entry(&e.term, &e.index, &e.type, &d, &dl, b, l);
-    if (rc != RC_OK)
-        return rc;
-    e.data = (rc_bytes){(uint8_t *)(uintptr_t)d, dl, NULL};
-    return capi_sink_put_entry(out, &e);
-}
-
 RAFTC_API int raftc_message_decode_parts(raftc_sink *entries, raftc_sink *snapshot,
                                          raftc_sink *responses, raftc_sink *context,
                                          const uint8_t *buf, size_t len)
 {
     CAPI_CHECK_BUF(buf, len);
-    rc_message_summary sum;
-    int rc = rc_summarize_message(&sum, buf, len, CAPI_MAX_INPUT);
-    if (rc != RC_OK)
-        return rc;
-    if (!sum.has_snapshot && sum.n_responses == 0) {
-        /* Entries and context straight from the bytes, nothing decoded. */
-        if (entries != NULL)
-            rc = rc_message_for_each_entry(buf, len, put_entry_item, entries);
-        if (rc == RC_OK && context != NULL)
-            rc = raftc_sink_put(context, sum.context, sum.context_len);
-        return rc;
-    }
     rc_message m;
-    rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
+    int rc = rc_decode_message(&m, buf, len, CAPI_MAX_INPUT);
     if (rc != RC_OK)
         return rc;
     if (entries != NULL)
@@ -127,11 +98,10 @@ RAFTC_API int raftc_message_decode_entries(const uint8_t **ptrs, size_t *lens, s
         return RAFTC_EINVAL;
     *n = 0;
     rc_message_summary sum;
-    int rc = rc_summarize_message(&sum, buf, len, CAPI_MAX_INPUT); /* validates the bytes */
+    entry_views v = {ptrs, lens, cap, 0};
+    int rc = rc_summarize_message(&sum, buf, len, CAPI_MAX_INPUT, collect_entry, &v);
     if (rc != RC_OK)
         return rc;
-    entry_views v = {ptrs, lens, cap, 0};
-    rc_message_for_each_entry(buf, len, collect_entry, &v);
     *n = v.n;
     return RAFTC_OK;
 }

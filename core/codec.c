@@ -35,7 +35,8 @@ static const uint8_t *rc_buf_or_empty(const uint8_t *buf)
     return buf != NULL ? buf : rc_empty_buf;
 }
 
-/* ---- wire pre-scan: bound the recursion of Message.responses before protobuf-c sees it ---- */
+/* ---- wire pre-scan of the reference decoder (rc_pb_decode_message): bound the recursion of
+ * Message.responses before protobuf-c sees it (core/wire_decode.c does it in its one pass) ---- */
 
 #define RC_FIELD_RESPONSES 14u
 
@@ -55,7 +56,14 @@ static bool rc_wire_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *
     return false;
 }
 
-int rc_pb_each_field(const uint8_t *b, size_t len, rc_pb_field_fn fn, void *ud)
+/* Calls fn(ud, field, wire_type, p, n) for each field of the protobuf bytes b, in order (p, n:
+ * the contents of a length-delimited field; NULL, 0 for the others). Returns fn's first non-zero
+ * result, RC_ERR_DECODE on malformed framing (a truncated field, a group, an invalid wire type),
+ * RC_OK otherwise. */
+typedef int (*rc_pb_field_fn)(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p,
+                              size_t n);
+
+static int rc_pb_each_field(const uint8_t *b, size_t len, rc_pb_field_fn fn, void *ud)
 {
     size_t pos = 0;
     while (pos < len) {
@@ -337,6 +345,34 @@ int rc_decode_snapshot(rc_snapshot *out, const uint8_t *buf, size_t len)
     rc_unpack_free(&ps->base);
     if (rc != RC_OK)
         rc_snapshot_free(out);
+    return rc;
+}
+
+int rc_pb_decode_snapshot_field(rc_snapshot *out, bool *blank, const uint8_t *buf, size_t len,
+                                bool fields)
+{
+    const Raftpb__Snapshot *ps;
+    ProtobufCMessage *top;
+    *blank = false;
+    if (fields) {
+        Raftpb__Message *pm =
+            (Raftpb__Message *)rc_unpack(&raftpb__message__descriptor, buf, len);
+        top = pm != NULL ? &pm->base : NULL;
+        ps = pm != NULL ? pm->snapshot : NULL;
+    } else {
+        Raftpb__Snapshot *s =
+            (Raftpb__Snapshot *)rc_unpack(&raftpb__snapshot__descriptor, buf, len);
+        top = s != NULL ? &s->base : NULL;
+        ps = s;
+    }
+    if (ps == NULL) {
+        if (top != NULL)
+            rc_unpack_free(top);
+        return RC_ERR_DECODE;
+    }
+    *blank = rc_pb_snapshot_is_blank(ps);
+    int rc = out != NULL ? rc_from_pb_snapshot(out, ps) : RC_OK;
+    rc_unpack_free(top);
     return rc;
 }
 
@@ -701,7 +737,7 @@ int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2
     return rc;
 }
 
-/* ---- the hot-path codec: core/wire first, protobuf-c for everything outside its subset ---- */
+/* ---- the hot-path codec: core/wire (one pass; the same results as the protobuf-c path) ---- */
 
 int rc_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t max_len)
 {
@@ -713,8 +749,7 @@ int rc_decode_message(rc_message *out, const uint8_t *buf, size_t len, size_t ma
         memset(out, 0, sizeof(*out));
         return RC_ERR_TOO_LARGE;
     }
-    int rc = rc_wire_decode_message(out, buf, len);
-    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_message(out, buf, len, max_len) : rc;
+    return rc_wire_decode_message(out, buf, len);
 }
 
 int rc_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
@@ -723,8 +758,7 @@ int rc_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
         memset(out, 0, sizeof(*out));
         return RC_ERR_INVALID;
     }
-    int rc = rc_wire_decode_entry(out, buf, len);
-    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_entry(out, buf, len) : rc;
+    return rc_wire_decode_entry(out, buf, len);
 }
 
 int rc_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
@@ -733,8 +767,7 @@ int rc_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
         memset(out, 0, sizeof(*out));
         return RC_ERR_INVALID;
     }
-    int rc = rc_wire_decode_hard_state(out, buf, len);
-    return rc == RC_WIRE_FALLBACK ? rc_pb_decode_hard_state(out, buf, len) : rc;
+    return rc_wire_decode_hard_state(out, buf, len);
 }
 
 int rc_encode_message(uint8_t **buf, size_t *len, const rc_message *m)

@@ -1,7 +1,8 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * wire.c: hand-rolled raftpb encoders and fast-subset decoders (see wire.h for the contract).
+ * wire.c: hand-rolled raftpb encoders (see wire.h for the contract; the decoders are in
+ * wire_decode.c).
  * Encoding profile (as codec.c): Entry always writes type, term and index, data when non-empty;
  * every other scalar is written only when non-zero; fields in field-number order.
  */
@@ -272,120 +273,25 @@ uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_message_fields *f,
     return put_opt(p, 13, f->vote);
 }
 
-/* ---- fast-subset decoders ---- */
+/* ---- canonical Entry bytes (copied verbatim by the encoders' callers) ---- */
 
-/* A reader over [p, end). Every helper returns false for "not in the fast subset". */
-typedef struct rd {
-    const uint8_t *p, *end;
-} rd;
-
-/* A reader over buf[0, len); a NULL buf (len 0) is an empty reader, avoiding NULL + 0. */
-static inline rd rd_init(const uint8_t *buf, size_t len)
+/* A varint at *pp (< end) of at most 9 bytes in its shortest form; advances *pp past it. */
+static bool rd_minimal_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
 {
-    rd r = {buf, buf == NULL ? buf : buf + len};
-    return r;
-}
-
-/* Varints of at most 9 bytes (values < 2^63): protobuf-c reads those exactly. */
-static inline bool rd_varint(rd *r, uint64_t *v)
-{
+    const uint8_t *p = *pp;
     uint64_t x = 0;
-    for (unsigned i = 0; i < 9; i++) {
-        if (r->p >= r->end)
-            return false;
-        uint8_t c = *r->p++;
+    for (unsigned i = 0; i < 9 && p < end; i++) {
+        uint8_t c = *p++;
         x |= (uint64_t)(c & 0x7f) << (7 * i);
         if ((c & 0x80) == 0) {
+            if (i > 0 && c == 0)
+                return false; /* a trailing zero group: not what an encoder writes */
             *v = x;
+            *pp = p;
             return true;
         }
     }
     return false;
-}
-
-/* A one-byte tag of a field 1..15 with wire type 0 or 2. */
-static inline bool rd_tag(rd *r, unsigned *field, unsigned *wt)
-{
-    uint8_t t = *r->p++;
-    if (t & 0x80)
-        return false;
-    *field = t >> 3;
-    *wt = t & 7;
-    return *field != 0 && (*wt == 0 || *wt == 2);
-}
-
-/* A length prefix of at most 4 bytes (protobuf-c reads lengths as 32-bit from <= 5 bytes). */
-static inline bool rd_len(rd *r, const uint8_t **data, size_t *len)
-{
-    uint64_t v;
-    const uint8_t *start = r->p;
-    if (!rd_varint(r, &v) || r->p - start > 4 || v > (uint64_t)(r->end - r->p))
-        return false;
-    *data = r->p;
-    *len = (size_t)v;
-    r->p += v;
-    return true;
-}
-
-/* Small enums: at most 4 bytes (protobuf-c keeps the low 32 bits of an int32) and <= max. */
-static inline bool rd_enum(rd *r, uint64_t max, uint64_t *v)
-{
-    const uint8_t *start = r->p;
-    return rd_varint(r, v) && r->p - start <= 4 && *v <= max;
-}
-
-int rc_wire_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const uint8_t **data,
-                       size_t *data_len, const uint8_t *buf, size_t len)
-{
-    rd r = rd_init(buf, len);
-    unsigned seen = 0;
-    *term = *index = 0;
-    *type = RC_ENTRY_NORMAL;
-    *data = NULL;
-    *data_len = 0;
-    while (r.p < r.end) {
-        unsigned f, wt;
-        uint64_t v;
-        if (!rd_tag(&r, &f, &wt) || f > 4 || (seen & (1u << f)))
-            return RC_WIRE_FALLBACK;
-        seen |= 1u << f;
-        if (f == 4) {
-            if (wt != 2 || !rd_len(&r, data, data_len))
-                return RC_WIRE_FALLBACK;
-            continue;
-        }
-        if (wt != 0)
-            return RC_WIRE_FALLBACK;
-        if (f == 1) {
-            if (!rd_enum(&r, RC_ENTRY_CONF_CHANGE_V2, &v))
-                return RC_WIRE_FALLBACK;
-            *type = (rc_entry_type)v;
-            continue;
-        }
-        if (!rd_varint(&r, &v))
-            return RC_WIRE_FALLBACK;
-        if (f == 2)
-            *term = v;
-        else
-            *index = v;
-    }
-    if (*data_len == 0)
-        *data = NULL;
-    return RC_OK;
-}
-
-/* A varint at p (< end) in its shortest form; advances *pp past it. */
-static bool rd_minimal_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
-{
-    rd r = {*pp, end};
-    const uint8_t *start = r.p;
-    if (!rd_varint(&r, v))
-        return false;
-    size_t n = (size_t)(r.p - start);
-    if (n > 1 && r.p[-1] == 0)
-        return false; /* a trailing zero group: not what an encoder writes */
-    *pp = r.p;
-    return true;
 }
 
 bool rc_wire_entry_is_canonical(const uint8_t *buf, size_t len)
@@ -405,221 +311,4 @@ bool rc_wire_entry_is_canonical(const uint8_t *buf, size_t len)
     if (*p++ != TAG_LEN(4) || p >= end || !rd_minimal_varint(&p, end, &v))
         return false;
     return v > 0 && v <= 0xffffffffu && v == (uint64_t)(end - p);
-}
-
-int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len)
-{
-    const uint8_t *data;
-    size_t dl;
-    memset(out, 0, sizeof(*out));
-    int rc = rc_wire_view_entry(&out->term, &out->index, &out->type, &data, &dl, buf, len);
-    if (rc != RC_OK) {
-        memset(out, 0, sizeof(*out));
-        return rc;
-    }
-    rc = rc_bytes_set(&out->data, data, dl);
-    if (rc != RC_OK)
-        memset(out, 0, sizeof(*out));
-    return rc;
-}
-
-int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len)
-{
-    rd r = rd_init(buf, len);
-    unsigned seen = 0;
-    memset(out, 0, sizeof(*out));
-    while (r.p < r.end) {
-        unsigned f, wt;
-        uint64_t v;
-        if (!rd_tag(&r, &f, &wt) || f > 3 || wt != 0 || (seen & (1u << f)) ||
-            !rd_varint(&r, &v)) {
-            memset(out, 0, sizeof(*out));
-            return RC_WIRE_FALLBACK;
-        }
-        seen |= 1u << f;
-        if (f == 1)
-            out->term = v;
-        else if (f == 2)
-            out->vote = v;
-        else
-            out->commit = v;
-    }
-    return RC_OK;
-}
-
-/* Where msg_decode puts what it reads. */
-typedef struct msg_store {
-    bool peek;           /* count entries and borrow the context: allocate nothing */
-    size_t cap;          /* capacity of the message's entry array */
-    rc_blob_pool *pool;  /* slabs for payloads and context, or NULL (a blob each) */
-} msg_store;
-
-static int store_bytes(const msg_store *st, rc_bytes *dst, const uint8_t *b, size_t l)
-{
-    return st->pool != NULL ? rc_bytes_set_pooled(dst, st->pool, b, l) : rc_bytes_set(dst, b, l);
-}
-
-/* Appends one decoded entry to m (array grown by doubling). */
-static int msg_push_entry(rc_message *m, msg_store *st, const uint8_t *b, size_t l)
-{
-    if (rc_grow((void **)&m->entries, &st->cap, m->n_entries + 1, sizeof(rc_entry)) != RC_OK)
-        return RC_ERR_NOMEM;
-    rc_entry *e = &m->entries[m->n_entries];
-    const uint8_t *d;
-    size_t dl;
-    memset(e, 0, sizeof(*e));
-    int rc = rc_wire_view_entry(&e->term, &e->index, &e->type, &d, &dl, b, l);
-    if (rc == RC_OK)
-        rc = store_bytes(st, &e->data, d, dl);
-    if (rc != RC_OK) {
-        memset(e, 0, sizeof(*e));
-        return rc;
-    }
-    m->n_entries++;
-    return RC_OK;
-}
-
-/* Scalar fields of Message by number (0 = not a scalar field of the fast subset). */
-static uint64_t *msg_scalar(rc_message *m, unsigned f)
-{
-    switch (f) {
-    case 2: return &m->to;
-    case 3: return &m->from;
-    case 4: return &m->term;
-    case 5: return &m->log_term;
-    case 6: return &m->index;
-    case 8: return &m->commit;
-    case 11: return &m->reject_hint;
-    case 13: return &m->vote;
-    default: return NULL;
-    }
-}
-
-/* RC_OK iff b is an Entry body of the fast subset. */
-static int entry_check(const uint8_t *b, size_t l)
-{
-    uint64_t t, i;
-    rc_entry_type ty;
-    const uint8_t *d;
-    size_t dl;
-    return rc_wire_view_entry(&t, &i, &ty, &d, &dl, b, l);
-}
-
-/* A valid Entry body, counted but not decoded (peek mode). */
-static int msg_count_entry(rc_message *m, const uint8_t *b, size_t l)
-{
-    int rc = entry_check(b, l);
-    if (rc == RC_OK)
-        m->n_entries++;
-    return rc;
-}
-
-/* One field; peek mode counts entries and borrows the context. */
-static int msg_field(rc_message *m, rd *r, unsigned f, unsigned wt, msg_store *st)
-{
-    const uint8_t *b;
-    size_t l;
-    uint64_t v;
-    if (f == 7 || f == 12) {
-        if (wt != 2 || !rd_len(r, &b, &l))
-            return RC_WIRE_FALLBACK;
-        if (f == 7)
-            return !st->peek ? msg_push_entry(m, st, b, l) : msg_count_entry(m, b, l);
-        if (!st->peek)
-            return store_bytes(st, &m->context, b, l);
-        m->context = (rc_bytes){l > 0 ? (uint8_t *)(uintptr_t)b : NULL, l, NULL};
-        return RC_OK;
-    }
-    if (wt != 0)
-        return RC_WIRE_FALLBACK;
-    if (f == 1) {
-        if (!rd_enum(r, RC_MSG_TYPE_COUNT - 1, &v))
-            return RC_WIRE_FALLBACK;
-        m->type = (rc_msg_type)v;
-        return RC_OK;
-    }
-    if (!rd_varint(r, &v))
-        return RC_WIRE_FALLBACK;
-    if (f == 10) {
-        m->reject = v != 0;
-        return RC_OK;
-    }
-    uint64_t *dst = msg_scalar(m, f);
-    if (dst == NULL)
-        return RC_WIRE_FALLBACK;
-    *dst = v;
-    return RC_OK;
-}
-
-/* Decodes into *out, whose entry array (possibly a reused one, st->cap) is already set. On
- * failure the payloads and context read so far are released and n_entries is 0 (the array is
- * left to the caller). */
-static int msg_decode(rc_message *out, const uint8_t *buf, size_t len, msg_store *st)
-{
-    rd r = rd_init(buf, len);
-    unsigned seen = 0;
-    while (r.p < r.end) {
-        unsigned f, wt;
-        int rc;
-        if (!rd_tag(&r, &f, &wt) || f == 9 || f >= 14 || (f != 7 && (seen & (1u << f))))
-            rc = RC_WIRE_FALLBACK;
-        else
-            rc = msg_field(out, &r, f, wt, st);
-        if (rc != RC_OK) {
-            if (!st->peek) {
-                for (size_t i = 0; i < out->n_entries; i++)
-                    rc_bytes_free(&out->entries[i].data);
-                rc_bytes_free(&out->context);
-            }
-            out->n_entries = 0;
-            return rc;
-        }
-        seen |= 1u << f;
-    }
-    return RC_OK;
-}
-
-int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len)
-{
-    msg_store st = {false, 0, NULL};
-    *out = rc_message_zero;
-    int rc = msg_decode(out, buf, len, &st);
-    if (rc != RC_OK) {
-        rc_free(out->entries);
-        *out = rc_message_zero;
-    }
-    return rc;
-}
-
-int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
-                                  rc_entries *scratch, rc_blob_pool *pool)
-{
-    msg_store st = {false, scratch->cap, pool};
-    *out = rc_message_zero;
-    out->entries = scratch->v;
-    int rc = msg_decode(out, buf, len, &st);
-    *scratch = (rc_entries){out->entries, 0, st.cap}; /* the array, grown or not, stays here */
-    if (rc != RC_OK)
-        *out = rc_message_zero;
-    else if (out->n_entries == 0)
-        out->entries = NULL;
-    return rc;
-}
-
-void rc_wire_release_pooled_message(rc_message *m)
-{
-    for (size_t i = 0; i < m->n_entries; i++)
-        rc_bytes_free(&m->entries[i].data);
-    rc_bytes_free(&m->context);
-    rc_message_disown(m);
-}
-
-int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len)
-{
-    msg_store st = {true, 0, NULL};
-    *out = rc_message_zero;
-    int rc = msg_decode(out, buf, len, &st);
-    if (rc != RC_OK)
-        *out = rc_message_zero;
-    return rc;
 }

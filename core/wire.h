@@ -3,13 +3,11 @@
  *
  * wire.h: the specialised raftpb codec of the hot paths: hand-rolled varint encoders for Entry,
  * Message and HardState that write into a caller buffer, and decoders for the common shapes of
- * Entry, Message and HardState. It is byte-identical to the protobuf-c path of core/codec
+ * Entry, Message and HardState (wire.c). It is byte-identical to the protobuf-c path of core/codec
  * (proved by tests/unit/test_wire_diff.c and tests/fuzz/fuzz_wire_diff.c):
  *  - encoders produce exactly the bytes protobuf-c packs from codec.c's views (same profile);
- *  - decoders either produce exactly the struct codec.c's protobuf-c path produces, or return
- *    RC_WIRE_FALLBACK for anything outside the fast subset (unknown fields, a repeated scalar,
- *    snapshots, responses, packed or over-long varints, malformed bytes, ...). A caller then
- *    decodes with protobuf-c, which decides. The fast path never rejects by itself.
+ *  - decoders (wire_decode.c) produce exactly the struct, or the error, that codec.c's
+ *    protobuf-c path produces, reading each byte once.
  */
 #ifndef RC_WIRE_H
 #define RC_WIRE_H
@@ -17,9 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "types.h"
-
-/* Not an rc_err: "decode this with the general (protobuf-c) decoder". */
-#define RC_WIRE_FALLBACK 1
 
 /* Encoded sizes (same values as codec.h's rc_*_encoded_size). */
 size_t rc_wire_entry_size(const rc_entry *e);
@@ -43,8 +38,13 @@ bool rc_wire_entry_is_canonical(const uint8_t *buf, size_t len);
 uint8_t *rc_wire_put_snapshot(uint8_t *p, const rc_snapshot *s);
 uint8_t *rc_wire_put_conf_state(uint8_t *p, const rc_conf_state *cs);
 
-/* Decoders: RC_OK with *out filled (owned, free with rc_*_free), RC_ERR_NOMEM, or
- * RC_WIRE_FALLBACK with *out zeroed. buf may be NULL only when len == 0. */
+/* Decoders. Each reads the bytes once, with codec.c's protobuf-c path (rc_pb_decode_*) as the
+ * reference: the same results and the same errors for every input (RC_ERR_DECODE,
+ * RC_ERR_UNKNOWN_TYPE for a Message type outside the enum, RC_ERR_NOMEM), *out zeroed on
+ * error. A Message's snapshot field alone is unpacked by protobuf-c; its responses are read by
+ * the same code one level down, and a responses field inside a response is RC_ERR_DECODE (so the
+ * recursion is bounded whatever the input). buf may be NULL only when len == 0. On RC_OK *out
+ * is owned (free with rc_*_free). */
 int rc_wire_decode_entry(rc_entry *out, const uint8_t *buf, size_t len);
 int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len);
 int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len);
@@ -61,22 +61,37 @@ uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_message_fields *f,
 
 /* Like rc_wire_decode_message, for a receiver that steps the message and drops it: the entries
  * go into scratch's array (reused across calls: out->entries is scratch->v, and scratch keeps
- * the array, grown as needed, on every return), payloads and context into pool's slabs. On
- * RC_OK release *out with rc_wire_release_pooled_message (never rc_message_free). */
+ * the array, grown as needed, on every return), payloads and context into pool's slabs (the
+ * snapshot and responses, rare, are allocated). On RC_OK release *out with
+ * rc_wire_release_pooled_message (never rc_message_free). */
 int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
                                   rc_entries *scratch, rc_blob_pool *pool);
-/* Drops the payload and context references of a message from rc_wire_decode_message_pooled
- * (its entry array stays with the scratch); *m then owns nothing. */
+/* Drops what a message from rc_wire_decode_message_pooled holds (its entry array stays with the
+ * scratch); *m then owns nothing. */
 void rc_wire_release_pooled_message(rc_message *m);
 
-/* Like rc_wire_decode_message, without allocating: scalar fields filled, n_entries counted
- * (entries validated, entries == NULL), context borrowed from buf. *out must NOT be freed.
- * RC_OK or RC_WIRE_FALLBACK. */
-int rc_wire_peek_message(rc_message *out, const uint8_t *buf, size_t len);
+/* Called with the contents of each item of a repeated field (a view into the decoded buffer);
+ * a non-zero result stops the decode and is returned. */
+typedef int (*rc_wire_item_fn)(void *ud, const uint8_t *body, size_t body_len);
 
-/* A borrowed view of an encoded Entry (no allocation): fields as rc_wire_decode_entry would
- * produce them, data pointing into buf. RC_OK or RC_WIRE_FALLBACK. */
+/* Like rc_wire_decode_message, without allocating: scalar fields filled, n_entries and
+ * n_responses counted (entries and responses NULL), context borrowed from buf, *has_snapshot
+ * set; each_entry (may be NULL) is called with every Entry item as it is read, so on an error
+ * what it collected is void. *out must NOT be freed. Same errors as rc_wire_decode_message. */
+int rc_wire_peek_message(rc_message *out, bool *has_snapshot, const uint8_t *buf, size_t len,
+                         rc_wire_item_fn each_entry, void *ud);
+
+/* A borrowed view of an encoded Entry (no allocation): fields as rc_wire_decode_entry gives
+ * them, data pointing into buf (NULL when empty). Same errors as rc_wire_decode_entry. */
 int rc_wire_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const uint8_t **data,
                        size_t *data_len, const uint8_t *buf, size_t len);
+
+/* Tests only (tests/unit/test_codec.c): decodes buf as kind, counting in visits[i] (len
+ * counters, zeroed first) how many times the decoder read buf[i]: its own reads of tags,
+ * values and length prefixes, the contents it takes or skips, and the bytes it hands to
+ * protobuf-c (a snapshot field's contents; a repeated snapshot field's whole fields, which
+ * protobuf-c merges). Returns the decoder's result. */
+typedef enum rc_wire_kind { RC_WIRE_MESSAGE, RC_WIRE_ENTRY } rc_wire_kind;
+int rc_wire_trace_decode(rc_wire_kind kind, uint8_t *visits, const uint8_t *buf, size_t len);
 
 #endif

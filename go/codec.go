@@ -10,13 +10,19 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-func marshal(m proto.Message) ([]byte, error) {
-	b, err := proto.Marshal(m)
+func marshal(m proto.Message) ([]byte, error) { return marshalAppend(nil, m) }
+
+// marshalAppend is marshal appending to buf.
+func marshalAppend(buf []byte, m proto.Message) ([]byte, error) {
+	b, err := proto.MarshalOptions{}.MarshalAppend(buf, m)
 	if err != nil {
 		return nil, &Error{Code: codeInvalid, Msg: "raftc: cannot encode " + string(proto.MessageName(m)) + ": " + err.Error(), sentinel: ErrInvalid}
 	}
 	return b, nil
 }
+
+// stepBufMax bounds the encoding buffer a RawNode keeps for Step.
+const stepBufMax = 1 << 20
 
 func unmarshal(b []byte, m proto.Message) error {
 	if err := proto.Unmarshal(b, m); err != nil {

@@ -9,7 +9,8 @@
  * types (RC_ERR_UNKNOWN_TYPE), responses nested deeper than one level (RC_ERR_DECODE), buffers
  * over max_len (RC_ERR_TOO_LARGE; 0 = no limit). On error *out is left zeroed.
  * Encoders return a heap buffer (rc_free) in *buf / *len (core/wire.h writes into a caller
- * buffer). Entry, Message and HardState go through the hand-rolled core/wire codec first.
+ * buffer). Entry, Message and HardState are read by core/wire's one-pass decoders, which follow
+ * protobuf-c's rules (the rc_pb_* functions below are their reference).
  */
 #ifndef RC_CODEC_H
 #define RC_CODEC_H
@@ -37,33 +38,27 @@ int rc_encode_snapshot(uint8_t **buf, size_t *len, const rc_snapshot *s);
 int rc_encode_conf_change(uint8_t **buf, size_t *len, const rc_conf_change *cc);
 int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2 *cc);
 
-/* Calls fn(ud, field, wire_type, p, n) for each field of the protobuf bytes b, in order (p, n:
- * the contents of a length-delimited field; NULL, 0 for the others). Returns fn's first non-zero
- * result, RC_ERR_DECODE on malformed framing (a truncated field, a group, an invalid wire type),
- * RC_OK otherwise. */
-typedef int (*rc_pb_field_fn)(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p,
-                              size_t n);
-int rc_pb_each_field(const uint8_t *b, size_t len, rc_pb_field_fn fn, void *ud);
-
 /* ---- One entry point for the readers above the core (codec_view.c) ----
- * The functions below choose between the hand-rolled fast path (core/wire) and protobuf-c
- * themselves: a caller never learns which one read the bytes, and gets the same results and
- * errors as from the decoders above. */
+ * The functions below read the bytes once (core/wire's decoders, protobuf-c for a snapshot
+ * field's contents only) and give the same results and errors as the decoders above. */
 
-/* Message bytes decoded for a receiver that steps the message and drops it. The bytes are read
- * once: the common shapes into scratch's reused entry array with payloads and context in
- * pool's slabs, anything else by protobuf-c. Same results and errors as rc_decode_message; on
- * RC_OK release with rc_step_message_release (on error out->m is zeroed and owns nothing). */
+/* Message bytes decoded for a receiver that steps the message and drops it, in one pass: the
+ * entries into scratch's reused entry array with payloads and context in pool's slabs. Same
+ * results and errors as rc_decode_message; on RC_OK release with rc_step_message_release (on
+ * error out->m is zeroed and owns nothing). */
 typedef struct rc_step_message {
     rc_message m;
-    bool pooled; /* which release applies (internal) */
 } rc_step_message;
 int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
                            rc_entries *scratch, rc_blob_pool *pool);
 void rc_step_message_release(rc_step_message *sm);
 
-/* The scalars and counts of Message bytes, validated as rc_decode_message validates them, with
- * the context as a view into buf (NULL when empty). Allocates nothing for the common shapes. */
+/* The scalars and counts of Message bytes, validated as rc_decode_message validates them (same
+ * errors), with the context as a view into buf (NULL when empty), in one pass that allocates
+ * nothing (a snapshot field is unpacked by protobuf-c to validate it). each_entry (may be NULL)
+ * is called with each Entry item (the encoded Entry body, a view into buf) in order as the pass
+ * reads it: on an error, what it collected is void; its non-zero result stops the pass and is
+ * returned. */
 typedef struct rc_message_summary {
     rc_message_fields f;
     size_t n_entries;
@@ -72,12 +67,9 @@ typedef struct rc_message_summary {
     const uint8_t *context;
     size_t context_len;
 } rc_message_summary;
-int rc_summarize_message(rc_message_summary *out, const uint8_t *buf, size_t len, size_t max_len);
-/* Calls fn with each Entry item (the encoded Entry bodies) of Message bytes that
- * rc_summarize_message accepted, in order, as views into buf; stops at and returns fn's first
- * non-zero result (0 after the last). */
-int rc_message_for_each_entry(const uint8_t *buf, size_t len,
-                              int (*fn)(void *ud, const uint8_t *body, size_t body_len), void *ud);
+int rc_summarize_message(rc_message_summary *out, const uint8_t *buf, size_t len, size_t max_len,
+                         int (*each_entry)(void *ud, const uint8_t *body, size_t body_len),
+                         void *ud);
 
 /* A view of Entry bytes: the fields rc_decode_entry gives, with data pointing into buf (NULL
  * when empty). Same errors as rc_decode_entry. */
@@ -105,6 +97,14 @@ size_t rc_message_fields_encoded_size(const rc_message_fields *f, const size_t *
 uint8_t *rc_encode_message_fields_to(uint8_t *p, const rc_message_fields *f,
                                      const uint8_t *const *ents, const size_t *lens, size_t n,
                                      const uint8_t *context, size_t context_len);
+
+/* The snapshot of a Message from the contents of its snapshot field (fields false), or from
+ * Message bytes holding only its snapshot fields (fields true: a repeated field, which
+ * protobuf-c merges), unpacked by protobuf-c; *blank: it is the empty snapshot etcd tolerates on
+ * messages other than MsgSnap. out NULL: validate only. RC_ERR_DECODE when protobuf-c refuses
+ * the bytes; on an error the caller frees *out (rc_snapshot_free). For core/wire_decode.c. */
+int rc_pb_decode_snapshot_field(rc_snapshot *out, bool *blank, const uint8_t *buf, size_t len,
+                                bool fields);
 
 /* The same functions on protobuf-c alone (the reference the hand-rolled core/wire codec behind
  * the functions above is tested against; see tests/unit/test_wire_diff.c). Same contracts. */

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"unsafe"
 
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
@@ -147,4 +148,125 @@ func TestCommittedEntriesShared(t *testing.T) {
 		t.Fatalf("%d of %d committed entries shared with Entries, want at least %d", shared, total, 3*len(want))
 	}
 	t.Logf("%d of %d committed entries shared", shared, total)
+}
+
+// TestEntriesShareGoMemory: large entries take their Data from Go memory the node was given:
+// the leader's from Propose's slices, a follower stepping with StepBytesOwned from the stepped
+// bytes; a follower stepping with StepBytes keeps nothing of them (the test scribbles over
+// them after each call). Every node applies exactly the proposals.
+func TestEntriesShareGoMemory(t *testing.T) {
+	c := newTestCluster(t, 3, func() appStorage { return NewMemoryStorage() })
+	var owned [][]byte // the buffers node 2 was given
+	within := func(d []byte) bool {
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(d)))
+		for _, b := range owned {
+			s := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+			if p >= s && p+uintptr(len(d)) <= s+uintptr(len(b)) {
+				return true
+			}
+		}
+		return false
+	}
+	proposals := map[uintptr]bool{}
+	large := map[uint64]int{}  // node -> large new entries
+	shared := map[uint64]int{} // node -> of those, Data in the Go memory given
+	pump := func() {
+		for round := 0; round < 1000; round++ {
+			var q []MessageBytes
+			for _, id := range c.order {
+				n := c.nodes[id]
+				for n.rn.HasReady() {
+					rd, msgs, err := n.rn.ReadyBytes()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !IsEmptyHardState(rd.HardState) {
+						n.st.SetHardState(rd.HardState)
+					}
+					if err := n.st.Append(rd.Entries); err != nil {
+						t.Fatal(err)
+					}
+					for _, e := range rd.Entries {
+						if len(e.Data) < shareMinData {
+							continue
+						}
+						large[id]++
+						if (id == 1 && proposals[uintptr(unsafe.Pointer(unsafe.SliceData(e.Data)))]) ||
+							(id == 2 && within(e.Data)) {
+							shared[id]++
+						}
+					}
+					for _, e := range rd.CommittedEntries {
+						if e.GetType() == pb.EntryConfChange {
+							var cc pb.ConfChange
+							proto.Unmarshal(e.GetData(), &cc)
+							n.rn.ApplyConfChange(&cc)
+						} else if len(e.Data) > 0 {
+							n.applied = append(n.applied, e.Data)
+						}
+					}
+					q = append(q, msgs...)
+					n.rn.Advance(rd)
+				}
+			}
+			if len(q) == 0 {
+				return
+			}
+			for _, m := range q {
+				var err error
+				switch m.To {
+				case 2:
+					owned = append(owned, m.Data)
+					err = c.nodes[2].rn.StepBytesOwned(m.Data)
+				case 3:
+					b := append([]byte(nil), m.Data...)
+					err = c.nodes[3].rn.StepBytes(b)
+					for i := range b {
+						b[i] = 0xee
+					}
+				default:
+					err = c.nodes[m.To].rn.StepBytes(m.Data)
+				}
+				if err != nil {
+					t.Fatalf("step %v to %d: %v", m.Type, m.To, err)
+				}
+			}
+		}
+		t.Fatal("cluster did not settle")
+	}
+	pump()
+	if err := c.nodes[1].rn.Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	pump()
+	var want [][]byte
+	for i := 0; i < 30; i++ {
+		p := bytes.Repeat([]byte{byte(i)}, shareMinData+i*100)
+		if i%5 == 0 {
+			p = p[:10] // small ones are copied
+		}
+		want = append(want, p)
+		proposals[uintptr(unsafe.Pointer(unsafe.SliceData(p)))] = true
+		if err := c.nodes[1].rn.Propose(p); err != nil {
+			t.Fatal(err)
+		}
+		if i%4 == 0 {
+			pump()
+		}
+	}
+	pump()
+	for _, id := range c.order {
+		got := c.nodes[id].applied
+		if len(got) != len(want) {
+			t.Fatalf("node %d applied %d entries, want %d", id, len(got), len(want))
+		}
+		for i := range want {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("node %d entry %d differs from the proposal", id, i)
+			}
+		}
+	}
+	if large[1] != 24 || shared[1] != 24 || large[2] != 24 || shared[2] != 24 || shared[3] != 0 {
+		t.Fatalf("large new entries %v, with Data in the Go memory given %v; want 24 and 24 on nodes 1 and 2", large, shared)
+	}
 }

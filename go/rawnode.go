@@ -62,7 +62,8 @@ type RawNode struct {
 	inBytes     uint64
 	asyncWrites bool
 	failure     error
-	recent      entryCache // Ready.Entries handed out, for CommittedEntries to share
+	src         readySources // Go memory the Ready's entries share instead of a copy
+	stepBuf     []byte       // Step's encoding buffer, reused (up to stepBufMax)
 }
 
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
@@ -243,13 +244,18 @@ func (rn *RawNode) Campaign() error {
 	return rn.note(nodeCampaign(rn.n))
 }
 
-// Propose proposes data be appended to the raft log.
+// Propose proposes data be appended to the raft log. As etcd's, the log keeps data: the
+// caller must not change it afterwards (the Ready's entry may be that same slice).
 func (rn *RawNode) Propose(data []byte) error {
 	defer rn.unlock()
 	if err := rn.lock(); err != nil {
 		return err
 	}
-	return rn.note(nodePropose(rn.n, data))
+	err := rn.note(nodePropose(rn.n, data))
+	if err == nil {
+		rn.src.proposed.add(data)
+	}
+	return err
 }
 
 // ProposeConfChange proposes a config change (a *pb.ConfChange or *pb.ConfChangeV2).
@@ -292,16 +298,24 @@ func (rn *RawNode) ApplyConfChangeErr(cc pb.ConfChangeI) (*pb.ConfState, error) 
 	return decodeConfState(b)
 }
 
-// Step advances the state machine using the given message.
+// Step advances the state machine using the given message. As etcd's, the log may keep the
+// Data of m's entries: the caller must not change them afterwards.
 func (rn *RawNode) Step(m *pb.Message) error {
 	if m == nil {
 		return newError(codeInvalid, "cannot step with nil message")
 	}
-	b, err := marshal(m)
+	b, err := marshalAppend(rn.stepBuf[:0], m)
 	if err != nil {
 		return err
 	}
-	return rn.StepBytes(b)
+	err = rn.StepBytes(b)
+	if cap(b) <= stepBufMax {
+		rn.stepBuf = b // C kept nothing of it: the next Step encodes into it again
+	}
+	if err == nil {
+		rn.src.given.addStepped(m)
+	}
+	return err
 }
 
 // StepBytes steps a message given as raftpb bytes, as received from the network (raftc's
@@ -312,6 +326,17 @@ func (rn *RawNode) StepBytes(m []byte) error {
 		return err
 	}
 	return rn.note(nodeStep(rn.n, m))
+}
+
+// StepBytesOwned is StepBytes for bytes the caller gives up (raftc's addition): the entries of
+// a MsgApp in b may become later Readys' entries with their Data as sub-slices of b, instead of
+// copies out of C. b must not be changed or reused after the call.
+func (rn *RawNode) StepBytesOwned(b []byte) error {
+	err := rn.StepBytes(b)
+	if err == nil {
+		rn.src.given.addMessage(b)
+	}
+	return err
 }
 
 // HasReady reports whether a Ready with something to do is available.
@@ -364,7 +389,7 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	var rd Ready
 	var msgs []MessageBytes
 	if buf != nil {
-		rd, msgs, err = buildReadyPacked(buf, raw, &rn.recent)
+		rd, msgs, err = buildReadyPacked(buf, raw, &rn.src)
 	} else { // packing failed (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
 		if err == nil && raw {

@@ -76,10 +76,9 @@ func (s span) copyOut(buf []byte) []byte {
 }
 
 // buildReadyPacked decodes a packed Ready. With raw, the messages are not decoded: they come
-// back as MessageBytes (copied into one Go allocation) and rd.Messages stays nil. cache holds
-// the entries handed out before; it takes this Ready's Entries and gives back the committed
-// ones it has.
-func buildReadyPacked(buf []byte, raw bool, cache *entryCache) (rd Ready, msgs []MessageBytes, err error) {
+// back as MessageBytes (copied into one Go allocation) and rd.Messages stays nil. src gives
+// the entries (and entries' Data) it has; its recent cache takes this Ready's Entries.
+func buildReadyPacked(buf []byte, raw bool, src *readySources) (rd Ready, msgs []MessageBytes, err error) {
 	if len(buf) < 16 {
 		return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
 	}
@@ -97,11 +96,11 @@ func buildReadyPacked(buf []byte, raw bool, cache *entryCache) (rd Ready, msgs [
 	if f(rdHasHard) != 0 {
 		rd.HardState = &pb.HardState{Term: u64(f(rdTerm)), Vote: u64(f(rdVote)), Commit: u64(f(rdCommit))}
 	}
-	if rd.Entries, err = p.entries(int(f(rdNEntries)), nil); err != nil {
+	if rd.Entries, err = p.entries(int(f(rdNEntries)), &src.given, &src.proposed); err != nil {
 		return rd, nil, err
 	}
-	cache.add(rd.Entries)
-	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted)), cache); err != nil {
+	src.recent.add(rd.Entries)
+	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted)), &src.recent, nil); err != nil {
 		return rd, nil, err
 	}
 	nMsgs := int(f(rdNMessages))
@@ -218,17 +217,27 @@ func messageType(b []byte) (pb.MessageType, error) {
 	return pb.MsgHup, nil
 }
 
-// entryView is a packed entry's fields; its Data stays in the buffer (dataOff, dataLen).
+// entryView is a packed entry's fields; its Data stays in the buffer (dataOff, dataLen) unless
+// data, Go memory with the same bytes, was found for it.
 type entryView struct {
 	term, index      uint64
 	typ              pb.EntryType
 	dataOff, dataLen int
+	data             []byte
 }
 
-// entries decodes the next n parts (entries). Those cache has (committed entries handed out
-// before) are its values; the others share three allocations for their fields and one copy of
-// their span of the buffer for their Data.
-func (p *packedReader) entries(n int, cache *entryCache) ([]*pb.Entry, error) {
+// entryBox is an entry with the values its optional fields point to (one allocation for a
+// Ready's entries).
+type entryBox struct {
+	e           pb.Entry
+	term, index uint64
+	typ         pb.EntryType
+}
+
+// entries decodes the next n parts (entries). Those cache has are its values; those whose
+// Data proposed has take that; the others share one allocation for their fields and one
+// copy of their span of the buffer for their Data. cache and proposed may be nil.
+func (p *packedReader) entries(n int, cache *entryCache, proposed *proposedData) ([]*pb.Entry, error) {
 	if n == 0 {
 		return nil, nil
 	}
@@ -245,8 +254,14 @@ func (p *packedReader) entries(n int, cache *entryCache) ([]*pb.Entry, error) {
 		if err := decodeEntryView(b, off, v); err != nil {
 			return nil, err
 		}
-		if ents[i] = cache.take(v); ents[i] == nil {
-			fresh++
+		if ents[i] = cache.take(v); ents[i] != nil {
+			continue
+		}
+		fresh++
+		if proposed != nil && v.typ == pb.EntryNormal {
+			v.data = proposed.take(p.buf[v.dataOff : v.dataOff+v.dataLen])
+		}
+		if v.data == nil {
 			sp.add(v.dataOff, v.dataLen)
 		}
 	}
@@ -254,19 +269,20 @@ func (p *packedReader) entries(n int, cache *entryCache) ([]*pb.Entry, error) {
 		return ents, nil
 	}
 	data := sp.copyOut(p.buf)
-	structs := make([]pb.Entry, fresh)
-	vals := make([]uint64, 2*fresh)
-	types := make([]pb.EntryType, fresh)
+	boxes := make([]entryBox, fresh)
 	k := 0
 	for i := range views {
 		if ents[i] != nil {
 			continue
 		}
 		v := &views[i]
-		e := &structs[k]
-		vals[2*k], vals[2*k+1], types[k] = v.term, v.index, v.typ
-		e.Term, e.Index, e.Type = &vals[2*k], &vals[2*k+1], &types[k]
-		if v.dataLen > 0 {
+		b := &boxes[k]
+		b.term, b.index, b.typ = v.term, v.index, v.typ
+		e := &b.e
+		e.Term, e.Index, e.Type = &b.term, &b.index, &b.typ
+		if v.data != nil {
+			e.Data = v.data
+		} else if v.dataLen > 0 {
 			o := v.dataOff - sp.lo
 			e.Data = data[o : o+v.dataLen : o+v.dataLen]
 		}

@@ -5,9 +5,8 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * codec_view.c: the codec's entry points for readers above the core that want views into the
- * bytes, pooled payloads or encodings written in place (codec.h, "one entry point"). Each one
- * decides here between the hand-rolled fast path (core/wire) and protobuf-c: the fast path reads
- * the common shapes; whatever it does not take goes straight to protobuf-c, which decides.
+ * bytes, pooled payloads or encodings written in place (codec.h, "one entry point"), over
+ * core/wire's one-pass decoders.
  */
 #include "codec.h"
 
@@ -15,126 +14,46 @@
 
 #include "wire.h"
 
-/* ---- items of one bytes field, for views into bytes a decoder accepted ---- */
-
-typedef struct field_filter {
-    uint64_t field;
-    int (*fn)(void *ud, const uint8_t *p, size_t n);
-    void *ud;
-    bool stopped; /* fn asked to stop */
-} field_filter;
-
-static int filter_field(void *ud, uint64_t field, unsigned wire_type, const uint8_t *p, size_t n)
-{
-    field_filter *f = ud;
-    if (wire_type != 2 || field != f->field)
-        return 0;
-    int rc = f->fn(f->ud, p, n);
-    f->stopped = rc != 0;
-    return rc;
-}
-
-/* Calls fn for each length-delimited item of field `field`, in order; stops at fn's first
- * non-zero result (returned) or at the first malformed tag (then returns 0: the bytes were
- * validated before, so this does not happen). */
-static int scan_bytes_fields(const uint8_t *b, size_t len, uint64_t field,
-                             int (*fn)(void *ud, const uint8_t *p, size_t n), void *ud)
-{
-    field_filter f = {field, fn, ud, false};
-    int rc = rc_pb_each_field(b, len, filter_field, &f);
-    return f.stopped ? rc : 0;
-}
-
-typedef struct last_item {
-    const uint8_t *p;
-    size_t n;
-} last_item;
-
-static int keep_last(void *ud, const uint8_t *p, size_t n)
-{
-    last_item *l = ud;
-    l->p = p;
-    l->n = n;
-    return 0;
-}
-
-/* The last item of bytes field `field` (proto2: the last one wins), or (NULL, 0). */
-static void last_bytes_field(const uint8_t *b, size_t len, uint64_t field, const uint8_t **p,
-                             size_t *n)
-{
-    last_item l = {NULL, 0};
-    scan_bytes_fields(b, len, field, keep_last, &l);
-    *p = l.n > 0 ? l.p : NULL;
-    *n = l.n;
-}
-
 /* ---- messages ---- */
 
 int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
                            rc_entries *scratch, rc_blob_pool *pool)
 {
-    out->pooled = false;
     out->m = rc_message_zero;
     if (buf == NULL && len > 0)
         return RC_ERR_INVALID;
     if (max_len != 0 && len > max_len)
         return RC_ERR_TOO_LARGE;
-    if (buf != NULL) {
-        int rc = rc_wire_decode_message_pooled(&out->m, buf, len, scratch, pool);
-        if (rc != RC_WIRE_FALLBACK) {
-            out->pooled = rc == RC_OK;
-            return rc;
-        }
-    }
-    return rc_pb_decode_message(&out->m, buf, len, max_len);
+    return rc_wire_decode_message_pooled(&out->m, buf, len, scratch, pool);
 }
 
 void rc_step_message_release(rc_step_message *sm)
 {
-    if (sm->pooled)
-        rc_wire_release_pooled_message(&sm->m);
-    else
-        rc_message_free(&sm->m);
-    sm->pooled = false;
+    rc_wire_release_pooled_message(&sm->m);
 }
 
-static void summarize_scalars(rc_message_summary *out, const rc_message *m)
-{
-    out->f = (rc_message_fields){(uint64_t)m->type, m->to, m->from, m->term, m->log_term,
-                                 m->index, m->commit, m->vote, m->reject ? 1u : 0u,
-                                 m->reject_hint};
-    out->n_entries = m->n_entries;
-    out->has_snapshot = m->snapshot != NULL;
-    out->n_responses = m->n_responses;
-}
-
-int rc_summarize_message(rc_message_summary *out, const uint8_t *buf, size_t len, size_t max_len)
+int rc_summarize_message(rc_message_summary *out, const uint8_t *buf, size_t len, size_t max_len,
+                         int (*each_entry)(void *ud, const uint8_t *body, size_t body_len),
+                         void *ud)
 {
     memset(out, 0, sizeof(*out));
     if (buf == NULL && len > 0)
         return RC_ERR_INVALID;
     if (max_len != 0 && len > max_len)
         return RC_ERR_TOO_LARGE;
-    rc_message m;
-    if (buf != NULL && rc_wire_peek_message(&m, buf, len) == RC_OK) {
-        summarize_scalars(out, &m); /* m borrows from buf: nothing to free */
-        out->context = m.context.len > 0 ? m.context.data : NULL;
-        out->context_len = m.context.len;
-        return RC_OK;
-    }
-    int rc = rc_pb_decode_message(&m, buf, len, max_len);
+    rc_message m; /* borrows from buf: nothing to free */
+    bool has_snapshot;
+    int rc = rc_wire_peek_message(&m, &has_snapshot, buf, len, each_entry, ud);
     if (rc != RC_OK)
         return rc;
-    summarize_scalars(out, &m);
-    rc_message_free(&m);
-    last_bytes_field(buf, len, 12, &out->context, &out->context_len);
+    out->f = (rc_message_fields){(uint64_t)m.type, m.to, m.from, m.term, m.log_term, m.index,
+                                 m.commit, m.vote, m.reject ? 1u : 0u, m.reject_hint};
+    out->n_entries = m.n_entries;
+    out->has_snapshot = has_snapshot;
+    out->n_responses = m.n_responses;
+    out->context = m.context.data;
+    out->context_len = m.context.len;
     return RC_OK;
-}
-
-int rc_message_for_each_entry(const uint8_t *buf, size_t len,
-                              int (*fn)(void *ud, const uint8_t *body, size_t body_len), void *ud)
-{
-    return buf == NULL ? 0 : scan_bytes_fields(buf, len, 7, fn, ud);
 }
 
 /* ---- entries ---- */
@@ -144,22 +63,7 @@ int rc_view_entry(uint64_t *term, uint64_t *index, rc_entry_type *type, const ui
 {
     if (buf == NULL && len > 0)
         return RC_ERR_INVALID;
-    if (buf != NULL && rc_wire_view_entry(term, index, type, data, data_len, buf, len) == RC_OK)
-        return RC_OK;
-    rc_entry e;
-    int rc = rc_pb_decode_entry(&e, buf, len);
-    if (rc != RC_OK)
-        return rc;
-    *term = e.term;
-    *index = e.index;
-    *type = e.type;
-    bool has_data = e.data.len > 0;
-    rc_entry_free(&e);
-    *data = NULL;
-    *data_len = 0;
-    if (has_data)
-        last_bytes_field(buf, len, 4, data, data_len);
-    return RC_OK;
+    return rc_wire_view_entry(term, index, type, data, data_len, buf, len);
 }
 
 int rc_decode_entry_pooled(rc_entry *out, const uint8_t *buf, size_t len, rc_blob_pool *pool)

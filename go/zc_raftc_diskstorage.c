@@ -28,6 +28,10 @@
             return RAFTC_ESTATE;                                                                   \
     } while (0)
 
+/* The smallest struct_size accepted: the fields of the struct's first published version (ABI
+ * 1.0: struct_size, segment_size, sync_policy; tests/abi/libraftc.abi.xml), never the current
+ * sizeof, so a host built against 1.0 keeps working as fields are added. A field after them is
+ * read only when the host's struct_size covers it, else it keeps its default (HAS_FIELD). */
 #define OPTIONS_V1_SIZE (offsetof(raftc_diskstorage_options, sync_policy) + sizeof(int))
 #define HAS_FIELD(o, f) ((o)->struct_size >= offsetof(raftc_diskstorage_options, f) +              \
                                               sizeof((o)->f))
@@ -44,15 +48,19 @@ RAFTC_API int raftc_diskstorage_open(raftc_diskstorage **out, char *err, size_t 
     if (out == NULL || path == NULL) {
         rc = ds_errf(text, RAFTC_EINVAL, "invalid argument");
     } else if (opts != NULL) {
-        /* the first version of the struct ends with sync_policy; later fields are read only
-         * when the host's struct has them */
-        if (opts->struct_size < OPTIONS_V1_SIZE || opts->sync_policy < RAFTC_SYNC_EACH ||
-            opts->sync_policy > RAFTC_SYNC_NONE)
-            rc = ds_errf(text, RAFTC_EINVAL, "invalid disk storage options");
-        o.segment_size = opts->segment_size;
-        o.sync = (ds_sync_policy)opts->sync_policy;
-        if (rc == RAFTC_OK && HAS_FIELD(opts, async_writes))
-            async = opts->async_writes != 0;
+        if (opts->struct_size < OPTIONS_V1_SIZE)
+            rc = ds_errf(text, RAFTC_EINVAL, "invalid disk storage options: struct_size %zu is "
+                         "smaller than the first version of raftc_diskstorage_options (%zu "
+                         "bytes); set it to sizeof(raftc_diskstorage_options)",
+                         opts->struct_size, (size_t)OPTIONS_V1_SIZE);
+        else if (opts->sync_policy < RAFTC_SYNC_EACH || opts->sync_policy > RAFTC_SYNC_NONE)
+            rc = ds_errf(text, RAFTC_EINVAL, "invalid disk storage options: sync_policy %d is "
+                         "not a raftc_sync_policy", opts->sync_policy);
+        if (rc == RAFTC_OK) {
+            o.segment_size = opts->segment_size;
+            o.sync = (ds_sync_policy)opts->sync_policy;
+            async = HAS_FIELD(opts, async_writes) && opts->async_writes != 0;
+        }
     }
     raftc_diskstorage *h = NULL;
     if (rc == RAFTC_OK && (h = rc_calloc(1, sizeof(*h))) == NULL)

@@ -89,13 +89,14 @@ func (n *node) proposeMsg(p []byte, k int) error {
 // readyBytes returns a Ready whose messages come as raftpb bytes (nil: use Ready and marshal).
 var readyBytes func(rn rawNode) (raft.Ready, []wireMsg)
 
-// bytesStepper is the Go binding's StepBytes: a message straight from the network, decoded by
-// raftc (etcd's RawNode has no such call, so etcd decodes with its generated code below).
-type bytesStepper interface{ StepBytes(b []byte) error }
+// bytesStepper is the Go binding's StepBytesOwned: a message straight from the network, decoded
+// by raftc, its bytes given up (each message's bytes here are its own and stepped once; etcd's
+// RawNode has no such call, so etcd decodes with its generated code below).
+type bytesStepper interface{ StepBytesOwned(b []byte) error }
 
 func (n *node) step(b []byte) error {
 	if s, ok := n.rn.(bytesStepper); ok {
-		return s.StepBytes(b)
+		return s.StepBytesOwned(b)
 	}
 	m := &pb.Message{}
 	if err := proto.Unmarshal(b, m); err != nil {

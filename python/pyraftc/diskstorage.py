@@ -80,6 +80,7 @@ class DiskStorage(MemoryStorage):
         # take_responses waits holding only this one (taken before the two above, by close()
         # too, so the storage is not freed under a waiting call).
         self._take_lock = threading.Lock()
+        self._async_writes = bool(async_writes)
         ffi.release(self._handle)  # the memory storage reads go to: the disk storage's copy
         self._handle = None
         opts = ffi.new("raftc_diskstorage_options *")
@@ -155,6 +156,12 @@ class DiskStorage(MemoryStorage):
         compact_index = as_u64("compact_index", compact_index)
         with self._lock, self._io_lock:
             self._check(lib.raftc_diskstorage_compact(self._ds_handle(), compact_index), "compact")
+
+    def _save_ready(self, view: Any) -> None:
+        """Persists a node's current Ready (its raftc_ready view) in etcd's order, with one
+        fsync when it must sync (RawNode.ready_stored; call with the node's lock)."""
+        with self._lock, self._io_lock:
+            self._check(lib.raftc_diskstorage_save_ready(self._ds_handle(), view), "save_ready")
 
     def sync(self) -> None:
         """Makes every write so far durable (the group commit point). Holds only the write

@@ -481,7 +481,12 @@ class RawNode:
         if not isinstance(self, _LockedRawNode):
             # The hot calls as methods of a C object holding the node pointer, put in the
             # instance dict: node.step(b) is then one C call (see python/_hot.c).
-            hot = self._hot = _hot.Node(weakref.ref(self), _address(self._node), _address(self._ctx.ms),
+            # ready_stored writes the storage in C only if its writes are MemoryStorage's
+            # (a subclass's own append / set_hard_state / apply_snapshot is called instead)
+            stores = all(getattr(type(storage), name) is getattr(MemoryStorage, name)
+                         for name in ("append", "set_hard_state", "apply_snapshot"))
+            hot = self._hot = _hot.Node(weakref.ref(self), _address(self._node),
+                                        _address(self._ctx.ms) if stores else 0,
                                         _address(self._logbuf),
                                         (self._node, self._ctx.ms, self._logbuf))
             self.__dict__.update(tick=hot.tick, has_ready=hot.has_ready, step=hot.step,
@@ -804,7 +809,9 @@ class RawNode:
         committed entries, advance(). On a lock-free node over a :class:`MemoryStorage` (see
         the class docstring) this is one call into the library, and the Ready comes with its
         ``committed_data`` and ``committed_types`` (no raftpb.Entry per entry); on other
-        nodes over a MemoryStorage or a DiskStorage it makes the storage calls above. Raises
+        nodes over a MemoryStorage (or a subclass overriding those methods: they are called)
+        or a DiskStorage (raftc_diskstorage_save_ready: one fsync) it makes the storage calls
+        above. Raises
         StateError for other storages (call ready() and store the Ready yourself), and what
         ready() and those storage calls raise; if storing fails after the node handed out its
         Ready, the node fails (an advance would acknowledge entries never stored)."""
@@ -819,13 +826,28 @@ class RawNode:
         if not isinstance(st, MemoryStorage):
             raise StateError("ready_stored() needs a MemoryStorage or DiskStorage; with a "
                              "storage of your own, call ready() and store the Ready yourself")
+        if isinstance(st, DiskStorage) and st._async_writes:
+            raise StateError("ready_stored(): with async_writes the storage's writer thread "
+                             "stores the Readys: submit() their MsgStorageAppend messages")
         with self._lock:
             rd = self.ready()
-            if rd.snapshot is not None:
-                st.apply_snapshot(rd.snapshot)
-            st.append(rd.entries)
-            if rd.hard_state is not None:
-                st.set_hard_state(rd.hard_state)
+            try:
+                if isinstance(st, DiskStorage):
+                    # etcd's order from the node's own view, one fsync (SyncPolicy.EACH)
+                    st._save_ready(self._rdpp[0])
+                else:
+                    if rd.snapshot is not None:
+                        st.apply_snapshot(rd.snapshot)
+                    st.append(rd.entries)
+                    if rd.hard_state is not None:
+                        st.set_hard_state(rd.hard_state)
+            except BaseException as exc:  # noqa: B902 - re-raised
+                # handed out and not stored: an advance would acknowledge what was never stored
+                self._storage_failure = ("ready: the Ready could not be stored: %s: %s"
+                                         % (type(exc).__name__, exc))
+                self._node = ffi.NULL
+                self._detach()
+                raise
             return rd
 
     def _ready_error(self, rc: int, accepted: int) -> None:

@@ -220,3 +220,29 @@ def test_a_dropped_node_is_freed_at_once():
         if enabled:
             gc.enable()
     assert st.closed
+
+
+def test_async_writes_disk_storage_is_refused(tmp_path):
+    st = pyraftc.DiskStorage(str(tmp_path / "raft"), async_writes=True)
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=st, logger=quiet,
+                                          async_storage_writes=True))
+    node.bootstrap([pyraftc.Peer(id=1)])
+    with pytest.raises(pyraftc.StateError, match="submit"):
+        node.ready_stored()
+    assert node.has_ready()  # the Ready was not taken
+    node.close()
+    st.close()
+
+
+def test_a_ready_that_cannot_be_stored_fails_the_node():
+    class Refusing(pyraftc.MemoryStorage):
+        def set_hard_state(self, hard_state):
+            raise OSError("disk full")
+    st = Refusing()
+    node = pyraftc.RawNode(pyraftc.Config(id=1, storage=st, logger=quiet))
+    node.bootstrap([pyraftc.Peer(id=1)])
+    with pytest.raises(OSError, match="disk full"):
+        node.ready_stored()
+    with pytest.raises(pyraftc.NodeFailedError, match="could not be stored"):
+        node.advance()
+    node.close()

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "types.h"
+#include "wire.h"
 
 /* ---- builders and deep equality ---- */
 
@@ -861,16 +862,27 @@ static int check_entry_item(void *ud, const uint8_t *b, size_t l)
     return 0;
 }
 
-/* Every entry point of codec_view.c on buf against rc_decode_message / rc_decode_entry. */
+/* Every entry point of codec_view.c on buf against the reference (protobuf-c alone,
+ * rc_pb_decode_message): same result, same struct. */
 static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scratch,
                                rc_blob_pool *pool)
 {
-    rc_message d;
-    int want = rc_decode_message(&d, buf, len, 0);
+    rc_message d, ref;
+    int want = rc_pb_decode_message(&ref, buf, len, 0);
+    assert_int_equal(rc_decode_message(&d, buf, len, 0), want);
+    if (want == RC_OK) {
+        assert_message_eq(&d, &ref);
+        rc_message_free(&ref);
+    }
+    uint8_t *visits = rc_malloc(len > 0 ? len : 1);
+    assert_int_equal(rc_wire_trace_decode(RC_WIRE_MESSAGE, visits, buf, len), want);
+    rc_free(visits);
     rc_step_message sm;
     assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool), want);
     rc_message_summary sum;
-    assert_int_equal(rc_summarize_message(&sum, buf, len, 0), want);
+    seen_entries se = {&d, 0};
+    assert_int_equal(rc_summarize_message(&sum, buf, len, 0, want == RC_OK ? check_entry_item :
+                                          NULL, &se), want);
     if (want == RC_OK) {
         assert_message_eq(&sm.m, &d);
         rc_step_message_release(&sm);
@@ -890,8 +902,6 @@ static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scrat
         assert_int_equal(sum.context_len, d.context.len);
         if (d.context.len > 0)
             assert_memory_equal(sum.context, d.context.data, d.context.len);
-        seen_entries se = {&d, 0};
-        assert_int_equal(rc_message_for_each_entry(buf, len, check_entry_item, &se), 0);
         assert_int_equal(se.n, d.n_entries);
         rc_message_free(&d);
     }
@@ -899,8 +909,13 @@ static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scrat
 
 static void check_entry_view(const uint8_t *buf, size_t len, rc_blob_pool *pool)
 {
-    rc_entry d, pooled;
-    int want = rc_decode_entry(&d, buf, len);
+    rc_entry d, pooled, ref;
+    int want = rc_pb_decode_entry(&ref, buf, len);
+    assert_int_equal(rc_decode_entry(&d, buf, len), want);
+    if (want == RC_OK) {
+        assert_entry_eq(&d, &ref);
+        rc_entry_free(&ref);
+    }
     uint64_t term, index;
     rc_entry_type type;
     const uint8_t *data;
@@ -922,6 +937,226 @@ static void check_entry_view(const uint8_t *buf, size_t len, rc_blob_pool *pool)
     rc_entry_free(&d);
 }
 
+/* ---- hand-made bytes ---- */
+
+typedef struct wbuf {
+    uint8_t b[1024];
+    size_t n;
+} wbuf;
+
+static void w_varint(wbuf *w, uint64_t v)
+{
+    do {
+        w->b[w->n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+        v >>= 7;
+    } while (v != 0);
+}
+
+static void w_tag(wbuf *w, uint64_t field, unsigned wt)
+{
+    w_varint(w, field << 3 | wt);
+}
+
+static void w_u64(wbuf *w, uint64_t field, uint64_t v)
+{
+    w_tag(w, field, 0);
+    w_varint(w, v);
+}
+
+static void w_bytes(wbuf *w, uint64_t field, const void *p, size_t n)
+{
+    w_tag(w, field, 2);
+    w_varint(w, n);
+    memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+/* Appends field `field` holding the bytes of sub (an embedded message). */
+static void w_sub(wbuf *w, uint64_t field, const wbuf *sub)
+{
+    w_bytes(w, field, sub->b, sub->n);
+}
+
+/* Unknown fields of every wire type the decoders skip. */
+static void w_unknowns(wbuf *w)
+{
+    static const uint8_t fixed[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    w_u64(w, 100, 300);
+    w_tag(w, 101, 1);
+    memcpy(w->b + w->n, fixed, 8);
+    w->n += 8;
+    w_tag(w, 102, 5);
+    memcpy(w->b + w->n, fixed, 4);
+    w->n += 4;
+    w_bytes(w, 103, "xyz", 3);
+}
+
+static void w_entry(wbuf *w, uint64_t index, bool unknowns)
+{
+    wbuf e = {.n = 0};
+    w_u64(&e, 1, 0);
+    w_u64(&e, 2, 5);
+    w_u64(&e, 3, index);
+    w_bytes(&e, 4, "data", 4);
+    if (unknowns)
+        w_unknowns(&e);
+    w_sub(w, 7, &e);
+}
+
+static void w_snapshot(wbuf *w, uint64_t index, const char *data)
+{
+    rc_snapshot s = {0};
+    s.metadata.index = index;
+    s.metadata.term = 2;
+    assert_int_equal(rc_ids_push(&s.metadata.conf_state.voters, 1), RC_OK);
+    assert_int_equal(rc_ids_push(&s.metadata.conf_state.voters, 2), RC_OK);
+    set_bytes(&s.data, data);
+    uint8_t *b;
+    size_t n;
+    assert_int_equal(rc_encode_snapshot(&b, &n, &s), RC_OK);
+    w_bytes(w, 9, b, n);
+    rc_free(b);
+    rc_snapshot_free(&s);
+}
+
+/* MsgStorageAppend with entries, a snapshot, a context and responses, with unknown fields at
+ * the top, inside an entry and inside a response; reject as a length-delimited field (protobuf-c
+ * reads a bool from any wire type). */
+static void sample_unknown_fields(wbuf *w)
+{
+    w_u64(w, 1, RC_MSG_STORAGE_APPEND);
+    w_u64(w, 2, 1);
+    w_unknowns(w);
+    w_entry(w, 7, true);
+    w_entry(w, 8, false);
+    w_snapshot(w, 6, "snap");
+    w_bytes(w, 10, "\x01", 1);
+    w_bytes(w, 12, "ctx", 3);
+    wbuf r = {.n = 0};
+    w_u64(&r, 1, RC_MSG_APP_RESP);
+    w_u64(&r, 6, 8);
+    w_unknowns(&r);
+    w_entry(&r, 9, true);
+    w_sub(w, 14, &r);
+    w_sub(w, 14, &r);
+}
+
+/* A response holding a response (refused: one level at most), after a valid one. */
+static void sample_nested_responses(wbuf *w)
+{
+    w_u64(w, 1, RC_MSG_STORAGE_APPEND);
+    wbuf inner = {.n = 0}, mid = {.n = 0};
+    w_u64(&inner, 1, RC_MSG_APP_RESP);
+    w_sub(w, 14, &inner);
+    w_u64(&mid, 1, RC_MSG_APP_RESP);
+    w_sub(&mid, 14, &inner);
+    w_sub(w, 14, &mid);
+}
+
+/* MsgSnap with its snapshot field three times (protobuf-c merges them), the context twice and
+ * the type twice (the last wins). */
+static void sample_repeated_snapshots(wbuf *w)
+{
+    w_u64(w, 1, RC_MSG_APP);
+    w_snapshot(w, 4, "a");
+    w_bytes(w, 12, "one", 3);
+    w_snapshot(w, 5, "");
+    w_u64(w, 1, RC_MSG_SNAP);
+    w_bytes(w, 12, "two", 3);
+    w_snapshot(w, 0, "c");
+}
+
+/* Non-minimal tags, a 10-byte varint, a 5-byte length prefix, a blank snapshot on MsgApp, a
+ * bool in every wire type. */
+static void sample_odd_encodings(wbuf *w)
+{
+    static const uint8_t odd[] = {
+        0x88, 0x00, 0x03,                                     /* type 3, a 2-byte tag */
+        0x20, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* term: a 10-byte varint */
+        0xff, 0x01,
+        0xe2, 0x80, 0x00, 0x83, 0x80, 0x80, 0x80, 0x00, /* context: 3-byte tag, 5-byte length */
+        'c', 'x', 'y',
+        0x80, 0x00, 0x00, /* field 0 (unknown), a 2-byte tag */
+        0x4a, 0x00,       /* a blank snapshot: dropped */
+        0x51, 0, 0, 0, 0, 0, 0, 0, 1, /* reject as fixed64: true (any wire type) */
+        0x55, 0, 0, 0, 0,             /* then as fixed32: false, the last wins */
+        0x50, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02, /* true beyond 64 bits */
+    };
+    memcpy(w->b, odd, sizeof(odd));
+    w->n = sizeof(odd);
+    w_entry(w, 3, true);
+}
+
+/* visits[i] for every byte of buf decoded as kind; returns the decode's result. */
+static int trace(rc_wire_kind kind, uint8_t *visits, const uint8_t *buf, size_t len)
+{
+    assert_true(len <= sizeof(((wbuf *)0)->b));
+    return rc_wire_trace_decode(kind, visits, buf, len);
+}
+
+static void assert_each_byte_once(rc_wire_kind kind, const uint8_t *buf, size_t len)
+{
+    uint8_t visits[sizeof(((wbuf *)0)->b)];
+    assert_int_equal(trace(kind, visits, buf, len), RC_OK);
+    for (size_t i = 0; i < len; i++)
+        if (visits[i] != 1)
+            fail_msg("byte %zu of %zu read %u times", i, len, (unsigned)visits[i]);
+}
+
+/* Each message is scanned once: the decoder reads every byte exactly once (its tags, values,
+ * length prefixes and the contents it takes, skips or hands to protobuf-c), whatever the
+ * shape: entries, a snapshot, responses, unknown fields, odd encodings. */
+static void test_scanned_once(void **state)
+{
+    (void)state;
+    for (int t = 0; t < 3; t++) {
+        rc_message m;
+        fill_message(&m, t == 0 ? RC_MSG_SNAP : t == 1 ? RC_MSG_APP : RC_MSG_STORAGE_APPEND, 0);
+        uint8_t *b;
+        size_t n;
+        assert_int_equal(rc_encode_message(&b, &n, &m), RC_OK);
+        assert_true(m.snapshot != NULL && m.n_responses > 0 && m.n_entries > 0);
+        assert_each_byte_once(RC_WIRE_MESSAGE, b, n);
+        rc_free(b);
+        rc_message_free(&m);
+    }
+    wbuf w = {.n = 0};
+    sample_unknown_fields(&w);
+    assert_each_byte_once(RC_WIRE_MESSAGE, w.b, w.n);
+    w.n = 0;
+    sample_odd_encodings(&w);
+    assert_each_byte_once(RC_WIRE_MESSAGE, w.b, w.n);
+    w.n = 0;
+    w_entry(&w, 1, true);
+    assert_each_byte_once(RC_WIRE_ENTRY, w.b + 2, w.n - 2); /* the Entry inside the field */
+
+    /* refused bytes are read at most once, up to the problem: the second level of responses
+     * is never read */
+    uint8_t visits[sizeof(w.b)];
+    w.n = 0;
+    sample_nested_responses(&w);
+    assert_int_equal(trace(RC_WIRE_MESSAGE, visits, w.b, w.n), RC_ERR_DECODE);
+    size_t unread = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        assert_true(visits[i] <= 1);
+        unread += visits[i] == 0;
+    }
+    assert_true(unread > 0);
+
+    /* the trace does see a second read: a repeated snapshot field (which etcd never writes) is
+     * merged by protobuf-c from the whole fields, so their tags and length prefixes, read once
+     * to find them, are read again; every other byte once */
+    w.n = 0;
+    sample_repeated_snapshots(&w);
+    assert_int_equal(trace(RC_WIRE_MESSAGE, visits, w.b, w.n), RC_OK);
+    size_t twice = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        assert_true(visits[i] == 1 || visits[i] == 2);
+        twice += visits[i] == 2;
+    }
+    assert_true(twice > 0);
+}
+
 static void test_entry_points_agree(void **state)
 {
     (void)state;
@@ -930,11 +1165,12 @@ static void test_entry_points_agree(void **state)
     g_rng = seed;
     print_message("entry points: seed=0x%llx iterations=%d\n", (unsigned long long)seed,
                   iterations);
-    enum { N_SAMPLES = 4 };
+    enum { N_SAMPLES = 8, ENTRY_SAMPLE = 3 };
     uint8_t *samples[N_SAMPLES];
     size_t lens[N_SAMPLES];
-    /* MsgSnap with responses and a snapshot (protobuf-c's path), MsgApp without either and a
-     * heartbeat (the fast path's shapes), and one Entry. */
+    /* MsgSnap with responses and a snapshot, MsgApp without either and a heartbeat (the common
+     * shapes), one Entry, then hand-made bytes for the rarer paths (see the sample_* helpers):
+     * unknown fields everywhere, nested responses, repeated snapshot fields, odd encodings. */
     for (int i = 0; i < 3; i++) {
         rc_message m;
         fill_message(&m, i == 0 ? RC_MSG_SNAP : i == 1 ? RC_MSG_APP : RC_MSG_HEARTBEAT, 0);
@@ -953,8 +1189,18 @@ static void test_entry_points_agree(void **state)
     }
     rc_entry e = {.term = 3, .index = 300, .type = RC_ENTRY_CONF_CHANGE_V2};
     set_bytes(&e.data, "payload");
-    assert_int_equal(rc_encode_entry(&samples[3], &lens[3], &e), RC_OK);
+    assert_int_equal(rc_encode_entry(&samples[ENTRY_SAMPLE], &lens[ENTRY_SAMPLE], &e), RC_OK);
     rc_entry_free(&e);
+    wbuf w;
+    void (*const rare[4])(wbuf *) = {sample_unknown_fields, sample_nested_responses,
+                                     sample_repeated_snapshots, sample_odd_encodings};
+    for (int i = 0; i < 4; i++) {
+        w.n = 0;
+        rare[i](&w);
+        samples[4 + i] = rc_malloc(w.n);
+        memcpy(samples[4 + i], w.b, w.n);
+        lens[4 + i] = w.n;
+    }
 
     rc_entries scratch = {0};
     rc_blob_pool pool = {0};
@@ -962,7 +1208,7 @@ static void test_entry_points_agree(void **state)
     for (int it = 0; it < iterations; it++) {
         int s = it < N_SAMPLES ? it : (int)(rng_next() % N_SAMPLES);
         size_t len = lens[s];
-        const size_t cap = len + 16;
+        const size_t cap = 2 * len + 16;
         uint8_t *p = rc_malloc(cap);
         memcpy(p, samples[s], len);
         int muts = it < N_SAMPLES ? 0 : 1 + (int)(rng_next() % 3);
@@ -987,7 +1233,7 @@ static void test_entry_points_agree(void **state)
             ok++;
             rc_message_free(&probe);
         }
-        if (s == 3)
+        if (s == ENTRY_SAMPLE)
             check_entry_view(exact, len, &pool);
         else
             check_entry_points(exact, len, &scratch, &pool);
@@ -1022,6 +1268,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_entry_points_agree),
+        cmocka_unit_test(test_scanned_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,17 @@ typedef struct cluster1 {
     uint64_t persisted;   /* MsgStorageAppend messages the writer reported done */
 } cluster1;
 
+static raftc_diskstorage *open_ds_with(const char *dir, const raftc_diskstorage_options *o)
+{
+    raftc_diskstorage *ds = NULL;
+    char err[256];
+    int rc = raftc_diskstorage_open(&ds, err, sizeof(err), dir, o);
+    if (rc != RAFTC_OK)
+        print_error("open %s: %s\n", dir, err);
+    assert_int_equal(rc, RAFTC_OK);
+    return ds;
+}
+
 static raftc_diskstorage *open_ds(const char *dir, int async)
 {
     raftc_diskstorage_options o = {sizeof(o), 0, RAFTC_SYNC_EACH, async};
@@ -162,6 +173,52 @@ static void rm_dir(const char *dir)
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* struct_size is checked against the first version of raftc_diskstorage_options (it ends with
+ * sync_policy), not the current sizeof: a host's older, shorter struct is accepted and the
+ * fields it lacks keep their defaults; a struct_size below the first version is refused with a
+ * message that names it. */
+static void test_options_struct_size(void **state)
+{
+    (void)state;
+    char dir[64], err[256];
+    snprintf(dir, sizeof(dir), "/tmp/raftc-opts-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    raftc_diskstorage *ds = NULL;
+    /* the first version: async_writes lies past struct_size, so its 1 is never read */
+    raftc_diskstorage_options v1 = {offsetof(raftc_diskstorage_options, sync_policy) + sizeof(int),
+                                    0, RAFTC_SYNC_NONE, 1};
+    assert_true(v1.struct_size < sizeof(raftc_diskstorage_options));
+    assert_int_equal(raftc_diskstorage_open(&ds, err, sizeof(err), dir, &v1), RAFTC_OK);
+    assert_string_equal(err, "");
+    uint8_t msg[4] = {0x08, 0x13, 0x10, 0x01}; /* MsgStorageAppend to 1 */
+    assert_int_equal(raftc_diskstorage_submit(ds, msg, sizeof(msg)), RAFTC_ESTATE); /* no writer */
+    raftc_diskstorage_free(ds);
+    /* the same bytes with the current struct_size start the writer */
+    raftc_diskstorage_options now = v1;
+    now.struct_size = sizeof(now);
+    ds = open_ds_with(dir, &now);
+    assert_int_not_equal(raftc_diskstorage_submit(ds, msg, sizeof(msg)), RAFTC_ESTATE);
+    raftc_diskstorage_free(ds);
+    /* too small: refused, with the reason */
+    raftc_diskstorage_options small = v1;
+    small.struct_size = offsetof(raftc_diskstorage_options, sync_policy);
+    assert_int_equal(raftc_diskstorage_open(&ds, err, sizeof(err), dir, &small), RAFTC_EINVAL);
+    assert_null(ds);
+    print_message("refused: %s\n", err);
+    char want[96];
+    snprintf(want, sizeof(want), "struct_size %zu is smaller than the first version",
+             small.struct_size);
+    assert_non_null(strstr(err, want));
+    small.struct_size = 0;
+    assert_int_equal(raftc_diskstorage_open(&ds, err, sizeof(err), dir, &small), RAFTC_EINVAL);
+    assert_non_null(strstr(err, "struct_size 0"));
+    /* a bad sync_policy says so */
+    now.sync_policy = 7;
+    assert_int_equal(raftc_diskstorage_open(&ds, err, sizeof(err), dir, &now), RAFTC_EINVAL);
+    assert_non_null(strstr(err, "sync_policy 7"));
+    rm_dir(dir);
 }
 
 static void test_single_node_async(void **state)
@@ -384,6 +441,7 @@ static void test_failed_fsync(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options_struct_size),
         cmocka_unit_test(test_single_node_async),
         cmocka_unit_test(test_failed_fsync),
     };

@@ -394,10 +394,8 @@ static void test_message_encode_info(void **state)
         rc_blob_pool pool = {0};
         rc_message pooled, general;
         int prc = rc_wire_decode_message_pooled(&pooled, want, want_len, &scratch, &pool);
-        assert_true(prc == RC_OK || prc == RC_WIRE_FALLBACK); /* e.g. 10-byte varints */
+        assert_int_equal(prc, RC_OK);
         assert_int_equal(rc_decode_message(&general, want, want_len, 0), RC_OK);
-        if (prc != RC_OK)
-            pooled = general; /* nothing to compare: only the release below is skipped */
         assert_int_equal(pooled.n_entries, general.n_entries);
         for (size_t i = 0; i < pooled.n_entries; i++) {
             assert_int_equal(pooled.entries[i].index, general.entries[i].index);
