@@ -178,6 +178,9 @@ static void rlua_push_u64_table(lua_State *L, const uint64_t *a, size_t n)
 %apply (const uint8_t *const *ents, const size_t *lens, size_t n) {
     (const uint8_t *const *entries, const size_t *entry_lens, size_t n_entries)
 };
+%apply (const uint8_t *const *ents, const size_t *lens, size_t n) {
+    (const uint8_t *const *datas, const size_t *lens, size_t n)
+};
 
 /* ---- uint64 arrays in: tables ---- */
 %typemap(in, checkfn="lua_istable") (const uint64_t *voters, size_t n_voters) {
@@ -356,6 +359,12 @@ RLUA_HANDLE(raftc_diskstorage, raftc_diskstorage_free)
 %ignore raftc_diskstorage_open;        /* hand-written below: options and the error text */
 %ignore raftc_diskstorage_memstorage;  /* hand-written below: a borrowed handle */
 %ignore raftc_node_ready_packed;
+/* Zero-copy calls: a Lua string cannot be lent to the library (no release hook), and the
+ * parts of a message are views a Lua host would copy anyway (raftc_ready_message). */
+%ignore raftc_release_fn;
+%ignore raftc_node_propose_shared;
+%ignore raftc_node_step_shared;
+%ignore raftc_ready_message_parts;
 %ignore raftc_diskstorage_options;
 /* The multi-raft host (raftc_host_*, raftc_batch_*) is not wrapped for Lua: its group
  * lookup hands out a node the host owns, which this module's handles would free. */

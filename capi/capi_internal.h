@@ -83,12 +83,28 @@ enum {
     CAPI_VIEW_HARD_STATE = 8, CAPI_VIEW_SNAPSHOT = 16
 };
 
+/* raftc_ready_message_parts: entry payloads of at least this many bytes are parts of their own. */
+#define CAPI_PART_MIN 1024u
+
+/* The messages' framings (raftc_ready_message_parts), built on first use for a whole Ready:
+ * frames has one item per message, the message's encoding without its large payloads; the gaps
+ * of message i are gaps[first[i] .. first[i + 1]). Arrays are kept across Readys. */
+typedef struct capi_ready_frames {
+    bool built;
+    struct raftc_sink frames;
+    rc_frame_gap *gaps;
+    size_t cap_gaps;
+    size_t *first;
+    size_t cap_first;
+} capi_ready_frames;
+
 /* The Ready view's contents: the core Ready plus the raftpb encodings of the sections read so
  * far (hosts that use the field accessors never pay for encodings). */
 typedef struct capi_ready_body {
     rc_ready rd;
     struct raftc_sink entries, committed, messages, hard_state, snapshot;
     struct raftc_sink packed; /* raftc_node_ready_packed's buffer (one item per part) */
+    capi_ready_frames frames; /* raftc_ready_message_parts */
 } capi_ready_body;
 
 /* The Ready view handed to the host, embedded in the node (a stale pointer stays safe to pass:
@@ -186,6 +202,9 @@ int capi_sink_put_message(raftc_sink *s, const rc_message *m);
 int capi_sink_put_fields_message(raftc_sink *s, const rc_message_fields *f,
                                   const uint8_t *const *ents, const size_t *lens, size_t n,
                                   const uint8_t *ctx, size_t ctx_len);
+/* Drops a Ready's framings (keeping the arrays) / frees them. */
+void capi_ready_frames_clear(capi_ready_frames *f);
+void capi_ready_frames_free(capi_ready_frames *f);
 int capi_sink_put_hard_state(raftc_sink *s, const rc_hard_state *hs);
 /* Encode a ConfState / Snapshot as one raftpb item of s (RAFTC_ENOMEM, or the codec's error). */
 int capi_sink_put_conf_state(raftc_sink *s, const rc_conf_state *cs);

@@ -386,6 +386,68 @@ RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t l
     return core_result(node, rc_rawnode_propose(node->rn, data, len));
 }
 
+/* The input checks of a shared buffer (as raftc_node_propose / raftc_node_step make them). */
+static int shared_input_check(const raftc_node *node, const uint8_t *buf, size_t len)
+{
+    if (node == NULL || (buf == NULL && len != 0))
+        return RAFTC_EINVAL;
+    if (len > CAPI_MAX_INPUT)
+        return RAFTC_ETOOLARGE;
+    if (rc_raft_is_failed(node->rn->raft))
+        return RAFTC_EFAILED;
+    return RAFTC_OK;
+}
+
+RAFTC_API int raftc_node_propose_shared(raftc_node *node, const uint8_t *data, size_t len,
+                                        raftc_release_fn release, void *ud)
+{
+    int rc = shared_input_check(node, data, len);
+    if (rc != RAFTC_OK) {
+        if (release != NULL)
+            release(ud, data, len);
+        return node != NULL ? capi_node_result(node, rc, NULL) : rc;
+    }
+    /* The log, the Ready, the messages and the storage share the host's buffer. */
+    rc_entry e = {.type = RC_ENTRY_NORMAL};
+    if (rc_bytes_wrap(&e.data, data, len, release, ud) != RC_OK)
+        return capi_node_result(node, RAFTC_ENOMEM, NULL);
+    rc = rc_rawnode_propose_entries(node->rn, &e, 1);
+    rc_bytes_free(&e.data);
+    return core_result(node, rc);
+}
+
+RAFTC_API int raftc_node_propose_list(raftc_node *node, const uint8_t *const *datas,
+                                      const size_t *lens, size_t n)
+{
+    CAPI_NODE_CHECK(node);
+    if (n == 0 || datas == NULL || lens == NULL)
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (datas[i] == NULL && lens[i] != 0)
+            return capi_node_result(node, RAFTC_EINVAL, NULL);
+        if (lens[i] > CAPI_MAX_INPUT)
+            return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
+    }
+    if (n > SIZE_MAX / sizeof(rc_entry))
+        return capi_node_result(node, RAFTC_ENOMEM, NULL);
+    rc_entry *es = rc_calloc(n, sizeof(rc_entry));
+    if (es == NULL)
+        return capi_node_result(node, RAFTC_ENOMEM, NULL);
+    int rc = RC_OK;
+    size_t made = 0;
+    /* Payloads go into the node's slabs once, as for raftc_node_propose. */
+    for (; made < n && rc == RC_OK; made++) {
+        es[made].type = RC_ENTRY_NORMAL;
+        rc = rc_bytes_set_pooled(&es[made].data, &node->rn->pool, datas[made], lens[made]);
+    }
+    if (rc == RC_OK)
+        rc = rc_rawnode_propose_entries(node->rn, es, n);
+    for (size_t i = 0; i < made; i++)
+        rc_bytes_free(&es[i].data);
+    rc_free(es);
+    return rc == RC_ERR_NOMEM ? capi_node_result(node, RAFTC_ENOMEM, NULL) : core_result(node, rc);
+}
+
 /* Checks conf change bytes of the given kind; fills *v2 (owned) when non-NULL. */
 static int decode_cc(int kind, const uint8_t *buf, size_t len, rc_conf_change_v2 *v2)
 {
@@ -445,18 +507,12 @@ RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *n
     return core_result(node, rc);
 }
 
-RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
+/* Decodes and steps buf; with shared (a blob holding buf), entry payloads share it. */
+static int step_bytes(raftc_node *node, const uint8_t *buf, size_t len, const rc_bytes *shared)
 {
-    CAPI_NODE_CHECK(node);
-    if (buf == NULL && len != 0)
-        return capi_node_result(node, RAFTC_EINVAL, NULL);
-    if (len > CAPI_MAX_INPUT)
-        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
-    /* Read once, by the core's codec: the common shapes into a reused entry array with payloads
-     * in the node's slabs (no allocation per message once warm), anything else by protobuf-c. */
     rc_step_message sm;
     int rc = rc_decode_step_message(&sm, buf, len, CAPI_MAX_INPUT, &node->step_scratch,
-                                    &node->rn->pool);
+                                    &node->rn->pool, shared);
     if (rc == RC_ERR_DECODE) {
         char text[CAPI_ERR_TEXT_MAX];
         return capi_node_result(node, rc,
@@ -467,6 +523,35 @@ RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
     rc = rc_rawnode_step(node->rn, &sm.m);
     rc_step_message_release(&sm);
     return core_result(node, rc);
+}
+
+RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len)
+{
+    CAPI_NODE_CHECK(node);
+    if (buf == NULL && len != 0)
+        return capi_node_result(node, RAFTC_EINVAL, NULL);
+    if (len > CAPI_MAX_INPUT)
+        return capi_node_result(node, RAFTC_ETOOLARGE, NULL);
+    /* Read once, by the core's codec: the common shapes into a reused entry array with payloads
+     * in the node's slabs (no allocation per message once warm), anything else by protobuf-c. */
+    return step_bytes(node, buf, len, NULL);
+}
+
+RAFTC_API int raftc_node_step_shared(raftc_node *node, const uint8_t *buf, size_t len,
+                                     raftc_release_fn release, void *ud)
+{
+    int rc = shared_input_check(node, buf, len);
+    if (rc != RAFTC_OK) {
+        if (release != NULL)
+            release(ud, buf, len);
+        return node != NULL ? capi_node_result(node, rc, NULL) : rc;
+    }
+    rc_bytes shared;
+    if (rc_bytes_wrap(&shared, buf, len, release, ud) != RC_OK)
+        return capi_node_result(node, RAFTC_ENOMEM, NULL);
+    rc = step_bytes(node, buf, len, shared.len > 0 ? &shared : NULL);
+    rc_bytes_free(&shared); /* the entries stepped into the log keep their own references */
+    return rc;
 }
 
 RAFTC_API int raftc_node_read_index(raftc_node *node, const uint8_t *ctx, size_t len)

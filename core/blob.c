@@ -16,6 +16,7 @@ struct rc_blob {
     size_t cap;  /* bytes in data[] */
     size_t used; /* bytes handed out (slabs) */
     rc_blob_cache *cache; /* where the slab goes back when released, or NULL */
+    rc_release_fn release; /* a wrapped host buffer (rc_bytes_wrap): data[] holds a blob_host */
     uint8_t data[];
 };
 
@@ -30,6 +31,13 @@ struct rc_blob_cache {
     rc_blob *spare[RC_SLAB_CACHE_MAX];
 };
 
+/* What a wrapped host buffer's blob remembers for its release call. */
+typedef struct blob_host {
+    void *ud;
+    const uint8_t *data;
+    size_t len;
+} blob_host;
+
 static rc_blob *blob_new(size_t cap)
 {
     if (cap > SIZE_MAX - sizeof(rc_blob))
@@ -41,6 +49,7 @@ static rc_blob *blob_new(size_t cap)
     b->cap = cap;
     b->used = 0;
     b->cache = NULL;
+    b->release = NULL;
     return b;
 }
 
@@ -62,6 +71,14 @@ static void blob_unref(rc_blob *b)
 {
     if (--b->refs > 0)
         return;
+    if (b->release != NULL) {
+        rc_release_fn release = b->release;
+        blob_host h;
+        memcpy(&h, b->data, sizeof(h));
+        rc_free(b);
+        release(h.ud, h.data, h.len);
+        return;
+    }
     rc_blob_cache *c = b->cache;
     if (c == NULL) {
         rc_free(b);
@@ -137,6 +154,46 @@ int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size
     b->refs++;
     *dst = (rc_bytes){p, len, b};
     return RC_OK;
+}
+
+static void release_nothing(void *ud, const uint8_t *data, size_t len)
+{
+    (void)ud;
+    (void)data;
+    (void)len;
+}
+
+int rc_bytes_wrap(rc_bytes *dst, const uint8_t *data, size_t len, rc_release_fn release,
+                  void *ud)
+{
+    *dst = (rc_bytes){NULL, 0, NULL};
+    if (release == NULL)
+        release = release_nothing;
+    if (len == 0) {
+        release(ud, data, len);
+        return RC_OK;
+    }
+    rc_blob *b = blob_new(sizeof(blob_host));
+    if (b == NULL) {
+        release(ud, data, len);
+        return RC_ERR_NOMEM;
+    }
+    blob_host h = {ud, data, len};
+    memcpy(b->data, &h, sizeof(h));
+    b->used = sizeof(h);
+    b->release = release;
+    *dst = (rc_bytes){(uint8_t *)(uintptr_t)data, len, b};
+    return RC_OK;
+}
+
+void rc_bytes_share(rc_bytes *dst, const rc_bytes *within, const uint8_t *data, size_t len)
+{
+    if (len == 0) {
+        *dst = (rc_bytes){NULL, 0, NULL};
+        return;
+    }
+    within->owner->refs++;
+    *dst = (rc_bytes){(uint8_t *)(uintptr_t)data, len, within->owner};
 }
 
 int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src)

@@ -36,10 +36,23 @@ typedef struct rc_blob_pool {
     rc_blob_cache *cache;  /* NULL until the first full-size slab */
 } rc_blob_pool;
 
+/* Called once when the last reference to a wrapped host buffer is dropped (rc_bytes_wrap). */
+typedef void (*rc_release_fn)(void *ud, const uint8_t *data, size_t len);
+
 /* Copies len bytes into *dst (allocating); returns RC_ERR_NOMEM on failure. */
 int rc_bytes_set(rc_bytes *dst, const void *src, size_t len);
 /* Same, into the pool's current slab (a fresh blob for payloads over a quarter slab). */
 int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len);
+/* *dst = a blob-backed view of the host's data[0, len) without copying it: release(ud, data,
+ * len) (NULL: nothing to call) runs when the last reference to it is dropped. len 0: *dst is
+ * empty and release runs now. RC_ERR_NOMEM (release has run, *dst is empty) when the blob
+ * header cannot be allocated. Copies of *dst (rc_bytes_copy) and views into it taken with
+ * rc_bytes_share share the reference count. */
+int rc_bytes_wrap(rc_bytes *dst, const uint8_t *data, size_t len, rc_release_fn release,
+                  void *ud);
+/* *dst = data[0, len), a part of *within's memory, sharing within's blob (no copy; within must
+ * have one and contain the range). */
+void rc_bytes_share(rc_bytes *dst, const rc_bytes *within, const uint8_t *data, size_t len);
 /* *dst = a copy of *src: shares src's blob when it has one (no allocation), else copies. */
 int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src);
 /* Releases b's data (blob reference, plain heap, or nothing for a view) and zeroes *b. */

@@ -248,6 +248,17 @@ int rc_rawnode_campaign(rc_rawnode *rn)
     return result(rn, rc_raft_step(rn->raft, &m));
 }
 
+int rc_rawnode_propose_entries(rc_rawnode *rn, rc_entry *es, size_t n)
+{
+    RN_CHECK(rn);
+    rc_message m = rc_message_zero;
+    m.type = RC_MSG_PROP;
+    m.from = rn->raft->id;
+    m.entries = es;
+    m.n_entries = n;
+    return result(rn, rc_raft_step(rn->raft, &m));
+}
+
 int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
 {
     RN_CHECK(rn);
@@ -255,14 +266,9 @@ int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
     rc_entry e = {.type = RC_ENTRY_NORMAL};
     if (rc_bytes_set_pooled(&e.data, &rn->pool, data, len) != RC_OK)
         return fail(rn, RC_ERR_NOMEM, "out of memory");
-    rc_message m = rc_message_zero;
-    m.type = RC_MSG_PROP;
-    m.from = rn->raft->id;
-    m.entries = &e;
-    m.n_entries = 1;
-    int rc = rc_raft_step(rn->raft, &m);
+    int rc = rc_rawnode_propose_entries(rn, &e, 1);
     rc_bytes_free(&e.data);
-    return result(rn, rc);
+    return rc;
 }
 
 int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uint8_t *data,

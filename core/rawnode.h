@@ -55,6 +55,9 @@ int rc_rawnode_tick(rc_rawnode *rn);
 int rc_rawnode_campaign(rc_rawnode *rn);
 /* MsgProp {From: id, Entries: [{Data: data}]}; RC_ERR_PROPOSAL_DROPPED when dropped. */
 int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len);
+/* MsgProp {From: id, Entries: es[0..n)} (etcd's Step of a MsgProp carrying n entries; n > 0):
+ * the entries are borrowed (the log shares their payloads' blobs), the caller frees them. */
+int rc_rawnode_propose_entries(rc_rawnode *rn, rc_entry *es, size_t n);
 /* MsgProp {Entries: [{Type: type, Data: data}]} where type is RC_ENTRY_CONF_CHANGE or
  * RC_ENTRY_CONF_CHANGE_V2 and data the encoded change (verbatim; len 0 = leave joint). */
 int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uint8_t *data,

@@ -241,6 +241,56 @@ uint8_t *rc_wire_put_message(uint8_t *p, const rc_message *m)
     return p;
 }
 
+size_t rc_wire_message_gaps(const rc_message *m, size_t min, size_t *gap_bytes)
+{
+    size_t n = 0;
+    *gap_bytes = 0;
+    for (size_t i = 0; i < m->n_entries; i++)
+        if (m->entries[i].data.len >= min) {
+            n++;
+            *gap_bytes += m->entries[i].data.len;
+        }
+    return n;
+}
+
+uint8_t *rc_wire_put_message_frame(uint8_t *p, const rc_message *m, size_t min,
+                                   rc_frame_gap *gaps)
+{
+    uint8_t *start = p;
+    size_t skipped = 0; /* gap bytes before p: offsets are in the whole encoding */
+    rc_message head = *m;
+    head.n_entries = 0;
+    head.commit = 0;
+    head.snapshot = NULL;
+    head.reject = false;
+    head.reject_hint = 0;
+    head.context = (rc_bytes){NULL, 0, NULL};
+    head.vote = 0;
+    head.n_responses = 0;
+    p = rc_wire_put_message(p, &head); /* fields 1-6 */
+    for (size_t i = 0; i < m->n_entries; i++) {
+        const rc_entry *e = &m->entries[i];
+        *p++ = TAG_LEN(7);
+        p = put_varint(p, rc_wire_entry_size(e));
+        if (e->data.len < min) {
+            p = rc_wire_put_entry(p, e);
+            continue;
+        }
+        p = put_field(p, 1, entry_type_wire(e->type));
+        p = put_field(p, 2, e->term);
+        p = put_field(p, 3, e->index);
+        *p++ = TAG_LEN(4);
+        p = put_varint(p, e->data.len);
+        *gaps++ = (rc_frame_gap){(size_t)(p - start) + skipped, e->data.data, e->data.len};
+        skipped += e->data.len;
+    }
+    rc_message tail = *m;
+    tail.type = RC_MSG_HUP; /* 0: not written */
+    tail.to = tail.from = tail.term = tail.log_term = tail.index = 0;
+    tail.n_entries = 0;
+    return rc_wire_put_message(p, &tail); /* fields 8-14 */
+}
+
 size_t rc_wire_fields_message_size(const rc_message_fields *f, const size_t *lens, size_t n,
                                    size_t context_len)
 {

@@ -31,6 +31,14 @@ bool rc_wire_message_ok(const rc_message *m);
 uint8_t *rc_wire_put_entry(uint8_t *p, const rc_entry *e);
 uint8_t *rc_wire_put_hard_state(uint8_t *p, const rc_hard_state *hs);
 uint8_t *rc_wire_put_message(uint8_t *p, const rc_message *m);
+/* How many payloads of m's entries (not of its responses) have at least min bytes (min > 0):
+ * the gaps rc_wire_put_message_frame leaves, and their total size (*gap_bytes). */
+size_t rc_wire_message_gaps(const rc_message *m, size_t min, size_t *gap_bytes);
+/* rc_wire_put_message without those payloads: writes rc_wire_message_size(m) - gap_bytes
+ * bytes at p and fills gaps[] in order; the framing with each gap's bytes inserted at its
+ * offset is exactly rc_wire_put_message's encoding. */
+uint8_t *rc_wire_put_message_frame(uint8_t *p, const rc_message *m, size_t min,
+                                   rc_frame_gap *gaps);
 /* True iff buf is an Entry exactly as rc_wire_put_entry writes it (type, term, index as
  * shortest varints in that order, then data when non-empty, nothing else): decoding and
  * re-encoding it would give the same bytes, so it may be copied verbatim. */
@@ -62,10 +70,12 @@ uint8_t *rc_wire_put_fields_message(uint8_t *p, const rc_message_fields *f,
 /* Like rc_wire_decode_message, for a receiver that steps the message and drops it: the entries
  * go into scratch's array (reused across calls: out->entries is scratch->v, and scratch keeps
  * the array, grown as needed, on every return), payloads and context into pool's slabs (the
- * snapshot and responses, rare, are allocated). On RC_OK release *out with
- * rc_wire_release_pooled_message (never rc_message_free). */
+ * snapshot and responses, rare, are allocated); with shared (a blob-backed rc_bytes holding
+ * buf[0, len)), the entries' payloads are views into buf sharing its blob instead of copies.
+ * On RC_OK release *out with rc_wire_release_pooled_message (never rc_message_free). */
 int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
-                                  rc_entries *scratch, rc_blob_pool *pool);
+                                  rc_entries *scratch, rc_blob_pool *pool,
+                                  const rc_bytes *shared);
 /* Drops what a message from rc_wire_decode_message_pooled holds (its entry array stays with the
  * scratch); *m then owns nothing. */
 void rc_wire_release_pooled_message(rc_message *m);

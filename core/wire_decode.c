@@ -254,6 +254,7 @@ typedef struct msg_store {
     rc_wire_item_fn each_entry; /* peek, top level: called with each Entry item */
     void *ud;
     bool has_snapshot;  /* peek: the message has a snapshot (out->snapshot stays NULL) */
+    const rc_bytes *shared; /* the input's blob: entry payloads are views sharing it, or NULL */
 } msg_store;
 
 /* What a Message read keeps until its last field: values where the last occurrence wins, the
@@ -302,7 +303,11 @@ static int msg_entry(rc_message *m, msg_store *st, msg_state *s, const rd *r, co
     x->term = e.term;
     x->index = e.index;
     x->type = (rc_entry_type)e.type;
-    int rc = store_bytes(st, &x->data, e.data, e.len);
+    int rc = RC_OK;
+    if (st->shared != NULL)
+        rc_bytes_share(&x->data, st->shared, e.data, e.len);
+    else
+        rc = store_bytes(st, &x->data, e.data, e.len);
     if (rc == RC_OK)
         m->n_entries++;
     return rc;
@@ -342,7 +347,7 @@ static int msg_read(rc_message *m, rd r, msg_store *st, int depth, int *verr);
 static int msg_response(rc_message *m, const msg_store *st, msg_state *s, const rd *r,
                         const pb_field *f)
 {
-    msg_store child = {st->peek, 0, st->pool, NULL, NULL, false};
+    msg_store child = {st->peek, 0, st->pool, NULL, NULL, false, NULL};
     rc_message peeked = rc_message_zero, *resp = &peeked;
     if (!st->peek) {
         if (rc_grow((void **)&m->responses, &s->resp_cap, m->n_responses + 1,
@@ -492,7 +497,7 @@ static void msg_release_parts(rc_message *m)
 
 static int decode_message(rc_message *out, const uint8_t *buf, size_t len, uint8_t *trace)
 {
-    msg_store st = {false, 0, NULL, NULL, NULL, false};
+    msg_store st = {false, 0, NULL, NULL, NULL, false, NULL};
     int verr = RC_OK;
     *out = rc_message_zero;
     int rc = msg_read(out, rd_init(buf, len, trace), &st, 0, &verr);
@@ -511,9 +516,10 @@ int rc_wire_decode_message(rc_message *out, const uint8_t *buf, size_t len)
 }
 
 int rc_wire_decode_message_pooled(rc_message *out, const uint8_t *buf, size_t len,
-                                  rc_entries *scratch, rc_blob_pool *pool)
+                                  rc_entries *scratch, rc_blob_pool *pool,
+                                  const rc_bytes *shared)
 {
-    msg_store st = {false, scratch->cap, pool, NULL, NULL, false};
+    msg_store st = {false, scratch->cap, pool, NULL, NULL, false, shared};
     int verr = RC_OK;
     *out = rc_message_zero;
     out->entries = scratch->v;
@@ -538,7 +544,7 @@ void rc_wire_release_pooled_message(rc_message *m)
 int rc_wire_peek_message(rc_message *out, bool *has_snapshot, const uint8_t *buf, size_t len,
                          rc_wire_item_fn each_entry, void *ud)
 {
-    msg_store st = {true, 0, NULL, each_entry, ud, false};
+    msg_store st = {true, 0, NULL, each_entry, ud, false, NULL};
     int verr = RC_OK;
     *out = rc_message_zero;
     int rc = msg_read(out, rd_init(buf, len, NULL), &st, 0, &verr);

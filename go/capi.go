@@ -413,6 +413,18 @@ func nodePropose(n *cNode, data []byte) error {
 	return nodeErr(n, C.raftc_node_propose(n, bytesPtr(data), C.size_t(len(data))))
 }
 
+// nodeProposeList proposes datas as one MsgProp (datas is not empty).
+func nodeProposeList(n *cNode, datas [][]byte) error {
+	for _, d := range datas {
+		if len(d) > maxInput {
+			return newError(codeTooLarge, "")
+		}
+	}
+	ptrs, lens, pin := bufArray(datas)
+	defer pin.Unpin()
+	return nodeErr(n, C.raftc_node_propose_list(n, &ptrs[0], &lens[0], C.size_t(len(datas))))
+}
+
 func nodeProposeConfChange(n *cNode, kind int, cc []byte) error {
 	if len(cc) > maxInput {
 		return newError(codeTooLarge, "")

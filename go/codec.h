@@ -43,14 +43,15 @@ int rc_encode_conf_change_v2(uint8_t **buf, size_t *len, const rc_conf_change_v2
  * field's contents only) and give the same results and errors as the decoders above. */
 
 /* Message bytes decoded for a receiver that steps the message and drops it, in one pass: the
- * entries into scratch's reused entry array with payloads and context in pool's slabs. Same
+ * entries into scratch's reused entry array with payloads and context in pool's slabs (with
+ * shared, a blob-backed rc_bytes holding buf[0, len), entry payloads are views sharing it). Same
  * results and errors as rc_decode_message; on RC_OK release with rc_step_message_release (on
  * error out->m is zeroed and owns nothing). */
 typedef struct rc_step_message {
     rc_message m;
 } rc_step_message;
 int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
-                           rc_entries *scratch, rc_blob_pool *pool);
+                           rc_entries *scratch, rc_blob_pool *pool, const rc_bytes *shared);
 void rc_step_message_release(rc_step_message *sm);
 
 /* The scalars and counts of Message bytes, validated as rc_decode_message validates them (same
@@ -89,6 +90,14 @@ bool rc_message_encodable(const rc_message *m);
 uint8_t *rc_encode_entry_to(uint8_t *p, const rc_entry *e);
 uint8_t *rc_encode_message_to(uint8_t *p, const rc_message *m);
 uint8_t *rc_encode_hard_state_to(uint8_t *p, const rc_hard_state *hs);
+/* A message's encoding without the entry payloads of at least min bytes (min > 0; not those
+ * of its responses): rc_message_frame_gaps gives how many are left out and their total size;
+ * rc_encode_message_frame_to writes rc_message_encoded_size(m) - *gap_bytes bytes at p and
+ * fills gaps[] in order. The framing with each gap's bytes inserted at its offset is exactly
+ * rc_encode_message_to's encoding (a scatter/gather send of the payloads without copying). */
+size_t rc_message_frame_gaps(const rc_message *m, size_t min, size_t *gap_bytes);
+uint8_t *rc_encode_message_frame_to(uint8_t *p, const rc_message *m, size_t min,
+                                    rc_frame_gap *gaps);
 /* A Message of the scalars f (type < RC_MSG_TYPE_COUNT, reject 0 or 1), Entries copied verbatim
  * from canonical Entry bytes ents[i] (lens[i] bytes; rc_entry_is_canonical) and an optional
  * context: the bytes rc_encode_message gives for the decoded message. */

@@ -69,7 +69,7 @@ func (q *proposedData) drop(n int) {
 // up) with their Data as sub-slices of b. Anything else, or malformed bytes, records nothing
 // (the node decodes and judges the message itself).
 func (c *entryCache) addMessage(b []byte) {
-	if c == nil || msgTypeIs(b) != pb.MsgApp {
+	if c == nil || len(b) < shareMinData || msgTypeIs(b) != pb.MsgApp { // too short for a large entry
 		return
 	}
 	var ents []*pb.Entry

@@ -829,6 +829,28 @@ RAFTC_API int raftc_node_campaign(raftc_node *node);
  * proposal dropped") when it cannot be (no leader, forwarding disabled, a leader transfer in
  * progress, the uncommitted size limit); RAFTC_ETOOLARGE over 1 GiB. */
 RAFTC_API int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
+/* Releases a buffer the host lent to the library (raftc_node_propose_shared,
+ * raftc_node_step_shared): called exactly once per lent buffer, with the pointer and length
+ * given, when the library holds no reference to it any more. It may run inside the call that
+ * lent the buffer (on failure, or when nothing kept it) or inside any later call that drops the
+ * last reference on the node or on a storage sharing the payloads (raftc_node_advance,
+ * raftc_memstorage_compact, raftc_memstorage_free, raftc_node_free, ...), on that call's
+ * thread. It must not call into the library. */
+typedef void (*raftc_release_fn)(void *ud, const uint8_t *buf, size_t len);
+/* raftc_node_propose without copying data: the log, the Ready, the messages and a memory
+ * storage appended with raftc_memstorage_append_ready share the host's buffer, which must stay
+ * valid and unchanged until release(ud, data, len) is called (see raftc_release_fn; release may
+ * be NULL when the buffer outlives the node and its storage). release is called in every case,
+ * also when the call fails (before it returns; also for a NULL node). Same errors as
+ * raftc_node_propose; RAFTC_ENOMEM if the reference cannot be allocated. */
+RAFTC_API int raftc_node_propose_shared(raftc_node *node, const uint8_t *data, size_t len,
+                                        raftc_release_fn release, void *ud);
+/* etcd's Step of one MsgProp carrying n entries (n > 0): proposes datas[i] (lens[i] bytes
+ * each, copied; datas[i] may be NULL iff lens[i] == 0) as one batch, appended or dropped
+ * together. RAFTC_EINVAL for n == 0 or NULL arrays; otherwise the errors of raftc_node_propose
+ * (RAFTC_ETOOLARGE when a payload is over 1 GiB). */
+RAFTC_API int raftc_node_propose_list(raftc_node *node, const uint8_t *const *datas,
+                                      const size_t *lens, size_t n);
 /* Proposes a conf change: kind RAFTC_CC_V1 with raftpb ConfChange bytes, or RAFTC_CC_V2 with
  * raftpb ConfChangeV2 bytes (len 0 = empty V2 = leave the joint config). The bytes are checked
  * (RAFTC_EDECODE) and used verbatim as the entry data; RAFTC_EINVAL (with a text) if a change
@@ -864,6 +886,15 @@ RAFTC_API int raftc_node_apply_conf_change(raftc_sink *conf_state, raftc_node *n
  * the value. Nothing a peer sends fails the node (RAFTC_EFAILED comes only from the host's
  * storage, or a bug). */
 RAFTC_API int raftc_node_step(raftc_node *node, const uint8_t *buf, size_t len);
+/* raftc_node_step of a receive buffer the node may keep: the entries of a MsgApp or MsgProp
+ * share buf (their payloads are not copied into the log, the Ready or a memory storage
+ * appended with raftc_memstorage_append_ready), which must stay valid and unchanged until
+ * release(ud, buf, len) is called (see raftc_release_fn; NULL release: buf outlives the node
+ * and its storage). release is called in every case, also when the call fails (before it
+ * returns; also for a NULL node) and when nothing kept the buffer. Same errors as
+ * raftc_node_step; RAFTC_ENOMEM if the reference cannot be allocated. */
+RAFTC_API int raftc_node_step_shared(raftc_node *node, const uint8_t *buf, size_t len,
+                                     raftc_release_fn release, void *ud);
 
 /* etcd's HasReady: 1 if a Ready with anything to do is available, 0 if not (also for NULL and
  * failed nodes). May read the storage; a storage failure met here fails the node (then 0). */
@@ -953,6 +984,14 @@ RAFTC_API int raftc_ready_committed_entry_info(uint64_t *term, uint64_t *index,
  * (e.g. RAFTC_MF_TO for routing before the bytes are needed). */
 RAFTC_API int raftc_ready_message_info(uint64_t *info, size_t n, const raftc_ready *rd,
                                        size_t i);
+/* The i-th message's raftpb bytes (raftc_ready_message) as parts for a scatter/gather send,
+ * without copying its entry payloads: ptrs[k], lens[k] for k < min(cap, count), non-empty, in
+ * order; *n gets the count (call with cap 0 to size the arrays). Their concatenation is exactly
+ * raftc_ready_message's bytes. Entry payloads of at least 1024 bytes are parts of their own,
+ * views of the node's log memory (or of a buffer lent with raftc_node_propose_shared /
+ * raftc_node_step_shared); the rest is encoded by the node. Views valid as the Ready. */
+RAFTC_API int raftc_ready_message_parts(const uint8_t **ptrs, size_t *lens, size_t cap,
+                                        size_t *n, const raftc_ready *rd, size_t i);
 /* etcd's RawNode.Ready as raftc_node_ready (same errors; *out receives the view, and may be
  * NULL) plus the whole Ready packed into one buffer, so an FFI host reads a Ready with a single
  * call. *buf and *len view memory owned by the node, valid as the Ready view (NULL/0 on failure).

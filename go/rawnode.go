@@ -258,6 +258,20 @@ func (rn *RawNode) Propose(data []byte) error {
 	return err
 }
 
+// ProposeList proposes datas as one batch: etcd's Step of one MsgProp carrying an entry per
+// payload (appended or dropped together, in order), without building the message. An empty
+// list is refused with an error matching ErrInvalid (etcd panics on an empty MsgProp).
+func (rn *RawNode) ProposeList(datas [][]byte) error {
+	if len(datas) == 0 {
+		return newError(codeInvalid, "ProposeList needs at least one payload")
+	}
+	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return err
+	}
+	return rn.note(nodeProposeList(rn.n, datas))
+}
+
 // ProposeConfChange proposes a config change (a *pb.ConfChange or *pb.ConfChangeV2).
 func (rn *RawNode) ProposeConfChange(cc pb.ConfChangeI) error {
 	kind, data, err := confChangeBytes(cc)

@@ -350,3 +350,30 @@ func TestStorageFailureFailsNodeWithoutPanic(t *testing.T) {
 		})
 	}
 }
+
+func TestProposeListIsOneBatch(t *testing.T) {
+	c := newTestCluster(t, 3, func() appStorage { return NewMemoryStorage() })
+	c.settle()
+	if err := c.nodes[1].rn.Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	c.settle()
+	want := [][]byte{[]byte("a"), {}, []byte("bc"), bytes.Repeat([]byte("x"), 5000)}
+	if err := c.nodes[1].rn.ProposeList(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.nodes[2].rn.ProposeList([][]byte{[]byte("via-follower")}); err != nil {
+		t.Fatal(err)
+	}
+	c.settle()
+	for _, id := range c.order {
+		got := c.nodes[id].applied
+		if len(got) != 4 || !bytes.Equal(got[0], want[0]) || !bytes.Equal(got[1], want[2]) ||
+			!bytes.Equal(got[2], want[3]) || string(got[3]) != "via-follower" {
+			t.Fatalf("node %d applied %q", id, got)
+		}
+	}
+	if err := c.nodes[1].rn.ProposeList(nil); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty list: %v, want ErrInvalid", err)
+	}
+}

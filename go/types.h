@@ -159,6 +159,14 @@ typedef struct rc_message_fields {
     uint64_t type, to, from, term, log_term, index, commit, vote, reject, reject_hint;
 } rc_message_fields;
 
+/* A payload left out of a message's encoded framing (rc_encode_message_frame_to in codec.h):
+ * its len bytes at data belong `at` bytes into the whole encoding. */
+typedef struct rc_frame_gap {
+    size_t at;
+    const uint8_t *data;
+    size_t len;
+} rc_frame_gap;
+
 /* A growable list of messages; owns them deeply (rc_msgs_* in raft.h). */
 typedef struct rc_msgs {
     rc_message *v;

@@ -17,14 +17,14 @@
 /* ---- messages ---- */
 
 int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
-                           rc_entries *scratch, rc_blob_pool *pool)
+                           rc_entries *scratch, rc_blob_pool *pool, const rc_bytes *shared)
 {
     out->m = rc_message_zero;
     if (buf == NULL && len > 0)
         return RC_ERR_INVALID;
     if (max_len != 0 && len > max_len)
         return RC_ERR_TOO_LARGE;
-    return rc_wire_decode_message_pooled(&out->m, buf, len, scratch, pool);
+    return rc_wire_decode_message_pooled(&out->m, buf, len, scratch, pool, shared);
 }
 
 void rc_step_message_release(rc_step_message *sm)
@@ -104,6 +104,17 @@ uint8_t *rc_encode_entry_to(uint8_t *p, const rc_entry *e)
 uint8_t *rc_encode_message_to(uint8_t *p, const rc_message *m)
 {
     return rc_wire_put_message(p, m);
+}
+
+size_t rc_message_frame_gaps(const rc_message *m, size_t min, size_t *gap_bytes)
+{
+    return rc_wire_message_gaps(m, min, gap_bytes);
+}
+
+uint8_t *rc_encode_message_frame_to(uint8_t *p, const rc_message *m, size_t min,
+                                    rc_frame_gap *gaps)
+{
+    return rc_wire_put_message_frame(p, m, min, gaps);
 }
 
 uint8_t *rc_encode_hard_state_to(uint8_t *p, const rc_hard_state *hs)

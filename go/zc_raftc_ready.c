@@ -34,6 +34,8 @@ static void view_clear_encodings(struct raftc_ready *v)
     for (unsigned s = CAPI_VIEW_ENTRIES; s <= CAPI_VIEW_SNAPSHOT; s <<= 1)
         if (v->encoded & s)
             raftc_sink_reset(body_sink(v->body, s));
+    if (v->body != NULL)
+        capi_ready_frames_clear(&v->body->frames);
     v->encoded = 0;
     v->valid = false;
 }
@@ -59,6 +61,7 @@ void capi_ready_view_free(raftc_node *node)
     }
     rc_free(b->packed.buf);
     rc_free(b->packed.items);
+    capi_ready_frames_free(&b->frames);
     rc_free(b);
 }
 

@@ -184,14 +184,10 @@ int bnode_handle_ready(bnode *n, bnode_send_fn send, void *ud, size_t *applied_d
     if (info[RAFTC_RD_N_ENTRIES] > 0 && (rc = raftc_memstorage_append_ready(n->ms, rd)) != 0)
         return rc;
     for (size_t i = 0; send != NULL && i < (size_t)info[RAFTC_RD_N_MESSAGES]; i++) {
-        const uint8_t *b;
-        size_t l;
         uint64_t mi[RAFTC_MF_TO + 1];
         if ((rc = raftc_ready_message_info(mi, RAFTC_MF_TO + 1, rd, i)) != 0)
             return rc;
-        if ((rc = raftc_ready_message(&b, &l, rd, i)) != 0)
-            return rc;
-        send(ud, mi[RAFTC_MF_TO], b, l);
+        send(ud, mi[RAFTC_MF_TO], rd, i);
     }
     for (size_t i = 0; i < (size_t)info[RAFTC_RD_N_COMMITTED_ENTRIES]; i++) {
         uint64_t index;

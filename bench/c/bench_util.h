@@ -45,8 +45,9 @@ typedef struct bnode {
     uint64_t applied;
 } bnode;
 
-/* Receives one outgoing message (bytes valid only during the call). */
-typedef void (*bnode_send_fn)(void *ud, uint64_t to, const uint8_t *buf, size_t len);
+/* Sends message i of rd (raftc_ready_message or raftc_ready_message_parts; views valid only
+ * during the call) to node `to`. */
+typedef void (*bnode_send_fn)(void *ud, uint64_t to, const raftc_ready *rd, size_t i);
 
 /* Creates node id with a storage holding a snapshot at index 1, term 1 whose ConfState has the
  * given voters (the same bootstrap as the Go side). Returns 0 or a RAFTC_E* code; *err gets

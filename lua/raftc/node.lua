@@ -276,6 +276,19 @@ function RawNode:propose(data)
     if rc ~= 0 or self._state.pending ~= nil then self:_fail(rc) end
 end
 
+-- propose_list(list): the strings of list as one batch, etcd's Step of one MsgProp carrying
+-- them all (appended or dropped together, in order); raises as propose.
+function RawNode:propose_list(list)
+    local h = self._h
+    if h == nil then closed() end
+    num.list("list", list)
+    if #list == 0 then errors.arg("list must hold at least one string") end
+    for i = 1, #list do num.bytes("list[" .. i .. "]", list[i]) end
+    if self._storage_failure then self:_handle() end
+    local rc = self._B.node_propose_list(h, list)
+    if rc ~= 0 or self._state.pending ~= nil then self:_fail(rc) end
+end
+
 -- propose_conf_change(cc): a ConfChange or ConfChangeV2 table (see raftc.raftpb).
 function RawNode:propose_conf_change(cc)
     local kind, b = raftpb.conf_change_kind(cc)

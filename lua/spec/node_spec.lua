@@ -25,6 +25,21 @@ describe("raftc.RawNode", function()
         assert.are.equal("StateLeader", raftc.state_type_name(st.raft_state))
     end)
 
+    it("proposes a list as one batch (propose_list)", function()
+        local c = h.cluster(3)
+        c.nodes[1]:campaign()
+        h.settle(c)
+        c.nodes[1]:propose_list({ "b1", "", "b2", string.rep("x", 3000) })
+        c.nodes[2]:propose_list({ "via-follower" })
+        h.settle(c)
+        for id = 1, 3 do
+            assert.are.same({ "b1", "b2", string.rep("x", 3000), "via-follower" }, c.applied[id])
+        end
+        assert.has_error(function() c.nodes[1]:propose_list({}) end)
+        assert.has_error(function() c.nodes[1]:propose_list({ "a", 1 }) end)
+        assert.has_error(function() c.nodes[1]:propose_list("a") end)
+    end)
+
     it("serves ReadIndex and transfers leadership", function()
         local c = h.cluster(3)
         c.nodes[1]:campaign()

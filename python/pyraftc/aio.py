@@ -173,6 +173,11 @@ class Node:
         ProposalDroppedError when raft drops it (no leader, leadership transfer, ...)."""
         self._do(self._raw.propose, data)
 
+    async def propose_list(self, datas: Sequence[bytes]) -> None:
+        """Proposes datas as one batch (etcd's Step of one MsgProp carrying them all): they are
+        appended, or dropped, together. Raises as :meth:`propose`."""
+        self._do(self._raw.propose_list, datas)
+
     async def propose_conf_change(self, cc: Union[pb.ConfChange, pb.ConfChangeV2]) -> None:
         """etcd's ProposeConfChange; the application calls :meth:`apply_conf_change` when the
         entry commits. Raises as :meth:`propose`."""

@@ -698,6 +698,26 @@ class RawNode:
         self._fail(rc)
         return done
 
+    def propose_list(self, datas: Sequence[bytes]) -> None:
+        """Proposes datas as one batch: etcd's Step of one MsgProp carrying an entry per
+        payload, appended (or dropped) together, in order. Raises ProposalDroppedError as
+        propose() does (then none was proposed), ValueError for an empty list."""
+        if isinstance(datas, (bytes, bytearray, memoryview, str)):
+            raise TypeError("datas must be a sequence of bytes, not %s" % type(datas).__name__)
+        parts = [as_bytes("data", d) for d in datas]
+        if not parts:
+            raise ValueError("propose_list needs at least one payload")
+        joined = b"".join(parts)
+        base = ffi.from_buffer("uint8_t[]", joined)
+        ptrs = ffi.new("const uint8_t *[]", len(parts))
+        lens = ffi.new("size_t[]", len(parts))
+        off = 0
+        for i, d in enumerate(parts):
+            ptrs[i] = base + off
+            lens[i] = len(d)
+            off += len(d)
+        self._call(_propose_list, ptrs, lens, len(parts))
+
     def _propose_many(self, buf: bytes, lens: Any, n: int, done: Any) -> int:
         rc = _propose_many(self._node, buf, lens, n, done)
         if rc == _EPROPOSAL_DROPPED:
@@ -1100,6 +1120,7 @@ _tick = lib.raftc_node_tick
 _campaign = lib.raftc_node_campaign
 _propose = lib.raftc_node_propose
 _propose_many = lib.pyraftc_propose_many
+_propose_list = lib.raftc_node_propose_list
 _EPROPOSAL_DROPPED = lib.RAFTC_EPROPOSAL_DROPPED
 _step = lib.raftc_node_step
 _has_ready = lib.raftc_node_has_ready

@@ -878,7 +878,7 @@ static void check_entry_points(const uint8_t *buf, size_t len, rc_entries *scrat
     assert_int_equal(rc_wire_trace_decode(RC_WIRE_MESSAGE, visits, buf, len), want);
     rc_free(visits);
     rc_step_message sm;
-    assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool), want);
+    assert_int_equal(rc_decode_step_message(&sm, buf, len, 0, scratch, pool, NULL), want);
     rc_message_summary sum;
     seen_entries se = {&d, 0};
     assert_int_equal(rc_summarize_message(&sum, buf, len, 0, want == RC_OK ? check_entry_item :

@@ -393,7 +393,7 @@ static void test_message_encode_info(void **state)
         rc_entries scratch = {0};
         rc_blob_pool pool = {0};
         rc_message pooled, general;
-        int prc = rc_wire_decode_message_pooled(&pooled, want, want_len, &scratch, &pool);
+        int prc = rc_wire_decode_message_pooled(&pooled, want, want_len, &scratch, &pool, NULL);
         assert_int_equal(prc, RC_OK);
         assert_int_equal(rc_decode_message(&general, want, want_len, 0), RC_OK);
         assert_int_equal(pooled.n_entries, general.n_entries);

@@ -372,6 +372,10 @@ end
 function B.node_tick(node) return C.raftc_node_tick(node) end
 function B.node_campaign(node) return C.raftc_node_campaign(node) end
 function B.node_propose(node, data) return C.raftc_node_propose(node, data, #data) end
+function B.node_propose_list(node, list)
+    local ptrs, lens, n = buffers(list)
+    return C.raftc_node_propose_list(node, ptrs, lens, n)
+end
 function B.node_propose_conf_change(node, kind, buf)
     return C.raftc_node_propose_conf_change(node, kind, buf, #buf)
 end
