@@ -27,7 +27,7 @@ typedef struct host_group {
     uint64_t id;
     raftc_node *node;    /* NULL while packed */
     uint8_t *packed;     /* a quiet group's node as one block (core/pack.h), or NULL */
-    raftc_memstorage ms; /* the group's log in the host's storage */
+    rc_memstorage *ms;   /* the group's log in the host's storage */
     uint32_t awake_at;   /* index in host->awake, or HOST_NOT_AWAKE (quiet) */
     uint8_t flags;
 } host_group;
@@ -109,7 +109,8 @@ static int group_unpack(raftc_host *host, host_group *g)
     if (g->node != NULL)
         return RAFTC_OK;
     raftc_config c = host->cfg;
-    c.ms = &g->ms;
+    raftc_memstorage view = {g->ms, {0}}; /* read by the node's creation only */
+    c.ms = &view;
     int rc = capi_node_restore(&g->node, &c, g->packed);
     if (rc != RAFTC_OK)
         return rc;
@@ -289,8 +290,7 @@ static void group_free(host_group *g)
         return;
     raftc_node_free(g->node);
     rc_free(g->packed);
-    rc_memstorage_free(g->ms.ms);
-    rc_free(g->ms.scratch.v);
+    rc_memstorage_free(g->ms);
     rc_free(g);
 }
 
@@ -435,19 +435,20 @@ static int group_create(raftc_host *host, uint64_t group, rc_memstorage *from, u
         return host_fail(host, RAFTC_ESTATE, host->err_buf);
     }
     host_group *g = rc_calloc(1, sizeof(*g));
-    if (g == NULL || rc_memstorage_new(&g->ms.ms) != RC_OK) {
+    if (g == NULL || rc_memstorage_new(&g->ms) != RC_OK) {
         group_free(g);
         return host_fail(host, RAFTC_ENOMEM, NULL);
     }
     g->id = group;
     g->awake_at = HOST_NOT_AWAKE;
     const char *text = NULL;
-    int rc = from != NULL ? storage_copy(g->ms.ms, from) : RC_OK;
+    int rc = from != NULL ? storage_copy(g->ms, from) : RC_OK;
     if (rc != RC_OK)
-        text = rc_memstorage_last_error(g->ms.ms)[0] != '\0' ? rc_memstorage_last_error(g->ms.ms)
+        text = rc_memstorage_last_error(g->ms)[0] != '\0' ? rc_memstorage_last_error(g->ms)
                                                             : raftc_strerror(rc);
     raftc_config c = host->cfg;
-    c.ms = &g->ms;
+    raftc_memstorage view = {g->ms, {0}}; /* read by the node's creation only */
+    c.ms = &view;
     c.c.applied = applied;
     if (rc == RAFTC_OK)
         rc = raftc_node_new(&g->node, &text, &c);
@@ -498,7 +499,8 @@ RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint
     int rc = group_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = raftc_memstorage_create_snapshot(out, &g->ms, i, conf_state, conf_state_len, data,
+    raftc_memstorage view = {g->ms, {0}};
+    rc = raftc_memstorage_create_snapshot(out, &view, i, conf_state, conf_state_len, data,
                                           data_len);
     return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, NULL);
 }
@@ -511,11 +513,12 @@ RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t comp
     int rc = group_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    rc = raftc_memstorage_compact(&g->ms, compact_index);
+    raftc_memstorage view = {g->ms, {0}};
+    rc = raftc_memstorage_compact(&view, compact_index);
     if (rc == RAFTC_OK)
         return host_ok(host);
     snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s", (unsigned long long)group,
-             raftc_memstorage_last_error(&g->ms)[0] != '\0' ? raftc_memstorage_last_error(&g->ms)
+             raftc_memstorage_last_error(&view)[0] != '\0' ? raftc_memstorage_last_error(&view)
                                                            : raftc_strerror(rc));
     return host_fail(host, rc, host->err_buf);
 }
@@ -825,11 +828,11 @@ static int group_persist(host_group *g, const rc_ready *rd)
 {
     int rc = RC_OK;
     if (rd->snapshot != NULL && !rc_snapshot_is_empty(rd->snapshot))
-        rc = rc_memstorage_apply_snapshot(g->ms.ms, rd->snapshot);
+        rc = rc_memstorage_apply_snapshot(g->ms, rd->snapshot);
     if (rc == RC_OK && rd->entries.n > 0)
-        rc = rc_memstorage_append(g->ms.ms, rd->entries.v, rd->entries.n);
+        rc = rc_memstorage_append(g->ms, rd->entries.v, rd->entries.n);
     if (rc == RC_OK && !rc_hard_state_is_empty(&rd->hard_state))
-        rc = rc_memstorage_set_hard_state(g->ms.ms, &rd->hard_state);
+        rc = rc_memstorage_set_hard_state(g->ms, &rd->hard_state);
     return rc;
 }
 
@@ -1045,7 +1048,7 @@ int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx)
         if (host->groups.slots[i].key == 0)
             continue;
         host_group *g = host->groups.slots[i].value;
-        int rc = fn(ctx, g->id, g->ms.ms);
+        int rc = fn(ctx, g->id, g->ms);
         if (rc != RAFTC_OK)
             return rc;
     }
