@@ -73,7 +73,10 @@ def metrics_for(bench):
         return [("bytes_per_group", "B/group", "lower", "<=512 B", _at_most(512.0))]
     if bench.startswith("mr_mem_"):
         return [("bytes_per_group", "B/group replica", "lower", "<=512 B", _at_most(512.0)),
-                ("rss_per_group", "RSS B/group", "lower", "", None)]
+                ("rss_per_group", "RSS B/group", "lower", "", None),
+                ("rss_per_replica", "RSS B/group replica", "lower", "<=512 B", _at_most(512.0)),
+                ("rss_per_replica_trimmed", "RSS B/group replica after malloc_trim", "lower", "",
+                 None)]
     if bench.startswith("mr_idle_"):
         return [("ns_per_group_s", "CPU ns/idle group/s", "lower", "", None)]
     if bench.startswith("mr_write_"):

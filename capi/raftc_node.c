@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "log.h"
+#include "pack.h"
 #include "pb_locate.h"
 
 /* Returns the core's result with the rawnode's error text. */
@@ -260,7 +261,22 @@ static int node_alloc_callback_state(raftc_node *node, capi_storage_kind kind)
     return RAFTC_OK;
 }
 
+/* raftc_node_new, or (packed != NULL) the node of a packed block (rc_pack_restore). */
+static int node_create(raftc_node **out, const char **err, const raftc_config *cfg,
+                       const uint8_t *packed);
+
 RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_config *cfg)
+{
+    return node_create(out, err, cfg, NULL);
+}
+
+int capi_node_restore(raftc_node **out, const raftc_config *cfg, const uint8_t *packed)
+{
+    return node_create(out, NULL, cfg, packed);
+}
+
+static int node_create(raftc_node **out, const char **err, const raftc_config *cfg,
+                       const uint8_t *packed)
 {
     if (err != NULL)
         *err = "";
@@ -306,7 +322,8 @@ RAFTC_API int raftc_node_new(raftc_node **out, const char **err, const raftc_con
         c.storage.ud = node;
     }
     const char *text = NULL;
-    int rc = rc_rawnode_new(&node->rn, &c, &text);
+    int rc = packed != NULL ? rc_pack_restore(&node->rn, &c, packed)
+                            : rc_rawnode_new(&node->rn, &c, &text);
     if (rc != RC_OK) {
         if (err != NULL)
             *err = text != NULL ? text : raftc_strerror(rc);

@@ -20,7 +20,7 @@ struct rc_blob {
     uint8_t data[];
 };
 
-#define RC_SLAB_MIN 256u
+#define RC_SLAB_MIN 32u /* an idle group's few payloads fit its first slab */
 #define RC_SLAB_MAX 16384u
 #define RC_SLAB_CACHE_MAX 8
 

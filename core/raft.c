@@ -149,7 +149,7 @@ static int load_state(rc_raft *r, const rc_hard_state *hs)
     return RC_OK;
 }
 
-static int raft_init(rc_raft *r, const rc_config *cin)
+void rc_raft_init_options(rc_raft *r, const rc_config *cin)
 {
     rc_config c = *cin;
     r->id = c.id;
@@ -169,7 +169,12 @@ static int raft_init(rc_raft *r, const rc_config *cin)
     r->async_storage_writes = c.async_storage_writes;
     r->rand_state = c.rand_seed ^ (c.id * 0xd1b54a32d192ed03ULL);
     r->randomized_election_timeout = c.election_tick;
+}
 
+static int raft_init(rc_raft *r, const rc_config *cin)
+{
+    rc_config c = *cin;
+    rc_raft_init_options(r, &c);
     RC_TRY(rc_log_init(&r->raft_log, c.storage, &r->logger, c.max_committed_size_per_ready));
 
     rc_hard_state hs;
@@ -300,6 +305,16 @@ static int step_candidate(rc_raft *r, rc_message *m);
 static int step_follower(rc_raft *r, rc_message *m);
 
 /* ---- role transitions ---- */
+
+void rc_raft_set_step(rc_raft *r)
+{
+    switch (r->state) {
+    case RC_STATE_LEADER: r->step = rc_raft_step_leader; break;
+    case RC_STATE_CANDIDATE:
+    case RC_STATE_PRE_CANDIDATE: r->step = step_candidate; break;
+    default: r->step = step_follower; break;
+    }
+}
 
 void rc_raft_abort_leader_transfer(rc_raft *r) { r->lead_transferee = RC_NONE; }
 

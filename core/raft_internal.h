@@ -69,6 +69,13 @@ int rc_raft_switch_to_config(rc_raft *r, rc_tracker_config *cfg, rc_progress_map
 /* Rebuilds config from a ConfState (newRaft/restore) and asserts equivalence. */
 int rc_raft_restore_config(rc_raft *r, const rc_conf_state *cs);
 
+/* ---- construction (raft.c) ---- */
+/* The part of newRaft that only copies options: id, logger (failing r), limits, ticks, flags,
+ * read-only option, the election-timeout source. c must be validated. */
+void rc_raft_init_options(rc_raft *r, const rc_config *c);
+/* Sets r->step for r->state (etcd's becomeX assignments of r.step). */
+void rc_raft_set_step(rc_raft *r);
+
 /* ---- follower side / common (raft.c) ---- */
 int rc_raft_hup(rc_raft *r, rc_campaign_type t);
 void rc_raft_abort_leader_transfer(rc_raft *r);

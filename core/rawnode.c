@@ -7,6 +7,7 @@
 #include "rawnode.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,24 @@ static int fail(rc_rawnode *rn, int rc, const char *text)
 {
     rn->err_text = text;
     return rc;
+}
+
+/* Fails with a formatted text kept in rn->err_buf (allocated on first use; a static text when
+ * out of memory). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail_fmt(rc_rawnode *rn, int rc, const char *fmt, ...)
+{
+    if (rn->err_buf == NULL)
+        rn->err_buf = rc_malloc(RC_RAWNODE_ERR_MAX);
+    if (rn->err_buf == NULL)
+        return fail(rn, rc, "refused (no memory for the reason)");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rn->err_buf, RC_RAWNODE_ERR_MAX, fmt, ap);
+    va_end(ap);
+    return fail(rn, rc, rn->err_buf);
 }
 
 /* Records the text of a raft step result. */
@@ -138,6 +157,7 @@ void rc_rawnode_free(rc_rawnode *rn)
     rc_msgs_free(&rn->steps_on_advance);
     rc_raft_free(rn->raft);
     rc_blob_pool_free(&rn->pool);
+    rc_free(rn->err_buf);
     rc_free(rn);
 }
 
@@ -167,11 +187,13 @@ int rc_rawnode_bootstrap(rc_rawnode *rn, const uint64_t *ids, const rc_bytes *co
         if (contexts != NULL)
             cc.context = contexts[i];
         rc_entry e = {.term = 1, .index = i + 1, .type = RC_ENTRY_CONF_CHANGE};
-        rc = rc_encode_conf_change(&e.data.data, &e.data.len, &cc);
-        if (rc == RC_OK && e.data.len == 0) {
-            rc_free(e.data.data);
-            e.data.data = NULL;
-        }
+        uint8_t *enc = NULL;
+        size_t len = 0;
+        rc = rc_encode_conf_change(&enc, &len, &cc);
+        /* Into the node's slab: the log and the storage share it (one block per group). */
+        if (rc == RC_OK)
+            rc = rc_bytes_set_pooled(&e.data, &rn->pool, enc, len);
+        rc_free(enc);
         if (rc == RC_OK)
             rc = rc_entries_push_move(&ents, &e);
         if (rc != RC_OK)
@@ -258,10 +280,10 @@ int rc_rawnode_propose_conf_change(rc_rawnode *rn, rc_entry_type type, const uin
     uint64_t bad = RC_NONE;
     int crc = rc_conf_change_check_ids(type, data, len, &bad);
     if (crc == RC_ERR_REFUSED) {
-        snprintf(rn->err_buf, sizeof(rn->err_buf),
-                 "conf change names reserved id %" PRIx64 " (a local thread target, never a node)",
-                 bad);
-        return fail(rn, RC_ERR_INVALID, rn->err_buf);
+        return fail_fmt(rn, RC_ERR_INVALID,
+                        "conf change names reserved id %" PRIx64
+                        " (a local thread target, never a node)",
+                        bad);
     }
     if (crc != RC_OK)
         return fail(rn, crc, crc == RC_ERR_NOMEM ? "out of memory" : "conf change does not decode");
@@ -290,9 +312,10 @@ int rc_rawnode_step(rc_rawnode *rn, const rc_message *m)
     if (rc_msg_is_response(m->type) && !rc_msg_is_local_target(m->from) &&
         rc_progress_map_get(&rn->raft->trk.progress, m->from) == NULL)
         return fail(rn, RC_ERR_STEP_PEER_NOT_FOUND, "raft: cannot step as peer not found");
-    int rc = rc_raft_screen(rn->raft, m, rn->err_buf, sizeof(rn->err_buf));
+    char why[RC_RAWNODE_ERR_MAX];
+    int rc = rc_raft_screen(rn->raft, m, why, sizeof(why));
     if (rc == RC_ERR_REFUSED)
-        return fail(rn, rc, rn->err_buf);
+        return fail_fmt(rn, rc, "%s", why);
     if (rc != RC_OK)
         return result(rn, rc);
     return result(rn, rc_raft_step(rn->raft, m));

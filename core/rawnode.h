@@ -25,13 +25,16 @@ typedef struct rc_apply_ack {
     bool pending;
 } rc_apply_ack;
 
+#define RC_RAWNODE_ERR_MAX 256
+
 typedef struct rc_rawnode {
     rc_raft *raft;
     rc_soft_state prev_soft_st;
     rc_hard_state prev_hard_st;
     rc_msgs steps_on_advance;   /* self-addressed acks stepped on Advance (sync mode) */
     const char *err_text;       /* text of the last error, "" if none (static or err_buf) */
-    char err_buf[256];          /* the last refusal's text */
+    char *err_buf;              /* the last refusal's text: RC_RAWNODE_ERR_MAX bytes, allocated
+                                 * by the first refusal (idle nodes keep none) */
     rc_blob_pool pool;          /* slabs for proposed payloads (shared by log, Ready, storage) */
     rc_apply_ack apply_ack;     /* sync mode: stepped on Advance after steps_on_advance */
     bool async_storage_writes;

@@ -28,7 +28,7 @@ typedef struct rc_bytes {
  * from it are still referenced. */
 typedef struct rc_blob_cache rc_blob_cache;
 
-/* Packs small payloads into shared slabs (growing 256 B .. 16 KiB); released full-size slabs
+/* Packs small payloads into shared slabs (growing 32 B .. 16 KiB); released full-size slabs
  * come back to the pool's cache (up to 8), so a busy node's steady state allocates nothing.
  * Zero-initialize; one pool per node or storage (not thread-safe). */
 typedef struct rc_blob_pool {

@@ -117,6 +117,10 @@ struct raftc_ready {
     capi_ready_body *body; /* non-NULL while valid */
 };
 
+/* A node over cfg's storage from a block of rc_pack_rawnode (the multi-raft host's quiet
+ * groups): RAFTC_OK, or rc_pack_restore's error (*out NULL). */
+int capi_node_restore(raftc_node **out, const raftc_config *cfg, const uint8_t *packed);
+
 /* Frees the view's body (node->ready.body is NULL afterwards). */
 void capi_ready_view_free(raftc_node *node);
 

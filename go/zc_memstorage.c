@@ -41,7 +41,8 @@ typedef struct ms_blob_run { uint64_t first; rc_blob *blob; } ms_blob_run;
 
 struct rc_memstorage {
     rc_hard_state hard_state;
-    rc_snapshot snapshot;
+    rc_snapshot *snap;    /* the latest snapshot; NULL: none yet (zero-valued), so a storage
+                           * that never had one keeps no room for it */
     uint64_t offset;      /* index of the dummy entry: FirstIndex - 1 */
     uint64_t offset_term; /* its term */
     const uint8_t **data; /* data[k], meta[k]: entry offset + 1 + k (payload NULL when empty; */
@@ -88,6 +89,22 @@ static int ms_invalid(rc_memstorage *ms, const char *fmt, ...)
     ms_set_error(ms, fmt, ap);
     va_end(ap);
     return RC_ERR_INVALID;
+}
+
+static const rc_snapshot ms_no_snapshot;
+
+/* The latest snapshot (zero-valued when none). */
+static const rc_snapshot *ms_snap(const rc_memstorage *ms)
+{
+    return ms->snap != NULL ? ms->snap : &ms_no_snapshot;
+}
+
+/* ms->snap, allocated (zero-valued) if needed; NULL when out of memory. */
+static rc_snapshot *ms_snap_mut(rc_memstorage *ms)
+{
+    if (ms->snap == NULL)
+        ms->snap = rc_calloc(1, sizeof(*ms->snap));
+    return ms->snap;
 }
 
 static uint64_t ms_last(const rc_memstorage *ms)
@@ -212,7 +229,9 @@ void rc_memstorage_free(rc_memstorage *ms)
     rc_free(ms->terms);
     rc_free(ms->blobs);
     rc_blob_pool_free(&ms->pool);
-    rc_snapshot_free(&ms->snapshot);
+    if (ms->snap != NULL)
+        rc_snapshot_free(ms->snap);
+    rc_free(ms->snap);
     rc_free(ms->last_error);
     rc_free(ms);
 }
@@ -224,7 +243,7 @@ const char *rc_memstorage_last_error(const rc_memstorage *ms)
 
 int rc_memstorage_initial_state(rc_memstorage *ms, rc_hard_state *hs, rc_conf_state *cs)
 {
-    int rc = rc_conf_state_copy(cs, &ms->snapshot.metadata.conf_state);
+    int rc = rc_conf_state_copy(cs, &ms_snap(ms)->metadata.conf_state);
     if (rc != RC_OK)
         return rc;
     *hs = ms->hard_state;
@@ -305,7 +324,7 @@ uint64_t rc_memstorage_last_index(rc_memstorage *ms)
 
 int rc_memstorage_snapshot(rc_memstorage *ms, rc_snapshot *out)
 {
-    return rc_snapshot_copy(out, &ms->snapshot);
+    return rc_snapshot_copy(out, ms_snap(ms));
 }
 
 int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap)
@@ -313,14 +332,16 @@ int rc_memstorage_apply_snapshot(rc_memstorage *ms, const rc_snapshot *snap)
     if (snap->metadata.index == UINT64_MAX)
         return ms_invalid(ms, "snapshot index %" U64 " leaves no index for the log after it",
                           snap->metadata.index);
-    if (ms->snapshot.metadata.index >= snap->metadata.index)
+    if (ms_snap(ms)->metadata.index >= snap->metadata.index)
         return RC_ERR_SNAP_OUT_OF_DATE;
+    if (ms_snap_mut(ms) == NULL)
+        return RC_ERR_NOMEM;
     rc_snapshot copy;
     int rc = rc_snapshot_copy(&copy, snap);
     if (rc != RC_OK)
         return rc;
-    rc_snapshot_free(&ms->snapshot);
-    ms->snapshot = copy;
+    rc_snapshot_free(ms->snap);
+    *ms->snap = copy;
     ms_truncate(ms, ms->offset + 1);
     ms->offset = snap->metadata.index;
     ms->offset_term = snap->metadata.term;
@@ -332,7 +353,7 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
 {
     if (out != NULL)
         memset(out, 0, sizeof(*out));
-    if (i <= ms->snapshot.metadata.index)
+    if (i <= ms_snap(ms)->metadata.index)
         return RC_ERR_SNAP_OUT_OF_DATE;
     if (i > ms_last(ms))
         return ms_panic(ms, "snapshot %" U64 " is out of bound lastindex(%" U64 ")", i,
@@ -342,13 +363,13 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
     /* Build everything that can fail first, so a failure leaves ms unchanged. */
     rc_conf_state ncs = { 0 };
     rc_bytes ndata = { 0 };
-    int rc = RC_OK;
-    if (cs != NULL)
+    int rc = ms_snap_mut(ms) == NULL ? RC_ERR_NOMEM : RC_OK;
+    if (rc == RC_OK && cs != NULL)
         rc = rc_conf_state_copy(&ncs, cs);
     if (rc == RC_OK)
         rc = rc_bytes_set(&ndata, data, len);
     if (rc == RC_OK && out != NULL) {
-        rc_snapshot tmp = { .data = ndata, .metadata = ms->snapshot.metadata };
+        rc_snapshot tmp = { .data = ndata, .metadata = ms->snap->metadata };
         if (cs != NULL)
             tmp.metadata.conf_state = ncs;
         tmp.metadata.index = i;
@@ -360,14 +381,14 @@ int rc_memstorage_create_snapshot(rc_memstorage *ms, uint64_t i, const rc_conf_s
         rc_bytes_free(&ndata);
         return rc;
     }
-    ms->snapshot.metadata.index = i;
-    ms->snapshot.metadata.term = term;
+    ms->snap->metadata.index = i;
+    ms->snap->metadata.term = term;
     if (cs != NULL) {
-        rc_conf_state_free(&ms->snapshot.metadata.conf_state);
-        ms->snapshot.metadata.conf_state = ncs;
+        rc_conf_state_free(&ms->snap->metadata.conf_state);
+        ms->snap->metadata.conf_state = ncs;
     }
-    rc_bytes_free(&ms->snapshot.data);
-    ms->snapshot.data = ndata;
+    rc_bytes_free(&ms->snap->data);
+    ms->snap->data = ndata;
     return RC_OK;
 }
 

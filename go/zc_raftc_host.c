@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "capi_internal.h"
 #include "host.h"
+#include "pack.h"
 
 #define HOST_NOT_AWAKE UINT32_MAX
 #define HOST_ERR_MAX 256
@@ -27,7 +28,8 @@ enum {
 
 typedef struct host_group {
     uint64_t id;
-    raftc_node *node;
+    raftc_node *node;    /* NULL while packed */
+    uint8_t *packed;     /* a quiet group's node as one block (core/pack.h), or NULL */
     raftc_memstorage ms; /* the group's log in the host's storage */
     uint32_t awake_at;   /* index in host->awake, or HOST_NOT_AWAKE (quiet) */
     uint8_t flags;
@@ -85,11 +87,51 @@ static void host_group_fail(raftc_host *host, int *first, const host_group *g, i
     host->err = host->err_buf;
 }
 
+/* ---- packed groups ---- */
+
+/* Packs a quiet group whose node holds nothing in flight into one block and frees the node
+ * (docs/multiraft.md, "Memory"); any other group is left as it is. */
+static void group_pack(host_group *g)
+{
+    raftc_node *node = g->node;
+    if (node == NULL || g->awake_at != HOST_NOT_AWAKE || (g->flags & (G_DIRTY | G_IN_READY)) ||
+        node->ready.valid || raftc_node_has_ready(node))
+        return;
+    uint8_t *p;
+    if (rc_pack_rawnode(&p, node->rn) != RC_OK)
+        return;
+    raftc_node_free(node);
+    g->node = NULL;
+    g->packed = p;
+}
+
+/* Restores a packed group's node (nothing to do for a live one). On failure the group stays
+ * packed. */
+static int group_unpack(raftc_host *host, host_group *g)
+{
+    if (g->node != NULL)
+        return RAFTC_OK;
+    raftc_config c = host->cfg;
+    c.ms = &g->ms;
+    int rc = capi_node_restore(&g->node, &c, g->packed);
+    if (rc != RAFTC_OK)
+        return rc;
+    rc_free(g->packed);
+    g->packed = NULL;
+    return RAFTC_OK;
+}
+
+/* The group's leader as raft knows it, packed or not. */
+static uint64_t group_lead(const host_group *g)
+{
+    return g->node != NULL ? g->node->rn->raft->lead : rc_pack_lead(g->packed);
+}
+
 /* ---- awake and dirty lists ---- */
 
 static void mark_dirty(raftc_host *host, host_group *g)
 {
-    if (g->flags & G_DIRTY)
+    if ((g->flags & G_DIRTY) || g->node == NULL)
         return;
     if (rc_grow((void **)&host->dirty, &host->cap_dirty, host->n_dirty + 1,
                 sizeof(*host->dirty)) != RC_OK)
@@ -102,6 +144,9 @@ static int awake_add(raftc_host *host, host_group *g)
 {
     if (g->awake_at != HOST_NOT_AWAKE)
         return RAFTC_OK;
+    int rc = group_unpack(host, g);
+    if (rc != RAFTC_OK)
+        return rc;
     if (rc_grow((void **)&host->awake, &host->cap_awake, host->n_awake + 1,
                 sizeof(*host->awake)) != RC_OK)
         return RAFTC_ENOMEM;
@@ -175,6 +220,7 @@ static void group_sleep(raftc_host *host, host_group *g)
     group_release_idle(g);
     g->flags &= (uint8_t)~G_HINT;
     host->stats[RAFTC_HO_QUIESCED]++;
+    mark_dirty(host, g); /* examined once more by raftc_host_has_ready, then packed */
 }
 
 /* Wakes g. A follower also wakes its leader through the next envelope, so that heartbeats
@@ -245,6 +291,7 @@ static void group_free(host_group *g)
     if (g == NULL)
         return;
     raftc_node_free(g->node);
+    rc_free(g->packed);
     rc_memstorage_free(g->ms.ms);
     rc_free(g->ms.scratch.v);
     rc_free(g);
@@ -503,6 +550,9 @@ RAFTC_API int raftc_host_group(raftc_node **out, raftc_host *host, uint64_t grou
     int rc = group_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
+    rc = group_unpack(host, g);
+    if (rc != RAFTC_OK)
+        return host_fail(host, rc, NULL);
     mark_dirty(host, g);
     *out = g->node;
     return host_ok(host);
@@ -599,7 +649,7 @@ RAFTC_API int raftc_host_wake_peer(raftc_host *host, uint64_t node_id)
     for (size_t i = 0; i < host->groups.cap; i++) {
         host_group *g = host->groups.slots[i].value;
         if (host->groups.slots[i].key == 0 || g->awake_at != HOST_NOT_AWAKE ||
-            g->node->rn->raft->lead != node_id)
+            group_lead(g) != node_id)
             continue;
         if (group_wake(host, g) != RAFTC_OK)
             return host_fail(host, RAFTC_ENOMEM, NULL);
@@ -634,6 +684,10 @@ static void step_heartbeat(raftc_host *host, int *first, const rc_host_envelope 
     }
     if (!hb->quiesce || !host->quiesce)
         host_group_fail(host, first, g, group_wake(host, g));
+    else
+        host_group_fail(host, first, g, group_unpack(host, g));
+    if (g->node == NULL)
+        return;
     mark_dirty(host, g);
     int rc = step_scalar(g, RC_MSG_HEARTBEAT, e->to, e->from, hb->term, hb->commit);
     host_group_fail(host, first, g, rc);
@@ -675,6 +729,8 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             continue;
         }
         host_group_fail(host, &first, g, group_wake(host, g));
+        if (g->node == NULL)
+            continue;
         mark_dirty(host, g);
         host_group_fail(host, &first, g, raftc_node_step(g->node, mb, ml));
     }
@@ -691,6 +747,9 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
             host->stats[RAFTC_HO_DROPPED]++;
             continue;
         }
+        host_group_fail(host, &first, g, group_unpack(host, g));
+        if (g->node == NULL)
+            continue;
         mark_dirty(host, g); /* a response does not wake a quiet leader */
         host_group_fail(host, &first, g,
                         step_scalar(g, RC_MSG_HEARTBEAT_RESP, e.to, e.from, r.term, 0));
@@ -710,6 +769,40 @@ RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
 
 /* ---- Ready ---- */
 
+/* Frees the host's buffers for Readys (outboxes, lists, the batch's arrays and envelopes) once
+ * every group is quiet and nothing is pending: they are sized by the last burst of traffic (a
+ * heartbeat round of every group), which an idle host does not need to keep. */
+static void host_release_idle(raftc_host *host)
+{
+    if (host->n_awake > 0 || host->n_dirty > 0 || host->rd.valid)
+        return;
+    for (size_t i = 0; i < host->n_outs; i++)
+        if (!rc_host_outbox_is_empty(&host->outs[i]))
+            return;
+    for (size_t i = 0; i < host->n_outs; i++)
+        rc_host_outbox_free(&host->outs[i]);
+    rc_free(host->outs);
+    host->outs = NULL;
+    host->n_outs = host->cap_outs = 0;
+    rc_free(host->awake);
+    host->awake = NULL;
+    host->cap_awake = 0;
+    rc_free(host->dirty);
+    host->dirty = NULL;
+    host->cap_dirty = 0;
+    struct raftc_batch *hrd = &host->rd;
+    rc_free(hrd->groups);
+    hrd->groups = NULL;
+    hrd->cap_groups = 0;
+    rc_free(hrd->to);
+    hrd->to = NULL;
+    hrd->cap_to = 0;
+    raftc_sink *s = hrd->envelopes;
+    rc_free(s->buf);
+    rc_free(s->items);
+    *s = (struct raftc_sink){0};
+}
+
 RAFTC_API int raftc_host_has_ready(raftc_host *host)
 {
     if (host == NULL || host->rd.valid)
@@ -724,7 +817,9 @@ RAFTC_API int raftc_host_has_ready(raftc_host *host)
             return 1;
         g->flags &= (uint8_t)~G_DIRTY;
         host->n_dirty--;
+        group_pack(g);
     }
+    host_release_idle(host);
     return 0;
 }
 
@@ -851,8 +946,10 @@ RAFTC_API int raftc_host_ready(raftc_batch **out, raftc_host *host)
             rc_msgs *msgs = &g->node->rn->raft->msgs;
             int rc = group_route(host, g, msgs);
             rc_msgs_clear(msgs);
-            if (g->awake_at == HOST_NOT_AWAKE)
+            if (g->awake_at == HOST_NOT_AWAKE) {
                 group_release_idle(g);
+                group_pack(g);
+            }
             host_group_fail(host, &first, g, rc);
             continue;
         }

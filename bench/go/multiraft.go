@@ -172,7 +172,8 @@ func mrRun(groups, ticks int) {
 	h1, r1 := heapAlloc(), rssBytes()
 	emit(name, map[string]any{"groups": groups,
 		"bytes_per_group": float64(int64(h1)-int64(h0)) / float64(groups*mrHosts),
-		"rss_per_group":   float64(r1-r0) / float64(groups)})
+		"rss_per_group":   float64(r1-r0) / float64(groups),
+		"rss_per_replica": float64(r1-r0) / float64(groups*mrHosts)})
 
 	t0 := cpuNs()
 	for t := 0; t < ticks; t++ {

@@ -820,6 +820,88 @@ static void run_faults(uint64_t seed, bool quiesce)
     free(c);
 }
 
+/* ---- memory per idle group ---- */
+
+/* Counting allocator hooks: a 16-byte header before each block holds its requested size, so the
+ * count is the library's own requested bytes (the same under glibc and ASan). */
+#define MEM_HDR 16
+static int64_t mem_live;
+
+static void *mem_malloc(void *ud, size_t size)
+{
+    (void)ud;
+    uint8_t *b = malloc(size + MEM_HDR);
+    if (b == NULL)
+        return NULL;
+    memcpy(b, &size, sizeof(size));
+    mem_live += (int64_t)size;
+    return b + MEM_HDR;
+}
+
+static void *mem_realloc(void *ud, void *ptr, size_t size)
+{
+    if (ptr == NULL)
+        return mem_malloc(ud, size);
+    uint8_t *b = (uint8_t *)ptr - MEM_HDR;
+    size_t old;
+    memcpy(&old, b, sizeof(old));
+    uint8_t *nb = realloc(b, size + MEM_HDR);
+    if (nb == NULL)
+        return NULL;
+    memcpy(nb, &size, sizeof(size));
+    mem_live += (int64_t)size - (int64_t)old;
+    return nb + MEM_HDR;
+}
+
+static void mem_free(void *ud, void *ptr)
+{
+    (void)ud;
+    if (ptr == NULL)
+        return;
+    uint8_t *b = (uint8_t *)ptr - MEM_HDR;
+    size_t old;
+    memcpy(&old, b, sizeof(old));
+    mem_live -= (int64_t)old;
+    free(b);
+}
+
+/* Issue 19's memory goal, asserted: the bytes the library holds per idle 3-voter group replica
+ * (its packed node, log storage and slab, the host's entry and table slot), measured after the
+ * group elected a leader, committed one entry and went quiet. docs/multiraft.md ("Memory") has
+ * the breakdown; a change that makes an idle group bigger than the goal fails here. */
+#define IDLE_GROUP_BYTES_MAX 512
+
+static void test_host_memory_per_idle_group(void **state)
+{
+    (void)state;
+    assert_int_equal(raftc_set_allocator(mem_malloc, mem_realloc, mem_free, NULL), RAFTC_OK);
+    mem_live = 0;
+    cluster *c = calloc(1, sizeof(*c));
+    cluster_init(c, 0, true);
+    int64_t before = mem_live;
+    c->groups = MAX_GROUPS;
+    uint64_t voters[HOSTS] = {1, 2, 3};
+    for (int i = 0; i < HOSTS; i++)
+        for (int g = 1; g <= c->groups; g++)
+            assert_int_equal(raftc_host_add_group(c->h[i], (uint64_t)g, voters, HOSTS),
+                             RAFTC_OK);
+    cluster_elect(c);
+    propose_all(c, "x");
+    cluster_ticks(c, 3);
+    for (int i = 0; i < HOSTS; i++) {
+        assert_int_equal(host_info(c, i, RAFTC_HO_AWAKE), 0);
+        assert_int_equal(raftc_host_has_ready(c->h[i]), 0); /* releases the Ready buffers */
+    }
+    int64_t per_group = (mem_live - before) / (HOSTS * c->groups);
+    printf("idle 3-voter group: %lld B per replica (%d groups x %d hosts; goal %d B)\n",
+           (long long)per_group, c->groups, HOSTS, IDLE_GROUP_BYTES_MAX);
+    cluster_free(c);
+    free(c);
+    assert_int_equal(mem_live, 0); /* everything went through the hooks and came back */
+    assert_int_equal(raftc_set_allocator(NULL, NULL, NULL, NULL), RAFTC_OK);
+    assert_true(per_group <= IDLE_GROUP_BYTES_MAX);
+}
+
 static void test_host_faults(void **state)
 {
     (void)state;
@@ -840,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_host_wake_follower),
         cmocka_unit_test(test_host_stale_heartbeat),
         cmocka_unit_test(test_host_load_group),
+        cmocka_unit_test(test_host_memory_per_idle_group),
         cmocka_unit_test(test_host_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
