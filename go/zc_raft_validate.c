@@ -198,7 +198,10 @@ static int check_snapshot(const rc_message *m, char *why, size_t size)
 static int check_envelope(const rc_raft *r, const rc_message *m, char *why, size_t size)
 {
     const char *name = rc_msg_type_name(m->type);
-    if (m->to != r->id)
+    /* etcd's RawNode.Step takes a host's MsgProp without an addressee (To 0, as Propose builds
+     * it) as a local proposal; any other message must be addressed to this node. */
+    bool local_prop = m->type == RC_MSG_PROP && m->to == RC_NONE;
+    if (m->to != r->id && !local_prop)
         return refuse(why, size, "%s from %" X64 ": addressed to %" X64 ", not to this node", name,
                       m->from, m->to);
     bool storage_resp = (m->type == RC_MSG_STORAGE_APPEND_RESP && m->from == RC_LOCAL_APPEND_THREAD) ||

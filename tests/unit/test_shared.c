@@ -331,11 +331,77 @@ static void test_errors_release(void **state)
     raftc_memstorage_free(ms);
 }
 
+/* etcd's RawNode.Step takes a host's MsgProp with To 0 as a local proposal (etcd's Propose
+ * builds it so); one addressed to another node is still refused. */
+static void test_step_prop_without_addressee(void **state)
+{
+    (void)state;
+    raftc_memstorage *ms;
+    raftc_config *cfg;
+    raftc_node *node;
+    raftc_sink *ent, *msg;
+    const char *err;
+    uint64_t id = 1;
+    assert_int_equal(raftc_memstorage_new(&ms), RAFTC_OK);
+    assert_int_equal(raftc_config_new(&cfg), RAFTC_OK);
+    assert_int_equal(raftc_config_set_u64(cfg, RAFTC_OPT_ID, 1), RAFTC_OK);
+    assert_int_equal(raftc_config_set_memstorage(cfg, ms), RAFTC_OK);
+    assert_int_equal(raftc_node_new(&node, &err, cfg), RAFTC_OK);
+    raftc_config_free(cfg);
+    assert_int_equal(raftc_node_bootstrap(node, &id, NULL, NULL, 1), RAFTC_OK);
+    for (int i = 0; i < 5; i++) {
+        raftc_ready *rd;
+        while (raftc_node_has_ready(node)) {
+            assert_int_equal(raftc_node_ready(&rd, node), RAFTC_OK);
+            assert_int_equal(raftc_memstorage_append_ready(ms, rd), RAFTC_OK);
+            assert_int_equal(raftc_node_advance(node), RAFTC_OK);
+        }
+        if (i == 0)
+            assert_int_equal(raftc_node_campaign(node), RAFTC_OK);
+    }
+    assert_int_equal(raftc_sink_new(&ent), RAFTC_OK);
+    assert_int_equal(raftc_sink_new(&msg), RAFTC_OK);
+    assert_int_equal(raftc_entry_encode(ent, 0, 0, RAFTC_ENTRY_NORMAL, (const uint8_t *)"p", 1),
+                     RAFTC_OK);
+    const uint8_t *e;
+    size_t el;
+    assert_int_equal(raftc_sink_get(&e, &el, ent, 0), RAFTC_OK);
+    uint64_t info[RAFTC_MF_COUNT] = {0};
+    info[RAFTC_MF_TYPE] = RAFTC_MSG_PROP;
+    info[RAFTC_MF_FROM] = 1;
+    for (int k = 0; k < 2; k++) {
+        info[RAFTC_MF_TO] = k == 0 ? 0 : 7; /* no addressee, then another node */
+        raftc_sink_reset(msg);
+        assert_int_equal(raftc_message_encode(msg, info, RAFTC_MF_COUNT, &e, &el, 1, NULL, 0,
+                                              NULL, 0),
+                         RAFTC_OK);
+        const uint8_t *b;
+        size_t bl;
+        assert_int_equal(raftc_sink_get(&b, &bl, msg, 0), RAFTC_OK);
+        assert_int_equal(raftc_node_step(node, b, bl), k == 0 ? RAFTC_OK : RAFTC_EREFUSED);
+    }
+    raftc_ready *rd;
+    uint64_t ri[RAFTC_RD_COUNT];
+    assert_int_equal(raftc_node_ready(&rd, node), RAFTC_OK);
+    assert_int_equal(raftc_ready_info(ri, RAFTC_RD_COUNT, rd), RAFTC_OK);
+    assert_int_equal(ri[RAFTC_RD_N_ENTRIES], 1);
+    const uint8_t *d;
+    size_t dl;
+    assert_int_equal(raftc_ready_entry_info(NULL, NULL, NULL, &d, &dl, rd, 0), RAFTC_OK);
+    assert_int_equal(dl, 1);
+    assert_memory_equal(d, "p", 1);
+    raftc_sink_free(ent);
+    raftc_sink_free(msg);
+    raftc_node_free(node);
+    raftc_memstorage_free(ms);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cluster_shares_payloads),
         cmocka_unit_test(test_errors_release),
+        cmocka_unit_test(test_step_prop_without_addressee),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
