@@ -26,7 +26,16 @@ build_library() {
         cmake -S "$root" -B "$libdir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
             -DRAFTC_BUILD_TESTS=OFF -DRAFTC_LTO=OFF >/dev/null
     fi
-    cmake --build "$libdir" -j "${RAFTC_JOBS:-2}" --target raftc raftc_static >/dev/null
+    # Quiet on success; on failure the compiler's output is what the reader needs.
+    local log
+    log="$(mktemp)"
+    if ! cmake --build "$libdir" -j "${RAFTC_JOBS:-2}" --target raftc raftc_static >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "build-lua: building libraftc (Release) failed" >&2
+        return 1
+    fi
+    rm -f "$log"
 }
 
 # module <lua include dir> <output .so>

@@ -42,25 +42,43 @@ fi
 declare -a summary=()
 failed=0
 
+# banner <step> <text>: prints a step's heading; the time each step took is listed at the end
+# (CI must stay under 30 minutes on 2 cores, and these figures say where the time goes).
+declare -a timings=()
+current_step=""
+step_started=$SECONDS
+close_step() {
+    [ -n "$current_step" ] && timings+=("$current_step $((SECONDS - step_started))s")
+    current_step=""
+}
+banner() {
+    if [ "$1" != "$current_step" ]; then
+        close_step
+        current_step="$1"
+        step_started=$SECONDS
+    fi
+    echo "==== [$1] $2"
+}
+
 # run_suite <name> <cc> [cmake args...]: configure, build and ctest one configuration.
 run_suite() {
     local name="$1" cc="$2"
     shift 2
     local dir="$build_root/$name"
-    echo "==== [$name] configure (CC=$cc $*)"
+    banner "$name" "configure (CC=$cc $*)"
     if ! CC="$cc" cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug \
         -DRAFTC_WERROR=ON "$@"; then
         summary+=("$name: configure FAILED")
         failed=1
         return
     fi
-    echo "==== [$name] build"
+    banner "$name" "build"
     if ! cmake --build "$dir" -j "$jobs"; then
         summary+=("$name: build FAILED")
         failed=1
         return
     fi
-    echo "==== [$name] ctest"
+    banner "$name" "ctest"
     local log="$dir/ctest-summary.log"
     local result
     if (cd "$dir" && ctest --output-on-failure -j "$jobs") 2>&1 | tee "$log"; then
@@ -86,7 +104,7 @@ run_suite "sanitize-$san_cc" "$san_cc" -DRAFTC_SANITIZE=ON
 run_check() {
     local name="$1" ok="$2" rc=0
     shift 2
-    echo "==== [$name] $*"
+    banner "$name" "$*"
     "$@" || rc=$?
     if [ "$rc" -eq 0 ]; then
         summary+=("$name: $ok")
@@ -139,7 +157,7 @@ if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; 
 fi
 
 if command -v protoc-c >/dev/null 2>&1; then
-    echo "==== [generated] tools/check-generated.sh"
+    banner "generated" "tools/check-generated.sh"
     if "$root/tools/check-generated.sh"; then
         summary+=("generated: core/pb up to date")
     else
@@ -157,7 +175,7 @@ fi
 # headers.
 run_python() {
     local venv="$build_root/python-venv" log="$build_root/python-pytest.log"
-    echo "==== [python] fresh venv, pip install . + pytest, pytest python/tests"
+    banner "python" "fresh venv, pip install . + pytest, pytest python/tests"
     if ! command -v python3 >/dev/null 2>&1; then
         summary+=("python: skipped (python3 not installed)")
         return
@@ -184,7 +202,7 @@ run_python() {
         summary+=("python: pytest FAILED ${result}")
         failed=1
     fi
-    echo "==== [mypy] mypy --strict python/pyraftc, typing_api.py, the datadriven driver"
+    banner "mypy" "mypy --strict python/pyraftc, typing_api.py, the datadriven driver"
     if (cd "$root" && "$venv/bin/python" -m mypy --strict --cache-dir "$build_root/mypy-cache" \
         python/pyraftc python/tests/typing_api.py python/tests/datadriven); then
         summary+=("mypy: --strict clean (python/pyraftc, typing_api.py's rejected misuses)")
@@ -192,7 +210,7 @@ run_python() {
         summary+=("mypy: --strict FAILED (python/pyraftc)")
         failed=1
     fi
-    echo "==== [python-dist] tools/check-python-dist.sh (python -m build; sdist and wheel)"
+    banner "python-dist" "tools/check-python-dist.sh (python -m build; sdist and wheel)"
     if "$root/tools/check-python-dist.sh" "$build_root/python-dist"; then
         summary+=("python-dist: sdist and wheel each install into a fresh venv and work")
     else
@@ -214,14 +232,14 @@ run_kv() {
         failed=1
         return
     fi
-    echo "==== [kv-demo] tools/demo.sh"
+    banner "kv-demo" "tools/demo.sh"
     if RAFTC_KV_PYTHON="$py" "$root/tools/demo.sh" 2>&1 | tee "$demo_log"; then
         summary+=("kv-demo: $(tail -1 "$demo_log")")
     else
         summary+=("kv-demo: FAILED ($(grep -c 'FAIL ' "$demo_log" || true) failed checks)")
         failed=1
     fi
-    echo "==== [kv-bench] tools/kv-bench --duration 5 --connections 8"
+    banner "kv-bench" "tools/kv-bench --duration 5 --connections 8"
     if RAFTC_KV_PYTHON="$py" "$root/tools/kv-bench" --duration 5 --connections 8 \
         --json "$build_root/kv-bench.json" 2>&1 | tee "$bench_log"; then
         summary+=("kv-bench: 3 Python nodes, 8 connections: $(grep '^  all' "$bench_log" |
@@ -238,7 +256,7 @@ run_kv
 # lua5.4 (SWIG), luajit (FFI) and luajit (SWIG), `luarocks make` for 5.4 and 5.1, the OpenResty
 # cluster test and the Python kv demo against OpenResty nodes (with the Python step's venv). Its
 # builds feed the matrix's three Lua drivers below. About 2 min.
-echo "==== [lua] tools/lua-test.sh"
+banner "lua" "tools/lua-test.sh"
 lua_log="$build_root/lua-test.log"
 mkdir -p "$build_root"
 lua_kv_python=""
@@ -256,7 +274,7 @@ fi
 # Python step's venv (python/tests/raftc_datadriven.py), the Lua step's builds (lua/raftc-datadriven.lua
 # on three runtime/backend pairs) and the etcd oracle (Go; built by the tool).
 # Each driver must exist: a missing one fails the step. About 10 s.
-echo "==== [conformance-matrix] tools/conformance-matrix --strict"
+banner "conformance-matrix" "tools/conformance-matrix --strict"
 matrix_log="$build_root/conformance-matrix.log"
 mkdir -p "$build_root"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/conformance-matrix" --strict 2>&1 |
@@ -271,7 +289,7 @@ fi
 # The Python step's raftc-kv, 3 fixed seeds of 15 s: a leader tour, concurrent clients, a
 # seeded nemesis (SIGKILL and restart from disk, partitions), porcupine. About 2 minutes.
 jepsen_faults="${RAFTC_JEPSEN_FAULTS:-kill,partition}"
-echo "==== [jepsen] tools/jepsen-test.sh --faults $jepsen_faults"
+banner "jepsen" "tools/jepsen-test.sh --faults $jepsen_faults"
 jepsen_log="$build_root/jepsen-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/jepsen-test.sh" --faults "$jepsen_faults" 2>&1 |
     tee "$jepsen_log"; then
@@ -285,7 +303,7 @@ fi
 # Every pair of raftc-kv implementations (Python, OpenResty, Go raftexample) in one 3-node
 # cluster, then all three in one, under the Jepsen-style test (SIGKILLs of the nodes that
 # restart from disk, partitions). About 90 s.
-echo "==== [mixed] tools/mixed-cluster-test.sh"
+banner "mixed" "tools/mixed-cluster-test.sh"
 mixed_log="$build_root/mixed-cluster-test.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/mixed-cluster-test.sh" 2>&1 | tee "$mixed_log"; then
     summary+=("mixed: $(tail -1 "$mixed_log" | sed 's/^mixed: //')")
@@ -298,7 +316,7 @@ fi
 # Thousands of seeds beyond ctest's fixed ones: consecutive seeds from a fixed first seed, for a
 # time budget (RAFTC_SOAK_SECONDS, default 150), over the gcc build's raftc-sim.
 soak_seconds="${RAFTC_SOAK_SECONDS:-150}"
-echo "==== [sim-soak] tools/sim-soak.sh -t $soak_seconds -s 1000000"
+banner "sim-soak" "tools/sim-soak.sh -t $soak_seconds -s 1000000"
 soak_log="$build_root/sim-soak.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$soak_seconds" -s 1000000 2>&1 |
@@ -318,7 +336,7 @@ fi
 # delivery (a rate drawn per seed; RAFTC_HOSTILE_SECONDS, default 60): every forged message must
 # be refused, no correct node may fail, and every safety check holds.
 hostile_seconds="${RAFTC_HOSTILE_SECONDS:-60}"
-echo "==== [sim-hostile] tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 4000"
+banner "sim-hostile" "tools/sim-soak.sh -t $hostile_seconds -s 2000000 -- --hostile 4000"
 hostile_log="$build_root/sim-hostile.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$hostile_seconds" -s 2000000 \
@@ -342,7 +360,7 @@ fi
 # tools/sim-soak.sh -t 3600 -- --multiraft --disk --steps 2000 (add --hostile 1000: see
 # docs/testing.md for its open liveness failure).
 multiraft_seconds="${RAFTC_MULTIRAFT_SECONDS:-45}"
-echo "==== [sim-multiraft] tools/sim-soak.sh -t $multiraft_seconds -c 10 -s 3000000 -- --multiraft --disk --steps 2000"
+banner "sim-multiraft" "tools/sim-soak.sh -t $multiraft_seconds -c 10 -s 3000000 -- --multiraft --disk --steps 2000"
 multiraft_log="$build_root/sim-multiraft.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
     if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -c 10 -s 3000000 \
@@ -360,7 +378,7 @@ fi
 # ---- Disk storage crash harnesses (tests/crash; docs/storage.md) ----
 # Thousands of cuts over the gcc build: SIGKILLs of a writer process and power cuts through the
 # in-memory file layer, each checked against the acknowledged writes. About 60 s.
-echo "==== [crash] tools/crash-run.sh"
+banner "crash" "tools/crash-run.sh"
 crash_log="$build_root/crash-run.log"
 if RAFTC_BUILD_ROOT="$build_root" "$root/tools/crash-run.sh" -b "$build_root/gcc" 2>&1 |
     tee "$crash_log"; then
@@ -374,7 +392,7 @@ fi
 # Mixed clusters of etcd raft (Go, v3.7.0 and v3.6.0) and raftc nodes exchanging raftpb bytes.
 # The raftc peer of the sanitizer build is used when it exists (memory errors and leaks under
 # etcd's traffic fail the step); otherwise the script builds its own in $build_root/interop.
-echo "==== [interop] tools/interop-test.sh"
+banner "interop" "tools/interop-test.sh"
 if command -v go >/dev/null 2>&1; then
     interop_log="$build_root/interop-test.log"
     interop_peer="$build_root/sanitize-$san_cc/tests/interop/raftc-interop-peer"
@@ -394,7 +412,7 @@ fi
 # ---- Go binding (tools/go-test.sh; docs/go.md) ----
 # go/: generated C sources current, go vet, go test -race (the binding, the Go datadriven driver
 # over every etcd transcript, Node, raftexample on raftc and on etcd raft).
-echo "==== [go] tools/go-test.sh"
+banner "go" "tools/go-test.sh"
 if command -v go >/dev/null 2>&1; then
     go_log="$build_root/go-test.log"
     mkdir -p "$build_root"
@@ -409,7 +427,7 @@ else
 fi
 
 # ---- Benchmark harness (bench/run --quick: proves it works; no timing assertions) ----
-echo "==== [bench] bench/run --quick --no-plot"
+banner "bench" "bench/run --quick --no-plot"
 if command -v go >/dev/null 2>&1 && command -v cargo >/dev/null 2>&1; then
     if "$root/bench/run" --quick --no-plot --out "$build_root/bench-quick.json"; then
         summary+=("bench: bench/run --quick produced results for raftc, etcd raft, raft-rs and canonical/raft")
@@ -421,11 +439,13 @@ else
     summary+=("bench: skipped (no Go or no cargo; bench/run needs Go for etcd, cargo for raft-rs)")
 fi
 
+close_step
 echo
 echo "==== summary"
 for line in "${summary[@]}"; do
     echo "  $line"
 done
+echo "  time per step: ${timings[*]} (total ${SECONDS}s)"
 if [ "$failed" -ne 0 ]; then
     echo "test-all: FAILED"
     exit 1
