@@ -293,17 +293,9 @@ func msCompact(ms *cMemStorage, i uint64) error {
 	return msErr(ms, C.raftc_memstorage_compact(ms, C.uint64_t(i)))
 }
 
-func msFirstIndex(ms *cMemStorage) uint64 {
-	var v C.uint64_t
-	C.raftc_memstorage_first_index(&v, ms)
-	return uint64(v)
-}
+func msFirstIndex(ms *cMemStorage) uint64 { return uint64(C.raftcgo_memstorage_first_index(ms)) }
 
-func msLastIndex(ms *cMemStorage) uint64 {
-	var v C.uint64_t
-	C.raftc_memstorage_last_index(&v, ms)
-	return uint64(v)
-}
+func msLastIndex(ms *cMemStorage) uint64 { return uint64(C.raftcgo_memstorage_last_index(ms)) }
 
 func msTerm(ms *cMemStorage, i uint64) (uint64, error) {
 	var v C.uint64_t
@@ -413,12 +405,36 @@ func nodePropose(n *cNode, data []byte) error {
 	return nodeErr(n, C.raftc_node_propose(n, bytesPtr(data), C.size_t(len(data))))
 }
 
-// nodeProposeList proposes datas as one MsgProp (datas is not empty).
-func nodeProposeList(n *cNode, datas [][]byte) error {
+// proposePackedMax is the largest batch (payload bytes) nodeProposeList copies into one
+// buffer; larger ones are pinned in place instead.
+const proposePackedMax = 64 << 10
+
+// proposeScratch is the reusable memory of nodeProposeList's packed path.
+type proposeScratch struct {
+	buf  []byte
+	lens []C.size_t
+}
+
+// nodeProposeList proposes datas as one MsgProp (datas is not empty). Small batches are copied
+// back to back into scratch (when non-nil; C then builds the pointer array itself, and no Go
+// memory needs pinning); others are pinned for the call.
+func nodeProposeList(n *cNode, datas [][]byte, scratch *proposeScratch) error {
+	total := 0
 	for _, d := range datas {
 		if len(d) > maxInput {
 			return newError(codeTooLarge, "")
 		}
+		total += len(d)
+	}
+	if scratch != nil && total <= proposePackedMax {
+		buf, lens := scratch.buf[:0], scratch.lens[:0]
+		for _, d := range datas {
+			buf = append(buf, d...)
+			lens = append(lens, C.size_t(len(d)))
+		}
+		scratch.buf, scratch.lens = buf, lens
+		return nodeErr(n, C.raftcgo_node_propose_packed(n, bytesPtr(buf), C.size_t(len(buf)),
+			&lens[0], C.size_t(len(lens))))
 	}
 	ptrs, lens, pin := bufArray(datas)
 	defer pin.Unpin()
@@ -633,16 +649,14 @@ func cInt(v int) C.int { return C.int(v) }
 // nodeReadyPacked is raftc_node_ready_packed: the Ready view and the whole Ready packed in one
 // buffer (a view of C memory, valid as the Ready view: copy what outlives it).
 func nodeReadyPacked(n *cNode) (*cReady, []byte, error) {
-	var rd *C.raftc_ready
-	var p *C.uint8_t
-	var l C.size_t
-	if err := nodeErr(n, C.raftc_node_ready_packed(&rd, &p, &l, n)); err != nil {
+	r := C.raftcgo_node_ready_packed(n) // by value: nothing of Go's is passed (no allocation)
+	if err := nodeErr(n, r.rc); err != nil {
 		return nil, nil, err
 	}
-	if p == nil || l == 0 {
-		return rd, nil, nil
+	if r.buf == nil || r.len == 0 {
+		return r.rd, nil, nil
 	}
-	return rd, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(l)), nil
+	return r.rd, unsafe.Slice((*byte)(unsafe.Pointer(r.buf)), int(r.len)), nil
 }
 
 // Indexes of raftc_ready_info's fields in the packed header.

@@ -64,6 +64,9 @@ type RawNode struct {
 	failure     error
 	src         readySources // Go memory the Ready's entries share instead of a copy
 	stepBuf     []byte       // Step's encoding buffer, reused (up to stepBufMax)
+	id          uint64       // Config.ID
+	propose     proposeScratch
+	datas       [][]byte // Step's proposal payloads, reused
 }
 
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
@@ -129,7 +132,7 @@ func NewRawNode(config *Config) (*RawNode, error) {
 			return nil, newError(rc, "")
 		}
 	}
-	rn := &RawNode{res: &nodeResources{}, inflight: nonNeg(config.MaxInflightMsgs),
+	rn := &RawNode{res: &nodeResources{}, id: config.ID, inflight: nonNeg(config.MaxInflightMsgs),
 		inBytes: config.MaxInflightBytes, asyncWrites: config.AsyncStorageWrites}
 	lg := config.Logger
 	if lg == nil {
@@ -269,7 +272,21 @@ func (rn *RawNode) ProposeList(datas [][]byte) error {
 	if err := rn.lock(); err != nil {
 		return err
 	}
-	return rn.note(nodeProposeList(rn.n, datas))
+	return rn.proposeList(datas)
+}
+
+// proposeList proposes datas (not empty) as one MsgProp from this node, the storage locked.
+func (rn *RawNode) proposeList(datas [][]byte) error {
+	err := rn.note(nodeProposeList(rn.n, datas, &rn.propose))
+	if err == nil {
+		for _, d := range datas {
+			rn.src.proposed.add(d)
+		}
+	}
+	if cap(rn.propose.buf) > stepBufMax {
+		rn.propose = proposeScratch{}
+	}
+	return err
 }
 
 // ProposeConfChange proposes a config change (a *pb.ConfChange or *pb.ConfChangeV2).
@@ -318,6 +335,14 @@ func (rn *RawNode) Step(m *pb.Message) error {
 	if m == nil {
 		return newError(codeInvalid, "cannot step with nil message")
 	}
+	if datas := rn.localProposal(m); datas != nil {
+		defer rn.unlock()
+		defer clear(datas) // keep no reference to the caller's payloads
+		if err := rn.lock(); err != nil {
+			return err
+		}
+		return rn.proposeList(datas)
+	}
 	b, err := marshalAppend(rn.stepBuf[:0], m)
 	if err != nil {
 		return err
@@ -330,6 +355,29 @@ func (rn *RawNode) Step(m *pb.Message) error {
 		rn.src.given.addStepped(m)
 	}
 	return err
+}
+
+// localProposal returns the payloads of m if m is a proposal this node makes itself, as
+// Propose builds it: MsgProp from this node, addressed to it or to no one, with at least one
+// entry, and nothing but the entries' Data set (the entries' types EntryNormal). Stepping such
+// a message is proposing its payloads as one batch (raftc_node_propose_list: the same
+// MsgProp), without encoding it. nil for any other message (Step encodes it).
+func (rn *RawNode) localProposal(m *pb.Message) [][]byte {
+	if m.GetType() != pb.MsgProp || len(m.Entries) == 0 || m.GetFrom() != rn.id ||
+		(m.GetTo() != 0 && m.GetTo() != rn.id) || m.GetTerm() != 0 || m.GetLogTerm() != 0 ||
+		m.GetIndex() != 0 || m.GetCommit() != 0 || m.GetVote() != 0 || m.GetReject() ||
+		m.GetRejectHint() != 0 || m.Snapshot != nil || len(m.Context) != 0 || len(m.Responses) != 0 {
+		return nil
+	}
+	datas := rn.datas[:0]
+	for _, e := range m.Entries {
+		if e == nil || e.GetType() != pb.EntryNormal || e.GetTerm() != 0 || e.GetIndex() != 0 {
+			return nil
+		}
+		datas = append(datas, e.Data)
+	}
+	rn.datas = datas
+	return datas
 }
 
 // StepBytes steps a message given as raftpb bytes, as received from the network (raftc's
@@ -447,7 +495,7 @@ func buildReady(crd *cReady) (Ready, error) {
 		rd.SoftState = &SoftState{Lead: info.lead, RaftState: StateType(info.state)}
 	}
 	if info.hasHard {
-		rd.HardState = &pb.HardState{Term: u64(info.term), Vote: u64(info.vote), Commit: u64(info.commit)}
+		rd.HardState = newHardState(info.term, info.vote, info.commit)
 	}
 	if info.nReads > 0 {
 		rd.ReadStates = make([]ReadState, info.nReads)
@@ -494,6 +542,19 @@ func readyEntries(crd *cReady, n int, committed bool) []*pb.Entry {
 
 func u64(v uint64) *uint64 { return &v }
 
+// hardStateBox is a HardState with the values its fields point to (one allocation).
+type hardStateBox struct {
+	hs                 pb.HardState
+	term, vote, commit uint64
+}
+
+// newHardState returns a HardState with these fields, in one allocation.
+func newHardState(term, vote, commit uint64) *pb.HardState {
+	b := &hardStateBox{term: term, vote: vote, commit: commit}
+	b.hs.Term, b.hs.Vote, b.hs.Commit = &b.term, &b.vote, &b.commit
+	return &b.hs
+}
+
 // Advance notifies the RawNode that the application has applied and saved progress in the
 // last Ready results (sync mode only). Refusals (no Ready taken, async storage writes) and
 // failures are reported by Err / AdvanceErr.
@@ -534,7 +595,7 @@ func (rn *RawNode) BasicStatus() BasicStatus {
 	rn.unlock()
 	return BasicStatus{
 		ID:             si.id,
-		HardState:      &pb.HardState{Term: u64(si.term), Vote: u64(si.vote), Commit: u64(si.commit)},
+		HardState:      newHardState(si.term, si.vote, si.commit),
 		SoftState:      SoftState{Lead: si.lead, RaftState: StateType(si.state)},
 		Applied:        si.applied,
 		LeadTransferee: si.transferee,

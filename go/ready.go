@@ -82,7 +82,7 @@ func buildReadyPacked(buf []byte, raw bool, src *readySources) (rd Ready, msgs [
 	if len(buf) < 16 {
 		return rd, nil, newError(codeDecode, "raftc: packed Ready too short")
 	}
-	p := &packedReader{buf: buf}
+	p := packedReader{buf: buf}
 	p.words = int(p.word(0))
 	k := int(p.word(1))
 	if p.words*8 > len(buf) || k < rdCount || 2+k > p.words {
@@ -94,13 +94,22 @@ func buildReadyPacked(buf []byte, raw bool, src *readySources) (rd Ready, msgs [
 		rd.SoftState = &SoftState{Lead: f(rdLead), RaftState: StateType(f(rdRaftState))}
 	}
 	if f(rdHasHard) != 0 {
-		rd.HardState = &pb.HardState{Term: u64(f(rdTerm)), Vote: u64(f(rdVote)), Commit: u64(f(rdCommit))}
+		rd.HardState = newHardState(f(rdTerm), f(rdVote), f(rdCommit))
 	}
-	if rd.Entries, err = p.entries(int(f(rdNEntries)), &src.given, &src.proposed); err != nil {
+	// One array of entry pointers for both lists (each cut to its length and capacity).
+	nEnts, nCommitted := f(rdNEntries), f(rdNCommitted)
+	if nEnts > uint64(p.words) || nCommitted > uint64(p.words) {
+		return rd, nil, newError(codeDecode, "raftc: packed Ready header malformed")
+	}
+	var ptrs []*pb.Entry
+	if nEnts+nCommitted > 0 {
+		ptrs = make([]*pb.Entry, nEnts+nCommitted)
+	}
+	if rd.Entries, err = p.entries(ptrs[:nEnts:nEnts], src, &src.given, &src.proposed); err != nil {
 		return rd, nil, err
 	}
 	src.recent.add(rd.Entries)
-	if rd.CommittedEntries, err = p.entries(int(f(rdNCommitted)), &src.recent, nil); err != nil {
+	if rd.CommittedEntries, err = p.entries(ptrs[nEnts:], src, &src.recent, nil); err != nil {
 		return rd, nil, err
 	}
 	nMsgs := int(f(rdNMessages))
@@ -234,15 +243,16 @@ type entryBox struct {
 	typ         pb.EntryType
 }
 
-// entries decodes the next n parts (entries). Those cache has are its values; those whose
-// Data proposed has take that; the others share one allocation for their fields and one
-// copy of their span of the buffer for their Data. cache and proposed may be nil.
-func (p *packedReader) entries(n int, cache *entryCache, proposed *proposedData) ([]*pb.Entry, error) {
+// entries decodes the next len(ents) parts (entries) into ents (nil when empty). Those cache
+// has are its values; those whose Data proposed has take that; the others share one
+// allocation for their fields and one copy of their span of the buffer for their Data. cache
+// and proposed may be nil; src lends its scratch views.
+func (p *packedReader) entries(ents []*pb.Entry, src *readySources, cache *entryCache, proposed *proposedData) ([]*pb.Entry, error) {
+	n := len(ents)
 	if n == 0 {
 		return nil, nil
 	}
-	ents := make([]*pb.Entry, n)
-	views := make([]entryView, n)
+	views := src.scratchViews(n)
 	fresh := 0
 	var sp span
 	for i := range views {
