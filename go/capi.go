@@ -396,7 +396,12 @@ func nodeBootstrap(n *cNode, ids []uint64, ctxs [][]byte) error {
 func nodeTick(n *cNode) error     { return nodeErr(n, C.raftc_node_tick(n)) }
 func nodeCampaign(n *cNode) error { return nodeErr(n, C.raftc_node_campaign(n)) }
 func nodeForget(n *cNode) error   { return nodeErr(n, C.raftc_node_forget_leader(n)) }
-func nodeAdvance(n *cNode) error  { return nodeErr(n, C.raftc_node_advance(n)) }
+
+// nodeAdvance is raftc_node_advance, with raftc_node_has_ready right after it when it succeeded.
+func nodeAdvance(n *cNode) (hasReady bool, err error) {
+	r := C.raftcgo_node_advance(n)
+	return r.has_ready != 0, nodeErr(n, r.rc)
+}
 
 func nodePropose(n *cNode, data []byte) error {
 	if len(data) > maxInput {

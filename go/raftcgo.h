@@ -33,6 +33,13 @@ typedef struct raftcgo_ready_fields {
 int raftcgo_node_ready_fields(raftc_node *node, raftcgo_ready_fields *f);
 void raftcgo_ready_fields_free(raftcgo_ready_fields *f);
 
+/* raftc_node_advance's code and, when it is 0, raftc_node_has_ready right after it. */
+typedef struct raftcgo_advance {
+    int rc;
+    int has_ready;
+} raftcgo_advance;
+raftcgo_advance raftcgo_node_advance(raftc_node *node);
+
 /* raftc_memstorage_first_index / last_index as a value (0 on error, as the out word is). */
 uint64_t raftcgo_memstorage_first_index(raftc_memstorage *ms);
 uint64_t raftcgo_memstorage_last_index(raftc_memstorage *ms);

@@ -41,6 +41,12 @@ int raftcgo_config_set_go_logger(raftc_config *cfg, uintptr_t h) {
     return raftc_config_set_logger(cfg, log_line, (void *)h);
 }
 
+raftcgo_advance raftcgo_node_advance(raftc_node *node) {
+    raftcgo_advance r = {raftc_node_advance(node), 0};
+    if (r.rc == RAFTC_OK) r.has_ready = raftc_node_has_ready(node);
+    return r;
+}
+
 uint64_t raftcgo_memstorage_first_index(raftc_memstorage *ms) {
     uint64_t v = 0;
     (void)raftc_memstorage_first_index(&v, ms);

@@ -65,6 +65,8 @@ type RawNode struct {
 	src         readySources // Go memory the Ready's entries share instead of a copy
 	stepBuf     []byte       // Step's encoding buffer, reused (up to stepBufMax)
 	id          uint64       // Config.ID
+	readyHint   readyHint    // HasReady as Advance left it (see HasReady)
+	readyGen    uint64       // the storage's write generation then
 	propose     proposeScratch
 	datas       [][]byte // Step's proposal payloads, reused
 }
@@ -190,10 +192,20 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	return rn, nil
 }
 
+// readyHint is what HasReady would say, known without a cgo call.
+type readyHint int8
+
+const (
+	hintUnknown readyHint = iota
+	hintReady
+	hintNotReady
+)
+
 // lock locks the built-in storage the node reads, if any (its calls into C hold the storage's
 // lock); an ErrState error once that storage (a DiskStorage) was closed. The caller unlocks
-// either way.
+// either way. Any call on the node may change what HasReady says: lock forgets the hint.
 func (rn *RawNode) lock() error {
+	rn.readyHint = hintUnknown
 	if rn.ms != nil {
 		rn.ms.mu.Lock()
 		if rn.ms.ms == nil {
@@ -410,10 +422,19 @@ func (rn *RawNode) StepBytesOwned(b []byte) error {
 }
 
 // HasReady reports whether a Ready with something to do is available.
+//
+// Right after Advance the answer is known (Advance asks in the same cgo call) as long as
+// nothing has happened since: no call on the node, and no write to its storage (a plain
+// MemoryStorage, whose writes are all its own methods).
 func (rn *RawNode) HasReady() bool {
 	defer rn.unlock()
+	hint := rn.readyHint
 	if rn.lock() != nil {
 		return false
+	}
+	if hint != hintUnknown && rn.ms.idx.gen == rn.readyGen {
+		rn.readyHint = hint // still true: HasReady changes nothing
+		return hint == hintReady
 	}
 	ok := nodeHasReady(rn.n)
 	if !ok && rn.failure == nil && nodeIsFailed(rn.n) {
@@ -577,7 +598,14 @@ func (rn *RawNode) AdvanceErr() error {
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
-	return rn.note(nodeAdvance(rn.n))
+	has, err := nodeAdvance(rn.n)
+	if err == nil && rn.ms != nil && !rn.ms.disk {
+		rn.readyHint, rn.readyGen = hintNotReady, rn.ms.idx.gen
+		if has {
+			rn.readyHint = hintReady
+		}
+	}
+	return rn.note(err)
 }
 
 // Bootstrap initializes the RawNode for first use with the given peers (empty storage only).
