@@ -646,20 +646,66 @@ func readyAppendTo(ms *cMemStorage, rd *cReady) error {
 
 func cInt(v int) C.int { return C.int(v) }
 
-// nodeReadyPacked is raftc_node_ready_packed: the Ready view and the whole Ready packed in one
-// buffer (a view of C memory, valid as the Ready view: copy what outlives it).
-func nodeReadyPacked(n *cNode) (*cReady, []byte, error) {
-	r := C.raftcgo_node_ready_packed(n) // by value: nothing of Go's is passed (no allocation)
-	if err := nodeErr(n, r.rc); err != nil {
-		return nil, nil, err
-	}
-	if r.buf == nil || r.len == 0 {
-		return r.rd, nil, nil
-	}
-	return r.rd, unsafe.Slice((*byte)(unsafe.Pointer(r.buf)), int(r.len)), nil
+// readyFields is the C memory a RawNode's Readys are read through (raftcgo_ready_fields).
+type readyFields = C.raftcgo_ready_fields
+
+func readyFieldsNew() *readyFields {
+	return (*readyFields)(C.calloc(1, C.size_t(unsafe.Sizeof(readyFields{}))))
 }
 
-// Indexes of raftc_ready_info's fields in the packed header.
+func readyFieldsFree(f *readyFields) { C.raftcgo_ready_fields_free(f) }
+
+// nodeReadyFields is raftc_node_ready with the Ready laid out in f (raftcgo.h): the view, the
+// numbers and the pointers (views of C memory, valid as the Ready view). w is empty when the
+// layout could not be made (memory): the accessors still reach the view.
+func nodeReadyFields(n *cNode, f *readyFields) (*cReady, fieldReader, error) {
+	if err := nodeErr(n, C.raftcgo_node_ready_fields(n, f)); err != nil {
+		return nil, fieldReader{}, err
+	}
+	if f.nw == 0 {
+		return f.rd, fieldReader{}, nil
+	}
+	r := fieldReader{w: unsafe.Slice((*uint64)(unsafe.Pointer(f.w)), int(f.nw))}
+	if f.np > 0 {
+		r.p = unsafe.Slice((**C.uint8_t)(unsafe.Pointer(f.p)), int(f.np))
+	}
+	return f.rd, r, nil
+}
+
+// fieldReader reads the numbers and pointers of nodeReadyFields in order.
+type fieldReader struct {
+	w      []uint64
+	p      []*C.uint8_t
+	wi, pi int
+}
+
+// num returns the next number (false when there is none).
+func (r *fieldReader) num() (uint64, bool) {
+	if r.wi >= len(r.w) {
+		return 0, false
+	}
+	r.wi++
+	return r.w[r.wi-1], true
+}
+
+// view returns the next pointer as a view of n bytes of C memory (false when there is none).
+func (r *fieldReader) view(n uint64) ([]byte, bool) {
+	if r.pi >= len(r.p) || n > maxInput*4 {
+		return nil, false
+	}
+	r.pi++
+	return cBytes(r.p[r.pi-1], n), true
+}
+
+// cBytes is a view of n bytes of C memory at p (nil when empty).
+func cBytes(p *C.uint8_t, n uint64) []byte {
+	if p == nil || n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
+}
+
+// Indexes of raftc_ready_info's fields (the first words of a Ready's layout).
 const (
 	rdHasSoft     = C.RAFTC_RD_HAS_SOFT_STATE
 	rdLead        = C.RAFTC_RD_LEAD

@@ -148,6 +148,7 @@ type readySources struct {
 	given    entryCache   // the entries of MsgApps given to Step or StepBytesOwned: for Entries
 	proposed proposedData // Propose's data: for Entries' Data
 	views    []entryView  // decoding scratch, reused from Ready to Ready (up to viewsKeep)
+	msgBuf   []byte       // a message's joined parts, reused (up to stepBufMax)
 }
 
 // viewsKeep bounds the scratch views a RawNode keeps between Readys.

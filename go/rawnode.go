@@ -72,12 +72,16 @@ type RawNode struct {
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
 type nodeResources struct {
 	n       *cNode
+	fields  *readyFields // where each Ready is laid out (C memory)
 	handles []cgo.Handle
 }
 
 func (r *nodeResources) free() {
 	if r.n != nil {
 		nodeFree(r.n)
+	}
+	if r.fields != nil {
+		readyFieldsFree(r.fields)
 	}
 	for _, h := range r.handles {
 		h.Delete()
@@ -178,6 +182,10 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	}
 	rn.n = n
 	rn.res.n = n
+	if rn.res.fields = readyFieldsNew(); rn.res.fields == nil {
+		rn.res.free()
+		return nil, newError(codeNoMem, "raftc: out of memory")
+	}
 	runtime.AddCleanup(rn, (*nodeResources).free, rn.res)
 	return rn, nil
 }
@@ -444,15 +452,15 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
-	crd, buf, err := nodeReadyPacked(rn.n)
+	crd, fr, err := nodeReadyFields(rn.n, rn.res.fields)
 	if err != nil {
 		return Ready{}, nil, rn.note(err)
 	}
 	var rd Ready
 	var msgs []MessageBytes
-	if buf != nil {
-		rd, msgs, err = buildReadyPacked(buf, raw, &rn.src)
-	} else { // packing failed (memory): the accessors still reach the accepted Ready
+	if fr.w != nil {
+		rd, msgs, err = buildReadyFields(&fr, raw, &rn.src)
+	} else { // no layout (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
 		if err == nil && raw {
 			msgs, err = messagesBytes(rd.Messages)
