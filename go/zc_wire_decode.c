@@ -167,7 +167,7 @@ static int entry_read(entry_view *e, rd r)
 {
     *e = (entry_view){0, 0, 0, NULL, 0};
     while (r.p < r.end) {
-        pb_field f;
+        pb_field f = {0};
         if (!pb_next(&r, &f))
             return RC_ERR_DECODE;
         if (f.num >= 1 && f.num <= 3 && f.wt != 0)
@@ -232,7 +232,7 @@ int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len
     rd r = rd_init(buf, len, NULL);
     memset(out, 0, sizeof(*out));
     while (r.p < r.end) {
-        pb_field f;
+        pb_field f = {0};
         if (!pb_next(&r, &f) || (f.num >= 1 && f.num <= 3 && f.wt != 0)) {
             memset(out, 0, sizeof(*out));
             return RC_ERR_DECODE;
@@ -458,7 +458,7 @@ static int msg_read(rc_message *m, rd r, msg_store *st, int depth, int *verr)
     int rc = RC_OK;
     while (rc == RC_OK && r.p < r.end) {
         const uint8_t *raw = r.p;
-        pb_field f;
+        pb_field f = {0};
         rc = pb_next(&r, &f) ? msg_field(m, st, &s, &r, raw, &f, depth) : RC_ERR_DECODE;
     }
     if (rc == RC_OK && s.n_snaps > 0)

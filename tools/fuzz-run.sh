@@ -78,6 +78,7 @@ run_one() { # <target>
         "$corpus" >"$work/$t.log" 2>&1
 }
 
+rm -f "$work/findings.txt"
 declare -A pids=()
 status=0
 for t in $targets; do
@@ -99,6 +100,10 @@ for t in $targets; do
     stats="$(grep -E '^stat::number_of_executed_units' "$work/$t.log" | awk '{print $2}')"
     if [ "$rc" -ne 0 ]; then
         status=1
+        # One line per finding for the summary (CI shows only the end of the output).
+        what="$(grep -m1 -E 'ERROR: |SUMMARY: |ALARM: |out-of-memory|runtime error' \
+            "$work/$t.log" | cut -c1-200 || true)"
+        echo "$t (exit $rc): ${what:-see $work/$t.log}" >>"$work/findings.txt"
         echo "---- [fuzz] $t: FINDING (exit $rc); log tail:"
         tail -60 "$work/$t.log"
         echo "---- artifacts (reproduce: $dir/tests/fuzz/$t <file>):"

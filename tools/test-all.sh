@@ -149,6 +149,12 @@ run_check fuzz "no findings (${RAFTC_FUZZ_SECONDS:-60}s per fuzzer, side by side
 # the in-memory file systems): clang, own build dir, ~2 min on 2 cores with the build.
 run_check tsan "no data race in the threaded tests (disk writer, disk storage, memfs, sim --async-writes)" \
     env RAFTC_BUILD_ROOT="$build_root" "$root/tools/tsan-run.sh"
+# A finding's one-line description goes into the summary, the part of the output CI shows.
+if [ -f "$build_root/fuzz/run/findings.txt" ]; then
+    while IFS= read -r finding; do
+        summary+=("fuzz finding: $finding")
+    done <"$build_root/fuzz/run/findings.txt"
+fi
 # What fuzz_hostile injected into its live clusters (printed at its exit).
 hostile_fuzz_log="$build_root/fuzz/run/fuzz_hostile.log"
 if [ -f "$hostile_fuzz_log" ] && grep -q '^fuzz_hostile: ' "$hostile_fuzz_log"; then
