@@ -252,7 +252,7 @@ void sim_membership_gc(void)
     uint64_t st[RAFTC_ST_COUNT];
     sim_node_status(l, st);
     if (st[RAFTC_ST_TERM] != sim_max_term() || st[RAFTC_ST_COMMIT] != st[RAFTC_ST_APPLIED] ||
-        l->applied != st[RAFTC_ST_COMMIT])
+        l->sm.applied != st[RAFTC_ST_COMMIT])
         return;
     uint64_t last = 0;
     sim_ck(raftc_memstorage_last_index(&last, l->ms), "last_index", l);

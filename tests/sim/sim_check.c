@@ -34,42 +34,6 @@ uint64_t sim_payload_id(const uint8_t *data, size_t len)
     return id;
 }
 
-static uint64_t entry_hash(int type, const uint8_t *data, size_t len)
-{
-    uint64_t t = (uint64_t)type;
-    return sim_hash(sim_hash(0, &t, sizeof t), data, len);
-}
-
-/* ---- (index, term) table ---- */
-
-static sim_ent_key *ent_slot(uint64_t index, uint64_t term)
-{
-    size_t mask = S.cap_ents - 1;
-    size_t h = (size_t)((index * 0x9e3779b97f4a7c15ULL) ^ (term * 0xc2b2ae3d27d4eb4fULL));
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        sim_ent_key *k = &S.ents[i];
-        if (!k->used || (k->index == index && k->term == term))
-            return k;
-    }
-}
-
-static sim_ent_key *ent_lookup(uint64_t index, uint64_t term)
-{
-    if ((S.n_ents + 1) * 2 > S.cap_ents) {
-        sim_ent_key *old = S.ents;
-        size_t old_cap = S.cap_ents;
-        S.cap_ents = old_cap ? old_cap * 2 : 1024;
-        S.ents = calloc(S.cap_ents, sizeof *S.ents);
-        if (S.ents == NULL)
-            sim_fail("out of memory");
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].used)
-                *ent_slot(old[i].index, old[i].term) = old[i];
-        free(old);
-    }
-    return ent_slot(index, term);
-}
-
 static sim_commit *commit_at(uint64_t index)
 {
     sim_grow((void **)&S.commits, &S.cap_commits, (size_t)index + 1, sizeof(sim_commit));
@@ -108,8 +72,8 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
             prev_term = storage_term(s, index - 1, &rc);
             prev_known = rc == RAFTC_OK;
         }
-        uint64_t h = entry_hash(type, data, dlen);
-        sim_ent_key *key = ent_lookup(index, term);
+        uint64_t h = sim_ents_hash(type, data, dlen);
+        sim_ent_key *key = sim_ents_lookup(&S.ents, 0, index, term);
         if (key->used) {
             if (key->hash != h)
                 sim_fail("log matching: n%llu persisted a different entry at index %llu term "
@@ -123,12 +87,7 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
                          (unsigned long long)index, (unsigned long long)prev_term,
                          (unsigned long long)(index - 1), (unsigned long long)key->prev_term);
         } else if (prev_known) {
-            key->used = true;
-            key->index = index;
-            key->term = term;
-            key->hash = h;
-            key->prev_term = prev_term;
-            S.n_ents++;
+            sim_ents_record(&S.ents, key, 0, index, term, h, prev_term);
         }
         sim_commit *c = commit_at(index);
         if (index <= commit && c->set && c->term != term)
@@ -160,7 +119,7 @@ static void leader_has(sim_slot *l, uint64_t lterm, uint64_t index, uint64_t ter
 void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const uint8_t *data,
                      size_t len)
 {
-    uint64_t h = entry_hash(type, data, len);
+    uint64_t h = sim_ents_hash(type, data, len);
     uint64_t id = type == RAFTC_ENTRY_NORMAL ? sim_payload_id(data, len) : 0;
     if (S.opts.inject && strcmp(S.opts.inject, "dup") == 0 && s->id == 1 && id > 5)
         id--;
@@ -205,9 +164,9 @@ void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const
 void sim_check_sm_restore(sim_slot *s)
 {
     uint64_t prev = 0;
-    for (size_t i = 0; i < s->n_sm; i++) {
-        sim_pair p = s->sm[i];
-        if (p.index <= prev || p.index > s->applied)
+    for (size_t i = 0; i < s->sm.n; i++) {
+        sim_pair p = s->sm.pairs[i];
+        if (p.index <= prev || p.index > s->sm.applied)
             sim_fail("n%llu: state machine snapshot out of order at payload %llu",
                      (unsigned long long)s->id, (unsigned long long)p.id);
         prev = p.index;
@@ -465,15 +424,15 @@ void sim_check_final(void)
         if (s->state != SLOT_UP || !sim_conf_has(&c, s->id) ||
             sim_stranded(s, st[RAFTC_ST_TERM]))
             continue;
-        if (s->applied != commit) {
+        if (s->sm.applied != commit) {
             free(seen);
             sim_fail("final: n%llu applied %llu, the leader n%llu committed %llu",
-                     (unsigned long long)s->id, (unsigned long long)s->applied,
+                     (unsigned long long)s->id, (unsigned long long)s->sm.applied,
                      (unsigned long long)l->id, (unsigned long long)commit);
         }
         memset(seen, 0, n_ids);
-        for (size_t k = 0; k < s->n_sm; k++) {
-            uint64_t id = s->sm[k].id;
+        for (size_t k = 0; k < s->sm.n; k++) {
+            uint64_t id = s->sm.pairs[k].id;
             if (id >= n_ids || seen[id]) {
                 free(seen);
                 sim_fail("exactly-once: n%llu's state machine holds payload %llu twice",
@@ -482,7 +441,7 @@ void sim_check_final(void)
             seen[id] = 1;
         }
         for (size_t id = 1; id < n_ids && id < S.cap_id_index; id++) {
-            if (S.id_index[id] != 0 && S.id_index[id] <= s->applied && !seen[id]) {
+            if (S.id_index[id] != 0 && S.id_index[id] <= s->sm.applied && !seen[id]) {
                 free(seen);
                 sim_fail("exactly-once: n%llu never applied acknowledged payload %llu (index "
                          "%llu)",

@@ -219,7 +219,7 @@ void sim_host_membership_gc(void)
         sim_host_status(l, g, st);
         sh_replica *lr = &H.hosts[l].r[g];
         if (raftc_memstorage_last_index(&last, lr->disk) != RAFTC_OK ||
-            st[RAFTC_ST_COMMIT] != last || lr->applied != last)
+            st[RAFTC_ST_COMMIT] != last || lr->sm.applied != last)
             continue;
         bool newest = true;
         for (int i = 0; i < H.n_hosts && newest; i++) {
