@@ -168,6 +168,9 @@ void *sim_xrealloc(void *p, size_t n);
 /* Grows *p (elements of size elem, capacity *cap) to hold at least need elements, zeroing new
  * space. */
 void sim_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* A uniformly random element of v[0..n) other than avoid (n <= SIM_MAX_IDS), or 0 if there
+ * is none. */
+uint64_t sim_pick(const uint64_t *v, size_t n, uint64_t avoid);
 /* Folds the n bytes at p into the hash h and returns the new hash. */
 uint64_t sim_hash(uint64_t h, const void *p, size_t n);
 /* Records one event line in the trace ring (printf-style). */
@@ -187,6 +190,11 @@ void sim_ck(int rc, const char *what, const sim_slot *s);
  * StepDownOnRemoval) on cfg, for a node or a host; its random seed derives from the run's seed,
  * id (the node's, or the host's) and incarnation (restarts so far). */
 void sim_config_set_params(raftc_config *cfg, uint64_t id, uint32_t incarnation);
+
+/* --- sim_storage.c --- */
+/* Decodes the HardState persisted in ms into term, vote and commit (each may be NULL; left
+ * as they are when ms has none). Returns raftc_memstorage_initial_state's code. Uses S.sk_a. */
+int sim_storage_hard_state(raftc_memstorage *ms, uint64_t *term, uint64_t *vote, uint64_t *commit);
 
 /* --- sim_node.c --- */
 /* The slot of an allocated id, or NULL (0 or beyond S.n_ids). */

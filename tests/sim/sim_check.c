@@ -52,12 +52,7 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
     /* A lagging node may hold stale entries past its own commit index; at or below it, its
      * entries must be the committed ones. */
     uint64_t commit = 0;
-    raftc_sink_reset(S.sk_a);
-    sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-    const uint8_t *hs;
-    size_t hs_len;
-    if (raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(NULL, NULL, &commit, hs, hs_len);
+    sim_ck(sim_storage_hard_state(s->ms, NULL, NULL, &commit), "initial_state", s);
     uint64_t prev_term = 0;
     bool prev_known = false;
     for (size_t k = 0; k < n; k++) {
@@ -217,12 +212,7 @@ uint64_t sim_max_term(void)
             sim_node_status(s, st);
             term = st[RAFTC_ST_TERM];
         } else if (s->state == SLOT_DOWN) {
-            raftc_sink_reset(S.sk_a);
-            sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-            const uint8_t *p;
-            size_t n;
-            if (raftc_sink_get(&p, &n, S.sk_a, 0) == RAFTC_OK)
-                raftc_hard_state_decode(&term, NULL, NULL, p, n);
+            sim_ck(sim_storage_hard_state(s->ms, &term, NULL, NULL), "initial_state", s);
         }
         if (term > max)
             max = term;
@@ -352,13 +342,8 @@ void sim_check_full_logs(void)
         g->s = s;
         sim_ck(raftc_memstorage_first_index(&g->first, s->ms), "first_index", s);
         sim_ck(raftc_memstorage_last_index(&g->last, s->ms), "last_index", s);
-        raftc_sink_reset(S.sk_a);
-        sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-        const uint8_t *p;
-        size_t len;
         g->commit = 0;
-        if (raftc_sink_get(&p, &len, S.sk_a, 0) == RAFTC_OK)
-            raftc_hard_state_decode(NULL, NULL, &g->commit, p, len);
+        sim_ck(sim_storage_hard_state(s->ms, NULL, NULL, &g->commit), "initial_state", s);
         size_t cnt = g->last >= g->first ? (size_t)(g->last - g->first + 1) : 0;
         g->terms = sim_xmalloc((cnt + 1) * sizeof(uint64_t));
         for (uint64_t j = g->first; j <= g->last; j++) {

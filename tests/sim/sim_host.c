@@ -252,12 +252,7 @@ static void check_recovered(int i, int g, bool empty)
         sim_fail("h%d g%d: the store lost the group", i + 1, g + 1);
     uint64_t st[RAFTC_ST_COUNT], term = 0, vote = 0, commit = 0;
     raftc_node_status_info(st, RAFTC_ST_COUNT, n);
-    raftc_sink_reset(S.sk_a);
-    const uint8_t *hs;
-    size_t len;
-    if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-        raftc_sink_get(&hs, &len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(&term, &vote, &commit, hs, len);
+    sim_storage_hard_state(r->disk, &term, &vote, &commit);
     if (st[RAFTC_ST_TERM] != term || st[RAFTC_ST_VOTE] != vote ||
         st[RAFTC_ST_COMMIT] > commit || st[RAFTC_ST_COMMIT] < r->sm.snap_index ||
         st[RAFTC_ST_APPLIED] != r->sm.snap_index)
@@ -296,12 +291,7 @@ void sim_host_restart(int i)
         free(copy);
         uint64_t last = 0, term = 0;
         sim_host_ck(raftc_memstorage_last_index(&last, r->disk), "last_index", i);
-        raftc_sink_reset(S.sk_a);
-        const uint8_t *hs;
-        size_t hs_len;
-        if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-            raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-            raftc_hard_state_decode(&term, NULL, NULL, hs, hs_len);
+        sim_storage_hard_state(r->disk, &term, NULL, NULL);
         /* nothing persisted: no entry, no snapshot, no HardState (a joiner may have persisted
          * a term and a vote only) */
         bool empty = last == 0 && r->sm.snap_index == 0 && term == 0;
@@ -413,12 +403,17 @@ static void apply_entry(int i, int g, const uint8_t *buf, size_t len)
     r->sm.applied = index;
 }
 
-/* Group index of a group id this host Ready names (ids are index + 1). */
-static int group_index(uint64_t gid)
+/* The k-th group Ready of host i's batch b: its group index into *g and its info. */
+static raftc_ready *batch_group(int i, raftc_batch *b, size_t k, int *g, uint64_t *info)
 {
-    if (gid == 0 || gid > (uint64_t)H.n_groups)
+    uint64_t gid;
+    raftc_ready *rd;
+    sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
+    if (gid == 0 || gid > (uint64_t)H.n_groups) /* group ids are index + 1 */
         sim_fail("host Ready names unknown group %llu", (unsigned long long)gid);
-    return (int)(gid - 1);
+    *g = (int)(gid - 1);
+    sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+    return rd;
 }
 
 /* One host Ready; false if the host crashed inside it. */
@@ -439,12 +434,9 @@ static bool handle_ready(int i)
     }
     /* 1. persist every group (one write + fsync for the host) */
     for (size_t k = 0; k < n_groups; k++) {
-        uint64_t gid;
-        raftc_ready *rd;
-        sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
-        int g = group_index(gid);
+        int g;
         uint64_t info[RAFTC_RD_COUNT];
-        sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+        raftc_ready *rd = batch_group(i, b, k, &g, info);
         char *text = NULL;
         raftc_ready_describe(&text, rd);
         char prefix[32];
@@ -470,12 +462,9 @@ static bool handle_ready(int i)
     }
     /* 3. apply */
     for (size_t k = 0; k < n_groups; k++) {
-        uint64_t gid;
-        raftc_ready *rd;
-        sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
-        int g = group_index(gid);
+        int g;
         uint64_t info[RAFTC_RD_COUNT];
-        sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+        raftc_ready *rd = batch_group(i, b, k, &g, info);
         const uint8_t *buf;
         size_t len;
         if (info[RAFTC_RD_HAS_SNAPSHOT]) {

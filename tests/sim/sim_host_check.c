@@ -42,12 +42,7 @@ static uint64_t max_term(int g)
             sim_host_status(i, g, st);
             term = st[RAFTC_ST_TERM];
         } else {
-            raftc_sink_reset(S.sk_a);
-            const uint8_t *hs;
-            size_t len;
-            if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-                raftc_sink_get(&hs, &len, S.sk_a, 0) == RAFTC_OK)
-                raftc_hard_state_decode(&term, NULL, NULL, hs, len);
+            sim_storage_hard_state(r->disk, &term, NULL, NULL);
         }
         if (term > max)
             max = term;
@@ -60,12 +55,7 @@ void sim_host_check_persisted(int i, int g, const uint8_t *const *ents, const si
 {
     sh_replica *r = &H.hosts[i].r[g];
     uint64_t commit = 0;
-    raftc_sink_reset(S.sk_a);
-    sim_host_ck(raftc_memstorage_initial_state(S.sk_a, NULL, r->disk), "initial_state", i);
-    const uint8_t *hs;
-    size_t hs_len;
-    if (raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(NULL, NULL, &commit, hs, hs_len);
+    sim_host_ck(sim_storage_hard_state(r->disk, NULL, NULL, &commit), "initial_state", i);
     uint64_t gid = H.groups[g].id, prev_term = 0;
     bool prev_known = false;
     for (size_t k = 0; k < n; k++) {
