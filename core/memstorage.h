@@ -62,4 +62,16 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n);
  * if index >= the last index). Used by the disk storage's recovery. */
 void rc_memstorage_truncate_after(rc_memstorage *ms, uint64_t index);
 
+/* The storage as one block of bytes (memstorage_pack.c; a multi-raft host keeps a quiet group's
+ * log in this form, docs/multiraft.md "Memory"): its HardState, dummy entry, snapshot and
+ * entries with their payloads. rc_memstorage_packed_size is the block's size in bytes;
+ * rc_memstorage_pack writes the block to buf, which holds that many. */
+size_t rc_memstorage_packed_size(const rc_memstorage *ms);
+void rc_memstorage_pack(uint8_t *buf, const rc_memstorage *ms);
+/* A new storage holding what a block made by rc_memstorage_pack held (the block's first varint
+ * is its length: nothing past it is read). Payloads are copied into the new storage's slab;
+ * the last error text is not kept. RC_ERR_DECODE for a malformed block, RC_ERR_NOMEM (*out is
+ * NULL on failure). */
+int rc_memstorage_unpack(rc_memstorage **out, const uint8_t *buf);
+
 #endif

@@ -293,17 +293,9 @@ func msCompact(ms *cMemStorage, i uint64) error {
 	return msErr(ms, C.raftc_memstorage_compact(ms, C.uint64_t(i)))
 }
 
-func msFirstIndex(ms *cMemStorage) uint64 {
-	var v C.uint64_t
-	C.raftc_memstorage_first_index(&v, ms)
-	return uint64(v)
-}
+func msFirstIndex(ms *cMemStorage) uint64 { return uint64(C.raftcgo_memstorage_first_index(ms)) }
 
-func msLastIndex(ms *cMemStorage) uint64 {
-	var v C.uint64_t
-	C.raftc_memstorage_last_index(&v, ms)
-	return uint64(v)
-}
+func msLastIndex(ms *cMemStorage) uint64 { return uint64(C.raftcgo_memstorage_last_index(ms)) }
 
 func msTerm(ms *cMemStorage, i uint64) (uint64, error) {
 	var v C.uint64_t
@@ -404,7 +396,12 @@ func nodeBootstrap(n *cNode, ids []uint64, ctxs [][]byte) error {
 func nodeTick(n *cNode) error     { return nodeErr(n, C.raftc_node_tick(n)) }
 func nodeCampaign(n *cNode) error { return nodeErr(n, C.raftc_node_campaign(n)) }
 func nodeForget(n *cNode) error   { return nodeErr(n, C.raftc_node_forget_leader(n)) }
-func nodeAdvance(n *cNode) error  { return nodeErr(n, C.raftc_node_advance(n)) }
+
+// nodeAdvance is raftc_node_advance, with raftc_node_has_ready right after it when it succeeded.
+func nodeAdvance(n *cNode) (hasReady bool, err error) {
+	r := C.raftcgo_node_advance(n)
+	return r.has_ready != 0, nodeErr(n, r.rc)
+}
 
 func nodePropose(n *cNode, data []byte) error {
 	if len(data) > maxInput {
@@ -413,12 +410,36 @@ func nodePropose(n *cNode, data []byte) error {
 	return nodeErr(n, C.raftc_node_propose(n, bytesPtr(data), C.size_t(len(data))))
 }
 
-// nodeProposeList proposes datas as one MsgProp (datas is not empty).
-func nodeProposeList(n *cNode, datas [][]byte) error {
+// proposePackedMax is the largest batch (payload bytes) nodeProposeList copies into one
+// buffer; larger ones are pinned in place instead.
+const proposePackedMax = 64 << 10
+
+// proposeScratch is the reusable memory of nodeProposeList's packed path.
+type proposeScratch struct {
+	buf  []byte
+	lens []C.size_t
+}
+
+// nodeProposeList proposes datas as one MsgProp (datas is not empty). Small batches are copied
+// back to back into scratch (when non-nil; C then builds the pointer array itself, and no Go
+// memory needs pinning); others are pinned for the call.
+func nodeProposeList(n *cNode, datas [][]byte, scratch *proposeScratch) error {
+	total := 0
 	for _, d := range datas {
 		if len(d) > maxInput {
 			return newError(codeTooLarge, "")
 		}
+		total += len(d)
+	}
+	if scratch != nil && total <= proposePackedMax {
+		buf, lens := scratch.buf[:0], scratch.lens[:0]
+		for _, d := range datas {
+			buf = append(buf, d...)
+			lens = append(lens, C.size_t(len(d)))
+		}
+		scratch.buf, scratch.lens = buf, lens
+		return nodeErr(n, C.raftcgo_node_propose_packed(n, bytesPtr(buf), C.size_t(len(buf)),
+			&lens[0], C.size_t(len(lens))))
 	}
 	ptrs, lens, pin := bufArray(datas)
 	defer pin.Unpin()
@@ -630,22 +651,66 @@ func readyAppendTo(ms *cMemStorage, rd *cReady) error {
 
 func cInt(v int) C.int { return C.int(v) }
 
-// nodeReadyPacked is raftc_node_ready_packed: the Ready view and the whole Ready packed in one
-// buffer (a view of C memory, valid as the Ready view: copy what outlives it).
-func nodeReadyPacked(n *cNode) (*cReady, []byte, error) {
-	var rd *C.raftc_ready
-	var p *C.uint8_t
-	var l C.size_t
-	if err := nodeErr(n, C.raftc_node_ready_packed(&rd, &p, &l, n)); err != nil {
-		return nil, nil, err
-	}
-	if p == nil || l == 0 {
-		return rd, nil, nil
-	}
-	return rd, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(l)), nil
+// readyFields is the C memory a RawNode's Readys are read through (raftcgo_ready_fields).
+type readyFields = C.raftcgo_ready_fields
+
+func readyFieldsNew() *readyFields {
+	return (*readyFields)(C.calloc(1, C.size_t(unsafe.Sizeof(readyFields{}))))
 }
 
-// Indexes of raftc_ready_info's fields in the packed header.
+func readyFieldsFree(f *readyFields) { C.raftcgo_ready_fields_free(f) }
+
+// nodeReadyFields is raftc_node_ready with the Ready laid out in f (raftcgo.h): the view, the
+// numbers and the pointers (views of C memory, valid as the Ready view). w is empty when the
+// layout could not be made (memory): the accessors still reach the view.
+func nodeReadyFields(n *cNode, f *readyFields) (*cReady, fieldReader, error) {
+	if err := nodeErr(n, C.raftcgo_node_ready_fields(n, f)); err != nil {
+		return nil, fieldReader{}, err
+	}
+	if f.nw == 0 {
+		return f.rd, fieldReader{}, nil
+	}
+	r := fieldReader{w: unsafe.Slice((*uint64)(unsafe.Pointer(f.w)), int(f.nw))}
+	if f.np > 0 {
+		r.p = unsafe.Slice((**C.uint8_t)(unsafe.Pointer(f.p)), int(f.np))
+	}
+	return f.rd, r, nil
+}
+
+// fieldReader reads the numbers and pointers of nodeReadyFields in order.
+type fieldReader struct {
+	w      []uint64
+	p      []*C.uint8_t
+	wi, pi int
+}
+
+// num returns the next number (false when there is none).
+func (r *fieldReader) num() (uint64, bool) {
+	if r.wi >= len(r.w) {
+		return 0, false
+	}
+	r.wi++
+	return r.w[r.wi-1], true
+}
+
+// view returns the next pointer as a view of n bytes of C memory (false when there is none).
+func (r *fieldReader) view(n uint64) ([]byte, bool) {
+	if r.pi >= len(r.p) || n > maxInput*4 {
+		return nil, false
+	}
+	r.pi++
+	return cBytes(r.p[r.pi-1], n), true
+}
+
+// cBytes is a view of n bytes of C memory at p (nil when empty).
+func cBytes(p *C.uint8_t, n uint64) []byte {
+	if p == nil || n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))
+}
+
+// Indexes of raftc_ready_info's fields (the first words of a Ready's layout).
 const (
 	rdHasSoft     = C.RAFTC_RD_HAS_SOFT_STATE
 	rdLead        = C.RAFTC_RD_LEAD

@@ -215,7 +215,8 @@ int capi_take_string(char **out, rc_strbuf *b);
 
 /* The multi-raft host's parts the host storage needs (raftc_host.c): the host Ready not yet
  * advanced (NULL if none), and every group with the memory storage holding its log (fn's
- * non-zero result stops the walk and is returned). */
+ * non-zero result stops the walk and is returned; fn only reads the storage: a quiet group's
+ * may be a copy made for the call). */
 const raftc_batch *capi_host_batch(const raftc_host *host);
 typedef int (*capi_host_group_fn)(void *ctx, uint64_t group, rc_memstorage *ms);
 int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx);

@@ -23,12 +23,18 @@ type cachedEntry struct {
 	e           *pb.Entry
 }
 
-// entryCache: entries in ascending index order. The zero value is empty; a nil cache has
-// nothing and keeps nothing.
+// entryCache: entries in ascending index order, all[head:] (popped entries leave the front of
+// the array unused until an append slides the live ones down, so a cache that takes as many
+// entries as it adds does not reallocate). The zero value is empty; a nil cache has nothing
+// and keeps nothing.
 type entryCache struct {
-	ents  []cachedEntry
+	all   []cachedEntry
+	head  int
 	bytes int
 }
+
+// live returns the cached entries.
+func (c *entryCache) live() []cachedEntry { return c.all[c.head:] }
 
 // add records entries just handed out in Ready.Entries: they replace the cached entries at
 // their indexes and after (a leader's entries overwriting a follower's uncommitted tail).
@@ -37,19 +43,24 @@ func (c *entryCache) add(ents []*pb.Entry) {
 		return
 	}
 	first := ents[0].GetIndex()
-	k := len(c.ents)
-	for k > 0 && c.ents[k-1].index >= first {
+	k := len(c.all)
+	for k > c.head && c.all[k-1].index >= first {
 		k--
-		c.bytes -= c.ents[k].dataLen
+		c.bytes -= c.all[k].dataLen
 	}
-	clear(c.ents[k:])
-	c.ents = c.ents[:k]
+	clear(c.all[k:])
+	c.all = c.all[:k]
+	if c.head > 0 && len(c.all)+len(ents) > cap(c.all) {
+		m := copy(c.all, c.all[c.head:])
+		clear(c.all[m:])
+		c.all, c.head = c.all[:m], 0
+	}
 	for _, e := range ents {
-		c.ents = append(c.ents, cachedEntry{index: e.GetIndex(), term: e.GetTerm(), typ: e.GetType(),
+		c.all = append(c.all, cachedEntry{index: e.GetIndex(), term: e.GetTerm(), typ: e.GetType(),
 			dataLen: len(e.Data), e: e})
 		c.bytes += len(e.Data)
 	}
-	for len(c.ents) > entryCacheMaxEntries || c.bytes > entryCacheMaxBytes {
+	for len(c.all)-c.head > entryCacheMaxEntries || c.bytes > entryCacheMaxBytes {
 		c.pop()
 	}
 }
@@ -60,13 +71,13 @@ func (c *entryCache) take(v *entryView) *pb.Entry {
 	if c == nil {
 		return nil
 	}
-	for len(c.ents) > 0 && c.ents[0].index < v.index {
+	for c.head < len(c.all) && c.all[c.head].index < v.index {
 		c.pop()
 	}
-	if len(c.ents) == 0 {
+	if c.head == len(c.all) {
 		return nil
 	}
-	ce := c.ents[0]
+	ce := c.all[c.head]
 	if ce.index != v.index || ce.term != v.term || ce.typ != v.typ || ce.dataLen != v.dataLen {
 		return nil
 	}
@@ -75,7 +86,9 @@ func (c *entryCache) take(v *entryView) *pb.Entry {
 }
 
 func (c *entryCache) pop() {
-	c.bytes -= c.ents[0].dataLen
-	c.ents[0] = cachedEntry{}
-	c.ents = c.ents[1:]
+	c.bytes -= c.all[c.head].dataLen
+	c.all[c.head] = cachedEntry{}
+	if c.head++; c.head == len(c.all) {
+		c.all, c.head = c.all[:0], 0
+	}
 }

@@ -43,16 +43,16 @@ func TestEntryCache(t *testing.T) {
 	if got := c.take(other); got != nil {
 		t.Fatalf("take of a different data length = %v", got)
 	}
-	if got := c.take(viewOf(cacheEntry(9, 3, ""))); got != nil || len(c.ents) != 0 || c.bytes != 0 {
-		t.Fatalf("take past the end: %v, %d left (%d bytes)", got, len(c.ents), c.bytes)
+	if got := c.take(viewOf(cacheEntry(9, 3, ""))); got != nil || len(c.live()) != 0 || c.bytes != 0 {
+		t.Fatalf("take past the end: %v, %d left (%d bytes)", got, len(c.live()), c.bytes)
 	}
 	var many []*pb.Entry
 	for i := uint64(1); i <= entryCacheMaxEntries+10; i++ {
 		many = append(many, cacheEntry(i, 1, "x"))
 	}
 	c.add(many)
-	if len(c.ents) != entryCacheMaxEntries || c.ents[0].index != 11 {
-		t.Fatalf("bounded cache: %d entries from index %d", len(c.ents), c.ents[0].index)
+	if len(c.live()) != entryCacheMaxEntries || c.live()[0].index != 11 {
+		t.Fatalf("bounded cache: %d entries from index %d", len(c.live()), c.live()[0].index)
 	}
 	var nilCache *entryCache
 	nilCache.add(many)

@@ -147,4 +147,21 @@ type readySources struct {
 	recent   entryCache   // handed out in Ready.Entries: for CommittedEntries
 	given    entryCache   // the entries of MsgApps given to Step or StepBytesOwned: for Entries
 	proposed proposedData // Propose's data: for Entries' Data
+	views    []entryView  // decoding scratch, reused from Ready to Ready (up to viewsKeep)
+	msgBuf   []byte       // a message's joined parts, reused (up to stepBufMax)
+}
+
+// viewsKeep bounds the scratch views a RawNode keeps between Readys.
+const viewsKeep = 4096
+
+// scratchViews returns n entry views to decode into (contents undefined).
+func (s *readySources) scratchViews(n int) []entryView {
+	if n > cap(s.views) {
+		v := make([]entryView, n)
+		if n <= viewsKeep {
+			s.views = v
+		}
+		return v
+	}
+	return s.views[:n]
 }

@@ -107,7 +107,8 @@ void rc_host_envelope_free(rc_host_envelope *e);
  * match at its last index. rn must have no Ready pending. */
 bool rc_host_leader_can_quiesce(const rc_rawnode *rn);
 /* Whether a follower that has just stepped a quiesce heartbeat (term, commit) from `from` may
- * stop ticking: it follows `from` in that term and its log ends at that commit, all applied. */
+ * stop ticking: it follows `from` (not RC_NONE) in that term and its log ends at that commit,
+ * all applied. */
 bool rc_host_follower_can_quiesce(const rc_rawnode *rn, uint64_t from, uint64_t term,
                                   uint64_t commit);
 

@@ -64,17 +64,26 @@ type RawNode struct {
 	failure     error
 	src         readySources // Go memory the Ready's entries share instead of a copy
 	stepBuf     []byte       // Step's encoding buffer, reused (up to stepBufMax)
+	id          uint64       // Config.ID
+	readyHint   readyHint    // HasReady as Advance left it (see HasReady)
+	readyGen    uint64       // the storage's write generation then
+	propose     proposeScratch
+	datas       [][]byte // Step's proposal payloads, reused
 }
 
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
 type nodeResources struct {
 	n       *cNode
+	fields  *readyFields // where each Ready is laid out (C memory)
 	handles []cgo.Handle
 }
 
 func (r *nodeResources) free() {
 	if r.n != nil {
 		nodeFree(r.n)
+	}
+	if r.fields != nil {
+		readyFieldsFree(r.fields)
 	}
 	for _, h := range r.handles {
 		h.Delete()
@@ -129,7 +138,7 @@ func NewRawNode(config *Config) (*RawNode, error) {
 			return nil, newError(rc, "")
 		}
 	}
-	rn := &RawNode{res: &nodeResources{}, inflight: nonNeg(config.MaxInflightMsgs),
+	rn := &RawNode{res: &nodeResources{}, id: config.ID, inflight: nonNeg(config.MaxInflightMsgs),
 		inBytes: config.MaxInflightBytes, asyncWrites: config.AsyncStorageWrites}
 	lg := config.Logger
 	if lg == nil {
@@ -175,14 +184,28 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	}
 	rn.n = n
 	rn.res.n = n
+	if rn.res.fields = readyFieldsNew(); rn.res.fields == nil {
+		rn.res.free()
+		return nil, newError(codeNoMem, "raftc: out of memory")
+	}
 	runtime.AddCleanup(rn, (*nodeResources).free, rn.res)
 	return rn, nil
 }
 
+// readyHint is what HasReady would say, known without a cgo call.
+type readyHint int8
+
+const (
+	hintUnknown readyHint = iota
+	hintReady
+	hintNotReady
+)
+
 // lock locks the built-in storage the node reads, if any (its calls into C hold the storage's
 // lock); an ErrState error once that storage (a DiskStorage) was closed. The caller unlocks
-// either way.
+// either way. Any call on the node may change what HasReady says: lock forgets the hint.
 func (rn *RawNode) lock() error {
+	rn.readyHint = hintUnknown
 	if rn.ms != nil {
 		rn.ms.mu.Lock()
 		if rn.ms.ms == nil {
@@ -269,7 +292,21 @@ func (rn *RawNode) ProposeList(datas [][]byte) error {
 	if err := rn.lock(); err != nil {
 		return err
 	}
-	return rn.note(nodeProposeList(rn.n, datas))
+	return rn.proposeList(datas)
+}
+
+// proposeList proposes datas (not empty) as one MsgProp from this node, the storage locked.
+func (rn *RawNode) proposeList(datas [][]byte) error {
+	err := rn.note(nodeProposeList(rn.n, datas, &rn.propose))
+	if err == nil {
+		for _, d := range datas {
+			rn.src.proposed.add(d)
+		}
+	}
+	if cap(rn.propose.buf) > stepBufMax {
+		rn.propose = proposeScratch{}
+	}
+	return err
 }
 
 // ProposeConfChange proposes a config change (a *pb.ConfChange or *pb.ConfChangeV2).
@@ -318,6 +355,14 @@ func (rn *RawNode) Step(m *pb.Message) error {
 	if m == nil {
 		return newError(codeInvalid, "cannot step with nil message")
 	}
+	if datas := rn.localProposal(m); datas != nil {
+		defer rn.unlock()
+		defer clear(datas) // keep no reference to the caller's payloads
+		if err := rn.lock(); err != nil {
+			return err
+		}
+		return rn.proposeList(datas)
+	}
 	b, err := marshalAppend(rn.stepBuf[:0], m)
 	if err != nil {
 		return err
@@ -330,6 +375,29 @@ func (rn *RawNode) Step(m *pb.Message) error {
 		rn.src.given.addStepped(m)
 	}
 	return err
+}
+
+// localProposal returns the payloads of m if m is a proposal this node makes itself, as
+// Propose builds it: MsgProp from this node, addressed to it or to no one, with at least one
+// entry, and nothing but the entries' Data set (the entries' types EntryNormal). Stepping such
+// a message is proposing its payloads as one batch (raftc_node_propose_list: the same
+// MsgProp), without encoding it. nil for any other message (Step encodes it).
+func (rn *RawNode) localProposal(m *pb.Message) [][]byte {
+	if m.GetType() != pb.MsgProp || len(m.Entries) == 0 || m.GetFrom() != rn.id ||
+		(m.GetTo() != 0 && m.GetTo() != rn.id) || m.GetTerm() != 0 || m.GetLogTerm() != 0 ||
+		m.GetIndex() != 0 || m.GetCommit() != 0 || m.GetVote() != 0 || m.GetReject() ||
+		m.GetRejectHint() != 0 || m.Snapshot != nil || len(m.Context) != 0 || len(m.Responses) != 0 {
+		return nil
+	}
+	datas := rn.datas[:0]
+	for _, e := range m.Entries {
+		if e == nil || e.GetType() != pb.EntryNormal || e.GetTerm() != 0 || e.GetIndex() != 0 {
+			return nil
+		}
+		datas = append(datas, e.Data)
+	}
+	rn.datas = datas
+	return datas
 }
 
 // StepBytes steps a message given as raftpb bytes, as received from the network (raftc's
@@ -354,10 +422,19 @@ func (rn *RawNode) StepBytesOwned(b []byte) error {
 }
 
 // HasReady reports whether a Ready with something to do is available.
+//
+// Right after Advance the answer is known (Advance asks in the same cgo call) as long as
+// nothing has happened since: no call on the node, and no write to its storage (a plain
+// MemoryStorage, whose writes are all its own methods).
 func (rn *RawNode) HasReady() bool {
 	defer rn.unlock()
+	hint := rn.readyHint
 	if rn.lock() != nil {
 		return false
+	}
+	if hint != hintUnknown && rn.ms.idx.gen == rn.readyGen {
+		rn.readyHint = hint // still true: HasReady changes nothing
+		return hint == hintReady
 	}
 	ok := nodeHasReady(rn.n)
 	if !ok && rn.failure == nil && nodeIsFailed(rn.n) {
@@ -396,15 +473,15 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
-	crd, buf, err := nodeReadyPacked(rn.n)
+	crd, fr, err := nodeReadyFields(rn.n, rn.res.fields)
 	if err != nil {
 		return Ready{}, nil, rn.note(err)
 	}
 	var rd Ready
 	var msgs []MessageBytes
-	if buf != nil {
-		rd, msgs, err = buildReadyPacked(buf, raw, &rn.src)
-	} else { // packing failed (memory): the accessors still reach the accepted Ready
+	if fr.w != nil {
+		rd, msgs, err = buildReadyFields(&fr, raw, &rn.src)
+	} else { // no layout (memory): the accessors still reach the accepted Ready
 		rd, err = buildReady(crd)
 		if err == nil && raw {
 			msgs, err = messagesBytes(rd.Messages)
@@ -447,7 +524,7 @@ func buildReady(crd *cReady) (Ready, error) {
 		rd.SoftState = &SoftState{Lead: info.lead, RaftState: StateType(info.state)}
 	}
 	if info.hasHard {
-		rd.HardState = &pb.HardState{Term: u64(info.term), Vote: u64(info.vote), Commit: u64(info.commit)}
+		rd.HardState = newHardState(info.term, info.vote, info.commit)
 	}
 	if info.nReads > 0 {
 		rd.ReadStates = make([]ReadState, info.nReads)
@@ -494,6 +571,19 @@ func readyEntries(crd *cReady, n int, committed bool) []*pb.Entry {
 
 func u64(v uint64) *uint64 { return &v }
 
+// hardStateBox is a HardState with the values its fields point to (one allocation).
+type hardStateBox struct {
+	hs                 pb.HardState
+	term, vote, commit uint64
+}
+
+// newHardState returns a HardState with these fields, in one allocation.
+func newHardState(term, vote, commit uint64) *pb.HardState {
+	b := &hardStateBox{term: term, vote: vote, commit: commit}
+	b.hs.Term, b.hs.Vote, b.hs.Commit = &b.term, &b.vote, &b.commit
+	return &b.hs
+}
+
 // Advance notifies the RawNode that the application has applied and saved progress in the
 // last Ready results (sync mode only). Refusals (no Ready taken, async storage writes) and
 // failures are reported by Err / AdvanceErr.
@@ -508,7 +598,14 @@ func (rn *RawNode) AdvanceErr() error {
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
-	return rn.note(nodeAdvance(rn.n))
+	has, err := nodeAdvance(rn.n)
+	if err == nil && rn.ms != nil && !rn.ms.disk {
+		rn.readyHint, rn.readyGen = hintNotReady, rn.ms.idx.gen
+		if has {
+			rn.readyHint = hintReady
+		}
+	}
+	return rn.note(err)
 }
 
 // Bootstrap initializes the RawNode for first use with the given peers (empty storage only).
@@ -534,7 +631,7 @@ func (rn *RawNode) BasicStatus() BasicStatus {
 	rn.unlock()
 	return BasicStatus{
 		ID:             si.id,
-		HardState:      &pb.HardState{Term: u64(si.term), Vote: u64(si.vote), Commit: u64(si.commit)},
+		HardState:      newHardState(si.term, si.vote, si.commit),
 		SoftState:      SoftState{Lead: si.lead, RaftState: StateType(si.state)},
 		Applied:        si.applied,
 		LeadTransferee: si.transferee,

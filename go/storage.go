@@ -27,6 +27,21 @@ type MemoryStorage struct {
 	ms      *cMemStorage // nil once the DiskStorage owning it was closed
 	disk    bool         // the in-memory copy of a DiskStorage
 	pending pendingReady // the last Ready of a node on this storage
+	idx     indexCache   // plain MemoryStorage only: all its writes are this type's methods
+}
+
+// indexCache remembers what a plain MemoryStorage's C calls said since its last write (every
+// write goes through a MemoryStorage method, which calls wrote): the first and last index
+// without a cgo call, and a generation number nodes reading the storage compare.
+type indexCache struct {
+	gen                   uint64
+	first, last           uint64
+	firstKnown, lastKnown bool
+}
+
+// wrote records a write (the storage locked).
+func (s *MemoryStorage) wrote() {
+	s.idx = indexCache{gen: s.idx.gen + 1}
 }
 
 // pendingReady remembers the Ready a node built last (until its next Ready or Advance), so
@@ -110,6 +125,7 @@ func (s *MemoryStorage) SetHardState(st *pb.HardState) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
+	s.wrote()
 	return msSetHardState(s.ms, st.GetTerm(), st.GetVote(), st.GetCommit())
 }
 
@@ -142,7 +158,10 @@ func (s *MemoryStorage) LastIndex() (uint64, error) {
 	if err := s.enter(); err != nil {
 		return 0, err
 	}
-	return msLastIndex(s.ms), nil
+	if !s.idx.lastKnown {
+		s.idx.last, s.idx.lastKnown = msLastIndex(s.ms), !s.disk
+	}
+	return s.idx.last, nil
 }
 
 // FirstIndex implements Storage.
@@ -151,7 +170,10 @@ func (s *MemoryStorage) FirstIndex() (uint64, error) {
 	if err := s.enter(); err != nil {
 		return 0, err
 	}
-	return msFirstIndex(s.ms), nil
+	if !s.idx.firstKnown {
+		s.idx.first, s.idx.firstKnown = msFirstIndex(s.ms), !s.disk
+	}
+	return s.idx.first, nil
 }
 
 // Snapshot implements Storage.
@@ -198,6 +220,7 @@ func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 	s.mu.Lock()
 	if p := s.pending; p.crd != nil && s.ms != nil && p.n == len(entries) && p.first == entries[0] {
 		s.pending = pendingReady{}
+		s.wrote()
 		err := readyAppendTo(s.ms, p.crd)
 		s.leave()
 		return err
@@ -207,9 +230,10 @@ func (s *MemoryStorage) Append(entries []*pb.Entry) error {
 }
 
 // The C calls of cStore (the storage locked).
-func (s *MemoryStorage) appendC(ents [][]byte) error   { return msAppend(s.ms, ents) }
-func (s *MemoryStorage) applySnapshotC(b []byte) error { return msApplySnapshot(s.ms, b) }
-func (s *MemoryStorage) compactC(i uint64) error       { return msCompact(s.ms, i) }
+func (s *MemoryStorage) appendC(ents [][]byte) error   { s.wrote(); return msAppend(s.ms, ents) }
+func (s *MemoryStorage) applySnapshotC(b []byte) error { s.wrote(); return msApplySnapshot(s.ms, b) }
+func (s *MemoryStorage) compactC(i uint64) error       { s.wrote(); return msCompact(s.ms, i) }
 func (s *MemoryStorage) createSnapshotC(i uint64, cs, data []byte) ([]byte, error) {
+	s.wrote()
 	return msCreateSnapshot(s.ms, i, cs, data)
 }

@@ -57,7 +57,9 @@ bool rc_host_follower_can_quiesce(const rc_rawnode *rn, uint64_t from, uint64_t 
                                   uint64_t commit)
 {
     const rc_raft *r = rn->raft;
-    if (r->state != RC_STATE_FOLLOWER || r->lead != from || r->term != term)
+    /* from == RC_NONE: a follower that knows no leader must tick (and campaign); found by
+     * the simulator's hostile mode (docs/testing.md, seed 7000093). */
+    if (r->state != RC_STATE_FOLLOWER || from == RC_NONE || r->lead != from || r->term != term)
         return false;
     if (r->raft_log.committed != commit)
         return false;

@@ -19,6 +19,8 @@
 
 #define HOST_NOT_AWAKE UINT32_MAX
 #define HOST_ERR_MAX 256
+/* The largest storage folded into a quiet group's block, in bytes (group_fold_storage). */
+#define HOST_FOLD_STORAGE_MAX 1024
 
 enum {
     G_DIRTY = 1,     /* in host->dirty: check for a Ready */
@@ -30,7 +32,8 @@ typedef struct host_group {
     uint64_t id;
     raftc_node *node;    /* NULL while packed */
     uint8_t *packed;     /* a quiet group's node as one block (core/pack.h), or NULL */
-    rc_memstorage *ms;   /* the group's log in the host's storage */
+    rc_memstorage *ms;   /* the group's log in the host's storage; NULL while folded into
+                          * the packed block (after the node's part) */
     uint32_t awake_at;   /* index in host->awake, or HOST_NOT_AWAKE (quiet) */
     uint8_t flags;
 } host_group;
@@ -89,8 +92,44 @@ static void host_group_fail(raftc_host *host, int *first, const host_group *g, i
 
 /* ---- packed groups ---- */
 
-/* Packs a quiet group whose node holds nothing in flight into one block and frees the node
- * (docs/multiraft.md, "Memory"); any other group is left as it is. */
+/* Moves a packed group's storage into its block, after the node's part, when it is small
+ * (a log of a few entries; a large log or snapshot stays a storage, so that waking the group
+ * does not copy it): the block is then the group's only allocation besides its entry.
+ * Requires a packed node and a live storage; on failure the storage stays as it is. */
+static void group_fold_storage(host_group *g)
+{
+    size_t node_len = rc_pack_size(g->packed), len = rc_memstorage_packed_size(g->ms);
+    if (len > HOST_FOLD_STORAGE_MAX)
+        return;
+    uint8_t *p = rc_realloc(g->packed, node_len + len);
+    if (p == NULL)
+        return;
+    rc_memstorage_pack(p + node_len, g->ms);
+    rc_memstorage_free(g->ms);
+    g->packed = p;
+    g->ms = NULL;
+}
+
+/* Makes g's storage live again if it is folded into its block (the block keeps its copy until
+ * the node is restored or the storage folded again). */
+static int group_storage(host_group *g)
+{
+    if (g->ms != NULL)
+        return RAFTC_OK;
+    return rc_memstorage_unpack(&g->ms, g->packed + rc_pack_size(g->packed)) == RC_OK
+               ? RAFTC_OK
+               : RAFTC_ENOMEM;
+}
+
+/* Folds a packed group's storage back into its block after a call that needed it live. */
+static void group_refold(host_group *g)
+{
+    if (g->node == NULL && g->ms != NULL)
+        group_fold_storage(g);
+}
+
+/* Packs a quiet group whose node holds nothing in flight into one block (its storage too when
+ * small) and frees the node (docs/multiraft.md, "Memory"); any other group is left as it is. */
 static void group_pack(host_group *g)
 {
     raftc_node *node = g->node;
@@ -103,6 +142,7 @@ static void group_pack(host_group *g)
     raftc_node_free(node);
     g->node = NULL;
     g->packed = p;
+    group_fold_storage(g);
 }
 
 /* Restores a packed group's node (nothing to do for a live one). On failure the group stays
@@ -111,12 +151,21 @@ static int group_unpack(raftc_host *host, host_group *g)
 {
     if (g->node != NULL)
         return RAFTC_OK;
+    bool folded = g->ms == NULL;
+    int rc = group_storage(g);
+    if (rc != RAFTC_OK)
+        return rc;
     raftc_config c = host->cfg;
     raftc_memstorage view = {g->ms, {0}}; /* read by the node's creation only */
     c.ms = &view;
-    int rc = capi_node_restore(&g->node, &c, g->packed);
-    if (rc != RAFTC_OK)
+    rc = capi_node_restore(&g->node, &c, g->packed);
+    if (rc != RAFTC_OK) {
+        if (folded) {
+            rc_memstorage_free(g->ms);
+            g->ms = NULL;
+        }
         return rc;
+    }
     rc_free(g->packed);
     g->packed = NULL;
     return RAFTC_OK;
@@ -502,9 +551,12 @@ RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint
     int rc = group_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
+    if ((rc = group_storage(g)) != RAFTC_OK)
+        return host_fail(host, rc, NULL);
     raftc_memstorage view = {g->ms, {0}};
     rc = raftc_memstorage_create_snapshot(out, &view, i, conf_state, conf_state_len, data,
                                           data_len);
+    group_refold(g);
     return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, NULL);
 }
 
@@ -516,13 +568,18 @@ RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t comp
     int rc = group_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
+    if ((rc = group_storage(g)) != RAFTC_OK)
+        return host_fail(host, rc, NULL);
     raftc_memstorage view = {g->ms, {0}};
     rc = raftc_memstorage_compact(&view, compact_index);
-    if (rc == RAFTC_OK)
+    if (rc == RAFTC_OK) {
+        group_refold(g);
         return host_ok(host);
+    }
     snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s", (unsigned long long)group,
              raftc_memstorage_last_error(&view)[0] != '\0' ? raftc_memstorage_last_error(&view)
                                                            : raftc_strerror(rc));
+    group_refold(g);
     return host_fail(host, rc, host->err_buf);
 }
 
@@ -696,10 +753,13 @@ static void step_heartbeat(raftc_host *host, int *first, const rc_host_envelope 
     host_group_fail(host, first, g, rc);
     if (rc != RAFTC_OK || !hb->quiesce || !host->quiesce)
         return;
+    const rc_raft *r = g->node->rn->raft;
     if (rc_host_follower_can_quiesce(g->node->rn, e->from, hb->term, hb->commit))
         group_sleep(host, g);
-    else if (g->awake_at != HOST_NOT_AWAKE)
-        g->flags |= G_HINT;
+    else if (g->awake_at != HOST_NOT_AWAKE && r->state == RC_STATE_FOLLOWER &&
+             r->lead == e->from && r->term == hb->term)
+        g->flags |= G_HINT; /* its leader is quiet: sleep once caught up (not on a stale
+                             * quiesce heartbeat of another term or leader) */
 }
 
 RAFTC_API int raftc_host_step(raftc_host *host, const uint8_t *buf, size_t len)
@@ -1051,7 +1111,14 @@ int capi_host_each_group(raftc_host *host, capi_host_group_fn fn, void *ctx)
         if (host->groups.slots[i].key == 0)
             continue;
         host_group *g = host->groups.slots[i].value;
-        int rc = fn(ctx, g->id, g->ms);
+        bool folded = g->ms == NULL;
+        int rc = group_storage(g);
+        if (rc == RAFTC_OK)
+            rc = fn(ctx, g->id, g->ms);
+        if (folded && g->ms != NULL) { /* fn only reads it: the block still holds it */
+            rc_memstorage_free(g->ms);
+            g->ms = NULL;
+        }
         if (rc != RAFTC_OK)
             return rc;
     }

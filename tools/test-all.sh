@@ -362,18 +362,24 @@ fi
 # 3-5 raftc hosts with 16-64 groups each, envelopes through the faulty network,
 # whole-host crashes and restarts from their raftc_hoststore (power cuts in half the crashes),
 # snapshots, membership changes and quiet-partition scenarios, every group's safety checked;
-# consecutive seeds for a time budget (RAFTC_MULTIRAFT_SECONDS, default 45). A longer soak:
-# tools/sim-soak.sh -t 3600 -- --multiraft --disk --steps 2000 (add --hostile 1000: see
-# docs/testing.md for its open liveness failure).
-multiraft_seconds="${RAFTC_MULTIRAFT_SECONDS:-45}"
-banner "sim-multiraft" "tools/sim-soak.sh -t $multiraft_seconds -c 10 -s 3000000 -- --multiraft --disk --steps 2000"
+# consecutive seeds for a time budget (RAFTC_MULTIRAFT_SECONDS, default 28, chunks of 5 seeds),
+# then the same with a hostile network (replayed, misaddressed and random envelopes: --hostile
+# 1000) for RAFTC_MULTIRAFT_HOSTILE_SECONDS (default 12, chunks of 4); about 55 s together. A longer
+# soak: tools/sim-soak.sh -t 3600 -- --multiraft --disk --steps 2000 (add --hostile 1000).
+multiraft_seconds="${RAFTC_MULTIRAFT_SECONDS:-28}"
+multiraft_hostile_seconds="${RAFTC_MULTIRAFT_HOSTILE_SECONDS:-12}"
+banner "sim-multiraft" "tools/sim-soak.sh -t $multiraft_seconds -c 5 -s 3000000 -- --multiraft --disk --steps 2000; tools/sim-soak.sh -t $multiraft_hostile_seconds -c 4 -s 12000000 -- --multiraft --disk --hostile 1000 --steps 2000"
 multiraft_log="$build_root/sim-multiraft.log"
+multiraft_hostile_log="$build_root/sim-multiraft-hostile.log"
 if [ -x "$build_root/gcc/tests/sim/raftc-sim" ]; then
-    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -c 10 -s 3000000 \
-        -- --multiraft --disk --steps 2000 2>&1 | tee "$multiraft_log"; then
-        summary+=("sim-multiraft: $(tail -1 "$multiraft_log" | sed 's/^sim-soak: //') (3-5 hosts x 16-64 groups each, host stores with power cuts)")
+    if "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_seconds" -c 5 -s 3000000 \
+        -- --multiraft --disk --steps 2000 2>&1 | tee "$multiraft_log" &&
+        "$root/tools/sim-soak.sh" -b "$build_root/gcc" -t "$multiraft_hostile_seconds" -c 4 \
+        -s 12000000 -- --multiraft --disk --hostile 1000 --steps 2000 2>&1 |
+        tee "$multiraft_hostile_log"; then
+        summary+=("sim-multiraft: $(tail -1 "$multiraft_log" | sed 's/^sim-soak: //'), hostile: $(tail -1 "$multiraft_hostile_log" | sed 's/^sim-soak: //') (3-5 hosts x 16-64 groups each, host stores with power cuts)")
     else
-        summary+=("sim-multiraft: FAILED $(tail -1 "$multiraft_log")")
+        summary+=("sim-multiraft: FAILED $(tail -1 "$multiraft_log"; tail -1 "$multiraft_hostile_log" 2>/dev/null)")
         failed=1
     fi
 else

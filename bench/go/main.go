@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 )
 
@@ -19,6 +20,9 @@ var (
 	quick    = flag.Bool("quick", false, "small sizes (harness check)")
 	workload = flag.String("w", "all", "workload: a, b, c, d, m or all")
 	runID    = flag.Int("run", 0, "run number, copied into the output")
+	only     = flag.String("only", "", "run only the workload of this name (e.g. single_p64)")
+	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile (runtime/pprof) of the run to this file")
+	memProf  = flag.String("memprofile", "", "write an allocation profile (every allocation) to this file")
 )
 
 func emit(bench string, kv map[string]any) {
@@ -33,6 +37,9 @@ func emitErr(bench string, err string) {
 	emit(bench, map[string]any{"error": err})
 	fmt.Fprintf(os.Stderr, "%s %s: %s\n", libName(), bench, err)
 }
+
+// skip reports whether -only excludes the workload named bench.
+func skip(bench string) bool { return *only != "" && *only != bench }
 
 func pick(q, full int) int {
 	if *quick {
@@ -69,6 +76,9 @@ func benchSingle(batch int, oneMsg bool, total int) {
 	bench := fmt.Sprintf("single_b%d", batch)
 	if oneMsg {
 		bench = fmt.Sprintf("single_p%d", batch)
+	}
+	if skip(bench) {
+		return
 	}
 	n := newNode(1, []uint64{1})
 	n.campaign()
@@ -180,6 +190,9 @@ func (c *cluster) pump() (int, error) {
 
 func benchCluster(size, total int) {
 	bench := fmt.Sprintf("cluster3_%d", size)
+	if skip(bench) {
+		return
+	}
 	c := newCluster()
 	c.nodes[0].campaign()
 	for r := 0; r < 100 && !c.nodes[0].isLeader(); r++ {
@@ -404,6 +417,30 @@ func benchMemory() {
 
 func main() {
 	flag.Parse()
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	if *memProf != "" {
+		runtime.MemProfileRate = 1
+		defer func() {
+			f, err := os.Create(*memProf)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "memprofile:", err)
+			}
+		}()
+	}
 	w := *workload
 	if w == "a" || w == "all" {
 		benchSingle(1, false, pick(50000, 500000))

@@ -7,10 +7,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "alloc.h"
+#include "codec.h"
 #include "log.h"
 #include "memstorage.h"
 
@@ -422,6 +425,134 @@ static void test_storage_view(void **state)
     rc_memstorage_free(ms);
 }
 
+/* ---- the packed form (memstorage_pack.c) ---- */
+
+/* Checks b holds what a holds: HardState, snapshot (by its encoding), dummy, terms, entries. */
+static void expect_same(rc_memstorage *a, rc_memstorage *b)
+{
+    rc_hard_state ha, hb;
+    rc_conf_state ca = { 0 }, cb = { 0 };
+    assert_int_equal(rc_memstorage_initial_state(a, &ha, &ca), RC_OK);
+    assert_int_equal(rc_memstorage_initial_state(b, &hb, &cb), RC_OK);
+    assert_memory_equal(&ha, &hb, sizeof(ha));
+    rc_conf_state_free(&ca);
+    rc_conf_state_free(&cb);
+    rc_snapshot sa, sb;
+    assert_int_equal(rc_memstorage_snapshot(a, &sa), RC_OK);
+    assert_int_equal(rc_memstorage_snapshot(b, &sb), RC_OK);
+    uint8_t *ba, *bb;
+    size_t la, lb;
+    assert_int_equal(rc_encode_snapshot(&ba, &la, &sa), RC_OK);
+    assert_int_equal(rc_encode_snapshot(&bb, &lb, &sb), RC_OK);
+    assert_int_equal(la, lb);
+    assert_memory_equal(ba, bb, la);
+    rc_free(ba);
+    rc_free(bb);
+    rc_snapshot_free(&sa);
+    rc_snapshot_free(&sb);
+    uint64_t first = rc_memstorage_first_index(a), last = rc_memstorage_last_index(a);
+    assert_int_equal(rc_memstorage_first_index(b), first);
+    assert_int_equal(rc_memstorage_last_index(b), last);
+    for (uint64_t i = first - 1; i <= last; i++) {
+        uint64_t ta = 0, tb = 0;
+        assert_int_equal(rc_memstorage_term(a, i, &ta), RC_OK);
+        assert_int_equal(rc_memstorage_term(b, i, &tb), RC_OK);
+        assert_int_equal(ta, tb);
+    }
+    if (last < first)
+        return;
+    rc_entries ea = { 0 }, eb = { 0 };
+    assert_int_equal(rc_memstorage_entries(a, first, last + 1, RC_NO_LIMIT, &ea), RC_OK);
+    assert_int_equal(rc_memstorage_entries(b, first, last + 1, RC_NO_LIMIT, &eb), RC_OK);
+    assert_int_equal(ea.n, eb.n);
+    for (size_t k = 0; k < ea.n; k++) {
+        assert_int_equal(ea.v[k].index, eb.v[k].index);
+        assert_int_equal(ea.v[k].term, eb.v[k].term);
+        assert_int_equal(ea.v[k].type, eb.v[k].type);
+        assert_int_equal(ea.v[k].data.len, eb.v[k].data.len);
+        if (ea.v[k].data.len > 0)
+            assert_memory_equal(ea.v[k].data.data, eb.v[k].data.data, ea.v[k].data.len);
+    }
+    rc_entries_free(&ea);
+    rc_entries_free(&eb);
+}
+
+/* Packs ms, unpacks the block, checks the copy is the same and that every shortened body is
+ * refused; returns the block's size. */
+static size_t pack_round_trip(rc_memstorage *ms)
+{
+    size_t len = rc_memstorage_packed_size(ms);
+    uint8_t *buf = malloc(len);
+    assert_non_null(buf);
+    rc_memstorage_pack(buf, ms);
+    rc_memstorage *copy = NULL;
+    assert_int_equal(rc_memstorage_unpack(&copy, buf), RC_OK);
+    expect_same(ms, copy);
+    rc_memstorage_free(copy);
+    /* the body cut short at every length (the length varint rewritten): refused */
+    size_t hdr = 1;
+    while (buf[hdr - 1] & 0x80)
+        hdr++;
+    uint8_t *cut = malloc(len + 10);
+    assert_non_null(cut);
+    for (size_t body = 0; body < len - hdr; body++) {
+        size_t h = 0;
+        uint64_t v = body;
+        while (v >= 0x80) {
+            cut[h++] = (uint8_t)(v | 0x80);
+            v >>= 7;
+        }
+        cut[h++] = (uint8_t)v;
+        memcpy(cut + h, buf + hdr, body);
+        copy = (rc_memstorage *)1;
+        assert_int_equal(rc_memstorage_unpack(&copy, cut), RC_ERR_DECODE);
+        assert_null(copy);
+    }
+    free(cut);
+    free(buf);
+    return len;
+}
+
+static void test_pack(void **state)
+{
+    (void)state;
+    rc_memstorage *ms = NULL;
+    assert_int_equal(rc_memstorage_new(&ms), RC_OK);
+    assert_int_equal(pack_round_trip(ms), 9); /* length, HardState, dummy, no snapshot, 0, 0 */
+    /* term runs 1, 1, 2, 2, 2, 5 and payloads of every kind, types included */
+    static const uint64_t terms[] = { 1, 1, 2, 2, 2, 5, 5 };
+    static const char *payloads[] = { "a", "", "conf", "xyz", "", "0123456789abcdef", "q" };
+    for (size_t i = 0; i < 7; i++) {
+        rc_entry e = E(i + 1, terms[i]);
+        e.type = i == 2 ? RC_ENTRY_CONF_CHANGE : i == 3 ? RC_ENTRY_CONF_CHANGE_V2
+                                                        : RC_ENTRY_NORMAL;
+        e.data.data = (uint8_t *)(uintptr_t)payloads[i];
+        e.data.len = strlen(payloads[i]);
+        assert_int_equal(rc_memstorage_append(ms, &e, 1), RC_OK);
+    }
+    rc_hard_state hs = { .term = 5, .vote = 3, .commit = 6 };
+    assert_int_equal(rc_memstorage_set_hard_state(ms, &hs), RC_OK);
+    pack_round_trip(ms);
+    /* a snapshot with a configuration and data, the log compacted below it */
+    rc_conf_state cs = { 0 };
+    assert_int_equal(rc_ids_push(&cs.voters, 1), RC_OK);
+    assert_int_equal(rc_ids_push(&cs.voters, 2), RC_OK);
+    assert_int_equal(rc_ids_push(&cs.learners, 7), RC_OK);
+    assert_int_equal(rc_memstorage_create_snapshot(ms, 4, &cs, "state", 5, NULL), RC_OK);
+    rc_conf_state_free(&cs);
+    assert_int_equal(rc_memstorage_compact(ms, 2), RC_OK);
+    pack_round_trip(ms);
+    /* compacted into the middle of a term run, then past the snapshot */
+    assert_int_equal(rc_memstorage_compact(ms, 4), RC_OK);
+    pack_round_trip(ms);
+    assert_int_equal(rc_memstorage_compact(ms, 6), RC_OK);
+    pack_round_trip(ms);
+    /* compacted to the last entry: only the dummy */
+    assert_int_equal(rc_memstorage_compact(ms, 7), RC_OK);
+    pack_round_trip(ms);
+    rc_memstorage_free(ms);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_apply_snapshot),
         cmocka_unit_test(test_hard_state),
         cmocka_unit_test(test_storage_view),
+        cmocka_unit_test(test_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
