@@ -793,7 +793,11 @@ int raftc_node_propose(raftc_node *node, const uint8_t *data, size_t len);
  * lent the buffer (on failure, or when nothing kept it) or inside any later call that drops the
  * last reference on the node or on a storage sharing the payloads (raftc_node_advance,
  * raftc_memstorage_compact, raftc_memstorage_free, raftc_node_free, ...), on that call's
- * thread. It must not call into the library. */
+ * thread. It must not call into the library. The library's reference counts on a lent buffer
+ * are not atomic: the node, its storages and every Ready sharing the buffer are one handle
+ * (one thread at a time), and a lent buffer never reaches the async writer's thread
+ * (raftc_diskstorage_submit and _submit_ready copy every payload), so release never runs there;
+ * a host must not hand a Ready or a view of a shared payload to another thread itself. */
 typedef void (*raftc_release_fn)(void *ud, const uint8_t *buf, size_t len);
 /* raftc_node_propose without copying data: the log, the Ready, the messages and a memory
  * storage appended with raftc_memstorage_append_ready share the host's buffer, which must stay

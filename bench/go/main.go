@@ -188,6 +188,20 @@ func (c *cluster) pump() (int, error) {
 	return applied, nil
 }
 
+// clusterWarmup: entries run before the timed part, a tenth of the run and at least 5000 (past
+// the storages' first compaction, so the timed part sees the steady state) when the run is that
+// long; the same rule in every harness (bench/c, bench/rust, bench/c/canonical).
+func clusterWarmup(total int) int {
+	w := total / 10
+	if w >= 5000 {
+		return w
+	}
+	if total < 5000 {
+		return total
+	}
+	return 5000
+}
+
 func benchCluster(size, total int) {
 	bench := fmt.Sprintf("cluster3_%d", size)
 	if skip(bench) {
@@ -253,7 +267,7 @@ func benchCluster(size, total int) {
 		}
 		return true
 	}
-	if !run(total / 10) {
+	if !run(clusterWarmup(total)) {
 		return
 	}
 	m0, b0 := c.msgs, c.byts

@@ -377,6 +377,14 @@ static int cluster_run(cnode *ns, cio_loop *l, pool *p, const char *name,
     return 0;
 }
 
+/* Warm-up entries: a tenth of the run, at least 5000 (past the first compaction) when the run
+ * is that long; the same rule as raftc-bench's bench_cluster_warmup. */
+static size_t cluster_warmup(size_t total)
+{
+    size_t w = total / 10;
+    return w >= 5000 ? w : (total < 5000 ? total : 5000);
+}
+
 static void bench_cluster(size_t size, size_t total)
 {
     char name[32], fields[512];
@@ -396,7 +404,7 @@ static void bench_cluster(size_t size, size_t total)
     size_t batch = size >= 65536 ? 4 : 64;
     if (rc != 0) {
         emit_error(name, "start", rc);
-    } else if (cluster_run(ns, l, &p, name, payload, size, batch, total / 10) == 0) {
+    } else if (cluster_run(ns, l, &p, name, payload, size, batch, cluster_warmup(total)) == 0) {
         uint64_t m0, b0, m1, b1;
         cio_loop_counts(l, &m0, &b0);
         uint64_t t0 = now_ns();

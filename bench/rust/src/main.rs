@@ -300,6 +300,18 @@ impl Cluster {
     }
 }
 
+/// Entries run before the timed part: a tenth of the run, at least 5000 (past the storages'
+/// first compaction, so the timed part sees the steady state) when the run is that long; the
+/// same rule in every harness (bench/c, bench/go, bench/c/canonical).
+fn cluster_warmup(total: usize) -> usize {
+    let w = total / 10;
+    if w >= 5000 {
+        w
+    } else {
+        total.min(5000)
+    }
+}
+
 fn bench_cluster(o: &Opts, logger: &Logger, size: usize, total: usize) {
     let bench = format!("cluster3_{}", size);
     let voters = [1u64, 2, 3];
@@ -366,7 +378,7 @@ fn bench_cluster(o: &Opts, logger: &Logger, size: usize, total: usize) {
         }
         true
     };
-    if !run(&mut c, total / 10) {
+    if !run(&mut c, cluster_warmup(total)) {
         return;
     }
     let (m0, b0) = (c.msgs, c.bytes);
