@@ -17,6 +17,9 @@
 #include <stdint.h>
 
 #include "raftc.h"
+#include "sim_ents.h"
+#include "sim_queue.h"
+#include "sim_sm.h"
 
 #define SIM_MAX_IDS 64     /* node ids ever allocated in one run (ids 1..64) */
 #define SIM_MAX_LIVE 7     /* non-retired nodes at once */
@@ -61,10 +64,6 @@ typedef struct sim_params {
 
 enum sim_slot_state { SLOT_UNUSED = 0, SLOT_UP, SLOT_DOWN, SLOT_RETIRED };
 
-typedef struct sim_pair {
-    uint64_t index, id;
-} sim_pair;
-
 /* A read waiting for the state machine to reach its index. */
 typedef struct sim_wait_read {
     uint64_t read_id, index;
@@ -79,12 +78,7 @@ typedef struct sim_slot {
     raftc_diskstorage *ds;   /* --disk only */
     raftc_node *node;
     uint32_t incarnation;
-    uint64_t applied;
-    uint64_t snap_index; /* index of the storage's snapshot */
-    sim_pair *sm;
-    size_t n_sm, cap_sm;
-    uint8_t *conf_state;
-    size_t conf_state_len;
+    sim_sm sm;           /* its state machine (sim_sm.h) */
     sim_wait_read *reads;
     size_t n_reads, cap_reads;
     bool panicked;
@@ -92,25 +86,12 @@ typedef struct sim_slot {
     bool initial; /* bootstrapped at start (re-bootstraps if it lost everything) */
 } sim_slot;
 
-typedef struct sim_msg {
-    uint8_t *buf;
-    size_t len;
-    uint64_t from, to, at, seq;
-    int type;
-} sim_msg;
-
 /* What the cluster knows committed at an index (learned from applications). */
 typedef struct sim_commit {
     uint64_t term, hash, id;
     uint64_t obs_term; /* max term in the cluster when first applied: commit term <= this */
     bool set;
 } sim_commit;
-
-/* (index, term) -> entry identity, for log matching on persisted storage. */
-typedef struct sim_ent_key {
-    uint64_t index, term, hash, prev_term;
-    bool used;
-} sim_ent_key;
 
 typedef struct sim_read {
     uint64_t node, min_index;
@@ -130,9 +111,7 @@ typedef struct sim {
     sim_slot slots[SIM_MAX_IDS];
     int n_ids; /* ids 1..n_ids allocated */
     bool blocked[SIM_MAX_IDS][SIM_MAX_IDS];
-    sim_msg *net;
-    size_t n_net, cap_net;
-    uint64_t msg_seq;
+    sim_queue net; /* messages in flight (sim_net.c) */
     /* checks */
     sim_commit *commits;
     size_t cap_commits;
@@ -147,8 +126,7 @@ typedef struct sim {
     size_t n_latest_cc_ids; /* newest committed conf change (first applied anywhere) */
     uint64_t *term_leader;
     size_t cap_term_leader;
-    sim_ent_key *ents;
-    size_t cap_ents, n_ents;
+    sim_ents ents; /* log matching (sim_check.c: group 0) */
     sim_read *reads;
     size_t n_reads, cap_reads;
     /* heal / liveness */
@@ -190,6 +168,9 @@ void *sim_xrealloc(void *p, size_t n);
 /* Grows *p (elements of size elem, capacity *cap) to hold at least need elements, zeroing new
  * space. */
 void sim_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* A uniformly random element of v[0..n) other than avoid (n <= SIM_MAX_IDS), or 0 if there
+ * is none. */
+uint64_t sim_pick(const uint64_t *v, size_t n, uint64_t avoid);
 /* Folds the n bytes at p into the hash h and returns the new hash. */
 uint64_t sim_hash(uint64_t h, const void *p, size_t n);
 /* Records one event line in the trace ring (printf-style). */
@@ -203,6 +184,17 @@ void sim_trace_clear(void);
 _Noreturn void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fails the run if rc is not RAFTC_OK (what names the call; s, may be NULL, the node). */
 void sim_ck(int rc, const char *what, const sim_slot *s);
+
+/* --- sim_config.c --- */
+/* Sets the raft options the seed decided (S.p: timeouts, flow control, PreVote, CheckQuorum,
+ * StepDownOnRemoval) on cfg, for a node or a host; its random seed derives from the run's seed,
+ * id (the node's, or the host's) and incarnation (restarts so far). */
+void sim_config_set_params(raftc_config *cfg, uint64_t id, uint32_t incarnation);
+
+/* --- sim_storage.c --- */
+/* Decodes the HardState persisted in ms into term, vote and commit (each may be NULL; left
+ * as they are when ms has none). Returns raftc_memstorage_initial_state's code. Uses S.sk_a. */
+int sim_storage_hard_state(raftc_memstorage *ms, uint64_t *term, uint64_t *vote, uint64_t *commit);
 
 /* --- sim_node.c --- */
 /* The slot of an allocated id, or NULL (0 or beyond S.n_ids). */
@@ -264,8 +256,6 @@ void sim_net_send(uint64_t from, const uint8_t *buf, size_t len);
 /* Delivers the messages due at S.now in (time, send order) order; a message to a node that is
  * down or cut off by a partition is dropped. */
 void sim_net_deliver_due(void);
-/* Drops every queued message. */
-void sim_net_clear(void);
 /* Removes all partitions. */
 void sim_net_heal(void);
 /* Replaces the partitions with a new random one (a split, an isolated node or one-way cuts);

@@ -65,16 +65,6 @@ static void action_read(void)
         sim_ck(rc, "raftc_node_read_index", s);
 }
 
-static uint64_t pick(const uint64_t *v, size_t n, uint64_t avoid)
-{
-    uint64_t c[SIM_MAX_IDS];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] != avoid)
-            c[k++] = v[i];
-    return k ? c[sim_below(k)] : 0;
-}
-
 enum { OP_ADD_VOTER, OP_ADD_LEARNER, OP_PROMOTE, OP_DEMOTE, OP_REMOVE_VOTER, OP_REMOVE_LEARNER,
        OP_REPLACE, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {"add voter", "add learner", "promote learner",
@@ -134,25 +124,25 @@ static void action_confchange(void)
         ids[0] = joiner->id;
         if (op == OP_REPLACE) {
             types[1] = RAFTC_CC_REMOVE_NODE;
-            ids[1] = pick(c.voters, c.n_voters, l->id);
+            ids[1] = sim_pick(c.voters, c.n_voters, l->id);
             n = 2;
         }
         break;
     case OP_PROMOTE:
         types[0] = RAFTC_CC_ADD_NODE;
-        ids[0] = pick(c.learners, c.n_learners, 0);
+        ids[0] = sim_pick(c.learners, c.n_learners, 0);
         break;
     case OP_REMOVE_LEARNER:
         types[0] = RAFTC_CC_REMOVE_NODE;
-        ids[0] = pick(c.learners, c.n_learners, 0);
+        ids[0] = sim_pick(c.learners, c.n_learners, 0);
         break;
     case OP_DEMOTE:
         types[0] = RAFTC_CC_ADD_LEARNER_NODE;
-        ids[0] = pick(c.voters, c.n_voters, l->id);
+        ids[0] = sim_pick(c.voters, c.n_voters, l->id);
         break;
     default: /* OP_REMOVE_VOTER; now and then the leader itself */
         types[0] = RAFTC_CC_REMOVE_NODE;
-        ids[0] = sim_chance(150) ? l->id : pick(c.voters, c.n_voters, l->id);
+        ids[0] = sim_chance(150) ? l->id : sim_pick(c.voters, c.n_voters, l->id);
         break;
     }
     int kind = RAFTC_CC_V2;
@@ -190,7 +180,7 @@ static void action_transfer(void)
         return;
     sim_conf c;
     sim_conf_of(l, &c);
-    uint64_t target = pick(c.voters, c.n_voters, l->id);
+    uint64_t target = sim_pick(c.voters, c.n_voters, l->id);
     if (target == 0)
         return;
     sim_slot *via = l;
@@ -252,7 +242,7 @@ void sim_membership_gc(void)
     uint64_t st[RAFTC_ST_COUNT];
     sim_node_status(l, st);
     if (st[RAFTC_ST_TERM] != sim_max_term() || st[RAFTC_ST_COMMIT] != st[RAFTC_ST_APPLIED] ||
-        l->applied != st[RAFTC_ST_COMMIT])
+        l->sm.applied != st[RAFTC_ST_COMMIT])
         return;
     uint64_t last = 0;
     sim_ck(raftc_memstorage_last_index(&last, l->ms), "last_index", l);

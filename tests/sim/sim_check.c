@@ -34,42 +34,6 @@ uint64_t sim_payload_id(const uint8_t *data, size_t len)
     return id;
 }
 
-static uint64_t entry_hash(int type, const uint8_t *data, size_t len)
-{
-    uint64_t t = (uint64_t)type;
-    return sim_hash(sim_hash(0, &t, sizeof t), data, len);
-}
-
-/* ---- (index, term) table ---- */
-
-static sim_ent_key *ent_slot(uint64_t index, uint64_t term)
-{
-    size_t mask = S.cap_ents - 1;
-    size_t h = (size_t)((index * 0x9e3779b97f4a7c15ULL) ^ (term * 0xc2b2ae3d27d4eb4fULL));
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        sim_ent_key *k = &S.ents[i];
-        if (!k->used || (k->index == index && k->term == term))
-            return k;
-    }
-}
-
-static sim_ent_key *ent_lookup(uint64_t index, uint64_t term)
-{
-    if ((S.n_ents + 1) * 2 > S.cap_ents) {
-        sim_ent_key *old = S.ents;
-        size_t old_cap = S.cap_ents;
-        S.cap_ents = old_cap ? old_cap * 2 : 1024;
-        S.ents = calloc(S.cap_ents, sizeof *S.ents);
-        if (S.ents == NULL)
-            sim_fail("out of memory");
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].used)
-                *ent_slot(old[i].index, old[i].term) = old[i];
-        free(old);
-    }
-    return ent_slot(index, term);
-}
-
 static sim_commit *commit_at(uint64_t index)
 {
     sim_grow((void **)&S.commits, &S.cap_commits, (size_t)index + 1, sizeof(sim_commit));
@@ -88,12 +52,7 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
     /* A lagging node may hold stale entries past its own commit index; at or below it, its
      * entries must be the committed ones. */
     uint64_t commit = 0;
-    raftc_sink_reset(S.sk_a);
-    sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-    const uint8_t *hs;
-    size_t hs_len;
-    if (raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(NULL, NULL, &commit, hs, hs_len);
+    sim_ck(sim_storage_hard_state(s->ms, NULL, NULL, &commit), "initial_state", s);
     uint64_t prev_term = 0;
     bool prev_known = false;
     for (size_t k = 0; k < n; k++) {
@@ -108,8 +67,8 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
             prev_term = storage_term(s, index - 1, &rc);
             prev_known = rc == RAFTC_OK;
         }
-        uint64_t h = entry_hash(type, data, dlen);
-        sim_ent_key *key = ent_lookup(index, term);
+        uint64_t h = sim_ents_hash(type, data, dlen);
+        sim_ent_key *key = sim_ents_lookup(&S.ents, 0, index, term);
         if (key->used) {
             if (key->hash != h)
                 sim_fail("log matching: n%llu persisted a different entry at index %llu term "
@@ -123,12 +82,7 @@ void sim_check_persisted(sim_slot *s, const uint8_t *const *ents, const size_t *
                          (unsigned long long)index, (unsigned long long)prev_term,
                          (unsigned long long)(index - 1), (unsigned long long)key->prev_term);
         } else if (prev_known) {
-            key->used = true;
-            key->index = index;
-            key->term = term;
-            key->hash = h;
-            key->prev_term = prev_term;
-            S.n_ents++;
+            sim_ents_record(&S.ents, key, 0, index, term, h, prev_term);
         }
         sim_commit *c = commit_at(index);
         if (index <= commit && c->set && c->term != term)
@@ -160,7 +114,7 @@ static void leader_has(sim_slot *l, uint64_t lterm, uint64_t index, uint64_t ter
 void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const uint8_t *data,
                      size_t len)
 {
-    uint64_t h = entry_hash(type, data, len);
+    uint64_t h = sim_ents_hash(type, data, len);
     uint64_t id = type == RAFTC_ENTRY_NORMAL ? sim_payload_id(data, len) : 0;
     if (S.opts.inject && strcmp(S.opts.inject, "dup") == 0 && s->id == 1 && id > 5)
         id--;
@@ -205,9 +159,9 @@ void sim_check_apply(sim_slot *s, uint64_t index, uint64_t term, int type, const
 void sim_check_sm_restore(sim_slot *s)
 {
     uint64_t prev = 0;
-    for (size_t i = 0; i < s->n_sm; i++) {
-        sim_pair p = s->sm[i];
-        if (p.index <= prev || p.index > s->applied)
+    for (size_t i = 0; i < s->sm.n; i++) {
+        sim_pair p = s->sm.pairs[i];
+        if (p.index <= prev || p.index > s->sm.applied)
             sim_fail("n%llu: state machine snapshot out of order at payload %llu",
                      (unsigned long long)s->id, (unsigned long long)p.id);
         prev = p.index;
@@ -258,12 +212,7 @@ uint64_t sim_max_term(void)
             sim_node_status(s, st);
             term = st[RAFTC_ST_TERM];
         } else if (s->state == SLOT_DOWN) {
-            raftc_sink_reset(S.sk_a);
-            sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-            const uint8_t *p;
-            size_t n;
-            if (raftc_sink_get(&p, &n, S.sk_a, 0) == RAFTC_OK)
-                raftc_hard_state_decode(&term, NULL, NULL, p, n);
+            sim_ck(sim_storage_hard_state(s->ms, &term, NULL, NULL), "initial_state", s);
         }
         if (term > max)
             max = term;
@@ -393,13 +342,8 @@ void sim_check_full_logs(void)
         g->s = s;
         sim_ck(raftc_memstorage_first_index(&g->first, s->ms), "first_index", s);
         sim_ck(raftc_memstorage_last_index(&g->last, s->ms), "last_index", s);
-        raftc_sink_reset(S.sk_a);
-        sim_ck(raftc_memstorage_initial_state(S.sk_a, NULL, s->ms), "initial_state", s);
-        const uint8_t *p;
-        size_t len;
         g->commit = 0;
-        if (raftc_sink_get(&p, &len, S.sk_a, 0) == RAFTC_OK)
-            raftc_hard_state_decode(NULL, NULL, &g->commit, p, len);
+        sim_ck(sim_storage_hard_state(s->ms, NULL, NULL, &g->commit), "initial_state", s);
         size_t cnt = g->last >= g->first ? (size_t)(g->last - g->first + 1) : 0;
         g->terms = sim_xmalloc((cnt + 1) * sizeof(uint64_t));
         for (uint64_t j = g->first; j <= g->last; j++) {
@@ -465,15 +409,15 @@ void sim_check_final(void)
         if (s->state != SLOT_UP || !sim_conf_has(&c, s->id) ||
             sim_stranded(s, st[RAFTC_ST_TERM]))
             continue;
-        if (s->applied != commit) {
+        if (s->sm.applied != commit) {
             free(seen);
             sim_fail("final: n%llu applied %llu, the leader n%llu committed %llu",
-                     (unsigned long long)s->id, (unsigned long long)s->applied,
+                     (unsigned long long)s->id, (unsigned long long)s->sm.applied,
                      (unsigned long long)l->id, (unsigned long long)commit);
         }
         memset(seen, 0, n_ids);
-        for (size_t k = 0; k < s->n_sm; k++) {
-            uint64_t id = s->sm[k].id;
+        for (size_t k = 0; k < s->sm.n; k++) {
+            uint64_t id = s->sm.pairs[k].id;
             if (id >= n_ids || seen[id]) {
                 free(seen);
                 sim_fail("exactly-once: n%llu's state machine holds payload %llu twice",
@@ -482,7 +426,7 @@ void sim_check_final(void)
             seen[id] = 1;
         }
         for (size_t id = 1; id < n_ids && id < S.cap_id_index; id++) {
-            if (S.id_index[id] != 0 && S.id_index[id] <= s->applied && !seen[id]) {
+            if (S.id_index[id] != 0 && S.id_index[id] <= s->sm.applied && !seen[id]) {
                 free(seen);
                 sim_fail("exactly-once: n%llu never applied acknowledged payload %llu (index "
                          "%llu)",

@@ -82,16 +82,7 @@ static void host_create(int i)
     sh_host *hh = &H.hosts[i];
     raftc_config *cfg = NULL;
     sim_host_ck(raftc_config_new(&cfg), "raftc_config_new", -1);
-    raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, (uint64_t)S.p.election);
-    raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, (uint64_t)S.p.heartbeat);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, S.p.max_size_per_msg);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, S.p.max_inflight);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, S.p.max_committed_size);
-    raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, S.p.check_quorum);
-    raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, S.p.pre_vote);
-    raftc_config_set_bool(cfg, RAFTC_OPT_STEP_DOWN_ON_REMOVAL, S.p.step_down_on_removal);
-    raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED,
-                         S.opts.seed * 1000003ULL + (uint64_t)(i + 1) * 7919ULL + hh->incarnation);
+    sim_config_set_params(cfg, (uint64_t)i + 1, hh->incarnation);
     raftc_config_set_logger(cfg, log_line, hh);
     int rc = raftc_host_new(&hh->h, cfg, (uint64_t)i + 1);
     raftc_config_free(cfg);
@@ -136,71 +127,12 @@ static void store_close(int i)
 
 /* ---- state machines ---- */
 
-static void sm_clear(sh_replica *r)
-{
-    r->n_sm = 0;
-    r->applied = 0;
-    free(r->cs);
-    r->cs = NULL;
-    r->cs_len = 0;
-}
-
-static void sm_push(sh_replica *r, uint64_t index, uint64_t id)
-{
-    sim_grow((void **)&r->sm, &r->cap_sm, r->n_sm + 1, sizeof(sim_pair));
-    r->sm[r->n_sm].index = index;
-    r->sm[r->n_sm].id = id;
-    r->n_sm++;
-}
-
-/* State machine data: u64 applied, u64 n, n x (u64 index, u64 payload id). */
-static uint8_t *sm_encode(const sh_replica *r, size_t *len)
-{
-    *len = 16 + r->n_sm * 16;
-    uint8_t *buf = sim_xmalloc(*len);
-    uint64_t hdr[2] = {r->applied, (uint64_t)r->n_sm};
-    memcpy(buf, hdr, 16);
-    if (r->n_sm > 0)
-        memcpy(buf + 16, r->sm, r->n_sm * 16);
-    return buf;
-}
-
 static void sm_restore(int i, int g, const uint8_t *snap, size_t snap_len)
 {
-    sh_replica *r = &H.hosts[i].r[g];
-    uint64_t index = 0, term = 0;
-    raftc_sink_reset(S.sk_b);
-    raftc_sink_reset(S.sk_c);
-    sim_host_ck(raftc_snapshot_decode(&index, &term, S.sk_b, S.sk_c, snap, snap_len),
+    char who[32];
+    snprintf(who, sizeof who, "h%d g%d", i + 1, g + 1);
+    sim_host_ck(sim_sm_restore(&H.hosts[i].r[g].sm, who, snap, snap_len),
                 "raftc_snapshot_decode", i);
-    sm_clear(r);
-    r->applied = index;
-    r->snap_index = index;
-    const uint8_t *p;
-    size_t n;
-    if (raftc_sink_count(S.sk_b) > 0 && raftc_sink_get(&p, &n, S.sk_b, 0) == RAFTC_OK && n > 0) {
-        r->cs = sim_xmalloc(n);
-        memcpy(r->cs, p, n);
-        r->cs_len = n;
-    }
-    if (raftc_sink_count(S.sk_c) > 0 && raftc_sink_get(&p, &n, S.sk_c, 0) == RAFTC_OK && n > 0) {
-        uint64_t hdr[2];
-        if (n < 16)
-            sim_fail("h%d g%d: snapshot %llu has malformed state machine data", i + 1, g + 1,
-                     (unsigned long long)index);
-        memcpy(hdr, p, 16);
-        if (hdr[0] != index || n != 16 + hdr[1] * 16)
-            sim_fail("h%d g%d: snapshot at index %llu carries state machine data of index %llu",
-                     i + 1, g + 1, (unsigned long long)index, (unsigned long long)hdr[0]);
-        for (uint64_t k = 0; k < hdr[1]; k++) {
-            sim_pair pr;
-            memcpy(&pr, p + 16 + k * 16, 16);
-            sm_push(r, pr.index, pr.id);
-        }
-    } else if (index > 0) {
-        sim_fail("h%d g%d: snapshot at index %llu has no state machine data", i + 1, g + 1,
-                 (unsigned long long)index);
-    }
     sim_host_check_sm_restore(i, g);
 }
 
@@ -210,10 +142,7 @@ static void replica_free(sh_replica *r)
 {
     raftc_memstorage_free(r->disk);
     r->disk = NULL;
-    sm_clear(r);
-    free(r->sm);
-    r->sm = NULL;
-    r->cap_sm = 0;
+    sim_sm_free(&r->sm);
     r->exists = false;
 }
 
@@ -246,35 +175,37 @@ void sim_host_retire(int i, int g, const char *why)
 void sim_host_snapshot(int i, int g, bool compact)
 {
     sh_replica *r = &H.hosts[i].r[g];
-    if (!sim_host_up(i) || !r->exists || r->applied <= r->snap_index || r->cs_len == 0)
+    const sim_sm *sm = &r->sm;
+    if (!sim_host_up(i) || !r->exists || sm->applied <= sm->snap_index || sm->conf_state_len == 0)
         return;
     size_t len;
-    uint8_t *data = sm_encode(r, &len);
+    uint8_t *data = sim_sm_encode(sm, &len);
     uint64_t gid = H.groups[g].id;
     int rc = H.hosts[i].hs != NULL
                  ? raftc_hoststore_create_snapshot(NULL, H.hosts[i].hs, H.hosts[i].h, gid,
-                                                   r->applied, r->cs, r->cs_len, data, len)
-                 : raftc_host_create_snapshot(NULL, H.hosts[i].h, gid, r->applied, r->cs,
-                                              r->cs_len, data, len);
+                                                   sm->applied, sm->conf_state,
+                                                   sm->conf_state_len, data, len)
+                 : raftc_host_create_snapshot(NULL, H.hosts[i].h, gid, sm->applied,
+                                              sm->conf_state, sm->conf_state_len, data, len);
     sim_store_ck(i, rc, "create_snapshot");
-    sim_host_ck(raftc_memstorage_create_snapshot(NULL, r->disk, r->applied, r->cs, r->cs_len,
-                                                 data, len),
+    sim_host_ck(raftc_memstorage_create_snapshot(NULL, r->disk, sm->applied, sm->conf_state,
+                                                 sm->conf_state_len, data, len),
                 "raftc_memstorage_create_snapshot (disk)", i);
     free(data);
-    r->snap_index = r->applied;
+    r->sm.snap_index = r->sm.applied;
     S.n_snapshots++;
     if (!compact)
         return;
     uint64_t first = 0;
     sim_host_ck(raftc_memstorage_first_index(&first, r->disk), "first_index", i);
-    uint64_t keep = sim_below(r->applied < 40 ? r->applied : 40);
-    uint64_t c = r->applied - keep;
+    uint64_t keep = sim_below(r->sm.applied < 40 ? r->sm.applied : 40);
+    uint64_t c = r->sm.applied - keep;
     if (c > first - 1 && c >= 1) {
         sim_host_ck(raftc_host_compact(H.hosts[i].h, gid, c), "raftc_host_compact", i);
         sim_host_ck(raftc_memstorage_compact(r->disk, c), "raftc_memstorage_compact (disk)", i);
     }
     sim_trace("h%d g%d SNAPSHOT at %llu, compacted to %llu", i + 1, g + 1,
-              (unsigned long long)r->applied,
+              (unsigned long long)r->sm.applied,
               (unsigned long long)(compact && c > first - 1 ? c : first - 1));
 }
 
@@ -289,7 +220,7 @@ void sim_host_crash(int i)
     raftc_host_free(hh->h);
     hh->h = NULL;
     for (int g = 0; g < H.n_groups; g++)
-        sm_clear(&hh->r[g]);
+        sim_sm_clear(&hh->r[g].sm);
     H.n_host_crashes++;
     S.n_crashes++;
     if (hh->hs != NULL && sim_chance(500)) {
@@ -321,22 +252,17 @@ static void check_recovered(int i, int g, bool empty)
         sim_fail("h%d g%d: the store lost the group", i + 1, g + 1);
     uint64_t st[RAFTC_ST_COUNT], term = 0, vote = 0, commit = 0;
     raftc_node_status_info(st, RAFTC_ST_COUNT, n);
-    raftc_sink_reset(S.sk_a);
-    const uint8_t *hs;
-    size_t len;
-    if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-        raftc_sink_get(&hs, &len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(&term, &vote, &commit, hs, len);
+    sim_storage_hard_state(r->disk, &term, &vote, &commit);
     if (st[RAFTC_ST_TERM] != term || st[RAFTC_ST_VOTE] != vote ||
-        st[RAFTC_ST_COMMIT] > commit || st[RAFTC_ST_COMMIT] < r->snap_index ||
-        st[RAFTC_ST_APPLIED] != r->snap_index)
+        st[RAFTC_ST_COMMIT] > commit || st[RAFTC_ST_COMMIT] < r->sm.snap_index ||
+        st[RAFTC_ST_APPLIED] != r->sm.snap_index)
         sim_fail("h%d g%d: the store recovered term %llu vote %llu commit %llu applied %llu, "
                  "persisted: term %llu vote %llu commit %llu snapshot %llu",
                  i + 1, g + 1, (unsigned long long)st[RAFTC_ST_TERM],
                  (unsigned long long)st[RAFTC_ST_VOTE], (unsigned long long)st[RAFTC_ST_COMMIT],
                  (unsigned long long)st[RAFTC_ST_APPLIED], (unsigned long long)term,
                  (unsigned long long)vote, (unsigned long long)commit,
-                 (unsigned long long)r->snap_index);
+                 (unsigned long long)r->sm.snap_index);
 }
 
 void sim_host_restart(int i)
@@ -365,15 +291,10 @@ void sim_host_restart(int i)
         free(copy);
         uint64_t last = 0, term = 0;
         sim_host_ck(raftc_memstorage_last_index(&last, r->disk), "last_index", i);
-        raftc_sink_reset(S.sk_a);
-        const uint8_t *hs;
-        size_t hs_len;
-        if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-            raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-            raftc_hard_state_decode(&term, NULL, NULL, hs, hs_len);
+        sim_storage_hard_state(r->disk, &term, NULL, NULL);
         /* nothing persisted: no entry, no snapshot, no HardState (a joiner may have persisted
          * a term and a vote only) */
-        bool empty = last == 0 && r->snap_index == 0 && term == 0;
+        bool empty = last == 0 && r->sm.snap_index == 0 && term == 0;
         const sh_group *gr = &H.groups[g];
         if (S.opts.disk) {
             check_recovered(i, g, empty);
@@ -387,7 +308,7 @@ void sim_host_restart(int i)
                                              r->initial ? gr->n_voters : 0),
                         "raftc_host_add_group", i);
         } else {
-            sim_host_ck(raftc_host_load_group(hh->h, gr->id, r->disk, r->applied),
+            sim_host_ck(raftc_host_load_group(hh->h, gr->id, r->disk, r->sm.applied),
                         "raftc_host_load_group", i);
         }
         if (!empty) {
@@ -395,8 +316,8 @@ void sim_host_restart(int i)
              * disk copy follows, so that both compact alike. */
             uint64_t first = 0;
             sim_host_ck(raftc_memstorage_first_index(&first, r->disk), "first_index", i);
-            if (r->snap_index > 0 && first <= r->snap_index)
-                sim_host_ck(raftc_memstorage_compact(r->disk, r->snap_index),
+            if (r->sm.snap_index > 0 && first <= r->sm.snap_index)
+                sim_host_ck(raftc_memstorage_compact(r->disk, r->sm.snap_index),
                             "raftc_memstorage_compact (disk)", i);
         }
         loaded++;
@@ -451,10 +372,10 @@ static void apply_entry(int i, int g, const uint8_t *buf, size_t len)
     size_t dlen;
     sim_host_ck(raftc_entry_decode(&term, &index, &type, &data, &dlen, buf, len),
                 "raftc_entry_decode", i);
-    if (index != r->applied + 1)
+    if (index != r->sm.applied + 1)
         sim_fail("h%d g%d: committed entry %llu/%llu handed out with applied=%llu", i + 1, g + 1,
                  (unsigned long long)term, (unsigned long long)index,
-                 (unsigned long long)r->applied);
+                 (unsigned long long)r->sm.applied);
     sim_host_check_apply(i, g, index, term, type, data, dlen);
     if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
         int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
@@ -465,10 +386,7 @@ static void apply_entry(int i, int g, const uint8_t *buf, size_t len)
         const uint8_t *cs;
         size_t cs_len;
         sim_host_ck(raftc_sink_get(&cs, &cs_len, S.sk_a, 0), "conf state item", i);
-        free(r->cs);
-        r->cs = sim_xmalloc(cs_len);
-        memcpy(r->cs, cs, cs_len);
-        r->cs_len = cs_len;
+        sim_sm_set_conf_state(&r->sm, cs, cs_len);
         r->cc_applied = true;
         sim_host_note_config(g, index, cs, cs_len);
         char *text = NULL;
@@ -480,17 +398,22 @@ static void apply_entry(int i, int g, const uint8_t *buf, size_t len)
     } else {
         uint64_t id = sim_payload_id(data, dlen);
         if (id != 0)
-            sm_push(r, index, id);
+            sim_sm_push(&r->sm, index, id);
     }
-    r->applied = index;
+    r->sm.applied = index;
 }
 
-/* Group index of a group id this host Ready names (ids are index + 1). */
-static int group_index(uint64_t gid)
+/* The k-th group Ready of host i's batch b: its group index into *g and its info. */
+static raftc_ready *batch_group(int i, raftc_batch *b, size_t k, int *g, uint64_t *info)
 {
-    if (gid == 0 || gid > (uint64_t)H.n_groups)
+    uint64_t gid;
+    raftc_ready *rd;
+    sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
+    if (gid == 0 || gid > (uint64_t)H.n_groups) /* group ids are index + 1 */
         sim_fail("host Ready names unknown group %llu", (unsigned long long)gid);
-    return (int)(gid - 1);
+    *g = (int)(gid - 1);
+    sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+    return rd;
 }
 
 /* One host Ready; false if the host crashed inside it. */
@@ -511,12 +434,9 @@ static bool handle_ready(int i)
     }
     /* 1. persist every group (one write + fsync for the host) */
     for (size_t k = 0; k < n_groups; k++) {
-        uint64_t gid;
-        raftc_ready *rd;
-        sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
-        int g = group_index(gid);
+        int g;
         uint64_t info[RAFTC_RD_COUNT];
-        sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+        raftc_ready *rd = batch_group(i, b, k, &g, info);
         char *text = NULL;
         raftc_ready_describe(&text, rd);
         char prefix[32];
@@ -542,12 +462,9 @@ static bool handle_ready(int i)
     }
     /* 3. apply */
     for (size_t k = 0; k < n_groups; k++) {
-        uint64_t gid;
-        raftc_ready *rd;
-        sim_host_ck(raftc_batch_group(&gid, &rd, b, k), "raftc_batch_group", i);
-        int g = group_index(gid);
+        int g;
         uint64_t info[RAFTC_RD_COUNT];
-        sim_host_ck(raftc_ready_info(info, RAFTC_RD_COUNT, rd), "raftc_ready_info", i);
+        raftc_ready *rd = batch_group(i, b, k, &g, info);
         const uint8_t *buf;
         size_t len;
         if (info[RAFTC_RD_HAS_SNAPSHOT]) {
@@ -672,7 +589,7 @@ static void trace_status(int g)
                   raftc_state_type_name((int)st[RAFTC_ST_RAFT_STATE]),
                   (unsigned long long)st[RAFTC_ST_TERM], (unsigned long long)st[RAFTC_ST_LEAD],
                   (unsigned long long)st[RAFTC_ST_COMMIT],
-                  (unsigned long long)H.hosts[i].r[g].applied, pr && pr[0] ? "\n" : "",
+                  (unsigned long long)H.hosts[i].r[g].sm.applied, pr && pr[0] ? "\n" : "",
                   pr ? pr : "");
         raftc_free(pr);
     }
@@ -774,7 +691,7 @@ static void quiet_scenario(void)
     bool quiet = false;
     for (int round = 0; round < 8 && !quiet; round++) {
         quiet = wait_all_quiet(liveness_units() * 2);
-        for (int k = 0; k < 400 && H.n_net > 0; k++)
+        for (int k = 0; k < 400 && H.net.n > 0; k++)
             one_step();
         quiet = quiet && all_quiet();
     }
@@ -866,10 +783,10 @@ static bool converged(void)
                 return false;
             if (s2[RAFTC_ST_TERM] > term)
                 continue; /* stranded (see sim_stranded) */
-            if (H.hosts[i].r[g].applied != commit)
+            if (H.hosts[i].r[g].sm.applied != commit)
                 return false;
         }
-        if (l >= 0 && H.hosts[l].r[g].applied != commit)
+        if (l >= 0 && H.hosts[l].r[g].sm.applied != commit)
             return false;
     }
     return true;
@@ -918,8 +835,7 @@ static void cleanup(void)
         for (int g = 0; g < SH_MAX_GROUPS; g++)
             replica_free(&H.hosts[i].r[g]);
     }
-    sim_host_net_clear();
-    free(H.net);
+    sim_queue_free(&H.net);
     sim_host_check_free();
     if (S.opts.disk)
         raftc_testing_control(NULL, RAFTC_TESTING_MEMFS, 0);

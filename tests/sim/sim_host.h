@@ -27,11 +27,7 @@ typedef struct sh_replica {
     bool initial;            /* bootstrapped at start (re-bootstraps if it lost everything) */
     bool was_member;         /* appeared in a committed config of its group */
     raftc_memstorage *disk;  /* what the host persisted for the group (its "disk") */
-    uint64_t applied, snap_index;
-    sim_pair *sm;            /* the payloads applied, in order */
-    size_t n_sm, cap_sm;
-    uint8_t *cs;             /* ConfState as of applied */
-    size_t cs_len;
+    sim_sm sm;               /* its state machine (sim_sm.h) */
     bool cc_applied;         /* a conf change applied in the current host Ready */
 } sh_replica;
 
@@ -60,14 +56,6 @@ typedef struct sh_group {
     uint64_t marker_applied; /* newest payload applied (heal windows) */
 } sh_group;
 
-/* An envelope in flight. */
-typedef struct sh_env {
-    uint8_t *buf;
-    size_t len;
-    int from, to; /* host indexes */
-    uint64_t at, seq;
-} sh_env;
-
 /* Hostile injections (--hostile): stale replays (accepted), misaddressed envelopes and random
  * bytes (all refused). */
 typedef struct sh_hostile_totals {
@@ -81,14 +69,10 @@ typedef struct sh_state {
     uint64_t unreachable_since[SH_MAX_HOSTS][SH_MAX_HOSTS]; /* [observer][peer], 0: reachable */
     sh_host hosts[SH_MAX_HOSTS];
     sh_group groups[SH_MAX_GROUPS];
-    sh_env *net;
-    size_t n_net, cap_net;
-    uint64_t seq;
+    sim_queue net;           /* envelopes in flight, from and to host indexes (sim_host_net.c) */
     bool blocked[SH_MAX_HOSTS][SH_MAX_HOSTS];
     /* (group, index, term) -> entry hash, for log matching on persisted storage */
-    sim_ent_key *ents;
-    uint64_t *ent_group;
-    size_t cap_ents, n_ents;
+    sim_ents ents;
     /* stats */
     uint64_t n_power_cuts, n_checkpoints, n_saves, n_fsyncs;
     sh_hostile_totals hostile;
@@ -126,7 +110,6 @@ void sim_host_ck(int rc, const char *what, int i);
 /* --- sim_host_net.c --- */
 void sim_host_net_send(int from, uint64_t to, const uint8_t *buf, size_t len);
 void sim_host_net_deliver_due(void);
-void sim_host_net_clear(void);
 void sim_host_net_heal(void);
 void sim_host_net_partition(void);
 /* Isolates host i both ways. */

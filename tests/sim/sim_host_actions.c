@@ -66,16 +66,6 @@ void sim_host_conf_of(int i, int g, sim_conf *c)
                     "raftc_conf_state_decode", i);
 }
 
-static uint64_t pick(const uint64_t *v, size_t n, uint64_t avoid)
-{
-    uint64_t c[SIM_MAX_IDS];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] != avoid)
-            c[k++] = v[i];
-    return k ? c[sim_below(k)] : 0;
-}
-
 static void action_confchange(void)
 {
     int g = (int)sim_below((uint64_t)H.n_groups);
@@ -119,21 +109,21 @@ static void action_confchange(void)
         if (c.n_learners == 0)
             return;
         type = sim_below(2) ? RAFTC_CC_ADD_NODE : RAFTC_CC_REMOVE_NODE;
-        id = pick(c.learners, c.n_learners, 0);
+        id = sim_pick(c.learners, c.n_learners, 0);
         what = type == RAFTC_CC_ADD_NODE ? "promote learner" : "remove learner";
         break;
     case 2: /* demote a voter */
         if (c.n_voters <= SIM_MIN_VOTERS)
             return;
         type = RAFTC_CC_ADD_LEARNER_NODE;
-        id = pick(c.voters, c.n_voters, (uint64_t)l + 1);
+        id = sim_pick(c.voters, c.n_voters, (uint64_t)l + 1);
         what = "demote voter";
         break;
     default: /* remove a voter, now and then the leader itself */
         if (c.n_voters <= SIM_MIN_VOTERS)
             return;
         type = RAFTC_CC_REMOVE_NODE;
-        id = sim_chance(150) ? (uint64_t)l + 1 : pick(c.voters, c.n_voters, (uint64_t)l + 1);
+        id = sim_chance(150) ? (uint64_t)l + 1 : sim_pick(c.voters, c.n_voters, (uint64_t)l + 1);
         what = "remove voter";
         break;
     }
@@ -166,7 +156,7 @@ static void action_transfer(void)
         return;
     sim_conf c;
     sim_host_conf_of(l, g, &c);
-    uint64_t target = pick(c.voters, c.n_voters, (uint64_t)l + 1);
+    uint64_t target = sim_pick(c.voters, c.n_voters, (uint64_t)l + 1);
     if (target == 0)
         return;
     int rc = raftc_node_transfer_leader(sim_host_node(l, g), target);
@@ -219,7 +209,7 @@ void sim_host_membership_gc(void)
         sim_host_status(l, g, st);
         sh_replica *lr = &H.hosts[l].r[g];
         if (raftc_memstorage_last_index(&last, lr->disk) != RAFTC_OK ||
-            st[RAFTC_ST_COMMIT] != last || lr->applied != last)
+            st[RAFTC_ST_COMMIT] != last || lr->sm.applied != last)
             continue;
         bool newest = true;
         for (int i = 0; i < H.n_hosts && newest; i++) {

@@ -21,12 +21,6 @@
 
 #include "sim_host.h"
 
-static uint64_t entry_hash(int type, const uint8_t *data, size_t len)
-{
-    uint64_t t = (uint64_t)type;
-    return sim_hash(sim_hash(0, &t, sizeof t), data, len);
-}
-
 static sim_commit *commit_at(int g, uint64_t index)
 {
     sh_group *gr = &H.groups[g];
@@ -48,12 +42,7 @@ static uint64_t max_term(int g)
             sim_host_status(i, g, st);
             term = st[RAFTC_ST_TERM];
         } else {
-            raftc_sink_reset(S.sk_a);
-            const uint8_t *hs;
-            size_t len;
-            if (raftc_memstorage_initial_state(S.sk_a, NULL, r->disk) == RAFTC_OK &&
-                raftc_sink_get(&hs, &len, S.sk_a, 0) == RAFTC_OK)
-                raftc_hard_state_decode(&term, NULL, NULL, hs, len);
+            sim_storage_hard_state(r->disk, &term, NULL, NULL);
         }
         if (term > max)
             max = term;
@@ -61,54 +50,12 @@ static uint64_t max_term(int g)
     return max;
 }
 
-/* ---- (group, index, term) table ---- */
-
-static size_t ent_slot(uint64_t group, uint64_t index, uint64_t term)
-{
-    size_t mask = H.cap_ents - 1;
-    size_t h = (size_t)((index * 0x9e3779b97f4a7c15ULL) ^ (term * 0xc2b2ae3d27d4eb4fULL) ^
-                        (group * 0x165667b19e3779f9ULL));
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        sim_ent_key *k = &H.ents[i];
-        if (!k->used || (k->index == index && k->term == term && H.ent_group[i] == group))
-            return i;
-    }
-}
-
-static size_t ent_lookup(uint64_t group, uint64_t index, uint64_t term)
-{
-    if ((H.n_ents + 1) * 2 > H.cap_ents) {
-        sim_ent_key *old = H.ents;
-        uint64_t *old_g = H.ent_group;
-        size_t old_cap = H.cap_ents;
-        H.cap_ents = old_cap ? old_cap * 2 : 4096;
-        H.ents = calloc(H.cap_ents, sizeof *H.ents);
-        H.ent_group = calloc(H.cap_ents, sizeof *H.ent_group);
-        if (H.ents == NULL || H.ent_group == NULL)
-            sim_fail("out of memory");
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].used) {
-                size_t k = ent_slot(old_g[i], old[i].index, old[i].term);
-                H.ents[k] = old[i];
-                H.ent_group[k] = old_g[i];
-            }
-        free(old);
-        free(old_g);
-    }
-    return ent_slot(group, index, term);
-}
-
 void sim_host_check_persisted(int i, int g, const uint8_t *const *ents, const size_t *lens,
                               size_t n)
 {
     sh_replica *r = &H.hosts[i].r[g];
     uint64_t commit = 0;
-    raftc_sink_reset(S.sk_a);
-    sim_host_ck(raftc_memstorage_initial_state(S.sk_a, NULL, r->disk), "initial_state", i);
-    const uint8_t *hs;
-    size_t hs_len;
-    if (raftc_sink_get(&hs, &hs_len, S.sk_a, 0) == RAFTC_OK)
-        raftc_hard_state_decode(NULL, NULL, &commit, hs, hs_len);
+    sim_host_ck(sim_storage_hard_state(r->disk, NULL, NULL, &commit), "initial_state", i);
     uint64_t gid = H.groups[g].id, prev_term = 0;
     bool prev_known = false;
     for (size_t k = 0; k < n; k++) {
@@ -120,9 +67,8 @@ void sim_host_check_persisted(int i, int g, const uint8_t *const *ents, const si
                     "raftc_entry_decode", i);
         if (k == 0 && index > 0)
             prev_known = raftc_memstorage_term(&prev_term, r->disk, index - 1) == RAFTC_OK;
-        uint64_t h = entry_hash(type, data, dlen);
-        size_t slot = ent_lookup(gid, index, term);
-        sim_ent_key *key = &H.ents[slot];
+        uint64_t h = sim_ents_hash(type, data, dlen);
+        sim_ent_key *key = sim_ents_lookup(&H.ents, gid, index, term);
         if (key->used) {
             if (key->hash != h)
                 sim_fail("log matching: h%d g%d persisted a different entry at index %llu term "
@@ -134,13 +80,7 @@ void sim_host_check_persisted(int i, int g, const uint8_t *const *ents, const si
                          i + 1, g + 1, (unsigned long long)term, (unsigned long long)index,
                          (unsigned long long)prev_term, (unsigned long long)key->prev_term);
         } else if (prev_known) {
-            key->used = true;
-            key->index = index;
-            key->term = term;
-            key->hash = h;
-            key->prev_term = prev_term;
-            H.ent_group[slot] = gid;
-            H.n_ents++;
+            sim_ents_record(&H.ents, key, gid, index, term, h, prev_term);
         }
         sim_commit *c = commit_at(g, index);
         if (index <= commit && c->set && c->term != term)
@@ -157,7 +97,7 @@ void sim_host_check_apply(int i, int g, uint64_t index, uint64_t term, int type,
                           const uint8_t *data, size_t len)
 {
     sh_group *gr = &H.groups[g];
-    uint64_t h = entry_hash(type, data, len);
+    uint64_t h = sim_ents_hash(type, data, len);
     uint64_t id = type == RAFTC_ENTRY_NORMAL ? sim_payload_id(data, len) : 0;
     if (S.opts.inject && strcmp(S.opts.inject, "diverge") == 0 && i == 1 && index == 12)
         h ^= 1;
@@ -201,9 +141,9 @@ void sim_host_check_sm_restore(int i, int g)
     const sh_replica *r = &H.hosts[i].r[g];
     const sh_group *gr = &H.groups[g];
     uint64_t prev = 0;
-    for (size_t k = 0; k < r->n_sm; k++) {
-        sim_pair p = r->sm[k];
-        if (p.index <= prev || p.index > r->applied)
+    for (size_t k = 0; k < r->sm.n; k++) {
+        sim_pair p = r->sm.pairs[k];
+        if (p.index <= prev || p.index > r->sm.applied)
             sim_fail("h%d g%d: state machine snapshot out of order at payload %llu", i + 1,
                      g + 1, (unsigned long long)p.id);
         prev = p.index;
@@ -320,30 +260,30 @@ void sim_host_check_final(void)
         if (l < 0)
             sim_fail("final: group %d has no leader", g + 1);
         const sh_replica *lr = &H.hosts[l].r[g];
-        if (lr->applied < gr->max_committed)
+        if (lr->sm.applied < gr->max_committed)
             sim_fail("committed entry lost: g%d's leader h%d applied %llu, index %llu was "
                      "applied before",
-                     g + 1, l + 1, (unsigned long long)lr->applied,
+                     g + 1, l + 1, (unsigned long long)lr->sm.applied,
                      (unsigned long long)gr->max_committed);
         for (int i = 0; i < H.n_hosts; i++) {
             const sh_replica *r = &H.hosts[i].r[g];
-            if (!r->exists || !(gr->latest_members & (1u << i)) || r->applied != lr->applied)
+            if (!r->exists || !(gr->latest_members & (1u << i)) || r->sm.applied != lr->sm.applied)
                 continue;
             /* same applied index: the same payloads, each once, at the same indexes (the
              * snapshot-restored prefix included) */
-            if (r->n_sm != lr->n_sm ||
-                (r->n_sm > 0 && memcmp(r->sm, lr->sm, r->n_sm * sizeof(sim_pair)) != 0))
+            if (r->sm.n != lr->sm.n ||
+                (r->sm.n > 0 && memcmp(r->sm.pairs, lr->sm.pairs, r->sm.n * sizeof(sim_pair)) != 0))
                 sim_fail("final: g%d h%d's state machine differs from its leader h%d's at "
                          "applied %llu (%zu vs %zu payloads)",
-                         g + 1, i + 1, l + 1, (unsigned long long)r->applied, r->n_sm, lr->n_sm);
-            for (size_t k = 0; k < r->n_sm; k++) {
-                uint64_t id = r->sm[k].id;
-                uint64_t tagged = ((uint64_t)(g + 1) << 56) | r->sm[k].index;
+                         g + 1, i + 1, l + 1, (unsigned long long)r->sm.applied, r->sm.n, lr->sm.n);
+            for (size_t k = 0; k < r->sm.n; k++) {
+                uint64_t id = r->sm.pairs[k].id;
+                uint64_t tagged = ((uint64_t)(g + 1) << 56) | r->sm.pairs[k].index;
                 if (id >= S.cap_id_index || S.id_index[id] != tagged)
                     sim_fail("exactly-once: g%d h%d holds payload %llu at index %llu, applied "
                              "elsewhere at another index",
                              g + 1, i + 1, (unsigned long long)id,
-                             (unsigned long long)r->sm[k].index);
+                             (unsigned long long)r->sm.pairs[k].index);
             }
         }
     }
@@ -355,6 +295,5 @@ void sim_host_check_free(void)
         free(H.groups[g].commits);
         free(H.groups[g].term_leader);
     }
-    free(H.ents);
-    free(H.ent_group);
+    sim_ents_free(&H.ents);
 }

@@ -18,13 +18,6 @@
 
 #include "sim_host.h"
 
-void sim_host_net_clear(void)
-{
-    for (size_t i = 0; i < H.n_net; i++)
-        free(H.net[i].buf);
-    H.n_net = 0;
-}
-
 void sim_host_net_heal(void)
 {
     memset(H.blocked, 0, sizeof H.blocked);
@@ -143,13 +136,13 @@ static int message_type(const uint8_t *msg, uint64_t len)
 }
 
 /* Reports every MsgSnap of the envelope to its sender with status. */
-static void report_snapshots(const sh_env *e, int status)
+static void report_snapshots(const sim_msg *e, int status)
 {
     const uint8_t *p = e->buf, *end = e->buf + e->len, *msg;
     uint64_t group, len;
     while (next_message(&p, end, &group, &msg, &len))
         if (message_type(msg, len) == RAFTC_MSG_SNAP)
-            report(e->from, e->to, group, status);
+            report((int)e->from, (int)e->to, group, status);
 }
 
 /* Whether the envelope holds a proposal (MsgProp) forwarded to a leader. */
@@ -167,7 +160,7 @@ static bool has_proposal(const uint8_t *buf, size_t len)
 
 #define SH_REPLAY_RING 64
 
-static sh_env replay_ring[SH_REPLAY_RING];
+static sim_msg replay_ring[SH_REPLAY_RING];
 static size_t replay_n;
 sh_hostile_totals sh_hostile_total;
 
@@ -177,11 +170,11 @@ static void hostile_refused(int to, int rc, const char *what)
         sim_fail("hostile: h%d accepted %s (%s)", to + 1, what, raftc_strerror(rc));
 }
 
-static void hostile_after(const sh_env *e)
+static void hostile_after(const sim_msg *e)
 {
     if (!S.p.hostile_pm || !sim_chance(S.p.hostile_pm > 1000 ? 1000 : S.p.hostile_pm))
         return;
-    sh_env *slot = &replay_ring[replay_n++ % SH_REPLAY_RING];
+    sim_msg *slot = &replay_ring[replay_n++ % SH_REPLAY_RING];
     free(slot->buf);
     *slot = *e;
     slot->buf = sim_xmalloc(e->len);
@@ -189,22 +182,23 @@ static void hostile_after(const sh_env *e)
     switch (sim_below(3)) {
     case 0: { /* replay an old genuine envelope to its destination */
         size_t n = replay_n < SH_REPLAY_RING ? replay_n : SH_REPLAY_RING;
-        const sh_env *old = &replay_ring[sim_below(n)];
+        const sim_msg *old = &replay_ring[sim_below(n)];
         /* (not one holding a forwarded proposal: raft does not dedupe those, the client layer
          * would) */
-        if (!sim_host_up(old->to) || H.blocked[old->from][old->to] ||
+        int from = (int)old->from, to = (int)old->to;
+        if (!sim_host_up(to) || H.blocked[from][to] ||
             has_proposal(old->buf, old->len))
             return;
-        int rc = raftc_host_step(H.hosts[old->to].h, old->buf, old->len);
+        int rc = raftc_host_step(H.hosts[to].h, old->buf, old->len);
         if (rc != RAFTC_OK && rc != RAFTC_EPROPOSAL_DROPPED && rc != RAFTC_ESTEP_PEER_NOT_FOUND)
-            sim_host_ck(rc, "raftc_host_step (replayed envelope)", old->to);
-        sim_trace("HOSTILE replayed an envelope h%d->h%d", old->from + 1, old->to + 1);
+            sim_host_ck(rc, "raftc_host_step (replayed envelope)", to);
+        sim_trace("HOSTILE replayed an envelope h%d->h%d", from + 1, to + 1);
         H.hostile.replayed++;
         break;
     }
     case 1: { /* a genuine envelope to a host it is not addressed to */
         int to = (int)sim_below((uint64_t)H.n_hosts);
-        if (to == e->to || !sim_host_up(to))
+        if ((uint64_t)to == e->to || !sim_host_up(to))
             return;
         hostile_refused(to, raftc_host_step(H.hosts[to].h, e->buf, e->len),
                         "an envelope addressed to another host");
@@ -241,33 +235,17 @@ void sim_host_hostile_end_run(void)
 
 /* ---- send and deliver ---- */
 
-static uint64_t delay(void)
-{
-    if (!S.opts.reorder || S.healing)
-        return 2;
-    if (sim_chance(30))
-        return 1 + sim_below((uint64_t)S.p.max_delay * 4);
-    return 1 + sim_below((uint64_t)S.p.max_delay);
-}
-
 static void push(const uint8_t *buf, size_t len, int from, int to)
 {
-    sim_grow((void **)&H.net, &H.cap_net, H.n_net + 1, sizeof(sh_env));
-    sh_env *e = &H.net[H.n_net++];
-    e->buf = sim_xmalloc(len);
-    memcpy(e->buf, buf, len);
-    e->len = len;
-    e->from = from;
-    e->to = to;
-    e->at = S.now + delay();
-    e->seq = H.seq++;
+    sim_queue_push(&H.net, buf, len, (uint64_t)from, (uint64_t)to, 0, S.now + sim_queue_delay());
 }
 
-static void drop(const sh_env *e, const char *why)
+static void drop(const sim_msg *e, const char *why)
 {
     H.n_env_dropped++;
     S.n_dropped++;
-    sim_trace("net DROP envelope h%d->h%d (%zu bytes, %s)", e->from + 1, e->to + 1, e->len, why);
+    sim_trace("net DROP envelope h%d->h%d (%zu bytes, %s)", (int)e->from + 1, (int)e->to + 1,
+              e->len, why);
     report_snapshots(e, RAFTC_SNAPSHOT_FAILURE);
 }
 
@@ -276,7 +254,7 @@ void sim_host_net_send(int from, uint64_t to, const uint8_t *buf, size_t len)
     if (to == 0 || to > (uint64_t)H.n_hosts || (int)to - 1 == from)
         sim_fail("h%d sent an envelope to node %llu", from + 1, (unsigned long long)to);
     H.n_envelopes++;
-    sh_env e = {(uint8_t *)buf, len, from, (int)to - 1, 0, 0};
+    sim_msg e = {(uint8_t *)buf, len, (uint64_t)from, to - 1, 0, 0, 0};
     if (!S.healing && S.opts.loss && sim_chance(S.p.loss_pm)) {
         drop(&e, "loss");
         return;
@@ -289,55 +267,29 @@ void sim_host_net_send(int from, uint64_t to, const uint8_t *buf, size_t len)
         push(buf, len, from, (int)to - 1);
 }
 
-static int cmp_env(const void *a, const void *b)
+static void deliver(sim_msg *e)
 {
-    const sh_env *x = a, *y = b;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static void deliver(sh_env *e)
-{
-    if (!sim_host_up(e->to)) {
+    int from = (int)e->from, to = (int)e->to;
+    if (!sim_host_up(to)) {
         drop(e, "destination down");
         return;
     }
-    if (H.blocked[e->from][e->to]) {
+    if (H.blocked[from][to]) {
         drop(e, "partition");
         return;
     }
     S.n_delivered++;
-    sim_trace("deliver envelope h%d->h%d (%zu bytes)", e->from + 1, e->to + 1, e->len);
-    int rc = raftc_host_step(H.hosts[e->to].h, e->buf, e->len);
+    sim_trace("deliver envelope h%d->h%d (%zu bytes)", from + 1, to + 1, e->len);
+    int rc = raftc_host_step(H.hosts[to].h, e->buf, e->len);
     if (rc != RAFTC_OK && rc != RAFTC_EPROPOSAL_DROPPED && rc != RAFTC_ESTEP_PEER_NOT_FOUND)
-        sim_host_ck(rc, "raftc_host_step", e->to);
+        sim_host_ck(rc, "raftc_host_step", to);
     report_snapshots(e, RAFTC_SNAPSHOT_FINISH);
     hostile_after(e);
 }
 
 void sim_host_net_deliver_due(void)
 {
-    size_t n_due = 0;
-    for (size_t i = 0; i < H.n_net; i++)
-        n_due += H.net[i].at <= S.now;
-    if (n_due == 0)
-        return;
-    sh_env *due = sim_xmalloc(n_due * sizeof *due);
-    size_t k = 0, keep = 0;
-    for (size_t i = 0; i < H.n_net; i++) {
-        if (H.net[i].at <= S.now)
-            due[k++] = H.net[i];
-        else
-            H.net[keep++] = H.net[i];
-    }
-    H.n_net = keep;
-    qsort(due, n_due, sizeof *due, cmp_env);
-    for (size_t i = 0; i < n_due; i++) {
-        deliver(&due[i]);
-        free(due[i].buf);
-    }
-    free(due);
+    sim_queue_deliver_due(&H.net, S.now, deliver);
 }
 
 void sim_host_net_isolate(int v)

@@ -195,12 +195,11 @@ static void cleanup_run(void)
         sim_slot_free(&S.slots[i]);
     if (S.opts.disk)
         sim_disk_end_run();
-    sim_net_clear();
-    free(S.net);
+    sim_queue_free(&S.net);
     free(S.commits);
     free(S.id_index);
     free(S.term_leader);
-    free(S.ents);
+    sim_ents_free(&S.ents);
     free(S.reads);
     sim_trace_clear();
 }
@@ -229,7 +228,7 @@ static void trace_status(void)
                   (unsigned long long)st[RAFTC_ST_TERM],
                   (unsigned long long)st[RAFTC_ST_LEAD],
                   (unsigned long long)st[RAFTC_ST_COMMIT],
-                  (unsigned long long)s->applied, cfg ? cfg : "-");
+                  (unsigned long long)s->sm.applied, cfg ? cfg : "-");
         raftc_free(cfg);
         char *pr = NULL;
         if (s->node != NULL && raftc_node_status_progress(&pr, s->node) == RAFTC_OK &&
@@ -332,7 +331,7 @@ static bool converged(void)
         if (s->state == SLOT_DOWN)
             return false;
         if (s->state == SLOT_UP && sim_conf_has(&c, s->id) &&
-            s->applied != st[RAFTC_ST_COMMIT] && !sim_stranded(s, st[RAFTC_ST_TERM]))
+            s->sm.applied != st[RAFTC_ST_COMMIT] && !sim_stranded(s, st[RAFTC_ST_TERM]))
             return false;
     }
     return true;

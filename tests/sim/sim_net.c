@@ -13,13 +13,6 @@
 
 #include "sim.h"
 
-void sim_net_clear(void)
-{
-    for (size_t i = 0; i < S.n_net; i++)
-        free(S.net[i].buf);
-    S.n_net = 0;
-}
-
 void sim_net_heal(void)
 {
     memset(S.blocked, 0, sizeof S.blocked);
@@ -47,32 +40,6 @@ static void drop(const sim_msg *m, const char *why)
         report_snapshot(m->from, m->to, RAFTC_SNAPSHOT_FAILURE);
 }
 
-static void push(const uint8_t *buf, size_t len, uint64_t from, uint64_t to, int type,
-                 uint64_t delay)
-{
-    sim_grow((void **)&S.net, &S.cap_net, S.n_net + 1, sizeof(sim_msg));
-    sim_msg *m = &S.net[S.n_net++];
-    m->buf = sim_xmalloc(len);
-    memcpy(m->buf, buf, len);
-    m->len = len;
-    m->from = from;
-    m->to = to;
-    m->type = type;
-    m->at = S.now + delay;
-    m->seq = S.msg_seq++;
-}
-
-static uint64_t delay(void)
-{
-    /* Without reordering, and while healed, every link is FIFO with a fixed latency. */
-    if (!S.opts.reorder || S.healing)
-        return 2;
-    /* Mostly short, sometimes long (a late heartbeat or a stale append). */
-    if (sim_chance(30))
-        return 1 + sim_below((uint64_t)S.p.max_delay * 4);
-    return 1 + sim_below((uint64_t)S.p.max_delay);
-}
-
 void sim_net_send(uint64_t from, const uint8_t *buf, size_t len)
 {
     uint64_t info[RAFTC_MF_COUNT];
@@ -87,19 +54,11 @@ void sim_net_send(uint64_t from, const uint8_t *buf, size_t len)
         drop(&m, "loss");
         return;
     }
-    push(buf, len, from, m.to, type, delay());
+    sim_queue_push(&S.net, buf, len, from, m.to, type, S.now + sim_queue_delay());
     /* A duplicated MsgProp would be a second proposal (raft does not dedupe them); the
      * application's client layer would, so proposals are not duplicated. */
     if (!S.healing && S.opts.dup && type != RAFTC_MSG_PROP && sim_chance(S.p.dup_pm))
-        push(buf, len, from, m.to, type, delay());
-}
-
-static int cmp_msg(const void *a, const void *b)
-{
-    const sim_msg *x = a, *y = b;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+        sim_queue_push(&S.net, buf, len, from, m.to, type, S.now + sim_queue_delay());
 }
 
 static void deliver(sim_msg *m)
@@ -127,27 +86,7 @@ static void deliver(sim_msg *m)
 
 void sim_net_deliver_due(void)
 {
-    size_t n_due = 0;
-    for (size_t i = 0; i < S.n_net; i++)
-        n_due += S.net[i].at <= S.now;
-    if (n_due == 0)
-        return;
-    sim_msg *due = sim_xmalloc(n_due * sizeof *due);
-    size_t k = 0, keep = 0;
-    for (size_t i = 0; i < S.n_net; i++) {
-        if (S.net[i].at <= S.now)
-            due[k++] = S.net[i];
-        else
-            S.net[keep++] = S.net[i];
-    }
-    S.n_net = keep;
-    qsort(due, n_due, sizeof *due, cmp_msg);
-    for (size_t i = 0; i < n_due; i++) {
-        deliver(&due[i]);
-        free(due[i].buf);
-        due[i].buf = NULL;
-    }
-    free(due);
+    sim_queue_deliver_due(&S.net, S.now, deliver);
 }
 
 void sim_net_partition(void)

@@ -77,25 +77,32 @@ static int cb_last_index(void *ud, uint64_t *index)
     return raftc_memstorage_last_index(index, ((sim_slot *)ud)->ms);
 }
 
-static uint8_t *sm_encode(const sim_slot *s, size_t *len);
+/* Creates s's storage snapshot of its state machine at its applied index (disk or memory
+ * storage); returns the storage's code. */
+static int create_snapshot(sim_slot *s)
+{
+    const sim_sm *sm = &s->sm;
+    size_t len;
+    uint8_t *data = sim_sm_encode(sm, &len);
+    int rc = s->ds != NULL
+                 ? raftc_diskstorage_create_snapshot(NULL, s->ds, sm->applied, sm->conf_state,
+                                                     sm->conf_state_len, data, len)
+                 : raftc_memstorage_create_snapshot(NULL, s->ms, sm->applied, sm->conf_state,
+                                                    sm->conf_state_len, data, len);
+    free(data);
+    return rc;
+}
 
 static int cb_snapshot(void *ud, raftc_sink *out)
 {
     sim_slot *s = ud;
     if (S.opts.snapshot && !S.healing && sim_chance(100))
         return RAFTC_ESNAP_TEMP_UNAVAILABLE;
-    if (s->applied > s->snap_index && s->conf_state_len > 0) {
-        size_t len;
-        uint8_t *data = sm_encode(s, &len);
-        int rc = s->ds != NULL
-                     ? raftc_diskstorage_create_snapshot(NULL, s->ds, s->applied, s->conf_state,
-                                                         s->conf_state_len, data, len)
-                     : raftc_memstorage_create_snapshot(NULL, s->ms, s->applied, s->conf_state,
-                                                        s->conf_state_len, data, len);
-        free(data);
+    if (s->sm.applied > s->sm.snap_index && s->sm.conf_state_len > 0) {
+        int rc = create_snapshot(s);
         if (rc != RAFTC_OK)
             return rc;
-        s->snap_index = s->applied;
+        s->sm.snap_index = s->sm.applied;
     }
     return raftc_memstorage_snapshot(out, s->ms);
 }
@@ -104,19 +111,10 @@ void sim_node_start(sim_slot *s)
 {
     raftc_config *cfg = NULL;
     sim_ck(raftc_config_new(&cfg), "raftc_config_new", s);
+    sim_config_set_params(cfg, s->id, s->incarnation);
     raftc_config_set_u64(cfg, RAFTC_OPT_ID, s->id);
-    raftc_config_set_u64(cfg, RAFTC_OPT_ELECTION_TICK, (uint64_t)S.p.election);
-    raftc_config_set_u64(cfg, RAFTC_OPT_HEARTBEAT_TICK, (uint64_t)S.p.heartbeat);
-    raftc_config_set_u64(cfg, RAFTC_OPT_APPLIED, s->applied);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_SIZE_PER_MSG, S.p.max_size_per_msg);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_INFLIGHT_MSGS, S.p.max_inflight);
-    raftc_config_set_u64(cfg, RAFTC_OPT_MAX_COMMITTED_SIZE_PER_READY, S.p.max_committed_size);
-    raftc_config_set_bool(cfg, RAFTC_OPT_CHECK_QUORUM, S.p.check_quorum);
-    raftc_config_set_bool(cfg, RAFTC_OPT_PRE_VOTE, S.p.pre_vote);
-    raftc_config_set_bool(cfg, RAFTC_OPT_STEP_DOWN_ON_REMOVAL, S.p.step_down_on_removal);
+    raftc_config_set_u64(cfg, RAFTC_OPT_APPLIED, s->sm.applied);
     raftc_config_set_bool(cfg, RAFTC_OPT_ASYNC_STORAGE_WRITES, S.opts.async_writes);
-    raftc_config_set_u64(cfg, RAFTC_OPT_RAND_SEED,
-                         S.opts.seed * 1000003ULL + s->id * 7919ULL + s->incarnation);
     raftc_config_set_logger(cfg, log_line, s);
     raftc_storage_callbacks cbs = {sizeof cbs, s,           cb_initial_state, cb_entries,
                                    cb_term,     cb_first_index, cb_last_index,  cb_snapshot};
@@ -126,7 +124,7 @@ void sim_node_start(sim_slot *s)
     raftc_config_free(cfg);
     if (rc != RAFTC_OK)
         sim_fail("raftc_node_new(n%llu, applied=%llu): %s", (unsigned long long)s->id,
-                 (unsigned long long)s->applied, err ? err : raftc_strerror(rc));
+                 (unsigned long long)s->sm.applied, err ? err : raftc_strerror(rc));
     s->state = SLOT_UP;
 }
 
@@ -145,13 +143,10 @@ sim_slot *sim_node_add(void)
     return s;
 }
 
+/* What a crash loses from memory: the state machine and the reads waiting for it. */
 static void sm_clear(sim_slot *s)
 {
-    s->n_sm = 0;
-    s->applied = 0;
-    free(s->conf_state);
-    s->conf_state = NULL;
-    s->conf_state_len = 0;
+    sim_sm_clear(&s->sm);
     s->n_reads = 0;
 }
 
@@ -164,9 +159,7 @@ void sim_slot_free(sim_slot *s)
     raftc_memstorage_free(s->ms);
     s->ms = NULL;
     sm_clear(s);
-    free(s->sm);
-    s->sm = NULL;
-    s->cap_sm = 0;
+    sim_sm_free(&s->sm);
     free(s->reads);
     s->reads = NULL;
     s->cap_reads = 0;
@@ -175,7 +168,7 @@ void sim_slot_free(sim_slot *s)
 void sim_node_crash(sim_slot *s)
 {
     sim_trace("n%llu CRASH (applied %llu lost from memory)", (unsigned long long)s->id,
-              (unsigned long long)s->applied);
+              (unsigned long long)s->sm.applied);
     raftc_node_free(s->node);
     s->node = NULL;
     sm_clear(s);
@@ -192,63 +185,13 @@ void sim_node_retire(sim_slot *s, const char *why)
     s->state = SLOT_RETIRED;
 }
 
-/* State machine snapshot data: u64 applied, u64 n, n x (u64 index, u64 payload id). */
-static uint8_t *sm_encode(const sim_slot *s, size_t *len)
-{
-    *len = 16 + s->n_sm * 16;
-    uint8_t *buf = sim_xmalloc(*len);
-    uint64_t hdr[2] = {s->applied, (uint64_t)s->n_sm};
-    memcpy(buf, hdr, 16);
-    if (s->n_sm > 0)
-        memcpy(buf + 16, s->sm, s->n_sm * 16);
-    return buf;
-}
-
-static void sm_push(sim_slot *s, uint64_t index, uint64_t id)
-{
-    sim_grow((void **)&s->sm, &s->cap_sm, s->n_sm + 1, sizeof(sim_pair));
-    s->sm[s->n_sm].index = index;
-    s->sm[s->n_sm].id = id;
-    s->n_sm++;
-}
-
 /* Restores the state machine from a raftpb Snapshot (data + conf state). */
 void sim_node_sm_restore(sim_slot *s, const uint8_t *snap, size_t snap_len)
 {
-    uint64_t index = 0, term = 0;
-    raftc_sink_reset(S.sk_b);
-    raftc_sink_reset(S.sk_c);
-    sim_ck(raftc_snapshot_decode(&index, &term, S.sk_b, S.sk_c, snap, snap_len),
-           "raftc_snapshot_decode", s);
-    sm_clear(s);
-    s->applied = index;
-    s->snap_index = index;
-    const uint8_t *p;
-    size_t n;
-    if (raftc_sink_count(S.sk_b) > 0 && raftc_sink_get(&p, &n, S.sk_b, 0) == RAFTC_OK && n > 0) {
-        s->conf_state = sim_xmalloc(n);
-        memcpy(s->conf_state, p, n);
-        s->conf_state_len = n;
-    }
-    if (raftc_sink_count(S.sk_c) > 0 && raftc_sink_get(&p, &n, S.sk_c, 0) == RAFTC_OK && n > 0) {
-        uint64_t hdr[2];
-        if (n < 16)
-            sim_fail("n%llu: snapshot %llu has malformed state machine data",
-                     (unsigned long long)s->id, (unsigned long long)index);
-        memcpy(hdr, p, 16);
-        if (hdr[0] != index || n != 16 + hdr[1] * 16)
-            sim_fail("n%llu: snapshot at index %llu carries state machine data of index %llu",
-                     (unsigned long long)s->id, (unsigned long long)index,
-                     (unsigned long long)hdr[0]);
-        for (uint64_t i = 0; i < hdr[1]; i++) {
-            sim_pair pr;
-            memcpy(&pr, p + 16 + i * 16, 16);
-            sm_push(s, pr.index, pr.id);
-        }
-    } else if (index > 0) {
-        sim_fail("n%llu: snapshot at index %llu has no state machine data",
-                 (unsigned long long)s->id, (unsigned long long)index);
-    }
+    char who[32];
+    snprintf(who, sizeof who, "n%llu", (unsigned long long)s->id);
+    sim_ck(sim_sm_restore(&s->sm, who, snap, snap_len), "raftc_snapshot_decode", s);
+    s->n_reads = 0;
     sim_check_sm_restore(s);
 }
 
@@ -266,11 +209,11 @@ void sim_node_restart(sim_slot *s)
     s->incarnation++;
     S.n_restarts++;
     sim_trace("n%llu RESTART from storage (snapshot/applied %llu)", (unsigned long long)s->id,
-              (unsigned long long)s->applied);
+              (unsigned long long)s->sm.applied);
     sim_node_start(s);
     uint64_t last = 0;
     sim_ck(raftc_memstorage_last_index(&last, s->ms), "last_index", s);
-    if (s->initial && last == 0 && s->snap_index == 0) {
+    if (s->initial && last == 0 && s->sm.snap_index == 0) {
         /* It crashed before its bootstrap Ready was persisted: bootstrap again. */
         uint64_t peers[SIM_MAX_LIVE];
         for (int i = 0; i < S.p.nodes; i++)
@@ -282,31 +225,25 @@ void sim_node_restart(sim_slot *s)
 
 void sim_node_snapshot(sim_slot *s)
 {
-    if (s->node == NULL || s->applied <= s->snap_index || s->conf_state_len == 0)
+    if (s->node == NULL || s->sm.applied <= s->sm.snap_index || s->sm.conf_state_len == 0)
         return;
-    size_t len;
-    uint8_t *data = sm_encode(s, &len);
-    int rc = s->ds != NULL
-                 ? raftc_diskstorage_create_snapshot(NULL, s->ds, s->applied, s->conf_state,
-                                                     s->conf_state_len, data, len)
-                 : raftc_memstorage_create_snapshot(NULL, s->ms, s->applied, s->conf_state,
-                                                    s->conf_state_len, data, len);
-    free(data);
+    int rc = create_snapshot(s);
     if (s->ds != NULL)
         sim_disk_check(s, rc, "raftc_diskstorage_create_snapshot");
     sim_ck(rc, "raftc_memstorage_create_snapshot", s);
-    s->snap_index = s->applied;
+    s->sm.snap_index = s->sm.applied;
     uint64_t first = 0;
     sim_ck(raftc_memstorage_first_index(&first, s->ms), "first_index", s);
-    uint64_t keep = sim_below(s->applied < 40 ? s->applied : 40);
-    uint64_t c = s->applied - keep;
+    uint64_t keep = sim_below(s->sm.applied < 40 ? s->sm.applied : 40);
+    uint64_t c = s->sm.applied - keep;
     if (c > first - 1 && c >= 1)
         sim_ck(s->ds != NULL ? raftc_diskstorage_compact(s->ds, c)
                              : raftc_memstorage_compact(s->ms, c),
                "raftc_memstorage_compact", s);
     S.n_snapshots++;
     sim_trace("n%llu SNAPSHOT at %llu, compacted to %llu", (unsigned long long)s->id,
-              (unsigned long long)s->applied, (unsigned long long)(c > first - 1 ? c : first - 1));
+              (unsigned long long)s->sm.applied,
+              (unsigned long long)(c > first - 1 ? c : first - 1));
 }
 
 static void send_range(sim_slot *s, raftc_ready *rd, uint64_t lo, uint64_t hi)
@@ -326,11 +263,11 @@ void sim_node_apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
     const uint8_t *data;
     size_t dlen;
     sim_ck(raftc_entry_decode(&term, &index, &type, &data, &dlen, buf, len), "raftc_entry_decode", s);
-    if (index != s->applied + 1)
+    if (index != s->sm.applied + 1)
         sim_fail("n%llu: committed entry %llu/%llu handed out with applied=%llu (expected index "
                  "%llu)",
                  (unsigned long long)s->id, (unsigned long long)term, (unsigned long long)index,
-                 (unsigned long long)s->applied, (unsigned long long)(s->applied + 1));
+                 (unsigned long long)s->sm.applied, (unsigned long long)(s->sm.applied + 1));
     sim_check_apply(s, index, term, type, data, dlen);
     if (type == RAFTC_ENTRY_CONF_CHANGE || type == RAFTC_ENTRY_CONF_CHANGE_V2) {
         int kind = type == RAFTC_ENTRY_CONF_CHANGE ? RAFTC_CC_V1 : RAFTC_CC_V2;
@@ -340,10 +277,7 @@ void sim_node_apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
         const uint8_t *cs;
         size_t cs_len;
         sim_ck(raftc_sink_get(&cs, &cs_len, S.sk_a, 0), "conf state item", s);
-        free(s->conf_state);
-        s->conf_state = sim_xmalloc(cs_len);
-        memcpy(s->conf_state, cs, cs_len);
-        s->conf_state_len = cs_len;
+        sim_sm_set_conf_state(&s->sm, cs, cs_len);
         sim_note_config(index, cs, cs_len);
         char *text = NULL;
         raftc_conf_state_describe(&text, cs, cs_len);
@@ -354,9 +288,9 @@ void sim_node_apply_entry(sim_slot *s, const uint8_t *buf, size_t len)
     } else {
         uint64_t id = sim_payload_id(data, dlen);
         if (id != 0)
-            sm_push(s, index, id);
+            sim_sm_push(&s->sm, index, id);
     }
-    s->applied = index;
+    s->sm.applied = index;
 }
 
 void sim_node_serve_reads(sim_slot *s)
@@ -364,16 +298,16 @@ void sim_node_serve_reads(sim_slot *s)
     size_t keep = 0;
     for (size_t i = 0; i < s->n_reads; i++) {
         sim_wait_read w = s->reads[i];
-        if (w.index > s->applied) {
+        if (w.index > s->sm.applied) {
             s->reads[keep++] = w;
             continue;
         }
         sim_read *r = &S.reads[w.read_id];
-        if (s->applied < r->min_index)
+        if (s->sm.applied < r->min_index)
             sim_fail("n%llu served read %llu at applied %llu < %llu (a write acknowledged "
                      "before the read)",
                      (unsigned long long)s->id, (unsigned long long)w.read_id,
-                     (unsigned long long)s->applied, (unsigned long long)r->min_index);
+                     (unsigned long long)s->sm.applied, (unsigned long long)r->min_index);
         r->served = true;
         S.n_reads_served++;
     }

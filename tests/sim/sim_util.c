@@ -1,7 +1,8 @@
 /*
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
- * sim_util.c: the simulator's PRNG, allocation helpers, failure exit and event trace ring.
+ * sim_util.c: the simulator's PRNG and random picks, allocation helpers, failure exit and event
+ * trace ring.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,16 @@ void sim_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = sim_xrealloc(*p, ncap * elem);
     memset((char *)*p + *cap * elem, 0, (ncap - *cap) * elem);
     *cap = ncap;
+}
+
+uint64_t sim_pick(const uint64_t *v, size_t n, uint64_t avoid)
+{
+    uint64_t c[SIM_MAX_IDS];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != avoid)
+            c[k++] = v[i];
+    return k ? c[sim_below(k)] : 0;
 }
 
 uint64_t sim_hash(uint64_t h, const void *p, size_t n)
