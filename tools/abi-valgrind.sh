@@ -33,10 +33,10 @@ mkdir -p "$out"
 # name, workdir, will_fail, skip code, pass regexes joined by \x1e, argv joined by \x1f.
 (cd "$dir" && ctest --show-only=json-v1) | python3 -c '
 import json, os, re, sys
-build, flt, skip = sys.argv[1], re.compile(sys.argv[2]), re.compile(sys.argv[3])
+build, flt, excl = sys.argv[1], re.compile(sys.argv[2]), re.compile(sys.argv[3])
 for t in json.load(sys.stdin).get("tests", []):
     cmd = t.get("command") or []
-    if not cmd or not flt.search(t["name"]) or skip.search(t["name"]):
+    if not cmd or not flt.search(t["name"]) or excl.search(t["name"]):
         continue
     exe = os.path.realpath(cmd[0])
     if not exe.startswith(build + os.sep):

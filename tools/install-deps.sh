@@ -12,7 +12,7 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
       libcmocka-dev valgrind python3 python3-venv python3-dev ca-certificates
       g++ abigail-tools libclang-rt-dev luajit2 libluajit2-5.1-dev lua5.4 liblua5.4-dev
       liblua5.1-0-dev swig lua-busted luarocks nginx libnginx-mod-http-lua lua-resty-core
-      lua-resty-lrucache curl libraft-dev libuv1-dev)
+      lua-resty-lrucache lua-cjson curl libraft-dev libuv1-dev)
 # g++: the C++ header test (tests/abi); abigail-tools: abidw/abidiff for
 # tools/abi-check-baseline.sh; libclang-rt-dev: libFuzzer + sanitizer runtimes for the
 # installed clang (tools/fuzz-run.sh); luajit: tools/check-decls-luajit.sh (bindings/raftc_decls.h
@@ -20,8 +20,9 @@ deps=(cmake ninja-build gcc clang pkg-config protobuf-c-compiler libprotobuf-c-d
 # The Lua binding (tools/lua-test.sh, docs/lua.md): luajit2 + libluajit2-5.1-dev (OpenResty's
 # LuaJIT 2.1, the one Debian's libnginx-mod-http-lua needs; it conflicts with luajit /
 # libluajit-5.1-dev), lua5.4 + liblua5.4-dev, liblua5.1-0-dev (luarocks' 5.1 rock build), swig,
-# lua-busted, luarocks; nginx + libnginx-mod-http-lua + lua-resty-core/lrucache for the OpenResty
-# example and its cluster test (examples/openresty; curl drives it).
+# lua-busted, luarocks; nginx + libnginx-mod-http-lua + lua-resty-core/lrucache + lua-cjson (the
+# node's /status JSON) for the OpenResty example and its cluster test (examples/openresty; curl
+# drives it).
 # libraft-dev + libuv1-dev: canonical/raft 0.15 (the C raft library under dqlite), a peer in
 # bench/run (bench/c/canonical; its static libraft.a and libuv's uv_buf_t).
 

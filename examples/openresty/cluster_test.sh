@@ -103,11 +103,14 @@ t_read=$(now_ms)
 curl -s -m 7 -o "$tmp/read-failover.body" -w '%{http_code} %{time_total}' "$(url "${survivors[0]}")/kv/key-1" \
     >"$tmp/read-failover.code" 2>/dev/null &
 read_pid=$!
+# live processes of a process group: a dead worker stays a zombie until PID 1 reaps it (some
+# container inits reap only every few seconds), and a zombie holds no port and runs no raft
+live_in_group() { ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' ; }
 for _ in $(seq 1 50); do
-    [ -z "$(pgrep -g "${pgid[$leader]}" 2>/dev/null || true)" ] && break
+    [ -z "$(live_in_group "${pgid[$leader]}")" ] && break
     sleep 0.02
 done
-[ -z "$(pgrep -g "${pgid[$leader]}" 2>/dev/null || true)" ] ||
+[ -z "$(live_in_group "${pgid[$leader]}")" ] ||
     fail "node $leader's nginx workers survived the SIGKILL of their master"
 unset "pgid[$leader]"
 new=""
