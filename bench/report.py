@@ -74,7 +74,8 @@ def metrics_for(bench):
     if bench.startswith("mr_mem_"):
         return [("bytes_per_group", "B/group replica", "lower", "<=512 B", _at_most(512.0)),
                 ("rss_per_group", "RSS B/group", "lower", "", None),
-                ("rss_per_replica", "RSS B/group replica", "lower", "<=512 B", _at_most(512.0)),
+                # the goal is live bytes (above); RSS also holds the creation peak's freed pages
+                ("rss_per_replica", "RSS B/group replica", "lower", "", None),
                 ("rss_per_replica_trimmed", "RSS B/group replica after malloc_trim", "lower", "",
                  None)]
     if bench.startswith("mr_idle_"):

@@ -305,14 +305,17 @@ static void mr_run(size_t groups, int ticks)
     if (rc == 0) {
         char fields[320];
         double rss_replica = (double)(r1 - r0) / (double)(groups * MR_HOSTS);
+        /* The goal is the issue's "inside raftc": live (usable) bytes per replica. RSS also
+         * holds the creation peak's freed, fragmented pages (docs/multiraft.md). */
+        double live_replica = (double)(h1 - h0) / (double)(groups * MR_HOSTS);
         snprintf(fields, sizeof fields,
                  "\"groups\":%zu,\"bytes_per_group\":%.1f,\"rss_per_group\":%.1f,"
                  "\"rss_per_replica\":%.1f,\"rss_per_replica_trimmed\":%.1f,"
                  "\"goal_bytes_per_replica\":%d,\"goal_met\":%s",
-                 groups, (double)(h1 - h0) / (double)(groups * MR_HOSTS),
+                 groups, live_replica,
                  (double)(r1 - r0) / (double)groups, rss_replica,
                  (double)(r2 - r0) / (double)(groups * MR_HOSTS), MR_GOAL_BYTES,
-                 rss_replica <= MR_GOAL_BYTES ? "true" : "false");
+                 live_replica <= MR_GOAL_BYTES ? "true" : "false");
         bench_emit(name, fields);
         err = "idle";
         rc = mr_idle(&c, 1, ticks);
