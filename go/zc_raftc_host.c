@@ -540,6 +540,30 @@ RAFTC_API int raftc_host_load_group(raftc_host *host, uint64_t group, raftc_mems
     return group_create(host, group, ms->ms, applied, NULL, 0);
 }
 
+/* Looks a group up for a call on its log and makes its storage live (unfolded). */
+static int group_storage_lookup(host_group **out, raftc_host *host, uint64_t group)
+{
+    int rc = group_lookup(out, host, group);
+    if (rc != RAFTC_OK)
+        return rc;
+    if ((rc = group_storage(*out)) != RAFTC_OK)
+        return host_fail(host, rc, NULL);
+    return RAFTC_OK;
+}
+
+/* Ends a call on a group's storage (view): folds the storage again if the group sleeps and
+ * records rc's failure with the storage's own text (the indexes it names). */
+static int group_storage_done(raftc_host *host, host_group *g, raftc_memstorage *view, int rc)
+{
+    if (rc != RAFTC_OK) {
+        const char *text = raftc_memstorage_last_error(view);
+        snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s",
+                 (unsigned long long)g->id, text[0] != '\0' ? text : raftc_strerror(rc));
+    }
+    group_refold(g);
+    return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, host->err_buf);
+}
+
 RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint64_t group,
                                          uint64_t i, const uint8_t *conf_state,
                                          size_t conf_state_len, const uint8_t *data,
@@ -548,16 +572,13 @@ RAFTC_API int raftc_host_create_snapshot(raftc_sink *out, raftc_host *host, uint
     if (host == NULL)
         return RAFTC_EINVAL;
     host_group *g;
-    int rc = group_lookup(&g, host, group);
+    int rc = group_storage_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    if ((rc = group_storage(g)) != RAFTC_OK)
-        return host_fail(host, rc, NULL);
     raftc_memstorage view = {g->ms, {0}};
     rc = raftc_memstorage_create_snapshot(out, &view, i, conf_state, conf_state_len, data,
                                           data_len);
-    group_refold(g);
-    return rc == RAFTC_OK ? host_ok(host) : host_fail(host, rc, NULL);
+    return group_storage_done(host, g, &view, rc);
 }
 
 RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t compact_index)
@@ -565,22 +586,11 @@ RAFTC_API int raftc_host_compact(raftc_host *host, uint64_t group, uint64_t comp
     if (host == NULL)
         return RAFTC_EINVAL;
     host_group *g;
-    int rc = group_lookup(&g, host, group);
+    int rc = group_storage_lookup(&g, host, group);
     if (rc != RAFTC_OK)
         return rc;
-    if ((rc = group_storage(g)) != RAFTC_OK)
-        return host_fail(host, rc, NULL);
     raftc_memstorage view = {g->ms, {0}};
-    rc = raftc_memstorage_compact(&view, compact_index);
-    if (rc == RAFTC_OK) {
-        group_refold(g);
-        return host_ok(host);
-    }
-    snprintf(host->err_buf, sizeof(host->err_buf), "group %llu: %s", (unsigned long long)group,
-             raftc_memstorage_last_error(&view)[0] != '\0' ? raftc_memstorage_last_error(&view)
-                                                           : raftc_strerror(rc));
-    group_refold(g);
-    return host_fail(host, rc, host->err_buf);
+    return group_storage_done(host, g, &view, raftc_memstorage_compact(&view, compact_index));
 }
 
 RAFTC_API int raftc_host_remove_group(raftc_host *host, uint64_t group)
