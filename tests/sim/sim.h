@@ -205,8 +205,13 @@ sim_slot *sim_node_add(void);
  * marks it UP. */
 void sim_node_start(sim_slot *s);
 /* Frees s's raft node and in-memory state machine, keeping its storage (what was persisted);
- * s is DOWN until sim_node_restart. */
+ * s is DOWN until sim_node_restart. With --disk the crash is a power cut half of the time (the
+ * seeded RNG). */
 void sim_node_crash(sim_slot *s);
+/* How a crash of a --disk node ends (sim_node_crash_as, sim_disk_crash). */
+enum { SIM_CRASH_DRAW = -1, SIM_CRASH_PROCESS = 0, SIM_CRASH_POWER = 1 };
+/* sim_node_crash with the kind of crash given (SIM_CRASH_DRAW: drawn, as sim_node_crash). */
+void sim_node_crash_as(sim_slot *s, int kind);
 /* Frees everything of s for good (sim_slot_free); s is RETIRED. why goes to the trace. */
 void sim_node_retire(sim_slot *s, const char *why);
 /* Restarts a crashed s: state machine from its storage's snapshot, a new node (bootstrapped
@@ -238,13 +243,15 @@ void sim_disk_end_run(void);
 void sim_disk_open(sim_slot *s);
 /* Frees s's disk storage (s->ds and s->ms become NULL). */
 void sim_disk_free(sim_slot *s);
-/* After s's node was freed: maybe cuts the power of s's machine, then frees and reopens its
- * storage (recovery; a refused open fails the run). */
-void sim_disk_crash(sim_slot *s);
+/* After s's node was freed: cuts the power of s's machine if kind says so (SIM_CRASH_DRAW: half
+ * of the time), then frees and reopens its storage (recovery; a refused open fails the run). */
+void sim_disk_crash(sim_slot *s, int kind);
 /* One Ready of a node with async storage writes (--async-writes): its MsgStorageAppend goes to
- * the writer thread, whose responses are taken at once (so batches and runs stay
- * deterministic) and stepped or sent; MsgStorageApply is applied; crash points as in the sync
- * loop. false if the node crashed. */
+ * the writer thread, and the simulator waits until the thread has persisted it and takes its
+ * responses (so batches and runs stay deterministic), which are stepped or sent;
+ * MsgStorageApply is applied; crash points as in the sync loop, where the crash with the
+ * message in flight finds the thread done with it or not started on it, as the seeded RNG
+ * says. false if the node crashed. */
 bool sim_disk_async_ready(sim_slot *s, raftc_ready *rd, const uint64_t *info, int crash_point);
 /* Fails the run if a disk storage call on s failed (with the storage's text). */
 void sim_disk_check(const sim_slot *s, int rc, const char *what);

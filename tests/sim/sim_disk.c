@@ -12,10 +12,16 @@
  *
  * --async-writes adds etcd's async storage writes: the nodes put their MsgStorageAppend
  * messages in the Ready, which go to the storage's writer thread (raftc_diskstorage_submit_ready);
- * its responses are taken right away (waiting for the thread), so that batches, and with them
- * what a power cut leaves, stay deterministic; the thread only ever runs while the simulator
- * waits for it (the node reads the storage's copy through callbacks, without the storage's
- * locks). Snapshots received from a leader reach the disk inside MsgStorageAppend.
+ * the simulator then waits until the thread has persisted everything submitted and takes all
+ * its responses, so that batches, and with them what a power cut leaves, stay deterministic;
+ * the thread only ever runs while the simulator waits for it (the node reads the storage's
+ * copy through callbacks, without the storage's locks). A crash with a MsgStorageAppend in
+ * flight (crash point 1) never cuts the power while the thread works: the seeded RNG decides
+ * where the crash finds the thread, done with the message (the simulator waits for it; its
+ * responses die with the process, and a power cut finds it written, fsynced if it had to be)
+ * or not started on it (a power cut comes before the submit, so the message is lost; a
+ * process crash leaves it queued, and freeing the storage persists it). Snapshots received
+ * from a leader reach the disk inside MsgStorageAppend.
  *
  * --inject unsynced is the mode's self-test: storages that never fsync (RAFTC_SYNC_NONE), so
  * power cuts lose acknowledged writes and some check must fail.
@@ -73,9 +79,9 @@ void sim_disk_free(sim_slot *s)
     s->ms = NULL;
 }
 
-void sim_disk_crash(sim_slot *s)
+void sim_disk_crash(sim_slot *s, int kind)
 {
-    bool power = sim_chance(500);
+    bool power = kind == SIM_CRASH_DRAW ? sim_chance(500) : kind == SIM_CRASH_POWER;
     if (power) {
         sim_ck(raftc_testing_control(NULL, RAFTC_TESTING_MEMFS_POWER_CUT, machine_of(s)),
                "power cut", s);
@@ -98,19 +104,23 @@ void sim_disk_check(const sim_slot *s, int rc, const char *what)
                  raftc_diskstorage_last_error(s->ds));
 }
 
-/* Takes every response of what was submitted (waiting until nothing is pending) and delivers
- * it: to the node itself (its MsgStorageAppendResp) by a step, to peers by the network. */
-static void collect_responses(sim_slot *s)
+/* Waits until the writer thread has persisted everything submitted to s's storage and takes
+ * every response of it: a take that waits without limit returns nothing (done == 0) only
+ * once no submitted message is pending and every response was taken, whatever the thread's
+ * timing. With deliver, the responses go to the node itself (its MsgStorageAppendResp) by a
+ * step, to peers by the network; without, they are dropped (the process crashed). */
+static void take_all_responses(sim_slot *s, bool deliver)
 {
     raftc_sink *resp = NULL;
     sim_ck(raftc_sink_new(&resp), "raftc_sink_new", s);
-    uint64_t pending = 1;
-    while (pending > 0) {
+    for (;;) {
         uint64_t done = 0;
         raftc_sink_reset(resp);
         sim_disk_check(s, raftc_diskstorage_take_responses(resp, &done, s->ds, -1),
                        "raftc_diskstorage_take_responses");
-        for (size_t i = 0; i < raftc_sink_count(resp); i++) {
+        if (done == 0)
+            break;
+        for (size_t i = 0; i < raftc_sink_count(resp) && deliver; i++) {
             const uint8_t *b;
             size_t n;
             uint64_t mi[RAFTC_MF_COUNT];
@@ -121,9 +131,13 @@ static void collect_responses(sim_slot *s)
             else
                 sim_net_send(s->id, b, n);
         }
-        sim_ck(raftc_diskstorage_stat(&pending, s->ds, RAFTC_DS_PENDING), "stat", s);
     }
     raftc_sink_free(resp);
+    uint64_t pending = 0;
+    sim_ck(raftc_diskstorage_stat(&pending, s->ds, RAFTC_DS_PENDING), "stat", s);
+    if (pending != 0)
+        sim_fail("n%llu: %llu messages pending after every response was taken",
+                 (unsigned long long)s->id, (unsigned long long)pending);
 }
 
 /* The apply thread's work on one MsgStorageApply: apply its entries, step its responses. */
@@ -164,13 +178,25 @@ bool sim_disk_async_ready(sim_slot *s, raftc_ready *rd, const uint64_t *info, in
         free(ents);
         free(lens);
     }
-    sim_disk_check(s, raftc_diskstorage_submit_ready(s->ds, rd), "raftc_diskstorage_submit_ready");
     if (crash_point == 1) {
-        sim_trace("n%llu crash point: MsgStorageAppend submitted, responses not taken",
-                  (unsigned long long)s->id);
-        sim_node_crash(s); /* freeing the storage persists what was queued */
+        /* The crash with the MsgStorageAppend in flight: where it finds the writer thread is
+         * drawn here, never left to the thread's timing (see the top of the file). */
+        int kind = sim_chance(500) ? SIM_CRASH_POWER : SIM_CRASH_PROCESS;
+        bool written = sim_chance(500);
+        if (written || kind == SIM_CRASH_PROCESS)
+            sim_disk_check(s, raftc_diskstorage_submit_ready(s->ds, rd),
+                           "raftc_diskstorage_submit_ready");
+        if (written)
+            take_all_responses(s, false);
+        sim_trace("n%llu crash point: MsgStorageAppend %s, responses not taken",
+                  (unsigned long long)s->id,
+                  written ? "persisted"
+                  : kind == SIM_CRASH_PROCESS ? "queued (freeing the storage persists it)"
+                                              : "lost (not submitted before the power cut)");
+        sim_node_crash_as(s, kind);
         return false;
     }
+    sim_disk_check(s, raftc_diskstorage_submit_ready(s->ds, rd), "raftc_diskstorage_submit_ready");
     if (info[RAFTC_RD_HAS_SNAPSHOT]) {
         sim_ck(raftc_ready_snapshot(&buf, &len, rd), "raftc_ready_snapshot", s);
         uint8_t *copy = sim_xmalloc(len);
@@ -208,7 +234,7 @@ bool sim_disk_async_ready(sim_slot *s, raftc_ready *rd, const uint64_t *info, in
     for (size_t i = 0; i < n_msgs; i++)
         if (tos[i] != RAFTC_LOCAL_APPEND_THREAD && tos[i] != RAFTC_LOCAL_APPLY_THREAD)
             sim_net_send(s->id, msgs[i], lens[i]); /* async mode: none waits for the disk */
-    collect_responses(s);
+    take_all_responses(s, true);
     bool up = true;
     if (crash_point == 2) {
         sim_trace("n%llu crash point: appended and answered, before applying",

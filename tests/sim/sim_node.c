@@ -167,6 +167,11 @@ void sim_slot_free(sim_slot *s)
 
 void sim_node_crash(sim_slot *s)
 {
+    sim_node_crash_as(s, SIM_CRASH_DRAW);
+}
+
+void sim_node_crash_as(sim_slot *s, int kind)
+{
     sim_trace("n%llu CRASH (applied %llu lost from memory)", (unsigned long long)s->id,
               (unsigned long long)s->sm.applied);
     raftc_node_free(s->node);
@@ -175,7 +180,7 @@ void sim_node_crash(sim_slot *s)
     s->state = SLOT_DOWN;
     S.n_crashes++;
     if (s->ds != NULL)
-        sim_disk_crash(s);
+        sim_disk_crash(s, kind);
 }
 
 void sim_node_retire(sim_slot *s, const char *why)
