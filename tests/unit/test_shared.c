@@ -244,10 +244,10 @@ static void test_cluster_shares_payloads(void **state)
     snet net;
     net_init(&net);
     for (size_t p = 0; p < PROPOSALS;) {
-        if (rnd_below(3) == 0) { /* a batch of up to 8, copied */
-            size_t n = 1 + (size_t)rnd_below(8);
-            uint8_t *datas[8];
-            size_t lens[8];
+        if (rnd_below(3) == 0) { /* a batch of up to 8, copied; now and then over 64 */
+            size_t n = rnd_below(8) == 0 ? 65 + (size_t)rnd_below(36) : 1 + (size_t)rnd_below(8);
+            uint8_t *datas[100];
+            size_t lens[100];
             for (size_t i = 0; i < n; i++) {
                 lens[i] = pick_len();
                 datas[i] = payload(lens[i], p + i);
