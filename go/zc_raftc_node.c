@@ -419,6 +419,9 @@ RAFTC_API int raftc_node_propose_shared(raftc_node *node, const uint8_t *data, s
     return core_result(node, rc);
 }
 
+/* Batches up to this many entries are built on the stack (raftc_node_propose_list). */
+#define PROPOSE_LIST_SMALL 64
+
 RAFTC_API int raftc_node_propose_list(raftc_node *node, const uint8_t *const *datas,
                                       const size_t *lens, size_t n)
 {
@@ -433,7 +436,13 @@ RAFTC_API int raftc_node_propose_list(raftc_node *node, const uint8_t *const *da
     }
     if (n > SIZE_MAX / sizeof(rc_entry))
         return capi_node_result(node, RAFTC_ENOMEM, NULL);
-    rc_entry *es = rc_calloc(n, sizeof(rc_entry));
+    /* A batch of a host's usual size needs no allocation of its own. */
+    rc_entry small[PROPOSE_LIST_SMALL];
+    rc_entry *es = small;
+    if (n > PROPOSE_LIST_SMALL)
+        es = rc_calloc(n, sizeof(rc_entry));
+    else
+        memset(small, 0, n * sizeof(rc_entry));
     if (es == NULL)
         return capi_node_result(node, RAFTC_ENOMEM, NULL);
     int rc = RC_OK;
@@ -447,7 +456,8 @@ RAFTC_API int raftc_node_propose_list(raftc_node *node, const uint8_t *const *da
         rc = rc_rawnode_propose_entries(node->rn, es, n);
     for (size_t i = 0; i < made; i++)
         rc_bytes_free(&es[i].data);
-    rc_free(es);
+    if (es != small)
+        rc_free(es);
     return rc == RC_ERR_NOMEM ? capi_node_result(node, RAFTC_ENOMEM, NULL) : core_result(node, rc);
 }
 
