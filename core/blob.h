@@ -23,13 +23,16 @@ typedef struct rc_bytes {
     rc_blob *owner;
 } rc_bytes;
 
-/* Released full-size slabs kept for reuse by a pool (blob.c); outlives the pool while slabs
- * from it are still referenced. */
+/* Released full-size slabs and large payload blobs kept for reuse by a pool (blob.c); outlives
+ * the pool while blobs from it are still referenced. */
 typedef struct rc_blob_cache rc_blob_cache;
 
 /* Packs small payloads into shared slabs (growing 32 B .. 16 KiB); released full-size slabs
  * come back to the pool's cache (up to 8), so a busy node's steady state allocates nothing.
- * Zero-initialize; one pool per node or storage (not thread-safe). */
+ * Large payloads (over 4 KiB, up to 1 MiB) get blobs of a size class that come back to the cache
+ * too (at most 256 MiB, and no more than the pool's large blobs took at their peak), so a log
+ * compacted in bursts reuses its memory. Zero-initialize; one pool per node or storage (not
+ * thread-safe). */
 typedef struct rc_blob_pool {
     rc_blob *cur;          /* the slab being filled (the pool holds one reference), or NULL */
     size_t next_cap;       /* size of the next slab */
@@ -41,7 +44,8 @@ typedef void (*rc_release_fn)(void *ud, const uint8_t *data, size_t len);
 
 /* Copies len bytes into *dst (allocating); returns RC_ERR_NOMEM on failure. */
 int rc_bytes_set(rc_bytes *dst, const void *src, size_t len);
-/* Same, into the pool's current slab (a fresh blob for payloads over a quarter slab). */
+/* Same, into the pool's current slab (a blob of a size class, from the pool's cache when it has
+ * one, for payloads over a quarter slab). */
 int rc_bytes_set_pooled(rc_bytes *dst, rc_blob_pool *pool, const void *src, size_t len);
 /* *dst = a blob-backed view of the host's data[0, len) without copying it: release(ud, data,
  * len) (NULL: nothing to call) runs when the last reference to it is dropped. len 0: *dst is
@@ -59,7 +63,7 @@ int rc_bytes_copy(rc_bytes *dst, const rc_bytes *src);
 void rc_bytes_free(rc_bytes *b);
 /* Drops the pool's slab reference (payloads in it stay valid while referenced) and its cache. */
 void rc_blob_pool_free(rc_blob_pool *pool);
-/* Frees the cached spare slabs (an idle node keeps none). */
+/* Frees the cached spare slabs and large blobs (an idle node keeps none). */
 void rc_blob_pool_trim(rc_blob_pool *pool);
 
 #endif

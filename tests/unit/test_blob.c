@@ -49,6 +49,40 @@ static void test_pool_sizes(void **state)
     rc_blob_pool_free(&pool);
 }
 
+/* A released large payload's blob comes back from the pool for the next payload of its size
+ * class (its own bytes), copies keep it alive, and sizes beyond the classes are plain blobs. */
+static void test_large_reuse(void **state)
+{
+    (void)state;
+    static uint8_t src[(1 << 20) + 1];
+    for (size_t i = 0; i < sizeof(src); i++)
+        src[i] = (uint8_t)(i * 13 + 5);
+    rc_blob_pool pool = {0};
+    rc_bytes a, b, c, d;
+    assert_int_equal(rc_bytes_set_pooled(&a, &pool, src, 65536), RC_OK);
+    uint8_t *first = a.data;
+    rc_bytes_free(&a);
+    assert_int_equal(rc_bytes_set_pooled(&b, &pool, src + 1, 60000), RC_OK); /* same class */
+    assert_ptr_equal(b.data, first);
+    assert_memory_equal(b.data, src + 1, 60000);
+    assert_int_equal(rc_bytes_copy(&c, &b), RC_OK); /* shared: the blob stays in use */
+    rc_bytes_free(&b);
+    assert_int_equal(rc_bytes_set_pooled(&d, &pool, src, 65536), RC_OK);
+    assert_ptr_not_equal(d.data, first);
+    assert_memory_equal(c.data, src + 1, 60000);
+    rc_bytes_free(&c);
+    rc_bytes_free(&d);
+    rc_bytes big;
+    assert_int_equal(rc_bytes_set_pooled(&big, &pool, src, sizeof(src)), RC_OK);
+    assert_memory_equal(big.data, src, sizeof(src));
+    rc_bytes_free(&big);
+    rc_blob_pool_trim(&pool); /* frees the cached blobs */
+    assert_int_equal(rc_bytes_set_pooled(&a, &pool, src, 5000), RC_OK);
+    rc_blob_pool_free(&pool); /* a stays valid, and is freed (not kept) when released */
+    assert_memory_equal(a.data, src, 5000);
+    rc_bytes_free(&a);
+}
+
 /* A borrowed view (owner NULL) is copied into a fresh blob; the view itself is never freed. */
 static void test_copy_of_view(void **state)
 {
@@ -66,6 +100,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_sizes),
+        cmocka_unit_test(test_large_reuse),
         cmocka_unit_test(test_copy_of_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
