@@ -13,10 +13,9 @@
 
 struct rc_blob {
     size_t refs;
-    bool large;  /* a large payload's blob of a size class (cap): goes back to cache->large */
     size_t cap;  /* bytes in data[] */
-    size_t used; /* bytes handed out (slabs) */
-    rc_blob_cache *cache; /* where the slab goes back when released, or NULL */
+    size_t used; /* bytes handed out (slabs); RC_BLOB_LARGE for a large payload's blob */
+    rc_blob_cache *cache; /* where the slab or large blob goes back when released, or NULL */
     rc_release_fn release; /* a wrapped host buffer (rc_bytes_wrap): data[] holds a blob_host */
     uint8_t data[];
 };
@@ -24,6 +23,8 @@ struct rc_blob {
 #define RC_SLAB_MIN 32u /* an idle group's few payloads fit its first slab */
 #define RC_SLAB_MAX 16384u
 #define RC_SLAB_CACHE_MAX 8
+/* The used of a large payload's blob: its size class is its cap, it goes back to cache->large. */
+#define RC_BLOB_LARGE SIZE_MAX
 
 /* Large payloads (over a quarter slab, up to RC_LARGE_MAX) get blobs of a size class: 4 classes
  * per power of two from 5 KiB to 1 MiB, so a class wastes under a quarter of its size. */
@@ -69,7 +70,6 @@ static rc_blob *blob_new(size_t cap)
     b->used = 0;
     b->cache = NULL;
     b->release = NULL;
-    b->large = false;
     return b;
 }
 
@@ -150,7 +150,7 @@ static void blob_unref(rc_blob *b)
         rc_free(b);
         return;
     }
-    if (b->large) {
+    if (b->used == RC_BLOB_LARGE) {
         if (!cache_keep_large(c, b))
             rc_free(b);
     } else if (c->attached && c->n < RC_SLAB_CACHE_MAX) {
@@ -224,7 +224,7 @@ static int pool_set_large(rc_bytes *dst, rc_blob_pool *pool, const void *src, si
         b = blob_new(cap);
         if (b == NULL)
             return RC_ERR_NOMEM;
-        b->large = true;
+        b->used = RC_BLOB_LARGE;
         b->cache = c;
     }
     c->refs++;
@@ -232,7 +232,6 @@ static int pool_set_large(rc_bytes *dst, rc_blob_pool *pool, const void *src, si
     if (c->large_live > c->large_peak)
         c->large_peak = c->large_live;
     memcpy(b->data, src, len);
-    b->used = len;
     *dst = (rc_bytes){b->data, len, b};
     return RC_OK;
 }
