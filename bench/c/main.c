@@ -2,9 +2,10 @@
  * Copyright 2026 The raftc Authors. SPDX-License-Identifier: Apache-2.0
  *
  * main.c: raftc-bench, the raftc side of bench/run. Usage: raftc-bench [--quick]
- * [-w a|b|c|d|m|q|a1|b64|all] [--run N]. Prints one JSON object per result line (same shape as
+ * [-w a|b|c|d|m|q|a1|b16|b64|all] [--run N]. Prints one JSON object per result line (same shape as
  * bench/go). Workload q (the quorum functions at up to 100,000 voters) runs only when asked;
- * so does a1 (single_b1 alone, 10x longer: the loop to profile, docs/performance.md).
+ * so do a1 (single_b1 alone, 10x longer: the loop to profile, docs/performance.md), b16
+ * (cluster3_16 alone) and b64 (cluster3_65536 alone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
                    i + 1 < argc) {
             bench_run_id = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|m|q|a1|b64|all] [--run N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|m|q|a1|b16|b64|all] [--run N]\n", argv[0]);
             return 2;
         }
     }
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
         bench_multiraft();
     if (strcmp(w, "a1") == 0)
         bench_single(1, 0, bench_pick(500000, 5000000));
+    if (strcmp(w, "b16") == 0) /* cluster3_16 alone: the per-message cost to profile */
+        bench_cluster(16, bench_pick(20000, 300000));
     if (strcmp(w, "b64") == 0) /* cluster3_65536 alone, 5x longer: the loop to profile */
         bench_cluster(65536, bench_pick(5000, 100000));
     if (strcmp(w, "q") == 0) /* raftc only (etcd's quorum package is not benchmarked here) */
