@@ -19,11 +19,16 @@
 int rc_decode_step_message(rc_step_message *out, const uint8_t *buf, size_t len, size_t max_len,
                            rc_entries *scratch, rc_blob_pool *pool, const rc_bytes *shared)
 {
-    out->m = rc_message_zero;
+    int rc = RC_OK;
     if (buf == NULL && len > 0)
-        return RC_ERR_INVALID;
-    if (max_len != 0 && len > max_len)
-        return RC_ERR_TOO_LARGE;
+        rc = RC_ERR_INVALID;
+    else if (max_len != 0 && len > max_len)
+        rc = RC_ERR_TOO_LARGE;
+    if (rc != RC_OK) {
+        out->m = rc_message_zero;
+        return rc;
+    }
+    /* The decoder zeroes out->m first (a message is wide: zeroing it twice shows per step). */
     return rc_wire_decode_message_pooled(&out->m, buf, len, scratch, pool, shared);
 }
 

@@ -79,6 +79,24 @@ static int maybe_send_snapshot(rc_raft *r, uint64_t to, rc_progress *pr, bool *s
     return rc_raft_send(r, &m);
 }
 
+/* Most appends carry the one or few entries proposed since the last: when they are all in the
+ * unstable tail, the message's array is sized to them (at most RC_APPEND_PRESIZE_MAX, beyond
+ * which it grows as needed), a block the allocator recycles cheaply, where an array's first
+ * growth (8 entries) takes its slower path at every MsgApp. The unstable tail alone is read:
+ * a storage error is left to the read of the entries, which reports it as before. */
+#define RC_APPEND_PRESIZE_MAX 64
+
+static int presize_append(rc_entries *ents, const rc_unstable *u, uint64_t next)
+{
+    uint64_t last;
+    if (!rc_unstable_maybe_last_index(u, &last) || next < u->offset || next > last)
+        return RC_OK;
+    uint64_t n = last - next + 1;
+    return rc_grow_exact((void **)&ents->v, &ents->cap,
+                         n < RC_APPEND_PRESIZE_MAX ? (size_t)n : RC_APPEND_PRESIZE_MAX,
+                         sizeof(rc_entry));
+}
+
 int rc_raft_maybe_send_append(rc_raft *r, uint64_t to, bool send_if_empty, bool *sent)
 {
     *sent = false;
@@ -94,6 +112,7 @@ int rc_raft_maybe_send_append(rc_raft *r, uint64_t to, bool send_if_empty, bool 
 
     rc_entries ents = {0};
     if (pr->state != RC_PROGRESS_REPLICATE || !rc_inflights_full(&pr->inflights)) {
+        RC_TRY(rc_raft_check(r, presize_append(&ents, &r->raft_log.unstable, pr->next)));
         rc = rc_log_entries(&r->raft_log, pr->next, r->max_msg_size, &ents);
         if (rc == RC_ERR_COMPACTED || rc == RC_ERR_UNAVAILABLE) {
             rc_entries_free(&ents);

@@ -232,10 +232,46 @@ int capi_sink_put_entry(raftc_sink *s, const rc_entry *e)
     return sink_put_encoded(s, rc_entry_encoded_size(e), put_entry, e);
 }
 
+/* Upper bounds of encoded sizes: a tag and a varint take at most 11 bytes; an Entry is three
+ * varint fields and its data field. */
+#define ENTRY_ITEM_MAX(len) (ITEM_OVERHEAD_MAX + 3 * ITEM_OVERHEAD_MAX + ITEM_OVERHEAD_MAX + (len))
+
+/* Where the encoding of m can be written in place, in one pass: the end of s's buffer when an
+ * upper bound of its size fits there as the buffer is (a reused sink, the steady state), else
+ * NULL (m has a snapshot or responses, or the sink must grow: the caller sizes it first). */
+static uint8_t *sink_room_for_message(const raftc_sink *s, const rc_message *m)
+{
+    if (m->snapshot != NULL || m->n_responses > 0 || s->n >= s->cap_items || s->len >= s->cap)
+        return NULL;
+    size_t room = s->cap - s->len - 1; /* the item's NUL */
+    if (room > CAPI_MAX_INPUT)
+        room = CAPI_MAX_INPUT;
+    size_t bound = MSG_SCALARS_MAX + ITEM_OVERHEAD_MAX + m->context.len;
+    for (size_t i = 0; i < m->n_entries && bound <= room; i++)
+        bound += ENTRY_ITEM_MAX(m->entries[i].data.len);
+    return bound <= room ? s->buf + s->len : NULL;
+}
+
+/* Ends the item written in place from p (sink_room_for_message) to end. */
+static void sink_commit(raftc_sink *s, uint8_t *p, const uint8_t *end)
+{
+    size_t len = (size_t)(end - p);
+    p[len] = 0;
+    s->items[s->n].off = s->len;
+    s->items[s->n].len = len;
+    s->n++;
+    s->len += len + 1;
+}
+
 int capi_sink_put_message(raftc_sink *s, const rc_message *m)
 {
     if (!rc_message_encodable(m))
         return RAFTC_EINVAL;
+    uint8_t *p = sink_room_for_message(s, m);
+    if (p != NULL) {
+        sink_commit(s, p, rc_encode_message_to(p, m));
+        return RAFTC_OK;
+    }
     return sink_put_encoded(s, rc_message_encoded_size(m), put_message, m);
 }
 

@@ -106,8 +106,19 @@ static size_t rc_progress_map_pos(const rc_progress_map *m, uint64_t id)
     return lo;
 }
 
+/* Maps up to this size (clusters of 3 to 7 members, the common case) are looked up by a scan:
+ * the leader looks up a peer's progress at every message from it, and the commit index reads
+ * every voter's. */
+#define RC_PROGRESS_MAP_SCAN_MAX 8
+
 rc_progress *rc_progress_map_get(const rc_progress_map *m, uint64_t id)
 {
+    if (m->n <= RC_PROGRESS_MAP_SCAN_MAX) {
+        for (size_t i = 0; i < m->n; i++)
+            if (m->v[i].id == id)
+                return &m->v[i].pr;
+        return NULL;
+    }
     size_t pos = rc_progress_map_pos(m, id);
     if (pos < m->n && m->v[pos].id == id)
         return &m->v[pos].pr;

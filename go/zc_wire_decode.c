@@ -12,6 +12,7 @@
  */
 #include "wire.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -61,8 +62,8 @@ typedef struct pb_field {
     size_t n;
 } pb_field;
 
-/* A varint of at most max bytes at *pp (< end): its value into *val, *pp past it. */
-static inline bool pb_varint(const uint8_t **pp, const uint8_t *end, unsigned max, uint64_t *val)
+/* pb_varint's general case: a varint of 1 to max bytes at *pp (< end). */
+static bool pb_varint_long(const uint8_t **pp, const uint8_t *end, unsigned max, uint64_t *val)
 {
     const uint8_t *p = *pp;
     uint64_t x = 0;
@@ -78,6 +79,19 @@ static inline bool pb_varint(const uint8_t **pp, const uint8_t *end, unsigned ma
     return false;
 }
 
+/* A varint of at most max bytes at *pp (< end): its value into *val, *pp past it. Most varints
+ * of a message (tags, types, ids, terms, small indexes) take one byte: that case is inline. */
+static inline bool pb_varint(const uint8_t **pp, const uint8_t *end, unsigned max, uint64_t *val)
+{
+    const uint8_t *p = *pp;
+    if (p < end && *p < 0x80) {
+        *val = *p;
+        *pp = p + 1;
+        return true;
+    }
+    return pb_varint_long(pp, end, max, val);
+}
+
 /* A tag of at most 5 bytes (protobuf-c's 32-bit field number) at *pp (< end), whose first byte
  * has field bits. */
 static inline bool pb_tag(const uint8_t **pp, const uint8_t *end, uint32_t *num, unsigned *wt)
@@ -91,7 +105,7 @@ static inline bool pb_tag(const uint8_t **pp, const uint8_t *end, uint32_t *num,
     return true;
 }
 
-/* Reads the field at r->p (< r->end) as protobuf-c's unpacker frames it: a tag of at most 5
+/* Reads the field at r->p (< r->end) into all of *f as protobuf-c's unpacker frames it: a tag of at most 5
  * bytes whose first byte has field bits, a varint of at most 10 bytes, 8 or 4 fixed bytes, or
  * a length prefix of at most 5 bytes and that many bytes; groups and wire types 6 and 7 are
  * refused. Marks the tag and the value or length prefix as read (not the contents). */
@@ -101,6 +115,9 @@ static inline bool pb_next(rd *r, pb_field *f)
     if (!pb_tag(&p, r->end, &f->num, &f->wt))
         return false;
     f->v = p;
+    f->val = 0;
+    f->body = NULL;
+    f->n = 0;
     switch (f->wt) {
     case 0:
         if (!pb_varint(&p, r->end, 10, &f->val))
@@ -131,6 +148,21 @@ static inline bool pb_next(rd *r, pb_field *f)
     }
     rd_mark(r, d, (size_t)(p - d));
     f->vn = (size_t)(p - f->v);
+    r->p = p;
+    return true;
+}
+
+/* The tag byte of a varint field numbered f < 16. */
+#define PB_TAG_VARINT(f) ((uint8_t)((f) << 3))
+
+/* The common case of pb_next, for a caller that has seen a one-byte varint tag at r->p: the
+ * value into *val (as pb_next would read it), tag and value marked read. */
+static inline bool pb_next_varint(rd *r, uint64_t *val)
+{
+    const uint8_t *d = r->p, *p = d + 1;
+    if (!pb_varint(&p, r->end, 10, val))
+        return false;
+    rd_mark(r, d, (size_t)(p - d));
     r->p = p;
     return true;
 }
@@ -167,7 +199,20 @@ static int entry_read(entry_view *e, rd r)
 {
     *e = (entry_view){0, 0, 0, NULL, 0};
     while (r.p < r.end) {
-        pb_field f = {0};
+        uint8_t t = *r.p;
+        if (t == PB_TAG_VARINT(1) || t == PB_TAG_VARINT(2) || t == PB_TAG_VARINT(3)) {
+            uint64_t v; /* type, term or index, as below */
+            if (!pb_next_varint(&r, &v))
+                return RC_ERR_DECODE;
+            if (t == PB_TAG_VARINT(1))
+                e->type = (uint32_t)v;
+            else if (t == PB_TAG_VARINT(2))
+                e->term = v;
+            else
+                e->index = v;
+            continue;
+        }
+        pb_field f; /* set by pb_next */
         if (!pb_next(&r, &f))
             return RC_ERR_DECODE;
         if (f.num >= 1 && f.num <= 3 && f.wt != 0)
@@ -232,7 +277,7 @@ int rc_wire_decode_hard_state(rc_hard_state *out, const uint8_t *buf, size_t len
     rd r = rd_init(buf, len, NULL);
     memset(out, 0, sizeof(*out));
     while (r.p < r.end) {
-        pb_field f = {0};
+        pb_field f; /* set by pb_next */
         if (!pb_next(&r, &f) || (f.num >= 1 && f.num <= 3 && f.wt != 0)) {
             memset(out, 0, sizeof(*out));
             return RC_ERR_DECODE;
@@ -393,6 +438,31 @@ static int msg_finish_snapshot(rc_message *m, msg_store *st, msg_state *s, const
     return rc;
 }
 
+/* Where a varint field of a Message with a one-byte tag goes, by tag byte: the offset of its
+ * rc_message member plus one, or 0 for the other fields (msg_field's cases with wire type 0 but
+ * the type, which the caller stores). */
+static const uint8_t msg_scalar_at[PB_TAG_VARINT(13) + 1] = {
+    [PB_TAG_VARINT(2)] = offsetof(rc_message, to) + 1,
+    [PB_TAG_VARINT(3)] = offsetof(rc_message, from) + 1,
+    [PB_TAG_VARINT(4)] = offsetof(rc_message, term) + 1,
+    [PB_TAG_VARINT(5)] = offsetof(rc_message, log_term) + 1,
+    [PB_TAG_VARINT(6)] = offsetof(rc_message, index) + 1,
+    [PB_TAG_VARINT(8)] = offsetof(rc_message, commit) + 1,
+    [PB_TAG_VARINT(11)] = offsetof(rc_message, reject_hint) + 1,
+    [PB_TAG_VARINT(13)] = offsetof(rc_message, vote) + 1,
+};
+_Static_assert(offsetof(rc_message, reject_hint) < UINT8_MAX &&
+                   offsetof(rc_message, vote) < UINT8_MAX,
+               "msg_scalar_at holds offsets in a byte");
+
+/* The member of m that the varint field with the one-byte tag t sets, or NULL. */
+static inline uint64_t *msg_scalar_slot(rc_message *m, uint8_t t)
+{
+    if (t >= sizeof(msg_scalar_at) || msg_scalar_at[t] == 0)
+        return NULL;
+    return (uint64_t *)(void *)((char *)m + msg_scalar_at[t] - 1);
+}
+
 /* One field of a Message. */
 static int msg_field(rc_message *m, msg_store *st, msg_state *s, const rd *r, const uint8_t *raw,
                      const pb_field *f, int depth)
@@ -458,7 +528,18 @@ static int msg_read(rc_message *m, rd r, msg_store *st, int depth, int *verr)
     int rc = RC_OK;
     while (rc == RC_OK && r.p < r.end) {
         const uint8_t *raw = r.p;
-        pb_field f = {0};
+        /* Most fields are varints with one-byte tags: read without the general path. */
+        uint64_t *dst = msg_scalar_slot(m, *raw), v;
+        if (dst != NULL || *raw == PB_TAG_VARINT(1)) {
+            if (!pb_next_varint(&r, &v))
+                rc = RC_ERR_DECODE;
+            else if (dst != NULL)
+                *dst = v;
+            else
+                s.type = (uint32_t)v;
+            continue;
+        }
+        pb_field f; /* set by pb_next */
         rc = pb_next(&r, &f) ? msg_field(m, st, &s, &r, raw, &f, depth) : RC_ERR_DECODE;
     }
     if (rc == RC_OK && s.n_snaps > 0)
@@ -466,12 +547,12 @@ static int msg_read(rc_message *m, rd r, msg_store *st, int depth, int *verr)
     rc_free(s.snaps);
     if (rc != RC_OK)
         return rc;
-    if (st->peek)
+    if (s.ctx_len == 0)
+        m->context = (rc_bytes){NULL, 0, NULL};
+    else if (st->peek)
         m->context = (rc_bytes){(uint8_t *)(uintptr_t)s.ctx, s.ctx_len, NULL};
     else if ((rc = store_bytes(st, &m->context, s.ctx, s.ctx_len)) != RC_OK)
         return rc;
-    if (s.ctx_len == 0)
-        m->context = (rc_bytes){NULL, 0, NULL};
     if (s.type >= RC_MSG_TYPE_COUNT)
         *verr = RC_ERR_UNKNOWN_TYPE;
     else if (s.bad_entry)
