@@ -301,8 +301,8 @@ static int send_simple(rc_raft *r, rc_msg_type type, uint64_t to, uint64_t term,
     return rc_raft_send(r, &m);
 }
 
-static int step_candidate(rc_raft *r, rc_message *m);
-static int step_follower(rc_raft *r, rc_message *m);
+static int step_candidate(rc_raft *r, const rc_message *m);
+static int step_follower(rc_raft *r, const rc_message *m);
 
 /* ---- role transitions ---- */
 
@@ -681,7 +681,7 @@ static int forward(rc_raft *r, const rc_message *m, uint64_t to)
     return rc_raft_send(r, &c);
 }
 
-static int step_candidate(rc_raft *r, rc_message *m)
+static int step_candidate(rc_raft *r, const rc_message *m)
 {
     rc_msg_type my_resp = r->state == RC_STATE_PRE_CANDIDATE ? RC_MSG_PRE_VOTE_RESP : RC_MSG_VOTE_RESP;
     switch (m->type) {
@@ -725,7 +725,7 @@ static int step_candidate(rc_raft *r, rc_message *m)
     return RC_OK;
 }
 
-static int step_follower(rc_raft *r, rc_message *m)
+static int step_follower(rc_raft *r, const rc_message *m)
 {
     switch (m->type) {
     case RC_MSG_PROP:
@@ -914,7 +914,7 @@ static int step_vote(rc_raft *r, const rc_message *m)
     return send_simple(r, vote_resp_type(m->type), m->from, r->term, 0, true);
 }
 
-static int step_inner(rc_raft *r, rc_message *m)
+static int step_inner(rc_raft *r, const rc_message *m)
 {
     bool done = false;
     RC_TRY(step_term(r, m, &done));
@@ -954,8 +954,7 @@ int rc_raft_step(rc_raft *r, const rc_message *m)
 {
     if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
-    rc_message view = *m; /* shallow view: handlers never free or mutate borrowed memory */
-    int rc = step_inner(r, &view);
+    int rc = step_inner(r, m); /* handlers never free or mutate the borrowed message */
     if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     return rc;

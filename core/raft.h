@@ -67,7 +67,7 @@ void rc_msgs_free(rc_msgs *ms);
 typedef struct rc_read_states { rc_read_state *v; size_t n, cap; } rc_read_states;
 
 typedef struct rc_raft rc_raft;
-typedef int (*rc_step_fn)(rc_raft *r, rc_message *m);
+typedef int (*rc_step_fn)(rc_raft *r, const rc_message *m);
 
 struct rc_raft {
     uint64_t id;

@@ -576,7 +576,7 @@ static int step_transfer_leader(rc_raft *r, const rc_message *m, rc_progress *pr
     return rc_raft_send_append(r, transferee);
 }
 
-int rc_raft_step_leader(rc_raft *r, rc_message *m)
+int rc_raft_step_leader(rc_raft *r, const rc_message *m)
 {
     char b[160];
     switch (m->type) {

@@ -381,25 +381,37 @@ void rc_ready_free(rc_ready *rd)
     memset(rd, 0, sizeof(*rd));
 }
 
-void rc_ready_reset(rc_ready *rd)
+/* Frees what a Ready owns besides its arrays: the read states and the snapshot. */
+static void ready_free_owned(rc_ready *rd)
 {
     for (size_t i = 0; i < rd->n_read_states; i++)
         rc_bytes_free(&rd->read_states[i].request_ctx);
     rc_free(rd->read_states);
+    rd->read_states = NULL;
+    rd->n_read_states = 0;
     if (rd->snapshot != NULL) {
         rc_snapshot_free(rd->snapshot);
         rc_free(rd->snapshot);
+        rd->snapshot = NULL;
     }
-    rc_entries_truncate(&rd->entries, 0);
-    rc_entries_truncate(&rd->committed_entries, 0);
+}
+
+void rc_ready_reset(rc_ready *rd)
+{
+    /* Every Ready is reset twice (after Advance and before the next one is built), and the
+     * lists are mostly empty: only non-empty parts pay for a call. */
+    if (rd->read_states != NULL || rd->snapshot != NULL)
+        ready_free_owned(rd);
+    if (rd->entries.n > 0)
+        rc_entries_truncate(&rd->entries, 0);
+    if (rd->committed_entries.n > 0)
+        rc_entries_truncate(&rd->committed_entries, 0);
     rc_msgs_clear(&rd->messages);
     /* Every other field back to zero (the arrays above keep their capacity). */
     rd->has_soft_state = false;
     rd->soft_state = (rc_soft_state){0};
     rd->hard_state = (rc_hard_state){0};
-    rd->read_states = NULL;
     rd->n_read_states = 0;
-    rd->snapshot = NULL;
     rd->n_messages_now = 0;
     rd->must_sync = false;
 }
