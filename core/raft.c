@@ -1058,6 +1058,26 @@ int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t 
     return RC_OK;
 }
 
+int rc_raft_storage_appended(rc_raft *r, uint64_t term, uint64_t index, uint64_t log_term)
+{
+    /* A term other than the current one goes through step_term (the lower-term log). */
+    if (term != 0 && term != r->term) {
+        rc_message m = rc_message_zero;
+        m.type = RC_MSG_STORAGE_APPEND_RESP;
+        m.to = r->id;
+        m.from = RC_LOCAL_APPEND_THREAD;
+        m.term = term;
+        m.index = index;
+        m.log_term = log_term;
+        return rc_raft_step(r, &m);
+    }
+    if (rc_raft_is_failed(r))
+        return RC_ERR_FAILED;
+    if (index != 0)
+        rc_log_stable_to(&r->raft_log, index, log_term);
+    return rc_raft_is_failed(r) ? RC_ERR_FAILED : RC_OK;
+}
+
 void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size)
 {
     if (size > r->uncommitted_size)
