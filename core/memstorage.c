@@ -88,6 +88,9 @@ static int ms_reserve(void **arr, size_t *cap, size_t need, size_t elem)
 /* The term of stored index i (offset < i <= last): the last term run starting at or before i. */
 static uint64_t ms_term_of(const rc_memstorage *ms, uint64_t i)
 {
+    /* The newest run first: appends and reads mostly touch the tail of the log. */
+    if (ms->terms[ms->n_terms - 1].first <= i)
+        return ms->terms[ms->n_terms - 1].term;
     size_t lo = 0, hi = ms->n_terms;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -512,11 +515,15 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
         rc = ms_reserve((void **)&ms->blobs, &ms->cap_blobs, ms->n_blobs + new_blobs,
                         sizeof(ms_blob_run));
     if (rc == RC_OK) {
-        ms_truncate(ms, ents[0].index);
+        /* Appending right after the last entry truncates nothing (the usual case). */
+        if (ents[0].index <= ms_last(ms) || ms->n == 0)
+            ms_truncate(ms, ents[0].index);
         for (size_t i = 0; i < n; i++)
             ms_push(ms, &ents[i], ms_payload(ents, copies, i));
     }
-    for (size_t i = 0; copies != NULL && i < n; i++)
+    if (copies == NULL)
+        return rc;
+    for (size_t i = 0; i < n; i++)
         rc_bytes_free(&copies[i]); /* the runs hold their own references */
     if (copies != small)
         rc_free(copies);
