@@ -241,9 +241,11 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
     int rc = rc_grow((void **)&out->v, &out->cap, start + want, sizeof(rc_entry));
     if (rc != RC_OK)
         return rc;
-    /* etcd's limitSize: the first entry always, then while the total stays within max_size. */
+    /* etcd's limitSize: the first entry always, then while the total stays within max_size
+     * (so sizes are summed only when a limit can cut the batch: more than one entry). */
     size_t t = 0, b = ms_blob_pos(ms, lo);
     uint64_t size = 0;
+    bool limited = max_size != RC_NO_LIMIT && want > 1;
     for (uint64_t i = lo; i < hi; i++) {
         while (t + 1 < ms->n_terms && ms->terms[t + 1].first <= i)
             t++;
@@ -254,9 +256,11 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
         *e = (rc_entry){.term = ms->terms[t].term, .index = i, .type = ms_meta_type(ms->meta[k]),
                         .data = {(uint8_t *)(uintptr_t)ms->data[k], ms_meta_len(ms->meta[k]),
                                  NULL}};
-        size += rc_entry_size(e);
-        if (i > lo && max_size != RC_NO_LIMIT && size > max_size)
-            break;
+        if (limited) {
+            size += rc_entry_size(e);
+            if (i > lo && size > max_size)
+                break;
+        }
         if (e->data.len > 0) {
             rc_bytes view = e->data;
             view.owner = ms->blobs[b].blob;
