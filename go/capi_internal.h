@@ -169,8 +169,18 @@ static inline void capi_info_put(uint64_t *info, size_t n, size_t k, uint64_t v)
             return RAFTC_ETOOLARGE;                                                                \
     } while (0)
 
-/* Records the text of a result on the node and returns rc. */
-int capi_node_result(raftc_node *node, int rc, const char *text);
+/* Records the text of a result on the node and returns rc (capi_node_result_slow for errors
+ * and callback storages). */
+int capi_node_result_slow(raftc_node *node, int rc, const char *text);
+static inline int capi_node_result(raftc_node *node, int rc, const char *text)
+{
+    /* Most calls succeed on a memory storage: no text to keep, no storage error to clear. */
+    if (rc == RAFTC_OK && node->cb == NULL) {
+        node->err = "";
+        return RAFTC_OK;
+    }
+    return capi_node_result_slow(node, rc, text);
+}
 
 /* The first check of every node call that does work: RAFTC_EINVAL for a NULL node, and
  * RAFTC_EFAILED (with the panic text as the last error) once the node is failed. */

@@ -46,6 +46,10 @@ void rc_majority_free(rc_majority *m);
 void rc_majority_clear(rc_majority *m);
 
 uint64_t rc_majority_committed(const rc_majority *m, rc_acked_fn fn, void *ud);
+/* The same over the acked values themselves: acked[i] is the i-th voter's (0 when it has none);
+ * n <= RC_MAJORITY_ACKED_MAX. Sorts acked in place. */
+#define RC_MAJORITY_ACKED_MAX 64
+uint64_t rc_majority_committed_acked(uint64_t *acked, size_t n);
 rc_vote_result rc_majority_vote_result(const rc_majority *m, rc_vote_fn fn, void *ud);
 uint64_t rc_joint_committed(const rc_joint *j, rc_acked_fn fn, void *ud);
 rc_vote_result rc_joint_vote_result(const rc_joint *j, rc_vote_fn fn, void *ud);

@@ -68,7 +68,7 @@ void rc_msgs_free(rc_msgs *ms);
 typedef struct rc_read_states { rc_read_state *v; size_t n, cap; } rc_read_states;
 
 typedef struct rc_raft rc_raft;
-typedef int (*rc_step_fn)(rc_raft *r, rc_message *m);
+typedef int (*rc_step_fn)(rc_raft *r, const rc_message *m);
 
 struct rc_raft {
     uint64_t id;
@@ -165,6 +165,10 @@ void rc_raft_clear_read_states(rc_raft *r);
 /* etcd's handling of MsgStorageApplyResp for entries up to index with entsSize `size` and
  * `payload` payload bytes (appliedTo + reduceUncommittedSize). RC_ERR_FAILED if failed. */
 int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t payload);
+/* etcd's Step of MsgStorageAppendResp {Term: term, Index: index, LogTerm: log_term} without a
+ * snapshot, from the local append thread: the same effects and logs as rc_raft_step of that
+ * message, without building it when the term check has nothing to do. */
+int rc_raft_storage_appended(rc_raft *r, uint64_t term, uint64_t index, uint64_t log_term);
 /* Frees buffers that are empty now (message lists, the unstable entry array, idle inflights);
  * rawnode calls it after a Ready without entries, so idle groups keep no spare capacity. */
 void rc_raft_release_idle_memory(rc_raft *r);

@@ -48,7 +48,7 @@ const char *rc_raft_pr_str(char *buf, size_t size, const rc_progress *pr);
 char *rc_raft_config_str(const rc_raft *r);
 
 /* ---- leader side (raft_leader.c) ---- */
-int rc_raft_step_leader(rc_raft *r, rc_message *m);
+int rc_raft_step_leader(rc_raft *r, const rc_message *m);
 int rc_raft_maybe_send_append(rc_raft *r, uint64_t to, bool send_if_empty, bool *sent);
 int rc_raft_send_append(rc_raft *r, uint64_t to);
 int rc_raft_bcast_append(rc_raft *r);

@@ -26,6 +26,15 @@ typedef struct rc_apply_ack {
     bool pending;
 } rc_apply_ack;
 
+/* Sync mode: etcd's MsgStorageAppendResp of a Ready without a snapshot, stepped on Advance after
+ * the self-addressed messages (its fields, not a message: see rc_raft_storage_appended). */
+typedef struct rc_append_ack {
+    uint64_t term;
+    uint64_t index;
+    uint64_t log_term;
+    bool pending;
+} rc_append_ack;
+
 #define RC_RAWNODE_ERR_MAX 256
 
 typedef struct rc_rawnode {
@@ -37,11 +46,18 @@ typedef struct rc_rawnode {
     char *err_buf;              /* the last refusal's text: RC_RAWNODE_ERR_MAX bytes, allocated
                                  * by the first refusal (idle nodes keep none) */
     rc_blob_pool pool;          /* slabs for proposed payloads (shared by log, Ready, storage) */
-    rc_apply_ack apply_ack;     /* sync mode: stepped on Advance after steps_on_advance */
+    rc_append_ack append_ack;   /* sync mode: stepped on Advance after steps_on_advance */
+    rc_apply_ack apply_ack;     /* sync mode: stepped on Advance after append_ack */
     bool async_storage_writes;
     bool ready_pending;         /* a Ready was accepted and not yet advanced (sync mode) */
     bool last_ready_busy;       /* the last accepted Ready carried (committed) entries */
 } rc_rawnode;
+
+/* Whether Advance has acknowledgements to step (etcd's non-empty stepsOnAdvance, sync mode). */
+static inline bool rc_rawnode_acks_pending(const rc_rawnode *rn)
+{
+    return rn->steps_on_advance.n > 0 || rn->append_ack.pending || rn->apply_ack.pending;
+}
 
 /* etcd's NewRawNode. On failure *out is NULL and *err_text (optional, static) says why. */
 int rc_rawnode_new(rc_rawnode **out, const rc_config *c, const char **err_text);

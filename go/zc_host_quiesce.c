@@ -37,8 +37,8 @@ bool rc_host_leader_can_quiesce(const rc_rawnode *rn)
     if (r->state != RC_STATE_LEADER || r->lead_transferee != RC_NONE)
         return false;
     /* No Ready pending or buildable: nothing left to send or persist. */
-    if (rn->ready_pending || rc_rawnode_has_ready(rn) || rn->steps_on_advance.n > 0 ||
-        rn->apply_ack.pending || !log_is_settled(rn))
+    if (rn->ready_pending || rc_rawnode_has_ready(rn) || rc_rawnode_acks_pending(rn) ||
+        !log_is_settled(rn))
         return false;
     uint64_t last = rc_log_last_index(&r->raft_log);
     const rc_progress_map *prs = &r->trk.progress;

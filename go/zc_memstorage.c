@@ -91,6 +91,9 @@ static int ms_reserve(void **arr, size_t *cap, size_t need, size_t elem)
 /* The term of stored index i (offset < i <= last): the last term run starting at or before i. */
 static uint64_t ms_term_of(const rc_memstorage *ms, uint64_t i)
 {
+    /* The newest run first: appends and reads mostly touch the tail of the log. */
+    if (ms->terms[ms->n_terms - 1].first <= i)
+        return ms->terms[ms->n_terms - 1].term;
     size_t lo = 0, hi = ms->n_terms;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -241,9 +244,11 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
     int rc = rc_grow((void **)&out->v, &out->cap, start + want, sizeof(rc_entry));
     if (rc != RC_OK)
         return rc;
-    /* etcd's limitSize: the first entry always, then while the total stays within max_size. */
+    /* etcd's limitSize: the first entry always, then while the total stays within max_size
+     * (so sizes are summed only when a limit can cut the batch: more than one entry). */
     size_t t = 0, b = ms_blob_pos(ms, lo);
     uint64_t size = 0;
+    bool limited = max_size != RC_NO_LIMIT && want > 1;
     for (uint64_t i = lo; i < hi; i++) {
         while (t + 1 < ms->n_terms && ms->terms[t + 1].first <= i)
             t++;
@@ -254,9 +259,11 @@ int rc_memstorage_entries(rc_memstorage *ms, uint64_t lo, uint64_t hi, uint64_t 
         *e = (rc_entry){.term = ms->terms[t].term, .index = i, .type = ms_meta_type(ms->meta[k]),
                         .data = {(uint8_t *)(uintptr_t)ms->data[k], ms_meta_len(ms->meta[k]),
                                  NULL}};
-        size += rc_entry_size(e);
-        if (i > lo && max_size != RC_NO_LIMIT && size > max_size)
-            break;
+        if (limited) {
+            size += rc_entry_size(e);
+            if (i > lo && size > max_size)
+                break;
+        }
         if (e->data.len > 0) {
             rc_bytes view = e->data;
             view.owner = ms->blobs[b].blob;
@@ -515,11 +522,15 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
         rc = ms_reserve((void **)&ms->blobs, &ms->cap_blobs, ms->n_blobs + new_blobs,
                         sizeof(ms_blob_run));
     if (rc == RC_OK) {
-        ms_truncate(ms, ents[0].index);
+        /* Appending right after the last entry truncates nothing (the usual case). */
+        if (ents[0].index <= ms_last(ms) || ms->n == 0)
+            ms_truncate(ms, ents[0].index);
         for (size_t i = 0; i < n; i++)
             ms_push(ms, &ents[i], ms_payload(ents, copies, i));
     }
-    for (size_t i = 0; copies != NULL && i < n; i++)
+    if (copies == NULL)
+        return rc;
+    for (size_t i = 0; i < n; i++)
         rc_bytes_free(&copies[i]); /* the runs hold their own references */
     if (copies != small)
         rc_free(copies);

@@ -159,7 +159,7 @@ int rc_pack_rawnode(uint8_t **out, const rc_rawnode *rn)
 {
     *out = NULL;
     const rc_raft *r = rn->raft;
-    if (rn->ready_pending || rn->apply_ack.pending || rn->steps_on_advance.n > 0 ||
+    if (rn->ready_pending || rc_rawnode_acks_pending(rn) ||
         rn->async_storage_writes || !raft_is_settled(r))
         return RC_ERR_STATE;
     pk_writer w = {0};

@@ -149,14 +149,22 @@ static uint64_t rc_majority_committed_quadratic(const rc_majority *m, rc_acked_f
 /* etcd's MajorityConfig.CommittedIndex: with the acked values sorted ascending (a voter without
  * a value counts as 0), the value at position n - (n/2 + 1) is acked by a quorum. An empty
  * config commits everything (∞), so that joint quorums with an empty half reduce to the other. */
+uint64_t rc_majority_committed_acked(uint64_t *acked, size_t n)
+{
+    if (n == 0)
+        return RC_QUORUM_INDEX_INF;
+    rc_sort_u64_small(acked, n);
+    return acked[n - (n / 2 + 1)];
+}
+
 uint64_t rc_majority_committed(const rc_majority *m, rc_acked_fn fn, void *ud)
 {
     size_t n = m->n;
     if (n == 0)
         return RC_QUORUM_INDEX_INF;
-    uint64_t stack[64];
+    uint64_t stack[RC_MAJORITY_ACKED_MAX];
     uint64_t *srt = stack;
-    if (n > 64) {
+    if (n > RC_MAJORITY_ACKED_MAX) {
         srt = rc_malloc(n * sizeof(uint64_t));
         if (srt == NULL)
             return rc_majority_committed_quadratic(m, fn, ud);
@@ -167,10 +175,9 @@ uint64_t rc_majority_committed(const rc_majority *m, rc_acked_fn fn, void *ud)
             v = 0;
         srt[i] = v;
     }
-    if (n <= 64)
-        rc_sort_u64_small(srt, n);
-    else
-        qsort(srt, n, sizeof(uint64_t), rc_cmp_u64);
+    if (n <= RC_MAJORITY_ACKED_MAX)
+        return rc_majority_committed_acked(srt, n);
+    qsort(srt, n, sizeof(uint64_t), rc_cmp_u64);
     uint64_t res = srt[n - (n / 2 + 1)];
     if (srt != stack)
         rc_free(srt);

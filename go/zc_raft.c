@@ -304,8 +304,8 @@ static int send_simple(rc_raft *r, rc_msg_type type, uint64_t to, uint64_t term,
     return rc_raft_send(r, &m);
 }
 
-static int step_candidate(rc_raft *r, rc_message *m);
-static int step_follower(rc_raft *r, rc_message *m);
+static int step_candidate(rc_raft *r, const rc_message *m);
+static int step_follower(rc_raft *r, const rc_message *m);
 
 /* ---- role transitions ---- */
 
@@ -684,7 +684,7 @@ static int forward(rc_raft *r, const rc_message *m, uint64_t to)
     return rc_raft_send(r, &c);
 }
 
-static int step_candidate(rc_raft *r, rc_message *m)
+static int step_candidate(rc_raft *r, const rc_message *m)
 {
     rc_msg_type my_resp = r->state == RC_STATE_PRE_CANDIDATE ? RC_MSG_PRE_VOTE_RESP : RC_MSG_VOTE_RESP;
     switch (m->type) {
@@ -728,7 +728,7 @@ static int step_candidate(rc_raft *r, rc_message *m)
     return RC_OK;
 }
 
-static int step_follower(rc_raft *r, rc_message *m)
+static int step_follower(rc_raft *r, const rc_message *m)
 {
     switch (m->type) {
     case RC_MSG_PROP:
@@ -917,7 +917,7 @@ static int step_vote(rc_raft *r, const rc_message *m)
     return send_simple(r, vote_resp_type(m->type), m->from, r->term, 0, true);
 }
 
-static int step_inner(rc_raft *r, rc_message *m)
+static int step_inner(rc_raft *r, const rc_message *m)
 {
     bool done = false;
     RC_TRY(step_term(r, m, &done));
@@ -957,8 +957,7 @@ int rc_raft_step(rc_raft *r, const rc_message *m)
 {
     if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
-    rc_message view = *m; /* shallow view: handlers never free or mutate borrowed memory */
-    int rc = step_inner(r, &view);
+    int rc = step_inner(r, m); /* handlers never free or mutate the borrowed message */
     if (rc_raft_is_failed(r))
         return RC_ERR_FAILED;
     return rc;
@@ -1060,6 +1059,26 @@ int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t 
     RC_TRY(rc_raft_applied_to(r, index, size));
     rc_raft_reduce_uncommitted_size(r, payload);
     return RC_OK;
+}
+
+int rc_raft_storage_appended(rc_raft *r, uint64_t term, uint64_t index, uint64_t log_term)
+{
+    /* A term other than the current one goes through step_term (the lower-term log). */
+    if (term != 0 && term != r->term) {
+        rc_message m = rc_message_zero;
+        m.type = RC_MSG_STORAGE_APPEND_RESP;
+        m.to = r->id;
+        m.from = RC_LOCAL_APPEND_THREAD;
+        m.term = term;
+        m.index = index;
+        m.log_term = log_term;
+        return rc_raft_step(r, &m);
+    }
+    if (rc_raft_is_failed(r))
+        return RC_ERR_FAILED;
+    if (index != 0)
+        rc_log_stable_to(&r->raft_log, index, log_term);
+    return rc_raft_is_failed(r) ? RC_ERR_FAILED : RC_OK;
 }
 
 void rc_raft_reduce_uncommitted_size(rc_raft *r, uint64_t size)

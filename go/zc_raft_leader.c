@@ -206,9 +206,10 @@ int rc_raft_maybe_commit(rc_raft *r, bool *committed)
     return rc_raft_check(r, rc_log_maybe_commit(&r->raft_log, idx, r->term, committed));
 }
 
-/* Proposals through the API carry one entry; MsgProp batches up to this size are stamped on
- * the stack (no allocation per proposal). */
-#define RC_APPEND_STACK_ENTRIES 8
+/* MsgProp batches up to this size are stamped on the stack (no allocation per proposal): a
+ * single proposal, and raftc_node_propose_list's batches, which it builds on the stack up to
+ * the same size (3 KiB here). */
+#define RC_APPEND_STACK_ENTRIES 64
 
 int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accepted)
 {
@@ -579,7 +580,7 @@ static int step_transfer_leader(rc_raft *r, const rc_message *m, rc_progress *pr
     return rc_raft_send_append(r, transferee);
 }
 
-int rc_raft_step_leader(rc_raft *r, rc_message *m)
+int rc_raft_step_leader(rc_raft *r, const rc_message *m)
 {
     char b[160];
     switch (m->type) {

@@ -952,7 +952,7 @@ static bool group_has_messages_only(const host_group *g)
     const rc_raft *r = rn->raft;
     const rc_raft_log *l = &r->raft_log;
     if (r->msgs.n == 0 || r->msgs_after_append.n > 0 || rn->ready_pending ||
-        rn->steps_on_advance.n > 0 || rn->apply_ack.pending || rc_raft_is_failed(r))
+        rc_rawnode_acks_pending(rn) || rc_raft_is_failed(r))
         return false;
     rc_soft_state ss = rc_raft_soft_state(r);
     if (ss.lead != rn->prev_soft_st.lead || ss.raft_state != rn->prev_soft_st.raft_state)

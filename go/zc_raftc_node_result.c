@@ -12,7 +12,7 @@
 #include "capi_internal.h"
 #include "alloc.h"
 
-int capi_node_result(raftc_node *node, int rc, const char *text)
+int capi_node_result_slow(raftc_node *node, int rc, const char *text)
 {
     bool has_storage_err = node->cb != NULL && node->cb->storage_err[0] != '\0';
     if (rc == RC_OK) {

@@ -31,9 +31,13 @@ static struct raftc_sink *body_sink(capi_ready_body *b, unsigned section)
 /* Drops the encodings (keeping the sinks' buffers) and invalidates the view. */
 static void view_clear_encodings(struct raftc_ready *v)
 {
-    for (unsigned s = CAPI_VIEW_ENTRIES; s <= CAPI_VIEW_SNAPSHOT; s <<= 1)
-        if (v->encoded & s)
-            raftc_sink_reset(body_sink(v->body, s));
+    /* Hosts that read the Ready by fields (raftc_ready_info, raftc_ready_entry_info, ...)
+     * never encode a section: nothing to walk then. */
+    if (v->encoded != 0) {
+        for (unsigned s = CAPI_VIEW_ENTRIES; s <= CAPI_VIEW_SNAPSHOT; s <<= 1)
+            if (v->encoded & s)
+                raftc_sink_reset(body_sink(v->body, s));
+    }
     if (v->body != NULL)
         capi_ready_frames_clear(&v->body->frames);
     v->encoded = 0;

@@ -384,25 +384,37 @@ void rc_ready_free(rc_ready *rd)
     memset(rd, 0, sizeof(*rd));
 }
 
-void rc_ready_reset(rc_ready *rd)
+/* Frees what a Ready owns besides its arrays: the read states and the snapshot. */
+static void ready_free_owned(rc_ready *rd)
 {
     for (size_t i = 0; i < rd->n_read_states; i++)
         rc_bytes_free(&rd->read_states[i].request_ctx);
     rc_free(rd->read_states);
+    rd->read_states = NULL;
+    rd->n_read_states = 0;
     if (rd->snapshot != NULL) {
         rc_snapshot_free(rd->snapshot);
         rc_free(rd->snapshot);
+        rd->snapshot = NULL;
     }
-    rc_entries_truncate(&rd->entries, 0);
-    rc_entries_truncate(&rd->committed_entries, 0);
+}
+
+void rc_ready_reset(rc_ready *rd)
+{
+    /* Every Ready is reset twice (after Advance and before the next one is built), and the
+     * lists are mostly empty: only non-empty parts pay for a call. */
+    if (rd->read_states != NULL || rd->snapshot != NULL)
+        ready_free_owned(rd);
+    if (rd->entries.n > 0)
+        rc_entries_truncate(&rd->entries, 0);
+    if (rd->committed_entries.n > 0)
+        rc_entries_truncate(&rd->committed_entries, 0);
     rc_msgs_clear(&rd->messages);
     /* Every other field back to zero (the arrays above keep their capacity). */
     rd->has_soft_state = false;
     rd->soft_state = (rc_soft_state){0};
     rd->hard_state = (rc_hard_state){0};
-    rd->read_states = NULL;
     rd->n_read_states = 0;
-    rd->snapshot = NULL;
     rd->n_messages_now = 0;
     rd->must_sync = false;
 }
@@ -521,12 +533,13 @@ static int make_storage_apply(const rc_raft *r, const rc_ready *rd, rc_message *
     return make_apply_resp(r, &rd->committed_entries, &m->responses[0]);
 }
 
-static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps);
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
+                               rc_append_ack *ack);
 
-/* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps).
- * On failure no node state changed; on success (sync mode) raft's outgoing messages were moved
- * into *rd / *steps. */
-static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
+/* readyWithoutAccept: fills *rd and, in sync mode, the messages to step on Advance (*steps, and
+ * *ack for the storage append acknowledgement). On failure no node state changed; on success
+ * (sync mode) raft's outgoing messages were moved into *rd / *steps. */
+static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps, rc_append_ack *ack)
 {
     const rc_raft *r = rn->raft;
     const rc_raft_log *l = &r->raft_log;
@@ -585,7 +598,7 @@ static int build_ready(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
         rd->n_messages_now = rd->messages.n;
         return rc;
     }
-    return build_sync_messages(rn, rd, steps);
+    return build_sync_messages(rn, rd, steps, ack);
 }
 
 /* Reserves room for `more` messages in ms. */
@@ -607,27 +620,33 @@ static void msgs_put(rc_msgs *ms, rc_message *m)
 
 /* Sync mode: raft's msgs go out with the Ready; msgsAfterAppend to peers go out after
  * persistence (also in the Ready); those to self, and the storage append ack, are stepped on
- * Advance (the apply ack too, from rn->apply_ack: see rc_rawnode_advance). Everything that can
- * fail happens first; then the messages are moved out of raft (no copies), which acceptReady
- * would have dropped anyway. */
-static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps)
+ * Advance (the apply ack too, from rn->apply_ack: see rc_rawnode_advance). The append ack of a
+ * Ready without a snapshot (every Ready with entries but the rare snapshot one) is kept as its
+ * fields in *ack and stepped last of them; with a snapshot it is a message in *steps, last too.
+ * Everything that can fail happens first; then the messages are moved out of raft (no copies),
+ * which acceptReady would have dropped anyway. */
+static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *steps,
+                               rc_append_ack *ack)
 {
     rc_raft *r = rn->raft;
     rc_msgs *after = &r->msgs_after_append;
     size_t to_self = 0;
     for (size_t i = 0; i < after->n; i++)
         to_self += after->v[i].to == r->id;
-    rc_message append_resp = rc_message_zero;
     bool has_append_resp = need_append_resp(r, rd);
+    bool append_resp_msg = has_append_resp && rd->snapshot != NULL;
+    rc_message append_resp;
     int rc = RC_OK;
-    if (has_append_resp)
+    if (append_resp_msg) {
+        append_resp = rc_message_zero;
         rc = make_append_resp(r, rd, &append_resp);
+    }
     if (rc == RC_OK)
         rc = msgs_reserve(&rd->messages, r->msgs.n + after->n - to_self);
     if (rc == RC_OK)
-        rc = msgs_reserve(steps, to_self + has_append_resp);
+        rc = msgs_reserve(steps, to_self + append_resp_msg);
     if (rc != RC_OK) {
-        if (has_append_resp)
+        if (append_resp_msg)
             rc_message_free(&append_resp);
         return rc;
     }
@@ -638,8 +657,13 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
     for (size_t i = 0; i < after->n; i++)
         msgs_put(after->v[i].to == r->id ? steps : &rd->messages, &after->v[i]);
     after->n = 0;
-    if (has_append_resp)
+    if (append_resp_msg) {
         msgs_put(steps, &append_resp);
+    } else if (has_append_resp) {
+        /* make_append_resp's fields (there are unstable entries: no snapshot means some) */
+        *ack = (rc_append_ack){.term = r->term, .pending = true};
+        rc_log_last_entry_id(&r->raft_log, &ack->index, &ack->log_term);
+    }
     return RC_OK;
 }
 
@@ -653,16 +677,17 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
 {
     RN_CHECK(rn);
     rc_raft *r = rn->raft;
-    if (!rn->async_storage_writes && (rn->steps_on_advance.n > 0 || rn->apply_ack.pending))
+    if (!rn->async_storage_writes && rc_rawnode_acks_pending(rn))
         return fail(rn, RC_ERR_STATE, ERR_TWO_READY);
     rc_ready_reset(rd);
     /* Sync mode: steps_on_advance is empty here; its array is reused for the new steps. */
     rc_msgs *steps = &rn->steps_on_advance;
-    int rc = build_ready(rn, rd, steps);
+    int rc = build_ready(rn, rd, steps, &rn->append_ack);
     if (rc != RC_OK) {
         if (rc == RC_ERR_FAILED) /* the log hit an etcd panic (logged), e.g. a storage failure */
             r->failed = true;
         rc_msgs_clear(steps);
+        rn->append_ack = (rc_append_ack){0};
         rc_ready_reset(rd);
         return result(rn, rc);
     }
@@ -735,6 +760,14 @@ int rc_rawnode_advance(rc_rawnode *rn)
             rc = RC_ERR_FAILED;
             break;
         }
+    }
+    /* etcd's MsgStorageAppendResp, last of stepsOnAdvance (when the Ready had no snapshot). */
+    rc_append_ack append = rn->append_ack;
+    rn->append_ack = (rc_append_ack){0};
+    if (rc == RC_OK && append.pending) {
+        (void)rc_raft_storage_appended(rn->raft, append.term, append.index, append.log_term);
+        if (rc_raft_is_failed(rn->raft))
+            rc = RC_ERR_FAILED;
     }
     /* etcd's MsgStorageApplyResp, stepped last (its entries are not needed: only the totals). */
     rc_apply_ack ack = rn->apply_ack;

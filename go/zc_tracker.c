@@ -239,7 +239,22 @@ static bool rc_tracker_acked(void *ud, uint64_t id, uint64_t *idx)
 
 uint64_t rc_tracker_committed(const rc_tracker *t)
 {
-    return rc_joint_committed(&t->config.voters, rc_tracker_acked, (void *)&t->progress);
+    const rc_joint *j = &t->config.voters;
+    if (j->outgoing.n > 0 || j->incoming.n > RC_MAJORITY_ACKED_MAX)
+        return rc_joint_committed(j, rc_tracker_acked, (void *)&t->progress);
+    /* Not joint (an empty outgoing half commits everything: the incoming half decides). The
+     * voters and the progress map are both sorted by id, so one walk finds every match, where
+     * rc_tracker_acked searches the map once per voter. */
+    const rc_majority *m = &j->incoming;
+    const rc_progress_map *pm = &t->progress;
+    uint64_t acked[RC_MAJORITY_ACKED_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        while (k < pm->n && pm->v[k].id < m->ids[i])
+            k++;
+        acked[i] = k < pm->n && pm->v[k].id == m->ids[i] ? pm->v[k].pr.match : 0;
+    }
+    return rc_majority_committed_acked(acked, m->n);
 }
 
 bool rc_tracker_is_singleton(const rc_tracker *t)
