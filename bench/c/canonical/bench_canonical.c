@@ -12,25 +12,28 @@
  *     (canonical's wire encoding, copied into a queue and decoded by the receiver).
  * raft keeps its own log; snapshots every 8192 (a) / 4096 (b) entries, 512 trailing, stand in
  * for the other harnesses' compaction. Allocations counted through raft_heap_set.
+ * (c) codec and (d) memory: canonical_codec.c, canonical_memory.c.
  */
+#define _GNU_SOURCE
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cio.h"
+#include "cbench.h"
 
 static int quick;
 static int run_id;
 
-static uint64_t now_ns(void)
+uint64_t cb_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static size_t pick(size_t q, size_t full)
+size_t cb_pick(size_t q, size_t full)
 {
     return quick ? q : full;
 }
@@ -38,68 +41,84 @@ static size_t pick(size_t q, size_t full)
 /* ---- counting heap ---- */
 
 static uint64_t g_allocs;
+static int64_t g_live;
+static int g_track;
 
+uint64_t cb_alloc_calls(void)
+{
+    return g_allocs;
+}
+int64_t cb_alloc_live(void)
+{
+    return g_live;
+}
+void cb_track_live(int on)
+{
+    g_track = on;
+}
+
+static void *counted(void *p)
+{
+    g_allocs++;
+    if (p != NULL && g_track)
+        g_live += (int64_t)malloc_usable_size(p);
+    return p;
+}
 static void *h_malloc(void *d, size_t n)
 {
     (void)d;
-    g_allocs++;
-    return malloc(n);
+    return counted(malloc(n));
 }
 static void h_free(void *d, void *p)
 {
     (void)d;
+    if (p != NULL && g_track)
+        g_live -= (int64_t)malloc_usable_size(p);
     free(p);
 }
 static void *h_calloc(void *d, size_t n, size_t s)
 {
     (void)d;
-    g_allocs++;
-    return calloc(n, s);
+    return counted(calloc(n, s));
 }
 static void *h_realloc(void *d, void *p, size_t n)
 {
     (void)d;
-    g_allocs++;
-    return realloc(p, n);
+    size_t old = p != NULL && g_track ? malloc_usable_size(p) : 0;
+    void *q = realloc(p, n);
+    if (q != NULL || n == 0)
+        g_live -= (int64_t)old;
+    return counted(q);
 }
 static void *h_aligned_alloc(void *d, size_t a, size_t n)
 {
     (void)d;
-    g_allocs++;
-    return aligned_alloc(a, (n + a - 1) / a * a);
+    return counted(aligned_alloc(a, (n + a - 1) / a * a));
 }
 static void h_aligned_free(void *d, size_t a, void *p)
 {
-    (void)d, (void)a;
-    free(p);
+    (void)a;
+    h_free(d, p);
 }
 
 /* ---- output ---- */
 
-static void emit(const char *bench, const char *fields)
+void cb_emit(const char *bench, const char *fields)
 {
     printf("{\"lib\":\"canonical-raft\",\"version\":\"0.15.0\",\"bench\":\"%s\",\"run\":%d%s%s}\n",
            bench, run_id, fields[0] ? "," : "", fields);
     fflush(stdout);
 }
 
-static void emit_error(const char *bench, const char *what, int rc)
+void cb_emit_error(const char *bench, const char *what, int rc)
 {
     char f[300];
     snprintf(f, sizeof f, "\"error\":\"%s: %s\"", what, rc ? raft_strerror(rc) : "");
-    emit(bench, f);
+    cb_emit(bench, f);
     fprintf(stderr, "canonical-raft %s: %s: %s\n", bench, what, rc ? raft_strerror(rc) : "");
 }
 
 /* ---- a node ---- */
-
-typedef struct cnode {
-    struct raft r;
-    cio_node io;
-    struct raft_fsm fsm;
-    uint64_t applied; /* FSM commands applied */
-    int closed;
-} cnode;
 
 static int fsm_apply(struct raft_fsm *fsm, const struct raft_buffer *buf, void **result)
 {
@@ -136,7 +155,7 @@ static int fsm_restore(struct raft_fsm *fsm, struct raft_buffer *buf)
     return 0;
 }
 
-static int cnode_start(cnode *n, cio_loop *l, raft_id id, unsigned n_voters, unsigned threshold)
+int cnode_start(cnode *n, cio_loop *l, raft_id id, unsigned n_voters, unsigned threshold)
 {
     memset(n, 0, sizeof *n);
     cio_node_init(&n->io, l, id);
@@ -171,8 +190,7 @@ static void on_close(struct raft *r)
     ((cnode *)r->data)->closed = 1;
 }
 
-/* Closes the nodes (raft_close, then the loop until every close completed) and frees them. */
-static void cnodes_free(cnode *ns, size_t count, cio_loop *l)
+void cnodes_free(cnode *ns, size_t count, cio_loop *l)
 {
     for (size_t i = 0; i < count; i++)
         raft_close(&ns[i].r, on_close);
@@ -201,13 +219,6 @@ static int elect(cnode *ns, cio_loop *l)
 
 /* ---- proposals: raft_apply requests from a free list ---- */
 
-typedef struct pool {
-    struct raft_apply *reqs;
-    struct raft_apply **free;
-    size_t n_free;
-    int failed;
-} pool;
-
 static void on_applied(struct raft_apply *req, int status, void *result)
 {
     (void)result;
@@ -217,7 +228,7 @@ static void on_applied(struct raft_apply *req, int status, void *result)
     p->free[p->n_free++] = req;
 }
 
-static int pool_init(pool *p, size_t n)
+int pool_init(pool *p, size_t n)
 {
     p->reqs = calloc(n, sizeof *p->reqs);
     p->free = calloc(n, sizeof *p->free);
@@ -230,15 +241,13 @@ static int pool_init(pool *p, size_t n)
     return 0;
 }
 
-static void pool_free(pool *p)
+void pool_free(pool *p)
 {
     free(p->reqs);
     free(p->free);
 }
 
-/* Applies `count` entries of `size` bytes through one raft_apply (one_call) or one each. The
- * host's bytes are copied into raft_malloc'd buffers, which raft then owns. */
-static int propose(cnode *n, pool *p, const uint8_t *payload, size_t size, size_t count,
+int propose(cnode *n, pool *p, const uint8_t *payload, size_t size, size_t count,
                    int one_call)
 {
     struct raft_buffer bufs[64];
@@ -279,22 +288,22 @@ static int single_run(cnode *n, cio_loop *l, pool *p, const char *name, size_t b
     while (n->applied - start < count) {
         int rc = propose(n, p, payload, sizeof payload, batch, one_call);
         if (rc != 0) {
-            emit_error(name, "raft_apply", rc);
+            cb_emit_error(name, "raft_apply", rc);
             return rc;
         }
         uint64_t before = n->applied;
         for (int k = 0; k < 16 && cio_loop_busy(l); k++) {
             if ((rc = cio_loop_pump(l)) != 0) {
-                emit_error(name, "pump", rc);
+                cb_emit_error(name, "pump", rc);
                 return rc;
             }
         }
         if (p->failed) {
-            emit_error(name, "apply callback", p->failed);
+            cb_emit_error(name, "apply callback", p->failed);
             return p->failed;
         }
         if (n->applied == before && ++stall > 1000) {
-            emit_error(name, "no progress (entries not committed)", 0);
+            cb_emit_error(name, "no progress (entries not committed)", 0);
             return RAFT_IOERR;
         }
         if (n->applied != before)
@@ -316,12 +325,12 @@ static void bench_single(size_t batch, int one_call, size_t total)
     if (rc == 0)
         rc = pool_init(&p, 1024);
     if (rc != 0) {
-        emit_error(name, "start", rc);
+        cb_emit_error(name, "start", rc);
     } else if (single_run(n, l, &p, name, batch, one_call, total / 10) == 0) {
-        uint64_t a0 = g_allocs;
-        uint64_t t0 = now_ns();
+        uint64_t a0 = cb_alloc_calls();
+        uint64_t t0 = cb_now_ns();
         rc = single_run(n, l, &p, name, batch, one_call, total);
-        uint64_t t1 = now_ns();
+        uint64_t t1 = cb_now_ns();
         uint64_t a1 = g_allocs;
         if (rc == 0) {
             double ns = (double)(t1 - t0);
@@ -330,7 +339,7 @@ static void bench_single(size_t batch, int one_call, size_t total)
                      "\"allocs_per_entry\":%.4f,\"msgs_per_entry\":0,\"wire_bytes_per_entry\":0",
                      total, (double)total / (ns / 1e9), ns / (double)total,
                      (double)(a1 - a0) / (double)total);
-            emit(name, fields);
+            cb_emit(name, fields);
         }
     }
     if (n != NULL && l != NULL)
@@ -352,7 +361,7 @@ static int cluster_run(cnode *ns, cio_loop *l, pool *p, const char *name,
         if (proposed - (ns[0].applied - start) < window) {
             int rc = propose(&ns[0], p, payload, size, batch, 0);
             if (rc != 0) {
-                emit_error(name, "raft_apply", rc);
+                cb_emit_error(name, "raft_apply", rc);
                 return rc;
             }
             proposed += batch;
@@ -360,15 +369,15 @@ static int cluster_run(cnode *ns, cio_loop *l, pool *p, const char *name,
         uint64_t before = ns[0].applied;
         int rc = cio_loop_pump(l);
         if (rc != 0) {
-            emit_error(name, "pump", rc);
+            cb_emit_error(name, "pump", rc);
             return rc;
         }
         if (p->failed) {
-            emit_error(name, "apply callback", p->failed);
+            cb_emit_error(name, "apply callback", p->failed);
             return p->failed;
         }
         if (ns[0].applied == before && ++stall > 1000) {
-            emit_error(name, "no progress (entries not committed)", 0);
+            cb_emit_error(name, "no progress (entries not committed)", 0);
             return RAFT_IOERR;
         }
         if (ns[0].applied != before)
@@ -403,13 +412,13 @@ static void bench_cluster(size_t size, size_t total)
         rc = pool_init(&p, 1024);
     size_t batch = size >= 65536 ? 4 : 64;
     if (rc != 0) {
-        emit_error(name, "start", rc);
+        cb_emit_error(name, "start", rc);
     } else if (cluster_run(ns, l, &p, name, payload, size, batch, cluster_warmup(total)) == 0) {
         uint64_t m0, b0, m1, b1;
         cio_loop_counts(l, &m0, &b0);
-        uint64_t t0 = now_ns();
+        uint64_t t0 = cb_now_ns();
         rc = cluster_run(ns, l, &p, name, payload, size, batch, total);
-        uint64_t t1 = now_ns();
+        uint64_t t1 = cb_now_ns();
         cio_loop_counts(l, &m1, &b1);
         if (rc == 0) {
             double s = (double)(t1 - t0) / 1e9;
@@ -420,7 +429,7 @@ static void bench_cluster(size_t size, size_t total)
                      "raft's log); no commit index\"",
                      total, size, (double)total / s, (double)total * (double)size / s / 1e6,
                      (double)(m1 - m0) / (double)total, (double)(b1 - b0) / (double)total);
-            emit(name, fields);
+            cb_emit(name, fields);
         }
     }
     if (ns != NULL && l != NULL)
@@ -443,7 +452,7 @@ int main(int argc, char **argv)
                    i + 1 < argc) {
             run_id = atoi(argv[++i]);
         } else {
-            fprintf(stderr, "usage: %s [--quick] [-w a|b|a1|all] [--run N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick] [-w a|b|c|d|a1|all] [--run N]\n", argv[0]);
             return 2;
         }
     }
@@ -452,18 +461,22 @@ int main(int argc, char **argv)
     raft_heap_set(&heap);
     int all = strcmp(w, "all") == 0;
     if (all || strcmp(w, "a") == 0) {
-        bench_single(1, 0, pick(50000, 500000));
-        bench_single(64, 0, pick(200000, 2000000));
-        bench_single(64, 1, pick(200000, 2000000));
+        bench_single(1, 0, cb_pick(50000, 500000));
+        bench_single(64, 0, cb_pick(200000, 2000000));
+        bench_single(64, 1, cb_pick(200000, 2000000));
     }
     if (all || strcmp(w, "b") == 0) {
-        bench_cluster(16, pick(20000, 300000));
-        bench_cluster(128, pick(20000, 300000));
-        bench_cluster(1024, pick(20000, 200000));
-        bench_cluster(65536, pick(1000, 20000));
+        bench_cluster(16, cb_pick(20000, 300000));
+        bench_cluster(128, cb_pick(20000, 300000));
+        bench_cluster(1024, cb_pick(20000, 200000));
+        bench_cluster(65536, cb_pick(1000, 20000));
     }
+    if (all || strcmp(w, "c") == 0)
+        bench_codec();
+    if (all || strcmp(w, "d") == 0)
+        bench_memory();
     if (strcmp(w, "a1") == 0) /* single_b1 alone, 10x longer: the loop to profile */
-        bench_single(1, 0, pick(500000, 5000000));
+        bench_single(1, 0, cb_pick(500000, 5000000));
     raft_heap_set_default();
     return 0;
 }

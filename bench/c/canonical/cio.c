@@ -3,25 +3,16 @@
  *
  * cio.c: the in-memory raft_io backend of cio.h.
  */
+#define _GNU_SOURCE
 #include "cio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <uv.h>
+#include <malloc.h>
 
-/* canonical/raft's wire codec (src/uv_encoding.h of libraft 0.15; not in its public headers,
- * linked from libraft.a). uvEncodeMessage puts the message into bufs (*bufs and bufs[0].base
- * from raft_calloc/raft_malloc; entry payloads are referenced, not copied): bufs[0] starts
- * with the 16-byte preamble (type, header length). uvDecodeMessage decodes a header (the bytes
- * after the preamble), allocating the entries array of an AppendEntries, and gives the length
- * of the payload that follows; uvDecodeEntriesBatch points the entries into that payload. */
-int uvEncodeMessage(const struct raft_message *message, uv_buf_t **bufs, unsigned *n_bufs);
-int uvDecodeMessage(unsigned long type, const uv_buf_t *header, struct raft_message *message,
-                    size_t *payload_len);
-void uvDecodeEntriesBatch(uint8_t *batch, size_t offset, struct raft_entry *entries,
-                          unsigned n);
+#include "uvcodec.h"
 
 enum { WORK_APPEND, WORK_SEND, WORK_SNAP_PUT, WORK_SNAP_GET, WORK_CLOSE };
 
@@ -96,7 +87,7 @@ static int queue_push(cio_loop *l, work w)
 static int meta_append(cio_node *n, const struct raft_entry *e, size_t count)
 {
     if (n->n_meta + count > n->cap_meta) {
-        size_t cap = n->cap_meta ? n->cap_meta : 1024;
+        size_t cap = n->cap_meta ? n->cap_meta : 8;
         while (cap < n->n_meta + count)
             cap *= 2;
         struct cio_meta *m = realloc(n->meta, cap * sizeof *m);
@@ -267,6 +258,35 @@ static int io_send(struct raft_io *io, struct raft_io_send *req,
     return queue_push(n->loop, w);
 }
 
+int cio_loop_inject(cio_loop *l, raft_id from, const struct raft_message *m)
+{
+    uv_buf_t *bufs = NULL;
+    unsigned n_bufs = 0;
+    int rc = uvEncodeMessage(m, &bufs, &n_bufs);
+    if (rc != 0)
+        return rc;
+    rc = wire_put(l, m->server_id, from, bufs, n_bufs);
+    raft_free(bufs[0].base);
+    raft_free(bufs);
+    return rc;
+}
+
+size_t cio_node_bytes(const cio_node *n)
+{
+    size_t b = malloc_usable_size(n->meta);
+    if (n->conf.base != NULL)
+        b += malloc_usable_size(n->conf.base);
+    if (n->snap != NULL) {
+        b += malloc_usable_size(n->snap) + malloc_usable_size(n->snap->bufs);
+        for (unsigned i = 0; i < n->snap->n_bufs; i++)
+            b += malloc_usable_size(n->snap->bufs[i].base);
+        b += malloc_usable_size(n->snap->configuration.servers);
+        for (unsigned i = 0; i < n->snap->configuration.n; i++)
+            b += malloc_usable_size(n->snap->configuration.servers[i].address);
+    }
+    return b;
+}
+
 /* Decodes one wire record and hands it to the receiver. */
 static int deliver(cio_loop *l, const raft_id from_to[2], const uint8_t *b, size_t len)
 {
@@ -298,9 +318,9 @@ static int deliver(cio_loop *l, const raft_id from_to[2], const uint8_t *b, size
         uvDecodeEntriesBatch(batch, 0, m.append_entries.entries, m.append_entries.n_entries);
     }
     /* The message names its peer: the sender, on the receiving side. */
-    cio_node *from = from_to[0] <= CIO_MAX_NODES ? l->nodes[from_to[0]] : NULL;
+    static const char *const addr[CIO_MAX_NODES + 1] = {"0", "1", "2", "3"};
     m.server_id = from_to[0];
-    m.server_address = from != NULL ? from->address : "";
+    m.server_address = from_to[0] <= CIO_MAX_NODES ? addr[from_to[0]] : "";
     to->recv(&to->io, &m);
     return 0;
 }

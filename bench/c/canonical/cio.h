@@ -60,6 +60,13 @@ int cio_loop_pump(cio_loop *l);
 int cio_loop_busy(const cio_loop *l);
 /* Runs queued completions only. */
 void cio_loop_complete(cio_loop *l);
+/* Queues message m from node `from` to node m->server_id, encoded as io->send does; the next
+ * cio_loop_pump delivers it (a host-made message, e.g. from a peer that is not on the loop).
+ * 0 or a RAFT_* code. */
+int cio_loop_inject(cio_loop *l, raft_id from, const struct raft_message *m);
+/* Bytes the backend holds for n (malloc_usable_size of its persisted state: entry metadata,
+ * bootstrap configuration, last snapshot); the loop's queues are the transport's. */
+size_t cio_node_bytes(const cio_node *n);
 /* Messages delivered and their wire bytes (canonical's encoding) so far. */
 void cio_loop_counts(const cio_loop *l, uint64_t *msgs, uint64_t *bytes);
 
