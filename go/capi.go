@@ -660,6 +660,14 @@ func readyFieldsNew() *readyFields {
 
 func readyFieldsFree(f *readyFields) { C.raftcgo_ready_fields_free(f) }
 
+// readyFieldsTrim frees f's arrays when they hold more than maxWords numbers (the test is
+// made here: a cgo call per Ready would cost more than the pool saves).
+func readyFieldsTrim(f *readyFields, maxWords int) {
+	if f.capw > C.size_t(maxWords) {
+		C.raftcgo_ready_fields_trim(f, C.size_t(maxWords))
+	}
+}
+
 // nodeReadyFields is raftc_node_ready with the Ready laid out in f (raftcgo.h): the view, the
 // numbers and the pointers (views of C memory, valid as the Ready view). w is empty when the
 // layout could not be made (memory): the accessors still reach the view.

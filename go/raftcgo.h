@@ -32,6 +32,8 @@ typedef struct raftcgo_ready_fields {
  * arrays could not be filled (memory), returns 0 with f->nw == 0: f->rd still reaches it. */
 int raftcgo_node_ready_fields(raftc_node *node, raftcgo_ready_fields *f);
 void raftcgo_ready_fields_free(raftcgo_ready_fields *f);
+/* Frees f's arrays (f stays usable, empty) when it has room for more than max_words numbers. */
+void raftcgo_ready_fields_trim(raftcgo_ready_fields *f, size_t max_words);
 
 /* raftc_node_advance's code and, when it is 0, raftc_node_has_ready right after it. */
 typedef struct raftcgo_advance {

@@ -198,6 +198,15 @@ int raftcgo_node_ready_fields(raftc_node *node, raftcgo_ready_fields *f) {
     return RAFTC_OK;
 }
 
+void raftcgo_ready_fields_trim(raftcgo_ready_fields *f, size_t max_words) {
+    if (f == NULL || f->capw <= max_words) return;
+    free(f->w);
+    free((void *)f->p);
+    f->w = NULL;
+    f->p = NULL;
+    f->nw = f->capw = f->np = f->capp = 0;
+}
+
 void raftcgo_ready_fields_free(raftcgo_ready_fields *f) {
     if (f == NULL) return;
     free(f->w);

@@ -74,19 +74,19 @@ type RawNode struct {
 // nodeResources is what the cleanup frees; it never refers back to the RawNode.
 type nodeResources struct {
 	n       *cNode
-	fields  *readyFields // where each Ready is laid out (C memory)
-	handles []cgo.Handle
+	logger  *loggerHandle // shared with the other nodes on the same Logger
+	storage cgo.Handle    // a Go Storage's handle, or 0
 }
 
 func (r *nodeResources) free() {
 	if r.n != nil {
 		nodeFree(r.n)
 	}
-	if r.fields != nil {
-		readyFieldsFree(r.fields)
+	if r.logger != nil {
+		r.logger.release()
 	}
-	for _, h := range r.handles {
-		h.Delete()
+	if r.storage != 0 {
+		r.storage.Delete()
 	}
 }
 
@@ -144,9 +144,8 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	if lg == nil {
 		lg = getLogger()
 	}
-	lh := cgo.NewHandle(&logAdapter{l: lg})
-	rn.res.handles = append(rn.res.handles, lh)
-	if rc := configSetGoLogger(c, lh); rc != 0 {
+	rn.res.logger = acquireLoggerHandle(lg)
+	if rc := configSetGoLogger(c, rn.res.logger.h); rc != 0 {
 		rn.res.free()
 		return nil, newError(rc, "")
 	}
@@ -167,9 +166,8 @@ func NewRawNode(config *Config) (*RawNode, error) {
 		st.mem.mu.Unlock()
 	default:
 		rn.sa = &storageAdapter{st: st}
-		sh := cgo.NewHandle(rn.sa)
-		rn.res.handles = append(rn.res.handles, sh)
-		configSetGoStorage(c, sh)
+		rn.res.storage = cgo.NewHandle(rn.sa)
+		configSetGoStorage(c, rn.res.storage)
 	}
 	var n *cNode
 	err = rn.lock()
@@ -184,10 +182,6 @@ func NewRawNode(config *Config) (*RawNode, error) {
 	}
 	rn.n = n
 	rn.res.n = n
-	if rn.res.fields = readyFieldsNew(); rn.res.fields == nil {
-		rn.res.free()
-		return nil, newError(codeNoMem, "raftc: out of memory")
-	}
 	runtime.AddCleanup(rn, (*nodeResources).free, rn.res)
 	return rn, nil
 }
@@ -473,15 +467,26 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	if rn.ms != nil {
 		rn.ms.pending = pendingReady{}
 	}
-	crd, fr, err := nodeReadyFields(rn.n, rn.res.fields)
+	var crd *cReady
+	var fr fieldReader
+	var err error
+	loan := borrowFields()
+	if loan != nil {
+		crd, fr, err = nodeReadyFields(rn.n, loan.f)
+	} else {
+		crd, err = nodeReady(rn.n)
+	}
 	if err != nil {
+		returnFields(loan)
 		return Ready{}, nil, rn.note(err)
 	}
 	var rd Ready
 	var msgs []MessageBytes
 	if fr.w != nil {
 		rd, msgs, err = buildReadyFields(&fr, raw, &rn.src)
+		returnFields(loan) // the layout is read: nothing refers to its arrays
 	} else { // no layout (memory): the accessors still reach the accepted Ready
+		returnFields(loan)
 		rd, err = buildReady(crd)
 		if err == nil && raw {
 			msgs, err = messagesBytes(rd.Messages)

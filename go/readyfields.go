@@ -95,7 +95,15 @@ func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *en
 	if n == 0 {
 		return nil, nil
 	}
-	views := src.scratchViews(n)
+	// A few views live on the stack: a node keeps scratch views only for large Readys, so an
+	// idle node holds none.
+	var few [4]entryView
+	var views []entryView
+	if n <= len(few) {
+		views = few[:n]
+	} else {
+		views = src.scratchViews(n)
+	}
 	fresh, total := 0, 0
 	for i := range views {
 		v := &views[i]
