@@ -398,8 +398,11 @@ static void ready_free_owned(rc_ready *rd)
 
 void rc_ready_reset(rc_ready *rd)
 {
-    /* Every Ready is reset twice (after Advance and before the next one is built), and the
-     * lists are mostly empty: only non-empty parts pay for a call. */
+    /* A Ready is reset after Advance and again before the next one is built into it: the
+     * second finds it already reset. Otherwise the lists are mostly empty: only non-empty parts
+     * pay for a call. */
+    if (rd->reset)
+        return;
     if (rd->read_states != NULL || rd->snapshot != NULL)
         ready_free_owned(rd);
     if (rd->entries.n > 0)
@@ -414,6 +417,7 @@ void rc_ready_reset(rc_ready *rd)
     rd->n_read_states = 0;
     rd->n_messages_now = 0;
     rd->must_sync = false;
+    rd->reset = true;
 }
 
 bool rc_ready_is_empty(const rc_ready *rd)
@@ -677,6 +681,7 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
     if (!rn->async_storage_writes && rc_rawnode_acks_pending(rn))
         return fail(rn, RC_ERR_STATE, ERR_TWO_READY);
     rc_ready_reset(rd);
+    rd->reset = false; /* filled from here on */
     /* Sync mode: steps_on_advance is empty here; its array is reused for the new steps. */
     rc_msgs *steps = &rn->steps_on_advance;
     int rc = build_ready(rn, rd, steps, &rn->append_ack);
