@@ -241,11 +241,7 @@ int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accep
     RC_TRY(rc_raft_check(r, rc));
     r->uncommitted_size += s;
     *accepted = true;
-    rc_message m = rc_message_zero;
-    m.type = RC_MSG_APP_RESP;
-    m.to = r->id;
-    m.index = last;
-    return rc_raft_send(r, &m);
+    return rc_raft_send_self_app_resp(r, last);
 }
 
 int rc_raft_send_timeout_now(rc_raft *r, uint64_t to)
@@ -536,6 +532,22 @@ static int step_app_resp(rc_raft *r, const rc_message *m, rc_progress *pr)
         return rc_raft_send_timeout_now(r, m->from);
     }
     return RC_OK;
+}
+
+int rc_raft_step_self_ack(rc_raft *r, const rc_message *m)
+{
+    /* rc_raft_step's path for this message: step_term lets the current term through, the
+     * switch of step_inner passes MsgAppResp to r->step, and rc_raft_step_leader hands it to
+     * step_app_resp with the sender's progress (absent when the leader left the config: then
+     * the generic path logs that). */
+    if (m->type != RC_MSG_APP_RESP || m->from != r->id || m->term != r->term ||
+        r->step != rc_raft_step_leader || rc_raft_is_failed(r))
+        return rc_raft_step(r, m);
+    rc_progress *pr = rc_progress_map_get(&r->trk.progress, m->from);
+    if (pr == NULL)
+        return rc_raft_step(r, m);
+    int rc = step_app_resp(r, m, pr);
+    return rc_raft_is_failed(r) ? RC_ERR_FAILED : rc;
 }
 
 static int step_transfer_leader(rc_raft *r, const rc_message *m, rc_progress *pr)

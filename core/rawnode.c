@@ -757,7 +757,7 @@ int rc_rawnode_advance(rc_rawnode *rn)
     rn->steps_on_advance = (rc_msgs){0};
     int rc = RC_OK;
     for (size_t i = 0; i < steps.n; i++) {
-        (void)rc_raft_step(rn->raft, &steps.v[i]);
+        (void)rc_raft_step_self_ack(rn->raft, &steps.v[i]);
         if (rc_raft_is_failed(rn->raft)) {
             rc = RC_ERR_FAILED;
             break;
