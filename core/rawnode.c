@@ -251,12 +251,7 @@ int rc_rawnode_campaign(rc_rawnode *rn)
 int rc_rawnode_propose_entries(rc_rawnode *rn, rc_entry *es, size_t n)
 {
     RN_CHECK(rn);
-    rc_message m = rc_message_zero;
-    m.type = RC_MSG_PROP;
-    m.from = rn->raft->id;
-    m.entries = es;
-    m.n_entries = n;
-    return result(rn, rc_raft_step(rn->raft, &m));
+    return result(rn, rc_raft_propose(rn->raft, es, n));
 }
 
 int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
