@@ -614,6 +614,22 @@ static void msgs_put(rc_msgs *ms, rc_message *m)
     rc_message_disown(m);
 }
 
+/* make_append_resp's fields (there are unstable entries: no snapshot means some). */
+static void set_append_ack(const rc_raft *r, rc_append_ack *ack)
+{
+    *ack = (rc_append_ack){.term = r->term, .pending = true};
+    rc_log_last_entry_id(&r->raft_log, &ack->index, &ack->log_term);
+}
+
+/* Moves raft's msgs into the Ready (room reserved): they may be sent before persisting. */
+static void move_msgs(rc_raft *r, rc_ready *rd)
+{
+    for (size_t i = 0; i < r->msgs.n; i++)
+        msgs_put(&rd->messages, &r->msgs.v[i]);
+    r->msgs.n = 0;
+    rd->n_messages_now = rd->messages.n;
+}
+
 /* Sync mode: raft's msgs go out with the Ready; msgsAfterAppend to peers go out after
  * persistence (also in the Ready); those to self, and the storage append ack, are stepped on
  * Advance (the apply ack too, from rn->apply_ack: see rc_rawnode_advance). The append ack of a
@@ -631,6 +647,19 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
         to_self += after->v[i].to == r->id;
     bool has_append_resp = need_append_resp(r, rd);
     bool append_resp_msg = has_append_resp && rd->snapshot != NULL;
+    if (to_self > 0 && to_self == after->n && steps->n == 0 && !append_resp_msg) {
+        /* Only steps (a leader's own MsgAppResp, one per proposal on a single voter): the two
+         * arrays trade places instead of copying the messages across. */
+        if (msgs_reserve(&rd->messages, r->msgs.n) != RC_OK)
+            return RC_ERR_NOMEM;
+        rc_msgs empty = *steps;
+        *steps = *after;
+        *after = empty;
+        move_msgs(r, rd);
+        if (has_append_resp)
+            set_append_ack(r, ack);
+        return RC_OK;
+    }
     rc_message append_resp;
     int rc = RC_OK;
     if (append_resp_msg) {
@@ -646,20 +675,14 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
             rc_message_free(&append_resp);
         return rc;
     }
-    for (size_t i = 0; i < r->msgs.n; i++)
-        msgs_put(&rd->messages, &r->msgs.v[i]);
-    r->msgs.n = 0;
-    rd->n_messages_now = rd->messages.n;
+    move_msgs(r, rd);
     for (size_t i = 0; i < after->n; i++)
         msgs_put(after->v[i].to == r->id ? steps : &rd->messages, &after->v[i]);
     after->n = 0;
-    if (append_resp_msg) {
+    if (append_resp_msg)
         msgs_put(steps, &append_resp);
-    } else if (has_append_resp) {
-        /* make_append_resp's fields (there are unstable entries: no snapshot means some) */
-        *ack = (rc_append_ack){.term = r->term, .pending = true};
-        rc_log_last_entry_id(&r->raft_log, &ack->index, &ack->log_term);
-    }
+    else if (has_append_resp)
+        set_append_ack(r, ack);
     return RC_OK;
 }
 
