@@ -169,6 +169,13 @@ int rc_raft_storage_applied(rc_raft *r, uint64_t index, uint64_t size, uint64_t 
  * snapshot, from the local append thread: the same effects and logs as rc_raft_step of that
  * message, without building it when the term check has nothing to do. */
 int rc_raft_storage_appended(rc_raft *r, uint64_t term, uint64_t index, uint64_t log_term);
+/* rc_raft_step of MsgProp {From: r's id, Entries: ents[0..n)} (entries borrowed): the same
+ * effects and logs; a leader appends them without building the message. */
+int rc_raft_propose(rc_raft *r, rc_entry *ents, size_t n);
+/* rc_raft_step of a self-addressed message that Advance steps (etcd's stepsOnAdvance): the
+ * same effects and logs; the leader's own MsgAppResp at its current term goes straight to the
+ * append response handler (one per proposal on a single voter). */
+int rc_raft_step_self_ack(rc_raft *r, const rc_message *m);
 /* Frees buffers that are empty now (message lists, the unstable entry array, idle inflights);
  * rawnode calls it after a Ready without entries, so idle groups keep no spare capacity. */
 void rc_raft_release_idle_memory(rc_raft *r);

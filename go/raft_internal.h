@@ -41,6 +41,9 @@ int rc_raft_check(rc_raft *r, int rc);
 /* etcd's send: stamps From and Term per invariant 3 and routes to msgs or msgs_after_append.
  * Takes ownership of *m (moved in, zeroed) in every case. */
 int rc_raft_send(rc_raft *r, rc_message *m);
+/* rc_raft_send of the leader's own acknowledgement of its append, {Type: MsgAppResp, To: id,
+ * Index: index}, without building the message first (one per proposal). */
+int rc_raft_send_self_app_resp(rc_raft *r, uint64_t index);
 
 /* Formats a progress into a caller buffer (for logs). */
 const char *rc_raft_pr_str(char *buf, size_t size, const rc_progress *pr);

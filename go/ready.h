@@ -25,6 +25,8 @@ typedef struct rc_ready {
     rc_msgs messages;             /* to send (including local-thread messages in async mode) */
     size_t n_messages_now;        /* messages[0, n) may be sent before persisting */
     bool must_sync;
+    bool reset;                   /* holds nothing since its last rc_ready_reset (a zeroed
+                                   * Ready is reset anyway: false) */
 } rc_ready;
 
 void rc_ready_free(rc_ready *rd); /* frees the contents and zeroes *rd */

@@ -292,6 +292,24 @@ int rc_raft_send(rc_raft *r, rc_message *m)
     return rc_raft_check(r, rc_msgs_push(&r->msgs, m));
 }
 
+int rc_raft_send_self_app_resp(rc_raft *r, uint64_t index)
+{
+    rc_msgs *ms = &r->msgs_after_append;
+    void *arr = ms->v;
+    if (rc_grow(&arr, &ms->cap, ms->n + 1, sizeof(rc_message)) != 0)
+        return rc_raft_check(r, RC_ERR_NOMEM);
+    ms->v = arr;
+    /* What rc_raft_send makes of {Type: MsgAppResp, To: id, Index: index}, written in place. */
+    rc_message *m = &ms->v[ms->n++];
+    *m = rc_message_zero;
+    m->type = RC_MSG_APP_RESP;
+    m->to = r->id;
+    m->from = r->id;
+    m->term = r->term;
+    m->index = index;
+    return RC_OK;
+}
+
 static int send_simple(rc_raft *r, rc_msg_type type, uint64_t to, uint64_t term, uint64_t index,
                        bool reject)
 {

@@ -244,11 +244,7 @@ int rc_raft_append_entry(rc_raft *r, const rc_entry *ents, size_t n, bool *accep
     RC_TRY(rc_raft_check(r, rc));
     r->uncommitted_size += s;
     *accepted = true;
-    rc_message m = rc_message_zero;
-    m.type = RC_MSG_APP_RESP;
-    m.to = r->id;
-    m.index = last;
-    return rc_raft_send(r, &m);
+    return rc_raft_send_self_app_resp(r, last);
 }
 
 int rc_raft_send_timeout_now(rc_raft *r, uint64_t to)
@@ -423,11 +419,12 @@ static int check_conf_change(rc_raft *r, const rc_entry *e, size_t i, bool *refu
     return RC_OK;
 }
 
-static int step_prop(rc_raft *r, const rc_message *m)
+/* The leader's handling of MsgProp {From: from, Entries: ents[0..n)}. */
+static int step_prop(rc_raft *r, uint64_t from, const rc_entry *ents, size_t n)
 {
-    if (m->n_entries == 0) /* rc_raft_screen refuses one from a peer; the API never makes one */
+    if (n == 0) /* rc_raft_screen refuses one from a peer; the API never makes one */
         return rc_raft_panic(r, "%" X64 " stepped empty MsgProp from %" X64
-                             ": a proposal carries at least one entry", r->id, m->from);
+                             ": a proposal carries at least one entry", r->id, from);
     if (rc_progress_map_get(&r->trk.progress, r->id) == NULL)
         return RC_ERR_PROPOSAL_DROPPED;
     if (r->lead_transferee != RC_NONE) {
@@ -437,33 +434,54 @@ static int step_prop(rc_raft *r, const rc_message *m)
         return RC_ERR_PROPOSAL_DROPPED;
     }
     /* Refused conf changes become empty EntryNormal in a shallow copy of the entries, made
-     * only when one is refused (plain proposals are appended straight from m). */
-    rc_entry *ents = NULL;
+     * only when one is refused (plain proposals are appended straight from ents). */
+    rc_entry *copy = NULL;
     int rc = RC_OK;
-    for (size_t i = 0; i < m->n_entries && rc == RC_OK; i++) {
-        const rc_entry *e = &m->entries[i];
+    for (size_t i = 0; i < n && rc == RC_OK; i++) {
+        const rc_entry *e = &ents[i];
         if (e->type != RC_ENTRY_CONF_CHANGE && e->type != RC_ENTRY_CONF_CHANGE_V2)
             continue;
         bool refuse = false;
         rc = check_conf_change(r, e, i, &refuse);
         if (!refuse)
             continue;
-        if (ents == NULL) {
-            ents = rc_calloc(m->n_entries, sizeof(rc_entry));
-            if (ents == NULL)
+        if (copy == NULL) {
+            copy = rc_calloc(n, sizeof(rc_entry));
+            if (copy == NULL)
                 return rc_raft_check(r, RC_ERR_NOMEM);
-            memcpy(ents, m->entries, m->n_entries * sizeof(rc_entry));
+            memcpy(copy, ents, n * sizeof(rc_entry));
         }
-        memset(&ents[i], 0, sizeof(rc_entry));
+        memset(&copy[i], 0, sizeof(rc_entry));
     }
     bool accepted = false;
     if (rc == RC_OK)
-        rc = rc_raft_append_entry(r, ents != NULL ? ents : m->entries, m->n_entries, &accepted);
-    rc_free(ents);
+        rc = rc_raft_append_entry(r, copy != NULL ? copy : ents, n, &accepted);
+    rc_free(copy);
     RC_TRY(rc);
     if (!accepted)
         return RC_ERR_PROPOSAL_DROPPED;
     return rc_raft_bcast_append(r);
+}
+
+static int step_prop_msg(rc_raft *r, const rc_message *m)
+{
+    return step_prop(r, m->from, m->entries, m->n_entries);
+}
+
+int rc_raft_propose(rc_raft *r, rc_entry *ents, size_t n)
+{
+    /* rc_raft_step's path for a leader: step_term lets a message without a term through and
+     * step_inner passes MsgProp to r->step, rc_raft_step_leader to step_prop_msg. */
+    if (r->step != rc_raft_step_leader || rc_raft_is_failed(r)) {
+        rc_message m = rc_message_zero;
+        m.type = RC_MSG_PROP;
+        m.from = r->id;
+        m.entries = ents;
+        m.n_entries = n;
+        return rc_raft_step(r, &m);
+    }
+    int rc = step_prop(r, r->id, ents, n);
+    return rc_raft_is_failed(r) ? RC_ERR_FAILED : rc;
 }
 
 static int step_read_index(rc_raft *r, const rc_message *m)
@@ -541,6 +559,22 @@ static int step_app_resp(rc_raft *r, const rc_message *m, rc_progress *pr)
     return RC_OK;
 }
 
+int rc_raft_step_self_ack(rc_raft *r, const rc_message *m)
+{
+    /* rc_raft_step's path for this message: step_term lets the current term through, the
+     * switch of step_inner passes MsgAppResp to r->step, and rc_raft_step_leader hands it to
+     * step_app_resp with the sender's progress (absent when the leader left the config: then
+     * the generic path logs that). */
+    if (m->type != RC_MSG_APP_RESP || m->from != r->id || m->term != r->term ||
+        r->step != rc_raft_step_leader || rc_raft_is_failed(r))
+        return rc_raft_step(r, m);
+    rc_progress *pr = rc_progress_map_get(&r->trk.progress, m->from);
+    if (pr == NULL)
+        return rc_raft_step(r, m);
+    int rc = step_app_resp(r, m, pr);
+    return rc_raft_is_failed(r) ? RC_ERR_FAILED : rc;
+}
+
 static int step_transfer_leader(rc_raft *r, const rc_message *m, rc_progress *pr)
 {
     if (pr->is_learner) {
@@ -598,7 +632,7 @@ int rc_raft_step_leader(rc_raft *r, const rc_message *m)
         }
         return RC_OK;
     case RC_MSG_PROP:
-        return step_prop(r, m);
+        return step_prop_msg(r, m);
     case RC_MSG_READ_INDEX:
         return step_read_index(r, m);
     case RC_MSG_FORGET_LEADER:

@@ -254,12 +254,7 @@ int rc_rawnode_campaign(rc_rawnode *rn)
 int rc_rawnode_propose_entries(rc_rawnode *rn, rc_entry *es, size_t n)
 {
     RN_CHECK(rn);
-    rc_message m = rc_message_zero;
-    m.type = RC_MSG_PROP;
-    m.from = rn->raft->id;
-    m.entries = es;
-    m.n_entries = n;
-    return result(rn, rc_raft_step(rn->raft, &m));
+    return result(rn, rc_raft_propose(rn->raft, es, n));
 }
 
 int rc_rawnode_propose(rc_rawnode *rn, const uint8_t *data, size_t len)
@@ -401,8 +396,11 @@ static void ready_free_owned(rc_ready *rd)
 
 void rc_ready_reset(rc_ready *rd)
 {
-    /* Every Ready is reset twice (after Advance and before the next one is built), and the
-     * lists are mostly empty: only non-empty parts pay for a call. */
+    /* A Ready is reset after Advance and again before the next one is built into it: the
+     * second finds it already reset. Otherwise the lists are mostly empty: only non-empty parts
+     * pay for a call. */
+    if (rd->reset)
+        return;
     if (rd->read_states != NULL || rd->snapshot != NULL)
         ready_free_owned(rd);
     if (rd->entries.n > 0)
@@ -417,6 +415,7 @@ void rc_ready_reset(rc_ready *rd)
     rd->n_read_states = 0;
     rd->n_messages_now = 0;
     rd->must_sync = false;
+    rd->reset = true;
 }
 
 bool rc_ready_is_empty(const rc_ready *rd)
@@ -618,6 +617,22 @@ static void msgs_put(rc_msgs *ms, rc_message *m)
     rc_message_disown(m);
 }
 
+/* make_append_resp's fields (there are unstable entries: no snapshot means some). */
+static void set_append_ack(const rc_raft *r, rc_append_ack *ack)
+{
+    *ack = (rc_append_ack){.term = r->term, .pending = true};
+    rc_log_last_entry_id(&r->raft_log, &ack->index, &ack->log_term);
+}
+
+/* Moves raft's msgs into the Ready (room reserved): they may be sent before persisting. */
+static void move_msgs(rc_raft *r, rc_ready *rd)
+{
+    for (size_t i = 0; i < r->msgs.n; i++)
+        msgs_put(&rd->messages, &r->msgs.v[i]);
+    r->msgs.n = 0;
+    rd->n_messages_now = rd->messages.n;
+}
+
 /* Sync mode: raft's msgs go out with the Ready; msgsAfterAppend to peers go out after
  * persistence (also in the Ready); those to self, and the storage append ack, are stepped on
  * Advance (the apply ack too, from rn->apply_ack: see rc_rawnode_advance). The append ack of a
@@ -635,6 +650,19 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
         to_self += after->v[i].to == r->id;
     bool has_append_resp = need_append_resp(r, rd);
     bool append_resp_msg = has_append_resp && rd->snapshot != NULL;
+    if (to_self > 0 && to_self == after->n && steps->n == 0 && !append_resp_msg) {
+        /* Only steps (a leader's own MsgAppResp, one per proposal on a single voter): the two
+         * arrays trade places instead of copying the messages across. */
+        if (msgs_reserve(&rd->messages, r->msgs.n) != RC_OK)
+            return RC_ERR_NOMEM;
+        rc_msgs empty = *steps;
+        *steps = *after;
+        *after = empty;
+        move_msgs(r, rd);
+        if (has_append_resp)
+            set_append_ack(r, ack);
+        return RC_OK;
+    }
     rc_message append_resp;
     int rc = RC_OK;
     if (append_resp_msg) {
@@ -650,20 +678,14 @@ static int build_sync_messages(const rc_rawnode *rn, rc_ready *rd, rc_msgs *step
             rc_message_free(&append_resp);
         return rc;
     }
-    for (size_t i = 0; i < r->msgs.n; i++)
-        msgs_put(&rd->messages, &r->msgs.v[i]);
-    r->msgs.n = 0;
-    rd->n_messages_now = rd->messages.n;
+    move_msgs(r, rd);
     for (size_t i = 0; i < after->n; i++)
         msgs_put(after->v[i].to == r->id ? steps : &rd->messages, &after->v[i]);
     after->n = 0;
-    if (append_resp_msg) {
+    if (append_resp_msg)
         msgs_put(steps, &append_resp);
-    } else if (has_append_resp) {
-        /* make_append_resp's fields (there are unstable entries: no snapshot means some) */
-        *ack = (rc_append_ack){.term = r->term, .pending = true};
-        rc_log_last_entry_id(&r->raft_log, &ack->index, &ack->log_term);
-    }
+    else if (has_append_resp)
+        set_append_ack(r, ack);
     return RC_OK;
 }
 
@@ -680,6 +702,7 @@ int rc_rawnode_ready_into(rc_rawnode *rn, rc_ready *rd)
     if (!rn->async_storage_writes && rc_rawnode_acks_pending(rn))
         return fail(rn, RC_ERR_STATE, ERR_TWO_READY);
     rc_ready_reset(rd);
+    rd->reset = false; /* filled from here on */
     /* Sync mode: steps_on_advance is empty here; its array is reused for the new steps. */
     rc_msgs *steps = &rn->steps_on_advance;
     int rc = build_ready(rn, rd, steps, &rn->append_ack);
@@ -755,7 +778,7 @@ int rc_rawnode_advance(rc_rawnode *rn)
     rn->steps_on_advance = (rc_msgs){0};
     int rc = RC_OK;
     for (size_t i = 0; i < steps.n; i++) {
-        (void)rc_raft_step(rn->raft, &steps.v[i]);
+        (void)rc_raft_step_self_ack(rn->raft, &steps.v[i]);
         if (rc_raft_is_failed(rn->raft)) {
             rc = RC_ERR_FAILED;
             break;
