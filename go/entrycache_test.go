@@ -17,8 +17,8 @@ func cacheEntry(index, term uint64, data string) *pb.Entry {
 		Data: []byte(data)}
 }
 
-func viewOf(e *pb.Entry) *entryView {
-	return &entryView{index: e.GetIndex(), term: e.GetTerm(), typ: e.GetType(), dataLen: len(e.Data)}
+func viewOf(e *pb.Entry) entryKey {
+	return entryKey{index: e.GetIndex(), term: e.GetTerm(), typ: e.GetType(), dataLen: len(e.Data)}
 }
 
 // TestEntryCache: committed entries are given back only when index, term, type and data length
@@ -51,8 +51,8 @@ func TestEntryCache(t *testing.T) {
 		many = append(many, cacheEntry(i, 1, "x"))
 	}
 	c.add(many)
-	if len(c.live()) != entryCacheMaxEntries || c.live()[0].index != 11 {
-		t.Fatalf("bounded cache: %d entries from index %d", len(c.live()), c.live()[0].index)
+	if len(c.live()) != entryCacheMaxEntries || c.live()[0].GetIndex() != 11 {
+		t.Fatalf("bounded cache: %d entries from index %d", len(c.live()), c.live()[0].GetIndex())
 	}
 	var nilCache *entryCache
 	nilCache.add(many)
@@ -268,5 +268,47 @@ func TestEntriesShareGoMemory(t *testing.T) {
 	}
 	if large[1] != 24 || shared[1] != 24 || large[2] != 24 || shared[2] != 24 || shared[3] != 0 {
 		t.Fatalf("large new entries %v, with Data in the Go memory given %v; want 24 and 24 on nodes 1 and 2", large, shared)
+	}
+}
+
+// TestEntryCacheRunsChangedByCaller: the cache keeps a Ready's Entries slice itself, so an
+// entry the caller replaced or cleared in that slice is not given back (the committed entry is
+// then copied out of C), and the entries after it still are.
+func TestEntryCacheRunsChangedByCaller(t *testing.T) {
+	var c entryCache
+	ents := []*pb.Entry{cacheEntry(5, 2, "five"), cacheEntry(6, 2, "six"), cacheEntry(7, 2, "seven")}
+	want5, want7 := ents[0], ents[2]
+	c.add(ents)
+	ents[0] = cacheEntry(5, 2, "FIVE!") // another data length
+	ents[1] = nil
+	if got := c.take(viewOf(want5)); got != nil {
+		t.Fatalf("take(5) = %v after the caller replaced it", got)
+	}
+	if got := c.take(entryKey{index: 6, term: 2, dataLen: 3}); got != nil {
+		t.Fatalf("take(6) = %v after the caller cleared it", got)
+	}
+	if got := c.take(viewOf(want7)); got != want7 || c.n != 0 || c.bytes != 0 {
+		t.Fatalf("take(7) = %v (%d left, %d bytes), want the cached entry", got, c.n, c.bytes)
+	}
+}
+
+// TestEntryCacheRunsBounded: a cache that always holds a few runs while taking as many entries
+// as it adds (a follower a Ready behind) keeps a bounded array of runs.
+func TestEntryCacheRunsBounded(t *testing.T) {
+	var c entryCache
+	next := uint64(1)
+	for round := 0; round < 10000; round++ {
+		run := []*pb.Entry{cacheEntry(next, 1, "a"), cacheEntry(next+1, 1, "b")}
+		next += 2
+		c.add(run)
+		if round >= 3 { // three runs stay cached
+			k := viewOf(c.live()[0])
+			if c.take(k) == nil || c.take(viewOf(c.live()[0])) == nil {
+				t.Fatalf("round %d: the oldest run was not given back", round)
+			}
+		}
+	}
+	if len(c.live()) != 6 || cap(c.runs) > 16 {
+		t.Fatalf("%d entries cached in an array of %d runs", len(c.live()), cap(c.runs))
 	}
 }

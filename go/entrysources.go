@@ -147,7 +147,7 @@ type readySources struct {
 	recent   entryCache   // handed out in Ready.Entries: for CommittedEntries
 	given    entryCache   // the entries of MsgApps given to Step or StepBytesOwned: for Entries
 	proposed proposedData // Propose's data: for Entries' Data
-	views    []entryView  // decoding scratch, reused from Ready to Ready (up to viewsKeep)
+	views    []fieldEntry // decoding scratch, reused from Ready to Ready (up to viewsKeep)
 	msgBuf   []byte       // a message's joined parts, reused (up to stepBufMax)
 }
 
@@ -155,9 +155,9 @@ type readySources struct {
 const viewsKeep = 4096
 
 // scratchViews returns n entry views to decode into (contents undefined).
-func (s *readySources) scratchViews(n int) []entryView {
+func (s *readySources) scratchViews(n int) []fieldEntry {
 	if n > cap(s.views) {
-		v := make([]entryView, n)
+		v := make([]fieldEntry, n)
 		if n <= viewsKeep {
 			s.views = v
 		}

@@ -43,14 +43,11 @@ func messageType(b []byte) (pb.MessageType, error) {
 }
 
 // entryView is an entry's fields, decoded from raftpb bytes (its Data at dataOff, dataLen of
-// them) or read from a Ready's layout (its Data the C view `view`), with data, Go memory with
-// the same bytes, when one was found for it.
+// them).
 type entryView struct {
 	term, index      uint64
 	typ              pb.EntryType
 	dataOff, dataLen int
-	data             []byte
-	view             []byte
 }
 
 // entryBox is an entry with the values its optional fields point to (one allocation for a

@@ -87,9 +87,19 @@ func buildReadyFields(r *fieldReader, raw bool, src *readySources) (rd Ready, ms
 	return rd, msgs, nil
 }
 
+// fieldEntry is an entry read from a Ready's layout: its key, where its Data is (the index of
+// its pointer in the layout) and, when Go memory with the same bytes was found for it, 1 + its
+// index in fieldEntries' shared (0: none). It holds no pointer: filling a Ready's worth of them
+// costs no write barriers while the collector runs.
+type fieldEntry struct {
+	key    entryKey
+	p      int
+	shared int
+}
+
 // fieldEntries reads len(ents) entries into ents (nil when empty). Those cache has are its
 // values; those whose Data proposed has take that; the others share one allocation for their
-// fields and one for their Data. cache and proposed may be nil; src lends its scratch views.
+// fields and one for their Data. cache and proposed may be nil; src lends its scratch.
 func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *entryCache, proposed *proposedData) ([]*pb.Entry, error) {
 	n := len(ents)
 	if n == 0 {
@@ -97,40 +107,56 @@ func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *en
 	}
 	// A few views live on the stack: a node keeps scratch views only for large Readys, so an
 	// idle node holds none.
-	var few [4]entryView
-	var views []entryView
+	var few [4]fieldEntry
+	var views []fieldEntry
 	if n <= len(few) {
 		views = few[:n]
 	} else {
 		views = src.scratchViews(n)
 	}
+	var shared [][]byte // the Go Data found for large entries (an allocation only then)
 	fresh, total := 0, 0
+	// The layout is read with local offsets (the reader's fields written back once): an entry
+	// is 4 numbers and 1 pointer, bounds-checked together.
+	w, wi, pi := r.w, r.wi, r.pi
 	for i := range views {
-		v := &views[i]
-		term, ok1 := r.num()
-		index, ok2 := r.num()
-		typ, ok3 := r.num()
-		l, ok4 := r.num()
-		d, ok5 := r.view(l)
-		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		if wi+4 > len(w) || pi >= len(r.p) {
 			return nil, errFields()
 		}
-		*v = entryView{term: term, index: index, typ: pb.EntryType(typ), dataLen: int(l)}
-		if ents[i] = cache.take(v); ents[i] != nil {
+		f := w[wi : wi+4 : wi+4]
+		l := f[3]
+		if l > maxInput*4 {
+			return nil, errFields()
+		}
+		v := &views[i]
+		*v = fieldEntry{key: entryKey{index: f[1], term: f[0], typ: pb.EntryType(f[2]), dataLen: int(l)}, p: pi}
+		wi += 4
+		pi++
+		if ents[i] = cache.take(v.key); ents[i] != nil {
 			continue
 		}
 		fresh++
-		if proposed != nil && v.typ == pb.EntryNormal {
-			v.data = proposed.take(d)
+		if proposed != nil && v.key.typ == pb.EntryNormal && l >= shareMinData {
+			if sd := proposed.take(cBytes(r.p[v.p], l)); sd != nil {
+				shared = append(shared, sd)
+				v.shared = len(shared)
+				continue
+			}
 		}
-		if v.data == nil {
-			v.view = d
-			total += len(d)
+		if r.p[v.p] != nil {
+			total += int(l)
 		}
 	}
-	if fresh == 0 {
-		return ents, nil
+	r.wi, r.pi = wi, pi
+	if fresh > 0 {
+		fillEntries(r, ents, views, shared, fresh, total)
 	}
+	return ents, nil
+}
+
+// fillEntries makes the fresh entries of views (those ents does not have yet): one allocation
+// for their fields, one for the Data copied out of C.
+func fillEntries(r *fieldReader, ents []*pb.Entry, views []fieldEntry, shared [][]byte, fresh, total int) {
 	var data []byte
 	if total > 0 {
 		data = make([]byte, total)
@@ -143,21 +169,19 @@ func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *en
 		}
 		v := &views[i]
 		b := &boxes[k]
-		b.term, b.index, b.typ = v.term, v.index, v.typ
+		b.term, b.index, b.typ = v.key.term, v.key.index, v.key.typ
 		e := &b.e
 		e.Term, e.Index, e.Type = &b.term, &b.index, &b.typ
-		if v.data != nil {
-			e.Data = v.data
-		} else if len(v.view) > 0 {
-			l := copy(data[o:], v.view)
+		if v.shared > 0 {
+			e.Data = shared[v.shared-1]
+		} else if view := cBytes(r.p[v.p], uint64(v.key.dataLen)); len(view) > 0 {
+			l := copy(data[o:], view)
 			e.Data = data[o : o+l : o+l]
 			o += l
 		}
-		v.view = nil // no view of C memory outlives the call
 		ents[i] = e
 		k++
 	}
-	return ents, nil
 }
 
 // messageParts reads a message's destination, length and parts (views of C memory) and calls
