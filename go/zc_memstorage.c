@@ -464,9 +464,26 @@ static void ms_push(rc_memstorage *ms, const rc_entry *e, const rc_bytes *d)
     ms->meta[ms->n++] = ms_meta(d->len, e->type);
 }
 
+/* Appends e when it is what most appends are: one entry right after the last, at the last
+ * term, its payload (if any) in the blob of the last run, with room reserved. Then it needs no
+ * new run, no copy, no truncation: what rc_memstorage_append does reduces to storing it.
+ * Returns false, with nothing done, otherwise. */
+static bool ms_append_to_runs(rc_memstorage *ms, const rc_entry *e)
+{
+    if (ms->n == 0 || ms->n >= ms->cap || e->index != ms_last(ms) + 1 ||
+        e->index == UINT64_MAX || e->term != ms->terms[ms->n_terms - 1].term ||
+        e->data.len > MS_LEN_MAX || (unsigned)e->type > RC_ENTRY_CONF_CHANGE_V2)
+        return false;
+    if (e->data.len > 0 && (ms->n_blobs == 0 || ms->blobs[ms->n_blobs - 1].blob != e->data.owner))
+        return false;
+    ms->data[ms->n] = e->data.len > 0 ? e->data.data : NULL;
+    ms->meta[ms->n++] = ms_meta(e->data.len, e->type);
+    return true;
+}
+
 int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
 {
-    if (n == 0)
+    if (n == 0 || (n == 1 && ms_append_to_runs(ms, &ents[0])))
         return RC_OK;
     /* etcd trusts its caller to pass a contiguous batch; a batch that is not, or that would
      * wrap past the largest index, is refused here instead of corrupting the log. */
