@@ -420,6 +420,26 @@ type proposeScratch struct {
 	lens []C.size_t
 }
 
+// reset empties the scratch for a new batch.
+func (s *proposeScratch) reset() { s.buf, s.lens = s.buf[:0], s.lens[:0] }
+
+// add packs one more payload; false (nothing added) if the batch would exceed
+// proposePackedMax.
+func (s *proposeScratch) add(d []byte) bool {
+	if len(d) > proposePackedMax-len(s.buf) {
+		return false
+	}
+	s.buf = append(s.buf, d...)
+	s.lens = append(s.lens, C.size_t(len(d)))
+	return true
+}
+
+// nodeProposePacked proposes the payloads packed in s (at least one) as one MsgProp.
+func nodeProposePacked(n *cNode, s *proposeScratch) error {
+	return nodeErr(n, C.raftcgo_node_propose_packed(n, bytesPtr(s.buf), C.size_t(len(s.buf)),
+		&s.lens[0], C.size_t(len(s.lens))))
+}
+
 // nodeProposeList proposes datas as one MsgProp (datas is not empty). Small batches are copied
 // back to back into scratch (when non-nil; C then builds the pointer array itself, and no Go
 // memory needs pinning); others are pinned for the call.
@@ -432,14 +452,11 @@ func nodeProposeList(n *cNode, datas [][]byte, scratch *proposeScratch) error {
 		total += len(d)
 	}
 	if scratch != nil && total <= proposePackedMax {
-		buf, lens := scratch.buf[:0], scratch.lens[:0]
+		scratch.reset()
 		for _, d := range datas {
-			buf = append(buf, d...)
-			lens = append(lens, C.size_t(len(d)))
+			scratch.add(d)
 		}
-		scratch.buf, scratch.lens = buf, lens
-		return nodeErr(n, C.raftcgo_node_propose_packed(n, bytesPtr(buf), C.size_t(len(buf)),
-			&lens[0], C.size_t(len(lens))))
+		return nodeProposePacked(n, scratch)
 	}
 	ptrs, lens, pin := bufArray(datas)
 	defer pin.Unpin()

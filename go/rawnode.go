@@ -349,6 +349,9 @@ func (rn *RawNode) Step(m *pb.Message) error {
 	if m == nil {
 		return newError(codeInvalid, "cannot step with nil message")
 	}
+	if ok, err := rn.stepPackedProposal(m); ok {
+		return err
+	}
 	if datas := rn.localProposal(m); datas != nil {
 		defer rn.unlock()
 		defer clear(datas) // keep no reference to the caller's payloads
@@ -371,21 +374,59 @@ func (rn *RawNode) Step(m *pb.Message) error {
 	return err
 }
 
+// stepPackedProposal is Step of a local proposal (see localProposal) whose payloads fit one
+// packed batch: they are checked and copied into the node's scratch in one pass, with no list
+// of the caller's slices built. false (nothing done) for any other message.
+func (rn *RawNode) stepPackedProposal(m *pb.Message) (bool, error) {
+	if !rn.localProposalHeader(m) {
+		return false, nil
+	}
+	s := &rn.propose
+	s.reset()
+	for _, e := range m.Entries {
+		if !localEntry(e) || !s.add(e.Data) {
+			return false, nil
+		}
+	}
+	defer rn.unlock()
+	if err := rn.lock(); err != nil {
+		return true, err
+	}
+	err := rn.note(nodeProposePacked(rn.n, s))
+	if err == nil {
+		for _, e := range m.Entries {
+			rn.src.proposed.add(e.Data)
+		}
+	}
+	return true, err
+}
+
+// localProposalHeader reports whether m, but for its entries, is a proposal this node makes
+// itself, as Propose builds it (see localProposal).
+func (rn *RawNode) localProposalHeader(m *pb.Message) bool {
+	return m.GetType() == pb.MsgProp && len(m.Entries) > 0 && m.GetFrom() == rn.id &&
+		(m.GetTo() == 0 || m.GetTo() == rn.id) && m.GetTerm() == 0 && m.GetLogTerm() == 0 &&
+		m.GetIndex() == 0 && m.GetCommit() == 0 && m.GetVote() == 0 && !m.GetReject() &&
+		m.GetRejectHint() == 0 && m.Snapshot == nil && len(m.Context) == 0 && len(m.Responses) == 0
+}
+
+// localEntry reports whether e is an entry as Propose builds it: only Data set, EntryNormal.
+func localEntry(e *pb.Entry) bool {
+	return e != nil && e.GetType() == pb.EntryNormal && e.GetTerm() == 0 && e.GetIndex() == 0
+}
+
 // localProposal returns the payloads of m if m is a proposal this node makes itself, as
 // Propose builds it: MsgProp from this node, addressed to it or to no one, with at least one
 // entry, and nothing but the entries' Data set (the entries' types EntryNormal). Stepping such
 // a message is proposing its payloads as one batch (raftc_node_propose_list: the same
 // MsgProp), without encoding it. nil for any other message (Step encodes it).
 func (rn *RawNode) localProposal(m *pb.Message) [][]byte {
-	if m.GetType() != pb.MsgProp || len(m.Entries) == 0 || m.GetFrom() != rn.id ||
-		(m.GetTo() != 0 && m.GetTo() != rn.id) || m.GetTerm() != 0 || m.GetLogTerm() != 0 ||
-		m.GetIndex() != 0 || m.GetCommit() != 0 || m.GetVote() != 0 || m.GetReject() ||
-		m.GetRejectHint() != 0 || m.Snapshot != nil || len(m.Context) != 0 || len(m.Responses) != 0 {
+	if !rn.localProposalHeader(m) {
 		return nil
 	}
 	datas := rn.datas[:0]
 	for _, e := range m.Entries {
-		if e == nil || e.GetType() != pb.EntryNormal || e.GetTerm() != 0 || e.GetIndex() != 0 {
+		if !localEntry(e) {
 			return nil
 		}
 		datas = append(datas, e.Data)
