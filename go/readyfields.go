@@ -162,10 +162,7 @@ func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *en
 // fillEntries makes the fresh entries of views (those ents does not have yet): one allocation
 // for their fields, one for the Data copied out of C.
 func fillEntries(r *fieldReader, ents []*pb.Entry, views []fieldEntry, shared [][]byte, fresh, total int) {
-	var data []byte
-	if total > 0 {
-		data = make([]byte, total)
-	}
+	data := makeNoZero(total) // every byte is written below, by the copies from C
 	boxes := make([]entryBox, fresh)
 	k, o := 0, 0
 	for i := range views {
@@ -229,26 +226,15 @@ func fieldRawMessages(r *fieldReader, n int) ([]MessageBytes, error) {
 		total += size
 	}
 	*r = start
-	// strings.Builder's Grow allocates without zeroing (make zeroes, and at 64 KiB a payload
-	// the zeroing cost as much as a copy): every byte is written once, by the copies from C.
-	var sb strings.Builder
-	sb.Grow(total)
-	var few [8]int
-	ends := few[:0]
+	all := makeNoZero(total)[:0] // every byte is written below, by the copies from C
 	msgs := make([]MessageBytes, n)
 	for i := range msgs {
-		to, _, err := messageParts(r, func(b []byte) { sb.Write(b) })
+		from := len(all)
+		to, _, err := messageParts(r, func(b []byte) { all = append(all, b...) })
 		if err != nil {
 			return nil, err
 		}
-		msgs[i].To = to
-		ends = append(ends, sb.Len())
-	}
-	// The Builder's buffer is handed out as the messages' bytes: nothing else refers to it.
-	all := unsafe.Slice(unsafe.StringData(sb.String()), sb.Len())
-	from := 0
-	for i := range msgs {
-		b := all[from:ends[i]:ends[i]]
+		b := all[from:len(all):len(all)]
 		if len(b) == 0 {
 			b = []byte{}
 		}
@@ -256,10 +242,23 @@ func fieldRawMessages(r *fieldReader, n int) ([]MessageBytes, error) {
 		if err != nil {
 			return nil, err
 		}
-		msgs[i].Type, msgs[i].Data = typ, b
-		from = ends[i]
+		msgs[i] = MessageBytes{To: to, Type: typ, Data: b}
 	}
 	return msgs, nil
+}
+
+// makeNoZero returns n new bytes whose contents are undefined, for a caller that overwrites
+// them all: make zeroes its memory first (at 64 KiB payloads, as costly as the copy that
+// follows); strings.Builder's Grow allocates without zeroing, and after Grow(n) the builder's
+// one buffer holds n bytes (one written to reach it). nil for n == 0.
+func makeNoZero(n int) []byte {
+	if n <= 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(sb.String()), n)
 }
 
 // fieldMessages decodes n messages (their parts joined in src's scratch buffer first).
