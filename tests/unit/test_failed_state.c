@@ -334,7 +334,7 @@ static void site_load_state(void **state)
 
 /* ---- core/log.c ---- */
 
-static void site_rc_log_first_index(void **state)
+static void site_log_storage_first_index(void **state)
 {
     (void)state;
     inject_storage(F_FIRST_INDEX);
@@ -343,7 +343,7 @@ static void site_rc_log_first_index(void **state)
     expect_failed();
 }
 
-static void site_rc_log_last_index(void **state)
+static void site_log_storage_last_index(void **state)
 {
     (void)state;
     inject_storage(F_LAST_INDEX);
@@ -352,7 +352,7 @@ static void site_rc_log_last_index(void **state)
     expect_failed();
 }
 
-static void site_rc_log_term(void **state)
+static void site_log_storage_term(void **state)
 {
     (void)state;
     uint64_t t = 0;
@@ -789,9 +789,9 @@ typedef struct site {
 
 static const site g_sites[] = {
     SITE("log.c", rc_log_init),
-    SITE("log.c", rc_log_first_index),
-    SITE("log.c", rc_log_last_index),
-    SITE("log.c", rc_log_term),
+    SITE("log.c", log_storage_first_index),
+    SITE("log.c", log_storage_last_index),
+    SITE("log.c", log_storage_term),
     SITE("log.c", rc_log_last_term),
     SITE("log.c", log_append),
     SITE("log.c", rc_log_maybe_append_1),
