@@ -505,6 +505,11 @@ int rc_log_entries(const rc_raft_log *l, uint64_t i, uint64_t max_size, rc_entri
     return rc_log_slice(l, i, last + 1, max_size, out);
 }
 
+bool rc_log_nothing_from(const rc_raft_log *l, uint64_t i)
+{
+    return log_mem(l) != NULL && !l->failed && i == rc_log_last_index(l) + 1;
+}
+
 int rc_log_all_entries(const rc_raft_log *l, rc_entries *out)
 {
     return rc_log_entries(l, rc_log_first_index(l), RC_NO_LIMIT, out);
