@@ -80,6 +80,10 @@ bool rc_log_is_up_to_date(const rc_raft_log *l, uint64_t last_index, uint64_t te
 /* Entries [i, last] limited by max_size: deep copies APPENDED to *out (which must be
  * initialized, e.g. zeroed); on error *out is unchanged. i > last gives nothing. */
 int rc_log_entries(const rc_raft_log *l, uint64_t i, uint64_t max_size, rc_entries *out);
+/* True when i is the index after the last one and the storage is the built-in MemoryStorage
+ * (l not failed): then rc_log_term(i - 1) succeeds and rc_log_entries(i) gives nothing, with no
+ * storage call anyone can see, so a caller that only wants entries to send may skip both. */
+bool rc_log_nothing_from(const rc_raft_log *l, uint64_t i);
 /* Entries [lo, hi) limited by max_size (etcd's slice; at least one entry if lo < hi): deep
  * copies APPENDED to *out; on error *out is unchanged. RC_ERR_COMPACTED if lo is compacted,
  * RC_ERR_FAILED (logged) if the range is invalid or beyond the last index. */

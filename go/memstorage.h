@@ -23,6 +23,9 @@ int rc_memstorage_new(rc_memstorage **out);
 void rc_memstorage_free(rc_memstorage *ms);
 /* The storage view over ms (valid while ms lives). */
 rc_storage rc_memstorage_storage(rc_memstorage *ms);
+/* The operations of rc_memstorage_storage's views: the raft log compares a storage's ops with
+ * them to call the MemoryStorage directly (log.c). */
+extern const rc_storage_ops rc_memstorage_ops;
 /* The slab pool the storage copies loose payloads into; a caller decoding entries for
  * rc_memstorage_append may put their payloads there directly (then nothing is copied again). */
 rc_blob_pool *rc_memstorage_pool(rc_memstorage *ms);

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "codec.h"
 #include "log.h"
+#include "memstorage.h"
 
 
 /* Functions that cannot return an error record etcd panics here. The log is never a const
@@ -144,11 +145,24 @@ int rc_log_format(char *buf, size_t size, const rc_raft_log *l)
 
 /* ---- indexes and terms ---- */
 
-uint64_t rc_log_first_index(const rc_raft_log *l)
+/* The storage interface's calls with their error paths, out of line, so that the reads the
+ * unstable tail or the built-in MemoryStorage (log_mem) answer need no stack frame. */
+#if defined(__GNUC__)
+#define LOG_OUT_OF_LINE __attribute__((noinline))
+#else
+#define LOG_OUT_OF_LINE
+#endif
+
+/* l's storage when it is the built-in MemoryStorage, else NULL. Its index and term reads are
+ * called directly, with the results the interface would give: it cannot fail them. */
+static inline rc_memstorage *log_mem(const rc_raft_log *l)
+{
+    return l->storage.ops == &rc_memstorage_ops ? l->storage.ud : NULL;
+}
+
+LOG_OUT_OF_LINE static uint64_t log_storage_first_index(const rc_raft_log *l)
 {
     uint64_t i = 0;
-    if (rc_unstable_maybe_first_index(&l->unstable, &i))
-        return i;
     int rc = l->storage.ops->first_index(l->storage.ud, &i);
     if (rc != RC_OK) {
         rc_logf(l->logger, RC_LOG_PANIC, "%s", rc_log_err_text(rc));
@@ -158,11 +172,9 @@ uint64_t rc_log_first_index(const rc_raft_log *l)
     return i;
 }
 
-uint64_t rc_log_last_index(const rc_raft_log *l)
+LOG_OUT_OF_LINE static uint64_t log_storage_last_index(const rc_raft_log *l)
 {
     uint64_t i = 0;
-    if (rc_unstable_maybe_last_index(&l->unstable, &i))
-        return i;
     int rc = l->storage.ops->last_index(l->storage.ud, &i);
     if (rc != RC_OK) {
         rc_logf(l->logger, RC_LOG_PANIC, "%s", rc_log_err_text(rc));
@@ -170,6 +182,42 @@ uint64_t rc_log_last_index(const rc_raft_log *l)
         return 0;
     }
     return i;
+}
+
+LOG_OUT_OF_LINE static int log_storage_term(const rc_raft_log *l, uint64_t i, uint64_t *t)
+{
+    int rc = l->storage.ops->term(l->storage.ud, i, t);
+    if (rc == RC_OK || rc == RC_ERR_COMPACTED || rc == RC_ERR_UNAVAILABLE) {
+        if (rc != RC_OK)
+            *t = 0;
+        return rc;
+    }
+    *t = 0;
+    rc_logf(l->logger, RC_LOG_PANIC, "%s", rc_log_err_text(rc));
+    log_mark_failed(l);
+    return RC_ERR_FAILED;
+}
+
+uint64_t rc_log_first_index(const rc_raft_log *l)
+{
+    uint64_t i = 0;
+    if (rc_unstable_maybe_first_index(&l->unstable, &i))
+        return i;
+    rc_memstorage *ms = log_mem(l);
+    if (ms != NULL)
+        return rc_memstorage_first_index(ms);
+    return log_storage_first_index(l);
+}
+
+uint64_t rc_log_last_index(const rc_raft_log *l)
+{
+    uint64_t i = 0;
+    if (rc_unstable_maybe_last_index(&l->unstable, &i))
+        return i;
+    rc_memstorage *ms = log_mem(l);
+    if (ms != NULL)
+        return rc_memstorage_last_index(ms);
+    return log_storage_last_index(l);
 }
 
 int rc_log_term(const rc_raft_log *l, uint64_t i, uint64_t *t)
@@ -184,16 +232,10 @@ int rc_log_term(const rc_raft_log *l, uint64_t i, uint64_t *t)
         return RC_ERR_COMPACTED;
     if (i > rc_log_last_index(l))
         return RC_ERR_UNAVAILABLE;
-    int rc = l->storage.ops->term(l->storage.ud, i, t);
-    if (rc == RC_OK || rc == RC_ERR_COMPACTED || rc == RC_ERR_UNAVAILABLE) {
-        if (rc != RC_OK)
-            *t = 0;
-        return rc;
-    }
-    *t = 0;
-    rc_logf(l->logger, RC_LOG_PANIC, "%s", rc_log_err_text(rc));
-    log_mark_failed(l);
-    return RC_ERR_FAILED;
+    rc_memstorage *ms = log_mem(l);
+    if (ms != NULL)
+        return rc_memstorage_term(ms, i, t); /* OK, COMPACTED or UNAVAILABLE (term 0) */
+    return log_storage_term(l, i, t);
 }
 
 int rc_log_term_or_zero(const rc_raft_log *l, uint64_t i, uint64_t *t)
@@ -464,6 +506,11 @@ int rc_log_entries(const rc_raft_log *l, uint64_t i, uint64_t max_size, rc_entri
     if (i > last)
         return l->failed ? RC_ERR_FAILED : RC_OK;
     return rc_log_slice(l, i, last + 1, max_size, out);
+}
+
+bool rc_log_nothing_from(const rc_raft_log *l, uint64_t i)
+{
+    return log_mem(l) != NULL && !l->failed && i == rc_log_last_index(l) + 1;
 }
 
 int rc_log_all_entries(const rc_raft_log *l, rc_entries *out)

@@ -595,7 +595,7 @@ static int ms_op_snapshot(void *ud, rc_snapshot *out)
     return rc_memstorage_snapshot(ud, out);
 }
 
-static const rc_storage_ops ms_ops = {
+const rc_storage_ops rc_memstorage_ops = {
     .initial_state = ms_op_initial_state,
     .entries = ms_op_entries,
     .term = ms_op_term,
@@ -611,5 +611,5 @@ rc_blob_pool *rc_memstorage_pool(rc_memstorage *ms)
 
 rc_storage rc_memstorage_storage(rc_memstorage *ms)
 {
-    return (rc_storage){ .ops = &ms_ops, .ud = ms };
+    return (rc_storage){ .ops = &rc_memstorage_ops, .ud = ms };
 }

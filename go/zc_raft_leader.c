@@ -103,6 +103,10 @@ int rc_raft_maybe_send_append(rc_raft *r, uint64_t to, bool send_if_empty, bool 
     rc_progress *pr = rc_progress_map_get(&r->trk.progress, to);
     if (pr == NULL || rc_progress_is_paused(pr))
         return RC_OK;
+    /* The leader asks again after each MsgAppResp until nothing is left to send: the last
+     * attempt reads nothing, which the log can tell without reading. */
+    if (!send_if_empty && rc_log_nothing_from(&r->raft_log, pr->next))
+        return RC_OK;
     uint64_t prev_index = pr->next - 1;
     uint64_t prev_term = 0;
     int rc = rc_log_term(&r->raft_log, prev_index, &prev_term);
