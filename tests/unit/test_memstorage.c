@@ -342,6 +342,22 @@ static void test_append(void **state)
     }
 }
 
+/* A batch right after the last entry and at its term that is not contiguous is refused, at
+ * every fill of the entry arrays (with room to spare, appends take a shorter path). */
+static void test_append_not_contiguous(void **state)
+{
+    (void)state;
+    rc_memstorage *ms = mk(ents345, 3);
+    for (uint64_t last = 5; last < 40; last++) {
+        rc_entry bad[2] = { E(last + 1, 5), E(last + 3, 5) };
+        assert_int_equal(rc_memstorage_append(ms, bad, 2), RC_ERR_INVALID);
+        assert_int_equal(rc_memstorage_last_index(ms), last);
+        rc_entry e = E(last + 1, 5);
+        assert_int_equal(rc_memstorage_append(ms, &e, 1), RC_OK);
+    }
+    rc_memstorage_free(ms);
+}
+
 static void test_apply_snapshot(void **state)
 {
     (void)state;
@@ -566,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_create_snapshot),
         cmocka_unit_test(test_create_snapshot_keeps_conf_state),
         cmocka_unit_test(test_append),
+        cmocka_unit_test(test_append_not_contiguous),
         cmocka_unit_test(test_apply_snapshot),
         cmocka_unit_test(test_hard_state),
         cmocka_unit_test(test_storage_view),
