@@ -464,27 +464,54 @@ static void ms_push(rc_memstorage *ms, const rc_entry *e, const rc_bytes *d)
     ms->meta[ms->n++] = ms_meta(d->len, e->type);
 }
 
-/* Appends e when it is what most appends are: one entry right after the last, at the last
- * term, its payload (if any) in the blob of the last run, with room reserved. Then it needs no
- * new run, no copy, no truncation: what rc_memstorage_append does reduces to storing it.
- * Returns false, with nothing done, otherwise. */
-static bool ms_append_to_runs(rc_memstorage *ms, const rc_entry *e)
+/* Whether e may be stored after the last entry without a new run or a copy: at the last
+ * term, its payload (if any) in the blob of the last run (ms holds entries). */
+static bool ms_fits_last_runs(const rc_memstorage *ms, const rc_entry *e)
 {
-    if (ms->n == 0 || ms->n >= ms->cap || e->index != ms_last(ms) + 1 ||
-        e->index == UINT64_MAX || e->term != ms->terms[ms->n_terms - 1].term ||
-        e->data.len > MS_LEN_MAX || (unsigned)e->type > RC_ENTRY_CONF_CHANGE_V2)
-        return false;
-    if (e->data.len > 0 && (ms->n_blobs == 0 || ms->blobs[ms->n_blobs - 1].blob != e->data.owner))
-        return false;
+    return e->term == ms->terms[ms->n_terms - 1].term && e->data.len <= MS_LEN_MAX &&
+           (unsigned)e->type <= RC_ENTRY_CONF_CHANGE_V2 &&
+           (e->data.len == 0 ||
+            (ms->n_blobs > 0 && ms->blobs[ms->n_blobs - 1].blob == e->data.owner));
+}
+
+static void ms_store(rc_memstorage *ms, const rc_entry *e)
+{
     ms->data[ms->n] = e->data.len > 0 ? e->data.data : NULL;
     ms->meta[ms->n++] = ms_meta(e->data.len, e->type);
+}
+
+/* Appends ents[0..n) when they are what most appends are: right after the last entry,
+ * contiguous, at the last term, their payloads (if any) in the blob of the last run, with room
+ * reserved. Then they need no new run, no copy, no truncation: what rc_memstorage_append does
+ * reduces to storing them. Returns false, with nothing done, otherwise. One entry (a single
+ * proposal per Ready) has its own short path. */
+static bool ms_append_to_runs(rc_memstorage *ms, const rc_entry *ents, size_t n)
+{
+    if (n == 1) {
+        if (ms->n == 0 || ms->n >= ms->cap || ents[0].index != ms_last(ms) + 1 ||
+            ents[0].index == UINT64_MAX || !ms_fits_last_runs(ms, &ents[0]))
+            return false;
+        ms_store(ms, &ents[0]);
+        return true;
+    }
+    uint64_t from = ents[0].index;
+    if (ms->n == 0 || n > ms->cap - ms->n || from != ms_last(ms) + 1 || from > UINT64_MAX - n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (ents[i].index != from + i || !ms_fits_last_runs(ms, &ents[i]))
+            return false;
+    for (size_t i = 0; i < n; i++)
+        ms_store(ms, &ents[i]);
     return true;
 }
 
-int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
+/* rc_memstorage_append of anything else (n > 0); kept out of line so that the common case
+ * does not pay for its stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int ms_append_general(rc_memstorage *ms, const rc_entry *ents, size_t n)
 {
-    if (n == 0 || (n == 1 && ms_append_to_runs(ms, &ents[0])))
-        return RC_OK;
     /* etcd trusts its caller to pass a contiguous batch; a batch that is not, or that would
      * wrap past the largest index, is refused here instead of corrupting the log. */
     if (ents[0].index == 0 || ents[0].index > UINT64_MAX - n)
@@ -552,6 +579,13 @@ int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
     if (copies != small)
         rc_free(copies);
     return rc;
+}
+
+int rc_memstorage_append(rc_memstorage *ms, const rc_entry *ents, size_t n)
+{
+    if (n == 0 || ms_append_to_runs(ms, ents, n))
+        return RC_OK;
+    return ms_append_general(ms, ents, n);
 }
 
 void rc_memstorage_truncate_after(rc_memstorage *ms, uint64_t index)
