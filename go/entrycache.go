@@ -127,16 +127,23 @@ func (c *entryCache) take(k entryKey) *pb.Entry {
 		return nil
 	}
 	for c.n > 0 {
-		e := c.runs[c.first].ents[c.head]
+		ents := c.runs[c.first].ents
+		e := ents[c.head]
 		if e != nil && e.GetIndex() >= k.index {
 			if e.GetIndex() != k.index || e.GetTerm() != k.term || e.GetType() != k.typ ||
 				len(e.Data) != k.dataLen {
 				return nil
 			}
-			c.pop()
+		} else {
+			e = nil // older than k (or cleared by the caller): forgotten
+		}
+		c.n-- // pop, inline: this is the loop of every committed entry
+		if c.head++; c.head == len(ents) {
+			c.dropRun()
+		}
+		if e != nil {
 			return e
 		}
-		c.pop()
 	}
 	return nil
 }

@@ -137,8 +137,10 @@ func fieldEntries(r *fieldReader, ents []*pb.Entry, src *readySources, cache *en
 		*v = fieldEntry{key: entryKey{index: f[1], term: f[0], typ: pb.EntryType(f[2]), dataLen: int(l)}, p: pi}
 		wi += 4
 		pi++
-		if ents[i] = cache.take(v.key); ents[i] != nil {
-			continue
+		if cache != nil && cache.n > 0 { // (the call skipped for an empty cache)
+			if ents[i] = cache.take(v.key); ents[i] != nil {
+				continue
+			}
 		}
 		fresh++
 		if proposed != nil && v.key.typ == pb.EntryNormal && l >= shareMinData {
