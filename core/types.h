@@ -17,6 +17,14 @@
 #include <stdint.h>
 #include "blob.h"
 
+/* Keeps a function out of line: a hot function's rare path (an error, a general case) placed
+ * in a function of its own with this costs the common path no stack frame. */
+#if defined(__GNUC__)
+#define RC_NOINLINE __attribute__((noinline))
+#else
+#define RC_NOINLINE
+#endif
+
 #define RC_NONE 0u
 #define RC_LOCAL_APPEND_THREAD UINT64_MAX
 #define RC_LOCAL_APPLY_THREAD (UINT64_MAX - 1)

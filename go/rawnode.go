@@ -512,22 +512,20 @@ func (rn *RawNode) ready(raw bool) (Ready, []MessageBytes, error) {
 	var fr fieldReader
 	var err error
 	loan := borrowFields()
+	defer returnFields(loan) // the layout is read by then: nothing refers to its arrays
 	if loan != nil {
 		crd, fr, err = nodeReadyFields(rn.n, loan.f)
 	} else {
 		crd, err = nodeReady(rn.n)
 	}
 	if err != nil {
-		returnFields(loan)
 		return Ready{}, nil, rn.note(err)
 	}
 	var rd Ready
 	var msgs []MessageBytes
 	if fr.w != nil {
 		rd, msgs, err = buildReadyFields(&fr, raw, &rn.src)
-		returnFields(loan) // the layout is read: nothing refers to its arrays
 	} else { // no layout (memory): the accessors still reach the accepted Ready
-		returnFields(loan)
 		rd, err = buildReady(crd)
 		if err == nil && raw {
 			msgs, err = messagesBytes(rd.Messages)

@@ -145,13 +145,9 @@ int rc_log_format(char *buf, size_t size, const rc_raft_log *l)
 
 /* ---- indexes and terms ---- */
 
-/* The storage interface's calls with their error paths, out of line, so that the reads the
- * unstable tail or the built-in MemoryStorage (log_mem) answer need no stack frame. */
-#if defined(__GNUC__)
-#define LOG_OUT_OF_LINE __attribute__((noinline))
-#else
-#define LOG_OUT_OF_LINE
-#endif
+/* The storage interface's calls with their error paths are out of line (RC_NOINLINE), so that
+ * the reads the unstable tail or the built-in MemoryStorage (log_mem) answer need no stack
+ * frame. */
 
 /* l's storage when it is the built-in MemoryStorage, else NULL. Its index and term reads are
  * called directly, with the results the interface would give: it cannot fail them. */
@@ -160,7 +156,7 @@ static inline rc_memstorage *log_mem(const rc_raft_log *l)
     return l->storage.ops == &rc_memstorage_ops ? l->storage.ud : NULL;
 }
 
-LOG_OUT_OF_LINE static uint64_t log_storage_first_index(const rc_raft_log *l)
+RC_NOINLINE static uint64_t log_storage_first_index(const rc_raft_log *l)
 {
     uint64_t i = 0;
     int rc = l->storage.ops->first_index(l->storage.ud, &i);
@@ -172,7 +168,7 @@ LOG_OUT_OF_LINE static uint64_t log_storage_first_index(const rc_raft_log *l)
     return i;
 }
 
-LOG_OUT_OF_LINE static uint64_t log_storage_last_index(const rc_raft_log *l)
+RC_NOINLINE static uint64_t log_storage_last_index(const rc_raft_log *l)
 {
     uint64_t i = 0;
     int rc = l->storage.ops->last_index(l->storage.ud, &i);
@@ -184,7 +180,7 @@ LOG_OUT_OF_LINE static uint64_t log_storage_last_index(const rc_raft_log *l)
     return i;
 }
 
-LOG_OUT_OF_LINE static int log_storage_term(const rc_raft_log *l, uint64_t i, uint64_t *t)
+RC_NOINLINE static int log_storage_term(const rc_raft_log *l, uint64_t i, uint64_t *t)
 {
     int rc = l->storage.ops->term(l->storage.ud, i, t);
     if (rc == RC_OK || rc == RC_ERR_COMPACTED || rc == RC_ERR_UNAVAILABLE) {

@@ -507,10 +507,7 @@ static bool ms_append_to_runs(rc_memstorage *ms, const rc_entry *ents, size_t n)
 
 /* rc_memstorage_append of anything else (n > 0); kept out of line so that the common case
  * does not pay for its stack frame. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int ms_append_general(rc_memstorage *ms, const rc_entry *ents, size_t n)
+RC_NOINLINE static int ms_append_general(rc_memstorage *ms, const rc_entry *ents, size_t n)
 {
     /* etcd trusts its caller to pass a contiguous batch; a batch that is not, or that would
      * wrap past the largest index, is refused here instead of corrupting the log. */

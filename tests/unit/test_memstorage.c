@@ -358,6 +358,34 @@ static void test_append_not_contiguous(void **state)
     rc_memstorage_free(ms);
 }
 
+/* Appends that would reach the largest index are refused on the short paths too (one entry,
+ * a batch, with room in the arrays), with the storage unchanged; the entries before it are
+ * stored. */
+static void test_append_at_index_limit(void **state)
+{
+    (void)state;
+    const uint64_t top[1][2] = { { UINT64_MAX - 40, 1 } };
+    rc_memstorage *ms = mk(top, 1);
+    rc_entry two[2] = { E(UINT64_MAX - 39, 1), E(UINT64_MAX - 38, 1) };
+    assert_int_equal(rc_memstorage_append(ms, two, 2), RC_OK);
+    for (uint64_t i = UINT64_MAX - 37; i < UINT64_MAX - 2; i++) {
+        rc_entry e = E(i, 1);
+        assert_int_equal(rc_memstorage_append(ms, &e, 1), RC_OK);
+    }
+    rc_entry three[3] = { E(UINT64_MAX - 2, 1), E(UINT64_MAX - 1, 1), E(UINT64_MAX, 1) };
+    assert_int_equal(rc_memstorage_append(ms, three, 3), RC_ERR_INVALID);
+    assert_int_equal(rc_memstorage_last_index(ms), UINT64_MAX - 3);
+    assert_int_equal(rc_memstorage_append(ms, three, 2), RC_OK);
+    assert_int_equal(rc_memstorage_last_index(ms), UINT64_MAX - 1);
+    rc_entry last = E(UINT64_MAX, 1);
+    assert_int_equal(rc_memstorage_append(ms, &last, 1), RC_ERR_INVALID);
+    assert_int_equal(rc_memstorage_last_index(ms), UINT64_MAX - 1);
+    uint64_t t = 0;
+    assert_int_equal(rc_memstorage_term(ms, UINT64_MAX - 1, &t), RC_OK);
+    assert_int_equal(t, 1);
+    rc_memstorage_free(ms);
+}
+
 static void test_apply_snapshot(void **state)
 {
     (void)state;
@@ -583,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_create_snapshot_keeps_conf_state),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_append_not_contiguous),
+        cmocka_unit_test(test_append_at_index_limit),
         cmocka_unit_test(test_apply_snapshot),
         cmocka_unit_test(test_hard_state),
         cmocka_unit_test(test_storage_view),
